@@ -1,0 +1,3 @@
+from corridor.cli import main
+import sys
+sys.exit(main())

@@ -1,0 +1,103 @@
+"""Spherical geometry used everywhere: distances, great-circle points, antimeridian handling.
+
+All coordinates are degrees; arrays are ``(lon, lat)`` ordered like GeoJSON unless a
+function says otherwise. Distances use a spherical Earth of mean radius 6371.0088 km
+(IUGG), which is what published sea-distance tables approximate too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_NMI = 1.852
+
+
+def normalize_lon(lon):
+    """Wrap longitudes into [-180, 180)."""
+    return (np.asarray(lon, dtype=float) + 180.0) % 360.0 - 180.0
+
+
+def to_unit_vectors(lon, lat) -> np.ndarray:
+    """Unit vectors on the sphere, shape ``(n, 3)``, for chord-distance KD-trees."""
+    lon = np.radians(np.asarray(lon, dtype=float))
+    lat = np.radians(np.asarray(lat, dtype=float))
+    cl = np.cos(lat)
+    return np.stack([cl * np.cos(lon), cl * np.sin(lon), np.sin(lat)], axis=-1)
+
+
+def from_unit_vectors(xyz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inverse of :func:`to_unit_vectors`: ``(lon, lat)`` in degrees."""
+    xyz = np.asarray(xyz, dtype=float)
+    lon = np.degrees(np.arctan2(xyz[..., 1], xyz[..., 0]))
+    lat = np.degrees(np.arcsin(np.clip(xyz[..., 2] / np.linalg.norm(xyz, axis=-1), -1, 1)))
+    return lon, lat
+
+
+def haversine_km(lon1, lat1, lon2, lat2):
+    """Great-circle distance in km (vectorised)."""
+    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(v, dtype=float)) for v in (lon1, lat1, lon2, lat2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def chord_for_km(km: float) -> float:
+    """Chord length on the unit sphere for a great-circle distance in km."""
+    return 2.0 * np.sin(km / EARTH_RADIUS_KM / 2.0)
+
+
+def km_for_chord(chord):
+    """Great-circle distance in km for a chord length on the unit sphere."""
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord) / 2.0, 0.0, 1.0))
+
+
+def great_circle_points(lon1, lat1, lon2, lat2, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` >= 2 points evenly spaced along the great circle from point 1 to point 2."""
+    a = to_unit_vectors(lon1, lat1)
+    b = to_unit_vectors(lon2, lat2)
+    omega = np.arccos(np.clip(np.dot(a, b), -1.0, 1.0))
+    t = np.linspace(0.0, 1.0, n)
+    if omega < 1e-12:
+        pts = np.repeat(a[None, :], n, axis=0)
+    else:
+        s = np.sin(omega)
+        pts = (np.sin((1 - t) * omega) / s)[:, None] * a + (np.sin(t * omega) / s)[:, None] * b
+    return from_unit_vectors(pts)
+
+
+def densify(lons, lats, max_step_km: float = 100.0) -> tuple[np.ndarray, np.ndarray]:
+    """Insert great-circle points so no step of the polyline exceeds ``max_step_km``."""
+    out_lon, out_lat = [float(lons[0])], [float(lats[0])]
+    for i in range(1, len(lons)):
+        d = float(haversine_km(lons[i - 1], lats[i - 1], lons[i], lats[i]))
+        n = int(np.ceil(d / max_step_km)) + 1
+        if n > 2:
+            gl, ga = great_circle_points(lons[i - 1], lats[i - 1], lons[i], lats[i], n)
+            out_lon.extend(gl[1:].tolist())
+            out_lat.extend(ga[1:].tolist())
+        else:
+            out_lon.append(float(lons[i]))
+            out_lat.append(float(lats[i]))
+    return np.array(out_lon), np.array(out_lat)
+
+
+def split_antimeridian(lons, lats) -> list[list[list[float]]]:
+    """Split a polyline where it crosses the antimeridian.
+
+    Returns a list of parts, each a list of ``[lon, lat]`` with every longitude in
+    [-180, 180]; a crossing gets an interpolated point on both sides (at +180 and -180)
+    so maps draw the line continuously instead of across the whole world.
+    """
+    parts: list[list[list[float]]] = [[[float(lons[0]), float(lats[0])]]]
+    for i in range(1, len(lons)):
+        x0, y0, x1, y1 = float(lons[i - 1]), float(lats[i - 1]), float(lons[i]), float(lats[i])
+        dx = x1 - x0
+        if abs(dx) > 180.0:  # the short way round crosses +-180
+            edge = 180.0 if x0 > 0 else -180.0
+            x1u = x1 + 360.0 if x0 > 0 else x1 - 360.0
+            frac = (edge - x0) / (x1u - x0)
+            ycross = y0 + frac * (y1 - y0)
+            parts[-1].append([edge, ycross])
+            parts.append([[-edge, ycross]])
+        parts[-1].append([x1, y1])
+    return [p for p in parts if len(p) >= 2] or [parts[0] * 2]

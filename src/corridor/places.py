@@ -1,0 +1,169 @@
+"""Turning what a user typed into a place: a port, a point, or a country's main seaports.
+
+Accepted: UN/LOCODEs ("PECHY", "PE CHY"), port names with typos ("chancai"), "lat,lon"
+strings, ``(lat, lon)`` tuples, ISO 3166 country codes or names ("PE", "Peru").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from corridor.errors import BadInput, PlaceNotFound
+
+_COORDS = re.compile(r"^\s*\(?\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)?\s*$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+FUZZY_ACCEPT = 85.0
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str  # "port" | "point" | "country"
+    label: str
+    lon: float
+    lat: float
+    code: str | None = None  # UN/LOCODE (port) or ISO alpha-2 (country)
+    country: str | None = None
+    ports: tuple[int, ...] = ()  # indexes into the network's port table
+    note: str | None = None
+
+    def to_dict(self) -> dict:
+        d = {"kind": self.kind, "name": self.label, "code": self.code, "country": self.country,
+             "lat": round(self.lat, 6), "lon": round(self.lon, 6)}
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+def port_place(net, i: int, note: str | None = None) -> Place:
+    return Place("port", str(net.port_name[i]), float(net.port_lon[i]), float(net.port_lat[i]),
+                 code=str(net.port_code[i]), country=str(net.port_country[i]), ports=(i,), note=note)
+
+
+def parse_coordinates(text: str) -> tuple[float, float] | None:
+    """(lat, lon) from "lat,lon"; None when the text is not coordinates at all."""
+    m = _COORDS.match(text)
+    if not m:
+        return None
+    a, b = m.group(1), m.group(2)
+    looks_numeric = [bool(re.match(r"^[\s+\-.\d]+$", s)) for s in (a, b)]
+    if not any(looks_numeric):
+        return None  # a name with a comma, e.g. "Santos, Brazil"
+    if not (_NUMBER.match(a) and _NUMBER.match(b)):
+        raise BadInput(f"Malformed coordinates {text!r}: give 'lat,lon' in decimal degrees, e.g. '-11.59,-77.28'.")
+    return check_lat_lon(float(a), float(b), text)
+
+
+def check_lat_lon(lat: float, lon: float, given) -> tuple[float, float]:
+    if not -90.0 <= lat <= 90.0:
+        raise BadInput(f"Latitude {lat} out of range in {given!r}: it must be between -90 and 90 "
+                       "(coordinates are 'lat,lon').")
+    if not -180.0 <= lon <= 180.0:
+        raise BadInput(f"Longitude {lon} out of range in {given!r}: it must be between -180 and 180.")
+    return lat, lon
+
+
+@lru_cache(maxsize=4)
+def _name_index(net) -> tuple[list[str], dict[str, int]]:
+    names = [str(n) for n in net.port_name]
+    codes = {str(c): i for i, c in enumerate(net.port_code)}
+    return names, codes
+
+
+def _country(text: str):
+    """The pycountry record a 2-letter code or an exact country name denotes, else None."""
+    import pycountry
+
+    try:
+        if len(text) == 2:
+            return pycountry.countries.get(alpha_2=text.upper())
+        return pycountry.countries.lookup(text)
+    except LookupError:
+        return None
+
+
+def country_ports(net, iso2: str) -> list[int]:
+    """A country's main seaports: the ports flagged major in the data, else all of them."""
+    idx = np.flatnonzero(net.port_country == iso2)
+    major = [int(i) for i in idx if net.port_major[i]]
+    return major or [int(i) for i in idx]
+
+
+def resolve(query, net) -> Place:
+    """The place a query names; :class:`PlaceNotFound` with suggestions, or :class:`BadInput`."""
+    if isinstance(query, Place):
+        return query
+    if isinstance(query, (tuple, list)) and len(query) == 2:
+        try:
+            lat, lon = float(query[0]), float(query[1])
+        except (TypeError, ValueError):
+            raise BadInput(f"Coordinates {query!r} must be two numbers (lat, lon).") from None
+        lat, lon = check_lat_lon(lat, lon, query)
+        return Place("point", f"{lat:.4f},{lon:.4f}", lon, lat)
+    if not isinstance(query, str) or not query.strip():
+        raise BadInput(f"Empty or unsupported place {query!r}: give a port name, UN/LOCODE, "
+                       "country code or 'lat,lon'.")
+    text = query.strip()
+    coords = parse_coordinates(text)
+    if coords:
+        return Place("point", f"{coords[0]:.4f},{coords[1]:.4f}", coords[1], coords[0])
+    names, codes = _name_index(net)
+    code = text.replace(" ", "").upper()
+    if len(code) == 5 and code in codes:
+        return port_place(net, codes[code])
+    country = _country(text)
+    if country is not None:
+        ports = country_ports(net, country.alpha_2)
+        if not ports:
+            raise PlaceNotFound(text, [f"{country.name} has no seaport in the data; name a foreign port"])
+        lon = float(np.mean(net.port_lon[ports]))
+        lat = float(np.mean(net.port_lat[ports]))
+        return Place("country", country.name, lon, lat, code=country.alpha_2, country=country.alpha_2,
+                     ports=tuple(ports))
+    matches = search(text, net, limit=5)
+    if matches and matches[0][1] >= FUZZY_ACCEPT:
+        top = [m for m in matches if m[1] == matches[0][1]]
+        best = max(top, key=lambda m: bool(net.port_major[m[0]]))
+        others = [f"{net.port_name[m[0]]} ({net.port_code[m[0]]})" for m in top if m is not best]
+        note = f"also matches: {', '.join(others)}" if others else None
+        return port_place(net, best[0], note)
+    raise PlaceNotFound(text, [f"{net.port_name[i]} ({net.port_code[i]}, {net.port_country[i]})"
+                               for i, _ in matches])
+
+
+def search(text: str, net, *, limit: int = 10) -> list[tuple[int, float]]:
+    """(port index, score 0-100) of the ports whose name or code best matches ``text``."""
+    from rapidfuzz import fuzz, process
+
+    names, codes = _name_index(net)
+    hits: dict[int, float] = {}
+    code = text.replace(" ", "").upper()
+    if code in codes:
+        hits[codes[code]] = 100.0
+    for _, score, i in process.extract(text, names, scorer=fuzz.WRatio, limit=limit * 3,
+                                       processor=lambda s: s.lower()):
+        hits[i] = max(hits.get(i, 0.0), float(score))
+    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], not net.port_major[kv[0]], names[kv[0]]))
+    return ranked[:limit]
+
+
+def lookup(query, net, *, limit: int = 10) -> list[dict]:
+    """What ``corridor places`` lists: a country's main ports, a point, or the best name matches."""
+    place = None
+    try:
+        place = resolve(query, net)
+    except PlaceNotFound:
+        pass
+    if place is not None and place.kind == "country":
+        return [port_place(net, i).to_dict() for i in place.ports][:limit]
+    if place is not None and place.kind == "point":
+        return [place.to_dict()]
+    rows = []
+    for i, score in search(str(query), net, limit=limit):
+        d = port_place(net, i).to_dict()
+        d["score"] = round(score, 1)
+        rows.append(d)
+    return rows

@@ -1,0 +1,105 @@
+"""The answer to a routing query: a :class:`Route` made of :class:`Leg` objects.
+
+``Route.to_dict()`` is the documented ``--json`` shape (see README); ``to_geojson()`` gives a
+FeatureCollection with one feature per leg, the mode as a property.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corridor.costing import Assumption
+from corridor.geo import KM_PER_NMI
+from corridor.places import Place
+
+
+def _label(p: Place) -> str:
+    return f"{p.label} ({p.code})" if p.code and p.kind == "port" else p.label
+
+
+@dataclass
+class Leg:
+    mode: str
+    origin: Place
+    destination: Place
+    distance_km: float
+    duration_h: float
+    passages: list[str]  # passage keys in the order crossed
+    passage_names: list[str]
+    geometry: list[list[list[float]]]  # parts of [lon, lat], split at the antimeridian
+
+    def to_dict(self) -> dict:
+        return {
+            "mode": self.mode, "from": _label(self.origin), "to": _label(self.destination),
+            "from_place": self.origin.to_dict(), "to_place": self.destination.to_dict(),
+            "distance_km": round(self.distance_km, 1),
+            "distance_nmi": round(self.distance_km / KM_PER_NMI, 1),
+            "duration_h": round(self.duration_h, 1),
+            "passages": self.passage_names, "passage_keys": self.passages,
+        }
+
+
+@dataclass
+class Route:
+    origin: Place
+    destination: Place
+    legs: list[Leg]
+    assumptions: list[Assumption]
+    restrictions: dict
+    network: dict
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def distance_km(self) -> float:
+        return sum(leg.distance_km for leg in self.legs)
+
+    @property
+    def distance_nmi(self) -> float:
+        return self.distance_km / KM_PER_NMI
+
+    @property
+    def duration_h(self) -> float:
+        return sum(leg.duration_h for leg in self.legs)
+
+    @property
+    def passages(self) -> list[str]:
+        """Names of the passages crossed, in order, each once."""
+        names: list[str] = []
+        for leg in self.legs:
+            names += [n for n in leg.passage_names if n not in names]
+        return names
+
+    @property
+    def geometry(self) -> dict:
+        """GeoJSON MultiLineString of the whole route, longitudes in [-180, 180]."""
+        return {"type": "MultiLineString", "coordinates": [part for leg in self.legs for part in leg.geometry]}
+
+    def to_dict(self) -> dict:
+        return {
+            "origin": self.origin.to_dict(), "destination": self.destination.to_dict(),
+            "distance_km": round(self.distance_km, 1), "distance_nmi": round(self.distance_nmi, 1),
+            "duration_h": round(self.duration_h, 1), "duration_days": round(self.duration_h / 24.0, 2),
+            "passages": self.passages,
+            "legs": [leg.to_dict() for leg in self.legs],
+            "geometry": self.geometry,
+            "restrictions": self.restrictions,
+            "assumptions": [a.to_dict() for a in self.assumptions],
+            "notes": self.notes,
+            "network": self.network,
+        }
+
+    def to_geojson(self) -> dict:
+        features = []
+        for i, leg in enumerate(self.legs):
+            props = leg.to_dict()
+            props.pop("from_place")
+            props.pop("to_place")
+            props["leg"] = i
+            features.append({"type": "Feature", "properties": props,
+                             "geometry": {"type": "MultiLineString", "coordinates": leg.geometry}})
+        for role, place in (("origin", self.origin), ("destination", self.destination)):
+            features.append({"type": "Feature", "properties": dict(place.to_dict(), role=role),
+                             "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]}})
+        return {"type": "FeatureCollection", "features": features,
+                "properties": {"distance_km": round(self.distance_km, 1),
+                               "duration_h": round(self.duration_h, 1), "passages": self.passages}}

@@ -1,0 +1,141 @@
+"""Shortest paths on the compiled network: A* with a great-circle heuristic, compiled by numba.
+
+Sources and targets are sets of (node, connector km) so that an endpoint joined to several
+nodes, or a country with several ports, is one search. Edges whose passage bits meet the
+``blocked`` mask are skipped: a restriction is a cost that says "not allowed", applied
+per call, so nothing leaks from one query into the next.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from corridor.geo import EARTH_RADIUS_KM
+
+_MAX_HEURISTIC_TARGETS = 16
+
+
+@njit(cache=True, inline="always")
+def _heap_push(keys, vals, size, key, val):
+    i = size
+    keys[i] = key
+    vals[i] = val
+    while i > 0:
+        parent = (i - 1) >> 1
+        if keys[parent] <= keys[i]:
+            break
+        keys[parent], keys[i] = keys[i], keys[parent]
+        vals[parent], vals[i] = vals[i], vals[parent]
+        i = parent
+    return size + 1
+
+
+@njit(cache=True, inline="always")
+def _heap_pop(keys, vals, size):
+    key, val = keys[0], vals[0]
+    size -= 1
+    keys[0], vals[0] = keys[size], vals[size]
+    i = 0
+    while True:
+        left = 2 * i + 1
+        if left >= size:
+            break
+        child = left
+        if left + 1 < size and keys[left + 1] < keys[left]:
+            child = left + 1
+        if keys[i] <= keys[child]:
+            break
+        keys[i], keys[child] = keys[child], keys[i]
+        vals[i], vals[child] = vals[child], vals[i]
+        i = child
+    return key, val, size
+
+
+@njit(cache=True)
+def _astar(indptr, head, edge, edge_km, edge_flags, blocked, node_xyz,
+           src_nodes, src_km, dst_nodes, dst_km, target_xyz, radius):
+    n = indptr.shape[0] - 1
+    g = np.full(n, np.inf)
+    h = np.full(n, -1.0)
+    goal = np.full(n, np.inf)
+    pred_node = np.full(n, -1, np.int32)
+    pred_edge = np.full(n, -1, np.int32)
+    for j in range(dst_nodes.shape[0]):
+        goal[dst_nodes[j]] = min(goal[dst_nodes[j]], dst_km[j])
+    cap = head.shape[0] + src_nodes.shape[0] + 1
+    keys = np.empty(cap)
+    vals = np.empty(cap, np.int32)
+    size = 0
+    for j in range(src_nodes.shape[0]):
+        s = src_nodes[j]
+        if src_km[j] < g[s]:
+            g[s] = src_km[j]
+    for s in range(n):
+        if g[s] < np.inf:
+            size = _heap_push(keys, vals, size, g[s], s)
+    best = np.inf
+    best_node = -1
+    while size > 0:
+        f, u, size = _heap_pop(keys, vals, size)
+        if f >= best:
+            break
+        if h[u] >= 0.0 and f > g[u] + h[u] + 1e-9:
+            continue  # stale heap entry
+        if g[u] + goal[u] < best:
+            best = g[u] + goal[u]
+            best_node = u
+        for slot in range(indptr[u], indptr[u + 1]):
+            e = edge[slot]
+            if edge_flags[e] & blocked:
+                continue
+            v = head[slot]
+            ng = g[u] + edge_km[e]
+            if ng < g[v]:
+                g[v] = ng
+                pred_node[v] = u
+                pred_edge[v] = e
+                if h[v] < 0.0:
+                    hv = np.inf
+                    for t in range(target_xyz.shape[0]):
+                        dx = node_xyz[v, 0] - target_xyz[t, 0]
+                        dy = node_xyz[v, 1] - target_xyz[t, 1]
+                        dz = node_xyz[v, 2] - target_xyz[t, 2]
+                        c = math.sqrt(dx * dx + dy * dy + dz * dz)
+                        hv = min(hv, 2.0 * radius * math.asin(min(1.0, c / 2.0)))
+                    h[v] = hv if target_xyz.shape[0] > 0 else 0.0
+                size = _heap_push(keys, vals, size, ng + h[v], v)
+    return best, best_node, g, pred_node, pred_edge
+
+
+@dataclass(frozen=True)
+class PathResult:
+    km: float  # total, connectors included
+    nodes: np.ndarray  # node ids from the source node to the target node
+    edges: np.ndarray  # edge ids between them (len(nodes) - 1)
+    source_km: float  # connector km at the start
+    target_km: float  # connector km at the end
+
+
+def shortest_path(net, src_nodes, src_km, dst_nodes, dst_km, target_xyz, blocked: int) -> PathResult | None:
+    """Best path from any source node to any target node, or None when none exists."""
+    targets = np.asarray(target_xyz, dtype=np.float64).reshape(-1, 3)
+    if len(targets) > _MAX_HEURISTIC_TARGETS:
+        targets = targets[:0]  # plain Dijkstra: a min over many targets costs more than it saves
+    best, node, g, pred_node, pred_edge = _astar(
+        net.csr_indptr, net.csr_head, net.csr_edge, net.edge_km, net.edge_flags, np.uint32(blocked),
+        net.node_xyz, np.asarray(src_nodes, np.int32), np.asarray(src_km, np.float64),
+        np.asarray(dst_nodes, np.int32), np.asarray(dst_km, np.float64), targets, EARTH_RADIUS_KM)
+    if node < 0:
+        return None
+    nodes, edges = [node], []
+    while pred_node[nodes[-1]] >= 0:
+        edges.append(pred_edge[nodes[-1]])
+        nodes.append(pred_node[nodes[-1]])
+    nodes.reverse()
+    edges.reverse()
+    return PathResult(float(best), np.array(nodes, np.int32), np.array(edges, np.int32),
+                      float(g[nodes[0]]), float(best - g[node]))

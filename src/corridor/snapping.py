@@ -1,0 +1,48 @@
+"""Joining a point (a port, a user's coordinates) to the network by water, not over land.
+
+A point gets *connectors*: straight great-circle legs to nearby network nodes. A connector
+is clear when it crosses no land beyond ``COAST_ALLOWANCE_KM`` from the point (port
+coordinates often sit on the coast's land cell). When no connector is clear (river ports,
+the Caspian, which the mask calls land), the one crossing the least land is used and its
+land length reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from corridor.geo import chord_for_km, km_for_chord, to_unit_vectors
+
+CANDIDATES = 12
+SEARCH_RADIUS_KM = 500.0
+COAST_ALLOWANCE_KM = 5.0
+
+
+@dataclass(frozen=True)
+class Connectors:
+    nodes: np.ndarray  # int32 node ids
+    km: np.ndarray  # float64 connector lengths
+    land_km: float  # land crossed by the best connector (0 when clear)
+
+    @property
+    def empty(self) -> bool:
+        return len(self.nodes) == 0
+
+
+def water_connectors(lon: float, lat: float, *, tree, node_lon, node_lat, mask) -> Connectors:
+    """Connectors from (lon, lat) to the network nodes indexed by ``tree`` (unit vectors)."""
+    chord, idx = tree.query(to_unit_vectors(lon, lat), k=CANDIDATES,
+                            distance_upper_bound=chord_for_km(SEARCH_RADIUS_KM))
+    found = np.isfinite(chord)
+    idx, km = idx[found], km_for_chord(chord[found])
+    if len(idx) == 0:
+        return Connectors(np.empty(0, np.int32), np.empty(0), float("inf"))
+    land = np.array([mask.land_km_along(lon, lat, node_lon[j], node_lat[j],
+                                        skip_start_km=COAST_ALLOWANCE_KM) for j in idx])
+    clear = land == 0.0
+    if clear.any():
+        return Connectors(idx[clear].astype(np.int32), km[clear], 0.0)
+    best = int(np.argmin(land))
+    return Connectors(idx[best:best + 1].astype(np.int32), km[best:best + 1], float(land[best]))
