@@ -67,18 +67,29 @@ def great_circle_points(lon1, lat1, lon2, lat2, n: int) -> tuple[np.ndarray, np.
 
 def densify(lons, lats, max_step_km: float = 100.0) -> tuple[np.ndarray, np.ndarray]:
     """Insert great-circle points so no step of the polyline exceeds ``max_step_km``."""
-    out_lon, out_lat = [float(lons[0])], [float(lats[0])]
-    for i in range(1, len(lons)):
-        d = float(haversine_km(lons[i - 1], lats[i - 1], lons[i], lats[i]))
-        n = int(np.ceil(d / max_step_km)) + 1
-        if n > 2:
-            gl, ga = great_circle_points(lons[i - 1], lats[i - 1], lons[i], lats[i], n)
-            out_lon.extend(gl[1:].tolist())
-            out_lat.extend(ga[1:].tolist())
-        else:
-            out_lon.append(float(lons[i]))
-            out_lat.append(float(lats[i]))
-    return np.array(out_lon), np.array(out_lat)
+    lons = np.asarray(lons, dtype=float)
+    lats = np.asarray(lats, dtype=float)
+    if len(lons) < 2:
+        return lons, lats
+    xyz = to_unit_vectors(lons, lats)
+    a, b = xyz[:-1], xyz[1:]
+    omega = np.arccos(np.clip(np.einsum("ij,ij->i", a, b), -1.0, 1.0))
+    steps = np.maximum(1, np.ceil(omega * EARTH_RADIUS_KM / max_step_km)).astype(int)
+    seg = np.repeat(np.arange(len(a)), steps)
+    t = np.arange(steps.sum()) - np.repeat(np.cumsum(steps) - steps, steps)
+    t = t / steps[seg]
+    om = omega[seg]
+    s = np.sin(om)
+    safe = s > 1e-12
+    wa = np.where(safe, np.sin((1 - t) * om) / np.where(safe, s, 1.0), 1.0 - t)
+    wb = np.where(safe, np.sin(t * om) / np.where(safe, s, 1.0), t)
+    pts = wa[:, None] * a[seg] + wb[:, None] * b[seg]
+    out_lon, out_lat = from_unit_vectors(np.vstack([pts, xyz[-1:]]))
+    # Keep the given vertices exact (no round-trip error).
+    starts = np.cumsum(steps) - steps
+    out_lon[starts], out_lat[starts] = lons[:-1], lats[:-1]
+    out_lon[-1], out_lat[-1] = lons[-1], lats[-1]
+    return out_lon, out_lat
 
 
 def split_antimeridian(lons, lats) -> list[list[list[float]]]:

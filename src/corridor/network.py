@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from corridor.data.watermask import WaterMask, build_water_bits
 from corridor.geo import to_unit_vectors
 
 FORMAT_VERSION = 1
-_FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "data/passages.py", "data/ports.py",
+_FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "build/landmarks.py", "data/passages.py", "data/ports.py",
                           "data/watermask.py", "snapping.py", "network.py")
 
 SOURCES = (
@@ -57,7 +57,9 @@ def source_versions() -> dict[str, str]:
     return {s["package"]: metadata.version(s["package"]) for s in SOURCES}
 
 
+@lru_cache(maxsize=1)
 def fingerprint() -> str:
+    """Hash of everything the compiled network is made from (computed once per process)."""
     h = hashlib.sha256(str(FORMAT_VERSION).encode())
     for name, version in sorted(source_versions().items()):
         h.update(f"{name}={version}".encode())
@@ -105,7 +107,9 @@ class _Progress:
 def build(out_dir: Path, *, progress: bool = True) -> dict:
     """Compile every layer into ``out_dir`` (written beside it, then moved into place)."""
     from corridor.build.sea import build_sea_layer
-    from corridor.build.ports import connect_ports
+    from corridor.build.landmarks import select_landmarks
+    from corridor.build.ports import connect_ports, port_water_points
+    from corridor.data.ports import read_ports
 
     started = time.perf_counter()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -115,14 +119,19 @@ def build(out_dir: Path, *, progress: bool = True) -> dict:
         bar.stage("water mask (GLOBE 1 km)")
         build_water_bits(tmp / "water.npy")
         bits = np.load(tmp / "water.npy")
+        ports = read_ports()
         bar.stage("sea lanes and open-water shortcuts", 1)
-        sea = build_sea_layer(bits, bar)
+        sea = build_sea_layer(bits, port_water_points(ports, bits), bar)
         stats = sea.pop("stats")
         arrays = dict(sea)
         arrays.update(_csr(sea["edge_u"], sea["edge_v"], len(sea["node_lon"])))
+        bar.stage("search landmarks")
+        arrays["landmark_node"], arrays["landmark_km"] = select_landmarks(
+            arrays["csr_indptr"], arrays["csr_head"], arrays["csr_edge"], arrays["edge_km"],
+            arrays["node_joinable"])
         bar.stage("ports joined by water", 1)
-        ports, port_stats = connect_ports(arrays, WaterMask(tmp / "water.npy"), bar)
-        arrays.update(ports)
+        port_arrays, port_stats = connect_ports(ports, arrays, WaterMask(tmp / "water.npy"), bar)
+        arrays.update(port_arrays)
         bar.close()
         for name, arr in arrays.items():
             np.save(tmp / f"{name}.npy", arr)
@@ -172,6 +181,8 @@ class Network:
         self.edge_km = np.array(a["edge_km"])
         self.edge_flags = np.array(a["edge_flags"])
         self.edge_kind = a["edge_kind"]
+        self.node_joinable = np.array(a["node_joinable"])
+        self.landmark_km = np.array(a["landmark_km"])
         self.node_xyz = to_unit_vectors(self.node_lon, self.node_lat)
         self.port_code = a["port_code"]
         self.port_name = a["port_name"]

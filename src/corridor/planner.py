@@ -60,7 +60,7 @@ def access(net: Network, place: Place) -> Access:
                           "the network does not reach); choose a seaport nearby.")
         return acc
     c = water_connectors(place.lon, place.lat, tree=net.tree, node_lon=net.node_lon,
-                         node_lat=net.node_lat, mask=net.water)
+                         node_lat=net.node_lat, joinable=net.node_joinable, mask=net.water)
     if not c.empty and c.land_km <= POINT_MAX_LAND_KM:
         return Access(place, [place], [c.nodes], [c.km])
     i = _nearest_port(net, place.lon, place.lat)
