@@ -16,7 +16,7 @@ from corridor.errors import BadInput, PlaceNotFound
 
 _COORDS = re.compile(r"^\s*\(?\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)?\s*$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-FUZZY_ACCEPT = 85.0
+FUZZY_ACCEPT = 80.0  # rapidfuzz ratio of the whole name
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,9 @@ def resolve(query, net) -> Place:
     code = text.replace(" ", "").upper()
     if len(code) == 5 and code in codes:
         return port_place(net, codes[code])
+    exact = [i for i, name in enumerate(names) if name.lower() == text.lower()]
+    if exact:  # "Singapore", "Djibouti", "Panama": the port, not the country
+        return port_place(net, max(exact, key=lambda i: bool(net.port_major[i])))
     country = _country(text)
     if country is not None:
         ports = country_ports(net, country.alpha_2)
@@ -124,14 +127,21 @@ def resolve(query, net) -> Place:
         return Place("country", country.name, lon, lat, code=country.alpha_2, country=country.alpha_2,
                      ports=tuple(ports))
     matches = search(text, net, limit=5)
-    if matches and matches[0][1] >= FUZZY_ACCEPT:
-        top = [m for m in matches if m[1] == matches[0][1]]
+    if matches and _close_enough(text, names[matches[0][0]]):
+        top = [m for m in matches if m[1] == matches[0][1] and _close_enough(text, names[m[0]])]
         best = max(top, key=lambda m: bool(net.port_major[m[0]]))
         others = [f"{net.port_name[m[0]]} ({net.port_code[m[0]]})" for m in top if m is not best]
         note = f"also matches: {', '.join(others)}" if others else None
         return port_place(net, best[0], note)
     raise PlaceNotFound(text, [f"{net.port_name[i]} ({net.port_code[i]}, {net.port_country[i]})"
                                for i, _ in matches])
+
+
+def _close_enough(query: str, name: str) -> bool:
+    """Accept a fuzzy match only when the whole name is nearly what was typed ("chancai")."""
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(query.lower(), name.lower()) >= FUZZY_ACCEPT
 
 
 def search(text: str, net, *, limit: int = 10) -> list[tuple[int, float]]:
@@ -143,9 +153,14 @@ def search(text: str, net, *, limit: int = 10) -> list[tuple[int, float]]:
     code = text.replace(" ", "").upper()
     if code in codes:
         hits[codes[code]] = 100.0
-    for _, score, i in process.extract(text, names, scorer=fuzz.WRatio, limit=limit * 3,
-                                       processor=lambda s: s.lower()):
-        hits[i] = max(hits.get(i, 0.0), float(score))
+    lowered = [n.lower() for n in names]
+    # The whole query, discounted: WRatio rewards shared common words ("harbour") too much.
+    for _, score, i in process.extract(text.lower(), lowered, scorer=fuzz.WRatio, limit=limit * 3):
+        hits[i] = max(hits.get(i, 0.0), 0.9 * float(score))
+    # Each longer word on its own, so "Rotterdxm harbour west" still finds Rotterdam.
+    for word in {w for w in text.lower().replace(",", " ").split() if len(w) >= 4}:
+        for _, score, i in process.extract(word, lowered, scorer=fuzz.ratio, limit=limit * 3):
+            hits[i] = max(hits.get(i, 0.0), float(score))
     ranked = sorted(hits.items(), key=lambda kv: (-kv[1], not net.port_major[kv[0]], names[kv[0]]))
     return ranked[:limit]
 

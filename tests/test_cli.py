@@ -1,0 +1,62 @@
+"""The command line, run as a user would: readable tables, JSON, GeoJSON, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_route_table(cli):
+    out = cli("route", "PECHY", "CNSHA", check_rc=0).stdout
+    assert "Chancay (PECHY)" in out and "Shanghai (CNSHA)" in out
+    assert "assumption: sea speed 16 kn" in out and "network:" in out
+
+
+def test_route_json_documented_fields(cli):
+    d = json.loads(cli("route", "PECHY", "CNSHA", "--json", check_rc=0).stdout)
+    for key in ("distance_km", "duration_h", "passages", "legs", "geometry"):
+        assert key in d
+    assert 16_500 <= d["distance_km"] <= 18_500
+    leg = d["legs"][0]
+    assert {"mode", "from", "to", "distance_km", "duration_h"} <= set(leg)
+    assert d["geometry"]["type"] == "MultiLineString"
+
+
+def test_route_avoid_and_via_flags(cli):
+    d = json.loads(cli("route", "Rotterdam", "Singapore", "--avoid", "suez", "--json", check_rc=0).stdout)
+    assert d["distance_km"] > 20_000 and "Cape of Good Hope" in d["passages"]
+    d = json.loads(cli("route", "PECHY", "CNSHA", "--via", "KRPUS", "--json", check_rc=0).stdout)
+    assert len(d["legs"]) == 2
+
+
+def test_geojson_file(cli, tmp_path):
+    path = tmp_path / "r.geojson"
+    out = cli("route", "NLRTM", "SGSIN", "--geojson", str(path), check_rc=0).stdout
+    assert "Suez Canal" in out
+    fc = json.loads(path.read_text())
+    assert fc["type"] == "FeatureCollection"
+    assert fc["features"][0]["properties"]["mode"] == "sea"
+
+
+def test_unknown_place_exit_2_with_matches(cli):
+    p = cli("route", "Qwertyville", "CNSHA")
+    assert p.returncode == 2
+    assert "Unknown place 'Qwertyville'" in p.stderr and "Closest matches" in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
+
+
+def test_errors_are_one_line(cli):
+    for args in (["route", "12.5,abc", "CNSHA"], ["route", "PECHY", "CNSHA", "--avoid", "suezz"],
+                 ["route", "PECHY", "PECHY"], ["route", "PECHY", "CNSHA", "--modes", "rail"]):
+        p = cli(*args)
+        assert p.returncode == 2, args
+        assert p.stderr.startswith("corridor: error: ") and len(p.stderr.strip().splitlines()) == 1
+
+
+def test_no_route_exit_3(cli):
+    p = cli("route", "AZBAK", "GEPTI")
+    assert p.returncode == 3 and "Volga" in p.stderr
+
+
+def test_network_command_lists_sources(cli):
+    out = cli("network", check_rc=0).stdout
+    assert "searoute" in out and "global-land-mask" in out and "licen" not in out.lower() or "MIT" in out

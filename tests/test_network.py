@@ -1,0 +1,71 @@
+"""The compiled network: provenance, passage gates, port access, and the search itself."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from corridor.data import passages as P
+from corridor.search import shortest_path
+
+
+def test_manifest_records_sources_versions_and_licences(net):
+    m = net.manifest
+    packages = {s["package"] for s in m["sources"]}
+    assert {"searoute", "global-land-mask"} <= packages
+    assert all(s["version"] and s["licence"] for s in m["sources"])
+    assert m["sea"]["gate_problems"] == []
+    assert m["sea"]["curated_links"] == ["Kiel Canal (Nord-Ostsee-Kanal)"]
+
+
+def test_every_gated_passage_tags_some_edge(net):
+    for p in P.PASSAGES:
+        assert ((net.edge_flags & P.BIT[p.key]) > 0).any(), p.key
+
+
+def test_caspian_is_separate_without_the_volga_don(net):
+    keep = (net.edge_flags[net.csr_edge] & P.BIT["volga-don"]) == 0
+    tail = np.repeat(np.arange(net.n_nodes), np.diff(net.csr_indptr))
+    graph = csr_matrix((np.ones(keep.sum()), (tail[keep], net.csr_head[keep])), shape=(net.n_nodes,) * 2)
+    i = list(net.port_code).index("AZBAK")
+    j = list(net.port_code).index("GEPTI")
+    a = net.port_conn_node[net.port_conn_indptr[i]]
+    b = net.port_conn_node[net.port_conn_indptr[j]]
+    d = dijkstra(graph, indices=a, unweighted=True)
+    assert np.isinf(d[b])
+
+
+def test_ports_join_the_network(net):
+    joined = np.diff(net.port_conn_indptr) > 0
+    assert joined.mean() > 0.95
+    for code in ("PECHY", "PECLL", "CNSHA", "AZBAK", "KZKUR", "GEPTI", "GEBUS", "NLRTM"):
+        assert joined[list(net.port_code).index(code)], code
+
+
+def test_astar_matches_plain_dijkstra(net):
+    """The heuristic search returns exactly Dijkstra's distances (200 random node pairs)."""
+    rng = np.random.default_rng(7)
+    nodes = np.flatnonzero(net.node_joinable)
+    tail = np.repeat(np.arange(net.n_nodes), np.diff(net.csr_indptr))
+    closed = P.mask_of(["northwest", "northeast", "volga-don"])
+    ok = (net.edge_flags[net.csr_edge] & closed) == 0
+    graph = csr_matrix((net.edge_km[net.csr_edge][ok], (tail[ok], net.csr_head[ok])), shape=(net.n_nodes,) * 2)
+    sources = rng.choice(nodes, 20, replace=False)
+    dist = dijkstra(graph, indices=sources)
+    for k, s in enumerate(sources):
+        for t in rng.choice(nodes, 10, replace=False):
+            res = shortest_path(net, [s], [0.0], [t], [0.0], net.node_xyz[t], closed)
+            if np.isinf(dist[k, t]):
+                assert res is None
+            else:
+                assert res.km == pytest.approx(dist[k, t], rel=1e-9, abs=1e-6)
+                assert net.edge_km[res.edges].sum() == pytest.approx(res.km)
+
+
+def test_load_is_shared_and_read_only(net):
+    from corridor.network import load_network
+
+    assert load_network(progress=False) is net
+    assert not net.csr_head.flags.writeable or net.csr_head.base is None
