@@ -17,7 +17,7 @@ def test_manifest_records_sources_versions_and_licences(net):
     assert {"searoute", "global-land-mask"} <= packages
     assert all(s["version"] and s["licence"] for s in m["sources"])
     assert m["sea"]["gate_problems"] == []
-    assert m["sea"]["curated_links"] == ["Kiel Canal (Nord-Ostsee-Kanal)"]
+    assert m["sea"]["curated_links"] == ["Kiel Canal (Nord-Ostsee-Kanal)", "Panama Canal"]
 
 
 def test_every_gated_passage_tags_some_edge(net):

@@ -99,16 +99,20 @@ def split_antimeridian(lons, lats) -> list[list[list[float]]]:
     [-180, 180]; a crossing gets an interpolated point on both sides (at +180 and -180)
     so maps draw the line continuously instead of across the whole world.
     """
-    parts: list[list[list[float]]] = [[[float(lons[0]), float(lats[0])]]]
-    for i in range(1, len(lons)):
-        x0, y0, x1, y1 = float(lons[i - 1]), float(lats[i - 1]), float(lons[i]), float(lats[i])
-        dx = x1 - x0
-        if abs(dx) > 180.0:  # the short way round crosses +-180
-            edge = 180.0 if x0 > 0 else -180.0
-            x1u = x1 + 360.0 if x0 > 0 else x1 - 360.0
-            frac = (edge - x0) / (x1u - x0)
-            ycross = y0 + frac * (y1 - y0)
-            parts[-1].append([edge, ycross])
-            parts.append([[-edge, ycross]])
-        parts[-1].append([x1, y1])
-    return [p for p in parts if len(p) >= 2] or [parts[0] * 2]
+    lons = np.asarray(lons, dtype=float)
+    lats = np.asarray(lats, dtype=float)
+    if len(lons) < 2:
+        return [[[float(lons[0]), float(lats[0])]] * 2] if len(lons) else []
+    crossings = np.flatnonzero(np.abs(np.diff(lons)) > 180.0)  # the short way round crosses +-180
+    parts, start, carry = [], 0, None
+    for i in crossings:
+        x0, y0, x1, y1 = lons[i], lats[i], lons[i + 1], lats[i + 1]
+        edge = 180.0 if x0 > 0 else -180.0
+        x1u = x1 + 360.0 if x0 > 0 else x1 - 360.0
+        ycross = float(y0 + (edge - x0) / (x1u - x0) * (y1 - y0))
+        part = np.column_stack([lons[start:i + 1], lats[start:i + 1]]).tolist()
+        parts.append(([carry] if carry else []) + part + [[edge, ycross]])
+        carry, start = [-edge, ycross], i + 1
+    last = np.column_stack([lons[start:], lats[start:]]).tolist()
+    parts.append(([carry] if carry else []) + last)
+    return [p for p in parts if len(p) >= 2]

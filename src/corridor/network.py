@@ -84,7 +84,9 @@ class _Progress:
 
     def stage(self, name: str, total: int | None = None):
         self.close()
-        if self.enabled:
+        if self.enabled and not sys.stderr.isatty():  # a log, not a terminal: one line a stage
+            print(f"corridor: {name} ...", file=sys.stderr, flush=True)
+        elif self.enabled:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, desc=name, unit="", file=sys.stderr, leave=True,

@@ -18,6 +18,7 @@ from corridor.geo import chord_for_km, km_for_chord, to_unit_vectors
 CANDIDATES = 12
 SEARCH_RADIUS_KM = 500.0
 COAST_ALLOWANCE_KM = 5.0
+SAMPLE_STEP_KM = 1.0  # about one mask cell
 TOLERATED_LAND_KM = 1.0  # channels narrower than the mask's 1 km cells read as land
 # Harbour mouths narrower than a cell close whole harbours (Wellington, Aden): a connector
 # may cross land for a fifth of its length, a few km at most, rather than force a detour.
@@ -44,8 +45,8 @@ def water_connectors(lon: float, lat: float, *, tree, node_lon, node_lat, joinab
     idx, km = idx[found][:CANDIDATES], km_for_chord(chord[found])[:CANDIDATES]
     if len(idx) == 0:
         return Connectors(np.empty(0, np.int32), np.empty(0), float("inf"))
-    land = np.array([mask.land_km_along(lon, lat, node_lon[j], node_lat[j],
-                                        skip_start_km=COAST_ALLOWANCE_KM) for j in idx])
+    land = mask.land_km_to_many(lon, lat, node_lon[idx], node_lat[idx], step_km=SAMPLE_STEP_KM,
+                                skip_start_km=COAST_ALLOWANCE_KM)
     clear = land <= np.maximum(TOLERATED_LAND_KM, TOLERATED_LAND_SHARE * km)
     if clear.any():
         return Connectors(idx[clear].astype(np.int32), km[clear], float(land[clear].min()))

@@ -60,37 +60,38 @@ class _NodeIndex:
         return np.array(list(self.ids), dtype=np.float64).reshape(-1, 2)
 
 
-def read_marnet(index: _NodeIndex) -> list[tuple[int, int, int]]:
-    """Edges (u, v, passage bits) of the marnet network, one per polyline segment."""
-    tag_bits = {t: P.BIT[p.key] for p in P.PASSAGES for t in p.marnet_tags}
+def read_marnet(index: _NodeIndex) -> list[tuple[int, int]]:
+    """Edges (u, v) of the marnet network, one per polyline segment.
+
+    marnet's own passage tags are not used: they cover whole approach lanes (the Pacific
+    approach is tagged "panama", the Gulf of Suez "suez"); the gates decide instead.
+    """
     edges = []
     for feature in json.loads(marnet_path().read_text())["features"]:
         geom = feature["geometry"]
         lines = [geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"]
-        bits = tag_bits.get((feature.get("properties") or {}).get("passage"), 0)
         for line in lines:
             for a, b in zip(line[:-1], line[1:]):
                 u, v = index(*a[:2]), index(*b[:2])
                 if u != v:
-                    edges.append((u, v, bits))
+                    edges.append((u, v))
     return edges
 
 
-def read_curated_links(index: _NodeIndex, coords: np.ndarray) -> tuple[list, list[dict]]:
-    """Edges of hand-curated sea links (e.g. the Kiel Canal), joined to the nearest lane node."""
-    tree = cKDTree(to_unit_vectors(coords[:, 0], coords[:, 1]))
-    edges, rows = [], []
+def read_curated_links(index: _NodeIndex) -> tuple[list[tuple[int, int]], list[int], list[dict]]:
+    """Edges of hand-curated sea links (Kiel and Panama canals), their end nodes, their rows.
+
+    The ends join the rest of the network through open-water shortcuts, like ports.
+    """
+    edges, ends, rows = [], [], []
     with open(sea_links_path(), newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            bits = P.BIT[row["passage"]]
             pts = [tuple(float(v) for v in p.split()) for p in row["points"].split(";")]
             ids = [index(lon, lat) for lon, lat in pts]
-            edges += [(u, v, bits) for u, v in zip(ids[:-1], ids[1:])]
-            for lon, lat in (pts[0], pts[-1]):  # join both ends to the existing lanes
-                _, j = tree.query(to_unit_vectors(lon, lat))
-                edges.append((index(lon, lat), int(j), bits))
+            edges += list(zip(ids[:-1], ids[1:]))
+            ends += [ids[0], ids[-1]]
             rows.append(row)
-    return edges, rows
+    return edges, ends, rows
 
 
 def _pair_codes(pairs: np.ndarray, n: int) -> np.ndarray:
@@ -225,10 +226,10 @@ def build_sea_layer(water_bits: np.ndarray, extra_nodes: np.ndarray, progress) -
     """
     index = _NodeIndex()
     marnet = read_marnet(index)
-    curated, link_rows = read_curated_links(index, index.coords())
+    curated, link_ends, link_rows = read_curated_links(index)
     n_lane_nodes = len(index.ids)
-    port_nodes = np.array(sorted({index(lon, lat) for lon, lat in extra_nodes[~np.isnan(extra_nodes[:, 0])]}),
-                          dtype=np.int64)
+    ports = {index(lon, lat) for lon, lat in extra_nodes[~np.isnan(extra_nodes[:, 0])]}
+    port_nodes = np.array(sorted(ports | set(link_ends)), dtype=np.int64)
     coastal = []
     for points, radius in coast_tiers(water_bits, extra_nodes):
         n_before = len(index.ids)
@@ -236,19 +237,14 @@ def build_sea_layer(water_bits: np.ndarray, extra_nodes: np.ndarray, progress) -
         coastal.append((ids, radius))
     coords = index.coords()
 
-    lanes: dict[tuple[int, int], int] = {}
-    for u, v, bits in marnet + curated:
-        key = (min(u, v), max(u, v))
-        lanes[key] = lanes.get(key, 0) | bits
+    lanes = sorted({(min(u, v), max(u, v)) for u, v in marnet + curated})
     shortcuts = open_water_shortcuts(coords, port_nodes, coastal, set(lanes), water_bits, progress)
 
-    uv = np.concatenate([np.array(list(lanes), dtype=np.int64).reshape(-1, 2), shortcuts.astype(np.int64)])
+    uv = np.concatenate([np.array(lanes, dtype=np.int64).reshape(-1, 2), shortcuts.astype(np.int64)])
     kind = np.concatenate([np.zeros(len(lanes), np.uint8), np.ones(len(shortcuts), np.uint8)])
-    bits = np.concatenate([np.array(list(lanes.values()), dtype=np.uint32),
-                           np.zeros(len(shortcuts), np.uint32)])
     xyz = to_unit_vectors(coords[:, 0], coords[:, 1])
     segs, seg_bits = gate_arrays()
-    bits |= gate_flags(xyz[uv[:, 0]], xyz[uv[:, 1]], segs, seg_bits, GATE_PIECE_KM / EARTH_RADIUS_KM)
+    bits = gate_flags(xyz[uv[:, 0]], xyz[uv[:, 1]], segs, seg_bits, GATE_PIECE_KM / EARTH_RADIUS_KM)
     km = haversine_km(coords[uv[:, 0], 0], coords[uv[:, 0], 1], coords[uv[:, 1], 0], coords[uv[:, 1], 1])
     joinable = _on_lanes(uv, len(coords), n_lane_nodes)
     return {

@@ -7,8 +7,8 @@ way through it: a route cannot "round Africa a little further south". The build 
 that each gate's ends lie on land in the water mask (see ``corridor.build.sea``).
 
 The two Arctic gates meet at the North Pole, so together they bar the whole Arctic Ocean.
-Gates were drawn by the corridor developers from the coastline in the GLOBE mask; the
-searoute marnet passage tags (Apache-2.0) are kept as well.
+Gates were drawn by the corridor developers from the coastline in the GLOBE mask.
+The Kiel and Panama canals are curated lanes (``curated/sea_links.csv``) that cross their gates.
 """
 
 from __future__ import annotations
@@ -25,39 +25,32 @@ class Passage:
     kind: str  # strait | canal | cape | inland-waterway | arctic
     gates: tuple[tuple[tuple[float, float], ...], ...]  # each gate: polyline of (lon, lat)
     aliases: tuple[str, ...] = ()
-    marnet_tags: tuple[str, ...] = ()
     # Closed unless the caller allows it: why, and how to allow it.
     closed_by_default: str = ""
 
 
 PASSAGES: tuple[Passage, ...] = (
-    Passage("panama", "Panama Canal", "canal", (((-79.75, 8.95), (-79.75, 9.35)),),
-            marnet_tags=("panama",)),
-    Passage("suez", "Suez Canal", "canal", (((32.0, 30.75), (32.7, 30.75)),), marnet_tags=("suez",)),
+    Passage("panama", "Panama Canal", "canal", (((-79.75, 8.95), (-79.75, 9.35)),)),
+    Passage("suez", "Suez Canal", "canal", (((32.0, 30.75), (32.7, 30.75)),)),
     Passage("bab-el-mandeb", "Bab-el-Mandeb", "strait", (((43.0, 12.3), (43.8, 12.9)),),
-            aliases=("babalmandab", "bab el mandeb", "mandeb"), marnet_tags=("babalmandab",)),
+            aliases=("babalmandab", "bab el mandeb", "mandeb")),
     Passage("hormuz", "Strait of Hormuz", "strait", (((56.25, 26.0), (56.6, 27.2)),),
-            aliases=("ormuz",), marnet_tags=("ormuz",)),
-    Passage("malacca", "Strait of Malacca", "strait", (((98.8, 3.4), (101.3, 3.7)),),
-            marnet_tags=("malacca",)),
-    Passage("sunda", "Sunda Strait", "strait", (((105.6, -5.7), (106.05, -6.15)),),
-            marnet_tags=("sunda",)),
-    Passage("gibraltar", "Strait of Gibraltar", "strait", (((-5.6, 35.7), (-5.6, 36.2)),),
-            marnet_tags=("gibraltar",)),
+            aliases=("ormuz",)),
+    Passage("malacca", "Strait of Malacca", "strait", (((98.8, 3.4), (101.3, 3.7)),)),
+    Passage("sunda", "Sunda Strait", "strait", (((105.6, -5.7), (106.05, -6.15)),)),
+    Passage("gibraltar", "Strait of Gibraltar", "strait", (((-5.6, 35.7), (-5.6, 36.2)),)),
     Passage("bosporus", "Bosporus", "strait", (((28.9, 41.1), (29.2, 41.1)),),
-            aliases=("bosphorus", "istanbul strait"), marnet_tags=("bosporus",)),
+            aliases=("bosphorus", "istanbul strait")),
     Passage("dardanelles", "Dardanelles", "strait", (((26.30, 40.20), (26.47, 40.10)),),
-            aliases=("canakkale",), marnet_tags=("dardanelles",)),
-    Passage("kiel", "Kiel Canal", "canal", (), aliases=("nord-ostsee-kanal", "kiel canal")),
+            aliases=("canakkale",)),
+    Passage("kiel", "Kiel Canal", "canal", (((9.5, 54.05), (9.5, 54.25)),), aliases=("nord-ostsee-kanal", "kiel canal")),
     Passage("magellan", "Strait of Magellan / Cape Horn", "cape", (((-69.8, -52.0), (-69.6, -53.0), (-68.6, -54.5), (-68.6, -56.0), (-68.6, -72.0)),),
-            aliases=("cape-horn", "cape horn", "chili", "drake", "magellan strait"), marnet_tags=("chili",)),
+            aliases=("cape-horn", "cape horn", "chili", "drake", "magellan strait")),
     Passage("good-hope", "Cape of Good Hope", "cape", (((20.0, -34.5), (20.0, -73.0)),),
-            aliases=("cape", "cape of good hope", "south_africa", "south-africa", "agulhas"),
-            marnet_tags=("south_africa",)),
-    Passage("bering", "Bering Strait", "strait", (((-169.9, 66.1), (-167.8, 65.6)),),
-            marnet_tags=("bering",)),
+            aliases=("cape", "cape of good hope", "south_africa", "south-africa", "agulhas")),
+    Passage("bering", "Bering Strait", "strait", (((-169.9, 66.1), (-167.8, 65.6)),)),
     Passage("northwest", "Northwest Passage", "arctic", (((-95.0, 66.0), (-95.0, 90.0)),),
-            aliases=("northwest passage", "nwp"), marnet_tags=("northwest",),
+            aliases=("northwest passage", "nwp"),
             closed_by_default="ice-class only and seasonal; allow it with --allow northwest"),
     Passage("northeast", "Northern Sea Route", "arctic", (((100.0, 72.0), (100.0, 90.0)),),
             aliases=("northern sea route", "nsr", "northeast passage"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corridor.geo import great_circle_points, haversine_km
+from corridor.geo import EARTH_RADIUS_KM, from_unit_vectors, great_circle_points, haversine_km, to_unit_vectors
 
 CELLS_PER_DEGREE = 120  # 30 arc-seconds
 
@@ -43,6 +43,25 @@ class WaterMask:
         c = (((lon + 180.0) % 360.0) * CELLS_PER_DEGREE).astype(np.int64) % self.cols
         byte = self.bits[r, c >> 3]
         return ((byte >> (7 - (c & 7))) & 1).astype(bool)
+
+    def land_km_to_many(self, lon: float, lat: float, lons, lats, *, step_km: float = 0.5,
+                        skip_start_km: float = 0.0) -> np.ndarray:
+        """Kilometres of land on the great circles from one point to each of many points."""
+        a = to_unit_vectors(lon, lat)
+        b = to_unit_vectors(np.asarray(lons, float), np.asarray(lats, float)).reshape(-1, 3)
+        omega = np.arccos(np.clip(b @ a, -1.0, 1.0))
+        d = omega * EARTH_RADIUS_KM
+        steps = np.maximum(1, np.ceil(d / step_km)).astype(int) + 1
+        seg = np.repeat(np.arange(len(b)), steps)
+        t = (np.arange(steps.sum()) - np.repeat(np.cumsum(steps) - steps, steps)) / (steps[seg] - 1)
+        om = omega[seg]
+        s = np.sin(om)
+        safe = s > 1e-12
+        wa = np.where(safe, np.sin((1 - t) * om) / np.where(safe, s, 1.0), 1.0 - t)
+        wb = np.where(safe, np.sin(t * om) / np.where(safe, s, 1.0), t)
+        plon, plat = from_unit_vectors(wa[:, None] * a + wb[:, None] * b[seg])
+        land = ~self.is_water(plon, plat) & (t * d[seg] >= skip_start_km)
+        return np.bincount(seg, weights=land, minlength=len(b)) * d / (steps - 1)
 
     def land_km_along(self, lon1, lat1, lon2, lat2, *, step_km: float = 0.5,
                       skip_start_km: float = 0.0, skip_end_km: float = 0.0) -> float:

@@ -1,0 +1,267 @@
+"""Distance and time between many origins and many destinations (a table, as in OSRM's ``table``).
+
+Each place is resolved and joined to the network once. Then one single-source Dijkstra per
+origin, compiled by numba, runs over the same CSR arrays and passage mask as
+:mod:`corridor.search`, starting from all of the origin's connectors at once and stopping
+as soon as every destination connector is settled. A destination's value is the least
+(node distance + connector km) over its connectors, so the figures equal those of
+:func:`corridor.route` for the same pair. Origins are shared between threads; the kernel
+releases the GIL.
+
+>>> from corridor.matrix import matrix
+>>> m = matrix(["PECHY", "NLRTM"], ["CNSHA", "SGSIN"], avoid="suez")   # doctest: +SKIP
+>>> m.distance_km.shape                                                # doctest: +SKIP
+(2, 2)
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit
+
+from corridor.costing import Assumption
+from corridor.costing import sea as sea_costing
+from corridor.data import passages as P
+from corridor.errors import BadInput, NoRoute
+from corridor.geo import haversine_km
+from corridor.network import Network, load_network
+from corridor.places import Place, resolve
+from corridor.planner import DIRECT_MAX_KM, VESSELS, Access, _direct, access, blocked_mask
+from corridor.search import _heap_pop, _heap_push
+
+
+@njit(cache=True, nogil=True)
+def _dijkstra_rows(indptr, head, edge, edge_km, edge_flags, blocked, src_indptr, src_nodes, src_km,
+                   dst_indptr, dst_nodes, dst_km, out):
+    """Fill ``out[i, j]``: least km from origin ``i``'s connectors to destination ``j``'s."""
+    n = indptr.shape[0] - 1
+    is_dst = np.zeros(n, np.bool_)
+    for k in range(dst_nodes.shape[0]):
+        is_dst[dst_nodes[k]] = True
+    n_dst = 0
+    for v in range(n):
+        if is_dst[v]:
+            n_dst += 1
+    g = np.empty(n)
+    settled = np.empty(n, np.bool_)
+    cap = head.shape[0] + src_nodes.shape[0] + 1
+    keys = np.empty(cap)
+    vals = np.empty(cap, np.int32)
+    for i in range(src_indptr.shape[0] - 1):
+        g[:] = np.inf
+        settled[:] = False
+        size = 0
+        for k in range(src_indptr[i], src_indptr[i + 1]):
+            s = src_nodes[k]
+            if src_km[k] < g[s]:
+                g[s] = src_km[k]
+                size = _heap_push(keys, vals, size, g[s], s)
+        remaining = n_dst
+        while size > 0 and remaining > 0:
+            d, u, size = _heap_pop(keys, vals, size)
+            if settled[u] or d > g[u]:
+                continue  # stale heap entry
+            settled[u] = True
+            if is_dst[u]:
+                remaining -= 1
+            for slot in range(indptr[u], indptr[u + 1]):
+                e = edge[slot]
+                if edge_flags[e] & blocked:
+                    continue
+                v = head[slot]
+                nd = d + edge_km[e]
+                if nd < g[v]:
+                    g[v] = nd
+                    size = _heap_push(keys, vals, size, nd, v)
+        for j in range(dst_indptr.shape[0] - 1):
+            best = np.inf
+            for k in range(dst_indptr[j], dst_indptr[j + 1]):
+                best = min(best, g[dst_nodes[k]] + dst_km[k])
+            out[i, j] = best
+
+
+@dataclass
+class Matrix:
+    """A distance and time table; row ``i`` is ``origins[i]``, column ``j`` is ``destinations[j]``.
+
+    Attributes
+    ----------
+    origins, destinations : list of Place
+        The places as resolved (a country is listed as the country; its best port is
+        chosen per pair, as :func:`corridor.route` does).
+    distance_km, duration_h : numpy.ndarray
+        ``len(origins) × len(destinations)`` floats, NaN where no route exists.
+    assumptions : list of Assumption
+        The sea speed behind ``duration_h``, with its source.
+    restrictions : dict
+        Passages avoided and closed, and the vessel, as in :meth:`corridor.Route.to_dict`.
+    notes : list of str
+        Places served by their nearest port, places the network does not reach.
+    network : dict
+        Fingerprint and sources of the compiled network.
+    """
+
+    origins: list[Place]
+    destinations: list[Place]
+    distance_km: np.ndarray
+    duration_h: np.ndarray
+    assumptions: list[Assumption]
+    restrictions: dict
+    network: dict
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form: nested lists, ``None`` where no route exists."""
+
+        def table(a: np.ndarray) -> list[list[float | None]]:
+            return [[None if np.isnan(x) else round(float(x), 1) for x in row] for row in a]
+
+        return {
+            "origins": [p.to_dict() for p in self.origins],
+            "destinations": [p.to_dict() for p in self.destinations],
+            "distance_km": table(self.distance_km), "duration_h": table(self.duration_h),
+            "assumptions": [a.to_dict() for a in self.assumptions],
+            "restrictions": self.restrictions, "notes": self.notes, "network": self.network,
+        }
+
+
+def _key(query):
+    """A hashable key for a place query, so each distinct place is resolved once."""
+    return tuple(query) if isinstance(query, list) else query
+
+
+def _resolve_all(queries, net: Network, cache: dict) -> list[tuple[Place, Access | None]]:
+    rows = []
+    for q in queries:
+        k = _key(q)
+        if k not in cache:
+            place = resolve(q, net)
+            try:
+                cache[k] = (place, access(net, place), None)
+            except NoRoute as e:  # a port off the network: its row or column stays NaN
+                cache[k] = (place, None, str(e))
+        rows.append(cache[k])
+    return rows
+
+
+def _connectors(accs: list[Access | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR arrays (indptr, nodes, km) of every place's connectors, all candidates together."""
+    nodes = [np.concatenate(a.nodes) if a else np.empty(0, np.int32) for a in accs]
+    kms = [np.concatenate(a.km) if a else np.empty(0) for a in accs]
+    indptr = np.zeros(len(accs) + 1, np.int64)
+    np.cumsum([len(n) for n in nodes], out=indptr[1:])
+    return (indptr, np.concatenate(nodes).astype(np.int32) if nodes else np.empty(0, np.int32),
+            np.concatenate(kms).astype(np.float64) if kms else np.empty(0))
+
+
+def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int) -> None:
+    """Run the kernel over the origin rows, split between ``threads`` threads."""
+    indptr, nodes, km = src
+    chunks = [c for c in np.array_split(np.arange(len(indptr) - 1), max(1, threads)) if len(c)]
+
+    def rows(chunk: np.ndarray) -> None:
+        lo, hi = int(chunk[0]), int(chunk[-1]) + 1
+        sub = indptr[lo:hi + 1]
+        _dijkstra_rows(net.csr_indptr, net.csr_head, net.csr_edge, net.edge_km, net.edge_flags,
+                       np.uint32(blocked), sub - sub[0], nodes[sub[0]:sub[-1]], km[sub[0]:sub[-1]],
+                       *dst, out[lo:hi])
+
+    if len(chunks) <= 1:
+        for c in chunks:
+            rows(c)
+        return
+    with ThreadPoolExecutor(len(chunks)) as pool:
+        list(pool.map(rows, chunks))
+
+
+def _same_place(a: Place, b: Place) -> bool:
+    return (a.kind, a.code, round(a.lon, 6), round(a.lat, 6)) == (b.kind, b.code, round(b.lon, 6), round(b.lat, 6))
+
+
+def matrix(origins, destinations, *, avoid=None, allow=None, vessel: str = "seagoing",
+           speed_kn: float | None = None, network: Network | None = None,
+           threads: int | None = None) -> Matrix:
+    """Sea distance and sailing time from every origin to every destination.
+
+    Parameters
+    ----------
+    origins, destinations : sequence
+        Places, each anything :func:`corridor.route` accepts: a UN/LOCODE, a port name, an
+        ISO country code or name, a "lat,lon" string, a ``(lat, lon)`` tuple or a Place.
+    avoid : str or list of str, optional
+        Passages to keep out, e.g. ``"suez,bab-el-mandeb"``.
+    allow : str or list of str, optional
+        Passages closed by default to open (``"northwest"``, ``"northeast"``).
+    vessel : {"seagoing", "river-sea"}
+        River–sea ships may use the Volga–Don inland waterway.
+    speed_kn : float, optional
+        Sea speed in knots; default 16 kn (see ``assumptions``).
+    network : Network, optional
+        The compiled network; default the installed one (:func:`corridor.network.load_network`).
+    threads : int, optional
+        Threads that share the origin rows; default the number of CPUs.
+
+    Returns
+    -------
+    Matrix
+        ``distance_km`` and ``duration_h`` arrays of shape ``(len(origins), len(destinations))``,
+        NaN where no route exists, with the resolved places.
+
+    Raises
+    ------
+    PlaceNotFound, BadInput
+        For a place that cannot be resolved or an invalid option; unreachable pairs are NaN,
+        not errors.
+    """
+    if vessel not in VESSELS:
+        raise BadInput(f"Unknown vessel {vessel!r}; choose one of: {', '.join(VESSELS)}.")
+    origins, destinations = list(origins), list(destinations)
+    if not origins or not destinations:
+        raise BadInput("A table needs at least one origin and one destination.")
+    avoid_keys = P.parse_passage_list(avoid)
+    allow_keys = P.parse_passage_list(allow)
+    speed = sea_costing.speed(speed_kn)
+    net = network or load_network()
+    cache: dict = {}
+    src = _resolve_all(origins, net, cache)
+    dst = _resolve_all(destinations, net, cache)
+    blocked = blocked_mask(avoid_keys, allow_keys, vessel)
+
+    km = np.full((len(src), len(dst)), np.nan)
+    _fill(net, blocked, _connectors([a for _, a, _ in src]), _connectors([a for _, a, _ in dst]), km,
+          threads or os.cpu_count() or 1)
+    km[np.isinf(km)] = np.nan
+    # What corridor.route adds to the network search: a straight open-water crossing between
+    # nearby places when it is shorter, and nothing at all between a place and itself.
+    for i, (p, a, _) in enumerate(src):
+        for j, (q, b, _) in enumerate(dst):
+            if _same_place(p, q):
+                km[i, j] = 0.0
+            elif a and b and min(haversine_km(x.lon, x.lat, y.lon, y.lat)
+                                 for x in a.candidates for y in b.candidates) <= DIRECT_MAX_KM:
+                direct = _direct(net, a, b)
+                if direct is not None and not direct[0] > km[i, j]:
+                    km[i, j] = direct[0]
+
+    notes: list[str] = []
+    for _, a, problem in (*src, *dst):
+        for note in ([problem] if problem else a.notes):
+            if note not in notes:
+                notes.append(note)
+    manifest = net.manifest
+    return Matrix(
+        [p for p, _, _ in src], [p for p, _, _ in dst], km, sea_costing.sailing_hours(km, speed), [speed],
+        {"avoided": [P.BY_KEY[k].name for k in avoid_keys],
+         "closed": [{"passage": P.BY_KEY[k].name, "why": P.BY_KEY[k].closed_by_default}
+                    for k in P.keys_of(blocked) if k not in avoid_keys],
+         "vessel": vessel},
+        {"fingerprint": manifest["fingerprint"],
+         "sources": [f"{s['package']} {s['version']}: {s['name']}" for s in manifest["sources"]]},
+        notes)
+
+
+__all__ = ["matrix", "Matrix"]

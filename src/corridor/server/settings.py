@@ -1,0 +1,85 @@
+"""Limits and options of the HTTP service, from ``CORRIDOR_*`` environment variables or flags.
+
+``corridor serve`` turns its flags into these environment variables, so that every worker
+process uvicorn starts builds the same :class:`Settings` (see :func:`Settings.from_env`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+
+ENV = {"max_table_cells": "CORRIDOR_MAX_TABLE", "max_alternatives": "CORRIDOR_MAX_ALTERNATIVES",
+       "max_body_bytes": "CORRIDOR_MAX_BODY", "request_timeout_s": "CORRIDOR_REQUEST_TIMEOUT",
+       "web_assets": "CORRIDOR_WEB_ASSETS"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one server enforces; each field is read from the environment variable :data:`ENV` names.
+
+    Attributes
+    ----------
+    max_table_cells : int
+        Largest ``/table``: origins × destinations.
+    max_alternatives : int
+        Most alternative routes one ``/route`` call may ask for.
+    max_body_bytes : int
+        Largest request body.
+    request_timeout_s : float
+        Longest time a request may compute before it is answered with a timeout error.
+    web_assets : Path or None
+        The ``node_modules`` folder holding the map library and country shapes; default the
+        ``web/node_modules`` folder of a corridor source checkout (``npm ci --prefix web``).
+    """
+
+    max_table_cells: int = 10_000
+    max_alternatives: int = 3
+    max_body_bytes: int = 1_000_000
+    request_timeout_s: float = 30.0
+    web_assets: Path | None = None
+
+    @classmethod
+    def from_env(cls, environ=None) -> Settings:
+        """Settings from ``CORRIDOR_*`` variables; unset ones keep their defaults.
+
+        Raises
+        ------
+        ValueError
+            When a variable is not a positive number, naming the variable.
+        """
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(ENV[f.name])
+            if raw is None or raw == "":
+                continue
+            if f.name == "web_assets":
+                values[f.name] = Path(raw)
+                continue
+            kind = float if f.name == "request_timeout_s" else int
+            least = 0 if f.name == "max_alternatives" else 1e-9
+            try:
+                values[f.name] = kind(raw)
+            except ValueError:
+                values[f.name] = -1
+            if values[f.name] < least:
+                raise ValueError(f"{ENV[f.name]}={raw!r} must be a {'whole ' if kind is int else ''}number "
+                                 f"{'>= 0' if least == 0 else '> 0'}")
+        return cls(**values)
+
+    def to_env(self) -> dict[str, str]:
+        """The environment variables that reproduce these settings in another process."""
+        env = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not None:
+                env[ENV[f.name]] = str(value)
+        return env
+
+    def limits(self) -> dict:
+        """The limits as ``/health`` reports them."""
+        return {"max_table_cells": self.max_table_cells, "max_alternatives": self.max_alternatives,
+                "max_body_bytes": self.max_body_bytes, "request_timeout_s": self.request_timeout_s}
