@@ -20,7 +20,6 @@ from numba import njit
 from corridor.geo import EARTH_RADIUS_KM
 
 _MAX_HEURISTIC_TARGETS = 16
-_MAX_LANDMARK_TARGETS = 32
 
 
 @njit(cache=True, inline="always")
@@ -60,36 +59,28 @@ def _heap_pop(keys, vals, size):
 
 
 @njit(cache=True, inline="always")
-def _heuristic(v, node_xyz, target_xyz, radius, lm, dst_nodes, dst_km):
-    hv = np.inf
+def _heuristic(v, node_xyz, target_xyz, radius, lm, lm_hi, lm_lo):
+    hv = 0.0
     for t in range(target_xyz.shape[0]):
         dx = node_xyz[v, 0] - target_xyz[t, 0]
         dy = node_xyz[v, 1] - target_xyz[t, 1]
         dz = node_xyz[v, 2] - target_xyz[t, 2]
         c = math.sqrt(dx * dx + dy * dy + dz * dz)
-        hv = min(hv, 2.0 * radius * math.asin(min(1.0, c / 2.0)))
-    if target_xyz.shape[0] == 0:
-        hv = 0.0
-    if lm.shape[0] > 0:
-        alt = np.inf
-        for j in range(dst_nodes.shape[0]):
-            t = dst_nodes[j]
-            bound = 0.0
-            for k in range(lm.shape[0]):
-                a = lm[k, t]
-                b = lm[k, v]
-                if a < np.inf and b < np.inf:
-                    bound = max(bound, abs(a - b))
-                elif a < np.inf or b < np.inf:
-                    bound = np.inf  # different components: unreachable
-            alt = min(alt, bound + dst_km[j])
-        hv = max(hv, alt)
+        d = 2.0 * radius * math.asin(min(1.0, c / 2.0))
+        hv = d if t == 0 else min(hv, d)
+    for k in range(lm.shape[0]):
+        x = lm[k, v]
+        if x == np.inf:
+            if lm_lo[k] < np.inf:
+                return np.inf  # v and the targets lie in different components
+            continue
+        hv = max(hv, x - lm_hi[k], lm_lo[k] - x)
     return hv
 
 
 @njit(cache=True)
 def _astar(indptr, head, edge, edge_km, edge_flags, blocked, node_xyz,
-           src_nodes, src_km, dst_nodes, dst_km, target_xyz, radius, lm):
+           src_nodes, src_km, dst_nodes, dst_km, target_xyz, radius, lm, lm_hi, lm_lo):
     n = indptr.shape[0] - 1
     g = np.full(n, np.inf)
     h = np.full(n, -1.0)
@@ -131,9 +122,9 @@ def _astar(indptr, head, edge, edge_km, edge_flags, blocked, node_xyz,
                 pred_node[v] = u
                 pred_edge[v] = e
                 if h[v] < 0.0:
-                    h[v] = _heuristic(v, node_xyz, target_xyz, radius, lm, dst_nodes, dst_km)
+                    h[v] = _heuristic(v, node_xyz, target_xyz, radius, lm, lm_hi, lm_lo)
                 if h[v] == np.inf:
-                    continue
+                    continue  # cannot reach any target
                 size = _heap_push(keys, vals, size, ng + h[v], v)
     return best, best_node, g, pred_node, pred_edge
 
@@ -150,17 +141,20 @@ class PathResult:
 def shortest_path(net, src_nodes, src_km, dst_nodes, dst_km, target_xyz, blocked: int) -> PathResult | None:
     """Best path from any source node to any target node, or None when none exists."""
     targets = np.asarray(target_xyz, dtype=np.float64).reshape(-1, 3)
-    landmarks = net.landmark_km
-    # A min over many targets costs more than it saves.
-    if len(targets) > _MAX_HEURISTIC_TARGETS:
+    if len(targets) > _MAX_HEURISTIC_TARGETS:  # a min over many targets costs more than it saves
         targets = targets[:0]
-    if len(dst_nodes) > _MAX_LANDMARK_TARGETS:
-        landmarks = landmarks[:0]
+    # ALT bound to the set of targets t_j with connector km c_j, per landmark L:
+    # min_j d(v, t_j) + c_j >= max(L_v - max_j(L_tj - c_j), min_j(L_tj + c_j) - L_v).
+    lm = net.landmark_km
+    at_targets = lm[:, np.asarray(dst_nodes, np.int64)]
+    dst = np.asarray(dst_km, np.float64)
+    finite = np.isfinite(at_targets)
+    lm_hi = np.where(finite, at_targets - dst, -np.inf).max(axis=1)
+    lm_lo = np.where(finite, at_targets + dst, np.inf).min(axis=1)
     best, node, g, pred_node, pred_edge = _astar(
         net.csr_indptr, net.csr_head, net.csr_edge, net.edge_km, net.edge_flags, np.uint32(blocked),
         net.node_xyz, np.asarray(src_nodes, np.int32), np.asarray(src_km, np.float64),
-        np.asarray(dst_nodes, np.int32), np.asarray(dst_km, np.float64), targets, EARTH_RADIUS_KM,
-        landmarks)
+        np.asarray(dst_nodes, np.int32), dst, targets, EARTH_RADIUS_KM, lm, lm_hi, lm_lo)
     if node < 0:
         return None
     nodes, edges = [node], []

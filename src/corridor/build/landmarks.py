@@ -13,7 +13,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-N_LANDMARKS = 16
+N_LANDMARKS = 24
 
 
 def select_landmarks(indptr, head, edge, edge_km, joinable, *, count: int = N_LANDMARKS) -> tuple[np.ndarray, np.ndarray]:

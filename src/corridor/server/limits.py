@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 
 from fastapi import Request
 
@@ -50,8 +51,6 @@ class BodyLimit:
         return await self.app(scope, replay, send)
 
     async def _refuse(self, send):
-        import json
-
         payload = json.dumps(error_body(
             "limit_exceeded",
             f"The request body is larger than this server's limit of {self.max_bytes:,} bytes "

@@ -1,0 +1,28 @@
+"""``GET /health``: the service is up, which network it serves, what it offers and its limits."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from corridor import __version__
+from corridor.planner import AVAILABLE_MODES, VESSELS
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", summary="Status, network and limits")
+async def health(request: Request):
+    """``status``, corridor's ``version``, the ``network`` fingerprint and sources, the
+    ``available_modes`` and ``vessels``, the server's ``limits`` and whether the web map's
+    assets are installed (``web_assets``)."""
+    net = request.app.state.network
+    m = net.manifest
+    return {
+        "status": "ok", "version": __version__,
+        "network": {"fingerprint": m["fingerprint"], "built_at": m["built_at"], "nodes": net.n_nodes,
+                    "ports": len(net.port_code),
+                    "sources": [f"{s['package']} {s['version']}: {s['name']}" for s in m["sources"]]},
+        "available_modes": list(AVAILABLE_MODES), "vessels": list(VESSELS),
+        "limits": request.app.state.settings.limits(),
+        "web_assets": request.app.state.web_assets,
+    }
