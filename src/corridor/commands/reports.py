@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 HELP = "review data-error reports sent from the web page and HTML reports"
 DB_HELP = ("reports database: a file path, sqlite:///PATH or postgresql://... "
@@ -29,15 +30,20 @@ def register(sub) -> None:
         a.add_argument("--db", metavar="URL", help=DB_HELP)
 
 
+def _flat(text: str) -> str:
+    """Runs of whitespace (newlines too) as one space, so each report stays on its lines."""
+    return re.sub(r"\s+", " ", text)
+
+
 def _one_line(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    text = _flat(text).strip()
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
 def _in_context(r, width: int = 40) -> str:
-    before = " ".join(r.context_before.split())[-width:]
-    after = " ".join(r.context_after.split())[:width]
-    return f"\u2026{before}[{' '.join(r.selected_text.split())}]{after}\u2026"
+    before = _flat(r.context_before)[-width:]
+    after = _flat(r.context_after)[:width]
+    return f"\u2026{before}[{_flat(r.selected_text)}]{after}\u2026"
 
 
 def _print_full(r, found) -> None:

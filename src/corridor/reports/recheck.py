@@ -4,7 +4,7 @@ current network, so a maintainer sees today's figures beside the reported text.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from corridor.errors import CorridorError
 
@@ -55,13 +55,22 @@ def route_request(query: str, page: str = "") -> dict | None:
     return out
 
 
-def recheck(query: str, page: str = "") -> dict | None:
+def api_query(request: dict) -> str:
+    """The ``/route`` query string (``from=...&to=...``) for :func:`route_request`'s arguments."""
+    names = {"origin": "from", "destination": "to", "speed_kn": "speed"}
+    return urlencode([(names.get(k, k), item) for k, v in request.items()
+                      for item in (v if isinstance(v, list) else [v])])
+
+
+def recheck(query: str, page: str = "", network=None) -> dict | None:
     """Re-run a report's route query on the current network.
 
     Parameters
     ----------
     query, page : str
         The report's ``query`` and ``page`` (see :func:`route_request`).
+    network : corridor.network.Network, optional
+        The loaded network (default: load it).
 
     Returns
     -------
@@ -73,12 +82,12 @@ def recheck(query: str, page: str = "") -> dict | None:
     request = route_request(query, page)
     if request is None:
         return None
-    import corridor
     from corridor.network import fingerprint
+    from corridor.planner import plan
 
     args = dict(request)
     try:
-        r = corridor.route(args.pop("origin"), args.pop("destination"), **args).to_dict()
+        r = plan(args.pop("origin"), args.pop("destination"), network=network, **args).to_dict()
     except CorridorError as e:
         return {"request": request, "error": str(e), "network": fingerprint()}
     keep = ("distance_km", "distance_nmi", "duration_h", "passages")

@@ -38,7 +38,7 @@ from starlette.concurrency import run_in_threadpool
 
 from corridor.reports.model import LIMITS, MAX_BODY_BYTES, STATUSES, Report, ReportError, client_hash, validate
 from corridor.reports.ratelimit import RateLimiter
-from corridor.reports.recheck import recheck
+from corridor.reports.recheck import api_query, recheck
 from corridor.reports.store import ReportStore, open_store
 from corridor.server.errors import error_body
 
@@ -196,7 +196,8 @@ def admin_show(report_id: int, request: Request) -> JSONResponse:
         report = _store(request).get(report_id)
     except ReportError as e:
         return _error(e)
-    return JSONResponse({**report.to_dict(), "recheck": recheck(report.query, report.page)})
+    found = recheck(report.query, report.page, getattr(request.app.state, "network", None))
+    return JSONResponse({**report.to_dict(), "recheck": found})
 
 
 async def _review(report_id: int, request: Request, status: str) -> Response:
@@ -247,7 +248,8 @@ def admin_page(request: Request) -> Response:
     except ReportError as e:
         return _error(e)
     token = request.query_params.get("token", "")
-    return HTMLResponse(render_admin(reports, counts, status, token), headers=_ADMIN_HEADERS)
+    network = getattr(request.app.state, "network", None)
+    return HTMLResponse(render_admin(reports, counts, status, token, network), headers=_ADMIN_HEADERS)
 
 
 _PAGE_STYLE = """
@@ -272,13 +274,17 @@ def _link(url: str) -> str:
     return _e(url) or "&ndash;"
 
 
-def _pointed_data(r: Report, current: str, cache: dict) -> str:
+def _pointed_data(r: Report, current: str, cache: dict, network) -> str:
     key = (r.query, r.page)
     if key not in cache:
-        cache[key] = recheck(r.query, r.page)
+        cache[key] = recheck(r.query, r.page, network)
     found = cache[key]
-    version = (f'<span class="stale">{_e(r.data_version)} (the network has changed since: now {_e(current)})</span>'
-               if r.data_version and r.data_version != current else f"{_e(r.data_version or '?')} (current)")
+    if not r.data_version:
+        version = "not sent"
+    elif r.data_version != current:
+        version = f'<span class="stale">{_e(r.data_version)} (the network has changed since: now {_e(current)})</span>'
+    else:
+        version = f"{_e(r.data_version)} (current)"
     rows = [("data version", version), ("query", _e(r.query) or "&ndash;")]
     if found is None:
         rows.append(("route now", "the query names no route"))
@@ -286,7 +292,7 @@ def _pointed_data(r: Report, current: str, cache: dict) -> str:
         rows.append(("route now", f"no answer: {_e(found['error'])}"))
     else:
         rt, req = found["route"], found["request"]
-        link = "/route?" + urlencode({k: ",".join(v) if isinstance(v, list) else v for k, v in req.items()})
+        link = "/route?" + api_query(req)
         rows += [("route now", f"{rt['distance_km']:,.1f} km &middot; {rt['distance_nmi']:,.1f} nmi &middot; "
                                f"{rt['duration_h'] / 24:.2f} d"),
                  ("passages", _e(", ".join(rt["passages"]) or "none")),
@@ -294,7 +300,7 @@ def _pointed_data(r: Report, current: str, cache: dict) -> str:
     return "<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
 
-def render_admin(reports: list[Report], counts: dict, status: str | None, token: str) -> str:
+def render_admin(reports: list[Report], counts: dict, status: str | None, token: str, network=None) -> str:
     """The admin page's HTML; every value a reader sent is escaped.
 
     Parameters
@@ -307,6 +313,8 @@ def render_admin(reports: list[Report], counts: dict, status: str | None, token:
         The status shown (None: all).
     token : str
         The admin token, carried in the page's links and forms.
+    network : corridor.network.Network, optional
+        The loaded network, to re-run the reports' route queries on.
     """
     from corridor.network import fingerprint
 
@@ -330,7 +338,7 @@ def render_admin(reports: list[Report], counts: dict, status: str | None, token:
             f'<div class="ctx">{_e(r.context_before)}<mark>{_e(r.selected_text)}</mark>{_e(r.context_after)}</div>'
             f'<p><b>Comment:</b> <span class="comment">{_e(r.comment) or "(none)"}</span></p>'
             f'<p><b>Source:</b> {_link(r.source_url)}</p><p><b>Page:</b> {_link(r.page)}</p></div>'
-            f'<div><h3>The data it points to</h3>{_pointed_data(r, current, cache)}</div></div>'
+            f'<div><h3>The data it points to</h3>{_pointed_data(r, current, cache, network)}</div></div>'
             f'{review}{forms}</article>')
     shown = "all" if status is None else status
     body = "".join(items) or f"<p>No {shown} reports.</p>"

@@ -1,0 +1,161 @@
+"""Helpers for the data-error report tests: a real throwaway PostgreSQL server, store URLs
+for both backends, and a real ``corridor`` HTTP server in a subprocess.
+
+The PostgreSQL server is started once per test session (``initdb`` + ``pg_ctl`` from
+Debian's postgresql package, as the ``postgres`` user when the tests run as root), on a
+free localhost port, in a temporary folder removed afterwards. Each test gets a fresh
+database in it. ``.ci/run`` installs the package; without its binaries the PostgreSQL
+variants are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pg_bin(name: str) -> str | None:
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return found[-1] if found else shutil.which(name)
+
+
+class PostgresCluster:
+    """A PostgreSQL server in a temporary folder, trust authentication, 127.0.0.1 only."""
+
+    def __init__(self):
+        initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+        if not (initdb and pg_ctl):
+            pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not installed: apt-get install postgresql")
+        self.pg_ctl = pg_ctl
+        self.root = Path(tempfile.mkdtemp(prefix="corridor-pg-"))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            shutil.chown(self.root, "postgres", "postgres")
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+        self._cmd([initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c max_connections=200"
+        self._cmd([pg_ctl, "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w", "-t", "60",
+                   "start"])
+        self.admin_url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _cmd(self, args: list[str]) -> None:
+        proc = subprocess.run([*self.prefix, *args], capture_output=True, text=True, timeout=120)
+        if proc.returncode:
+            log = self.root / "log"
+            raise RuntimeError(f"{args[0]} failed: {proc.stdout}{proc.stderr}"
+                               f"{log.read_text() if log.exists() else ''}")
+
+    def new_database(self) -> str:
+        """Create an empty database and return its URL."""
+        import psycopg
+
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.admin_url, autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        """Stop the server and remove its folder."""
+        subprocess.run([*self.prefix, self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+                       capture_output=True, timeout=60)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+_cluster: PostgresCluster | None = None
+
+
+def postgres_cluster(config) -> PostgresCluster:
+    """The session's PostgreSQL server, started on first use and stopped when pytest ends."""
+    global _cluster
+    if _cluster is None:
+        _cluster = PostgresCluster()
+        config.add_cleanup(_stop_cluster)
+    return _cluster
+
+
+def _stop_cluster() -> None:
+    global _cluster
+    if _cluster is not None:
+        _cluster.stop()
+        _cluster = None
+
+
+def store_url(request, tmp_path: Path, backend: str) -> str:
+    """A fresh, empty reports database for ``backend``: a SQLite file or a PostgreSQL database."""
+    if backend == "sqlite":
+        return str(tmp_path / "reports.sqlite3")
+    return postgres_cluster(request.config).new_database()
+
+
+class Server:
+    """``corridor.server.app:create_app`` under uvicorn in a subprocess, on a free port.
+
+    Parameters
+    ----------
+    env : dict
+        Extra environment variables (``CORRIDOR_REPORTS_DB``, ``CORRIDOR_ADMIN_TOKEN``...).
+    log_path : Path
+        Where the server's output goes (read it when a test fails).
+    """
+
+    def __init__(self, env: dict, log_path: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self._log = open(log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "corridor.server.app:create_app",
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+            env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT)
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 120) -> None:
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log_path.read_text()}")
+            try:
+                httpx.get(f"{self.base}/reports/limits", timeout=2)
+                return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        raise RuntimeError(f"server not ready in {timeout} s: {self.log_path.read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers, no flushing."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        """Stop the server (terminate, then kill) and close its log."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._log.close()
