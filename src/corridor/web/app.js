@@ -1,0 +1,193 @@
+// corridor's web map: a form over the HTTP API, routes drawn with Leaflet over Natural Earth
+// country shapes. Everything is served by `corridor serve` itself: no other host is contacted.
+"use strict";
+
+// One colour per mode, so legs of modes the network gains later are drawn without changes here.
+const MODE_COLOURS = { sea: "#1565c0", ferry: "#00897b", rail: "#6a1b9a", road: "#e65100", air: "#c62828", transfer: "#616161" };
+const KNOWN_MODES = ["sea", "ferry", "rail", "road", "air"];
+const KM_PER_NMI = 1.852;
+
+const $ = (id) => document.getElementById(id);
+const map = L.map("map", { worldCopyJump: false, minZoom: 1 }).setView([20, 0], 2);
+map.attributionControl.setPrefix("Leaflet").addAttribution("Natural Earth (world-atlas)");
+const routeLayer = L.featureGroup().addTo(map);
+
+// Country shapes, drawn three times (-360, 0, +360) so a route across the Pacific stays whole.
+fetch("/vendor/world-atlas/countries-50m.json").then((r) => r.json()).then((topo) => {
+  const countries = topojson.feature(topo, topo.objects.countries);
+  const renderer = L.canvas({ padding: 0.5 });
+  for (const offset of [-360, 0, 360]) {
+    L.geoJSON(countries, {
+      renderer, interactive: false,
+      style: { color: "#9a9a8a", weight: 0.6, fillColor: "#f3f0e6", fillOpacity: 1 },
+      coordsToLatLng: (c) => L.latLng(c[1], c[0] + offset),
+    }).addTo(map);
+  }
+  routeLayer.bringToFront();
+});
+
+async function api(path) {
+  const response = await fetch(path);
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.message || `${response.status} ${response.statusText}`);
+  return body;
+}
+
+// --- the form, filled from /health and /passages ---
+
+function checkbox(container, name, value, text, { checked = false, disabled = false, title = "" } = {}) {
+  const label = document.createElement("label");
+  label.title = title;
+  label.innerHTML = `<input type="checkbox" name="${name}" value="${value}"> `;
+  label.append(text);
+  label.firstChild.checked = checked;
+  label.firstChild.disabled = disabled;
+  container.append(label);
+}
+
+async function setUp() {
+  const [health, passages] = await Promise.all([api("/health"), api("/passages")]);
+  for (const mode of KNOWN_MODES) {
+    const available = health.available_modes.includes(mode);
+    checkbox($("modes"), "modes", mode, mode, { checked: available, disabled: !available,
+      title: available ? "" : "not in the network yet" });
+  }
+  for (let n = 0; n <= health.limits.max_alternatives; n++) {
+    $("alternatives").add(new Option(String(n), String(n), false, n === Math.min(2, health.limits.max_alternatives)));
+  }
+  for (const p of passages) {
+    const closed = Boolean(p.closed_by_default);
+    checkbox($(closed ? "allow" : "avoid"), closed ? "allow" : "avoid", p.key, p.name, { title: p.closed_by_default || p.kind });
+  }
+}
+
+// --- place search suggestions (/places) and picking on the map ---
+
+function suggest(input, list) {
+  let timer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (q.length < 2) return;
+    timer = setTimeout(async () => {
+      const places = await api(`/places?q=${encodeURIComponent(q)}&limit=8`).catch(() => []);
+      list.replaceChildren(...places.map((p) => new Option(
+        `${p.name}${p.code ? ` (${p.code}${p.country && p.kind === "port" ? ", " + p.country : ""})` : ""}`,
+        p.kind === "point" ? `${p.lat},${p.lon}` : p.code || p.name)));
+    }, 200);
+  });
+}
+suggest($("origin"), $("origin-list"));
+suggest($("destination"), $("destination-list"));
+
+map.on("click", (e) => {
+  const target = document.querySelector("input[name=click]:checked").value;
+  const lon = ((e.latlng.lng + 540) % 360) - 180;
+  $(target).value = `${e.latlng.lat.toFixed(4)},${lon.toFixed(4)}`;
+  document.querySelector(`input[name=click][value=${target === "origin" ? "destination" : "origin"}]`).checked = true;
+});
+
+// --- asking /route and showing the answer ---
+
+function query(avoidList) {
+  const params = new URLSearchParams({ from: $("origin").value.trim(), to: $("destination").value.trim() });
+  const checked = (name) => [...document.querySelectorAll(`input[name=${name}]:checked`)].map((c) => c.value);
+  params.set("modes", checked("modes").join(","));
+  if (avoidList.length) params.set("avoid", avoidList.join(","));
+  if (checked("allow").length) params.set("allow", checked("allow").join(","));
+  params.set("vessel", $("vessel").value);
+  if ($("speed").value) params.set("speed", $("speed").value);
+  return params;
+}
+
+// Split the route's MultiLineString into legs: a part that ends on the antimeridian goes on in
+// the next part (see corridor.geo.split_antimeridian); longitudes are unwrapped so lines stay whole.
+function legLines(route) {
+  const lines = [];
+  let latlngs = [], offset = 0, previous = null;
+  for (const part of route.geometry.coordinates) {
+    for (const [lon, lat] of part) {
+      let x = lon + offset;
+      if (previous !== null && Math.abs(x - previous) > 180) {
+        offset += x > previous ? -360 : 360;
+        x = lon + offset;
+      }
+      latlngs.push([lat, x]);
+      previous = x;
+    }
+    if (Math.abs(part[part.length - 1][0]) !== 180) {
+      lines.push({ mode: route.legs[lines.length]?.mode ?? "sea", latlngs });
+      latlngs = [];
+    }
+  }
+  return lines;
+}
+
+function draw(route, index) {
+  const group = L.featureGroup();
+  for (const { mode, latlngs } of legLines(route)) {
+    L.polyline(latlngs, {
+      color: MODE_COLOURS[mode] || "#000", weight: index === 0 ? 4 : 3, opacity: index === 0 ? 0.95 : 0.7,
+      dashArray: index === 0 ? null : "8 6", className: `route route-${mode}`,
+    }).bindTooltip(`${index === 0 ? "best" : "alternative " + index}: ${mode}`).addTo(group);
+  }
+  for (const place of [route.origin, route.destination]) {
+    L.circleMarker([place.lat, place.lon], { radius: 5, color: "#222", fillColor: "#fff", fillOpacity: 1 })
+      .bindTooltip(place.name).addTo(group);
+  }
+  group.addTo(routeLayer);
+  return group;
+}
+
+function row(route, index, exportQuery) {
+  const tr = document.createElement("tr");
+  const colour = MODE_COLOURS[route.legs[0]?.mode] || "#000";
+  const cells = [
+    `<span class="swatch${index ? " alt" : ""}" style="background-color:${colour}"></span>${index ? "alt " + index : "best"}`,
+    route.distance_km.toLocaleString("en-US", { maximumFractionDigits: 0 }),
+    (route.distance_km / KM_PER_NMI).toLocaleString("en-US", { maximumFractionDigits: 0 }),
+    route.duration_days.toFixed(1),
+    "—", // USD: arrives with costing
+    "—", // CO2e: arrives with costing
+  ];
+  tr.innerHTML = cells.map((c) => `<td>${c}</td>`).join("") + '<td class="passages"></td><td><a download>GeoJSON</a></td>';
+  tr.querySelector(".passages").textContent = route.passages.join(", ") || "none";
+  exportQuery.set("format", "geojson");
+  tr.querySelector("a").href = `/route?${exportQuery}`;
+  tr.querySelector("a").title = "Export this route as GeoJSON";
+  return tr;
+}
+
+function say(text, isError = false) {
+  $("status").textContent = text;
+  $("status").className = isError ? "error" : "";
+}
+
+$("form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const avoid = [...document.querySelectorAll("input[name=avoid]:checked")].map((c) => c.value);
+  const params = query(avoid);
+  params.set("alternatives", $("alternatives").value);
+  $("submit").disabled = true;
+  document.body.dataset.state = "busy";
+  say("Planning…");
+  try {
+    const best = await api(`/route?${params}`);
+    const routes = [best, ...(best.alternatives || [])];
+    routeLayer.clearLayers();
+    $("results").querySelector("tbody").replaceChildren(
+      ...routes.map((r, i) => row(r, i, query(r.restrictions.avoided))));
+    routes.slice().reverse().forEach((r) => draw(r, routes.indexOf(r)));
+    map.fitBounds(routeLayer.getBounds(), { padding: [30, 30] });
+    $("notes").replaceChildren(...best.notes.map((n) => Object.assign(document.createElement("li"), { textContent: n })));
+    say(`${best.origin.name} → ${best.destination.name}: ${routes.length} route${routes.length > 1 ? "s" : ""}.`);
+    document.body.dataset.state = "done";
+  } catch (error) {
+    say(error.message, true);
+    document.body.dataset.state = "error";
+  } finally {
+    $("submit").disabled = false;
+  }
+});
+
+setUp().catch((error) => say(`Could not reach the corridor API: ${error.message}`, true));
