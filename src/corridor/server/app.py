@@ -31,7 +31,7 @@ DESCRIPTION = """Open multimodal trade-corridor planner over HTTP (today: sea ro
 * `/places`: look places up; `/passages`: what can be avoided
 * `/health`: status, network and limits
 
-Errors are JSON `{"code": ..., "message": ...}`.
+Errors are JSON `{"code": ..., "message": ...}`. The web map is at `/`.
 """
 
 
@@ -62,7 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         _warm_up(app.state.network)
         yield
 
-    app = FastAPI(title="corridor", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # /docs is served by corridor.server.web from local assets (no CDN); ReDoc would need one.
+    app = FastAPI(title="corridor", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

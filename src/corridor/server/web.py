@@ -1,10 +1,12 @@
-"""The web map: the page at ``/`` and ``/static/``, the map library and country shapes at ``/vendor/``.
+"""The web map and API docs: the page at ``/`` and ``/static/``, the API docs at ``/docs``, their
+libraries and the country shapes at ``/vendor/``.
 
-The page (``corridor/web/``) ships with corridor. The map library (Leaflet), TopoJSON reader
-and Natural Earth country shapes (``world-atlas``) come from the npm registry through
-``web/package.json`` and its lock file: ``npm ci --prefix web`` in a corridor checkout. Nothing
-is loaded from another host, so the map works offline. Without the assets the API still
-works, and ``/`` says which command installs them.
+The page (``corridor/web/``) ships with corridor. The map library (Leaflet), TopoJSON reader,
+Natural Earth country shapes (``world-atlas``) and Swagger UI come from the npm registry
+through ``web/package.json`` and its lock file: ``npm ci --prefix web`` in a corridor checkout.
+Nothing is loaded from another host, so the map and the docs work offline. Without the
+assets the API still works (schema at ``/openapi.json``), and ``/`` and ``/docs`` say which
+command installs them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from html import escape
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -25,6 +28,7 @@ VENDOR = {
     "leaflet": ("leaflet/dist", "leaflet.js"),
     "topojson-client": ("topojson-client/dist", "topojson-client.min.js"),
     "world-atlas": ("world-atlas", "countries-50m.json"),
+    "swagger-ui": ("swagger-ui-dist", "swagger-ui-bundle.js"),
 }
 
 
@@ -44,7 +48,7 @@ def find_assets(settings: Settings) -> Path | None:
 def install_hint(settings: Settings) -> str:
     """How to install the assets, naming the folder that was searched."""
     root = settings.web_assets or _checkout_assets()
-    return (f"The web map's assets (Leaflet, topojson-client, Natural Earth world-atlas) are not installed in "
+    return (f"The web map's assets (Leaflet, topojson-client, Natural Earth world-atlas, Swagger UI) are not installed in "
             f"{root}. Run `{INSTALL}` in the corridor source checkout, or set CORRIDOR_WEB_ASSETS "
             "(--web-assets) to a node_modules folder that has them. The HTTP API works without them.")
 
@@ -53,11 +57,11 @@ def _missing_page(hint: str) -> str:
     return ("<!doctype html><html lang='en'><meta charset='utf-8'><title>corridor: web map not installed</title>"
             "<body style='font-family:sans-serif;max-width:40em;margin:3em auto'>"
             f"<h1>Web map not installed</h1><p>{escape(hint)}</p>"
-            "<p>The API is up: see <a href='/docs'>/docs</a>.</p></body></html>")
+            "<p>The API is up: its schema is at <a href='/openapi.json'>/openapi.json</a>.</p></body></html>")
 
 
 def mount(app: FastAPI, settings: Settings) -> dict:
-    """Add ``/``, ``/static`` and ``/vendor`` to ``app``; returns the assets' status for ``/health``."""
+    """Add ``/``, ``/docs``, ``/static`` and ``/vendor`` to ``app``; returns the assets' status for ``/health``."""
     page = Path(__file__).resolve().parents[1] / "web"
     assets = find_assets(settings)
     app.mount("/static", StaticFiles(directory=page), name="static")
@@ -69,11 +73,19 @@ def mount(app: FastAPI, settings: Settings) -> dict:
         async def index():
             return FileResponse(page / "index.html", media_type="text/html")
 
+        @app.get("/docs", include_in_schema=False)
+        async def docs():
+            return get_swagger_ui_html(openapi_url=app.openapi_url, title=f"{app.title} API",
+                                       swagger_js_url="/vendor/swagger-ui/swagger-ui-bundle.js",
+                                       swagger_css_url="/vendor/swagger-ui/swagger-ui.css",
+                                       swagger_favicon_url="/vendor/swagger-ui/favicon-32x32.png")
+
         return {"installed": True, "path": str(assets)}
 
     hint = install_hint(settings)
 
     @app.get("/", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False)
     async def index_missing():
         return HTMLResponse(_missing_page(hint), status_code=503)
 

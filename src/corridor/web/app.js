@@ -12,9 +12,46 @@ const map = L.map("map", { worldCopyJump: false, minZoom: 1 }).setView([20, 0], 
 map.attributionControl.setPrefix("Leaflet").addAttribution("Natural Earth (world-atlas)");
 const routeLayer = L.featureGroup().addTo(map);
 
+// Longitudes made continuous along a line: a step of more than 180° is the antimeridian, so the
+// rest of the line is shifted by 360° instead of jumping across the map.
+function unwrap(lonlats) {
+  const out = [];
+  let offset = 0, previous = null;
+  for (const [lon, lat] of lonlats) {
+    let x = lon + offset;
+    if (previous !== null && Math.abs(x - previous) > 180) {
+      offset += x > previous ? -360 : 360;
+      x = lon + offset;
+    }
+    out.push([x, lat]);
+    previous = x;
+  }
+  return out;
+}
+
+// world-atlas shapes are on the sphere: a ring across the antimeridian (Russia, Fiji) is unwrapped,
+// and one around a pole (Antarctica) is closed along the pole, so the flat map shows no stray lines.
+function flatRing(ring) {
+  const out = unwrap(ring);
+  const first = out[0], last = out[out.length - 1];
+  if (Math.abs(last[0] - first[0]) > 180) {
+    const pole = first[1] > 0 ? 90 : -90;
+    out.push([last[0], pole], [first[0], pole], first);
+  }
+  return out;
+}
+
+function flatCountries(collection) {
+  for (const { geometry } of collection.features) {
+    if (geometry?.type === "Polygon") geometry.coordinates = geometry.coordinates.map(flatRing);
+    if (geometry?.type === "MultiPolygon") geometry.coordinates = geometry.coordinates.map((p) => p.map(flatRing));
+  }
+  return collection;
+}
+
 // Country shapes, drawn three times (-360, 0, +360) so a route across the Pacific stays whole.
 fetch("/vendor/world-atlas/countries-50m.json").then((r) => r.json()).then((topo) => {
-  const countries = topojson.feature(topo, topo.objects.countries);
+  const countries = flatCountries(topojson.feature(topo, topo.objects.countries));
   const renderer = L.canvas({ padding: 0.5 });
   for (const offset of [-360, 0, 360]) {
     L.geoJSON(countries, {
@@ -100,39 +137,36 @@ function query(avoidList) {
   return params;
 }
 
-// Split the route's MultiLineString into legs: a part that ends on the antimeridian goes on in
-// the next part (see corridor.geo.split_antimeridian); longitudes are unwrapped so lines stay whole.
+// The route's MultiLineString as one line per leg: a part that ends on the antimeridian goes on
+// in the next part (see corridor.geo.split_antimeridian). Returns [{mode, latlngs}], unwrapped.
 function legLines(route) {
-  const lines = [];
-  let latlngs = [], offset = 0, previous = null;
+  const legs = [[]];
   for (const part of route.geometry.coordinates) {
-    for (const [lon, lat] of part) {
-      let x = lon + offset;
-      if (previous !== null && Math.abs(x - previous) > 180) {
-        offset += x > previous ? -360 : 360;
-        x = lon + offset;
-      }
-      latlngs.push([lat, x]);
-      previous = x;
-    }
-    if (Math.abs(part[part.length - 1][0]) !== 180) {
-      lines.push({ mode: route.legs[lines.length]?.mode ?? "sea", latlngs });
-      latlngs = [];
-    }
+    legs[legs.length - 1].push(...part);
+    if (Math.abs(part[part.length - 1][0]) !== 180) legs.push([]);
   }
-  return lines;
+  if (!legs[legs.length - 1].length) legs.pop();
+  const points = unwrap(legs.flat()).map(([lon, lat]) => [lat, lon]);
+  let start = 0;
+  return legs.map((leg, i) => {
+    const latlngs = points.slice(start, start + leg.length);
+    start += leg.length;
+    return { mode: route.legs[i]?.mode ?? "sea", latlngs };
+  });
 }
 
 function draw(route, index) {
   const group = L.featureGroup();
-  for (const { mode, latlngs } of legLines(route)) {
+  const lines = legLines(route);
+  for (const { mode, latlngs } of lines) {
     L.polyline(latlngs, {
       color: MODE_COLOURS[mode] || "#000", weight: index === 0 ? 4 : 3, opacity: index === 0 ? 0.95 : 0.7,
       dashArray: index === 0 ? null : "8 6", className: `route route-${mode}`,
     }).bindTooltip(`${index === 0 ? "best" : "alternative " + index}: ${mode}`).addTo(group);
   }
-  for (const place of [route.origin, route.destination]) {
-    L.circleMarker([place.lat, place.lon], { radius: 5, color: "#222", fillColor: "#fff", fillOpacity: 1 })
+  const ends = [[route.origin, lines[0].latlngs[0]], [route.destination, lines.at(-1).latlngs.at(-1)]];
+  for (const [place, latlng] of ends) {
+    L.circleMarker(latlng, { radius: 5, color: "#222", fillColor: "#fff", fillOpacity: 1 })
       .bindTooltip(place.name).addTo(group);
   }
   group.addTo(routeLayer);
