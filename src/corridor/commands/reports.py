@@ -60,7 +60,7 @@ def _print_full(r, found) -> None:
     if found is None:
         return
     if "error" in found:
-        print(f"  now:      no route on network {found['network']}: {found['error']}")
+        print(f"  now:      no answer on network {found['network']}: {found['error']}")
         return
     rt = found["route"]
     print(f"  now:      {rt['distance_km']:,.1f} km, {rt['distance_nmi']:,.1f} nmi, {rt['duration_h'] / 24:.2f} d, "

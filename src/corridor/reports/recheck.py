@@ -90,5 +90,7 @@ def recheck(query: str, page: str = "", network=None) -> dict | None:
         r = plan(args.pop("origin"), args.pop("destination"), network=network, **args).to_dict()
     except CorridorError as e:
         return {"request": request, "error": str(e), "network": fingerprint()}
+    except Exception as e:  # a planner bug must not hide the report from its reviewer
+        return {"request": request, "error": f"internal error ({type(e).__name__}: {e})", "network": fingerprint()}
     keep = ("distance_km", "distance_nmi", "duration_h", "passages")
     return {"request": request, "route": {k: r[k] for k in keep}, "network": fingerprint()}
