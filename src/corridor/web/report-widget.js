@@ -24,7 +24,7 @@
                  source_url: 500, page: 500, query: 1000, data_version: 64 };
   var STOP_AT = /^(TABLE|SECTION|ARTICLE|ASIDE|MAIN|FORM|BODY)$/;
   var CSS = [
-    ".crw-button{position:fixed;left:12px;bottom:12px;z-index:10000;font:13px system-ui,sans-serif;",
+    ".crw-button{position:fixed;right:12px;bottom:28px;z-index:10000;font:13px system-ui,sans-serif;",
     "padding:6px 10px;border:1px solid #888;border-radius:4px;background:#fff;color:#222;cursor:pointer}",
     ".crw-button:focus-visible,.crw-dialog :focus-visible{outline:3px solid #1a73e8;outline-offset:2px}",
     ".crw-dialog{max-width:34rem;width:calc(100% - 2rem);border:1px solid #888;border-radius:8px;",

@@ -258,7 +258,7 @@ nav a{margin-right:1rem} article{border:1px solid #ccc;border-radius:6px;padding
 .ctx{background:#f6f6f6;padding:.5rem .8rem;white-space:pre-wrap;border-left:4px solid #999}
 mark{background:#ffe066;padding:0 .1em} .cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .meta{color:#555;font-size:.9em} .stale{color:#a40} dl{display:grid;grid-template-columns:auto 1fr;gap:.2rem .8rem}
-dt{color:#555} dd{margin:0;overflow-wrap:anywhere} form{display:inline-block;margin-right:.5rem}
+dt{color:#555} dd{margin:0;overflow-wrap:anywhere} form{max-width:34rem}
 textarea{width:100%;min-height:2.5rem}
 """
 
@@ -327,10 +327,10 @@ def render_admin(reports: list[Report], counts: dict, status: str | None, token:
     for r in reports:
         review = "" if r.status == "new" else (
             f"<p><b>{_e(r.status)}</b> {_e(r.resolved_at)}: {_e(r.resolution) or '(no note)'}</p>")
-        forms = "".join(
-            f'<form method="post" action="/admin/reports/{r.id}/{verb}?token={q}">'
-            f'<label>note <textarea name="note" maxlength="2000"></textarea></label>'
-            f'<button type="submit">{verb}</button></form>' for verb in ("resolve", "reject"))
+        forms = (f'<form method="post" action="/admin/reports/{r.id}/resolve?token={q}">'
+                 f'<label>note or correction <textarea name="note" maxlength="2000"></textarea></label>'
+                 f'<button type="submit">resolve</button> '
+                 f'<button type="submit" formaction="/admin/reports/{r.id}/reject?token={q}">reject</button></form>')
         items.append(
             f'<article id="report-{r.id}"><div class="meta">#{r.id} &middot; {_e(r.created_at)} &middot; '
             f'{_e(r.status)} &middot; sender {_e(r.client) or "?"}</div>'
