@@ -166,7 +166,8 @@ def test_request_time_limit(net):
     from corridor.server.app import create_app
     from corridor.server.settings import Settings
 
-    with TestClient(create_app(Settings(request_timeout_s=1e-6))) as client:
-        r = client.get("/route", params={"from": "PECHY", "to": "CNSHA"})
+    codes = ";".join(str(c) for c in net.port_code[net.port_major.astype(bool)][:60])
+    with TestClient(create_app(Settings(request_timeout_s=0.01))) as client:
+        r = client.get("/table", params={"origins": codes})  # 60 x 60: far longer than 10 ms
         assert r.status_code == 504
         assert r.json()["code"] == "timeout" and r.json()["limit"] == "request_timeout_s"

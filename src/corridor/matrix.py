@@ -154,8 +154,7 @@ def _connectors(accs: list[Access | None]) -> tuple[np.ndarray, np.ndarray, np.n
     kms = [np.concatenate(a.km) if a else np.empty(0) for a in accs]
     indptr = np.zeros(len(accs) + 1, np.int64)
     np.cumsum([len(n) for n in nodes], out=indptr[1:])
-    return (indptr, np.concatenate(nodes).astype(np.int32) if nodes else np.empty(0, np.int32),
-            np.concatenate(kms).astype(np.float64) if kms else np.empty(0))
+    return indptr, np.concatenate(nodes).astype(np.int32), np.concatenate(kms).astype(np.float64)
 
 
 def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int) -> None:
