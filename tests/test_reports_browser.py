@@ -185,3 +185,57 @@ def test_server_unreachable_offers_the_report_as_text(served, page):
     page.screenshot(path=str(ARTIFACTS / "report-widget-offline.png"))
     proc = corridor_cli("reports", "list", "--db", str(db), "--json")
     assert json.loads(proc.stdout) == []
+
+
+OFFLINE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="corridor-data-version" content="offline-v1"><title>corridor report</title></head>
+<body data-query="?from=PECHY&amp;to=CNSHA"><h1>Chancay to Shanghai</h1>
+<table><tr><th>km</th><th>days</th></tr><tr><td id="km">17,249</td><td>24.3</td></tr></table>
+<script>{widget}</script>
+<script>corridorReportWidget.init({options});</script></body></html>"""
+
+
+def offline_page(tmp_path: Path, options: str) -> str:
+    widget = (Path(__file__).resolve().parents[1] / "src/corridor/web/report-widget.js").read_text()
+    assert "</script" not in widget.lower()  # so a self-contained report can inline it
+    path = tmp_path / "report.html"
+    path.write_text(OFFLINE_PAGE.replace("{widget}", widget).replace("{options}", options))
+    return path.as_uri()
+
+
+def select_km(page) -> None:
+    page.evaluate("""() => { const r = document.createRange(); r.selectNodeContents(document.getElementById('km'));
+                             getSelection().removeAllRanges(); getSelection().addRange(r); }""")
+
+
+def test_self_contained_report_without_server_offers_text_and_mail(browser, tmp_path):
+    page = browser.new_page()
+    page.goto(offline_page(tmp_path, '{mailto: "data@example.org"}'))
+    select_km(page)
+    page.keyboard.press("Control+Enter")
+    dialog = page.locator("dialog.crw-dialog[open]")
+    assert dialog.locator("[data-crw=send]").inner_text() == "Prepare report"
+    page.keyboard.type("too long")
+    page.keyboard.press("Control+Enter")
+    text = dialog.locator(".crw-fallback textarea").input_value()
+    assert "context: \u2026km days [17,249] 24.3\u2026" in text and "data version: offline-v1" in text
+    assert "query: ?from=PECHY&to=CNSHA" in text
+    mail = dialog.locator(".crw-fallback a").get_attribute("href")
+    assert mail.startswith("mailto:data@example.org?subject=") and "too%20long" in mail
+    page.close()
+
+
+def test_self_contained_report_posts_to_a_server(browser, served, tmp_path):
+    server, db = served
+    page = browser.new_page()
+    page.goto(offline_page(tmp_path, f'{{endpoint: "{server.base}/reports", button: false}}'))
+    assert page.locator("button.crw-button").count() == 0
+    select_km(page)
+    page.keyboard.press("Control+Enter")
+    page.keyboard.type("from the file")
+    page.keyboard.press("Control+Enter")
+    page.locator(".crw-status").filter(has_text="Thank you").wait_for()
+    page.close()
+    (r,) = json.loads(corridor_cli("reports", "list", "--db", str(db), "--json").stdout)
+    assert (r["selected_text"], r["data_version"], r["query"]) == ("17,249", "offline-v1", "?from=PECHY&to=CNSHA")
+    assert r["page"].startswith("file://") and r["comment"] == "from the file"

@@ -3,10 +3,11 @@
  * "Report an error" button), add a comment, send. Plain JS, no library, no HTML built from
  * text: everything a reader selects or types goes into the page through textContent/value.
  *
- * Include it with <script src="/static/report-widget.js"></script>; it starts by itself with
- * the endpoint "/reports" on a served page. Attributes of that script tag, or the options of
- * corridorReportWidget.init({...}) (for a self-contained offline report: set auto="false"
- * and call init yourself):
+ * Include it with a script tag whose src is /static/report-widget.js, or inline it in a
+ * self-contained page (this file has no closing script tag in it, so it can be pasted inside
+ * one); it starts by itself with the endpoint "/reports" on a served page. Settings: data-*
+ * attributes of that script tag (data-auto="false" stops the automatic start), or the
+ * options of corridorReportWidget.init({...}), which a self-contained report calls itself:
  *   endpoint     URL of POST /reports; null/"" = no server (the report is offered as text to
  *                copy or mail). Default "/reports" on http(s) pages, none on file: pages.
  *   mailto       address for the mail fallback (data-mailto).
@@ -96,8 +97,8 @@
         else if (side > 0) after += node.data;
       }
     }
-    before = squeeze(before);
-    after = squeeze(after);
+    before = squeeze(before).replace(/^ /, "");  // a block boundary at the container's edges
+    after = squeeze(after).replace(/ $/, "");
     return { before: before.slice(Math.max(0, before.length - CONTEXT_CHARS)), after: after.slice(0, CONTEXT_CHARS) };
   }
 
@@ -307,14 +308,14 @@
                 say((body.message || "The report was refused.") + " Change it and send again.", true);
               } else {
                 say("The report was not stored" + (body.message ? ": " + body.message : "."), true);
-                offerText(data, "Nothing was lost:");
+                offerText(data, "Nothing was lost.");
               }
             });
           });
       }).catch(function () {
         send.disabled = false;
         say("The report server could not be reached.", true);
-        offerText(data, "Nothing was lost:");
+        offerText(data, "Nothing was lost.");
       });
     }
 
@@ -399,8 +400,8 @@
     if (script.hasAttribute("data-endpoint")) fromTag.endpoint = script.getAttribute("data-endpoint") || null;
     if (script.hasAttribute("data-mailto")) fromTag.mailto = script.getAttribute("data-mailto");
     if (script.getAttribute("data-button") === "false") fromTag.button = false;
-    if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", function () { init(fromTag); });
+    if (document.readyState === "loading") {  // unless the page calls init() itself meanwhile
+      document.addEventListener("DOMContentLoaded", function () { if (!state.options) init(fromTag); });
     } else {
       init(fromTag);
     }
