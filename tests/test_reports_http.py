@@ -108,7 +108,7 @@ def test_kill_mid_load_loses_no_acknowledged_report(db, make_server):
     server.kill()
     sender.join(timeout=120)
     acked, failed = results["acked"], results["failed"]
-    assert len(acked) >= 300 and failed, (len(acked), len(failed))  # the kill did land mid-load
+    assert len(acked) >= 100 and failed, (len(acked), len(failed))  # the kill did land mid-load
     with open_store(db) as store:
         stored = {r.comment: r.id for r in store.list(limit=2000)}
     missing = {m: i for m, i in acked.items() if stored.get(m) != i}
@@ -164,6 +164,8 @@ def test_review_over_http(db, make_server):
     assert form.status_code == 303 and form.headers["location"].startswith("/admin?token=")
     assert httpx.get(f"{server.base}/admin/reports", params={"token": TOKEN, "status": "rejected"}).json()["total"] == 1
     assert httpx.post(f"{server.base}/admin/reports/999999/resolve", headers=auth, json={}).json()["code"] == "not_found"
+    huge = httpx.get(f"{server.base}/admin/reports/{10**30}", headers=auth)
+    assert huge.status_code == 404 and huge.json()["code"] == "not_found"
 
 
 def test_admin_refuses_without_token(db, make_server):
@@ -204,6 +206,12 @@ def test_bad_reports_refused_with_json(body, status, code, make_server, tmp_path
     r = httpx.post(f"{server.base}/reports", **kwargs)
     assert r.status_code == status and r.json()["code"] == code and r.json()["message"]
     assert "Traceback" not in r.text
+
+
+def test_misconfigured_rate_is_a_server_error(make_server, tmp_path):
+    server = make_server(str(tmp_path / "r.sqlite3"), CORRIDOR_REPORTS_RATE="lots")
+    r = httpx.post(f"{server.base}/reports", json=report("x"))
+    assert r.status_code == 500 and r.json()["code"] == "misconfigured" and "CORRIDOR_REPORTS_RATE" in r.json()["message"]
 
 
 def test_unreachable_store_is_503_not_acknowledged(make_server):

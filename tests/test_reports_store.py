@@ -64,9 +64,13 @@ def test_list_filter_review(store):
 
 
 def test_review_errors(store):
-    with pytest.raises(ReportError) as e:
-        store.review(999, "resolved")
-    assert e.value.code == "not_found"
+    for missing in (999, 0, -1, 2**64):
+        with pytest.raises(ReportError) as e:
+            store.review(missing, "resolved")
+        assert e.value.code == "not_found"
+        with pytest.raises(ReportError) as e:
+            store.get(missing)
+        assert e.value.code == "not_found"
     r = store.add(validate(payload()))
     with pytest.raises(ReportError) as e:
         store.review(r.id, "new")

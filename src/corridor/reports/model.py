@@ -50,7 +50,7 @@ class ReportError(CorridorError):
     ----------
     code : str
         Machine-readable reason: ``too_long``, ``invalid``, ``missing``, ``not_found``,
-        ``unavailable`` or ``rate_limited``.
+        ``unavailable``, ``rate_limited`` or ``misconfigured``.
     message : str
         What is wrong and how to fix it, for a person.
     field : str, optional

@@ -42,14 +42,15 @@ class RateLimiter:
         Raises
         ------
         ReportError
-            ``invalid`` when the setting cannot be read.
+            ``misconfigured`` when the setting cannot be read.
         """
         text = os.environ.get("CORRIDOR_REPORTS_RATE", DEFAULT_RATE).strip().lower()
         if text == "off":
             return None
         count, _, period = text.partition("/")
         if not count.isdigit() or int(count) < 1 or period not in _PERIODS:
-            raise ReportError("invalid", f"CORRIDOR_REPORTS_RATE={text!r}: write N/second, N/minute, N/hour or off")
+            raise ReportError("misconfigured",
+                              f"CORRIDOR_REPORTS_RATE={text!r}: write N/second, N/minute, N/hour or off")
         return cls(int(count), _PERIODS[period])
 
     def acquire(self, client: str) -> float:

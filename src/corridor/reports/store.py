@@ -115,10 +115,16 @@ class ReportStore(ABC):
         ReportError
             ``not_found`` when there is none.
         """
-        rows = self._run(f"{_SELECT} WHERE id = ?", (int(report_id),))
+        rows = self._run(f"{_SELECT} WHERE id = ?", (self._id(report_id),))
         if not rows:
             raise ReportError("not_found", f"no report with id {report_id} in {self.url}")
         return Report(*rows[0])
+
+    def _id(self, report_id: int) -> int:
+        """``report_id`` if a stored id could have it (a 64-bit positive integer), else ``not_found``."""
+        if not 0 < int(report_id) < 2**63:
+            raise ReportError("not_found", f"no report with id {report_id} in {self.url}")
+        return int(report_id)
 
     def list(self, status: str | None = None, *, limit: int = 100, offset: int = 0) -> list[Report]:
         """Reports, newest first.
@@ -156,7 +162,7 @@ class ReportStore(ABC):
             raise ReportError("invalid", "a report can only be resolved or rejected", "status")
         note = validate_note(note)
         rows = self._run(f"UPDATE reports SET status = ?, resolution = ?, resolved_at = ? WHERE id = ? "
-                         f"RETURNING {', '.join(COLUMNS)}", (status, note, utc_now(), int(report_id)))
+                         f"RETURNING {', '.join(COLUMNS)}", (status, note, utc_now(), self._id(report_id)))
         if not rows:
             raise ReportError("not_found", f"no report with id {report_id} in {self.url}")
         return Report(*rows[0])

@@ -45,7 +45,7 @@ from corridor.server.errors import error_body
 router = APIRouter(tags=["reports"])
 
 _STATUS = {"too_long": 413, "invalid": 422, "missing": 422, "invalid_json": 422, "not_found": 404,
-           "rate_limited": 429, "unavailable": 503}
+           "rate_limited": 429, "misconfigured": 500, "unavailable": 503}
 _CORS = {"Access-Control-Allow-Origin": "*"}  # offline HTML reports post from file:// pages
 _ADMIN_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
                                              "base-uri 'none'; frame-ancestors 'none'",
@@ -54,8 +54,7 @@ _open_lock = threading.Lock()
 
 
 def _error(e: ReportError, headers: dict | None = None) -> JSONResponse:
-    extra = {"field": e.field} if e.field else {}
-    return JSONResponse(error_body(e.code, str(e), **extra), status_code=_STATUS.get(e.code, 400), headers=headers)
+    return JSONResponse(error_body(**e.to_dict()), status_code=_STATUS.get(e.code, 400), headers=headers)
 
 
 def _store(request: Request) -> ReportStore:
