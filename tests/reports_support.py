@@ -54,14 +54,19 @@ class PostgresCluster:
         if os.geteuid() == 0:  # initdb refuses to run as root
             shutil.chown(self.root, "postgres", "postgres")
             self.prefix = ["runuser", "-u", "postgres", "--"]
-        self._cmd([initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c max_connections=200"
-        self._cmd([pg_ctl, "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w", "-t", "60",
-                   "start"])
+        try:
+            self._cmd([initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
+            self._cmd([pg_ctl, "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w", "-t", "60",
+                       "start"])
+        except BaseException:
+            self.stop()
+            raise
         self.admin_url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _cmd(self, args: list[str]) -> None:
-        proc = subprocess.run([*self.prefix, *args], capture_output=True, text=True, timeout=120)
+        # cwd: the postgres user must be able to enter it, and it must exist whatever the tests did
+        proc = subprocess.run([*self.prefix, *args], capture_output=True, text=True, timeout=120, cwd=self.root)
         if proc.returncode:
             log = self.root / "log"
             raise RuntimeError(f"{args[0]} failed: {proc.stdout}{proc.stderr}"
@@ -78,19 +83,31 @@ class PostgresCluster:
 
     def stop(self) -> None:
         """Stop the server and remove its folder."""
-        subprocess.run([*self.prefix, self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop"],
-                       capture_output=True, timeout=60)
+        if (self.data / "postmaster.pid").exists():
+            subprocess.run([*self.prefix, self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+                           capture_output=True, timeout=60, cwd=self.root)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
 _cluster: PostgresCluster | None = None
+_failure: str | None = None
 
 
 def postgres_cluster(config) -> PostgresCluster:
-    """The session's PostgreSQL server, started on first use and stopped when pytest ends."""
-    global _cluster
+    """The session's PostgreSQL server, started on first use and stopped when pytest ends.
+
+    A server that failed to start is not tried again: later tests fail at once with the
+    same error.
+    """
+    global _cluster, _failure
+    if _failure:
+        raise RuntimeError(_failure)
     if _cluster is None:
-        _cluster = PostgresCluster()
+        try:
+            _cluster = PostgresCluster()
+        except RuntimeError as e:
+            _failure = f"the test PostgreSQL server did not start: {e}"
+            raise
         config.add_cleanup(_stop_cluster)
     return _cluster
 
@@ -128,7 +145,7 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "corridor.server.app:create_app",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT)
+            env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT, cwd=log_path.parent)
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 120) -> None:
