@@ -46,7 +46,7 @@ def test_unknown_place_exit_2_with_matches(cli):
 
 def test_errors_are_one_line(cli):
     for args in (["route", "12.5,abc", "CNSHA"], ["route", "PECHY", "CNSHA", "--avoid", "suezz"],
-                 ["route", "PECHY", "PECHY"], ["route", "PECHY", "CNSHA", "--modes", "rail"]):
+                 ["route", "PECHY", "PECHY"], ["route", "PECHY", "CNSHA", "--modes", "teleport"]):
         p = cli(*args)
         assert p.returncode == 2, args
         assert p.stderr.startswith("corridor: error: ") and len(p.stderr.strip().splitlines()) == 1

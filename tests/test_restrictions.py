@@ -69,7 +69,7 @@ def test_arctic_routes_need_explicit_permission():
 
 @pytest.mark.parametrize("kwargs, words", [
     ({"avoid": "suezz"}, "Unknown passage 'suezz'"),
-    ({"modes": "rail"}, "Mode 'rail'"),
+    ({"modes": "teleport"}, "Mode 'teleport'"),
     ({"vessel": "yacht"}, "Unknown vessel"),
     ({"speed_kn": 0}, "not plausible"),
 ])

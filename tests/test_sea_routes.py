@@ -70,7 +70,7 @@ def test_point_at_sea_routes_from_the_point():
 
 
 def test_inland_point_says_which_port_it_used():
-    r = corridor.route("48.8566,2.3522", "NLRTM")  # Paris
+    r = corridor.route("48.8566,2.3522", "NLRTM", modes="sea")  # Paris
     assert any("nearest port used" in n for n in r.notes)
     assert r.legs[0].origin.kind == "port"
 

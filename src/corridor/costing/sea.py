@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from corridor.costing import Assumption
 from corridor.errors import BadInput
-from corridor.geo import KM_PER_NMI
 
 DEFAULT_SPEED = Assumption(
     "sea speed", 16.0, "kn",
@@ -20,7 +19,3 @@ def speed(speed_kn: float | None) -> Assumption:
     if not 1.0 <= float(speed_kn) <= 40.0:
         raise BadInput(f"Sea speed {speed_kn} kn is not plausible: give 1-40 knots.")
     return Assumption("sea speed", float(speed_kn), "kn", "given by the user")
-
-
-def sailing_hours(distance_km: float, speed_kn: Assumption) -> float:
-    return distance_km / KM_PER_NMI / speed_kn.value

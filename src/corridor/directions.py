@@ -1,0 +1,129 @@
+"""From a path on the graph to what a person reads: legs per mode, with the transfers between.
+
+A leg is a stretch on one mode; a *transfer* is a step with no movement to speak of: a
+terminal (port, ferry terminal, rail-road terminal) or a border crossing (its wait, or a
+break of gauge). Legs end at terminals and borders, so a route from China to Azerbaijan by
+rail names each border it crosses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from corridor import modes as M
+from corridor.costing import transfer as transfer_costing
+from corridor.data import passages as P
+from corridor.data.cities import read_cities
+from corridor.geo import densify, split_antimeridian, to_unit_vectors
+from corridor.places import Place
+from corridor.route import Leg
+
+
+@lru_cache(maxsize=1)
+def _city_index() -> tuple[cKDTree, np.ndarray, np.ndarray]:
+    c = read_cities("15000")
+    return cKDTree(to_unit_vectors(c.lon, c.lat)), c.name, c.country
+
+
+def near_city(lon: float, lat: float) -> str:
+    tree, names, countries = _city_index()
+    _, i = tree.query(to_unit_vectors(lon, lat))
+    return f"{names[i]} ({countries[i]})"
+
+
+@dataclass
+class _Stretch:
+    mode: int | None
+    start: Place
+    km: float = 0.0
+    hours: float = 0.0
+    flags: list = field(default_factory=list)
+    lon: list = field(default_factory=list)
+    lat: list = field(default_factory=list)
+
+
+def _point(net, node: int, label: str, kind: str) -> Place:
+    return Place(kind, label, float(net.node_lon[node]), float(net.node_lat[node]))
+
+
+def _close(s: _Stretch, end: Place) -> Leg:
+    passages: list[str] = []
+    for f in s.flags:
+        passages += [k for k in P.keys_of(int(f)) if k not in passages]
+    lon = [s.start.lon, *s.lon, end.lon]
+    lat = [s.start.lat, *s.lat, end.lat]
+    if s.mode == M.SEA:
+        lon, lat = densify(lon, lat, max_step_km=100.0)
+    return Leg(M.NAMES[s.mode], s.start, end, s.km, s.hours, passages,
+               [P.BY_KEY[k].name for k in passages], split_antimeridian(lon, lat))
+
+
+def _transfer(kind: str, name: str, at: Place, km: float, hours: float, assumption: str) -> Leg:
+    geometry = [[[at.lon, at.lat], [at.lon, at.lat]]]
+    return Leg("transfer", at, at, km, hours, [], [], geometry, kind=kind, name=name, assumption=assumption)
+
+
+def legs_from_path(net, res, weights, origin: Place, destination: Place, start_mode: int, end_mode: int,
+                   start_km: float, end_km: float) -> list[Leg]:
+    """Legs and transfers of a path, the connectors at either end folded into their legs."""
+    legs: list[Leg] = []
+    cur = _Stretch(start_mode, origin, start_km, res.source_cost)
+    terminals, borders = net.tables["terminals"], net.tables["borders"]
+    for k, e in enumerate(res.edges):
+        u, v = int(res.nodes[k]), int(res.nodes[k + 1])
+        mode = int(net.edge_mode[e])
+        if mode == M.TRANSFER:
+            t = terminals[int(net.edge_ref[e])]
+            kind = "ship-ferry transshipment" if t["kind"] == "ferry terminal" and \
+                int(net.edge_req[e]) & M.bit(M.SEA) and int(net.edge_req[e]) & M.bit(M.FERRY) else t["kind"]
+            at = Place("terminal", t["name"], float(net.node_lon[u]), float(net.node_lat[u]), code=t["code"],
+                       country=t["country"])
+            if cur.mode is not None and (cur.km > 0 or cur.lon):
+                legs.append(_close(cur, at))
+            assumption = (transfer_costing.SEA_FERRY if kind == "ship-ferry transshipment"
+                          else transfer_costing.TERMINAL[t["kind"]])
+            legs.append(_transfer(kind, f"{t['name']} ({t['kind']})", at, float(net.edge_km[e]),
+                                  float(weights.hours[e]), assumption.name))
+            cur = _Stretch(None, at)
+            continue
+        if cur.mode is None:
+            cur.mode = mode
+        elif cur.mode != mode:
+            at = _point(net, u, f"near {near_city(net.node_lon[u], net.node_lat[u])}", "waypoint")
+            legs.append(_close(cur, at))
+            cur = _Stretch(mode, at)
+        wait = float(weights.border_wait_h[e])
+        cur.km += float(net.edge_km[e])
+        cur.hours += float(weights.hours[e]) - wait
+        cur.flags.append(net.edge_flags[e])
+        cur.lon.append(float(net.node_lon[v]))
+        cur.lat.append(float(net.node_lat[v]))
+        b = int(net.edge_border[e])
+        if b >= 0:
+            crossing = borders[b]
+            a_, b_ = crossing["countries"]
+            name = f"{a_}–{b_} border near {near_city(net.node_lon[v], net.node_lat[v])}"
+            at = Place("border", name, float(net.node_lon[v]), float(net.node_lat[v]))
+            cur.lon.pop()
+            cur.lat.pop()
+            legs.append(_close(cur, at))
+            assumption = transfer_costing.border(crossing)
+            kind = ("break of gauge" if crossing["break_of_gauge"] else
+                    "open border" if crossing["customs_union"] else f"{crossing['mode']} border")
+            legs.append(_transfer(kind, name, at, 0.0, wait, assumption.name))
+            cur = _Stretch(mode, at)
+    if cur.mode is None:
+        cur.mode = end_mode
+    if cur.mode != end_mode:
+        last = int(res.nodes[-1])
+        at = _point(net, last, f"near {near_city(net.node_lon[last], net.node_lat[last])}", "waypoint")
+        legs.append(_close(cur, at))
+        cur = _Stretch(end_mode, at)
+    cur.km += end_km
+    cur.hours += res.target_cost
+    legs.append(_close(cur, destination))
+    return [leg for leg in legs if leg.mode == "transfer" or leg.distance_km > 0 or leg.duration_h > 0]
