@@ -77,7 +77,8 @@ def _limiter(request: Request) -> RateLimiter | None:
 async def _read_body(request: Request) -> bytes:
     """The request body, refusing (``too_long``) anything over :data:`MAX_BODY_BYTES` without reading it all."""
     too_long = ReportError("too_long", f"the request body is over {MAX_BODY_BYTES} bytes")
-    if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise too_long
     body = bytearray()
     async for chunk in request.stream():
@@ -105,13 +106,27 @@ def reports_preflight() -> Response:
                                               "Access-Control-Max-Age": "86400"})
 
 
-@router.get("/reports/limits")
-def report_limits() -> JSONResponse:
-    """What a report may contain, and the data version pages should send with it."""
+def data_version(network=None) -> str:
+    """The fingerprint of the network a page was made from: the loaded one, else the current build's."""
+    if network is not None:
+        return network.manifest["fingerprint"]
     from corridor.network import fingerprint
 
+    return fingerprint()
+
+
+@router.get("/reports/limits")
+def report_limits(request: Request) -> JSONResponse:
+    """What a report may contain, and the data version pages should send with it."""
     return JSONResponse({"limits": LIMITS, "max_body_bytes": MAX_BODY_BYTES, "statuses": list(STATUSES),
-                         "data_version": fingerprint()}, headers=_CORS)
+                         "data_version": data_version(getattr(request.app.state, "network", None))},
+                        headers=_CORS)
+
+
+def _add(request: Request, fields: dict, address: str) -> Report:
+    """Store a validated report from ``address`` (blocking: run it in a worker thread)."""
+    store = _store(request)
+    return store.add(fields, client_hash(address, store.salt()))
 
 
 @router.post("/reports", status_code=201)
@@ -125,8 +140,7 @@ async def post_report(request: Request) -> JSONResponse:
             e = ReportError("rate_limited", f"too many reports from your address; try again in {wait:.0f} s")
             return _error(e, {**_CORS, "Retry-After": str(int(wait) + 1)})
         fields = validate(_json_object(await _read_body(request)))
-        store = await run_in_threadpool(_store, request)
-        report = await run_in_threadpool(store.add, fields, client_hash(address, store.salt()))
+        report = await run_in_threadpool(_add, request, fields, address)
     except ReportError as e:
         return _error(e, _CORS)
     return JSONResponse({"id": report.id, "status": report.status, "created_at": report.created_at},
@@ -315,9 +329,7 @@ def render_admin(reports: list[Report], counts: dict, status: str | None, token:
     network : corridor.network.Network, optional
         The loaded network, to re-run the reports' route queries on.
     """
-    from corridor.network import fingerprint
-
-    current = fingerprint()
+    current = data_version(network)
     q = quote(token, safe="")
     nav = " ".join(f'<a href="/admin?token={q}&amp;status={s}">{s} ({counts[s]})</a>' for s in STATUSES)
     nav += f' <a href="/admin?token={q}&amp;status=all">all ({sum(counts.values())})</a>'
