@@ -73,7 +73,7 @@ def test_unknown_place_404_with_suggestions(http):
 
 def test_errors_are_json_with_code_and_message(http):
     error(http.get("/route", params={"from": "PECHY", "to": "CNSHA", "avoid": "suezz"}), 400, "bad_input")
-    error(http.get("/route", params={"from": "PECHY", "to": "CNSHA", "modes": "rail"}), 400, "bad_input")
+    error(http.get("/route", params={"from": "PECHY", "to": "CNSHA", "modes": "teleport"}), 400, "bad_input")
     error(http.get("/route", params={"from": "PECHY"}), 422, "invalid_parameter")
     error(http.get("/nearest", params={"lat": "abc", "lon": 0}), 422, "invalid_parameter")
     error(http.get("/no-such-endpoint"), 404, "not_found")
@@ -130,7 +130,7 @@ def test_nearest_places_passages(http):
 def test_health_and_openapi(http, net):
     h = http.get("/health").json()
     assert h["status"] == "ok" and h["network"]["fingerprint"] == net.manifest["fingerprint"]
-    assert h["available_modes"] == ["sea"] and h["limits"]["max_table_cells"] == 10_000
+    assert h["available_modes"] == ["sea", "rail", "road", "ferry"] and h["limits"]["max_table_cells"] == 10_000
     assert h["network"]["sources"]
     paths = http.get("/openapi.json").json()["paths"]
     assert {"/route", "/table", "/nearest", "/places", "/passages", "/health"} <= set(paths)

@@ -30,7 +30,9 @@ from corridor.errors import BadInput, NoRoute
 from corridor.geo import haversine_km
 from corridor.network import Network, load_network
 from corridor.places import Place, resolve
-from corridor.planner import DIRECT_MAX_KM, VESSELS, Access, _direct, access, blocked_mask
+from corridor import modes as M
+from corridor.costing.profile import Profile
+from corridor.planner import DIRECT_MAX_KM, VESSELS, Access, access, blocked_mask, direct_crossing
 from corridor.search import _heap_pop, _heap_push
 
 
@@ -134,14 +136,14 @@ def _key(query):
     return tuple(query) if isinstance(query, list) else query
 
 
-def _resolve_all(queries, net: Network, cache: dict) -> list[tuple[Place, Access | None]]:
+def _resolve_all(queries, net: Network, cache: dict, profile: Profile) -> list[tuple[Place, Access | None]]:
     rows = []
     for q in queries:
         k = _key(q)
         if k not in cache:
             place = resolve(q, net)
             try:
-                cache[k] = (place, access(net, place), None)
+                cache[k] = (place, access(net, place, profile), None)
             except NoRoute as e:  # a port off the network: its row or column stays NaN
                 cache[k] = (place, None, str(e))
         rows.append(cache[k])
@@ -160,12 +162,13 @@ def _connectors(accs: list[Access | None]) -> tuple[np.ndarray, np.ndarray, np.n
 def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int) -> None:
     """Run the kernel over the origin rows, split between ``threads`` threads."""
     indptr, nodes, km = src
+    sea_km = np.where(net.edge_mode == M.SEA, net.edge_km, np.inf)  # a sea table: other modes closed
     chunks = [c for c in np.array_split(np.arange(len(indptr) - 1), max(1, threads)) if len(c)]
 
     def rows(chunk: np.ndarray) -> None:
         lo, hi = int(chunk[0]), int(chunk[-1]) + 1
         sub = indptr[lo:hi + 1]
-        _dijkstra_rows(net.csr_indptr, net.csr_head, net.csr_edge, net.edge_km, net.edge_flags,
+        _dijkstra_rows(net.csr_indptr, net.csr_head, net.csr_edge, sea_km, net.edge_flags,
                        np.uint32(blocked), sub - sub[0], nodes[sub[0]:sub[-1]], km[sub[0]:sub[-1]],
                        *dst, out[lo:hi])
 
@@ -226,8 +229,9 @@ def matrix(origins, destinations, *, avoid=None, allow=None, vessel: str = "seag
     speed = sea_costing.speed(speed_kn)
     net = network or load_network()
     cache: dict = {}
-    src = _resolve_all(origins, net, cache)
-    dst = _resolve_all(destinations, net, cache)
+    profile = Profile(frozenset({"sea"}), speed)
+    src = _resolve_all(origins, net, cache, profile)
+    dst = _resolve_all(destinations, net, cache, profile)
     blocked = blocked_mask(avoid_keys, allow_keys, vessel)
 
     km = np.full((len(src), len(dst)), np.nan)
@@ -242,7 +246,7 @@ def matrix(origins, destinations, *, avoid=None, allow=None, vessel: str = "seag
                 km[i, j] = 0.0
             elif a and b and min(haversine_km(x.lon, x.lat, y.lon, y.lat)
                                  for x in a.candidates for y in b.candidates) <= DIRECT_MAX_KM:
-                direct = _direct(net, a, b)
+                direct = direct_crossing(net, a, b, profile)
                 if direct is not None and not direct[0] > km[i, j]:
                     km[i, j] = direct[0]
 
@@ -253,7 +257,7 @@ def matrix(origins, destinations, *, avoid=None, allow=None, vessel: str = "seag
                 notes.append(note)
     manifest = net.manifest
     return Matrix(
-        [p for p, _, _ in src], [p for p, _, _ in dst], km, sea_costing.sailing_hours(km, speed), [speed],
+        [p for p, _, _ in src], [p for p, _, _ in dst], km, km / (speed.value * 1.852), [speed],
         {"avoided": [P.BY_KEY[k].name for k in avoid_keys],
          "closed": [{"passage": P.BY_KEY[k].name, "why": P.BY_KEY[k].closed_by_default}
                     for k in P.keys_of(blocked) if k not in avoid_keys],

@@ -146,7 +146,7 @@ def _search(net: Network, a: Access, b: Access, blocked: int, profile: Profile):
         (int(b_owner[ib]), int(b_mode[ib]), float(b_km[ib]))
 
 
-def _direct(net: Network, a: Access, b: Access, profile: Profile) -> tuple[float, int, int] | None:
+def direct_crossing(net: Network, a: Access, b: Access, profile: Profile) -> tuple[float, int, int] | None:
     """A straight open-water crossing between two nearby sea candidates, if one exists."""
     if "sea" not in profile.modes:
         return None
@@ -202,7 +202,7 @@ def _wider_hint(net, a: Access, b: Access, blocked: int, profile: Profile) -> st
 
 def _legs(net: Network, a: Access, b: Access, blocked: int, avoid: list[str], profile: Profile):
     found = _search(net, a, b, blocked, profile)
-    direct = _direct(net, a, b, profile)
+    direct = direct_crossing(net, a, b, profile)
     if found is None and direct is None:
         raise _explain(net, a, b, blocked, avoid, profile)
     if direct is not None and (found is None or direct[0] / profile.kmh(M.SEA) <= found[0].cost):

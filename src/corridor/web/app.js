@@ -89,6 +89,7 @@ async function setUp() {
     checkbox($("modes"), "modes", mode, mode, { checked: available, disabled: !available,
       title: available ? "" : "not in the network yet" });
   }
+  $("modes").addEventListener("change", () => { $("modes").dataset.touched = "1"; });
   for (let n = 0; n <= health.limits.max_alternatives; n++) {
     $("alternatives").add(new Option(String(n), String(n), false, n === Math.min(2, health.limits.max_alternatives)));
   }
@@ -129,7 +130,8 @@ map.on("click", (e) => {
 function query(avoidList) {
   const params = new URLSearchParams({ from: $("origin").value.trim(), to: $("destination").value.trim() });
   const checked = (name) => [...document.querySelectorAll(`input[name=${name}]:checked`)].map((c) => c.value);
-  params.set("modes", checked("modes").join(","));
+  // Untouched boxes leave the choice to the server: by sea between two ports, every mode otherwise.
+  if ($("modes").dataset.touched) params.set("modes", checked("modes").join(","));
   if (avoidList.length) params.set("avoid", avoidList.join(","));
   if (checked("allow").length) params.set("allow", checked("allow").join(","));
   params.set("vessel", $("vessel").value);
