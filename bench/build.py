@@ -1,0 +1,95 @@
+"""Build and load cost of the whole multimodal network, and multimodal query times.
+
+Measures, each in a fresh subprocess so nothing is shared or cached:
+
+* the full build (sea, rail, road, ferries, terminals, borders, landmarks) into an empty
+  cache folder: wall time and peak resident memory;
+* loading the built network and answering one multimodal route: time and peak memory;
+* median and p90 times of multimodal routes (all surface modes) on a fixed list of city and
+  port pairs, after load.
+
+Run: ``python bench/build.py`` (writes bench/results/build.json too). Takes about 2 minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PAIRS = [("Xi'an", "Baku"), ("Shanghai", "Baku"), ("Baku", "Istanbul"), ("Almaty", "Tbilisi"),
+         ("Lima", "Callao"), ("Rotterdam", "Warsaw"), ("Hamburg", "Milan"), ("Chongqing", "Duisburg"),
+         ("Mumbai", "Delhi"), ("Tbilisi", "Constanta"), ("Aktau", "Baku"), ("Urumqi", "Tashkent")]
+
+
+def _child(what: str) -> dict:
+    started = time.perf_counter()
+    from corridor.network import load_network
+
+    if what == "build":
+        load_network(progress=True)
+        return {"seconds": time.perf_counter() - started}
+    import corridor
+
+    net = load_network(progress=False)
+    loaded = time.perf_counter() - started
+    corridor.route("Xi'an", "Baku", modes="sea,rail,road,ferry")
+    first = time.perf_counter() - started - loaded
+    times = []
+    for a, b in PAIRS:
+        runs = []
+        for _ in range(5):
+            t = time.perf_counter()
+            corridor.route(a, b, modes="sea,rail,road,ferry")
+            runs.append(time.perf_counter() - t)
+        times.append(sorted(runs)[2])
+    return {"load_s": loaded, "first_route_s": first, "query_ms": [t * 1000 for t in times],
+            "nodes": int(net.n_nodes), "edges": int(len(net.edge_km)), "path": str(net.path)}
+
+
+def run_child(what: str, cache: str) -> dict:
+    env = dict(os.environ, CORRIDOR_CACHE_DIR=cache)
+    out = subprocess.run([sys.executable, __file__, "--child", what], capture_output=True, text=True, env=env,
+                         check=True)
+    sys.stderr.write(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    if "--child" in sys.argv:
+        result = _child(sys.argv[-1])
+        result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+    with tempfile.TemporaryDirectory(prefix="corridor-bench-") as cache:
+        build = run_child("build", cache)
+        query = run_child("query", cache)
+        size = sum(p.stat().st_size for p in Path(query["path"]).glob("*"))
+    q = sorted(query["query_ms"])
+    rows = [
+        ("full build (fresh cache)", f"{build['seconds']:.1f} s", f"{build['peak_rss_mib']:,.0f} MiB"),
+        ("load + first multimodal route", f"{query['load_s']:.2f} s + {query['first_route_s']:.2f} s",
+         f"{query['peak_rss_mib']:,.0f} MiB"),
+        (f"multimodal route, median of {len(q)} pairs", f"{q[len(q) // 2]:.1f} ms", ""),
+        (f"multimodal route, p90 of {len(q)} pairs", f"{q[int(0.9 * (len(q) - 1))]:.1f} ms", ""),
+        ("compiled network on disk", f"{size / 2**20:,.0f} MiB", ""),
+    ]
+    print(f"corridor network: {query['nodes']:,} nodes, {query['edges']:,} edges; "
+          f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    width = max(len(r[0]) for r in rows)
+    print(f"{'what':{width}} | {'time / size':>22} | {'peak memory':>12}")
+    print("-" * (width + 40))
+    for name, value, mem in rows:
+        print(f"{name:{width}} | {value:>22} | {mem:>12}")
+    Path(__file__).with_name("results").mkdir(exist_ok=True)
+    Path(__file__).with_name("results").joinpath("build.json").write_text(
+        json.dumps({"build": build, "query": query, "disk_bytes": size}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
