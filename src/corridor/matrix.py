@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from numba import njit
@@ -159,16 +160,32 @@ def _connectors(accs: list[Access | None]) -> tuple[np.ndarray, np.ndarray, np.n
     return indptr, np.concatenate(nodes).astype(np.int32), np.concatenate(kms).astype(np.float64)
 
 
+@lru_cache(maxsize=4)
+def _sea_graph(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR arrays of the sea layer alone (its nodes are ids 0 .. n_sea_nodes - 1).
+
+    A sea table never leaves the sea, so its searches skip the rail and road nodes, whose
+    per-origin bookkeeping would otherwise cost more than the sea search itself.
+    """
+    n = net.n_sea_nodes
+    lo, hi = int(net.csr_indptr[0]), int(net.csr_indptr[n])
+    keep = (net.edge_mode[net.csr_edge[lo:hi]] == M.SEA) & (net.csr_head[lo:hi] < n)
+    tail = np.repeat(np.arange(n), np.diff(net.csr_indptr[:n + 1]))[keep]
+    indptr = np.zeros(n + 1, np.int32)
+    np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
+    return indptr, np.ascontiguousarray(net.csr_head[lo:hi][keep]), np.ascontiguousarray(net.csr_edge[lo:hi][keep])
+
+
 def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int) -> None:
     """Run the kernel over the origin rows, split between ``threads`` threads."""
     indptr, nodes, km = src
-    sea_km = np.where(net.edge_mode == M.SEA, net.edge_km, np.inf)  # a sea table: other modes closed
+    indptr_s, head_s, edge_s = _sea_graph(net)
     chunks = [c for c in np.array_split(np.arange(len(indptr) - 1), max(1, threads)) if len(c)]
 
     def rows(chunk: np.ndarray) -> None:
         lo, hi = int(chunk[0]), int(chunk[-1]) + 1
         sub = indptr[lo:hi + 1]
-        _dijkstra_rows(net.csr_indptr, net.csr_head, net.csr_edge, sea_km, net.edge_flags,
+        _dijkstra_rows(indptr_s, head_s, edge_s, net.edge_km, net.edge_flags,
                        np.uint32(blocked), sub - sub[0], nodes[sub[0]:sub[-1]], km[sub[0]:sub[-1]],
                        *dst, out[lo:hi])
 
