@@ -14,7 +14,9 @@ __version__ = "0.1.0"
 
 
 def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
-          vessel: str = "seagoing", speed_kn: float | None = None) -> Route:
+          vessel: str = "seagoing", speed_kn: float | None = None, cargo=None, teu=None, feu=None,
+          tonnes=None, passengers=None, vessel_class=None, optimize=None, alternatives: int = 0,
+          pareto: bool = False, scenario=None, costs=None, avoid_countries=None, close_ports=None) -> Route:
     """Best route between two places.
 
     Parameters
@@ -35,7 +37,26 @@ def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
     vessel
         "seagoing" (default) or "river-sea" (may use the Volga–Don inland waterway).
     speed_kn
-        Sea speed in knots; default 16 kn (sourced in the output's ``assumptions``).
+        Sea speed in knots; default by cargo: 16 kn container ships, 11 kn bulk carriers
+        (sourced in the output's ``assumptions``).
+    cargo, teu, feu, tonnes, passengers, vessel_class
+        What is carried: ``cargo`` is container (default, 1 TEU), dry-bulk, liquid-bulk,
+        general or passengers; quantities in TEU or FEU (1 FEU = 2 TEU), tonnes or
+        passengers; ``vessel_class`` e.g. neopanamax, ulcv, capesize, river-sea.
+    optimize
+        time (default), cost, co2, distance, or a mix "time=1,co2=1".
+    alternatives
+        K: add ``route.extra["alternatives"]``, the best and up to K genuinely different
+        corridors (other chokepoints, borders or mode chains), best first.
+    pareto
+        Add ``route.extra["pareto"]``: the non-dominated time / cost / CO2e routes.
+    scenario
+        A TOML file (or dict) closing passages, borders or ports, changing speeds, dwell
+        or rates, or adding a service; the route gains ``baseline`` and ``difference``.
+    costs
+        A TOML file (or dict) overriding any costing default (``costing/defaults.toml``).
+    avoid_countries, close_ports
+        ISO country codes whose land, ports and borders to avoid; UN/LOCODEs of ports to close.
 
     Returns
     -------
@@ -51,7 +72,9 @@ def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
     from corridor.planner import plan
 
     return plan(origin, destination, modes=modes, via=via, avoid=avoid, allow=allow, vessel=vessel,
-                speed_kn=speed_kn)
+                speed_kn=speed_kn, cargo=cargo, teu=teu, feu=feu, tonnes=tonnes, passengers=passengers,
+                vessel_class=vessel_class, optimize=optimize, alternatives=alternatives, pareto=pareto,
+                scenario=scenario, costs=costs, avoid_countries=avoid_countries, close_ports=close_ports)
 
 
 def places(query: str, *, limit: int = 10) -> list[dict]:

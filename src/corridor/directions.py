@@ -41,6 +41,9 @@ class _Stretch:
     start: Place
     km: float = 0.0
     hours: float = 0.0
+    usd: float = 0.0
+    ttw: float = 0.0
+    wtt: float = 0.0
     flags: list = field(default_factory=list)
     lon: list = field(default_factory=list)
     lat: list = field(default_factory=list)
@@ -59,19 +62,31 @@ def _close(s: _Stretch, end: Place) -> Leg:
     if s.mode == M.SEA:
         lon, lat = densify(lon, lat, max_step_km=100.0)
     return Leg(M.NAMES[s.mode], s.start, end, s.km, s.hours, passages,
-               [P.BY_KEY[k].name for k in passages], split_antimeridian(lon, lat))
+               [P.BY_KEY[k].name for k in passages], split_antimeridian(lon, lat),
+               cost_usd=s.usd, co2e_ttw_kg=s.ttw, co2e_wtt_kg=s.wtt)
 
 
-def _transfer(kind: str, name: str, at: Place, km: float, hours: float, assumption: str) -> Leg:
+def _transfer(kind: str, name: str, at: Place, km: float, hours: float, assumption: str,
+              usd: float = 0.0, co2: float = 0.0) -> Leg:
     geometry = [[[at.lon, at.lat], [at.lon, at.lat]]]
-    return Leg("transfer", at, at, km, hours, [], [], geometry, kind=kind, name=name, assumption=assumption)
+    return Leg("transfer", at, at, km, hours, [], [], geometry, kind=kind, name=name, assumption=assumption,
+               cost_usd=usd, co2e_ttw_kg=co2)
+
+
+def _add_connector(s: _Stretch, weights, mode: int, km: float) -> None:
+    h, usd, ttw, wtt = weights.connector(mode, km)
+    s.hours += h
+    s.usd += usd
+    s.ttw += ttw
+    s.wtt += wtt
 
 
 def legs_from_path(net, res, weights, origin: Place, destination: Place, start_mode: int, end_mode: int,
                    start_km: float, end_km: float) -> list[Leg]:
     """Legs and transfers of a path, the connectors at either end folded into their legs."""
     legs: list[Leg] = []
-    cur = _Stretch(start_mode, origin, start_km, res.source_cost)
+    cur = _Stretch(start_mode, origin, start_km)
+    _add_connector(cur, weights, start_mode, start_km)
     terminals, borders = net.tables["terminals"], net.tables["borders"]
     for k, e in enumerate(res.edges):
         u, v = int(res.nodes[k]), int(res.nodes[k + 1])
@@ -87,7 +102,8 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
             assumption = (transfer_costing.SEA_FERRY if kind == "ship-ferry transshipment"
                           else transfer_costing.TERMINAL[t["kind"]])
             legs.append(_transfer(kind, f"{t['name']} ({t['kind']})", at, float(net.edge_km[e]),
-                                  float(weights.hours[e]), assumption.name))
+                                  float(weights.hours[e]), assumption.name, float(weights.usd[e]),
+                                  float(weights.co2e_ttw_kg[e])))
             cur = _Stretch(None, at)
             continue
         if cur.mode is None:
@@ -99,6 +115,9 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
         wait = float(weights.border_wait_h[e])
         cur.km += float(net.edge_km[e])
         cur.hours += float(weights.hours[e]) - wait
+        cur.usd += float(weights.usd[e] - weights.border_usd[e])
+        cur.ttw += float(weights.co2e_ttw_kg[e] - weights.border_co2e_kg[e])
+        cur.wtt += float(weights.co2e_wtt_kg[e])
         cur.flags.append(net.edge_flags[e])
         cur.lon.append(float(net.node_lon[v]))
         cur.lat.append(float(net.node_lat[v]))
@@ -114,7 +133,8 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
             assumption = transfer_costing.border(crossing)
             kind = ("break of gauge" if crossing["break_of_gauge"] else
                     "open border" if crossing["customs_union"] else f"{crossing['mode']} border")
-            legs.append(_transfer(kind, name, at, 0.0, wait, assumption.name))
+            legs.append(_transfer(kind, name, at, 0.0, wait, assumption.name, float(weights.border_usd[e]),
+                                  float(weights.border_co2e_kg[e])))
             cur = _Stretch(mode, at)
     if cur.mode is None:
         cur.mode = end_mode
@@ -124,6 +144,6 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
         legs.append(_close(cur, at))
         cur = _Stretch(end_mode, at)
     cur.km += end_km
-    cur.hours += res.target_cost
+    _add_connector(cur, weights, end_mode, end_km)
     legs.append(_close(cur, destination))
     return [leg for leg in legs if leg.mode == "transfer" or leg.distance_km > 0 or leg.duration_h > 0]

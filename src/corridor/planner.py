@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from corridor import modes as M
 from corridor.costing import road as road_costing
 from corridor.costing import sea as sea_costing
+from corridor.costing import Assumption
+from corridor.costing import objective as objective_mod
 from corridor.costing.profile import Profile, assumptions_for, edge_weights
 from corridor.data import passages as P
 from corridor.directions import legs_from_path
@@ -51,7 +53,7 @@ class Access:
         self.nodes.append(np.concatenate([n for n, _, _ in parts]).astype(np.int32))
         self.km.append(np.concatenate([k for _, k, _ in parts]))
         self.mode.append(np.concatenate([np.full(len(n), m) for n, _, m in parts]))
-        speeds = {M.SEA: profile.kmh(M.SEA), M.ROAD: road_costing.kmh(), M.FERRY: np.inf}
+        speeds = {M.SEA: profile.kmh(M.SEA), M.ROAD: road_costing.kmh(profile.params), M.FERRY: np.inf}
         self.cost.append(np.concatenate([k / speeds[m] for _, k, m in parts]))
         self.sea.append(sea)
 
@@ -90,7 +92,10 @@ def _nearest_port(net: Network, lon: float, lat: float) -> int:
 def access(net: Network, place: Place, profile: Profile) -> Access:
     acc = Access(place)
     use_sea = "sea" in profile.modes
-    if place.kind in ("port", "country"):
+    if place.kind == "passage":  # --via suez: a node on the passage's gate
+        if use_sea:
+            acc.add(place, [(np.array(place.ports, np.int32), np.zeros(len(place.ports)), M.SEA)], profile, sea=False)
+    elif place.kind in ("port", "country"):
         for i in place.ports:
             candidate = port_place(net, i) if place.kind == "country" else place
             parts = [(*_port_sea(net, i), M.SEA)] if use_sea else []
@@ -130,19 +135,88 @@ def blocked_mask(avoid: list[str], allow: list[str], vessel: str) -> int:
     return P.mask_of(set(avoid) | set(closed))
 
 
-def _search(net: Network, a: Access, b: Access, blocked: int, profile: Profile):
+@dataclass
+class Ctx:
+    """One request's search setting: costing profile, objective, and edges shut by the request."""
+
+    net: Network
+    profile: Profile
+    objective: dict = field(default_factory=lambda: {"time": 1.0})
+    refs: dict = field(default_factory=dict)
+    closed_ports: frozenset = frozenset()
+    countries: frozenset = frozenset()  # ISO codes whose land, ports and borders are avoided
+    border_pairs: frozenset = frozenset()  # frozenset({"CN", "KZ"}) pairs whose crossings are avoided
+    _w: tuple | None = None
+
+    def replace(self, **kw) -> "Ctx":
+        d = {k: getattr(self, k) for k in ("net", "profile", "objective", "refs", "closed_ports", "countries",
+                                             "border_pairs")}
+        d.update(kw)
+        return Ctx(**d)
+
+    @property
+    def weights(self):
+        return edge_weights(self.net, self.profile)
+
+    def weight(self) -> tuple[np.ndarray, float]:
+        """The objective per edge (inf: not allowed) and its lower bound per km."""
+        if self._w is None:
+            net = self.net
+            w = objective_mod.edge_weight(net, self.weights, self.objective, self.refs)
+            shut = _shut_edges(net, self.closed_ports, self.countries, self.border_pairs)
+            if shut is not None:
+                w = np.where(shut, np.inf, w)
+            if list(self.objective) == ["time"] and shut is None:
+                bound = self.weights.hours_per_km
+            else:
+                bound = objective_mod.lower_bound_per_km(net, w, self.profile, self.objective, self.refs)
+            self._w = (w, max(bound, 1e-9))
+        return self._w
+
+    def connector(self, mode: np.ndarray, km: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(km))
+        for m in np.unique(mode):
+            sel = mode == m
+            out[sel] = objective_mod.connector_weight(self.profile, int(m), km[sel], self.objective, self.refs)
+        return out
+
+
+def _shut_edges(net: Network, ports: frozenset, countries: frozenset, pairs: frozenset):
+    if not (ports or countries or pairs):
+        return None
+    shut = np.zeros(len(net.edge_km), bool)
+    if countries:
+        idx = [i for i, c in enumerate(net.tables["countries"]) if c in countries]
+        bad = np.isin(net.node_country, idx)
+        shut |= bad[net.edge_u] | bad[net.edge_v]
+    if ports:
+        terminals = net.tables["terminals"]
+        bad_t = np.array([t["code"] in ports for t in terminals] + [False])
+        sel = net.edge_mode == M.TRANSFER
+        ref = np.where(sel, np.asarray(net.edge_ref), len(terminals))
+        shut |= bad_t[np.clip(ref, 0, len(terminals))] & sel
+    if pairs:
+        borders = net.tables["borders"]
+        bad_b = np.array([frozenset(b["countries"]) in pairs for b in borders] + [False])
+        shut |= bad_b[np.where(net.edge_border >= 0, net.edge_border, len(borders))]
+    return shut
+
+
+def _search(ctx: Ctx, a: Access, b: Access, blocked: int):
     """Best path between two accesses and the connectors used at each end, or None."""
-    a_nodes, a_cost, a_km, a_mode, a_owner = a.flat()
-    b_nodes, b_cost, b_km, b_mode, b_owner = b.flat()
-    weights = edge_weights(net, profile)
+    net, profile = ctx.net, ctx.profile
+    a_nodes, _, a_km, a_mode, a_owner = a.flat()
+    b_nodes, _, b_km, b_mode, b_owner = b.flat()
+    a_cost, b_cost = ctx.connector(a_mode, a_km), ctx.connector(b_mode, b_km)
+    weight, bound = ctx.weight()
     targets = to_unit_vectors([p.lon for p in b.candidates], [p.lat for p in b.candidates])
     res = shortest_path(net, a_nodes, a_cost, b_nodes, b_cost, targets, blocked=blocked,
-                        weight=weights.hours, cost_per_km=weights.hours_per_km, landmarks=profile.landmarks)
-    if res is None:
+                        weight=weight, cost_per_km=bound, landmarks=profile.landmarks)
+    if res is None or not np.isfinite(res.cost):
         return None
     ia = int(np.flatnonzero(a_nodes == res.nodes[0])[np.argmin(np.abs(a_cost[a_nodes == res.nodes[0]] - res.source_cost))])
     ib = int(np.flatnonzero(b_nodes == res.nodes[-1])[np.argmin(np.abs(b_cost[b_nodes == res.nodes[-1]] - res.target_cost))])
-    return res, weights, (int(a_owner[ia]), int(a_mode[ia]), float(a_km[ia])), \
+    return res, ctx.weights, (int(a_owner[ia]), int(a_mode[ia]), float(a_km[ia])), \
         (int(b_owner[ib]), int(b_mode[ib]), float(b_km[ib]))
 
 
@@ -165,51 +239,58 @@ def direct_crossing(net: Network, a: Access, b: Access, profile: Profile) -> tup
     return best
 
 
-def _explain(net, a: Access, b: Access, blocked: int, avoid: list[str], profile: Profile) -> NoRoute:
+def _explain(ctx: Ctx, a: Access, b: Access, blocked: int, avoid: list[str]) -> NoRoute:
+    profile = ctx.profile
     what = f"No route from {a.requested.label} to {b.requested.label} by {', '.join(sorted(profile.modes))}"
+    if ctx.countries or ctx.closed_ports:
+        what += (f" avoiding {', '.join(sorted(ctx.countries | ctx.closed_ports))}")
 
     def why(key: str) -> str:
         p = P.BY_KEY[key]
-        return f"the {p.name} (you asked to avoid it)" if key in avoid else f"the {p.name} ({p.closed_by_default})"
+        return f"the {p.name} (you asked to avoid it)" if key in avoid else f"the {p.name} ({p.closed_by_default or 'closed for this vessel class or scenario'})"
 
     closed = P.keys_of(blocked)
-    cutters = [k for k in closed if _search(net, a, b, blocked & ~P.BIT[k], profile) is not None]
+    cutters = [k for k in closed if _search(ctx, a, b, blocked & ~P.BIT[k]) is not None]
     if cutters:
         return NoRoute(f"{what}: every route crosses {' or '.join(why(k) for k in cutters)}"
-                       f"{_wider_hint(net, a, b, blocked, profile)}.", cut_by=cutters)
-    if closed and _search(net, a, b, 0, profile) is not None:
+                       f"{_wider_hint(ctx, a, b, blocked)}.", cut_by=cutters)
+    if closed and _search(ctx, a, b, 0) is not None:
         return NoRoute(f"{what}: every route crosses several closed passages at once: "
                        f"{', '.join(why(k) for k in closed)}.", cut_by=closed)
-    hint = _wider_hint(net, a, b, blocked, profile)
+    hint = _wider_hint(ctx, a, b, blocked)
     if hint:
         return NoRoute(f"{what}{hint}.", cut_by=["modes"])
     return NoRoute(f"{what}: they are on networks that do not connect.")
 
 
-def _wider_hint(net, a: Access, b: Access, blocked: int, profile: Profile) -> str:
+def _wider_hint(ctx: Ctx, a: Access, b: Access, blocked: int) -> str:
     """'; allowing rail, road would give one' when more modes would find a route."""
+    profile = ctx.profile
     missing = [m for m in AVAILABLE_MODES if m not in profile.modes]
     if not missing:
         return ""
-    wider = Profile(frozenset(AVAILABLE_MODES), profile.sea_speed)
+    wider = ctx.replace(profile=replace(profile, modes=frozenset(AVAILABLE_MODES)))
     try:
-        if _search(net, access(net, a.requested, wider), access(net, b.requested, wider), blocked, wider):
+        if _search(wider, access(ctx.net, a.requested, wider.profile), access(ctx.net, b.requested, wider.profile),
+                   blocked):
             return f"; allowing {', '.join(missing)} (--modes) would give one"
     except CorridorError:
         pass
     return ""
 
 
-def _legs(net: Network, a: Access, b: Access, blocked: int, avoid: list[str], profile: Profile):
-    found = _search(net, a, b, blocked, profile)
-    direct = direct_crossing(net, a, b, profile)
+def _legs(ctx: Ctx, a: Access, b: Access, blocked: int, avoid: list[str]):
+    net, profile = ctx.net, ctx.profile
+    found = _search(ctx, a, b, blocked)
+    direct = direct_crossing(net, a, b, profile) if not ctx.closed_ports and not ctx.countries else None
     if found is None and direct is None:
-        raise _explain(net, a, b, blocked, avoid, profile)
-    if direct is not None and (found is None or direct[0] / profile.kmh(M.SEA) <= found[0].cost):
+        raise _explain(ctx, a, b, blocked, avoid)
+    if direct is not None:
+        direct_cost = float(ctx.connector(np.array([M.SEA]), np.array([direct[0]]))[0])
+    if direct is not None and (found is None or direct_cost <= found[0].cost):
         km, ja, jb = direct
-        empty = PathResult(km / profile.kmh(M.SEA), np.array([], np.int32), np.array([], np.int32), 0.0,
-                           km / profile.kmh(M.SEA))
-        return legs_from_path(net, empty, edge_weights(net, profile), a.candidates[ja], b.candidates[jb],
+        empty = PathResult(direct_cost, np.array([], np.int32), np.array([], np.int32), 0.0, direct_cost)
+        return legs_from_path(net, empty, ctx.weights, a.candidates[ja], b.candidates[jb],
                               M.SEA, M.SEA, 0.0, km)
     res, weights, (ja, mode_a, km_a), (jb, mode_b, km_b) = found
     return legs_from_path(net, res, weights, a.candidates[ja], b.candidates[jb], mode_a, mode_b, km_a, km_b)
@@ -239,41 +320,383 @@ def _as_list(via) -> list:
     return list(via)
 
 
+def _passage_place(net: Network, key: str) -> Place:
+    """A sea node on the passage's gate (nearest to the gate's first point), for --via suez."""
+    p = P.BY_KEY[key]
+    sel = np.flatnonzero(((net.edge_flags & np.uint32(P.BIT[key])) != 0) & (net.edge_mode == M.SEA))
+    if not len(sel):
+        raise BadInput(f"The {p.name} has no lane in the network.")
+    lon0, lat0 = p.gates[0][0]
+    nodes = np.unique(np.concatenate([np.asarray(net.edge_u)[sel], np.asarray(net.edge_v)[sel]]))
+    d = haversine_km(lon0, lat0, net.node_lon[nodes], net.node_lat[nodes])
+    node = int(nodes[np.argmin(d)])
+    return Place("passage", p.name, float(net.node_lon[node]), float(net.node_lat[node]), code=key, ports=(node,))
+
+
+def _via_place(q, net: Network):
+    """A via item naming a passage (``suez``, ``cape``) is a passage; anything else a place.
+    A passage name wins over a port of the same name: give the port's UN/LOCODE (EGSUZ) instead."""
+    if isinstance(q, str):
+        key = P._LOOKUP.get(P._norm(q))
+        if key is not None:
+            return _passage_place(net, key)
+    return resolve(q, net)
+
+
+def _parse_countries(value) -> frozenset:
+    if value is None:
+        return frozenset()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    out = set()
+    for item in items:
+        code = str(item).strip().upper()
+        if not code:
+            continue
+        if len(code) != 2 or not code.isalpha():
+            raise BadInput(f"Countries to avoid are ISO 3166 alpha-2 codes such as RU or IR, not {item!r}.")
+        out.add(code)
+    return frozenset(out)
+
+
+def _annotate(legs, profile: Profile) -> None:
+    """Name the assumption behind each figure of each leg (``basis``)."""
+    from corridor.costing import ferry as ferry_costing, rail as rail_costing, transfer as transfer_costing
+
+    params, cargo = profile.params, profile.cargo
+    modules = {"rail": rail_costing, "road": road_costing, "ferry": ferry_costing}
+    for leg in legs:
+        if leg.mode == "transfer":
+            keys = transfer_costing.basis(leg.kind, cargo) if leg.kind in transfer_costing.KEYS else {}
+            leg.basis = {k: [params[x] for x in v] for k, v in keys.items()}
+            continue
+        if leg.mode == "sea":
+            keys = sea_costing.basis(cargo, params)
+            duration = [profile.sea_speed]
+            for key in leg.passages:
+                if key in ("suez", "panama"):
+                    _, _, extra = sea_costing.canal(key, cargo, params)
+                    duration.append(params[extra[0]])
+                    keys["cost_usd"] = keys["cost_usd"] + extra[1:]
+            leg.basis = {"duration_h": duration, **{k: [params[x] for x in v] for k, v in keys.items()}}
+        else:
+            keys = modules[leg.mode].basis(cargo, params)
+            leg.basis = {k: [params[x] for x in v] for k, v in keys.items()}
+            if leg.mode == "ferry":
+                leg.basis["duration_h"].insert(0, Assumption(
+                    "ferry crossing time and wait", round(leg.duration_h, 1), "h",
+                    "published crossing time and sailings per week of the service (curated/ferries.csv)"))
+
+
+@dataclass
+class _Request:
+    stops: list
+    accesses: list
+    blocked: int
+    avoid_keys: list
+    restrictions: dict
+    notes: list
+
+
+def _route(ctx: Ctx, req: _Request) -> Route:
+    legs = [leg for a, b in zip(req.accesses[:-1], req.accesses[1:])
+            for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
+    _annotate(legs, ctx.profile)
+    used = {leg.mode for leg in legs if leg.mode != "transfer"}
+    kinds = {leg.kind for leg in legs if leg.mode == "transfer"}
+    manifest = ctx.net.manifest
+    network_info = {"fingerprint": manifest["fingerprint"],
+                    "sources": [f"{s['package']} {s['version']}: {s['name']}" for s in manifest["sources"]]}
+    objective = {"weights": ctx.objective, "reference": {k: round(v, 2) for k, v in ctx.refs.items()}}
+    r = Route(req.stops[0], req.stops[-1], legs, assumptions_for(ctx.profile, used, kinds), req.restrictions,
+              network_info, list(req.notes), cargo=ctx.profile.cargo.to_dict(), objective=objective)
+    return r
+
+
+def _filter_access(acc: Access, closed_ports: frozenset, countries: frozenset) -> Access:
+    if not (closed_ports or countries):
+        return acc
+    keep = [j for j, c in enumerate(acc.candidates)
+            if not (c.code in closed_ports or (c.kind == "port" and c.country in countries))]
+    if not keep:
+        raise NoRoute(f"{acc.requested.label} is closed in this request (ports {', '.join(sorted(closed_ports)) or '-'}, "
+                      f"countries avoided {', '.join(sorted(countries)) or '-'}); choose another place.",
+                      cut_by=["scenario"])
+    out = Access(acc.requested, notes=acc.notes)
+    for name in ("candidates", "nodes", "cost", "km", "mode", "sea"):
+        setattr(out, name, [getattr(acc, name)[j] for j in keep])
+    return out
+
+
+def _signature(r: Route) -> tuple:
+    pairs = frozenset(leg.name.split(" ")[0] for leg in r.legs
+                      if leg.mode == "transfer" and ("border" in leg.kind or leg.kind == "break of gauge"))
+    keys = frozenset(k for leg in r.legs for k in leg.passages)
+    return keys, pairs, tuple(sorted(set(r.modes) - {"road"}) or r.modes)
+
+
+def _features(r: Route) -> list[tuple[str, object]]:
+    """What can be excluded to force a different corridor: passages, mode chains, borders, gateways."""
+    feats: list[tuple[str, object]] = []
+    for k in sorted({k for leg in r.legs for k in leg.passages},
+                    key=lambda k: (P.BY_KEY[k].kind not in ("canal", "strait"), k)):
+        feats.append(("passage", k))
+    main = [m for m in r.modes if m != "road"]
+    if "sea" not in r.modes and ({"rail", "road"} & set(r.modes)):
+        feats.append(("mode", "land"))  # the overland corridor against the rest (sea, ferry)
+    for m in main:
+        feats.append(("mode", m))
+    for leg in r.legs:
+        if leg.mode == "transfer" and ("border" in leg.kind or leg.kind == "break of gauge") and leg.kind != "open border":
+            pair = frozenset(leg.name.split(" ")[0].split("–"))
+            if ("border", pair) not in feats:
+                feats.append(("border", pair))
+        if leg.mode == "transfer" and leg.kind in ("port", "ship-ferry transshipment") and leg.origin.code:
+            feats.append(("port", leg.origin.code))
+    return feats
+
+
+class _Solver:
+    """Runs one request under exclusions (for alternatives) and objectives (for the Pareto front)."""
+
+    def __init__(self, net, profile, stops, base_blocked, avoid_keys, restrictions, notes, closed_ports, countries):
+        self.net, self.profile, self.stops = net, profile, stops
+        self.base_blocked, self.avoid_keys = base_blocked, avoid_keys
+        self.restrictions, self.notes = restrictions, notes
+        self.closed_ports, self.countries = closed_ports, countries
+        self._accesses: dict = {}
+
+    def accesses(self, profile, closed_ports):
+        key = (profile.modes, profile.sea_speed, closed_ports)
+        if key not in self._accesses:
+            self._accesses[key] = [_filter_access(access(self.net, s, profile), closed_ports, self.countries)
+                                   for s in self.stops]
+        return self._accesses[key]
+
+    def solve(self, objective=None, refs=None, exclude=()) -> Route:
+        blocked, modes, ports, pairs = self.base_blocked, set(self.profile.modes), set(self.closed_ports), set()
+        avoid = list(self.avoid_keys)
+        for kind, value in exclude:
+            if kind == "passage":
+                blocked |= P.BIT[value]
+                avoid.append(value)
+            elif kind == "mode":
+                modes -= {"rail", "road"} if value == "land" else {value}
+            elif kind == "port":
+                ports.add(value)
+            elif kind == "border":
+                pairs.add(value)
+        if not modes:
+            raise NoRoute("no mode left", cut_by=["modes"])
+        profile = replace(self.profile, modes=frozenset(modes))
+        ctx = Ctx(self.net, profile, objective or {"time": 1.0}, refs or {}, frozenset(ports), self.countries,
+                  frozenset(pairs))
+        restrictions = dict(self.restrictions, modes=sorted(modes))
+        if exclude:
+            restrictions["excluded"] = [f"{k}: {'-'.join(sorted(v)) if isinstance(v, frozenset) else v}"
+                                        for k, v in exclude]
+        req = _Request(self.stops, self.accesses(profile, frozenset(ports)), blocked, avoid, restrictions, self.notes)
+        return _route(ctx, req)
+
+
+def _alternatives(solver: _Solver, best: Route, k: int, objective, refs) -> list[Route]:
+    """Up to k corridors that differ from the best and from each other in their chokepoints,
+    borders or mode chain, found by excluding what earlier answers used; best first."""
+    accepted = [best]
+    sigs = {_signature(best)}
+    queue = [(best, ())]
+    seen: set = set()
+    budget = 3 * k + 4
+    while queue and len(accepted) < k + 1 and budget > 0:
+        r, excl = queue.pop(0)
+        for feat in _features(r):
+            ex = tuple(sorted({*excl, feat}, key=str))
+            if ex in seen:
+                continue
+            seen.add(ex)
+            budget -= 1
+            try:
+                alt = solver.solve(objective, refs, ex)
+            except CorridorError:
+                alt = None
+            if alt is not None and _signature(alt) not in sigs:
+                sigs.add(_signature(alt))
+                accepted.append(alt)
+                queue.append((alt, ex))
+            if len(accepted) >= k + 1 or budget <= 0:
+                break
+    rest = sorted(accepted[1:], key=lambda x: objective_mod.value(x.totals(), objective, refs))
+    return [best, *rest[:k]]
+
+
+def _pareto(solver: _Solver, refs) -> list[Route]:
+    """Non-dominated routes in (time, USD, CO2e) over a scan of objective mixes."""
+    mixes = [{"time": 1.0}, {"cost": 1.0}, {"co2": 1.0}, {"time": 1.0, "cost": 1.0}, {"time": 1.0, "co2": 1.0},
+             {"cost": 1.0, "co2": 1.0}, {"time": 1.0, "cost": 1.0, "co2": 1.0}, {"time": 3.0, "co2": 1.0},
+             {"time": 1.0, "co2": 3.0}]
+    found: list[Route] = []
+    for mix in mixes:
+        try:
+            r = solver.solve(mix, refs)
+        except CorridorError:
+            continue
+        t = (round(r.duration_h, 3), round(r.cost_usd, 2), round(r.co2e_kg, 2))
+        if any((round(x.duration_h, 3), round(x.cost_usd, 2), round(x.co2e_kg, 2)) == t for x in found):
+            continue
+        found.append(r)
+
+    def dominated(a: Route) -> bool:
+        ta = (a.duration_h, a.cost_usd, a.co2e_kg)
+        return any(all(y <= x for x, y in zip(ta, (b.duration_h, b.cost_usd, b.co2e_kg))) and
+                   (b.duration_h, b.cost_usd, b.co2e_kg) != ta for b in found)
+
+    return [r for r in found if not dominated(r)]
+
+
+def difference(route: Route, baseline: Route) -> dict:
+    return {"duration_h": round(route.duration_h - baseline.duration_h, 1),
+            "duration_days": round((route.duration_h - baseline.duration_h) / 24.0, 2),
+            "cost_usd": round(route.cost_usd - baseline.cost_usd, 2),
+            "co2e_kg": round(route.co2e_kg - baseline.co2e_kg, 2),
+            "distance_km": round(route.distance_km - baseline.distance_km, 1)}
+
+
+def _with_service(route: Route, service, solver_args: dict, net, objective, refs) -> Route | None:
+    """The route that uses a fixed-time service (e.g. a direct liner) between two ports, if any."""
+    from corridor.route import Leg
+
+    a, b = resolve(service.origin, net), resolve(service.destination, net)
+    o, d = route.origin, route.destination
+    parts = []
+    same = lambda x, y: x.kind == y.kind and x.code == y.code and round(x.lon, 4) == round(y.lon, 4)  # noqa: E731
+    try:
+        if not same(o, a):
+            parts += plan(o, a, **solver_args, network=net).legs
+        sea = plan(a, b, **dict(solver_args, modes="sea"), network=net)
+        if not same(b, d):
+            tail = plan(b, d, **solver_args, network=net).legs
+        else:
+            tail = []
+    except CorridorError:
+        return None
+    hours = service.days * 24.0
+    for leg in sea.legs:
+        share = leg.distance_km / max(sea.distance_km, 1e-9)
+        usd = (service.usd_per_teu * (route.cargo.get("teu") or 0) * share if service.usd_per_teu is not None
+               else leg.cost_usd)
+        src = f"scenario service {service.name or service.origin + '-' + service.destination}: {service.days:g} days"
+        basis = dict(leg.basis, duration_h=[Assumption("service transit time", service.days, "days", src)])
+        if service.usd_per_teu is not None:
+            basis["cost_usd"] = [Assumption("service rate", service.usd_per_teu, "USD/TEU", src)]
+        parts.append(Leg(leg.mode, leg.origin, leg.destination, leg.distance_km, hours * share, leg.passages,
+                         leg.passage_names, leg.geometry, cost_usd=usd, co2e_ttw_kg=leg.co2e_ttw_kg,
+                         co2e_wtt_kg=leg.co2e_wtt_kg, basis=basis))
+    parts += tail
+    r = Route(route.origin, route.destination, parts, route.assumptions, route.restrictions, route.network,
+              route.notes + [f"uses the scenario service {service.origin} -> {service.destination} "
+                             f"({service.days:g} days)"], route.cargo, route.objective)
+    return r
+
+
 def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, vessel: str = "seagoing",
-         speed_kn: float | None = None, network: Network | None = None) -> Route:
+         speed_kn: float | None = None, network: Network | None = None, cargo=None, teu=None, feu=None,
+         tonnes=None, passengers=None, vessel_class=None, optimize=None, alternatives: int = 0,
+         pareto: bool = False, scenario=None, costs=None, avoid_countries=None, close_ports=None) -> Route:
     """Plan a route; see :func:`corridor.route` for the options."""
+    from corridor import scenario as scenario_mod
+    from corridor.costing import params as params_mod
+    from corridor.costing.cargo import make_cargo
+
+    net = network or load_network()
+    sc = scenario_mod.parse(scenario)
+    common = dict(modes=modes, via=via, avoid=avoid, allow=allow, vessel=vessel, speed_kn=speed_kn, cargo=cargo,
+                  teu=teu, feu=feu, tonnes=tonnes, passengers=passengers, vessel_class=vessel_class,
+                  optimize=optimize, costs=costs, avoid_countries=avoid_countries, close_ports=close_ports)
+    if sc is not None:
+        baseline = plan(origin, destination, **common, alternatives=0, network=net)
+        merged = dict(common)
+        merged["avoid"] = [*P.parse_passage_list(avoid), *sc.passages]
+        merged["avoid_countries"] = sorted(_parse_countries(avoid_countries) | set(sc.countries))
+        merged["close_ports"] = [*(close_ports or []), *sc.ports]
+        params = params_mod.load(costs).override(scenario_mod.costs_table(sc), f"scenario {sc.name}")
+        merged["costs"] = params
+        route = plan(origin, destination, **merged, alternatives=alternatives, pareto=pareto, network=net)
+        objective, refs = objective_mod.parse(optimize), route.objective.get("reference", {})
+        for service in sc.services:
+            with_service = _with_service(route, service, {k: v for k, v in merged.items() if k != "via"}, net,
+                                         objective, refs)
+            if with_service is not None and (objective_mod.value(with_service.totals(), objective, refs)
+                                             < objective_mod.value(route.totals(), objective, refs)):
+                with_service.extra = route.extra
+                route = with_service
+        route.extra = dict(route.extra, scenario=sc.to_dict(), baseline=baseline.to_dict(),
+                           difference=difference(route, baseline))
+        return route
+
     allowed = check_modes(modes)
-    speed = sea_costing.speed(speed_kn)
+    the_cargo = make_cargo(cargo, teu=teu, feu=feu, tonnes=tonnes, passengers=passengers, vessel_class=vessel_class)
+    params = params_mod.load(costs)
+    speed = sea_costing.speed(speed_kn, the_cargo, params)
     if vessel not in VESSELS:
         raise BadInput(f"Unknown vessel {vessel!r}; choose one of: {', '.join(VESSELS)}.")
+    if the_cargo.vclass == "river-sea":
+        vessel = "river-sea"
+    objective = objective_mod.parse(optimize)
+    if alternatives is None:
+        alternatives = 0
+    if isinstance(alternatives, bool) or not isinstance(alternatives, int) or not 0 <= alternatives <= 10:
+        raise BadInput(f"alternatives must be a whole number from 0 to 10, not {alternatives!r}.")
     avoid_keys = P.parse_passage_list(avoid)
     allow_keys = P.parse_passage_list(allow)
-    net = network or load_network()
-    stops = [resolve(q, net) for q in (origin, *_as_list(via), destination)]
+    countries = _parse_countries(avoid_countries)
+    ports_closed = frozenset(str(c).strip().upper().replace(" ", "") for c in
+                             ((close_ports.split(",") if isinstance(close_ports, str) else close_ports) or [])
+                             if str(c).strip())
+    stops = [resolve(origin, net), *[_via_place(q, net) for q in _as_list(via)], resolve(destination, net)]
     notes = []
-    if modes is None and all(s.kind in ("port", "country") for s in stops):
+    if modes is None and all(s.kind in ("port", "country", "passage") for s in stops):
         allowed = frozenset({"sea"})  # port to port means by sea unless the caller says otherwise
         notes.append("port to port: by sea; pass modes (--modes sea,rail,road,ferry) to compare land routes")
-    profile = Profile(allowed, speed)
+    if "sea" in allowed and allowed == frozenset({"sea"}) and not sea_costing.allowed(the_cargo):
+        raise BadInput("Passengers are not carried by sea in this release; use --modes rail,road,ferry.")
+    if allowed == frozenset({"sea"}) and all(s.kind in ("port", "country") for s in (stops[0], stops[-1])):
+        notes.append("door to door at sea: quay to quay, sailing time plus canal waits; dwell at the first and "
+                     "last port and their handling charges are not included")
+    profile = Profile(allowed, speed, the_cargo, params)
     for s, t in zip(stops[:-1], stops[1:]):
         if (s.kind, s.code, round(s.lon, 6), round(s.lat, 6)) == (t.kind, t.code, round(t.lon, 6), round(t.lat, 6)):
             raise BadInput(f"Origin and destination of a leg are the same place ({s.label}); "
                            "give two different places.")
-    accesses = [access(net, s, profile) for s in stops]
     blocked = blocked_mask(avoid_keys, allow_keys, vessel)
-    legs = [leg for a, b in zip(accesses[:-1], accesses[1:]) for leg in _legs(net, a, b, blocked, avoid_keys, profile)]
+    for key in the_cargo.closed_passages():
+        blocked |= P.BIT[key]
+    accesses = [access(net, s, profile) for s in stops]
     notes += [n for acc in accesses for n in acc.notes]
     notes += [f"{s.label}: {s.note}" for s in stops if s.note and s.note not in notes]
     restrictions = {
         "modes": sorted(profile.modes),
         "avoided": [P.BY_KEY[k].name for k in avoid_keys],
-        "closed": [{"passage": P.BY_KEY[k].name, "why": P.BY_KEY[k].closed_by_default}
+        "closed": [{"passage": P.BY_KEY[k].name,
+                    "why": P.BY_KEY[k].closed_by_default or the_cargo.closed_passages().get(k, "")}
                    for k in P.keys_of(blocked) if k not in avoid_keys],
         "vessel": vessel,
     }
-    used = {leg.mode for leg in legs if leg.mode != "transfer"}
-    kinds = {leg.kind for leg in legs if leg.mode == "transfer"}
-    manifest = net.manifest
-    network_info = {"fingerprint": manifest["fingerprint"],
-                    "sources": [f"{s['package']} {s['version']}: {s['name']}" for s in manifest["sources"]]}
-    return Route(stops[0], stops[-1], legs, assumptions_for(profile, used, kinds), restrictions, network_info, notes)
+    if countries:
+        restrictions["avoided_countries"] = sorted(countries)
+    if ports_closed:
+        restrictions["closed_ports"] = sorted(ports_closed)
+    solver = _Solver(net, profile, stops, blocked, avoid_keys, restrictions, notes, ports_closed, countries)
+    refs: dict = {}
+    if list(objective) != ["time"] and len(objective) > 1:
+        fastest = solver.solve({"time": 1.0})
+        refs = {k: max(fastest.totals()[objective_mod.FIELD[k]], 1e-9) for k in objective}
+    if pareto and not refs:
+        fastest = solver.solve({"time": 1.0})
+        refs = {k: max(fastest.totals()[objective_mod.FIELD[k]], 1e-9) for k in ("time", "cost", "co2")}
+    best = solver.solve(objective, refs)
+    if alternatives:
+        best.extra["alternatives"] = _alternatives(solver, best, alternatives, objective, refs)
+    if pareto:
+        front = _pareto(solver, refs)
+        front.sort(key=lambda r: objective_mod.value(r.totals(), objective, refs or {k: 1.0 for k in objective}))
+        best.extra["pareto"] = front
+    return best

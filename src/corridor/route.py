@@ -30,6 +30,15 @@ class Leg:
     kind: str | None = None  # transfers: "port", "ferry terminal", "rail border", "break of gauge", ...
     name: str | None = None  # transfers: the terminal or border crossing
     assumption: str | None = None  # transfers: the assumption that sets their duration
+    cost_usd: float = 0.0
+    co2e_ttw_kg: float = 0.0  # tank-to-wheel (ISO 14083); hub emissions are counted here
+    co2e_wtt_kg: float = 0.0  # well-to-tank
+    basis: dict = field(default_factory=dict)  # figure -> [Assumption] behind it
+
+    @property
+    def co2e_kg(self) -> float:
+        """Well-to-wheel: WTT + TTW."""
+        return self.co2e_ttw_kg + self.co2e_wtt_kg
 
     def to_dict(self) -> dict:
         d = {
@@ -39,6 +48,9 @@ class Leg:
             "distance_nmi": round(self.distance_km / KM_PER_NMI, 1),
             "duration_h": round(self.duration_h, 1),
             "passages": self.passage_names, "passage_keys": self.passages,
+            "cost_usd": round(self.cost_usd, 2), "co2e_kg": round(self.co2e_kg, 2),
+            "co2e_wtt_kg": round(self.co2e_wtt_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
+            "basis": {k: [a.to_dict() for a in v] for k, v in self.basis.items()},
         }
         if self.mode == "transfer":
             d.update(kind=self.kind, name=self.name, assumption=self.assumption)
@@ -54,6 +66,29 @@ class Route:
     restrictions: dict
     network: dict
     notes: list[str] = field(default_factory=list)
+    cargo: dict = field(default_factory=dict)
+    objective: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # alternatives, baseline, difference, scenario
+
+    @property
+    def cost_usd(self) -> float:
+        return sum(leg.cost_usd for leg in self.legs)
+
+    @property
+    def co2e_kg(self) -> float:
+        return sum(leg.co2e_kg for leg in self.legs)
+
+    @property
+    def co2e_wtt_kg(self) -> float:
+        return sum(leg.co2e_wtt_kg for leg in self.legs)
+
+    @property
+    def co2e_ttw_kg(self) -> float:
+        return sum(leg.co2e_ttw_kg for leg in self.legs)
+
+    def totals(self) -> dict:
+        return {"duration_h": self.duration_h, "cost_usd": self.cost_usd, "co2e_kg": self.co2e_kg,
+                "distance_km": self.distance_km}
 
     @property
     def distance_km(self) -> float:
@@ -96,11 +131,16 @@ class Route:
         return {"type": "MultiLineString",
                 "coordinates": [part for leg in self.legs if leg.mode != "transfer" for part in leg.geometry]}
 
-    def to_dict(self) -> dict:
+    def to_dict(self, extra: bool = True) -> dict:
+        """The documented JSON; ``extra`` adds alternatives, Pareto front, scenario baseline and difference
+        (routes inside them are given without their own extras)."""
         return {
             "origin": self.origin.to_dict(), "destination": self.destination.to_dict(),
             "distance_km": round(self.distance_km, 1), "distance_nmi": round(self.distance_nmi, 1),
             "duration_h": round(self.duration_h, 1), "duration_days": round(self.duration_h / 24.0, 2),
+            "cost_usd": round(self.cost_usd, 2), "co2e_kg": round(self.co2e_kg, 2),
+            "co2e_wtt_kg": round(self.co2e_wtt_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
+            "cargo": self.cargo, "objective": self.objective,
             "passages": self.passages, "borders": self.borders, "modes": self.modes,
             "legs": [leg.to_dict() for leg in self.legs],
             "geometry": self.geometry,
@@ -108,6 +148,8 @@ class Route:
             "assumptions": [a.to_dict() for a in self.assumptions],
             "notes": self.notes,
             "network": self.network,
+            **({k: ([r.to_dict(extra=False) for r in v] if isinstance(v, list) else v)
+                for k, v in self.extra.items()} if extra else {}),
         }
 
     def to_geojson(self) -> dict:

@@ -17,7 +17,22 @@ def register(sub) -> None:
     r.add_argument("--modes", metavar="LIST", help="modes to use, comma-separated (default: all; now: sea)")
     r.add_argument("--vessel", default="seagoing", choices=["seagoing", "river-sea"],
                    help="river-sea ships may use the Volga-Don inland waterway")
-    r.add_argument("--speed", type=float, metavar="KN", help="sea speed in knots (default 16)")
+    r.add_argument("--speed", type=float, metavar="KN", help="sea speed in knots (default by cargo: 16 container, 11 bulk)")
+    c = r.add_argument_group("cargo and costing")
+    c.add_argument("--cargo", metavar="KIND", help="container (default), dry-bulk, liquid-bulk, general, passengers")
+    c.add_argument("--teu", type=float, metavar="N", help="containers, in TEU (default 1)")
+    c.add_argument("--feu", type=float, metavar="N", help="containers, in FEU (1 FEU = 2 TEU)")
+    c.add_argument("--tonnes", type=float, metavar="T", help="bulk or general cargo in tonnes (containers: gross weight)")
+    c.add_argument("--passengers", type=int, metavar="N", help="number of passengers (--cargo passengers)")
+    c.add_argument("--vessel-class", metavar="CLASS",
+                   help="ship class: feeder, panamax, neopanamax (default), ulcv; handysize, supramax, panamax, capesize; river-sea")
+    c.add_argument("--optimize", metavar="OBJ", help="time (default), cost, co2, distance or a mix such as time=1,co2=1")
+    c.add_argument("--alternatives", type=int, default=0, metavar="K", help="add K genuinely different corridors")
+    c.add_argument("--pareto", action="store_true", help="add the time / cost / CO2e Pareto front")
+    c.add_argument("--scenario", metavar="FILE", help="what-if TOML file; the answer states the difference to the baseline")
+    c.add_argument("--costs", metavar="FILE", help="TOML file overriding costing defaults (keys of costing/defaults.toml)")
+    c.add_argument("--avoid-countries", metavar="LIST", help="ISO country codes to keep out of the route, e.g. RU")
+    c.add_argument("--close-ports", metavar="LIST", help="UN/LOCODEs of ports closed for this call")
     out = r.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the route as JSON (documented in README)")
     out.add_argument("--geojson", metavar="FILE", help="write the route as GeoJSON to FILE ('-' for stdout)")
@@ -31,25 +46,41 @@ def print_table(route) -> None:
     d = route.to_dict()
     o, t = route.origin, route.destination
     print(f"{o.label} ({o.code or o.kind}) -> {t.label} ({t.code or t.kind})")
-    rows = [("mode", "from", "to", "km", "nmi", "time", "passages")]
+    rows = [("mode", "from", "to", "km", "nmi", "time", "USD", "kg CO2e", "passages")]
     for leg in d["legs"]:
         rows.append((leg["mode"], leg["from"], leg["to"], f"{leg['distance_km']:,.0f}",
-                     f"{leg['distance_nmi']:,.0f}", fmt_hours(leg["duration_h"]),
-                     ", ".join(leg["passages"]) or "-"))
+                     f"{leg['distance_nmi']:,.0f}", fmt_hours(leg["duration_h"]), f"{leg['cost_usd']:,.0f}",
+                     f"{leg['co2e_kg']:,.0f}", ", ".join(leg["passages"]) or "-"))
     rows.append(("total", "", "", f"{d['distance_km']:,.0f}", f"{d['distance_nmi']:,.0f}",
-                 fmt_hours(d["duration_h"]), ", ".join(d["passages"]) or "-"))
+                 fmt_hours(d["duration_h"]), f"{d['cost_usd']:,.0f}", f"{d['co2e_kg']:,.0f}",
+                 ", ".join(d["passages"]) or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for k, row in enumerate(rows):
-        cells = (c.ljust(w) if i < 3 or i == 6 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+        cells = (c.ljust(w) if i < 3 or i == 8 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
         print("  ".join(cells).rstrip())
         if k == 0 or k == len(rows) - 2:
             print("  ".join("-" * w for w in widths))
+    print(f"cargo: {route.cargo.get('kind')} {route.cargo.get('teu', route.cargo.get('tonnes', ''))}"
+          f" ({route.cargo.get('vessel_class')}); CO2e well-to-wheel {d['co2e_kg']:,.0f} kg "
+          f"(WTT {d['co2e_wtt_kg']:,.0f} + TTW {d['co2e_ttw_kg']:,.0f}); sources per leg in --json 'basis'")
     for a in d["assumptions"]:
         print(f"assumption: {a['name']} {a['value']:g} {a['unit']} ({a['source']})")
     if d["restrictions"]["avoided"]:
         print(f"avoided: {', '.join(d['restrictions']['avoided'])}")
     for note in d["notes"]:
         print(f"note: {note}")
+    for name in ("alternatives", "pareto"):
+        if name in d:
+            print(f"{name}:")
+            for i, alt in enumerate(d[name]):
+                print(f"  {i + 1}. {alt['duration_days']:.1f} d  {alt['cost_usd']:,.0f} USD  {alt['co2e_kg']:,.0f} kg CO2e  "
+                      f"{alt['distance_km']:,.0f} km  modes {','.join(alt['modes'])}  via "
+                      f"{', '.join(alt['passages'] + [b.split(' ')[0] for b in alt['borders']]) or '-'}")
+    if "difference" in d:
+        diff, base = d["difference"], d["baseline"]
+        print(f"scenario {d['scenario']['name']!r} vs baseline ({base['duration_days']:.1f} d, {base['cost_usd']:,.0f} USD, "
+              f"{base['co2e_kg']:,.0f} kg CO2e, via {', '.join(base['passages']) or '-'}): "
+              f"{diff['duration_days']:+.1f} days, {diff['cost_usd']:+,.0f} USD, {diff['co2e_kg']:+,.0f} kg CO2e")
     print(f"network: {d['network']['fingerprint']} (sources: {'; '.join(d['network']['sources'])})")
 
 
@@ -57,7 +88,11 @@ def run(args) -> int:
     import corridor
 
     route = corridor.route(args.origin, args.destination, modes=args.modes, via=args.via,
-                           avoid=args.avoid, allow=args.allow, vessel=args.vessel, speed_kn=args.speed)
+                           avoid=args.avoid, allow=args.allow, vessel=args.vessel, speed_kn=args.speed,
+                           cargo=args.cargo, teu=args.teu, feu=args.feu, tonnes=args.tonnes,
+                           passengers=args.passengers, vessel_class=args.vessel_class, optimize=args.optimize,
+                           alternatives=args.alternatives, pareto=args.pareto, scenario=args.scenario,
+                           costs=args.costs, avoid_countries=args.avoid_countries, close_ports=args.close_ports)
     if args.json:
         print(json.dumps(route.to_dict(), ensure_ascii=False))
     elif args.geojson:

@@ -33,3 +33,53 @@ def border(crossing: dict) -> Assumption:
     if crossing["mode"] == "rail":
         return BORDER_RAIL
     return BORDER_FERRY if crossing["mode"] == "ferry" else BORDER_ROAD
+
+
+# Query-time costing of transfers: the parameter keys (costing/defaults.toml) behind the
+# hours, USD and kg CO2e of each kind of terminal or border step.
+KINDS = ("port", "ferry terminal", "ship-ferry transshipment", "rail-road terminal",
+         "break of gauge", "open border", "rail border", "road border", "ferry border")
+KEYS = {  # kind: (hours, USD per TEU, kg CO2e per TEU)
+    "port": ("dwell.port", "handling.port", "hub.port"),
+    "ferry terminal": ("dwell.ferry_terminal", "handling.terminal", "hub.terminal"),
+    "ship-ferry transshipment": ("dwell.sea_ferry", "handling.port", "hub.port"),
+    "rail-road terminal": ("dwell.rail_road", "handling.terminal", "hub.terminal"),
+    "break of gauge": ("border.gauge", "handling.terminal", "hub.terminal"),
+    "open border": (None, None, None),
+    "rail border": ("border.rail", "handling.border", None),
+    "road border": ("border.road", "handling.border", None),
+    "ferry border": ("border.ferry", "handling.border", None),
+}
+
+
+def border_kind(crossing: dict) -> str:
+    if crossing["mode"] == "rail" and crossing["break_of_gauge"]:
+        return "break of gauge"
+    if crossing["customs_union"]:
+        return "open border"
+    return f"{crossing['mode']} border" if crossing["mode"] in ("rail", "ferry") else "road border"
+
+
+def teu_equivalent(cargo, params) -> float:
+    """Handling and hub factors are per TEU; bulk counts tonnes / tonnes per TEU; passengers 0."""
+    if cargo.kind == "container":
+        return cargo.teu
+    if cargo.kind == "passengers":
+        return 0.0
+    return cargo.tonnes / params.value("cargo.tonnes_per_teu")
+
+
+def costs(kind: str, cargo, params) -> tuple[float, float, float]:
+    """Hours, USD and kg CO2e (counted tank-to-wheel: hub figures are not split) of one transfer."""
+    h_key, usd_key, co2_key = KEYS[kind]
+    q = teu_equivalent(cargo, params)
+    return (params.value(h_key) if h_key else 0.0, params.value(usd_key) * q if usd_key else 0.0,
+            params.value(co2_key) * q if co2_key else 0.0)
+
+
+def basis(kind: str, cargo) -> dict[str, list[str]]:
+    h_key, usd_key, co2_key = KEYS[kind]
+    extra = [] if cargo.kind in ("container", "passengers") else ["cargo.tonnes_per_teu"]
+    return {"duration_h": [h_key] if h_key else [],
+            "cost_usd": ([usd_key] + extra) if usd_key else [],
+            "co2e_kg": ([co2_key] + extra) if co2_key else []}

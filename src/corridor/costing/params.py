@@ -1,0 +1,104 @@
+"""Costing parameters: the shipped defaults (``defaults.toml``) and user overrides.
+
+Every figure is an :class:`~corridor.costing.Assumption` keyed by a dotted name
+(``sea.rate.container``, ``dwell.port``...). A user TOML file may override any key with the
+same nesting, either a bare number (its source becomes "user override (FILE)") or a table
+``{value = ..., source = "..."}``. Parameters are immutable and hashable, so the per-edge
+costs computed from them can be cached; changing one never needs a rebuild.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from corridor.costing import Assumption
+from corridor.errors import BadInput
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, object]:
+    out: dict[str, object] = {}
+    for k, v in table.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict) and "value" not in v:
+            out.update(_flatten(v, key + "."))
+        else:
+            out[key] = v
+    return out
+
+
+class Params:
+    """An immutable set of named assumptions."""
+
+    def __init__(self, items: dict[str, Assumption]):
+        self._items = dict(items)
+        self._key = tuple(sorted((k, a.value, a.source) for k, a in self._items.items()))
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Params) and self._key == other._key
+
+    def __getitem__(self, key: str) -> Assumption:
+        try:
+            return self._items[key]
+        except KeyError:
+            raise BadInput(f"Unknown costing parameter {key!r}; known: {', '.join(sorted(self._items))}.") from None
+
+    def value(self, key: str) -> float:
+        return self[key].value
+
+    def keys(self):
+        return self._items.keys()
+
+    def override(self, table: dict, origin: str) -> "Params":
+        """A copy with the values of ``table`` (nested like defaults.toml) replacing the defaults."""
+        items = dict(self._items)
+        for key, v in _flatten(table).items():
+            if key not in items:
+                raise BadInput(f"{origin}: unknown costing parameter {key!r}; known parameters are the keys of "
+                               f"corridor/costing/defaults.toml, e.g. sea.rate.container, dwell.port.")
+            old = items[key]
+            if isinstance(v, dict):
+                value, source = v.get("value"), str(v.get("source") or f"user override ({origin})")
+            else:
+                value, source = v, f"user override ({origin})"
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise BadInput(f"{origin}: {key} must be a non-negative number, not {value!r}.")
+            items[key] = Assumption(old.name, float(value), old.unit, source)
+        return Params(items)
+
+
+def _assumption(key: str, row: dict) -> Assumption:
+    return Assumption(key, float(row["value"]), str(row["unit"]), str(row["source"]))
+
+
+@lru_cache(maxsize=1)
+def defaults() -> Params:
+    text = (resources.files("corridor.costing") / "defaults.toml").read_text(encoding="utf-8")
+    return Params({k: _assumption(k, v) for k, v in _flatten(tomllib.loads(text)).items()})
+
+
+def read_toml(path) -> dict:
+    p = Path(path)
+    try:
+        return tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"File {p} not found.") from None
+    except tomllib.TOMLDecodeError as e:
+        raise BadInput(f"{p} is not valid TOML: {e}.") from None
+
+
+def load(costs=None) -> Params:
+    """Defaults overridden by ``costs``: a path to a TOML file, a dict, or None."""
+    params = defaults()
+    if costs is None:
+        return params
+    if isinstance(costs, Params):
+        return costs
+    if isinstance(costs, dict):
+        return params.override(costs, "costs")
+    return params.override(read_toml(costs), str(costs))

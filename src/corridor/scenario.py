@@ -1,0 +1,128 @@
+"""What-if scenarios: a TOML file (or the same keys as a dict) that closes passages, borders or
+ports, changes speeds, dwell times or rates, or adds a service such as a direct liner.
+
+```toml
+name = "Suez closed"
+close = {passages = ["suez"], borders = ["RU"], ports = ["PECLL"]}
+[speeds]          # sea (kn, every ship class), rail (km/day), road (km/h)
+sea = 14
+[dwell]           # hours: port, ferry_terminal, sea_ferry, rail_road (transfers); border_road, border_rail, border_gauge, border_ferry
+port = 48
+[rates]           # any key under the rate tables of defaults.toml, e.g. sea.container (USD/TEU-km)
+"sea.container" = 0.30
+[costs]           # any key of defaults.toml, nested as there
+[[services]]      # a fixed-time service between two ports
+from = "PECHY"
+to = "CNSHA"
+days = 23
+usd_per_teu = 2500   # optional; default: the sea rate x distance
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corridor.costing.params import read_toml
+from corridor.data import passages as P
+from corridor.errors import BadInput
+
+_DWELL = {"port": "dwell.port", "ferry_terminal": "dwell.ferry_terminal", "sea_ferry": "dwell.sea_ferry",
+          "rail_road": "dwell.rail_road", "border_road": "border.road", "border_rail": "border.rail",
+          "border_gauge": "border.gauge", "border_ferry": "border.ferry"}
+_SPEEDS = {"sea": ["sea.speed.container", "sea.speed.bulk", "sea.speed.general"], "rail": ["rail.speed"],
+           "road": ["road.speed"]}
+
+
+@dataclass(frozen=True)
+class Service:
+    origin: str
+    destination: str
+    days: float
+    usd_per_teu: float | None = None
+    name: str = ""
+
+
+@dataclass
+class Scenario:
+    name: str = "scenario"
+    passages: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    ports: list[str] = field(default_factory=list)
+    costs: dict = field(default_factory=dict)  # flat key -> value
+    services: list[Service] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "close": {"passages": [P.BY_KEY[k].name for k in self.passages],
+                                             "countries": self.countries, "ports": self.ports},
+                "costs": self.costs, "services": [s.__dict__ for s in self.services]}
+
+
+def _nest(flat: dict) -> dict:
+    out: dict = {}
+    for key, v in flat.items():
+        d = out
+        parts = key.split(".")
+        for p in parts[:-1]:
+            d = d.setdefault(p, {})
+        d[parts[-1]] = v
+    return out
+
+
+def parse(value) -> Scenario:
+    """A :class:`Scenario` from a path to a TOML file, a dict, or a Scenario."""
+    if value is None or isinstance(value, Scenario):
+        return value
+    data = value if isinstance(value, dict) else read_toml(value)
+    where = "scenario" if isinstance(value, dict) else str(value)
+    known = {"name", "close", "speeds", "dwell", "rates", "costs", "services"}
+    unknown = set(data) - known
+    if unknown:
+        raise BadInput(f"{where}: unknown scenario entries {', '.join(sorted(unknown))}; "
+                       f"known: {', '.join(sorted(known))}.")
+    close = data.get("close", {})
+    if not isinstance(close, dict) or set(close) - {"passages", "borders", "countries", "ports"}:
+        raise BadInput(f"{where}: close must be a table with passages, borders (country codes) and ports.")
+    sc = Scenario(name=str(data.get("name", "scenario")))
+    sc.passages = P.parse_passage_list(close.get("passages"))
+    sc.countries = [str(c).strip().upper() for c in [*close.get("borders", []), *close.get("countries", [])]]
+    sc.ports = [str(c).strip().upper().replace(" ", "") for c in close.get("ports", [])]
+    flat: dict = {}
+    for k, v in data.get("speeds", {}).items():
+        if k not in _SPEEDS:
+            raise BadInput(f"{where}: [speeds] takes sea (kn), rail (km/day) and road (km/h), not {k!r}.")
+        for key in _SPEEDS[k]:
+            flat[key] = v
+    for k, v in data.get("dwell", {}).items():
+        if k not in _DWELL:
+            raise BadInput(f"{where}: [dwell] takes {', '.join(_DWELL)}, not {k!r}.")
+        flat[_DWELL[k]] = v
+    for k, v in _flat(data.get("rates", {})).items():
+        mode, _, unit = k.partition(".")
+        flat[f"{mode}.rate.{unit}" if unit else f"{mode}.rate"] = v
+    flat.update(_flat(data.get("costs", {})))
+    sc.costs = flat
+    for row in data.get("services", []):
+        try:
+            sc.services.append(Service(str(row["from"]), str(row["to"]), float(row["days"]),
+                                       float(row["usd_per_teu"]) if "usd_per_teu" in row else None,
+                                       str(row.get("name", ""))))
+        except (KeyError, TypeError, ValueError):
+            raise BadInput(f"{where}: each [[services]] needs from, to and days (and optionally usd_per_teu).") from None
+        if sc.services[-1].days <= 0:
+            raise BadInput(f"{where}: a service's days must be positive.")
+    return sc
+
+
+def _flat(table: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in table.items():
+        if isinstance(v, dict) and "value" not in v:
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def costs_table(sc: Scenario) -> dict:
+    return _nest(sc.costs)

@@ -1,0 +1,191 @@
+"""Costing (issue 4): time, money and CO2e per leg, cargo, objectives, alternatives, scenarios."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import corridor
+from corridor.costing.cargo import make_cargo
+
+DAY = 24.0
+
+
+def _sources_everywhere(d: dict) -> None:
+    for leg in d["legs"]:
+        for figure in ("duration_h", "cost_usd", "co2e_kg"):
+            assert figure in leg
+            if leg[figure]:
+                basis = leg["basis"].get(figure)
+                assert basis, (leg["mode"], leg.get("kind"), figure)
+                assert all(a["source"].strip() and a["unit"] for a in basis), basis
+        assert leg["co2e_kg"] == pytest.approx(leg["co2e_wtt_kg"] + leg["co2e_ttw_kg"], abs=0.02)
+    for key in ("duration_h", "cost_usd", "co2e_kg", "co2e_wtt_kg", "co2e_ttw_kg"):
+        assert key in d
+
+
+def test_chancay_shanghai_containers_door_to_door_at_sea():
+    r = corridor.route("PECHY", "CNSHA", teu=1)
+    assert 20 <= r.duration_h / DAY <= 28  # published direct service: 23 days
+    assert r.cost_usd > 0 and r.co2e_kg > 0
+    d = r.to_dict()
+    _sources_everywhere(d)
+    assert any("door to door at sea" in n for n in d["notes"])
+
+
+def test_xian_baku_rail_and_ferry_containers():
+    r = corridor.route("Xi'an", "Baku", modes="rail,ferry", teu=2)
+    assert 7 <= r.duration_h / DAY <= 14  # published: 8 to 11 days
+    _sources_everywhere(r.to_dict())
+
+
+def test_avoiding_russia_takes_the_caspian_ferry():
+    r = corridor.route("Xi'an", "Baku", modes="rail,ferry", avoid_countries="RU")
+    assert "ferry" in r.modes and "RU" not in " ".join(r.borders)
+    assert 7 <= r.duration_h / DAY <= 14
+    ferry = [leg for leg in r.legs if leg.mode == "ferry"]
+    assert ferry[0].origin.code in ("KZAAU", "KZKUR")
+
+
+def test_shanghai_rotterdam_via_suez_and_via_the_cape():
+    suez = corridor.route("CNSHA", "NLRTM")
+    assert "Suez Canal" in suez.passages
+    assert 27 <= suez.duration_h / DAY <= 38
+    cape = corridor.route("CNSHA", "NLRTM", via="good-hope")
+    assert "Cape of Good Hope" in cape.passages and "Suez Canal" not in cape.passages
+    assert cape.duration_h > suez.duration_h
+    dues = [a for leg in suez.legs for a in leg.basis.get("cost_usd", []) if a.name == "dues.suez"]
+    assert dues and dues[0].source
+
+
+def test_co2_and_time_choose_different_corridors_with_alternatives():
+    kw = dict(modes="sea,rail,road,ferry", alternatives=2)
+    fast = corridor.route("CNSHA", "NLRTM", optimize="time", **kw)
+    green = corridor.route("CNSHA", "NLRTM", optimize="co2", **kw)
+    assert "sea" not in fast.modes and "rail" in fast.modes  # overland by rail
+    assert "sea" in green.modes and "Suez Canal" in green.passages
+    assert green.co2e_kg < fast.co2e_kg and fast.duration_h < green.duration_h
+    # each answer shows the other corridor among its alternatives
+    assert any("sea" in a.modes for a in fast.extra["alternatives"][1:])
+    d = fast.to_dict()
+    assert d["alternatives"][0]["duration_h"] == d["duration_h"]
+    assert all(set(a) >= {"duration_h", "cost_usd", "co2e_kg", "legs"} for a in d["alternatives"])
+
+
+def test_alternatives_differ_materially():
+    r = corridor.route("CNSHA", "NLRTM", alternatives=2)
+    alts = r.extra["alternatives"]
+    assert len(alts) == 3
+    signatures = {(tuple(sorted(a.passages)), tuple(a.modes), tuple(b.split(" ")[0] for b in a.borders)) for a in alts}
+    assert len(signatures) == 3
+    assert any("Suez Canal" not in a.passages for a in alts[1:])
+
+
+def test_pareto_front_is_non_dominated():
+    r = corridor.route("CNSHA", "NLRTM", modes="sea,rail,road,ferry", pareto=True)
+    front = r.extra["pareto"]
+    assert len(front) >= 2
+    pts = [(a.duration_h, a.cost_usd, a.co2e_kg) for a in front]
+    for p in pts:
+        assert not any(all(y <= x for x, y in zip(p, q)) and q != p for q in pts)
+
+
+def test_suez_closed_scenario_states_the_difference(tmp_path):
+    f = tmp_path / "suez.toml"
+    f.write_text('name = "Suez closed"\nclose = {passages = ["suez"]}\n')
+    r = corridor.route("CNSHA", "TRIST", scenario=f)
+    d = r.to_dict()
+    assert "Suez Canal" not in r.passages and "Suez Canal" in d["baseline"]["passages"]
+    diff = d["difference"]
+    assert diff["duration_days"] > 5 and diff["cost_usd"] > 0 and diff["co2e_kg"] > 0
+    assert diff["duration_h"] == pytest.approx(d["duration_h"] - d["baseline"]["duration_h"], abs=0.2)
+
+
+def test_scenario_service_direct_liner(tmp_path):
+    f = tmp_path / "liner.toml"
+    f.write_text('[[services]]\nfrom = "PECHY"\nto = "CNSHA"\ndays = 20\nusd_per_teu = 2000\n')
+    r = corridor.route("PECHY", "CNSHA", scenario=f)
+    assert r.duration_h == pytest.approx(20 * DAY)
+    assert r.cost_usd == pytest.approx(2000)
+    assert r.to_dict()["difference"]["duration_days"] < 0
+
+
+def test_costs_override_changes_the_answer_without_a_rebuild(tmp_path, net):
+    base = corridor.route("PECHY", "CNSHA")
+    f = tmp_path / "costs.toml"
+    f.write_text('[sea.rate]\ncontainer = {value = 0.5, source = "my quote"}\n[sea.speed]\ncontainer = 20\n')
+    r = corridor.route("PECHY", "CNSHA", costs=f)
+    assert r.cost_usd == pytest.approx(base.cost_usd * 0.5 / 0.244, rel=1e-3)
+    assert r.duration_h == pytest.approx(base.duration_h * 16 / 20, rel=1e-6)
+    from corridor.network import load_network
+    assert load_network(progress=False) is net  # same compiled network, nothing rebuilt
+    rate = [a for a in r.legs[0].basis["cost_usd"] if a.name == "sea.rate.container"][0]
+    assert rate.source == "my quote"
+
+
+def test_cargo_changes_speed_and_factors():
+    bulk = corridor.route("PECHY", "CNSHA", cargo="dry-bulk", tonnes=50_000)
+    box = corridor.route("PECHY", "CNSHA")
+    assert bulk.duration_h > box.duration_h  # 11 kn against 16 kn
+    assert bulk.to_dict()["cargo"]["tonnes"] == 50_000
+    feu = corridor.route("PECHY", "CNSHA", feu=1)
+    assert feu.cost_usd == pytest.approx(2 * box.cost_usd)
+
+
+def test_vessel_class_closes_the_panama_canal():
+    neo = corridor.route("CNSHA", "USNYC")
+    ulcv = corridor.route("CNSHA", "USNYC", vessel_class="ulcv")
+    if "Panama Canal" in neo.passages:
+        assert "Panama Canal" not in ulcv.passages
+    assert any(c["passage"] == "Panama Canal" for c in ulcv.to_dict()["restrictions"]["closed"])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"cargo": "coal"}, "Unknown cargo"),
+    ({"teu": -1}, "positive"),
+    ({"teu": 1, "feu": 1}, "not both"),
+    ({"cargo": "dry-bulk"}, "tonnes"),
+    ({"cargo": "dry-bulk", "teu": 2}, "tonnes"),
+    ({"cargo": "passengers", "passengers": 1.5}, "whole"),
+    ({"vessel_class": "capesize"}, "does not carry"),
+])
+def test_cargo_validation(kwargs, message):
+    with pytest.raises(corridor.BadInput, match=message):
+        make_cargo(kwargs.pop("cargo", None), **kwargs)
+
+
+def test_bad_objective_and_costs_file(tmp_path):
+    with pytest.raises(corridor.BadInput, match="objective"):
+        corridor.route("PECHY", "CNSHA", optimize="speed")
+    f = tmp_path / "bad.toml"
+    f.write_text("[sea.rate]\nbanana = 1\n")
+    with pytest.raises(corridor.BadInput, match="unknown costing parameter"):
+        corridor.route("PECHY", "CNSHA", costs=f)
+
+
+def test_cli_json_carries_costs_and_sources(cli, tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text('close = {passages = ["suez"]}\n')
+    p = cli("route", "CNSHA", "TRIST", "--scenario", str(f), "--json", "--teu", "2", check_rc=0)
+    d = json.loads(p.stdout)
+    _sources_everywhere(d)
+    assert d["cargo"]["teu"] == 2 and d["difference"]["duration_days"] > 0
+    p = cli("route", "CNSHA", "TRIST", "--scenario", str(f), check_rc=0)
+    assert "days" in p.stdout and "USD" in p.stdout and "CO2e" in p.stdout
+    p = cli("route", "PECHY", "CNSHA", "--cargo", "coal", check_rc=2)
+    assert "Unknown cargo" in p.stderr
+
+
+def test_no_unsourced_factor_set_anywhere():
+    root = Path(corridor.__file__).parent
+    pattern = re.compile(r"\b62\b.{0,40}\b22\b.{0,40}\b8\b.{0,40}\b602\b|\b602\b")
+    for path in [*root.rglob("*.py"), *root.rglob("*.toml")]:
+        assert not pattern.search(path.read_text(encoding="utf-8")), path
+    from corridor.costing.params import defaults
+    for key in defaults().keys():
+        a = defaults()[key]
+        assert a.source.strip() and a.unit.strip(), key
+        assert a.value not in (0.062, 0.022, 0.008, 0.602), key
