@@ -130,7 +130,7 @@ def test_nearest_places_passages(http):
 def test_health_and_openapi(http, net):
     h = http.get("/health").json()
     assert h["status"] == "ok" and h["network"]["fingerprint"] == net.manifest["fingerprint"]
-    assert h["available_modes"] == ["sea", "rail", "road", "ferry"] and h["limits"]["max_table_cells"] == 10_000
+    assert h["available_modes"] == ["sea", "rail", "road", "ferry", "air"] and h["limits"]["max_table_cells"] == 10_000
     assert h["network"]["sources"]
     paths = http.get("/openapi.json").json()["paths"]
     assert {"/route", "/table", "/nearest", "/places", "/passages", "/health"} <= set(paths)

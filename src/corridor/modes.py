@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 SEA, RAIL, ROAD, FERRY, TRANSFER = 0, 1, 2, 3, 4
-NAMES = {SEA: "sea", RAIL: "rail", ROAD: "road", FERRY: "ferry", TRANSFER: "transfer"}
+AIR = 5  # appended: TRANSFER keeps its value, and nothing may assume it is the largest
+NAMES = {SEA: "sea", RAIL: "rail", ROAD: "road", FERRY: "ferry", TRANSFER: "transfer", AIR: "air"}
 BY_NAME = {v: k for k, v in NAMES.items()}
 SURFACE = ("sea", "rail", "road", "ferry")
 

@@ -29,7 +29,7 @@ from corridor.geo import to_unit_vectors
 
 FORMAT_VERSION = 2
 _FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "build/landmarks.py",
-                          "build/intermodal.py", "data/land.py", "data/cities.py", "modes.py", "data/passages.py", "data/ports.py",
+                          "build/intermodal.py", "build/air.py", "air/model.py", "data/airports.py", "costing/air.py", "data/land.py", "data/cities.py", "modes.py", "data/passages.py", "data/ports.py",
                           "data/watermask.py", "snapping.py", "network.py")
 
 SOURCES = (
@@ -45,6 +45,10 @@ SOURCES = (
      "licence": "ODbL 1.0 (timezone-boundary-builder, from OpenStreetMap)"},
     {"name": "IANA time zone to country table (zone.tab)", "package": "tzdata",
      "licence": "Apache-2.0 (package); tz database public domain"},
+    {"name": "airports with IATA codes (coordinates, country, time zone)", "package": "airportsdata",
+     "licence": "MIT"},
+    {"name": "airport type and scheduled service (OurAirports data)", "package": "airports-py",
+     "licence": "MIT (package); OurAirports data public domain"},
     {"name": "corridor curated ports, sea links, ferries, rail links, gauges", "package": "corridor",
      "licence": "Apache-2.0; each row names its source (src/corridor/data/curated/)"},
 )
@@ -152,11 +156,12 @@ def build(out_dir: Path, *, progress: bool = True) -> dict:
         bar.stage("search landmarks", 2)
         sea_only = arrays["edge_mode"] == 0
         everywhere = np.ones(len(arrays["node_lon"]), bool)
-        for name, keep, seeds in (("sea", sea_only, arrays["node_joinable"]), ("all", None, everywhere)):
+        no_air = arrays["edge_mode"] != M.AIR  # air queries use no landmarks (imported routes change distances)
+        for name, keep, seeds in (("sea", sea_only, arrays["node_joinable"]), ("all", no_air, everywhere)):
             km = arrays["edge_km"] if keep is None else np.where(keep, arrays["edge_km"], np.inf)
             arrays[f"landmark_km_{name}"] = select_landmarks(
                 arrays["csr_indptr"], arrays["csr_head"], arrays["csr_edge"], km, seeds)[1]
-            bar(2 if keep is None else 1, 2)
+            bar(2 if name == "all" else 1, 2)
         bar.close()
         for name, arr in arrays.items():
             np.save(tmp / f"{name}.npy", arr)
@@ -216,7 +221,8 @@ class Network:
         self.node_mode = np.array(a["node_mode"])
         self.node_country = a["node_country"]
         self.node_joinable = np.array(a["node_joinable"])
-        self.landmark_km = {"sea": np.array(a["landmark_km_sea"]), "all": np.array(a["landmark_km_all"])}
+        self.landmark_km = {"sea": np.array(a["landmark_km_sea"]), "all": np.array(a["landmark_km_all"]),
+                            "none": np.zeros((0, len(self.node_lon)))}
         self.n_sea_nodes = self.manifest["sea_nodes"]
         self.tables = json.loads((self.path / "tables.json").read_text())
         self.node_xyz = to_unit_vectors(self.node_lon, self.node_lat)

@@ -47,6 +47,18 @@ def port_place(net, i: int, note: str | None = None) -> Place:
                  code=str(net.port_code[i]), country=str(net.port_country[i]), ports=(i,), note=note)
 
 
+def airport_place(iata: str) -> Place | None:
+    """The airport with this IATA code (airportsdata), or None."""
+    from corridor.data.airports import read_airports
+
+    a = read_airports()
+    i = a.index().get(iata)
+    if i is None:
+        return None
+    return Place("airport", f"{a.name[i]} ({a.iata[i]})", float(a.lon[i]), float(a.lat[i]), code=str(a.iata[i]),
+                 country=str(a.country[i]))
+
+
 def parse_coordinates(text: str) -> tuple[float, float] | None:
     """(lat, lon) from "lat,lon"; None when the text is not coordinates at all."""
     m = _COORDS.match(text)
@@ -140,6 +152,10 @@ def resolve(query, net) -> Place:
     code = text.replace(" ", "").upper()
     if len(code) == 5 and code in codes:
         return port_place(net, codes[code])
+    if len(text) == 3 and text.isalpha() and text.isupper():  # IATA code, upper case only ("GOA" not "Goa")
+        airport = airport_place(text)
+        if airport is not None:
+            return airport
     exact = [i for i, name in enumerate(names) if name.lower() == text.lower()]
     if exact:  # "Singapore", "Djibouti", "Panama": the port, not the country
         return port_place(net, max(exact, key=lambda i: bool(net.port_major[i])))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from corridor import modes as M
+from corridor.air import plan as air_plan
 from corridor.costing import road as road_costing
 from corridor.costing import sea as sea_costing
 from corridor.costing import Assumption
@@ -22,7 +23,8 @@ from corridor.route import Route
 from corridor.search import PathResult, shortest_path
 from corridor.snapping import COAST_ALLOWANCE_KM, water_connectors
 
-AVAILABLE_MODES = M.SURFACE
+AVAILABLE_MODES = (*M.SURFACE, "air")
+DEFAULT_MODES = M.SURFACE  # air only when asked for (--modes air, or listed with others)
 VESSELS = ("seagoing", "river-sea")
 # A point whose water access crosses more land than this is served by its nearest port.
 POINT_MAX_LAND_KM = 25.0
@@ -53,7 +55,8 @@ class Access:
         self.nodes.append(np.concatenate([n for n, _, _ in parts]).astype(np.int32))
         self.km.append(np.concatenate([k for _, k, _ in parts]))
         self.mode.append(np.concatenate([np.full(len(n), m) for n, _, m in parts]))
-        speeds = {M.SEA: profile.kmh(M.SEA), M.ROAD: road_costing.kmh(profile.params), M.FERRY: np.inf}
+        speeds = {M.SEA: profile.kmh(M.SEA), M.ROAD: road_costing.kmh(profile.params), M.FERRY: np.inf,
+                  M.AIR: air_plan.ROAD_KMH}
         self.cost.append(np.concatenate([k / speeds[m] for _, k, m in parts]))
         self.sea.append(sea)
 
@@ -103,9 +106,10 @@ def access(net: Network, place: Place, profile: Profile) -> Access:
             if "ferry" in profile.modes and code in net.ferry_terminals:
                 parts.append((np.array([net.ferry_terminals[code]]), np.zeros(1), M.FERRY))
             parts += _land(net, candidate.lon, candidate.lat, profile)
+            parts += air_plan.airport_parts(net, candidate, profile)
             acc.add(candidate, parts, profile, sea=use_sea)
     else:
-        parts = _land(net, place.lon, place.lat, profile)
+        parts = _land(net, place.lon, place.lat, profile) + air_plan.airport_parts(net, place, profile)
         on_water = False
         if use_sea and place.kind == "point":
             c = water_connectors(place.lon, place.lat, tree=net.tree, node_lon=net.node_lon,
@@ -156,7 +160,7 @@ class Ctx:
 
     @property
     def weights(self):
-        return edge_weights(self.net, self.profile)
+        return air_plan.edge_weights(self.net, self.profile)  # the profile's, with air edges priced
 
     def weight(self) -> tuple[np.ndarray, float]:
         """The objective per edge (inf: not allowed) and its lower bound per km."""
@@ -208,10 +212,13 @@ def _search(ctx: Ctx, a: Access, b: Access, blocked: int):
     a_nodes, _, a_km, a_mode, a_owner = a.flat()
     b_nodes, _, b_km, b_mode, b_owner = b.flat()
     a_cost, b_cost = ctx.connector(a_mode, a_km), ctx.connector(b_mode, b_km)
+    a_cost = air_plan.connector_costs(ctx, a_cost, a_km, a_mode, arriving=False)
+    b_cost = air_plan.connector_costs(ctx, b_cost, b_km, b_mode, arriving=True)
     weight, bound = ctx.weight()
     targets = to_unit_vectors([p.lon for p in b.candidates], [p.lat for p in b.candidates])
     res = shortest_path(net, a_nodes, a_cost, b_nodes, b_cost, targets, blocked=blocked,
-                        weight=weight, cost_per_km=bound, landmarks=profile.landmarks)
+                        weight=weight, cost_per_km=bound,
+                        landmarks="none" if "air" in profile.modes else profile.landmarks)
     if res is None or not np.isfinite(res.cost):
         return None
     ia = int(np.flatnonzero(a_nodes == res.nodes[0])[np.argmin(np.abs(a_cost[a_nodes == res.nodes[0]] - res.source_cost))])
@@ -266,10 +273,10 @@ def _explain(ctx: Ctx, a: Access, b: Access, blocked: int, avoid: list[str]) -> 
 def _wider_hint(ctx: Ctx, a: Access, b: Access, blocked: int) -> str:
     """'; allowing rail, road would give one' when more modes would find a route."""
     profile = ctx.profile
-    missing = [m for m in AVAILABLE_MODES if m not in profile.modes]
+    missing = [m for m in DEFAULT_MODES if m not in profile.modes]
     if not missing:
         return ""
-    wider = ctx.replace(profile=replace(profile, modes=frozenset(AVAILABLE_MODES)))
+    wider = ctx.replace(profile=replace(profile, modes=frozenset(DEFAULT_MODES) | profile.modes))
     try:
         if _search(wider, access(ctx.net, a.requested, wider.profile), access(ctx.net, b.requested, wider.profile),
                    blocked):
@@ -293,12 +300,12 @@ def _legs(ctx: Ctx, a: Access, b: Access, blocked: int, avoid: list[str]):
         return legs_from_path(net, empty, ctx.weights, a.candidates[ja], b.candidates[jb],
                               M.SEA, M.SEA, 0.0, km)
     res, weights, (ja, mode_a, km_a), (jb, mode_b, km_b) = found
-    return legs_from_path(net, res, weights, a.candidates[ja], b.candidates[jb], mode_a, mode_b, km_a, km_b)
+    return air_plan.legs(net, res, weights, a.candidates[ja], b.candidates[jb], mode_a, mode_b, km_a, km_b)
 
 
 def check_modes(modes) -> frozenset:
     if modes is None:
-        return frozenset(AVAILABLE_MODES)
+        return frozenset(DEFAULT_MODES)
     items = modes.split(",") if isinstance(modes, str) else list(modes)
     items = [m.strip().lower() for m in items if m.strip()]
     for m in items:
@@ -365,6 +372,9 @@ def _annotate(legs, profile: Profile) -> None:
     params, cargo = profile.params, profile.cargo
     modules = {"rail": rail_costing, "road": road_costing, "ferry": ferry_costing}
     for leg in legs:
+        if leg.mode == "air" or (leg.mode == "transfer" and leg.kind in ("airport", "connection")):
+            air_plan.annotate(leg, profile)
+            continue
         if leg.mode == "transfer":
             keys = transfer_costing.basis(leg.kind, cargo) if leg.kind in transfer_costing.KEYS else {}
             leg.basis = {k: [params[x] for x in v] for k, v in keys.items()}
@@ -409,6 +419,7 @@ def _route(ctx: Ctx, req: _Request) -> Route:
     objective = {"weights": ctx.objective, "reference": {k: round(v, 2) for k, v in ctx.refs.items()}}
     r = Route(req.stops[0], req.stops[-1], legs, assumptions_for(ctx.profile, used, kinds), req.restrictions,
               network_info, list(req.notes), cargo=ctx.profile.cargo.to_dict(), objective=objective)
+    air_plan.annotate_route(r, ctx.net, ctx.profile, used)
     return r
 
 
@@ -606,7 +617,7 @@ def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, v
     from corridor.costing import params as params_mod
     from corridor.costing.cargo import make_cargo
 
-    net = network or load_network()
+    net = air_plan.network_for(network or load_network(), modes)  # imported air routes, when air is asked for
     sc = scenario_mod.parse(scenario)
     common = dict(modes=modes, via=via, avoid=avoid, allow=allow, vessel=vessel, speed_kn=speed_kn, cargo=cargo,
                   teu=teu, feu=feu, tonnes=tonnes, passengers=passengers, vessel_class=vessel_class,
@@ -694,7 +705,13 @@ def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, v
         refs = {k: max(fastest.totals()[objective_mod.FIELD[k]], 1e-9) for k in ("time", "cost", "co2")}
     best = solver.solve(objective, refs)
     if alternatives:
-        best.extra["alternatives"] = _alternatives(solver, best, alternatives, objective, refs)
+        alts = _alternatives(solver, best, alternatives, objective, refs)
+        if modes is None:  # air is never a default mode: offer it beside the others (in place of the last)
+            by_air = air_plan.by_air(lambda: plan(origin, destination, **dict(common, modes="air", via=None),
+                                                  network=net))
+            if by_air is not None:
+                alts = [*alts[:alternatives], by_air]
+        best.extra["alternatives"] = alts
     if pareto:
         front = _pareto(solver, refs)
         front.sort(key=lambda r: objective_mod.value(r.totals(), objective, refs or {k: 1.0 for k in objective}))

@@ -24,6 +24,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from corridor import modes as M
+from corridor.build.air import add_air_layer
 from corridor.data.cities import read_cities
 from corridor.data.land import read_layer
 from corridor.data.ports import PortRow
@@ -227,6 +228,8 @@ def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray,
         g.add_edges(r, d, mode=M.TRANSFER, req=M.bit(M.RAIL) | M.bit(M.ROAD), ref=len(terminals) - 1, kind=4)
     stats["terminals"] = {k: sum(t["kind"] == k for t in terminals)
                           for k in ("port", "ferry terminal", "rail-road terminal")}
+
+    add_air_layer(g, road_near, terminals, stats)  # airports, modelled flights, road access (build/air.py)
 
     progress(5, 6)
     lon, lat = g.coords()

@@ -1,0 +1,61 @@
+"""Air edges priced for the search: flights, and road access to airports with their handling.
+
+The costing profile (:mod:`corridor.costing.profile`) prices surface modes and terminals; this
+module takes its weights and fills in the air edges (which the profile leaves at infinity), so
+air needs nothing from the profile's tables. Flights cost block time plus one connection;
+airport access edges cost the road time plus the airport's share of handling (see
+:func:`corridor.costing.air.airport_edge_hours`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numpy as np
+
+from corridor import modes as M
+from corridor.build.air import KIND_ACCESS
+from corridor.costing import air
+
+
+def edge_weights(net, profile):
+    """The profile's edge weights with air edges priced (surface-only profiles: unchanged)."""
+    from corridor.costing.profile import edge_weights as surface_weights
+
+    if "air" not in profile.modes:
+        return surface_weights(net, profile)
+    # The profile prices surface modes only; with air alone it is asked for road too, and every
+    # edge needing a mode the request does not allow is shut again in _price.
+    base = profile if profile.modes - {"air"} else dataclasses.replace(profile, modes=profile.modes | {"road"})
+    return _with_air(net, profile, surface_weights(net, base))
+
+
+_CACHE: dict = {}
+
+
+def _with_air(net, profile, weights):
+    key = (id(net), profile, id(weights))
+    if key not in _CACHE:
+        if len(_CACHE) > 8:
+            _CACHE.clear()
+        _CACHE[key] = (_price(net, profile, weights), weights)  # keeps ``weights`` alive: its id stays unique
+    return _CACHE[key][0]
+
+
+def _price(net, profile, weights):
+    hours = np.array(weights.hours, dtype=np.float64)
+    hours[(net.edge_req & ~np.uint8(profile.mode_mask)) != 0] = np.inf
+    sel = np.flatnonzero(net.edge_mode == M.AIR)
+    kind = np.asarray(net.edge_kind)[sel]
+    km = net.edge_km[sel]
+    h = np.where(kind == KIND_ACCESS, air.airport_edge_hours() + km / air.ROAD_ACCESS_SPEED.value,
+                 air.flight_edge_hours(km))
+    allowed = (net.edge_req[sel] & ~np.uint8(profile.mode_mask)) == 0
+    hours[sel] = np.where(allowed, h, np.inf)
+    hours.setflags(write=False)
+    fastest = max(air.CRUISE_SPEED.value, air.ROAD_ACCESS_SPEED.value)
+    return dataclasses.replace(weights, hours=hours, hours_per_km=min(weights.hours_per_km, 1.0 / fastest))
+
+
+def flight_hours(net, weights, e: int) -> float:
+    """Block time of a flight edge as charged (its weight less the connection it carries)."""
+    return float(weights.hours[e]) - air.CONNECTION.value
