@@ -42,6 +42,17 @@ def fmt_hours(h: float) -> str:
     return f"{h / 24:.1f} d" if h >= 48 else f"{h:.1f} h"
 
 
+def _cargo_text(cargo: dict, modes: list[str]) -> str:
+    kind = cargo.get("kind")
+    if kind == "passengers":
+        text = f"{cargo.get('passengers')} passengers"
+    elif kind == "container":
+        text = f"{cargo.get('teu'):g} TEU of containers"
+    else:
+        text = f"{cargo.get('tonnes', 0):g} t of {kind} cargo"
+    return f"{text} (vessel class {cargo.get('vessel_class')})" if "sea" in modes else text
+
+
 def print_table(route) -> None:
     d = route.to_dict()
     o, t = route.origin, route.destination
@@ -60,8 +71,7 @@ def print_table(route) -> None:
         print("  ".join(cells).rstrip())
         if k == 0 or k == len(rows) - 2:
             print("  ".join("-" * w for w in widths))
-    print(f"cargo: {route.cargo.get('kind')} {route.cargo.get('teu', route.cargo.get('tonnes', ''))}"
-          f" ({route.cargo.get('vessel_class')}); CO2e well-to-wheel {d['co2e_kg']:,.0f} kg "
+    print(f"cargo: {_cargo_text(route.cargo, route.modes)}; CO2e well-to-wheel {d['co2e_kg']:,.0f} kg "
           f"(WTT {d['co2e_wtt_kg']:,.0f} + TTW {d['co2e_ttw_kg']:,.0f}); sources per leg in --json 'basis'")
     for a in d["assumptions"]:
         print(f"assumption: {a['name']} {a['value']:g} {a['unit']} ({a['source']})")
