@@ -6,7 +6,9 @@ origin, compiled by numba, runs over the same CSR arrays and passage mask as
 as soon as every destination connector is settled. A destination's value is the least
 (node distance + connector km) over its connectors, so the figures equal those of
 :func:`corridor.route` for the same pair. Origins are shared between threads; the kernel
-releases the GIL.
+releases the GIL. When a contraction hierarchy of the sea layer is at hand for the request's
+closed passages (:mod:`corridor.build.contraction`), a bucket many-to-many search on it
+replaces the Dijkstras, with the same figures (see ``_fill``).
 
 >>> from corridor.matrix import matrix
 >>> m = matrix(["PECHY", "NLRTM"], ["CNSHA", "SGSIN"], avoid="suez")   # doctest: +SKIP
@@ -176,8 +178,32 @@ def _sea_graph(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return indptr, np.ascontiguousarray(net.csr_head[lo:hi][keep]), np.ascontiguousarray(net.csr_edge[lo:hi][keep])
 
 
-def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int) -> None:
-    """Run the kernel over the origin rows, split between ``threads`` threads."""
+CH_MIN_CELLS = 100_000
+"""Tables with at least this many cells build the contraction hierarchy for their passage
+mask if it is not cached yet (about a minute, once per network and mask); smaller tables use
+it only when it is already on disk."""
+
+
+def _hierarchy(net: Network, blocked: int, cells: int):
+    """The sea CH (km metric) for ``blocked``, or None when the plain Dijkstra should run."""
+    if os.environ.get("CORRIDOR_NO_CH"):
+        return None
+    from corridor.build.contraction import sea_hierarchy
+
+    return sea_hierarchy(net, blocked, build=cells >= CH_MIN_CELLS)
+
+
+def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int, *, use_ch: bool | None = None) -> None:
+    """Fill ``out`` with least km: by buckets on the contraction hierarchy when one is at hand
+    (or ``use_ch``), else by one Dijkstra per origin row, split between ``threads`` threads.
+    Both give the same figures (up to float rounding, ~1e-11 km)."""
+    if use_ch is not False:
+        h = _hierarchy(net, blocked, out.size if use_ch is None else CH_MIN_CELLS)
+        if h is not None:
+            from corridor.search_ch import ch_table
+
+            ch_table(h, src, dst, out, threads)
+            return
     indptr, nodes, km = src
     indptr_s, head_s, edge_s = _sea_graph(net)
     chunks = [c for c in np.array_split(np.arange(len(indptr) - 1), max(1, threads)) if len(c)]

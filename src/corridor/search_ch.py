@@ -1,0 +1,365 @@
+"""Shortest paths on a contraction hierarchy (see :mod:`corridor.build.contraction`).
+
+* :func:`ch_shortest_path`: a bidirectional upward Dijkstra with stall-on-demand, from a
+  set of source nodes to a set of target nodes (each with a connector cost), with the path
+  unpacked to original edges; the same answer as :func:`corridor.search.shortest_path` for
+  the hierarchy's weights and closed passages.
+* :func:`ch_table`: many-to-many by buckets (Knopp et al., "Computing many-to-many shortest
+  paths using highway hierarchies", ALENEX 2007): an upward search from each destination
+  leaves (destination, distance) in a bucket at every node it settles; an upward search
+  from each origin scans the buckets of the nodes it settles.
+
+The searches keep their work arrays between calls (one set per thread) and reset only the
+entries they touched, so a query costs its search space, not the size of the network.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from numba import njit
+
+from corridor.build.contraction import Hierarchy
+from corridor.search import PathResult, _heap_pop, _heap_push
+
+
+@njit(cache=True, inline="always")
+def _stalled(u, du, down_indptr, down_tail, down_w, dist):
+    for k in range(down_indptr[u], down_indptr[u + 1]):
+        x = down_tail[k]
+        if dist[x] + down_w[k] < du:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _upward(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c, dist, touched, keys, vals,
+            out_nodes, out_dist):
+    """Complete upward search from the sources; writes the settled, unstalled nodes and
+    their distances to out_*, returns their count. Resets ``dist`` before returning."""
+    nt = 0
+    size = 0
+    for j in range(src.shape[0]):
+        s = src[j]
+        if src_c[j] < dist[s]:
+            if dist[s] == np.inf:
+                touched[nt] = s
+                nt += 1
+            dist[s] = src_c[j]
+    for k in range(nt):
+        size = _heap_push(keys, vals, size, dist[touched[k]], touched[k])
+    n_out = 0
+    while size > 0:
+        d, u, size = _heap_pop(keys, vals, size)
+        if d > dist[u]:
+            continue
+        if _stalled(u, d, down_indptr, down_tail, down_w, dist):
+            continue
+        out_nodes[n_out] = u
+        out_dist[n_out] = d
+        n_out += 1
+        for k in range(up_indptr[u], up_indptr[u + 1]):
+            v = up_head[k]
+            nd = d + up_w[k]
+            if nd < dist[v]:
+                if dist[v] == np.inf:
+                    touched[nt] = v
+                    nt += 1
+                dist[v] = nd
+                size = _heap_push(keys, vals, size, nd, v)
+    for k in range(nt):
+        dist[touched[k]] = np.inf
+    return n_out
+
+
+@njit(cache=True, nogil=True)
+def _p2p(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c, dst, dst_c,
+         df, db, pf, pb, touched, kf, vf, kb, vb):
+    """Bidirectional upward search; returns (best, meeting node). Fills pf / pb (parent slot
+    in the upward CSR) for the nodes on the way, and resets df / db before returning
+    the number of touched nodes (kept in ``touched``)."""
+    nt = 0
+    sf = 0
+    sb = 0
+    for j in range(src.shape[0]):
+        s = src[j]
+        if src_c[j] < df[s]:
+            if df[s] == np.inf and db[s] == np.inf:
+                touched[nt] = s
+                nt += 1
+            df[s] = src_c[j]
+            pf[s] = -1
+    for j in range(dst.shape[0]):
+        t = dst[j]
+        if dst_c[j] < db[t]:
+            if df[t] == np.inf and db[t] == np.inf:
+                touched[nt] = t
+                nt += 1
+            db[t] = dst_c[j]
+            pb[t] = -1
+    for k in range(nt):
+        u = touched[k]
+        if df[u] < np.inf:
+            sf = _heap_push(kf, vf, sf, df[u], u)
+        if db[u] < np.inf:
+            sb = _heap_push(kb, vb, sb, db[u], u)
+    best = np.inf
+    meet = -1
+    while True:
+        top_f = kf[0] if sf > 0 else np.inf
+        top_b = kb[0] if sb > 0 else np.inf
+        if min(top_f, top_b) >= best:
+            break
+        forward = top_f <= top_b
+        if forward:
+            d, u, sf = _heap_pop(kf, vf, sf)
+            dist, other = df, db
+        else:
+            d, u, sb = _heap_pop(kb, vb, sb)
+            dist, other = db, df
+        if d > dist[u]:
+            continue
+        if other[u] < np.inf and d + other[u] < best:
+            best = d + other[u]
+            meet = u
+        if _stalled(u, d, down_indptr, down_tail, down_w, dist):
+            continue
+        for k in range(up_indptr[u], up_indptr[u + 1]):
+            v = up_head[k]
+            nd = d + up_w[k]
+            if nd < dist[v]:
+                if df[v] == np.inf and db[v] == np.inf:
+                    touched[nt] = v
+                    nt += 1
+                dist[v] = nd
+                if forward:
+                    pf[v] = k
+                    sf = _heap_push(kf, vf, sf, nd, v)
+                else:
+                    pb[v] = k
+                    sb = _heap_push(kb, vb, sb, nd, v)
+    return best, meet, nt
+
+
+@njit(cache=True)
+def _unpack(slots, rev, up_tail, up_indptr, up_head, up_mid, up_eid, out_nodes, out_edges):
+    """Original edges, in order, of the upward slots ``slots`` traversed forward (tail -> head)
+    or reversed (``rev``). Writes the node reached by each edge; returns the edge count."""
+    cap = 64
+    st_s = np.empty(cap, np.int64)
+    st_r = np.empty(cap, np.bool_)
+    top = 0
+    n_out = 0
+    for i in range(slots.shape[0] - 1, -1, -1):
+        if top == cap:
+            cap *= 2
+            a = np.empty(cap, np.int64)
+            b = np.empty(cap, np.bool_)
+            a[:top], b[:top] = st_s[:top], st_r[:top]
+            st_s, st_r = a, b
+        st_s[top], st_r[top] = slots[i], rev[i]
+        top += 1
+    while top > 0:
+        top -= 1
+        s, r = st_s[top], st_r[top]
+        m = up_mid[s]
+        if m < 0:
+            out_nodes[n_out] = up_tail[s] if r else up_head[s]
+            out_edges[n_out] = up_eid[s]
+            n_out += 1
+            continue
+        lo, hi = up_tail[s], up_head[s]
+        k_lo = -1
+        k_hi = -1
+        for q in range(up_indptr[m], up_indptr[m + 1]):
+            if up_head[q] == lo:
+                k_lo = q
+            elif up_head[q] == hi:
+                k_hi = q
+        if top + 2 > cap:
+            cap *= 2
+            a = np.empty(cap, np.int64)
+            b = np.empty(cap, np.bool_)
+            a[:top], b[:top] = st_s[:top], st_r[:top]
+            st_s, st_r = a, b
+        if not r:  # lo -> m (reverse of m -> lo), then m -> hi: push the second part first
+            st_s[top], st_r[top] = k_hi, False
+            st_s[top + 1], st_r[top + 1] = k_lo, True
+        else:  # hi -> m (reverse of m -> hi), then m -> lo
+            st_s[top], st_r[top] = k_lo, False
+            st_s[top + 1], st_r[top + 1] = k_hi, True
+        top += 2
+    return n_out
+
+
+class _Work(threading.local):
+    def __init__(self):
+        self.n = -1
+
+
+_WORK = _Work()
+
+
+def _work(h: Hierarchy):
+    w = _WORK
+    n = len(h.rank)
+    cap = len(h.up_head) + n + 16  # heap entries: at most one per relaxation, plus the sources
+    if w.n != n or len(w.kf) < cap:
+        w.n = n
+        w.df, w.db = np.full(n, np.inf), np.full(n, np.inf)
+        w.pf, w.pb = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
+        w.touched = np.empty(n, np.int32)
+        w.kf, w.vf = np.empty(cap), np.empty(cap, np.int32)
+        w.kb, w.vb = np.empty(cap), np.empty(cap, np.int32)
+    return w
+
+
+def ch_distance(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> tuple[float, int, object]:
+    """(least cost, meeting node, work arrays) from the sources to the targets."""
+    w = _work(h)
+    best, meet, nt = _p2p(h.up_indptr, h.up_head, h.up_w, h.up_indptr, h.up_head, h.up_w,
+                          np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
+                          np.asarray(dst_nodes, np.int32), np.asarray(dst_cost, np.float64),
+                          w.df, w.db, w.pf, w.pb, w.touched, w.kf, w.vf, w.kb, w.vb)
+    return best, meet, (w, nt)
+
+
+def ch_shortest_path(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> PathResult | None:
+    """Least-cost path from any source node to any target node on the hierarchy, or None.
+
+    Same result as :func:`corridor.search.shortest_path` for the hierarchy's weights and
+    closed passages (equal costs; among equal paths the edges may differ)."""
+    best, meet, (w, nt) = ch_distance(h, src_nodes, src_cost, dst_nodes, dst_cost)
+    try:
+        if meet < 0 or not np.isfinite(best):
+            return None
+        slots, rev = [], []
+        v = meet
+        while w.pf[v] >= 0:  # forward part, from the meeting node down to a source
+            k = int(w.pf[v])
+            slots.append(k)
+            rev.append(False)
+            v = int(h.up_tail[k])
+        first, source_cost = v, float(w.df[v])
+        slots.reverse()
+        rev.reverse()
+        v = meet
+        while w.pb[v] >= 0:  # backward part, from the meeting node down to a target
+            k = int(w.pb[v])
+            slots.append(k)
+            rev.append(True)
+            v = int(h.up_tail[k])
+        target_cost = float(w.db[v])
+        nodes = np.empty(len(h.rank) + 1, np.int32)
+        edges = np.empty(len(nodes), np.int32)
+        m = _unpack(np.array(slots, np.int64), np.array(rev, np.bool_), h.up_tail, h.up_indptr, h.up_head,
+                    h.up_mid, h.up_eid, nodes, edges)
+        path = np.concatenate([[first], nodes[:m]]).astype(np.int32)
+        return PathResult(float(best), path, edges[:m].copy(), source_cost, target_cost)
+    finally:
+        _reset(w.df, w.db, w.pf, w.pb, w.touched, nt)
+
+
+@njit(cache=True, nogil=True)
+def _reset(df, db, pf, pb, touched, nt):
+    for k in range(nt):
+        u = touched[k]
+        df[u] = np.inf
+        db[u] = np.inf
+        pf[u] = -1
+        pb[u] = -1
+
+
+@njit(cache=True)
+def _buckets(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, dst_indptr, dst_nodes, dst_cost,
+             dist, touched, keys, vals):
+    """Upward search from every destination; returns the buckets as CSR by node:
+    (indptr, destination column, distance)."""
+    n = up_indptr.shape[0] - 1
+    sn = np.empty(n, np.int32)
+    sd = np.empty(n)
+    cap = 1024
+    b_node = np.empty(cap, np.int32)
+    b_col = np.empty(cap, np.int32)
+    b_dist = np.empty(cap)
+    nb = 0
+    for j in range(dst_indptr.shape[0] - 1):
+        lo, hi = dst_indptr[j], dst_indptr[j + 1]
+        m = _upward(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, dst_nodes[lo:hi],
+                    dst_cost[lo:hi], dist, touched, keys, vals, sn, sd)
+        if nb + m > cap:
+            cap = max(2 * cap, nb + m)
+            a = np.empty(cap, np.int32)
+            b = np.empty(cap, np.int32)
+            c = np.empty(cap)
+            a[:nb], b[:nb], c[:nb] = b_node[:nb], b_col[:nb], b_dist[:nb]
+            b_node, b_col, b_dist = a, b, c
+        for q in range(m):
+            b_node[nb] = sn[q]
+            b_col[nb] = j
+            b_dist[nb] = sd[q]
+            nb += 1
+    order = np.argsort(b_node[:nb], kind="mergesort")
+    indptr = np.zeros(n + 1, np.int64)
+    for q in range(nb):
+        indptr[b_node[q] + 1] += 1
+    for v in range(n):
+        indptr[v + 1] += indptr[v]
+    return indptr, b_col[:nb][order], b_dist[:nb][order]
+
+
+@njit(cache=True, nogil=True)
+def _scan_rows(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, b_indptr, b_col, b_dist,
+               src_indptr, src_nodes, src_cost, out, dist, touched, keys, vals):
+    """``out[i, j]`` = least cost from origin ``i``'s sources to destination ``j`` (inf: none)."""
+    n = up_indptr.shape[0] - 1
+    sn = np.empty(n, np.int32)
+    sd = np.empty(n)
+    for i in range(src_indptr.shape[0] - 1):
+        lo, hi = src_indptr[i], src_indptr[i + 1]
+        m = _upward(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src_nodes[lo:hi],
+                    src_cost[lo:hi], dist, touched, keys, vals, sn, sd)
+        for q in range(m):
+            u = sn[q]
+            d = sd[q]
+            for k in range(b_indptr[u], b_indptr[u + 1]):
+                c = d + b_dist[k]
+                j = b_col[k]
+                if c < out[i, j]:
+                    out[i, j] = c
+
+
+def _scratch(h: Hierarchy):
+    n = len(h.rank)
+    cap = len(h.up_head) + n + 16
+    return np.full(n, np.inf), np.empty(n, np.int32), np.empty(cap), np.empty(cap, np.int32)
+
+
+def ch_table(h: Hierarchy, src, dst, out: np.ndarray, threads: int = 1) -> None:
+    """Fill ``out`` (origins x destinations) with least costs; ``src`` and ``dst`` are CSR
+    triples (indptr, nodes, connector cost) per origin / destination. inf where no path."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    g = (h.up_indptr, h.up_head, h.up_w, h.up_indptr, h.up_head, h.up_w)
+    d_indptr, d_nodes, d_cost = dst
+    buckets = _buckets(*g, np.asarray(d_indptr, np.int64), np.asarray(d_nodes, np.int32),
+                       np.asarray(d_cost, np.float64), *_scratch(h))
+    s_indptr, s_nodes, s_cost = (np.asarray(s_indptr_, t) for s_indptr_, t in
+                                 zip(src, (np.int64, np.int32, np.float64)))
+    out[...] = np.inf
+    rows = len(s_indptr) - 1
+    chunks = [c for c in np.array_split(np.arange(rows), max(1, min(threads, rows))) if len(c)]
+
+    def run(chunk):
+        lo, hi = int(chunk[0]), int(chunk[-1]) + 1
+        sub = s_indptr[lo:hi + 1]
+        _scan_rows(*g, *buckets, sub - sub[0], s_nodes[sub[0]:sub[-1]], s_cost[sub[0]:sub[-1]], out[lo:hi],
+                   *_scratch(h))
+
+    if len(chunks) <= 1:
+        for c in chunks:
+            run(c)
+    else:
+        with ThreadPoolExecutor(len(chunks)) as pool:
+            list(pool.map(run, chunks))

@@ -1,0 +1,134 @@
+"""Contraction hierarchies of the sea layer: the same costs as plain Dijkstra, the same tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from corridor.build.contraction import Hierarchy, build_hierarchy, sea_hierarchy
+from corridor.planner import blocked_mask
+from corridor.search_ch import ch_shortest_path, ch_table
+
+DEFAULT = blocked_mask([], [], "seagoing")
+
+
+@pytest.fixture(scope="module")
+def hier(net):
+    return sea_hierarchy(net, DEFAULT)
+
+
+@pytest.fixture(scope="module")
+def sea(net):
+    """scipy graph of the open sea edges (cheapest of parallel edges) and its node count."""
+    from corridor.matrix import _sea_graph
+
+    indptr, head, edge = _sea_graph(net)
+    n = net.n_sea_nodes
+    tail = np.repeat(np.arange(n), np.diff(indptr))
+    ok = (net.edge_flags[edge] & DEFAULT) == 0
+    r, c, w = tail[ok], head[ok], net.edge_km[edge][ok]
+    order = np.lexsort((w, c, r))
+    _, first = np.unique(np.column_stack([r[order], c[order]]), axis=0, return_index=True)
+    k = order[first]
+    return csr_matrix((w[k], (r[k], c[k])), shape=(n, n)), n
+
+
+def test_ch_matches_plain_dijkstra_on_1000_pairs(net, hier, sea):
+    from scipy.sparse.csgraph import connected_components
+
+    graph, n = sea
+    _, label = connected_components(graph, directed=False)
+    ocean = np.flatnonzero(label == np.bincount(label).argmax())  # pairs with a route (not the Caspian)
+    rng = np.random.default_rng(11)
+    sources = rng.choice(ocean, 40, replace=False)
+    dist = dijkstra(graph, indices=sources)
+    far = rng.choice(n, 50, replace=False)  # and some unreachable ones, which must stay None
+    for s in sources[:5]:
+        assert (ch_shortest_path(hier, [s], [0.0], far, np.zeros(len(far))) is None) == \
+            bool(np.isinf(dijkstra(graph, indices=s)[far]).all())
+    checked = 0
+    for k, s in enumerate(sources):
+        for t in rng.choice(ocean, 25, replace=False):
+            res = ch_shortest_path(hier, [s], [0.0], [t], [0.0])
+            if np.isinf(dist[k, t]):
+                assert res is None
+                continue
+            assert res is not None and abs(res.cost - dist[k, t]) <= 1e-6, (s, t)
+            assert res.nodes[0] == s and res.nodes[-1] == t
+            a, b = res.nodes[:-1], res.nodes[1:]
+            eu, ev = net.edge_u[res.edges], net.edge_v[res.edges]
+            assert (((eu == a) & (ev == b)) | ((eu == b) & (ev == a))).all()  # a real path of original edges
+            assert abs(net.edge_km[res.edges].sum() - dist[k, t]) <= 1e-6
+            checked += 1
+    assert checked == 1000
+
+
+def test_ch_connector_costs_like_astar(net, hier):
+    """Several sources and targets with connector costs: the A* search's cost."""
+    from corridor import modes as M
+    from corridor.search import shortest_path
+
+    n = net.n_sea_nodes
+    sea_only = (net.edge_mode == M.SEA) & (np.asarray(net.edge_u) < n) & (np.asarray(net.edge_v) < n)
+    weight = np.where(sea_only, net.edge_km, np.inf)
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        src, dst = rng.choice(n, 3, replace=False), rng.choice(n, 2, replace=False)
+        sc, dc = rng.uniform(0, 50, 3), rng.uniform(0, 50, 2)
+        a = shortest_path(net, src, sc, dst, dc, net.node_xyz[dst], blocked=DEFAULT, weight=weight,
+                          cost_per_km=1.0, landmarks="sea")
+        c = ch_shortest_path(hier, src, sc, dst, dc)
+        assert (a is None) == (c is None)
+        if a is not None:
+            assert c.cost == pytest.approx(a.cost, abs=1e-6)
+            assert c.source_cost + net.edge_km[c.edges].sum() + c.target_cost == pytest.approx(c.cost, abs=1e-6)
+
+
+def test_table_cells_equal_dijkstra_rows(net, hier):
+    from corridor.matrix import _fill
+
+    rng = np.random.default_rng(5)
+
+    def conns(k):
+        counts = rng.integers(1, 4, k)
+        indptr = np.concatenate([[0], np.cumsum(counts)])
+        return indptr, rng.choice(net.n_sea_nodes, indptr[-1]).astype(np.int32), rng.uniform(0, 30, indptr[-1])
+
+    src, dst = conns(60), conns(45)
+    plain, fast = np.empty((60, 45)), np.empty((60, 45))
+    _fill(net, DEFAULT, src, dst, plain, 2, use_ch=False)
+    _fill(net, DEFAULT, src, dst, fast, 2, use_ch=True)
+    assert np.array_equal(np.isinf(plain), np.isinf(fast))
+    ok = np.isfinite(plain)
+    assert np.abs(plain[ok] - fast[ok]).max() <= 1e-6
+
+
+def test_hierarchy_is_cached_on_disk(net, hier):
+    files = list(net.path.glob("ch-sea-*.npz"))
+    assert files
+    again = Hierarchy.load(max(files, key=lambda p: p.stat().st_mtime))
+    assert again.stats["nodes"] == net.n_sea_nodes
+    assert sea_hierarchy(net, DEFAULT) is hier
+    assert sea_hierarchy(net, DEFAULT | 1 << 30, build=False) is None  # another mask: not built unasked
+
+
+def test_small_graph_keeps_every_distance():
+    rng = np.random.default_rng(0)
+    n = 300
+    u, v = rng.integers(0, n, 1500), rng.integers(0, n, 1500)
+    w = rng.uniform(1, 10, 1500)
+    h = build_hierarchy(n, u, v, w, np.arange(1500), settle_limit=3)
+    graph = csr_matrix((np.ones(0), (np.zeros(0, int), np.zeros(0, int))), shape=(n, n)).tolil()
+    for a, b, x in zip(u, v, w):
+        if a != b and (graph[a, b] == 0 or x < graph[a, b]):
+            graph[a, b] = graph[b, a] = x
+    dist = dijkstra(graph.tocsr(), indices=np.arange(20))
+    for s in range(20):
+        for t in range(n):
+            res = ch_shortest_path(h, [s], [0.0], [t], [0.0])
+            assert (res is None) == np.isinf(dist[s, t])
+            if res is not None:
+                assert res.cost == pytest.approx(dist[s, t], abs=1e-9)
+                assert w[res.edges].sum() == pytest.approx(dist[s, t], abs=1e-9)
