@@ -3,4 +3,4 @@
 To add a command: write ``commands/NAME.py`` and list it in :data:`COMMANDS`.
 """
 
-COMMANDS = ("route", "places", "network", "reports", "serve", "matrix", "data")
+COMMANDS = ("route", "report", "places", "network", "reports", "serve", "matrix", "data")

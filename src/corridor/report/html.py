@@ -1,0 +1,140 @@
+"""A self-contained HTML report: inline SVG map (every option drawn, coloured by its main mode),
+sortable table, gateways, what-ifs and assumptions with sources. No request leaves the page."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from corridor.report.shapes import SOURCE, country_rings
+
+COLOURS = {"sea": "#1f77b4", "rail": "#d62728", "road": "#8c564b", "ferry": "#17becf", "air": "#9467bd",
+           "transfer": "#7f7f7f"}
+W, H = 1200, 600
+
+
+def _xy(lon: float, lat: float) -> tuple[float, float]:
+    return (lon + 180.0) / 360.0 * W, (90.0 - lat) / 180.0 * H
+
+
+def _path(points) -> str:
+    return "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in (_xy(lo, la) for lo, la in points))
+
+
+def svg_map(report: dict) -> str:
+    parts = [f'<svg id="map" viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg" role="img" '
+             f'aria-label="map of the options"><rect width="{W}" height="{H}" fill="#eaf2f8"/>']
+    rings = country_rings()
+    if rings:
+        parts.append('<g fill="#f4f1e8" stroke="#b9b3a4" stroke-width="0.5">' +
+                     "".join(f'<path d="{_path(r)}Z"/>' for r in rings if len(r) > 2) + "</g>")
+    for lon in range(-180, 181, 30):
+        x, _ = _xy(lon, 0)
+        parts.append(f'<line x1="{x:.0f}" y1="0" x2="{x:.0f}" y2="{H}" stroke="#c8d6e5" stroke-width="0.4"/>')
+    for lat in range(-60, 61, 30):
+        _, y = _xy(0, lat)
+        parts.append(f'<line x1="0" y1="{y:.0f}" x2="{W}" y2="{y:.0f}" stroke="#c8d6e5" stroke-width="0.4"/>')
+    for k, opt in enumerate(report["options"]):
+        key = opt["option"]["key"]
+        g = [f'<g class="option" data-option="{html.escape(key)}"><title>{html.escape(opt["option"]["label"])}</title>']
+        for leg in opt["map"]:
+            for part in _leg_parts(leg):
+                if len(part) > 1:
+                    g.append(f'<path d="{_path(part)}" fill="none" stroke="{COLOURS.get(leg["mode"], "#000")}" '
+                             f'stroke-width="2" stroke-opacity="0.8" data-mode="{leg["mode"]}"/>')
+        g.append("</g>")
+        parts.append("".join(g))
+    for gw in report["gateways"]:
+        for p in gw["seaports"][:2] + gw["airports"][:1]:
+            x, y = _xy(p["lon"], p["lat"])
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#000"><title>{html.escape(p["name"])}</title></circle>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _leg_parts(leg: dict):
+    """Parts of a leg's geometry split where it jumps across the antimeridian."""
+    geom = leg.get("parts")
+    for part in geom or []:
+        out = [part[0]]
+        for a, b in zip(part[:-1], part[1:]):
+            if abs(b[0] - a[0]) > 180:
+                yield out
+                out = []
+            out.append(b)
+        yield out
+
+
+def _cell(v) -> str:
+    return html.escape(", ".join(v) if isinstance(v, list) else str(v))
+
+
+def render(report: dict) -> str:
+    widget = (Path(__file__).resolve().parents[1] / "web" / "report-widget.js").read_text(encoding="utf-8")
+    g0, g1 = report["gateways"]
+    rows = []
+    for s in report["summary"]:
+        rows.append("<tr>" + "".join(f'<td data-v="{html.escape(str(s[k]))}">{_cell(s[k]) if not isinstance(s[k], float) else f"{s[k]:,.1f}"}</td>'
+                                      for k in ("label", "modes", "distance_km", "duration_days", "cost_usd",
+                                                "co2e_kg", "transshipments", "chokepoints", "borders", "gateway_chain"))
+                    + "</tr>")
+    heads = ["option", "modes", "km", "days", "USD", "kg CO2e", "transshipments", "chokepoints", "borders",
+             "gateway chain"]
+    whatifs = []
+    for w in report["whatif"]:
+        items = "".join(
+            f"<li>{html.escape(r['label'])}: " + (
+                "no longer possible" if not r.get("possible") else
+                f"{r['difference']['duration_days']:+.1f} days, {r['difference']['cost_usd']:+,.0f} USD, "
+                f"{r['difference']['co2e_kg']:+,.0f} kg CO2e") + "</li>" for r in w["options"])
+        whatifs.append(f"<h3>{html.escape(w['name'])}</h3><ul>{items}</ul>")
+    gw = []
+    for g in (g0, g1):
+        gw.append(f"<h3>{html.escape(g['name'])}</h3><p>seaports: {_cell([p['name'] + ' (' + p['code'] + ')' for p in g['seaports']]) or 'none'}"
+                  f"<br>airports: {_cell([a['name'] + ' (' + a['iata'] + ', ' + a['type'] + ')' for a in g['airports']]) or 'none'}"
+                  f"<br>land border points: {len(g['borders'])} ({_cell(sorted({b['neighbour'] + ' ' + b['mode'] for b in g['borders']}))})</p>"
+                  + "".join(f"<p class=note>{html.escape(n)}</p>" for n in g["notes"]))
+    assumptions = "".join(f"<li>{html.escape(a['name'])}: {a['value']:g} {html.escape(a['unit'])} "
+                          f"({html.escape(a['source'])})</li>" for a in report["assumptions"])
+    legend = " ".join(f'<span style="color:{c}">&#9632; {m}</span>' for m, c in COLOURS.items() if m != "transfer")
+    data = json.dumps(report["summary"], ensure_ascii=False).replace("</", "<\\/")
+    fp = html.escape(str(report.get("network", {}).get("fingerprint", "")))
+    title = f"Corridor report {g0['name']} → {g1['name']}"
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<meta name="corridor-data-version" content="{fp}">
+<style>body{{font:14px system-ui,sans-serif;margin:1rem 2rem;color:#1b1b1b}}svg{{width:100%;height:auto;border:1px solid #ccc}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:3px 6px;vertical-align:top}}th{{cursor:pointer;background:#f2f2f2}}
+.note{{color:#8a4b00}}</style></head>
+<body data-query="corridor report {html.escape(report['origin'])} {html.escape(report['destination'])}">
+<h1>{html.escape(title)}</h1>
+<p>cargo: {html.escape(json.dumps(report.get('cargo'), ensure_ascii=False))}; {len(report['summary'])} options. {legend}</p>
+{svg_map(report)}
+<p><small>Map: {html.escape(SOURCE) if country_rings() else 'country shapes not installed (npm ci --prefix web)'}; equirectangular projection.</small></p>
+<h2>Options</h2><table id="options"><thead><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr></thead><tbody>{''.join(rows)}</tbody></table>
+<h2>Gateways</h2>{''.join(gw)}
+<h2>What if</h2>{''.join(whatifs)}
+<h2>Assumptions and sources</h2><ul>{assumptions}</ul>
+<p><small>network {fp}</small></p>
+<script type="application/json" id="report-data">{data}</script>
+<script>
+document.querySelectorAll("#options th").forEach(function (th, i) {{
+  th.addEventListener("click", function () {{
+    var body = document.querySelector("#options tbody");
+    var rows = Array.prototype.slice.call(body.rows);
+    var asc = th.dataset.asc !== "1"; th.dataset.asc = asc ? "1" : "0";
+    rows.sort(function (a, b) {{
+      var x = a.cells[i].dataset.v, y = b.cells[i].dataset.v, nx = parseFloat(x), ny = parseFloat(y);
+      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+      return asc ? c : -c; }});
+    rows.forEach(function (r) {{ body.appendChild(r); }});
+  }});
+}});
+</script>
+<script data-auto="false">
+{widget}
+corridorReportWidget.init({{endpoint: null}});
+</script>
+</body></html>
+"""

@@ -1,0 +1,113 @@
+"""``corridor report``: the must-show options for Peru -> Azerbaijan, bulk, landlocked countries,
+the HTML page in headless Chromium (offline) and the PNG map; screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corridor.report import build_report
+from corridor.report.build import gateways
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def pe_az(net):
+    return build_report("PE", "AZ", network=net, progress=False)
+
+
+def _legs(opt, mode):
+    return [leg for leg in opt["legs"] if leg["mode"] == mode]
+
+
+def test_pe_az_must_show(pe_az):
+    opts = pe_az["options"]
+    assert len({tuple(o["option"]["gateway_chain"]) + tuple(o["passages"]) + tuple(o["modes"]) for o in opts}) >= 4
+    for o in opts:  # the same shape as `corridor route --json`
+        assert {"legs", "duration_h", "cost_usd", "co2e_kg", "passages", "borders", "geometry"} <= set(o)
+    # (a) Chancay/Callao -> Shanghai -> rail across Kazakhstan -> Caspian ferry -> Baku
+    a = [o for o in opts if o["option"]["key"] == "hub-middle"][0]
+    assert a["legs"][0]["from_place"]["code"] in ("PECHY", "PECLL") and "Shanghai" in a["option"]["gateway_chain"]
+    assert any("KZ" in b for b in a["borders"]) and _legs(a, "ferry") and _legs(a, "rail")
+    assert a["destination"]["code"] == "AZBAK"
+    # (b) all sea via Panama, Gibraltar and the Bosporus to Poti or Batumi, then rail to Baku
+    b = [o for o in opts if {"Panama Canal", "Strait of Gibraltar", "Bosporus"} <= set(o["passages"])][0]
+    assert b["option"]["gateway_chain"][-1] in ("Poti", "Batumi") and _legs(b, "rail")
+    # (c) via Suez or the Cape
+    assert any({"Suez Canal", "Cape of Good Hope"} & set(o["passages"]) for o in opts)
+    # (d) air via Istanbul
+    d = [o for o in opts if "air" in o["modes"]]
+    assert d and all(any("IST" in x for x in o["option"]["gateway_chain"]) for o in d)
+    # what-if: Chancay vs Callao, Suez closed, Bosporus closed, Panama restricted
+    names = " | ".join(w["name"] for w in pe_az["whatif"])
+    for word in ("Chancay", "Suez", "Bosporus", "Panama"):
+        assert word in names
+    panama = [w for w in pe_az["whatif"] if "Panama" in w["name"]][0]
+    assert any(r.get("difference", {}).get("duration_days", 0) > 1 for r in panama["options"])
+    suez = [w for w in pe_az["whatif"] if "Suez" in w["name"]][0]
+    assert any(not r["possible"] for r in suez["options"])
+    g_pe, g_az = pe_az["gateways"]
+    assert {"PECHY", "PECLL"} <= {p["code"] for p in g_pe["seaports"]} and g_pe["airports"][0]["iata"] == "LIM"
+    assert g_az["borders"] and g_az["seaports"][0]["code"] == "AZBAK"
+
+
+def test_bulk_has_no_container_only_services(net):
+    rep = build_report("AZ", "PE", cargo="dry-bulk", tonnes=20000, network=net, progress=False, whatif=False)
+    assert rep["options"]
+    for o in rep["options"]:
+        assert o["cargo"]["kind"] == "dry-bulk"
+        assert "air" not in o["modes"] and not o["option"]["container_only"]
+
+
+def test_landlocked_says_so(net):
+    g = gateways(net, "AM")
+    assert not g["seaports"] and "no seaport" in g["notes"][0] and g["borders"]
+
+
+def test_html_offline_and_png(pe_az, tmp_path):
+    from corridor.report.html import render
+    from corridor.report.png import write_png
+
+    page_file = tmp_path / "report.html"
+    page_file.write_text(render(pe_az), encoding="utf-8")
+    png = tmp_path / "map.png"
+    write_png(pe_az, str(png))
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(png, ARTIFACTS / "report-map.png")
+    from PIL import Image
+
+    with Image.open(png) as im:
+        assert im.size[0] >= 1000 and im.size[1] >= 500
+    if not os.path.exists(CHROMIUM):
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        blocked = []
+
+        def route(r):
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
+
+        pg.route("**/*", route)
+        pg.goto(page_file.as_uri())
+        drawn = pg.eval_on_selector_all("#map g.option", "gs => gs.map(g => [g.dataset.option, g.querySelectorAll('path').length])")
+        assert len(drawn) == len(pe_az["options"]) and all(n > 0 for _, n in drawn)
+        assert pg.eval_on_selector_all("#options tbody tr", "rs => rs.length") == len(pe_az["options"])
+        pg.click("#options th:nth-child(5)")  # sortable by USD
+        assert pg.evaluate("typeof corridorReportWidget") == "object"
+        pg.screenshot(path=str(ARTIFACTS / "report-page.png"), full_page=False)
+        browser.close()
+    assert blocked == []
