@@ -223,8 +223,25 @@ def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int, *
         list(pool.map(rows, chunks))
 
 
-def _same_place(a: Place, b: Place) -> bool:
-    return (a.kind, a.code, round(a.lon, 6), round(a.lat, 6)) == (b.kind, b.code, round(b.lon, 6), round(b.lat, 6))
+def _place_key(a: Place) -> tuple:
+    """Equal for the same place."""
+    return a.kind, a.code, round(a.lon, 6), round(a.lat, 6)
+
+
+def _near(src, dst) -> np.ndarray:
+    """``[i, j]``: some candidate of origin ``i`` lies within DIRECT_MAX_KM of one of destination ``j``."""
+
+    def flat(rows):
+        pts = [(c.lon, c.lat, i) for i, (_, a, _) in enumerate(rows) if a for c in a.candidates]
+        return np.array(pts, dtype=float).reshape(-1, 3)
+
+    o, d = flat(src), flat(dst)
+    out = np.zeros((len(src), len(dst)), bool)
+    for lo in range(0, len(o), 512):
+        blk = o[lo:lo + 512]
+        r, c = np.nonzero(haversine_km(blk[:, :1], blk[:, 1:2], d[None, :, 0], d[None, :, 1]) <= DIRECT_MAX_KM)
+        out[blk[r, 2].astype(int), d[c, 2].astype(int)] = True
+    return out
 
 
 def matrix(origins, destinations, *, avoid=None, allow=None, vessel: str = "seagoing",
@@ -283,15 +300,19 @@ def matrix(origins, destinations, *, avoid=None, allow=None, vessel: str = "seag
     km[np.isinf(km)] = np.nan
     # What corridor.route adds to the network search: a straight open-water crossing between
     # nearby places when it is shorter, and nothing at all between a place and itself.
-    for i, (p, a, _) in enumerate(src):
-        for j, (q, b, _) in enumerate(dst):
-            if _same_place(p, q):
-                km[i, j] = 0.0
-            elif a and b and min(haversine_km(x.lon, x.lat, y.lon, y.lat)
-                                 for x in a.candidates for y in b.candidates) <= DIRECT_MAX_KM:
-                direct = direct_crossing(net, a, b, profile)
-                if direct is not None and not direct[0] > km[i, j]:
-                    km[i, j] = direct[0]
+    ids: dict = {}
+    sid = np.array([ids.setdefault(_place_key(p), len(ids)) for p, _, _ in src])
+    did = np.array([ids.setdefault(_place_key(q), len(ids)) for q, _, _ in dst])
+    same = sid[:, None] == did[None, :]
+    crossings: dict = {}  # places repeat: one crossing per pair of accesses
+    for i, j in zip(*np.nonzero(_near(src, dst) & ~same)):
+        a, b = src[i][1], dst[j][1]
+        if (id(a), id(b)) not in crossings:
+            crossings[id(a), id(b)] = direct_crossing(net, a, b, profile)
+        direct = crossings[id(a), id(b)]
+        if direct is not None and not direct[0] > km[i, j]:
+            km[i, j] = direct[0]
+    km[same] = 0.0
 
     notes: list[str] = []
     for _, a, problem in (*src, *dst):

@@ -1,0 +1,216 @@
+"""Contraction hierarchy (CH) of the sea layer against A*, scgraph and searoute, same ports.
+
+Tables printed (and written to bench/results/ch.json):
+
+1. Point-to-point, the 50 major-port pairs of bench/speed.py (seed 2026). Every query is run
+   REPEATS (20) times; the per-pair median is taken, then the median and p90 over the pairs.
+   * corridor search A* / CH: the network search alone, km metric, default closed passages,
+     from the origin's sea connectors to the destination's (path unpacked to edges); both
+     must give the same km (the column "max |A* - CH| km" checks it on every pair).
+   * corridor.route (sea): the whole call (place resolution, search, legs, costing, geometry).
+   * corridor.route (all surface): the same pairs with modes sea, rail, road, ferry.
+   * searoute 1.x, scgraph 3.6 default (bidirectional buckets) and scgraph's own CH, on a
+     graph built from searoute's marnet (see bench/speed.py).
+2. Tables: 50 x 50 major ports (bench/matrix.py's draw), median of 20 runs, corridor with the
+   CH buckets and with one Dijkstra per row, and scgraph distance_matrix (fresh graph per run);
+   1,000 x 1,000 ports, one run each in a fresh process (2 threads), with its peak memory.
+3. Preprocessing: CH build time and size on disk; scgraph CH preprocessing time.
+
+Run: ``CORRIDOR_CACHE_DIR=... python bench/ch.py`` (builds the CH first if it is not cached).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from matrix import ports  # noqa: E402
+from speed import choose_pairs, marnet_geograph  # noqa: E402
+
+REPEATS = 20
+
+
+def per_item_ms(fn, items, repeats=REPEATS):
+    out = []
+    for it in items:
+        fn(it)
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            fn(it)
+            times.append(time.perf_counter() - t)
+        out.append(1000 * statistics.median(times))
+    return out
+
+
+def big_child(method: str) -> None:
+    """Fresh process: one 1,000 x 1,000 table, printing seconds and peak memory."""
+    if method == "dijkstra":
+        os.environ["CORRIDOR_NO_CH"] = "1"
+    from corridor.matrix import matrix
+    from corridor.network import load_network
+
+    net = load_network(progress=False)
+    p = ports(net, 1000, 7)
+    matrix(p[:2], p[:2])  # compile / load
+    t = time.perf_counter()
+    m = matrix(p, p)
+    s = time.perf_counter() - t
+    print(json.dumps({"seconds": s, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "cells": int(np.isfinite(m.distance_km).sum()), "sum_km": float(np.nansum(m.distance_km))}))
+
+
+def main() -> None:
+    import corridor
+    from corridor import modes as M
+    from corridor.build.contraction import sea_hierarchy
+    from corridor.costing.profile import Profile
+    from corridor.matrix import _connectors, _fill, matrix
+    from corridor.network import load_network
+    from corridor.places import resolve
+    from corridor.planner import access, blocked_mask
+    from corridor.search import shortest_path
+    from corridor.search_ch import ch_shortest_path
+
+    net = load_network(progress=False)
+    blocked = blocked_mask([], [], "seagoing")
+    t = time.perf_counter()
+    h = sea_hierarchy(net, blocked)
+    ch_ready_s = time.perf_counter() - t
+    ch_file = max(net.path.glob(f"ch-sea-*-{blocked:x}-*.npz"), key=lambda p: p.stat().st_mtime)
+
+    pairs, _, _ = choose_pairs(net)
+    profile = Profile(frozenset({"sea"}))
+    n = net.n_sea_nodes
+    sea_only = (net.edge_mode == M.SEA) & (np.asarray(net.edge_u) < n) & (np.asarray(net.edge_v) < n)
+    km_weight = np.where(sea_only, net.edge_km, np.inf)
+    ends = []
+    for p in pairs:
+        a = access(net, resolve(tuple(p["a"]), net), profile).flat()
+        b = access(net, resolve(tuple(p["b"]), net), profile).flat()
+        xyz = net.node_xyz[b[0]]
+        ends.append((a[0], a[2], b[0], b[2], xyz))
+
+    def astar(e):
+        return shortest_path(net, e[0], e[1], e[2], e[3], e[4], blocked=blocked, weight=km_weight,
+                             cost_per_km=1.0, landmarks="sea")
+
+    def ch(e):
+        return ch_shortest_path(h, e[0], e[1], e[2], e[3])
+
+    diff = max(abs(astar(e).cost - ch(e).cost) for e in ends)
+    rows = [("corridor search, A* + ALT", per_item_ms(astar, ends)),
+            ("corridor search, CH", per_item_ms(ch, ends)),
+            ("corridor.route (sea, A*)", per_item_ms(lambda p: corridor.route(tuple(p["a"]), tuple(p["b"])), pairs)),
+            ("corridor.route (all surface)", per_item_ms(
+                lambda p: corridor.route(tuple(p["a"]), tuple(p["b"]), modes=["sea", "rail", "road", "ferry"]),
+                pairs))]
+    import searoute
+
+    rows.append(("searoute", per_item_ms(
+        lambda p: searoute.searoute(p["a"][::-1], p["b"][::-1], units="km"), pairs)))
+    g = marnet_geograph()
+    pt = lambda p: ({"latitude": p["a"][0], "longitude": p["a"][1]}, {"latitude": p["b"][0], "longitude": p["b"][1]})
+    rows.append(("scgraph default", per_item_ms(lambda p: g.get_shortest_path(*pt(p), output_units="km"), pairs)))
+    t = time.perf_counter()
+    g.graph_object.create_contraction_hierarchy()
+    sc_ch_s = time.perf_counter() - t
+    rows.append(("scgraph CH", per_item_ms(
+        lambda p: g.get_shortest_path(*pt(p), output_units="km", algorithm_fn="contraction_hierarchy"), pairs)))
+
+    # Tables
+    p50 = ports(net, 50, 2026)
+    matrix(p50[:2], p50[:2])
+
+    def med(fn, runs=REPEATS):
+        ts = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t)
+        return statistics.median(ts)
+
+    t50_ch = med(lambda: matrix(p50, p50))
+    os.environ["CORRIDOR_NO_CH"] = "1"
+    t50_dj = med(lambda: matrix(p50, p50))
+    del os.environ["CORRIDOR_NO_CH"]
+    accs = [access(net, resolve(q, net), Profile(frozenset({"sea"}))) for q in p50]
+    conn = _connectors(accs)
+    out = np.empty((50, 50))
+    k50_ch = med(lambda: _fill(net, blocked, conn, conn, out, os.cpu_count() or 1, use_ch=True))
+    k50_dj = med(lambda: _fill(net, blocked, conn, conn, out, os.cpu_count() or 1, use_ch=False))
+    nodes = [{"latitude": a, "longitude": b} for a, b in p50]
+    sc = []
+    for _ in range(REPEATS):
+        gg = marnet_geograph()
+        t = time.perf_counter()
+        gg.distance_matrix(nodes, output_units="km", silent=True)
+        sc.append(time.perf_counter() - t)
+    t50_sc = statistics.median(sc)
+    big = {}
+    for method in ("ch", "dijkstra"):
+        res = subprocess.run([sys.executable, __file__, "--big", method], check=True, capture_output=True, text=True)
+        big[method] = json.loads(res.stdout.splitlines()[-1])
+
+    print(f"machine: {os.cpu_count()} CPUs; corridor network {net.manifest['fingerprint']}, sea layer "
+          f"{h.stats['nodes']:,} nodes, {h.stats['edges']:,} edges")
+    print(f"\npoint-to-point, {len(pairs)} major-port pairs, median of {REPEATS} runs per pair "
+          f"(A* and CH agree to {diff:.1e} km on every pair)")
+    head = f"{'tool':<30} | {'median ms':>9} | {'p90 ms':>8}"
+    print(head + "\n" + "-" * len(head))
+    for name, ms in rows:
+        print(f"{name:<30} | {np.median(ms):>9.3f} | {np.percentile(ms, 90):>8.3f}")
+    print(f"\nsea tables (median of {REPEATS} runs; 1,000 x 1,000: one run in a fresh process, "
+          f"{os.cpu_count()} threads)")
+    trows = [("corridor matrix 50 x 50, CH buckets", f"{t50_ch:.4f} s"),
+             ("corridor matrix 50 x 50, Dijkstra rows", f"{t50_dj:.4f} s"),
+             ("  search kernel only, CH buckets", f"{k50_ch:.4f} s"),
+             ("  search kernel only, Dijkstra rows", f"{k50_dj:.4f} s"),
+             ("scgraph distance_matrix 50 x 50", f"{t50_sc:.4f} s")]
+    for m_, label in (("ch", "CH buckets"), ("dijkstra", "Dijkstra rows")):
+        trows.append((f"corridor matrix 1,000 x 1,000, {label}", f"{big[m_]['seconds']:.2f} s"))
+        trows.append(("  peak memory of that process", f"{big[m_]['peak_mib']:,.0f} MiB"))
+    trows.append(("  same cells and sums (CH vs Dijkstra)",
+                  f"{big['ch']['cells'] == big['dijkstra']['cells']}, "
+                  f"{abs(big['ch']['sum_km'] - big['dijkstra']['sum_km']):.1e} km"))
+    w = max(len(r[0]) for r in trows)
+    for a, b in trows:
+        print(f"{a:<{w}} | {b:>12}")
+    print("\npreprocessing")
+    stats = h.stats
+    prow = [("corridor CH build (one-off, then cached)", f"{stats['build_seconds']:.1f} s"),
+            ("corridor CH load from disk (this run)", f"{ch_ready_s:.2f} s"),
+            ("corridor CH size on disk", f"{ch_file.stat().st_size / 2**20:.1f} MiB"),
+            ("corridor CH shortcuts / upward edges", f"{stats['shortcuts']:,} / {stats['upward_edges']:,}"),
+            ("corridor network build (all layers)", f"{net.manifest.get('build_seconds', float('nan')):.1f} s"),
+            ("scgraph CH preprocessing (marnet)", f"{sc_ch_s:.2f} s")]
+    w = max(len(r[0]) for r in prow)
+    for a, b in prow:
+        print(f"{a:<{w}} | {b:>18}")
+    out_file = HERE / "results" / "ch.json"
+    out_file.parent.mkdir(exist_ok=True)
+    out_file.write_text(json.dumps({
+        "point_to_point_ms": {name: {"median": float(np.median(ms)), "p90": float(np.percentile(ms, 90))}
+                              for name, ms in rows},
+        "astar_ch_max_diff_km": diff, "matrix_50_s": {"ch": t50_ch, "dijkstra": t50_dj, "kernel_ch": k50_ch,
+                                                      "kernel_dijkstra": k50_dj, "scgraph": t50_sc},
+        "matrix_1000": big, "ch_stats": stats, "ch_bytes": ch_file.stat().st_size, "scgraph_ch_s": sc_ch_s},
+        indent=1))
+    print(f"\nwrote {out_file.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--big"]:
+        big_child(sys.argv[2])
+    else:
+        main()
