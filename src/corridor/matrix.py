@@ -178,10 +178,11 @@ def _sea_graph(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return indptr, np.ascontiguousarray(net.csr_head[lo:hi][keep]), np.ascontiguousarray(net.csr_edge[lo:hi][keep])
 
 
-CH_MIN_CELLS = 100_000
+CH_MIN_CELLS = 10_000_000
 """Tables with at least this many cells build the contraction hierarchy for their passage
-mask if it is not cached yet (about a minute, once per network and mask); smaller tables use
-it only when it is already on disk."""
+mask if it is not cached yet (about 80 s, once per network and mask: Dijkstra rows would take
+longer); smaller tables use it only when it is already on disk (build it ahead with
+:func:`corridor.build.contraction.sea_hierarchy`)."""
 
 
 def _hierarchy(net: Network, blocked: int, cells: int):

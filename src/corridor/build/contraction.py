@@ -360,6 +360,10 @@ def sea_hierarchy(net, blocked: int, weight: np.ndarray | None = None, *, build:
         if h is None:
             if not build:
                 return None
+            import sys
+
+            print("corridor: building the sea contraction hierarchy (once per network and set of closed "
+                  "passages, about a minute)", file=sys.stderr, flush=True)
             h = build_hierarchy(n, tail[keep], head[keep], w, eid)
             try:
                 h.save(path)
