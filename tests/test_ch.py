@@ -22,9 +22,7 @@ def hier(net):
 @pytest.fixture(scope="module")
 def sea(net):
     """scipy graph of the open sea edges (cheapest of parallel edges) and its node count."""
-    from corridor.matrix import _sea_graph
-
-    indptr, head, edge = _sea_graph(net)
+    indptr, head, edge = net.sea_csr
     n = net.n_sea_nodes
     tail = np.repeat(np.arange(n), np.diff(indptr))
     ok = (net.edge_flags[edge] & DEFAULT) == 0

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 from numba import njit
@@ -162,22 +161,6 @@ def _connectors(accs: list[Access | None]) -> tuple[np.ndarray, np.ndarray, np.n
     return indptr, np.concatenate(nodes).astype(np.int32), np.concatenate(kms).astype(np.float64)
 
 
-@lru_cache(maxsize=4)
-def _sea_graph(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSR arrays of the sea layer alone (its nodes are ids 0 .. n_sea_nodes - 1).
-
-    A sea table never leaves the sea, so its searches skip the rail and road nodes, whose
-    per-origin bookkeeping would otherwise cost more than the sea search itself.
-    """
-    n = net.n_sea_nodes
-    lo, hi = int(net.csr_indptr[0]), int(net.csr_indptr[n])
-    keep = (net.edge_mode[net.csr_edge[lo:hi]] == M.SEA) & (net.csr_head[lo:hi] < n)
-    tail = np.repeat(np.arange(n), np.diff(net.csr_indptr[:n + 1]))[keep]
-    indptr = np.zeros(n + 1, np.int32)
-    np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
-    return indptr, np.ascontiguousarray(net.csr_head[lo:hi][keep]), np.ascontiguousarray(net.csr_edge[lo:hi][keep])
-
-
 CH_MIN_CELLS = 10_000_000
 """Tables with at least this many cells build the contraction hierarchy for their passage
 mask if it is not cached yet (about 80 s, once per network and mask: Dijkstra rows would take
@@ -206,7 +189,7 @@ def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int, *
             ch_table(h, src, dst, out, threads)
             return
     indptr, nodes, km = src
-    indptr_s, head_s, edge_s = _sea_graph(net)
+    indptr_s, head_s, edge_s = net.sea_csr
     chunks = [c for c in np.array_split(np.arange(len(indptr) - 1), max(1, threads)) if len(c)]
 
     def rows(chunk: np.ndarray) -> None:

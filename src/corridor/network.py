@@ -257,6 +257,22 @@ class Network:
         return WaterMask(self.path / "water.npy")
 
     @cached_property
+    def sea_csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CSR arrays (indptr, head, edge) of the sea layer alone (nodes 0 .. n_sea_nodes - 1).
+
+        Searches that never leave the sea use it: their per-query arrays then cover 43k
+        nodes instead of the whole multimodal graph.
+        """
+        n = self.n_sea_nodes
+        lo, hi = int(self.csr_indptr[0]), int(self.csr_indptr[n])
+        keep = (self.edge_mode[self.csr_edge[lo:hi]] == M.SEA) & (self.csr_head[lo:hi] < n)
+        tail = np.repeat(np.arange(n), np.diff(self.csr_indptr[:n + 1]))[keep]
+        indptr = np.zeros(n + 1, np.int32)
+        np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
+        return (indptr, np.ascontiguousarray(self.csr_head[lo:hi][keep]),
+                np.ascontiguousarray(self.csr_edge[lo:hi][keep]))
+
+    @cached_property
     def ferry_terminals(self) -> dict[str, int]:
         """Port code -> ferry terminal node (ferry edges run from the row's first port to its second)."""
         out = {}

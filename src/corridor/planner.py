@@ -216,9 +216,11 @@ def _search(ctx: Ctx, a: Access, b: Access, blocked: int):
     b_cost = air_plan.connector_costs(ctx, b_cost, b_km, b_mode, arriving=True)
     weight, bound = ctx.weight()
     targets = to_unit_vectors([p.lon for p in b.candidates], [p.lat for p in b.candidates])
+    sea_only = profile.modes == frozenset({"sea"})
     res = shortest_path(net, a_nodes, a_cost, b_nodes, b_cost, targets, blocked=blocked,
                         weight=weight, cost_per_km=bound,
-                        landmarks="none" if "air" in profile.modes else profile.landmarks)
+                        landmarks="none" if "air" in profile.modes else profile.landmarks,
+                        graph=net.sea_csr if sea_only else None)
     if res is None or not np.isfinite(res.cost):
         return None
     ia = int(np.flatnonzero(a_nodes == res.nodes[0])[np.argmin(np.abs(a_cost[a_nodes == res.nodes[0]] - res.source_cost))])

@@ -97,9 +97,13 @@ def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
         s = src_nodes[j]
         if src_cost[j] < g[s]:
             g[s] = src_cost[j]
-    for s in range(n):
-        if g[s] < np.inf:
+    for j in range(src_nodes.shape[0]):  # each source once, at its best connector cost
+        s = src_nodes[j]
+        if src_cost[j] == g[s] and pred_node[s] == -1:
+            pred_node[s] = -2
             size = _heap_push(keys, vals, size, g[s], s)
+    for j in range(src_nodes.shape[0]):
+        pred_node[src_nodes[j]] = -1
     best = np.inf
     best_node = -1
     while size > 0:
@@ -139,12 +143,15 @@ class PathResult:
 
 
 def shortest_path(net, src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, *, blocked: int,
-                  weight: np.ndarray, cost_per_km: float, landmarks: str = "sea") -> PathResult | None:
+                  weight: np.ndarray, cost_per_km: float, landmarks: str = "sea",
+                  graph: tuple | None = None) -> PathResult | None:
     """Least-cost path from any source node to any target node, or None when none exists.
 
     ``weight`` is the cost of each edge (inf: not allowed); ``cost_per_km`` a lower bound
     of cost per km over allowed edges and connectors, which scales the distance bounds of
-    the heuristic; ``landmarks`` names the landmark set valid for the allowed edges.
+    the heuristic; ``landmarks`` names the landmark set valid for the allowed edges;
+    ``graph`` (indptr, head, edge) a sub-graph to search instead of the whole network
+    (``net.sea_csr`` for sea-only searches, whose nodes all lie in it).
     """
     targets = np.asarray(target_xyz, dtype=np.float64).reshape(-1, 3)
     if len(targets) > _MAX_HEURISTIC_TARGETS:  # a min over many targets costs more than it saves
@@ -158,7 +165,7 @@ def shortest_path(net, src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, *, 
     lm_hi = np.where(finite, at_targets - dst / cost_per_km, -np.inf).max(axis=1)
     lm_lo = np.where(finite, at_targets + dst / cost_per_km, np.inf).min(axis=1)
     best, node, g, pred_node, pred_edge = _astar(
-        net.csr_indptr, net.csr_head, net.csr_edge, weight, net.edge_flags, np.uint32(blocked),
+        *(graph or (net.csr_indptr, net.csr_head, net.csr_edge)), weight, net.edge_flags, np.uint32(blocked),
         net.node_xyz, np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
         np.asarray(dst_nodes, np.int32), dst, targets, EARTH_RADIUS_KM, lm, lm_hi, lm_lo, float(cost_per_km))
     if node < 0:

@@ -333,12 +333,10 @@ def sea_hierarchy(net, blocked: int, weight: np.ndarray | None = None, *, build:
     """The CH of ``net``'s sea layer with the passages in ``blocked`` closed, weighted by
     ``weight`` per edge (default ``net.edge_km``); built on first use and cached on disk in
     the network's folder. With ``build=False``, None unless it is already cached."""
-    from corridor.matrix import _sea_graph
-
     fast = (str(net.path), int(blocked), "km") if weight is None else None
     if fast is not None and _MEMO.get(fast) is not None:
         return _MEMO[fast]
-    indptr, head, edge = _sea_graph(net)
+    indptr, head, edge = net.sea_csr
     w_all = net.edge_km if weight is None else np.asarray(weight, np.float64)
     n = int(net.n_sea_nodes)
     tail = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr))
