@@ -89,6 +89,7 @@ def test_chancay_to_shanghai_drawn_and_tabled(page):
     km, passages = first_row(page)
     assert 16_500 <= km <= 18_500
     assert page.locator("#results a[download]").first.get_attribute("href").endswith("format=geojson")
+    assert page.locator("#report-link").get_attribute("href") == "/report?from=PE&to=CN&format=html"
     path = shot(page, "browser-chancay-shanghai.png")
     assert path.stat().st_size > 30_000
 

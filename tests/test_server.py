@@ -14,7 +14,8 @@ import corridor
 
 @pytest.fixture(scope="module")
 def server(net, tmp_path_factory):
-    s = ServerProcess(tmp_path_factory.mktemp("server") / "server.log")
+    # A country-pair report takes tens of seconds on a busy 2-core machine: allow it.
+    s = ServerProcess(tmp_path_factory.mktemp("server") / "server.log", env={"CORRIDOR_REQUEST_TIMEOUT": "300"})
     yield s
     s.stop()
 
@@ -171,3 +172,13 @@ def test_request_time_limit(net):
         r = client.get("/table", params={"origins": codes})  # 60 x 60: far longer than 10 ms
         assert r.status_code == 504
         assert r.json()["code"] == "timeout" and r.json()["limit"] == "request_timeout_s"
+
+
+def test_report_endpoint_json_and_html(http):
+    d = http.get("/report", params={"from": "PE", "to": "AZ"}, timeout=120).json()
+    assert d["origin"] == "PE" and d["destination"] == "AZ" and len(d["options"]) >= 4
+    page = http.get("/report", params={"from": "PE", "to": "AZ", "format": "html"}, timeout=120)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<svg" in page.text and "http://" not in page.text.split("<body", 1)[1][:200]
+    bad = http.get("/report", params={"from": "PE", "to": "XX"}, timeout=60)
+    assert bad.status_code in (400, 404) and "message" in bad.json()

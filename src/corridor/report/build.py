@@ -8,6 +8,8 @@ Each option keeps the recipe that made it, so a reader sees why it exists.
 
 from __future__ import annotations
 
+import math
+
 import sys
 from dataclasses import dataclass, field
 
@@ -344,6 +346,18 @@ def _whatif(ctx: Context, base: list[Option], name: str, touches=None, **kw) -> 
             **{k: v for k, v in kw.items() if k != "costs"}}
 
 
+def _finite(value):
+    """NaN and infinities (a figure with no value, e.g. an option a what-if removes) as None:
+    JSON has no such numbers."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def build_report(a: str, b: str, *, cargo: str | None = None, teu=None, tonnes=None, network=None,
                  progress: bool = True, whatif: bool = True) -> dict:
     """The report as a dict: ``gateways``, ``options`` (routes as ``corridor route --json``),
@@ -376,7 +390,7 @@ def build_report(a: str, b: str, *, cargo: str | None = None, teu=None, tonnes=N
     for o in opts:
         for x in o.route.assumptions:
             assumptions.setdefault(x.name, x.to_dict())
-    return {"origin": ctx.a, "destination": ctx.b,
+    return _finite({"origin": ctx.a, "destination": ctx.b,
             "cargo": opts[0].route.cargo if opts[0].key.startswith(("sea", "hub", "over")) else cargo_kw,
             "gateways": [ctx.gateways[ctx.a], ctx.gateways[ctx.b]],
             "summary": [o.summary() for o in opts],
@@ -384,4 +398,4 @@ def build_report(a: str, b: str, *, cargo: str | None = None, teu=None, tonnes=N
                          map=[{"mode": leg.mode, "parts": leg.geometry} for leg in o.route.legs
                               if leg.mode != "transfer"]) for o in opts],
             "whatif": scenarios, "assumptions": list(assumptions.values()),
-            "network": opts[0].route.network}
+            "network": opts[0].route.network})

@@ -217,6 +217,13 @@ $("form").addEventListener("submit", async (event) => {
     map.fitBounds(routeLayer.getBounds(), { padding: [30, 30] });
     $("notes").replaceChildren(...best.notes.map((n) => Object.assign(document.createElement("li"), { textContent: n })));
     say(`${best.origin.name} → ${best.destination.name}: ${routes.length} route${routes.length > 1 ? "s" : ""}.`);
+    const [a, b] = [best.origin.country, best.destination.country];
+    if (a && b && a !== b) {  // the country-pair report for the two ends
+      const link = Object.assign(document.createElement("a"), {
+        href: `/report?${new URLSearchParams({ from: a, to: b, format: "html" })}`,
+        textContent: `Country-pair report ${a} → ${b}`, id: "report-link" });
+      $("status").append(" ", link);
+    }
     document.body.dataset.state = "done";
   } catch (error) {
     say(error.message, true);
