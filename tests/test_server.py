@@ -182,3 +182,12 @@ def test_report_endpoint_json_and_html(http):
     assert "<svg" in page.text and "http://" not in page.text.split("<body", 1)[1][:200]
     bad = http.get("/report", params={"from": "PE", "to": "XX"}, timeout=60)
     assert bad.status_code in (400, 404) and "message" in bad.json()
+
+
+def test_route_takes_cargo_and_objective(http, net):
+    d = http.get("/route", params={"from": "PECHY", "to": "CNSHA", "cargo": "dry-bulk", "tonnes": 50000,
+                                   "optimize": "co2"}).json()
+    expected = corridor.route("PECHY", "CNSHA", cargo="dry-bulk", tonnes=50000, optimize="co2").to_dict()
+    assert d["cost_usd"] == expected["cost_usd"] and d["co2e_kg"] == expected["co2e_kg"]
+    assert d["cargo"]["kind"] == "dry-bulk"
+    error(http.get("/route", params={"from": "PECHY", "to": "CNSHA", "cargo": "dry-bulk"}), 400, "bad_input")

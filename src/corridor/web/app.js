@@ -135,6 +135,9 @@ function query(avoidList) {
   if (avoidList.length) params.set("avoid", avoidList.join(","));
   if (checked("allow").length) params.set("allow", checked("allow").join(","));
   params.set("vessel", $("vessel").value);
+  params.set("cargo", $("cargo").value);
+  if ($("tonnes").value) params.set("tonnes", $("tonnes").value);
+  params.set("optimize", $("objective").value);
   if ($("speed").value) params.set("speed", $("speed").value);
   return params;
 }
@@ -183,8 +186,8 @@ function row(route, index, exportQuery) {
     route.distance_km.toLocaleString("en-US", { maximumFractionDigits: 0 }),
     (route.distance_km / KM_PER_NMI).toLocaleString("en-US", { maximumFractionDigits: 0 }),
     route.duration_days.toFixed(1),
-    "—", // USD: arrives with costing
-    "—", // CO2e: arrives with costing
+    route.cost_usd == null ? "—" : route.cost_usd.toLocaleString("en-US", { maximumFractionDigits: 0 }),
+    route.co2e_kg == null ? "—" : (route.co2e_kg / 1000).toLocaleString("en-US", { maximumFractionDigits: 2 }),
   ];
   tr.innerHTML = cells.map((c) => `<td>${c}</td>`).join("") + '<td class="passages"></td><td><a download>GeoJSON</a></td>';
   tr.querySelector(".passages").textContent = route.passages.join(", ") || "none";

@@ -80,6 +80,10 @@ async def route(
     modes: str | None = Query(None, description="modes to use, comma-separated (default: all the network has)"),
     vessel: str = Query("seagoing", description="seagoing or river-sea (may use the Volga-Don)"),
     speed: float | None = Query(None, description="sea speed in knots (default 16)"),
+    cargo: str | None = Query(None, max_length=40, description="container, dry-bulk, liquid-bulk, general, passengers"),
+    teu: float | None = Query(None, gt=0, le=100_000, description="containers, in TEU"),
+    tonnes: float | None = Query(None, gt=0, le=10_000_000, description="bulk or general cargo, in tonnes"),
+    optimize: str | None = Query(None, max_length=80, description="time, cost, co2, distance or a mix (time=1,co2=1)"),
     alternatives: int = Query(0, ge=0, description="how many alternative routes to add (JSON only)"),
     format: Literal["json", "geojson"] = Query("json", description="json (corridor route --json) or geojson"),
 ):
@@ -95,7 +99,8 @@ async def route(
         raise BadInput("Alternatives come in JSON only; export an alternative as GeoJSON by passing its "
                        "avoided passages in `avoid`.")
     options = {"via": via or None, "avoid": ",".join(avoid) or None, "allow": ",".join(allow) or None,
-               "modes": modes, "vessel": vessel, "speed_kn": speed}
+               "modes": modes, "vessel": vessel, "speed_kn": speed, "cargo": cargo, "teu": teu,
+               "tonnes": tonnes, "optimize": optimize}
     body = await compute(request, _answer, request.app.state.network, origin, destination, options,
                          alternatives, format)
     if format == "geojson":
