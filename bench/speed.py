@@ -99,7 +99,9 @@ def load_tool(tool):
 
         load_network()
         if tool == "corridor":
-            return lambda p: corridor.route(tuple(p["a"]), tuple(p["b"])).distance_km
+            # Sea only, like the peers: two points are not two ports, so by default corridor
+            # would also weigh rail and road.
+            return lambda p: corridor.route(tuple(p["a"]), tuple(p["b"]), modes="sea").distance_km
         return lambda p: corridor.route(p["code_a"], p["code_b"]).distance_km
     if tool == "searoute":
         import searoute
@@ -149,7 +151,7 @@ def choose_pairs(net):
              "a": [float(net.port_lat[i]), float(net.port_lon[i])],
              "b": [float(net.port_lat[j]), float(net.port_lon[j])]}
         try:
-            corridor.route(tuple(p["a"]), tuple(p["b"]))
+            corridor.route(tuple(p["a"]), tuple(p["b"]), modes="sea")
             corridor.route(p["code_a"], p["code_b"])
         except corridor.CorridorError as e:
             rejected.append(f"{p['code_a']}-{p['code_b']}: {type(e).__name__}")
