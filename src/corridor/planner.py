@@ -485,6 +485,11 @@ class _Solver:
                                    for s in self.stops]
         return self._accesses[key]
 
+    def seed(self, profile, closed_ports, accesses) -> None:
+        """Reuse accesses already computed for ``profile`` (before port closures)."""
+        self._accesses[(profile.modes, profile.sea_speed, closed_ports)] = [
+            _filter_access(a, closed_ports, self.countries) for a in accesses]
+
     def solve(self, objective=None, refs=None, exclude=()) -> Route:
         blocked, modes, ports, pairs = self.base_blocked, set(self.profile.modes), set(self.closed_ports), set()
         avoid = list(self.avoid_keys)
@@ -698,6 +703,7 @@ def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, v
     if ports_closed:
         restrictions["closed_ports"] = sorted(ports_closed)
     solver = _Solver(net, profile, stops, blocked, avoid_keys, restrictions, notes, ports_closed, countries)
+    solver.seed(profile, ports_closed, accesses)  # joining points to the network is the costly part
     refs: dict = {}
     if list(objective) != ["time"] and len(objective) > 1:
         fastest = solver.solve({"time": 1.0})
