@@ -13,25 +13,15 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 import pytest
+from http_server import ServerProcess, free_port
 
 BACKENDS = ("sqlite", "postgresql")
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _pg_bin(name: str) -> str | None:
@@ -126,53 +116,9 @@ def store_url(request, tmp_path: Path, backend: str) -> str:
     return postgres_cluster(request.config).new_database()
 
 
-class Server:
-    """``corridor.server.app:create_app`` under uvicorn in a subprocess, on a free port.
-
-    Parameters
-    ----------
-    env : dict
-        Extra environment variables (``CORRIDOR_REPORTS_DB``, ``CORRIDOR_ADMIN_TOKEN``...).
-    log_path : Path
-        Where the server's output goes (read it when a test fails).
-    """
+class Server(ServerProcess):
+    """The real server for report tests: ``env`` (``CORRIDOR_REPORTS_DB``, ``CORRIDOR_ADMIN_TOKEN``...)
+    and a log beside the test's files, in the test's own working folder."""
 
     def __init__(self, env: dict, log_path: Path):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self._log = open(log_path, "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "corridor.server.app:create_app",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT, cwd=log_path.parent)
-        self._wait_ready()
-
-    def _wait_ready(self, timeout: float = 120) -> None:
-        import httpx
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log_path.read_text()}")
-            try:
-                httpx.get(f"{self.base}/reports/limits", timeout=2)
-                return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        raise RuntimeError(f"server not ready in {timeout} s: {self.log_path.read_text()}")
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown handlers, no flushing."""
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=30)
-
-    def stop(self) -> None:
-        """Stop the server (terminate, then kill) and close its log."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self._log.close()
+        super().__init__(log_path, env=env, timeout_s=120, cwd=log_path.parent)
