@@ -7,7 +7,7 @@ import csv
 import numpy as np
 import pytest
 
-from corridor.batch import read_places, table, write_table
+from corridor.batch import read_places, table
 from corridor.errors import BadInput
 from corridor.matrix import matrix
 

@@ -9,7 +9,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from corridor.build.contraction import Hierarchy, build_hierarchy, sea_hierarchy
 from corridor.planner import blocked_mask
-from corridor.search_ch import ch_shortest_path, ch_table
+from corridor.search_ch import ch_shortest_path
 
 DEFAULT = blocked_mask([], [], "seagoing")
 

@@ -12,7 +12,7 @@ from corridor.costing import road as road_costing
 from corridor.costing import sea as sea_costing
 from corridor.costing import Assumption
 from corridor.costing import objective as objective_mod
-from corridor.costing.profile import Profile, assumptions_for, edge_weights
+from corridor.costing.profile import Profile, assumptions_for
 from corridor.data import passages as P
 from corridor.directions import legs_from_path
 from corridor.errors import BadInput, CorridorError, NoRoute

@@ -16,7 +16,6 @@ trigger a one-minute rebuild, and a rejected import must leave nothing behind.
 from __future__ import annotations
 
 import copy
-from functools import cached_property
 
 import numpy as np
 

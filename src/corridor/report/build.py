@@ -18,7 +18,7 @@ import numpy as np
 from corridor.errors import BadInput, CorridorError
 from corridor.geo import haversine_km
 from corridor.network import Network, load_network
-from corridor.places import city_place, country_ports, port_place
+from corridor.places import city_place, country_ports
 from corridor.route import Route
 
 LAND = "rail,road,ferry"
