@@ -60,3 +60,19 @@ def test_no_route_exit_3(cli):
 def test_network_command_lists_sources(cli):
     out = cli("network", check_rc=0).stdout
     assert "searoute" in out and "global-land-mask" in out and "licen" not in out.lower() or "MIT" in out
+
+
+def test_middle_corridor_must_show_and_the_transit_policy_flag(cli):
+    d = json.loads(cli("route", "Xi'an", "Baku", "--modes", "rail,ferry", "--json", check_rc=0).stdout)
+    modes = [leg["mode"] for leg in d["legs"] if leg["mode"] not in ("transfer", "road")]
+    assert "ferry" in modes and modes.index("rail") < modes.index("ferry")
+    ferry = [leg for leg in d["legs"] if leg["mode"] == "ferry"][0]
+    assert ferry["from_place"]["code"] in ("KZAAU", "KZKUR") and "Alat" in " ".join(d["borders"])
+    assert 5_000 <= d["distance_km"] <= 8_500 and d["borders"][0].startswith("CN–KZ")
+    table = cli("route", "Xi'an", "Baku", "--modes", "rail,ferry", check_rc=0).stdout
+    assert "note: transit through Russia avoided by default" in table and "--allow-countries RU" in table
+    lifted = json.loads(cli("route", "Xi'an", "Baku", "--modes", "rail,ferry", "--allow-countries", "RU", "--json",
+                            check_rc=0).stdout)
+    assert any(b.startswith("KZ–RU") for b in lifted["borders"]) and "transit_policy" not in lifted["restrictions"]
+    bad = cli("route", "Xi'an", "Baku", "--allow-countries", "Russia", check_rc=2)
+    assert "ISO 3166 alpha-2" in bad.stderr and "Traceback" not in bad.stderr

@@ -35,6 +35,31 @@ def test_xian_baku_rail_and_ferry_through_kazakhstan():
     assert 5_000 <= r.distance_km <= 8_500
     assert r.borders and r.borders[0].startswith("CN–KZ")
     assert any(leg.kind == "break of gauge" for leg in r.legs if leg.mode == "transfer")
+    moves = [leg for leg in r.legs if leg.mode != "transfer"]
+    ferry = [k for k, leg in enumerate(moves) if leg.mode == "ferry"]
+    assert len(ferry) == 1, [leg.mode for leg in moves]
+    crossing = moves[ferry[0]]
+    assert crossing.origin.code in ("KZAAU", "KZKUR") and moves[ferry[0] - 1].mode == "rail"
+    assert any(b.startswith("AZ–KZ") and "Alat" in b for b in r.borders)
+
+
+def test_the_transit_policy_says_what_it_changed_and_can_be_lifted():
+    policy = corridor.route("Xi'an", "Baku", modes="rail,ferry").to_dict()
+    entry = policy["restrictions"]["transit_policy"]
+    assert entry["crossed_without_policy"] == ["RU"] and entry["lift_with"] == "--allow-countries RU"
+    assert entry["why"][0]["source"]
+    free = corridor.route("Xi'an", "Baku", modes="rail,ferry", allow_countries="RU")
+    assert any(b.startswith("KZ–RU") for b in free.borders) and "transit_policy" not in free.restrictions
+    without = entry["route_without_policy"]
+    assert without["borders"] == free.borders
+    assert without["duration_days"] == round(free.duration_h / 24, 2)
+    assert any("--allow-countries RU" in n for n in policy["notes"])
+
+
+def test_a_stop_in_a_policy_country_lifts_the_policy_for_it():
+    r = corridor.route("Moscow", "Baku", modes="rail")
+    assert r.origin.country == "RU" and "transit_policy" not in r.restrictions
+    assert any("RU" in b for b in r.borders)
 
 
 @pytest.mark.parametrize("port", ["KZAAU", "KZKUR"])

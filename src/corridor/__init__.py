@@ -16,7 +16,8 @@ __version__ = "0.1.0"
 def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
           vessel: str = "seagoing", speed_kn: float | None = None, cargo=None, teu=None, feu=None,
           tonnes=None, passengers=None, vessel_class=None, optimize=None, alternatives: int = 0,
-          pareto: bool = False, scenario=None, costs=None, avoid_countries=None, close_ports=None) -> Route:
+          pareto: bool = False, scenario=None, costs=None, avoid_countries=None, close_ports=None,
+          allow_countries=None) -> Route:
     """Best route between two places.
 
     Parameters
@@ -26,8 +27,8 @@ def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
         code or name ("PE": its main seaports, the best one is chosen), a "lat,lon"
         string or a ``(lat, lon)`` tuple.
     modes
-        Modes the route may use, a list or a comma-separated string; default every mode
-        the network has (only "sea" for now).
+        Modes the route may use, a list or a comma-separated string (sea, rail, road,
+        ferry, air); default sea, rail, road and ferry (port to port: sea only).
     via
         A place, or a list of places, the route must call at, in order.
     avoid
@@ -57,6 +58,11 @@ def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
         A TOML file (or dict) overriding any costing default (``costing/defaults.toml``).
     avoid_countries, close_ports
         ISO country codes whose land, ports and borders to avoid; UN/LOCODEs of ports to close.
+    allow_countries
+        ISO country codes to lift from the default transit policy: land routes avoid transit
+        through the countries of ``data/policy/transit_restrictions.csv`` (Russia, Belarus:
+        sanctions risk) unless a stop is there; when that changes the answer, the route says
+        so in ``restrictions["transit_policy"]`` and its notes, with the route through them.
 
     Returns
     -------
@@ -74,7 +80,8 @@ def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
     return plan(origin, destination, modes=modes, via=via, avoid=avoid, allow=allow, vessel=vessel,
                 speed_kn=speed_kn, cargo=cargo, teu=teu, feu=feu, tonnes=tonnes, passengers=passengers,
                 vessel_class=vessel_class, optimize=optimize, alternatives=alternatives, pareto=pareto,
-                scenario=scenario, costs=costs, avoid_countries=avoid_countries, close_ports=close_ports)
+                scenario=scenario, costs=costs, avoid_countries=avoid_countries, close_ports=close_ports,
+                allow_countries=allow_countries)
 
 
 def places(query: str, *, limit: int = 10) -> list[dict]:

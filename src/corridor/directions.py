@@ -81,6 +81,17 @@ def _add_connector(s: _Stretch, weights, mode: int, km: float) -> None:
     s.wtt += wtt
 
 
+def _border_place(net, e: int, v: int) -> str:
+    """Where a crossing is: the arrival port of a ferry (customs clear there), else the nearest city."""
+    if int(net.edge_mode[e]) == M.FERRY:
+        ferry = net.tables["ferries"][int(net.edge_ref[e])]
+        ends = dict(zip((ferry["from_code"], ferry["to_code"]), ferry["name"].split(" – ")))
+        for code, name in ends.items():
+            if net.ferry_terminals.get(code) == v:
+                return f"at {name}"
+    return f"near {near_city(net.node_lon[v], net.node_lat[v])}"
+
+
 def legs_from_path(net, res, weights, origin: Place, destination: Place, start_mode: int, end_mode: int,
                    start_km: float, end_km: float) -> list[Leg]:
     """Legs and transfers of a path, the connectors at either end folded into their legs."""
@@ -125,7 +136,7 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
         if b >= 0:
             crossing = borders[b]
             a_, b_ = crossing["countries"]
-            name = f"{a_}–{b_} border near {near_city(net.node_lon[v], net.node_lat[v])}"
+            name = f"{a_}–{b_} border {_border_place(net, e, v)}"
             at = Place("border", name, float(net.node_lon[v]), float(net.node_lat[v]))
             cur.lon.pop()
             cur.lat.pop()

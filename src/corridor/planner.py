@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from corridor import modes as M
+from corridor import transit_policy
 from corridor.air import plan as air_plan
 from corridor.costing import road as road_costing
 from corridor.costing import sea as sea_costing
@@ -362,7 +363,7 @@ def _parse_countries(value) -> frozenset:
         if not code:
             continue
         if len(code) != 2 or not code.isalpha():
-            raise BadInput(f"Countries to avoid are ISO 3166 alpha-2 codes such as RU or IR, not {item!r}.")
+            raise BadInput(f"Countries are given as ISO 3166 alpha-2 codes such as RU or IR, not {item!r}.")
         out.add(code)
     return frozenset(out)
 
@@ -615,10 +616,44 @@ def _with_service(route: Route, service, solver_args: dict, net, objective, refs
     return r
 
 
+def _best(solver: _Solver, objective: dict, pareto: bool) -> tuple[Route, dict]:
+    """The best route for the objective, and the reference totals a mixed objective is scaled by."""
+    refs: dict = {}
+    if list(objective) != ["time"] and len(objective) > 1:
+        fastest = solver.solve({"time": 1.0})
+        refs = {k: max(fastest.totals()[objective_mod.FIELD[k]], 1e-9) for k in objective}
+    if pareto and not refs:
+        fastest = solver.solve({"time": 1.0})
+        refs = {k: max(fastest.totals()[objective_mod.FIELD[k]], 1e-9) for k in ("time", "cost", "co2")}
+    return solver.solve(objective, refs), refs
+
+
+def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: frozenset, accesses, objective,
+                          pareto: bool):
+    """Search again without the policy countries when the free answer crosses one of them; the
+    answer then states what the route through them would have given. Searching free first keeps
+    the common case (no policy country near) at one search."""
+    hit = policy & transit_policy.countries_crossed(best)
+    if not hit:
+        return solver, best, refs
+    entry = transit_policy.summary(best, frozenset(hit), policy)
+    strict = _Solver(solver.net, solver.profile, solver.stops, solver.base_blocked, solver.avoid_keys,
+                     dict(solver.restrictions, transit_policy=entry), [*solver.notes, transit_policy.note(entry)],
+                     solver.closed_ports, solver.countries | policy)
+    strict.seed(solver.profile, solver.closed_ports, accesses)
+    try:
+        best_strict, refs_strict = _best(strict, objective, pareto)
+    except CorridorError:
+        best.notes.append(transit_policy.kept_note(frozenset(hit)))
+        return solver, best, refs
+    return strict, best_strict, refs_strict
+
+
 def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, vessel: str = "seagoing",
          speed_kn: float | None = None, network: Network | None = None, cargo=None, teu=None, feu=None,
          tonnes=None, passengers=None, vessel_class=None, optimize=None, alternatives: int = 0,
-         pareto: bool = False, scenario=None, costs=None, avoid_countries=None, close_ports=None) -> Route:
+         pareto: bool = False, scenario=None, costs=None, avoid_countries=None, close_ports=None,
+         allow_countries=None) -> Route:
     """Plan a route; see :func:`corridor.route` for the options."""
     from corridor import scenario as scenario_mod
     from corridor.costing import params as params_mod
@@ -628,7 +663,8 @@ def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, v
     sc = scenario_mod.parse(scenario)
     common = dict(modes=modes, via=via, avoid=avoid, allow=allow, vessel=vessel, speed_kn=speed_kn, cargo=cargo,
                   teu=teu, feu=feu, tonnes=tonnes, passengers=passengers, vessel_class=vessel_class,
-                  optimize=optimize, costs=costs, avoid_countries=avoid_countries, close_ports=close_ports)
+                  optimize=optimize, costs=costs, avoid_countries=avoid_countries, close_ports=close_ports,
+                  allow_countries=allow_countries)
     if sc is not None:
         baseline = plan(origin, destination, **common, alternatives=0, network=net)
         merged = dict(common)
@@ -666,6 +702,7 @@ def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, v
     avoid_keys = P.parse_passage_list(avoid)
     allow_keys = P.parse_passage_list(allow)
     countries = _parse_countries(avoid_countries)
+    allowed_countries = _parse_countries(allow_countries)
     ports_closed = frozenset(str(c).strip().upper().replace(" ", "") for c in
                              ((close_ports.split(",") if isinstance(close_ports, str) else close_ports) or [])
                              if str(c).strip())
@@ -704,14 +741,11 @@ def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, v
         restrictions["closed_ports"] = sorted(ports_closed)
     solver = _Solver(net, profile, stops, blocked, avoid_keys, restrictions, notes, ports_closed, countries)
     solver.seed(profile, ports_closed, accesses)  # joining points to the network is the costly part
-    refs: dict = {}
-    if list(objective) != ["time"] and len(objective) > 1:
-        fastest = solver.solve({"time": 1.0})
-        refs = {k: max(fastest.totals()[objective_mod.FIELD[k]], 1e-9) for k in objective}
-    if pareto and not refs:
-        fastest = solver.solve({"time": 1.0})
-        refs = {k: max(fastest.totals()[objective_mod.FIELD[k]], 1e-9) for k in ("time", "cost", "co2")}
-    best = solver.solve(objective, refs)
+    best, refs = _best(solver, objective, pareto)
+    if allowed != frozenset({"sea"}):
+        stop_countries = [s.country or (s.code if s.kind == "country" else None) for s in stops]
+        policy = transit_policy.avoided_by_default(stop_countries, allowed_countries, countries)
+        solver, best, refs = _apply_transit_policy(solver, best, refs, policy, accesses, objective, pareto)
     if alternatives:
         alts = _alternatives(solver, best, alternatives, objective, refs)
         if modes is None:  # air is never a default mode: offer it beside the others (in place of the last)

@@ -14,7 +14,8 @@ def register(sub) -> None:
     r.add_argument("--via", action="append", metavar="PLACE", help="call at PLACE on the way (repeatable)")
     r.add_argument("--avoid", metavar="LIST", help="passages to avoid, comma-separated (e.g. suez,bab-el-mandeb)")
     r.add_argument("--allow", metavar="LIST", help="passages closed by default to open (northwest, northeast)")
-    r.add_argument("--modes", metavar="LIST", help="modes to use, comma-separated (default: all; now: sea)")
+    r.add_argument("--modes", metavar="LIST",
+                   help="modes to use, comma-separated: sea, rail, road, ferry, air (default: the four surface modes)")
     r.add_argument("--vessel", default="seagoing", choices=["seagoing", "river-sea"],
                    help="river-sea ships may use the Volga-Don inland waterway")
     r.add_argument("--speed", type=float, metavar="KN", help="sea speed in knots (default by cargo: 16 container, 11 bulk)")
@@ -32,6 +33,8 @@ def register(sub) -> None:
     c.add_argument("--scenario", metavar="FILE", help="what-if TOML file; the answer states the difference to the baseline")
     c.add_argument("--costs", metavar="FILE", help="TOML file overriding costing defaults (keys of costing/defaults.toml)")
     c.add_argument("--avoid-countries", metavar="LIST", help="ISO country codes to keep out of the route, e.g. RU")
+    c.add_argument("--allow-countries", metavar="LIST",
+                   help="ISO codes lifted from the default transit policy (land routes avoid RU, BY unless allowed)")
     c.add_argument("--close-ports", metavar="LIST", help="UN/LOCODEs of ports closed for this call")
     out = r.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the route as JSON (documented in README)")
@@ -102,7 +105,8 @@ def run(args) -> int:
                            cargo=args.cargo, teu=args.teu, feu=args.feu, tonnes=args.tonnes,
                            passengers=args.passengers, vessel_class=args.vessel_class, optimize=args.optimize,
                            alternatives=args.alternatives, pareto=args.pareto, scenario=args.scenario,
-                           costs=args.costs, avoid_countries=args.avoid_countries, close_ports=args.close_ports)
+                           costs=args.costs, avoid_countries=args.avoid_countries, close_ports=args.close_ports,
+                           allow_countries=args.allow_countries)
     if args.json:
         print(json.dumps(route.to_dict(), ensure_ascii=False))
     elif args.geojson:

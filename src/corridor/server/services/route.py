@@ -77,13 +77,16 @@ async def route(
     via: list[str] = Query([], description="call at this place on the way (repeatable, in order)"),
     avoid: list[str] = Query([], description="passages to avoid: comma-separated or repeated (suez, panama, ...)"),
     allow: list[str] = Query([], description="passages closed by default to open (northwest, northeast)"),
-    modes: str | None = Query(None, description="modes to use, comma-separated (default: all the network has)"),
+    modes: str | None = Query(None, description="modes to use, comma-separated (default: sea, rail, road, ferry)"),
     vessel: str = Query("seagoing", description="seagoing or river-sea (may use the Volga-Don)"),
     speed: float | None = Query(None, description="sea speed in knots (default 16)"),
     cargo: str | None = Query(None, max_length=40, description="container, dry-bulk, liquid-bulk, general, passengers"),
     teu: float | None = Query(None, gt=0, le=100_000, description="containers, in TEU"),
     tonnes: float | None = Query(None, gt=0, le=10_000_000, description="bulk or general cargo, in tonnes"),
     optimize: str | None = Query(None, max_length=80, description="time, cost, co2, distance or a mix (time=1,co2=1)"),
+    avoid_countries: str | None = Query(None, max_length=200, description="ISO codes of countries to keep out, e.g. IR"),
+    allow_countries: str | None = Query(None, max_length=200,
+                                        description="ISO codes lifted from the default transit policy (RU, BY)"),
     alternatives: int = Query(0, ge=0, description="how many alternative routes to add (JSON only)"),
     format: Literal["json", "geojson"] = Query("json", description="json (corridor route --json) or geojson"),
 ):
@@ -100,7 +103,8 @@ async def route(
                        "avoided passages in `avoid`.")
     options = {"via": via or None, "avoid": ",".join(avoid) or None, "allow": ",".join(allow) or None,
                "modes": modes, "vessel": vessel, "speed_kn": speed, "cargo": cargo, "teu": teu,
-               "tonnes": tonnes, "optimize": optimize}
+               "tonnes": tonnes, "optimize": optimize, "avoid_countries": avoid_countries,
+               "allow_countries": allow_countries}
     body = await compute(request, _answer, request.app.state.network, origin, destination, options,
                          alternatives, format)
     if format == "geojson":
