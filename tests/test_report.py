@@ -37,9 +37,14 @@ def test_pe_az_must_show(pe_az):
     assert a["legs"][0]["from_place"]["code"] in ("PECHY", "PECLL") and "Shanghai" in a["option"]["gateway_chain"]
     assert any("KZ" in b for b in a["borders"]) and _legs(a, "ferry") and _legs(a, "rail")
     assert a["destination"]["code"] == "AZBAK"
+    chain = a["option"]["gateway_chain"]
+    assert chain.index("Shanghai") < [k for k, x in enumerate(chain) if x.startswith("CN–KZ")][0] \
+        < chain.index(a["legs"][[leg["mode"] for leg in a["legs"]].index("ferry")]["from"]) < len(chain) - 1
     # (b) all sea via Panama, Gibraltar and the Bosporus to Poti or Batumi, then rail to Baku
     b = [o for o in opts if {"Panama Canal", "Strait of Gibraltar", "Bosporus"} <= set(o["passages"])][0]
-    assert b["option"]["gateway_chain"][-1] in ("Poti", "Batumi") and _legs(b, "rail")
+    chain = b["option"]["gateway_chain"]
+    assert {"Poti", "Batumi"} & set(chain) and _legs(b, "rail") and "Baku" in chain[-1]
+    assert any(x.startswith("AZ–GE border") for x in chain)
     # (c) via Suez or the Cape
     assert any({"Suez Canal", "Cape of Good Hope"} & set(o["passages"]) for o in opts)
     # (d) air via Istanbul
@@ -111,3 +116,36 @@ def test_html_offline_and_png(pe_az, tmp_path):
         pg.screenshot(path=str(ARTIFACTS / "report-page.png"), full_page=False)
         browser.close()
     assert blocked == []
+
+
+def test_country_shapes_come_with_a_pip_install():
+    """Natural Earth outlines from the pyogrio wheel (no npm): Peru's outline holds Lima and
+    not Baku; the map's provenance line names the package and its version."""
+    from matplotlib.path import Path as Outline
+
+    from corridor.report.shapes import country_rings, source
+
+    rings = country_rings()
+    assert len(rings) > 200
+    lima, baku = (-77.04, -12.05), (49.87, 40.41)
+    holding_lima = [r for r in rings if Outline(r).contains_point(lima)]
+    assert len(holding_lima) == 1 and not Outline(holding_lima[0]).contains_point(baku)
+    assert "pyogrio" in source() and "not installed" not in source()
+
+
+def test_passenger_air_fares_are_not_shown_as_zero(pe_az):
+    air = [o for o in pe_az["options"] if o["option"]["key"] == "air-passengers-ist"][0]
+    assert air["option"]["cost_usd"] is None and any("fare" in n for n in air["notes"])
+    from corridor.report.html import render
+
+    assert "not priced" in render(pe_az)
+
+
+def test_options_planned_in_parts_pay_the_port_between_them(pe_az):
+    for o in pe_az["options"]:
+        moves = [leg for leg in o["legs"] if leg["mode"] not in ("transfer", "road")]
+        for before, after in zip(moves[:-1], moves[1:]):
+            if (before["mode"] == "sea") != (after["mode"] == "sea") and "ferry" not in (before["mode"], after["mode"]):
+                between = o["legs"][o["legs"].index(before) + 1:o["legs"].index(after)]
+                assert any(leg["mode"] == "transfer" and leg["kind"] in ("port", "ship-ferry transshipment")
+                           and leg["duration_h"] > 0 for leg in between), o["option"]["key"]

@@ -116,7 +116,10 @@ def annotate_route(route, net, profile, used) -> None:
     label = route.network["air"]["label"]
     route.notes.append(f"air: {label} network" + (" (links between airports by a documented rule, not real "
                                                    "schedules)" if label == "modelled" else ""))
-    if profile.cargo.kind != "passengers":
+    if profile.cargo.kind == "passengers":
+        route.notes.append("cost_usd leaves out the air fare: no published fare source was found, so none is "
+                           "estimated (assumption 'air passenger fare')")
+    else:
         previous = None
         for leg in route.legs:
             if leg.mode == "air" and previous != "air":

@@ -20,6 +20,10 @@ def register(sub) -> None:
     r.add_argument("--no-whatif", action="store_true", help="skip the what-if section (faster)")
 
 
+def _usd(value) -> str:
+    return "USD not priced" if value is None else f"{value:,.0f} USD"
+
+
 def run(args) -> int:
     from corridor.report import build_report
 
@@ -38,7 +42,10 @@ def run(args) -> int:
         print(json.dumps(rep, ensure_ascii=False))
         return 0
     g0, g1 = rep["gateways"]
-    print(f"Corridor report {g0['name']} -> {g1['name']} (cargo {rep['cargo']})")
+    c = rep["cargo"]
+    amount = f"{c['teu']:g} TEU" if "teu" in c else f"{c.get('tonnes', 0):,.0f} t"
+    print(f"Corridor report {g0['name']} -> {g1['name']} (cargo: {c['kind']}, {amount}, "
+          f"vessel class {c.get('vessel_class')})")
     for g in (g0, g1):
         print(f"gateways of {g['name']}: seaports {', '.join(p['name'] for p in g['seaports'][:4]) or 'none'}; "
               f"airports {', '.join(a['iata'] for a in g['airports'][:4]) or 'none'}; "
@@ -47,7 +54,7 @@ def run(args) -> int:
             print(f"  note: {n}")
     print("options (fastest first):")
     for i, s in enumerate(rep["summary"], 1):
-        print(f"  {i}. {s['label']}\n     {s['duration_days']:.1f} d  {s['cost_usd']:,.0f} USD  {s['co2e_kg']:,.0f} kg CO2e  "
+        print(f"  {i}. {s['label']}\n     {s['duration_days']:.1f} d  {_usd(s['cost_usd'])}  {s['co2e_kg']:,.0f} kg CO2e  "
               f"{s['distance_km']:,.0f} km  transshipments {s['transshipments']}  "
               f"chokepoints {', '.join(s['chokepoints']) or '-'}  borders {len(s['borders'])}\n"
               f"     {' -> '.join(s['gateway_chain'])}")

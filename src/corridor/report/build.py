@@ -9,12 +9,14 @@ Each option keeps the recipe that made it, so a reader sees why it exists.
 from __future__ import annotations
 
 import math
-
+import re
 import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from corridor import transit_policy
+from corridor.costing.cargo import make_cargo
 from corridor.errors import BadInput, CorridorError
 from corridor.geo import haversine_km
 from corridor.network import Network, load_network
@@ -40,13 +42,18 @@ class Option:
     gateways: list[str]
     container_only: bool = False
 
+    @property
+    def unpriced(self) -> bool:
+        """Passengers by air: no sourced fare, so USD is not given (rather than a false 0)."""
+        return self.route.cargo.get("kind") == "passengers" and "air" in self.route.modes
+
     def summary(self) -> dict:
         r = self.route
         transship = sum(1 for leg in r.legs if leg.mode == "transfer"
                         and leg.kind in ("port", "ship-ferry transshipment", "connection", "rail-road"))
         return {"key": self.key, "label": self.label, "recipe": self.recipe, "modes": r.modes,
                 "distance_km": round(r.distance_km, 1), "duration_days": round(r.duration_h / 24, 2),
-                "cost_usd": round(r.cost_usd, 2), "co2e_kg": round(r.co2e_kg, 2),
+                "cost_usd": None if self.unpriced else round(r.cost_usd, 2), "co2e_kg": round(r.co2e_kg, 2),
                 "transshipments": transship, "chokepoints": r.passages, "borders": r.borders,
                 "gateway_chain": self.gateways, "container_only": self.container_only}
 
@@ -129,10 +136,44 @@ def gateways(net: Network, iso2: str) -> dict:
             "seaports": seaports, "airports": airports, "borders": borders, "notes": notes}
 
 
-def _merge(parts: list[Route]) -> Route:
+def _handover(cargo: dict, costs):
+    """A port transfer (ship <-> rail or road) between two separately planned parts, costed like
+    the planner's port terminals (costing/transfer.py, defaults.toml, ``costs`` overrides)."""
+    from corridor.costing import params as params_mod
+    from corridor.costing import transfer as transfer_costing
+    from corridor.costing.cargo import make_cargo
+    from corridor.route import Leg
+
+    params = params_mod.load(costs)
+    the_cargo = make_cargo(cargo.get("cargo"), teu=cargo.get("teu"), tonnes=cargo.get("tonnes"))
+    hours, usd, co2 = transfer_costing.costs("port", the_cargo, params)
+    basis = {k: [params[x] for x in v] for k, v in transfer_costing.basis("port", the_cargo).items()}
+
+    def leg(at) -> Leg:
+        return Leg("transfer", at, at, 0.0, hours, [], [], [[[at.lon, at.lat], [at.lon, at.lat]]], kind="port",
+                   name=f"{at.label} (port)", assumption=transfer_costing.PORT.name, cost_usd=usd,
+                   co2e_ttw_kg=co2, basis=basis)
+    return leg
+
+
+def _moves(r: Route) -> list[str]:
+    return [leg.mode for leg in r.legs if leg.mode not in ("transfer", "road")]
+
+
+AT_SEA_ONLY = ("door to door at sea", "port to port: by sea")  # notes that a sea part alone is quay to quay
+
+
+def _merge(parts: list[Route], handover=None) -> Route:
+    """One route from parts planned one after another; where a part arriving by sea meets one
+    leaving by land (or the reverse), ``handover(port)`` adds the port transfer between them."""
     if len(parts) == 1:
         return parts[0]
-    legs = [leg for r in parts for leg in r.legs]
+    legs = list(parts[0].legs)
+    for before, after in zip(parts[:-1], parts[1:]):
+        a, b = _moves(before), _moves(after)
+        if handover is not None and a and b and (a[-1] == "sea") != (b[0] == "sea"):
+            legs.append(handover(before.destination))
+        legs += after.legs
     seen, assumptions = set(), []
     for r in parts:
         for x in r.assumptions:
@@ -141,23 +182,34 @@ def _merge(parts: list[Route]) -> Route:
                 assumptions.append(x)
     restrictions = dict(parts[0].restrictions, modes=sorted({m for r in parts for m in r.restrictions["modes"]}),
                         avoided=sorted({x for r in parts for x in r.restrictions.get("avoided", [])}))
-    notes = list(dict.fromkeys(n for r in parts for n in r.notes))
+    notes = list(dict.fromkeys(n for r in parts for n in r.notes if not n.startswith(AT_SEA_ONLY)))
     return Route(parts[0].origin, parts[-1].destination, legs, assumptions, restrictions, parts[0].network,
                  notes, parts[0].cargo, parts[0].objective)
 
 
 def _chain(r: Route) -> list[str]:
-    """Gateway chain: the places where the main mode changes (ports, terminals, hubs, airports)."""
+    """Gateway chain: the places where cargo changes mode or country, first to last: ports,
+    ferry terminals, hubs, airports, border crossings and the destination."""
     out: list[str] = []
+
+    def add(name: str) -> None:
+        if name and (not out or out[-1] != name):
+            out.append(name)
+
+    add(r.origin.label)
     for leg in r.legs:
-        if leg.mode in ("transfer", "road"):
+        if leg.mode == "transfer":
+            if leg.kind and ("border" in leg.kind or leg.kind == "break of gauge"):
+                add(re.sub(r" \([A-Z]{2}\)$", "", leg.name))  # drop the "(CN)" of "... near Bole (CN)"
+            continue
+        if leg.mode == "road":
             continue
         for p in (leg.origin, leg.destination):
             name = p.label.replace(" (ferry terminal)", "")
-            if p.kind in ("waypoint", "passage") or name.startswith("near ") or "border" in name:
+            if p.kind in ("waypoint", "passage", "border") or name.startswith("near ") or "border" in name:
                 continue
-            if not out or out[-1] != name:
-                out.append(name)
+            add(name)
+    add(r.destination.label)
     return out
 
 
@@ -194,6 +246,7 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
     end = _end(net, gb)
     avoid = list(avoid)
     out: list[Option] = []
+    handover = _handover(cargo, costs)
 
     def plan(o, d, **kw):
         kw.setdefault("costs", costs)
@@ -238,11 +291,10 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
                                    f"foreign ports: {', '.join(entries)}")
             break
     sea_recipes = [
-        ("sea-fastest", "all sea on the fastest lanes, then rail", [], None),
-        ("sea-panama", "all sea via the Panama Canal, then rail", ["suez", "good-hope"], "panama"),
-        ("sea-suez", "all sea via the Suez Canal, then rail", ["panama", "magellan"], "suez"),
-        ("sea-cape", "all sea round the Cape of Good Hope (Suez and Panama avoided), then rail",
-         ["suez", "panama"], "good-hope"),
+        ("sea-fastest", "all sea on the fastest lanes", [], None),
+        ("sea-panama", "all sea via the Panama Canal", ["suez", "good-hope"], "panama"),
+        ("sea-suez", "all sea via the Suez Canal", ["panama", "magellan"], "suez"),
+        ("sea-cape", "all sea round the Cape of Good Hope (Suez and Panama avoided)", ["suez", "panama"], "good-hope"),
     ]
     for key, label, extra, need in sea_recipes:
         if only is not None and key not in only:
@@ -259,26 +311,30 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
             tail = land(e)
             if tail is False:
                 continue
-            r = _merge(([head] if head else []) + [sea] + ([tail] if tail else []))
-            if best is None or r.duration_h < best.duration_h:
-                best = r
+            r = _merge(([head] if head else []) + [sea] + ([tail] if tail else []), handover)
+            if best is None or r.duration_h < best[0].duration_h:
+                best = (r, head is not None, tail is not None)
         if best is not None:
-            out.append(Option(key, label, label, best, _chain(best)))
+            r, by_land_first, by_land_last = best
+            text = ("overland to the port, then " if by_land_first else "") + label + \
+                (", then overland" if by_land_last else "")
+            out.append(Option(key, text, text, r, _chain(r)))
     # Land bridges from an East Asian container hub (container block trains).
     if not bulk:
         for hub in HUBS:
             for key, label, av in (("hub-middle", f"sea to {hub}, then rail across Kazakhstan and the Caspian ferry "
                                     "(Middle Corridor, Russia avoided)", ["RU"]),
                                    ("hub-northern", f"sea to {hub}, then rail by the shortest land route "
-                                    "(may cross Russia)", [])):
+                                    "(may cross Russia: avoided by default, sanctions risk)", [])):
                 if only is not None and key not in only:
                     continue
                 try:
                     first = plan(start, hub, modes="sea")
-                    second = plan(hub, end, modes=LAND, avoid_countries=av)
+                    second = plan(hub, end, modes=LAND, avoid_countries=av,
+                                  allow_countries=None if av else ",".join(transit_policy.restrictions()))
                 except CorridorError:
                     continue
-                r = _merge([first, second])
+                r = _merge([first, second], handover)
                 out.append(Option(key, label, label, r, _chain(r), container_only=True))
     # Overland only.
     try:
@@ -299,7 +355,8 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
                 continue
             try:
                 kw2 = dict(kw, costs=costs, avoid=avoid)
-                r = planner_mod.plan(start, end, network=net, modes="air", **kw2)
+                city_a, city_b = _main_city(ga["country"]), _main_city(gb["country"])  # people fly city to city
+                r = planner_mod.plan(city_a or start, city_b or end, network=net, modes="air", **kw2)
             except CorridorError:
                 continue
             out.append(Option(key, label, label, r, _chain(r)))
@@ -363,7 +420,6 @@ def build_report(a: str, b: str, *, cargo: str | None = None, teu=None, tonnes=N
     """The report as a dict: ``gateways``, ``options`` (routes as ``corridor route --json``),
     ``summary`` rows and ``whatif`` results."""
     net = network or load_network(progress=progress)
-    cargo_kw = {"cargo": cargo, "teu": teu, "tonnes": tonnes}
     ctx = Context(net, a.upper(), b.upper(), {"cargo": cargo, "teu": teu, "tonnes": tonnes}, progress)
     for c in (ctx.a, ctx.b):
         ctx.say(f"gateways of {c}")
@@ -391,7 +447,7 @@ def build_report(a: str, b: str, *, cargo: str | None = None, teu=None, tonnes=N
         for x in o.route.assumptions:
             assumptions.setdefault(x.name, x.to_dict())
     return _finite({"origin": ctx.a, "destination": ctx.b,
-            "cargo": opts[0].route.cargo if opts[0].key.startswith(("sea", "hub", "over")) else cargo_kw,
+            "cargo": make_cargo(cargo, teu=teu, tonnes=tonnes).to_dict(),  # the stated cargo (air options say theirs)
             "gateways": [ctx.gateways[ctx.a], ctx.gateways[ctx.b]],
             "summary": [o.summary() for o in opts],
             "options": [dict(o.route.to_dict(), option=o.summary(),

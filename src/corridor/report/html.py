@@ -7,7 +7,7 @@ import html
 import json
 from pathlib import Path
 
-from corridor.report.shapes import SOURCE, country_rings
+from corridor.report.shapes import country_rings, source
 
 COLOURS = {"sea": "#1f77b4", "rail": "#d62728", "road": "#8c564b", "ferry": "#17becf", "air": "#9467bd",
            "transfer": "#7f7f7f"}
@@ -66,7 +66,14 @@ def _leg_parts(leg: dict):
         yield out
 
 
+def _cargo_text(c: dict) -> str:
+    amount = f"{c['teu']:g} TEU" if "teu" in c else f"{c.get('tonnes', 0):,.0f} t"
+    return f"{c['kind']}, {amount}, vessel class {c.get('vessel_class')} (air options state their own)"
+
+
 def _cell(v) -> str:
+    if v is None:
+        return "not priced"  # e.g. passenger air fares: no sourced figure (see the assumptions)
     return html.escape(", ".join(v) if isinstance(v, list) else str(v))
 
 
@@ -75,9 +82,10 @@ def render(report: dict) -> str:
     g0, g1 = report["gateways"]
     rows = []
     for s in report["summary"]:
-        rows.append("<tr>" + "".join(f'<td data-v="{html.escape(str(s[k]))}">{_cell(s[k]) if not isinstance(s[k], float) else f"{s[k]:,.1f}"}</td>'
+        rows.append("<tr>" + "".join(f'<td data-v="{html.escape(str(s[k]) if s[k] is not None else "")}">{_cell(s[k]) if not isinstance(s[k], float) else f"{s[k]:,.1f}"}</td>'
                                       for k in ("label", "modes", "distance_km", "duration_days", "cost_usd",
-                                                "co2e_kg", "transshipments", "chokepoints", "borders", "gateway_chain"))
+                                                "co2e_kg", "transshipments", "chokepoints", "borders"))
+                    + f'<td>{" &rarr; ".join(html.escape(x) for x in s["gateway_chain"])}</td>'
                     + "</tr>")
     heads = ["option", "modes", "km", "days", "USD", "kg CO2e", "transshipments", "chokepoints", "borders",
              "gateway chain"]
@@ -109,9 +117,9 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:3px 6px;ve
 .note{{color:#8a4b00}}</style></head>
 <body data-query="corridor report {html.escape(report['origin'])} {html.escape(report['destination'])}">
 <h1>{html.escape(title)}</h1>
-<p>cargo: {html.escape(json.dumps(report.get('cargo'), ensure_ascii=False))}; {len(report['summary'])} options. {legend}</p>
+<p>cargo: {html.escape(_cargo_text(report['cargo']))}; {len(report['summary'])} options. {legend}</p>
 {svg_map(report)}
-<p><small>Map: {html.escape(SOURCE) if country_rings() else 'country shapes not installed (npm ci --prefix web)'}; equirectangular projection.</small></p>
+<p><small>Map: {html.escape(source()) if country_rings() else 'country shapes not installed (pip install pyogrio)'}; equirectangular projection.</small></p>
 <h2>Options</h2><table id="options"><thead><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr></thead><tbody>{''.join(rows)}</tbody></table>
 <h2>Gateways</h2>{''.join(gw)}
 <h2>What if</h2>{''.join(whatifs)}

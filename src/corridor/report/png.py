@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from corridor.report.html import COLOURS
-from corridor.report.shapes import SOURCE, country_rings
+from corridor.report.shapes import country_rings, source
 
 
 def write_png(report: dict, path: str) -> None:
@@ -50,7 +50,7 @@ def write_png(report: dict, path: str) -> None:
     ax.set_aspect("equal")
     g0, g1 = report["gateways"]
     ax.set_title(f"{g0['name']} → {g1['name']}: {len(report['options'])} corridor options")
-    ax.text(0.99, 0.01, SOURCE if rings else "country shapes not installed", transform=ax.transAxes,
+    ax.text(0.99, 0.01, source() if rings else "country shapes not installed (pip install pyogrio)", transform=ax.transAxes,
             ha="right", va="bottom", fontsize=7, color="#555")
     fig.tight_layout()
     fig.savefig(path)
