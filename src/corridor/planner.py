@@ -6,8 +6,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from corridor import alternatives as alternatives_mod
 from corridor import modes as M
-from corridor import transit_policy
+from corridor import transit_policy, whatif
 from corridor.air import plan as air_plan
 from corridor.costing import road as road_costing
 from corridor.costing import sea as sea_costing
@@ -441,34 +442,6 @@ def _filter_access(acc: Access, closed_ports: frozenset, countries: frozenset) -
     return out
 
 
-def _signature(r: Route) -> tuple:
-    pairs = frozenset(leg.name.split(" ")[0] for leg in r.legs
-                      if leg.mode == "transfer" and ("border" in leg.kind or leg.kind == "break of gauge"))
-    keys = frozenset(k for leg in r.legs for k in leg.passages)
-    return keys, pairs, tuple(sorted(set(r.modes) - {"road"}) or r.modes)
-
-
-def _features(r: Route) -> list[tuple[str, object]]:
-    """What can be excluded to force a different corridor: passages, mode chains, borders, gateways."""
-    feats: list[tuple[str, object]] = []
-    for k in sorted({k for leg in r.legs for k in leg.passages},
-                    key=lambda k: (P.BY_KEY[k].kind not in ("canal", "strait"), k)):
-        feats.append(("passage", k))
-    main = [m for m in r.modes if m != "road"]
-    if "sea" not in r.modes and ({"rail", "road"} & set(r.modes)):
-        feats.append(("mode", "land"))  # the overland corridor against the rest (sea, ferry)
-    for m in main:
-        feats.append(("mode", m))
-    for leg in r.legs:
-        if leg.mode == "transfer" and ("border" in leg.kind or leg.kind == "break of gauge") and leg.kind != "open border":
-            pair = frozenset(leg.name.split(" ")[0].split("–"))
-            if ("border", pair) not in feats:
-                feats.append(("border", pair))
-        if leg.mode == "transfer" and leg.kind in ("port", "ship-ferry transshipment") and leg.origin.code:
-            feats.append(("port", leg.origin.code))
-    return feats
-
-
 class _Solver:
     """Runs one request under exclusions (for alternatives) and objectives (for the Pareto front)."""
 
@@ -515,105 +488,6 @@ class _Solver:
                                         for k, v in exclude]
         req = _Request(self.stops, self.accesses(profile, frozenset(ports)), blocked, avoid, restrictions, self.notes)
         return _route(ctx, req)
-
-
-def _alternatives(solver: _Solver, best: Route, k: int, objective, refs) -> list[Route]:
-    """Up to k corridors that differ from the best and from each other in their chokepoints,
-    borders or mode chain, found by excluding what earlier answers used; best first."""
-    accepted = [best]
-    sigs = {_signature(best)}
-    queue = [(best, ())]
-    seen: set = set()
-    budget = 3 * k + 4
-    while queue and len(accepted) < k + 1 and budget > 0:
-        r, excl = queue.pop(0)
-        for feat in _features(r):
-            ex = tuple(sorted({*excl, feat}, key=str))
-            if ex in seen:
-                continue
-            seen.add(ex)
-            budget -= 1
-            try:
-                alt = solver.solve(objective, refs, ex)
-            except CorridorError:
-                alt = None
-            if alt is not None and _signature(alt) not in sigs:
-                sigs.add(_signature(alt))
-                accepted.append(alt)
-                queue.append((alt, ex))
-            if len(accepted) >= k + 1 or budget <= 0:
-                break
-    rest = sorted(accepted[1:], key=lambda x: objective_mod.value(x.totals(), objective, refs))
-    return [best, *rest[:k]]
-
-
-def _pareto(solver: _Solver, refs) -> list[Route]:
-    """Non-dominated routes in (time, USD, CO2e) over a scan of objective mixes."""
-    mixes = [{"time": 1.0}, {"cost": 1.0}, {"co2": 1.0}, {"time": 1.0, "cost": 1.0}, {"time": 1.0, "co2": 1.0},
-             {"cost": 1.0, "co2": 1.0}, {"time": 1.0, "cost": 1.0, "co2": 1.0}, {"time": 3.0, "co2": 1.0},
-             {"time": 1.0, "co2": 3.0}]
-    found: list[Route] = []
-    for mix in mixes:
-        try:
-            r = solver.solve(mix, refs)
-        except CorridorError:
-            continue
-        t = (round(r.duration_h, 3), round(r.cost_usd, 2), round(r.co2e_kg, 2))
-        if any((round(x.duration_h, 3), round(x.cost_usd, 2), round(x.co2e_kg, 2)) == t for x in found):
-            continue
-        found.append(r)
-
-    def dominated(a: Route) -> bool:
-        ta = (a.duration_h, a.cost_usd, a.co2e_kg)
-        return any(all(y <= x for x, y in zip(ta, (b.duration_h, b.cost_usd, b.co2e_kg))) and
-                   (b.duration_h, b.cost_usd, b.co2e_kg) != ta for b in found)
-
-    return [r for r in found if not dominated(r)]
-
-
-def difference(route: Route, baseline: Route) -> dict:
-    return {"duration_h": round(route.duration_h - baseline.duration_h, 1),
-            "duration_days": round((route.duration_h - baseline.duration_h) / 24.0, 2),
-            "cost_usd": round(route.cost_usd - baseline.cost_usd, 2),
-            "co2e_kg": round(route.co2e_kg - baseline.co2e_kg, 2),
-            "distance_km": round(route.distance_km - baseline.distance_km, 1)}
-
-
-def _with_service(route: Route, service, solver_args: dict, net, objective, refs) -> Route | None:
-    """The route that uses a fixed-time service (e.g. a direct liner) between two ports, if any."""
-    from corridor.route import Leg
-
-    a, b = resolve(service.origin, net), resolve(service.destination, net)
-    o, d = route.origin, route.destination
-    parts = []
-    same = lambda x, y: x.kind == y.kind and x.code == y.code and round(x.lon, 4) == round(y.lon, 4)  # noqa: E731
-    try:
-        if not same(o, a):
-            parts += plan(o, a, **solver_args, network=net).legs
-        sea = plan(a, b, **dict(solver_args, modes="sea"), network=net)
-        if not same(b, d):
-            tail = plan(b, d, **solver_args, network=net).legs
-        else:
-            tail = []
-    except CorridorError:
-        return None
-    hours = service.days * 24.0
-    for leg in sea.legs:
-        share = leg.distance_km / max(sea.distance_km, 1e-9)
-        usd = (service.usd_per_teu * (route.cargo.get("teu") or 0) * share if service.usd_per_teu is not None
-               else leg.cost_usd)
-        src = f"scenario service {service.name or service.origin + '-' + service.destination}: {service.days:g} days"
-        basis = dict(leg.basis, duration_h=[Assumption("service transit time", service.days, "days", src)])
-        if service.usd_per_teu is not None:
-            basis["cost_usd"] = [Assumption("service rate", service.usd_per_teu, "USD/TEU", src)]
-        parts.append(Leg(leg.mode, leg.origin, leg.destination, leg.distance_km, hours * share, leg.passages,
-                         leg.passage_names, leg.geometry, cost_usd=usd, co2e_ttw_kg=leg.co2e_ttw_kg,
-                         co2e_wtt_kg=leg.co2e_wtt_kg, basis=basis))
-    parts += tail
-    r = Route(route.origin, route.destination, parts, route.assumptions, route.restrictions, route.network,
-              route.notes + [f"uses the scenario service {service.origin} -> {service.destination} "
-                             f"({service.days:g} days)"], route.cargo, route.objective)
-    return r
 
 
 def _best(solver: _Solver, objective: dict, pareto: bool) -> tuple[Route, dict]:
@@ -666,25 +540,8 @@ def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, v
                   optimize=optimize, costs=costs, avoid_countries=avoid_countries, close_ports=close_ports,
                   allow_countries=allow_countries)
     if sc is not None:
-        baseline = plan(origin, destination, **common, alternatives=0, network=net)
-        merged = dict(common)
-        merged["avoid"] = [*P.parse_passage_list(avoid), *sc.passages]
-        merged["avoid_countries"] = sorted(_parse_countries(avoid_countries) | set(sc.countries))
-        merged["close_ports"] = [*(close_ports or []), *sc.ports]
-        params = params_mod.load(costs).override(scenario_mod.costs_table(sc), f"scenario {sc.name}")
-        merged["costs"] = params
-        route = plan(origin, destination, **merged, alternatives=alternatives, pareto=pareto, network=net)
-        objective, refs = objective_mod.parse(optimize), route.objective.get("reference", {})
-        for service in sc.services:
-            with_service = _with_service(route, service, {k: v for k, v in merged.items() if k != "via"}, net,
-                                         objective, refs)
-            if with_service is not None and (objective_mod.value(with_service.totals(), objective, refs)
-                                             < objective_mod.value(route.totals(), objective, refs)):
-                with_service.extra = route.extra
-                route = with_service
-        route.extra = dict(route.extra, scenario=sc.to_dict(), baseline=baseline.to_dict(),
-                           difference=difference(route, baseline))
-        return route
+        return whatif.plan_with_scenario(sc, origin, destination, common, alternatives=alternatives, pareto=pareto,
+                                         network=net)
 
     allowed = check_modes(modes)
     the_cargo = make_cargo(cargo, teu=teu, feu=feu, tonnes=tonnes, passengers=passengers, vessel_class=vessel_class)
@@ -747,7 +604,7 @@ def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, v
         policy = transit_policy.avoided_by_default(stop_countries, allowed_countries, countries)
         solver, best, refs = _apply_transit_policy(solver, best, refs, policy, accesses, objective, pareto)
     if alternatives:
-        alts = _alternatives(solver, best, alternatives, objective, refs)
+        alts = alternatives_mod.alternatives(solver, best, alternatives, objective, refs)
         if modes is None:  # air is never a default mode: offer it beside the others (in place of the last)
             by_air = air_plan.by_air(lambda: plan(origin, destination, **dict(common, modes="air", via=None),
                                                   network=net))
@@ -755,7 +612,7 @@ def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, v
                 alts = [*alts[:alternatives], by_air]
         best.extra["alternatives"] = alts
     if pareto:
-        front = _pareto(solver, refs)
+        front = alternatives_mod.pareto(solver, refs)
         front.sort(key=lambda r: objective_mod.value(r.totals(), objective, refs or {k: 1.0 for k in objective}))
         best.extra["pareto"] = front
     return best

@@ -1,0 +1,82 @@
+"""What-if requests: a scenario (closed passages, borders, ports; other speeds, dwell, rates;
+an added service) planned beside its baseline, with the difference between them."""
+
+from __future__ import annotations
+
+from corridor.costing import Assumption
+from corridor.costing import objective as objective_mod
+from corridor.data import passages as P
+from corridor.errors import CorridorError
+from corridor.places import resolve
+from corridor.route import Route
+
+
+def plan_with_scenario(sc, origin, destination, common: dict, *, alternatives: int, pareto: bool, network) -> Route:
+    """The route under scenario ``sc`` (parsed), with ``extra`` baseline, scenario and difference.
+    ``common`` holds the request's other options, as :func:`corridor.planner.plan` takes them."""
+    from corridor import scenario as scenario_mod
+    from corridor.costing import params as params_mod
+    from corridor.planner import _parse_countries, plan
+
+    baseline = plan(origin, destination, **common, alternatives=0, network=network)
+    merged = dict(common)
+    merged["avoid"] = [*P.parse_passage_list(common["avoid"]), *sc.passages]
+    merged["avoid_countries"] = sorted(_parse_countries(common["avoid_countries"]) | set(sc.countries))
+    merged["close_ports"] = [*(common["close_ports"] or []), *sc.ports]
+    merged["costs"] = params_mod.load(common["costs"]).override(scenario_mod.costs_table(sc), f"scenario {sc.name}")
+    route = plan(origin, destination, **merged, alternatives=alternatives, pareto=pareto, network=network)
+    objective, refs = objective_mod.parse(common["optimize"]), route.objective.get("reference", {})
+    for service in sc.services:
+        serviced = with_service(route, service, {k: v for k, v in merged.items() if k != "via"}, network)
+        if serviced is not None and (objective_mod.value(serviced.totals(), objective, refs)
+                                     < objective_mod.value(route.totals(), objective, refs)):
+            serviced.extra = route.extra
+            route = serviced
+    route.extra = dict(route.extra, scenario=sc.to_dict(), baseline=baseline.to_dict(),
+                       difference=difference(route, baseline))
+    return route
+
+
+def difference(route: Route, baseline: Route) -> dict:
+    return {"duration_h": round(route.duration_h - baseline.duration_h, 1),
+            "duration_days": round((route.duration_h - baseline.duration_h) / 24.0, 2),
+            "cost_usd": round(route.cost_usd - baseline.cost_usd, 2),
+            "co2e_kg": round(route.co2e_kg - baseline.co2e_kg, 2),
+            "distance_km": round(route.distance_km - baseline.distance_km, 1)}
+
+
+def with_service(route: Route, service, solver_args: dict, net) -> Route | None:
+    """The route that uses a fixed-time service (e.g. a direct liner) between two ports, if any."""
+    from corridor.planner import plan
+    from corridor.route import Leg
+
+    a, b = resolve(service.origin, net), resolve(service.destination, net)
+    o, d = route.origin, route.destination
+    parts = []
+    same = lambda x, y: x.kind == y.kind and x.code == y.code and round(x.lon, 4) == round(y.lon, 4)  # noqa: E731
+    try:
+        if not same(o, a):
+            parts += plan(o, a, **solver_args, network=net).legs
+        sea = plan(a, b, **dict(solver_args, modes="sea"), network=net)
+        if not same(b, d):
+            tail = plan(b, d, **solver_args, network=net).legs
+        else:
+            tail = []
+    except CorridorError:
+        return None
+    hours = service.days * 24.0
+    for leg in sea.legs:
+        share = leg.distance_km / max(sea.distance_km, 1e-9)
+        usd = (service.usd_per_teu * (route.cargo.get("teu") or 0) * share if service.usd_per_teu is not None
+               else leg.cost_usd)
+        src = f"scenario service {service.name or service.origin + '-' + service.destination}: {service.days:g} days"
+        basis = dict(leg.basis, duration_h=[Assumption("service transit time", service.days, "days", src)])
+        if service.usd_per_teu is not None:
+            basis["cost_usd"] = [Assumption("service rate", service.usd_per_teu, "USD/TEU", src)]
+        parts.append(Leg(leg.mode, leg.origin, leg.destination, leg.distance_km, hours * share, leg.passages,
+                         leg.passage_names, leg.geometry, cost_usd=usd, co2e_ttw_kg=leg.co2e_ttw_kg,
+                         co2e_wtt_kg=leg.co2e_wtt_kg, basis=basis))
+    parts += tail
+    return Route(route.origin, route.destination, parts, route.assumptions, route.restrictions, route.network,
+                 route.notes + [f"uses the scenario service {service.origin} -> {service.destination} "
+                                f"({service.days:g} days)"], route.cargo, route.objective)
