@@ -4,11 +4,16 @@ Tables printed (and written to bench/results/ch.json):
 
 1. Point-to-point, the 50 major-port pairs of bench/speed.py (seed 2026). Every query is run
    REPEATS (20) times; the per-pair median is taken, then the median and p90 over the pairs.
+   * corridor engine, coordinates -> km + path: measured as scgraph's ``get_shortest_path``
+     is: two (lat, lon) points, each joined to its nearest sea node, the CH search (km), the
+     path unpacked and returned as coordinates (:func:`corridor.search_ch.sea_point_path`).
    * corridor search A* / CH: the network search alone, km metric, default closed passages,
      from the origin's sea connectors to the destination's (path unpacked to edges); both
-     must give the same km (the column "max |A* - CH| km" checks it on every pair).
-   * corridor.route (sea): the whole call (place resolution, search, legs, costing, geometry).
-   * corridor.route (all surface): the same pairs with modes sea, rail, road, ferry.
+     must give the same km (checked on every pair).
+   * corridor.route (sea) with the hierarchy and with A* (``CORRIDOR_NO_CH=1``): the whole
+     call (place resolution, access to the water, search, legs, costing, geometry).
+   * corridor.route (all surface): the same pairs with modes sea, rail, road, ferry, with the
+     whole-network hierarchy and with A*.
    * searoute 1.x, scgraph 3.6 default (bidirectional buckets) and scgraph's own CH, on a
      graph built from searoute's marnet (see bench/speed.py).
 2. Tables: 50 x 50 major ports (bench/matrix.py's draw), median of 20 runs, corridor with the
@@ -16,7 +21,8 @@ Tables printed (and written to bench/results/ch.json):
    1,000 x 1,000 ports, one run each in a fresh process (2 threads), with its peak memory.
 3. Preprocessing: CH build time and size on disk; scgraph CH preprocessing time.
 
-Run: ``CORRIDOR_CACHE_DIR=... python bench/ch.py`` (builds the CH first if it is not cached).
+Run: ``CORRIDOR_CACHE_DIR=... python bench/ch.py`` (builds the hierarchies first if they are not
+cached: ``python -m corridor.build.contraction``).
 """
 
 from __future__ import annotations
@@ -109,12 +115,35 @@ def main() -> None:
         return ch_shortest_path(h, e[0], e[1], e[2], e[3])
 
     diff = max(abs(astar(e).cost - ch(e).cost) for e in ends)
-    rows = [("corridor search, A* + ALT", per_item_ms(astar, ends)),
+    from corridor.build.contraction import build_default_hierarchies
+    from corridor.search_ch import sea_point_path
+
+    build_default_hierarchies(net)  # loaded if cached
+
+    def route(p, modes):
+        return corridor.route(tuple(p["a"]), tuple(p["b"]), modes=modes)
+
+    def without_ch(fn):
+        def run(p):
+            os.environ["CORRIDOR_NO_CH"] = "1"
+            try:
+                return fn(p)
+            finally:
+                del os.environ["CORRIDOR_NO_CH"]
+        return run
+
+    surface = ["sea", "rail", "road", "ferry"]
+    rows = [("corridor engine, coords -> km + path (CH)",
+             per_item_ms(lambda p: sea_point_path(net, h, tuple(p["a"]), tuple(p["b"])), pairs)),
+            ("corridor search, A* + ALT", per_item_ms(astar, ends)),
             ("corridor search, CH", per_item_ms(ch, ends)),
-            ("corridor.route (sea, A*)", per_item_ms(lambda p: corridor.route(tuple(p["a"]), tuple(p["b"])), pairs)),
-            ("corridor.route (all surface)", per_item_ms(
-                lambda p: corridor.route(tuple(p["a"]), tuple(p["b"]), modes=["sea", "rail", "road", "ferry"]),
-                pairs))]
+            ("corridor.route (sea, CH)", per_item_ms(lambda p: route(p, ["sea"]), pairs)),
+            ("corridor.route (sea, A*)", per_item_ms(without_ch(lambda p: route(p, ["sea"])), pairs)),
+            ("corridor.route (all surface, CH)", per_item_ms(lambda p: route(p, surface), pairs)),
+            ("corridor.route (all surface, A*)", per_item_ms(without_ch(lambda p: route(p, surface)), pairs))]
+    same = [(route(p, m).distance_km, without_ch(lambda q: route(q, m))(p).distance_km) for p in pairs
+            for m in (["sea"], surface)]
+    route_diff = max(abs(x - y) for x, y in same)
     import searoute
 
     rows.append(("searoute", per_item_ms(
@@ -165,7 +194,8 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs; corridor network {net.manifest['fingerprint']}, sea layer "
           f"{h.stats['nodes']:,} nodes, {h.stats['edges']:,} edges")
     print(f"\npoint-to-point, {len(pairs)} major-port pairs, median of {REPEATS} runs per pair "
-          f"(A* and CH agree to {diff:.1e} km on every pair)")
+          f"(A* and CH agree to {diff:.1e} km on every pair; routes with and without hierarchies to "
+          f"{route_diff:.1e} km)")
     head = f"{'tool':<30} | {'median ms':>9} | {'p90 ms':>8}"
     print(head + "\n" + "-" * len(head))
     for name, ms in rows:
@@ -202,7 +232,7 @@ def main() -> None:
     out_file.write_text(json.dumps({
         "point_to_point_ms": {name: {"median": float(np.median(ms)), "p90": float(np.percentile(ms, 90))}
                               for name, ms in rows},
-        "astar_ch_max_diff_km": diff, "matrix_50_s": {"ch": t50_ch, "dijkstra": t50_dj, "kernel_ch": k50_ch,
+        "astar_ch_max_diff_km": diff, "route_ch_astar_max_diff_km": route_diff, "matrix_50_s": {"ch": t50_ch, "dijkstra": t50_dj, "kernel_ch": k50_ch,
                                                       "kernel_dijkstra": k50_dj, "scgraph": t50_sc},
         "matrix_1000": big, "ch_stats": stats, "ch_bytes": ch_file.stat().st_size, "scgraph_ch_s": sc_ch_s},
         indent=1))

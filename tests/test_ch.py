@@ -117,7 +117,7 @@ def test_small_graph_keeps_every_distance():
     n = 300
     u, v = rng.integers(0, n, 1500), rng.integers(0, n, 1500)
     w = rng.uniform(1, 10, 1500)
-    h = build_hierarchy(n, u, v, w, np.arange(1500), settle_limit=3)
+    h = build_hierarchy(n, u, v, w, np.arange(1500), settle_limit=3, contract_limit=3)
     graph = csr_matrix((np.ones(0), (np.zeros(0, int), np.zeros(0, int))), shape=(n, n)).tolil()
     for a, b, x in zip(u, v, w):
         if a != b and (graph[a, b] == 0 or x < graph[a, b]):
@@ -130,3 +130,4 @@ def test_small_graph_keeps_every_distance():
             if res is not None:
                 assert res.cost == pytest.approx(dist[s, t], abs=1e-9)
                 assert w[res.edges].sum() == pytest.approx(dist[s, t], abs=1e-9)
+

@@ -16,6 +16,7 @@ entries they touched, so a query costs its search space, not the size of the net
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 
 import numpy as np
 from numba import njit
@@ -194,31 +195,34 @@ def _unpack(slots, rev, up_tail, up_indptr, up_head, up_mid, up_eid, out_nodes, 
 
 
 class _Work(threading.local):
+    """Per thread: one set of work arrays per graph size (sea layer, whole network)."""
+
     def __init__(self):
-        self.n = -1
+        self.by_size: dict = {}
 
 
 _WORK = _Work()
 
 
 def _work(h: Hierarchy):
-    w = _WORK
     n = len(h.rank)
-    cap = len(h.up_head) + n + 16  # heap entries: at most one per relaxation, plus the sources
-    if w.n != n or len(w.kf) < cap:
-        w.n = n
+    cap = len(h.s_head) + n + 16  # heap entries: at most one per relaxation, plus the sources
+    w = _WORK.by_size.get(n)
+    if w is None or len(w.kf) < cap:
+        w = SimpleNamespace()
         w.df, w.db = np.full(n, np.inf), np.full(n, np.inf)
         w.pf, w.pb = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
         w.touched = np.empty(n, np.int32)
         w.kf, w.vf = np.empty(cap), np.empty(cap, np.int32)
         w.kb, w.vb = np.empty(cap), np.empty(cap, np.int32)
+        _WORK.by_size[n] = w
     return w
 
 
 def ch_distance(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> tuple[float, int, object]:
     """(least cost, meeting node, work arrays) from the sources to the targets."""
     w = _work(h)
-    best, meet, nt = _p2p(h.up_indptr, h.up_head, h.up_w, h.up_indptr, h.up_head, h.up_w,
+    best, meet, nt = _p2p(h.s_indptr, h.s_head, h.s_w, h.s_indptr, h.s_head, h.s_w,
                           np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
                           np.asarray(dst_nodes, np.int32), np.asarray(dst_cost, np.float64),
                           w.df, w.db, w.pf, w.pb, w.touched, w.kf, w.vf, w.kb, w.vb)
@@ -237,7 +241,7 @@ def ch_shortest_path(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> 
         slots, rev = [], []
         v = meet
         while w.pf[v] >= 0:  # forward part, from the meeting node down to a source
-            k = int(w.pf[v])
+            k = int(h.s_slot[w.pf[v]])
             slots.append(k)
             rev.append(False)
             v = int(h.up_tail[k])
@@ -246,7 +250,7 @@ def ch_shortest_path(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> 
         rev.reverse()
         v = meet
         while w.pb[v] >= 0:  # backward part, from the meeting node down to a target
-            k = int(w.pb[v])
+            k = int(h.s_slot[w.pb[v]])
             slots.append(k)
             rev.append(True)
             v = int(h.up_tail[k])
@@ -332,7 +336,7 @@ def _scan_rows(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, b_indpt
 
 def _scratch(h: Hierarchy):
     n = len(h.rank)
-    cap = len(h.up_head) + n + 16
+    cap = len(h.s_head) + n + 16
     return np.full(n, np.inf), np.empty(n, np.int32), np.empty(cap), np.empty(cap, np.int32)
 
 
@@ -341,7 +345,7 @@ def ch_table(h: Hierarchy, src, dst, out: np.ndarray, threads: int = 1) -> None:
     triples (indptr, nodes, connector cost) per origin / destination. inf where no path."""
     from concurrent.futures import ThreadPoolExecutor
 
-    g = (h.up_indptr, h.up_head, h.up_w, h.up_indptr, h.up_head, h.up_w)
+    g = (h.s_indptr, h.s_head, h.s_w, h.s_indptr, h.s_head, h.s_w)
     d_indptr, d_nodes, d_cost = dst
     buckets = _buckets(*g, np.asarray(d_indptr, np.int64), np.asarray(d_nodes, np.int32),
                        np.asarray(d_cost, np.float64), *_scratch(h))
@@ -363,3 +367,37 @@ def ch_table(h: Hierarchy, src, dst, out: np.ndarray, threads: int = 1) -> None:
     else:
         with ThreadPoolExecutor(len(chunks)) as pool:
             list(pool.map(run, chunks))
+
+
+_SNAP: dict = {}
+
+
+def _snap_tree(net):
+    """KD-tree of the sea nodes a point may join (not lanes in canals or rivers), and their ids."""
+    key = id(net)
+    if key not in _SNAP:
+        from scipy.spatial import cKDTree
+
+        ids = np.flatnonzero(net.node_joinable[:net.n_sea_nodes]).astype(np.int32)
+        _SNAP[key] = (net, cKDTree(net.node_xyz[ids]), ids)  # holding net keeps its id unique
+    return _SNAP[key][1:]
+
+
+def sea_point_path(net, h: Hierarchy, origin, destination) -> tuple[float, np.ndarray] | None:
+    """Shortest sea path between two ``(lat, lon)`` points on a km hierarchy: (km, path as
+    (lat, lon) rows), or None. Each point joins its nearest joinable sea node by a great
+    circle, as scgraph's ``get_shortest_path`` does: the bare engine, for benchmarks; routes
+    go through :func:`corridor.route`, which also checks the way from the point to the water."""
+    from corridor.geo import haversine_km, to_unit_vectors
+
+    tree, ids = _snap_tree(net)
+    pts = np.array([origin, destination], np.float64)
+    _, idx = tree.query(to_unit_vectors(pts[:, 1], pts[:, 0]))
+    a, b = ids[idx]
+    res = ch_shortest_path(h, np.array([a], np.int32), np.zeros(1), np.array([b], np.int32), np.zeros(1))
+    if res is None:
+        return None
+    lon = np.concatenate([pts[:1, 1], net.node_lon[res.nodes], pts[1:, 1]])
+    lat = np.concatenate([pts[:1, 0], net.node_lat[res.nodes], pts[1:, 0]])
+    ends = haversine_km(pts[:, 1], pts[:, 0], net.node_lon[[a, b]], net.node_lat[[a, b]])
+    return res.cost + float(ends.sum()), np.column_stack([lat, lon])
