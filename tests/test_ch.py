@@ -1,4 +1,4 @@
-"""Contraction hierarchies of the sea layer: the same costs as plain Dijkstra, the same tables."""
+"""Contraction hierarchies and hub labels: the same costs as plain Dijkstra and A*, the same tables."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from corridor.build.contraction import Hierarchy, build_hierarchy, sea_hierarchy
+import dataclasses
+
+from corridor.build.contraction import Hierarchy, build_hierarchy, hierarchy, sea_hierarchy
 from corridor.planner import blocked_mask
 from corridor.search_ch import ch_shortest_path
 
@@ -16,7 +18,16 @@ DEFAULT = blocked_mask([], [], "seagoing")
 
 @pytest.fixture(scope="module")
 def hier(net):
-    return sea_hierarchy(net, DEFAULT)
+    return hierarchy(net, "sea", DEFAULT, labels=True)
+
+
+@pytest.fixture(params=["labels", "search"])
+def engine(request, hier):
+    """The km hierarchy queried by its hub labels, or by the bidirectional search (no labels)."""
+    if request.param == "labels":
+        assert hier.labels is not None
+        return hier
+    return dataclasses.replace(hier)  # a copy without the labels
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +44,7 @@ def sea(net):
     return csr_matrix((w[k], (r[k], c[k])), shape=(n, n)), n
 
 
-def test_ch_matches_plain_dijkstra_on_1000_pairs(net, hier, sea):
+def test_ch_matches_plain_dijkstra_on_1000_pairs(net, engine, sea):
     from scipy.sparse.csgraph import connected_components
 
     graph, n = sea
@@ -44,12 +55,12 @@ def test_ch_matches_plain_dijkstra_on_1000_pairs(net, hier, sea):
     dist = dijkstra(graph, indices=sources)
     far = rng.choice(n, 50, replace=False)  # and some unreachable ones, which must stay None
     for s in sources[:5]:
-        assert (ch_shortest_path(hier, [s], [0.0], far, np.zeros(len(far))) is None) == \
+        assert (ch_shortest_path(engine, [s], [0.0], far, np.zeros(len(far))) is None) == \
             bool(np.isinf(dijkstra(graph, indices=s)[far]).all())
     checked = 0
     for k, s in enumerate(sources):
         for t in rng.choice(ocean, 25, replace=False):
-            res = ch_shortest_path(hier, [s], [0.0], [t], [0.0])
+            res = ch_shortest_path(engine, [s], [0.0], [t], [0.0])
             if np.isinf(dist[k, t]):
                 assert res is None
                 continue
@@ -63,7 +74,7 @@ def test_ch_matches_plain_dijkstra_on_1000_pairs(net, hier, sea):
     assert checked == 1000
 
 
-def test_ch_connector_costs_like_astar(net, hier):
+def test_ch_connector_costs_like_astar(net, engine):
     """Several sources and targets with connector costs: the A* search's cost."""
     from corridor import modes as M
     from corridor.search import shortest_path
@@ -72,12 +83,12 @@ def test_ch_connector_costs_like_astar(net, hier):
     sea_only = (net.edge_mode == M.SEA) & (np.asarray(net.edge_u) < n) & (np.asarray(net.edge_v) < n)
     weight = np.where(sea_only, net.edge_km, np.inf)
     rng = np.random.default_rng(3)
-    for _ in range(50):
+    for _ in range(200):
         src, dst = rng.choice(n, 3, replace=False), rng.choice(n, 2, replace=False)
         sc, dc = rng.uniform(0, 50, 3), rng.uniform(0, 50, 2)
         a = shortest_path(net, src, sc, dst, dc, net.node_xyz[dst], blocked=DEFAULT, weight=weight,
                           cost_per_km=1.0, landmarks="sea")
-        c = ch_shortest_path(hier, src, sc, dst, dc)
+        c = ch_shortest_path(engine, src, sc, dst, dc)
         assert (a is None) == (c is None)
         if a is not None:
             assert c.cost == pytest.approx(a.cost, abs=1e-6)

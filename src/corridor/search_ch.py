@@ -21,6 +21,7 @@ from types import SimpleNamespace
 import numpy as np
 from numba import njit
 
+from corridor import hub_labels
 from corridor.build.contraction import Hierarchy
 from corridor.search import PathResult, _heap_pop, _heap_push
 
@@ -233,7 +234,12 @@ def ch_shortest_path(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> 
     """Least-cost path from any source node to any target node on the hierarchy, or None.
 
     Same result as :func:`corridor.search.shortest_path` for the hierarchy's weights and
-    closed passages (equal costs; among equal paths the edges may differ)."""
+    closed passages (equal costs; among equal paths the edges may differ). Reads the hub
+    labels instead of searching when the hierarchy has them."""
+    if h.labels is not None:
+        res = hub_labels.shortest_path(h, h.labels, src_nodes, src_cost, dst_nodes, dst_cost)
+        if res is not NotImplemented:
+            return res
     best, meet, (w, nt) = ch_distance(h, src_nodes, src_cost, dst_nodes, dst_cost)
     try:
         if meet < 0 or not np.isfinite(best):

@@ -345,6 +345,11 @@ class Hierarchy:
     stats: dict
 
     @property
+    def labels(self):
+        """Hub labels of this hierarchy (:mod:`corridor.hub_labels`), or None."""
+        return self.__dict__.get("_labels")
+
+    @property
     def up_tail(self) -> np.ndarray:
         """Tail node of every upward slot."""
         t = self.__dict__.get("_up_tail")
@@ -413,6 +418,9 @@ def _code_hash() -> str:
     return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}{src}".encode()).hexdigest()[:8]
 
 
+CODE_HASH = _code_hash()  # at import: the code this process runs, whatever the file says later
+
+
 _LOCK = threading.Lock()
 _MEMO: dict = {}
 
@@ -433,24 +441,25 @@ def _layer(net, layer: str, blocked: int, weight: np.ndarray):
 
 
 def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *, build: bool = True,
-              quiet: bool = False) -> Hierarchy | None:
+              quiet: bool = False, labels: bool = False) -> Hierarchy | None:
     """The CH of ``net``'s ``layer`` ("sea", or "all": the whole network) with the passages in
     ``blocked`` closed, weighted by ``weight`` per edge (default ``net.edge_km``; inf: no
     edge); built on first use (saying so on stderr unless ``quiet``) and cached on disk in the
-    network's folder. With ``build=False``, None unless it is already cached."""
+    network's folder, with its hub labels when they are there (``labels``: build them too).
+    With ``build=False``, None unless it is already cached."""
     fast = (str(net.path), layer, int(blocked), "km") if weight is None else None
-    if fast is not None and _MEMO.get(fast) is not None:
+    if fast is not None and _MEMO.get(fast) is not None and not (labels and _MEMO[fast].labels is None):
         return _MEMO[fast]
     w_all = net.edge_km if weight is None else np.asarray(weight, np.float64)
     n, tail, head, w, eid = _layer(net, layer, blocked, w_all)
     digest = hashlib.sha256(np.ascontiguousarray(w).tobytes() + eid.tobytes()).hexdigest()[:12]
     key = (str(net.path), layer, int(blocked), digest)
     with _LOCK:
-        if key in _MEMO:
+        if key in _MEMO and not (labels and _MEMO[key].labels is None):
             return _MEMO[key]
-        path = Path(net.path) / f"ch-{layer}-{FORMAT}-{_code_hash()}-{int(blocked):x}-{digest}.npz"
-        h = None
-        if path.exists():
+        path = Path(net.path) / f"ch-{layer}-{FORMAT}-{CODE_HASH}-{int(blocked):x}-{digest}.npz"
+        h = _MEMO.get(key)
+        if h is None and path.exists():
             try:
                 h = Hierarchy.load(path)
             except Exception:  # a damaged file: build again
@@ -469,10 +478,28 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
                 h.stats["bytes_on_disk"] = path.stat().st_size
             except OSError:  # a read-only cache: keep it in memory
                 pass
+        _attach_labels(h, path.with_name(path.stem + ".labels"), labels)
         _MEMO[key] = h
         if fast is not None:
             _MEMO[fast] = h
         return h
+
+
+def _attach_labels(h: Hierarchy, folder: Path, build: bool) -> None:
+    """Load the hub labels saved in ``folder``, or build and save them (``build``)."""
+    from corridor.hub_labels import Labels, build_labels
+
+    if h.labels is not None:
+        return
+    if (folder / "stats.json").exists():
+        object.__setattr__(h, "_labels", Labels.load(folder))
+    elif build:
+        lab = build_labels(h)
+        try:
+            lab.save(folder)
+        except OSError:  # a read-only cache: keep them in memory
+            pass
+        object.__setattr__(h, "_labels", lab)
 
 
 def sea_hierarchy(net, blocked: int, weight: np.ndarray | None = None, *, build: bool = True,
@@ -544,10 +571,10 @@ def build_default_hierarchies(net, *, progress: bool = True) -> list[Hierarchy]:
     for name, layer, weight, blocked in default_requests(net):
         t = time.perf_counter()
         h = hierarchy(net, layer, blocked, weight, build=False)
-        if h is None:
+        if h is None or (layer == "sea" and h.labels is None):
             if progress:
                 print(f"corridor: building the contraction hierarchy for {name} ...", file=sys.stderr, flush=True)
-            h = hierarchy(net, layer, blocked, weight, quiet=True)
+            h = hierarchy(net, layer, blocked, weight, quiet=True, labels=layer == "sea")
         if progress:
             print(f"corridor: contraction hierarchy for {name}: {h.stats['upward_edges']:,} upward edges, "
                   f"ready in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
