@@ -27,6 +27,7 @@ cached: ``python -m corridor.build.contraction``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import resource
@@ -93,7 +94,6 @@ def main() -> None:
     t = time.perf_counter()
     h = sea_hierarchy(net, blocked)
     ch_ready_s = time.perf_counter() - t
-    ch_file = max(net.path.glob(f"ch-sea-*-{blocked:x}-*.npz"), key=lambda p: p.stat().st_mtime)
 
     pairs, _, _ = choose_pairs(net)
     profile = Profile(frozenset({"sea"}))
@@ -111,14 +111,19 @@ def main() -> None:
         return shortest_path(net, e[0], e[1], e[2], e[3], e[4], blocked=blocked, weight=km_weight,
                              cost_per_km=1.0, landmarks="sea")
 
-    def ch(e):
-        return ch_shortest_path(h, e[0], e[1], e[2], e[3])
-
-    diff = max(abs(astar(e).cost - ch(e).cost) for e in ends)
-    from corridor.build.contraction import build_default_hierarchies
+    from corridor.build.contraction import build_default_hierarchies, default_requests
     from corridor.search_ch import sea_point_path
 
-    build_default_hierarchies(net)  # loaded if cached
+    build_default_hierarchies(net)  # loaded if cached; gives the sea hierarchies their hub labels
+    plain = dataclasses.replace(h)  # the same hierarchy without its labels: the upward search
+
+    def ch(e):
+        return ch_shortest_path(plain, e[0], e[1], e[2], e[3])
+
+    def labels(e):
+        return ch_shortest_path(h, e[0], e[1], e[2], e[3])
+
+    diff = max(max(abs(astar(e).cost - ch(e).cost), abs(astar(e).cost - labels(e).cost)) for e in ends)
 
     def route(p, modes):
         return corridor.route(tuple(p["a"]), tuple(p["b"]), modes=modes)
@@ -133,10 +138,11 @@ def main() -> None:
         return run
 
     surface = ["sea", "rail", "road", "ferry"]
-    rows = [("corridor engine, coords -> km + path (CH)",
+    rows = [("corridor engine, coords -> km + path",
              per_item_ms(lambda p: sea_point_path(net, h, tuple(p["a"]), tuple(p["b"])), pairs)),
             ("corridor search, A* + ALT", per_item_ms(astar, ends)),
             ("corridor search, CH", per_item_ms(ch, ends)),
+            ("corridor search, hub labels", per_item_ms(labels, ends)),
             ("corridor.route (sea, CH)", per_item_ms(lambda p: route(p, ["sea"]), pairs)),
             ("corridor.route (sea, A*)", per_item_ms(without_ch(lambda p: route(p, ["sea"])), pairs)),
             ("corridor.route (all surface, CH)", per_item_ms(lambda p: route(p, surface), pairs)),
@@ -194,7 +200,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs; corridor network {net.manifest['fingerprint']}, sea layer "
           f"{h.stats['nodes']:,} nodes, {h.stats['edges']:,} edges")
     print(f"\npoint-to-point, {len(pairs)} major-port pairs, median of {REPEATS} runs per pair "
-          f"(A* and CH agree to {diff:.1e} km on every pair; routes with and without hierarchies to "
+          f"(A*, CH and hub labels agree to {diff:.1e} km on every pair; routes with and without hierarchies to "
           f"{route_diff:.1e} km)")
     head = f"{'tool':<30} | {'median ms':>9} | {'p90 ms':>8}"
     print(head + "\n" + "-" * len(head))
@@ -216,26 +222,38 @@ def main() -> None:
     w = max(len(r[0]) for r in trows)
     for a, b in trows:
         print(f"{a:<{w}} | {b:>12}")
-    print("\npreprocessing")
+    print("\npreprocessing (builds: one-off, then cached; measured when built, on this machine)")
     stats = h.stats
-    prow = [("corridor CH build (one-off, then cached)", f"{stats['build_seconds']:.1f} s"),
-            ("corridor CH load from disk (this run)", f"{ch_ready_s:.2f} s"),
-            ("corridor CH size on disk", f"{ch_file.stat().st_size / 2**20:.1f} MiB"),
-            ("corridor CH shortcuts / upward edges", f"{stats['shortcuts']:,} / {stats['upward_edges']:,}"),
-            ("corridor network build (all layers)", f"{net.manifest.get('build_seconds', float('nan')):.1f} s"),
-            ("scgraph CH preprocessing (marnet)", f"{sc_ch_s:.2f} s")]
+    hierarchies = build_default_hierarchies(net, progress=False)
+    prow = [("corridor sea CH (km) load from disk (this run)", f"{ch_ready_s:.2f} s"),
+            ("corridor network build (all layers)", f"{net.manifest.get('build_seconds', float('nan')):.1f} s")]
+    sizes = {}
+    for (name, layer, _, _), hh in zip(default_requests(net), hierarchies):
+        size = hh.path.stat().st_size
+        prow += [(f"CH for {name}: build", f"{hh.stats['build_seconds']:.1f} s"),
+                 ("  size on disk", f"{size / 2**20:.1f} MiB"),
+                 ("  shortcuts / upward edges / searched",
+                  f"{hh.stats['shortcuts']:,} / {hh.stats['upward_edges']:,} / {hh.stats['search_edges']:,}")]
+        sizes[name] = {"ch_bytes": size, "ch_stats": hh.stats}
+        if hh.labels is not None:
+            lab = hh.labels.stats
+            on_disk = sum(f.stat().st_size for f in hh.labels_dir.iterdir())
+            prow += [("  hub labels: build", f"{lab['build_seconds']:.1f} s"),
+                     ("  hub labels: mean size, on disk", f"{lab['mean_label']:.0f}, {on_disk / 2**20:.0f} MiB")]
+            sizes[name].update(labels_bytes=on_disk, labels_stats=lab)
+    prow.append(("scgraph CH preprocessing (marnet)", f"{sc_ch_s:.2f} s"))
     w = max(len(r[0]) for r in prow)
     for a, b in prow:
-        print(f"{a:<{w}} | {b:>18}")
+        print(f"{a:<{w}} | {b:>24}")
     out_file = HERE / "results" / "ch.json"
     out_file.parent.mkdir(exist_ok=True)
     out_file.write_text(json.dumps({
         "point_to_point_ms": {name: {"median": float(np.median(ms)), "p90": float(np.percentile(ms, 90))}
                               for name, ms in rows},
-        "astar_ch_max_diff_km": diff, "route_ch_astar_max_diff_km": route_diff, "matrix_50_s": {"ch": t50_ch, "dijkstra": t50_dj, "kernel_ch": k50_ch,
-                                                      "kernel_dijkstra": k50_dj, "scgraph": t50_sc},
-        "matrix_1000": big, "ch_stats": stats, "ch_bytes": ch_file.stat().st_size, "scgraph_ch_s": sc_ch_s},
-        indent=1))
+        "astar_ch_max_diff_km": diff, "route_ch_astar_max_diff_km": route_diff,
+        "matrix_50_s": {"ch": t50_ch, "dijkstra": t50_dj, "kernel_ch": k50_ch, "kernel_dijkstra": k50_dj,
+                        "scgraph": t50_sc},
+        "matrix_1000": big, "ch_stats": stats, "hierarchies": sizes, "scgraph_ch_s": sc_ch_s}, indent=1))
     print(f"\nwrote {out_file.relative_to(HERE.parent)}")
 
 

@@ -142,3 +142,64 @@ def test_small_graph_keeps_every_distance():
                 assert res.cost == pytest.approx(dist[s, t], abs=1e-9)
                 assert w[res.edges].sum() == pytest.approx(dist[s, t], abs=1e-9)
 
+
+@pytest.fixture(scope="module")
+def defaults(net):
+    """The hierarchies that come with the network, by layer: (hierarchy, weight, closed passages)."""
+    from corridor.build.contraction import build_default_hierarchies, default_requests
+
+    built = build_default_hierarchies(net, progress=False)
+    return {layer: (h, w, blocked) for (_, layer, w, blocked), h in zip(default_requests(net), built)
+            if w is not None}
+
+
+def _random_ends(rng, nodes, k):
+    """k sources or targets among ``nodes`` with connector costs (hours) in [0, 5)."""
+    return rng.choice(nodes, k, replace=False).astype(np.int32), rng.uniform(0, 5, k)
+
+
+@pytest.mark.parametrize("layer, pairs", [("sea", 400), ("all", 150)])
+def test_route_hierarchy_matches_astar(net, defaults, layer, pairs):
+    """The hierarchies of the default requests' weights (hours) give A*'s cost on random
+    pairs with several sources and targets, and a real path of open edges with that cost."""
+    from corridor.search import shortest_path
+
+    h, weight, blocked = defaults[layer]
+    n = net.n_sea_nodes if layer == "sea" else net.n_nodes
+    nodes = np.flatnonzero(np.isfinite(net.landmark_km[layer][0, :n]))  # the main component
+    bound = float(np.min(weight[np.isfinite(weight) & (net.edge_km > 0)] /
+                         net.edge_km[np.isfinite(weight) & (net.edge_km > 0)]))
+    rng = np.random.default_rng(17)
+    for _ in range(pairs):
+        (src, sc), (dst, dc) = _random_ends(rng, nodes, 2), _random_ends(rng, nodes, 3)
+        a = shortest_path(net, src, sc, dst, dc, net.node_xyz[dst], blocked=blocked, weight=weight,
+                          cost_per_km=bound, landmarks=layer, graph=net.sea_csr if layer == "sea" else None)
+        c = ch_shortest_path(h, src, sc, dst, dc)
+        assert (a is None) == (c is None)
+        if a is None:
+            continue
+        assert c.cost == pytest.approx(a.cost, rel=1e-9)  # summed in another order
+        assert c.nodes[0] in src and c.nodes[-1] in dst
+        eu, ev = net.edge_u[c.edges], net.edge_v[c.edges]
+        x, y = c.nodes[:-1], c.nodes[1:]
+        assert (((eu == x) & (ev == y)) | ((eu == y) & (ev == x))).all()
+        assert not (net.edge_flags[c.edges] & blocked).any()
+        assert c.source_cost + weight[c.edges].sum() + c.target_cost == pytest.approx(c.cost, rel=1e-9)
+
+
+def test_routes_use_the_hierarchy_and_match_astar(net, defaults, monkeypatch):
+    """corridor.route picks the hierarchy for the default request and answers as A* does."""
+    import corridor
+    from corridor.build.contraction import cached_hierarchy
+
+    assert cached_hierarchy(net, "sea", *defaults["sea"][1:]) is defaults["sea"][0]
+    assert defaults["sea"][0].labels is not None
+    cases = [("CNSHA", "NLRTM", None), ("SGSIN", "USLAX", None), ((31.2, 121.5), (51.9, 4.5), "sea,rail,road,ferry"),
+             ((52.5, 13.4), (41.0, 28.9), "sea,rail,road,ferry"), ((-33.9, 18.4), (1.29, 103.85), "sea")]
+    fast = [corridor.route(a, b, modes=m) for a, b, m in cases]
+    monkeypatch.setenv("CORRIDOR_NO_CH", "1")
+    slow = [corridor.route(a, b, modes=m) for a, b, m in cases]
+    for f, s in zip(fast, slow):
+        assert f.duration_h == pytest.approx(s.duration_h, rel=1e-9)
+        assert f.distance_km == pytest.approx(s.distance_km, rel=1e-6)
+        assert [leg.mode for leg in f.legs] == [leg.mode for leg in s.legs]

@@ -1,16 +1,19 @@
 """Shortest paths on a contraction hierarchy (see :mod:`corridor.build.contraction`).
 
-* :func:`ch_shortest_path`: a bidirectional upward Dijkstra with stall-on-demand, from a
-  set of source nodes to a set of target nodes (each with a connector cost), with the path
-  unpacked to original edges; the same answer as :func:`corridor.search.shortest_path` for
-  the hierarchy's weights and closed passages.
+* :func:`ch_shortest_path`: from a set of source nodes to a set of target nodes (each with a
+  connector cost), with the path unpacked to original edges; the same answer as
+  :func:`corridor.search.shortest_path` for the hierarchy's weights and closed passages. It
+  reads the hierarchy's hub labels when it has them (:mod:`corridor.hub_labels`, the sea
+  hierarchies), else runs a bidirectional upward Dijkstra with stall-on-demand.
 * :func:`ch_table`: many-to-many by buckets (Knopp et al., "Computing many-to-many shortest
   paths using highway hierarchies", ALENEX 2007): an upward search from each destination
   leaves (destination, distance) in a bucket at every node it settles; an upward search
   from each origin scans the buckets of the nodes it settles.
+* :func:`sea_point_path`: the bare engine between two coordinates, for benchmarks.
 
-The searches keep their work arrays between calls (one set per thread) and reset only the
-entries they touched, so a query costs its search space, not the size of the network.
+The searches keep their work arrays between calls (one set per thread and graph size) and
+reset only the entries they touched, so a query costs its search space, not the size of the
+network.
 """
 
 from __future__ import annotations

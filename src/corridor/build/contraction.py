@@ -350,6 +350,16 @@ class Hierarchy:
         return self.__dict__.get("_labels")
 
     @property
+    def path(self) -> Path | None:
+        """The file this hierarchy is cached in, if any."""
+        return self.__dict__.get("_path")
+
+    @property
+    def labels_dir(self) -> Path | None:
+        """The folder its hub labels are (or would be) saved in."""
+        return None if self.path is None else self.path.with_name(self.path.stem + ".labels")
+
+    @property
     def up_tail(self) -> np.ndarray:
         """Tail node of every upward slot."""
         t = self.__dict__.get("_up_tail")
@@ -478,7 +488,8 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
                 h.stats["bytes_on_disk"] = path.stat().st_size
             except OSError:  # a read-only cache: keep it in memory
                 pass
-        _attach_labels(h, path.with_name(path.stem + ".labels"), labels)
+        object.__setattr__(h, "_path", path)
+        _attach_labels(h, h.labels_dir, labels)
         _MEMO[key] = h
         if fast is not None:
             _MEMO[fast] = h
@@ -573,7 +584,8 @@ def build_default_hierarchies(net, *, progress: bool = True) -> list[Hierarchy]:
         h = hierarchy(net, layer, blocked, weight, build=False)
         if h is None or (layer == "sea" and h.labels is None):
             if progress:
-                print(f"corridor: building the contraction hierarchy for {name} ...", file=sys.stderr, flush=True)
+                what = "hub labels" if h is not None else "contraction hierarchy"
+                print(f"corridor: building the {what} for {name} ...", file=sys.stderr, flush=True)
             h = hierarchy(net, layer, blocked, weight, quiet=True, labels=layer == "sea")
         if progress:
             print(f"corridor: contraction hierarchy for {name}: {h.stats['upward_edges']:,} upward edges, "
