@@ -202,10 +202,11 @@ def main() -> None:
     print(f"\npoint-to-point, {len(pairs)} major-port pairs, median of {REPEATS} runs per pair "
           f"(A*, CH and hub labels agree to {diff:.1e} km on every pair; routes with and without hierarchies to "
           f"{route_diff:.1e} km)")
-    head = f"{'tool':<30} | {'median ms':>9} | {'p90 ms':>8}"
+    wn = max(len(name) for name, _ in rows)
+    head = f"{'tool':<{wn}} | {'median ms':>9} | {'p90 ms':>8}"
     print(head + "\n" + "-" * len(head))
     for name, ms in rows:
-        print(f"{name:<30} | {np.median(ms):>9.3f} | {np.percentile(ms, 90):>8.3f}")
+        print(f"{name:<{wn}} | {np.median(ms):>9.3f} | {np.percentile(ms, 90):>8.3f}")
     print(f"\nsea tables (median of {REPEATS} runs; 1,000 x 1,000: one run in a fresh process, "
           f"{os.cpu_count()} threads)")
     trows = [("corridor matrix 50 x 50, CH buckets", f"{t50_ch:.4f} s"),

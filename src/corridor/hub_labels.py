@@ -6,8 +6,9 @@ is exact. The least cost between ``s`` and ``t`` is then ``min d(s, h) + d(t, h)
 hubs both labels hold: the top node of a shortest up-down path is one of them, at its exact
 distance (Abraham, Delling, Goldberg & Werneck, "A Hub-Based Labeling Algorithm for Shortest
 Paths on Road Networks", SEA 2011). A query reads two labels (a few hundred entries each)
-instead of scanning some 20,000 upward edges, so it costs microseconds instead of a quarter
-of a millisecond; labels take ~12 bytes per entry, a few tens of MiB for the sea layer.
+instead of scanning some 14,000 upward edges per side: 20 µs instead of 0.29 ms on the sea
+layer, path included. Labels take 12 bytes per entry, ~260 entries per node: about 150 MiB per
+sea hierarchy, memory-mapped, since a query reads only two of them. Built in about 5 s.
 
 Labels are built top-down in rank order from the labels of each node's upward neighbours,
 then pruned: an entry ``(h, d)`` goes when another hub already gives a shorter way to ``h``.
