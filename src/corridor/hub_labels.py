@@ -20,7 +20,6 @@ distance), and the edges unpack as in :mod:`corridor.search_ch`.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,8 @@ from types import SimpleNamespace
 
 import numpy as np
 from numba import njit
+
+from corridor.search import PathResult, WorkPool
 
 
 _BIG = ("hub", "dist")  # memory-mapped: a query reads two labels, so they stay on disk
@@ -193,42 +194,32 @@ def _down(indptr, hub, dist, r_indptr, r_tail, r_w, r_slot, s, top, dv, out):
     return m
 
 
-class _Work(threading.local):
-    def __init__(self):
-        self.by_size: dict = {}
+def _hl_work(n: int) -> SimpleNamespace:
+    return SimpleNamespace(best=np.full(n, np.inf), arg=np.zeros(n, np.int64), dv=np.full(n, np.inf),
+                           up=np.empty(n, np.int64), down=np.empty(n, np.int64))
 
 
-_WORK = _Work()
-
-
-def _work(n: int) -> SimpleNamespace:
-    w = _WORK.by_size.get(n)
-    if w is None:
-        w = SimpleNamespace(best=np.full(n, np.inf), arg=np.zeros(n, np.int64), dv=np.full(n, np.inf),
-                            up=np.empty(n, np.int64), down=np.empty(n, np.int64))
-        _WORK.by_size[n] = w
-    return w
+_POOL = WorkPool(_hl_work)
 
 
 def shortest_path(h, labels: Labels, src_nodes, src_cost, dst_nodes, dst_cost):
     """Least-cost path from any source to any target by the labels: a
     :class:`~corridor.search.PathResult`, None when there is none, or NotImplemented when the
     path cannot be recovered (the caller then searches the hierarchy)."""
-    from corridor.search import PathResult
-    from corridor.search_ch import _unpack
+    from corridor.search_ch import _unpack  # search_ch imports this module
 
     src, dst = np.asarray(src_nodes, np.int32), np.asarray(dst_nodes, np.int32)
     sc, dc = np.asarray(src_cost, np.float64), np.asarray(dst_cost, np.float64)
-    w = _work(len(h.rank))
-    cost, meet, si, ti = _query(labels.indptr, labels.hub, labels.dist, src, sc, dst, dc, w.best, w.arg)
-    if meet < 0 or not np.isfinite(cost):
-        return None
-    down = (labels.indptr, labels.hub, labels.dist, labels.r_indptr, labels.r_tail, labels.r_w, labels.r_slot)
-    m_up = _down(*down, src[si], meet, w.dv, w.up)
-    m_down = _down(*down, dst[ti], meet, w.dv, w.down)
-    if m_up < 0 or m_down < 0:
-        return NotImplemented
-    slots = np.concatenate([w.up[:m_up][::-1], w.down[:m_down]])
+    with _POOL.borrow((len(h.rank),)) as w:
+        cost, meet, si, ti = _query(labels.indptr, labels.hub, labels.dist, src, sc, dst, dc, w.best, w.arg)
+        if meet < 0 or not np.isfinite(cost):
+            return None
+        down = (labels.indptr, labels.hub, labels.dist, labels.r_indptr, labels.r_tail, labels.r_w, labels.r_slot)
+        m_up = _down(*down, src[si], meet, w.dv, w.up)
+        m_down = _down(*down, dst[ti], meet, w.dv, w.down)
+        if m_up < 0 or m_down < 0:
+            return NotImplemented
+        slots = np.concatenate([w.up[:m_up][::-1], w.down[:m_down]])
     rev = np.concatenate([np.zeros(m_up, np.bool_), np.ones(m_down, np.bool_)])
     nodes = np.empty(len(h.rank) + 1, np.int32)
     edges = np.empty(len(nodes), np.int32)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -162,25 +163,39 @@ def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
     return best, m, source_cost, target_g
 
 
-class _Work(threading.local):
-    """Per thread: one set of clean work arrays per graph size (sea layer, whole network)."""
+class WorkPool:
+    """Work arrays lent to one search at a time and kept clean for the next one.
 
-    def __init__(self):
-        self.by_size: dict = {}
+    A set per search running at once, not per thread: a server runs searches on many
+    threads, and a set for the whole network holds ~30 MB. ``make(*key)`` builds a set."""
+
+    def __init__(self, make):
+        self._make = make
+        self._free: dict = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def borrow(self, key: tuple):
+        with self._lock:
+            free = self._free.setdefault(key, [])
+            work = free.pop() if free else None
+        if work is None:
+            work = self._make(*key)
+        try:
+            yield work
+        finally:
+            with self._lock:
+                self._free[key].append(work)
 
 
-_WORK = _Work()
+def _astar_work(n: int, edges: int) -> tuple:
+    cap = edges + n + 1  # heap entries: at most one per relaxation, plus each source once
+    return (np.full(n, np.inf), np.full(n, -1.0), np.full(n, np.inf), np.full(n, -1, np.int32),
+            np.full(n, -1, np.int32), np.empty(n, np.int32), np.empty(cap), np.empty(cap, np.int32),
+            np.empty(n, np.int32), np.empty(n, np.int32))
 
 
-def _work(n: int, edges: int) -> tuple:
-    w = _WORK.by_size.get(n)
-    if w is None or len(w[6]) < edges + 1:
-        cap = edges + 1  # heap entries: at most one per relaxation, plus the sources
-        w = (np.full(n, np.inf), np.full(n, -1.0), np.full(n, np.inf), np.full(n, -1, np.int32),
-             np.full(n, -1, np.int32), np.empty(n, np.int32), np.empty(cap), np.empty(cap, np.int32),
-             np.empty(n, np.int32), np.empty(n, np.int32))
-        _WORK.by_size[n] = w
-    return w
+_POOL = WorkPool(_astar_work)
 
 
 @dataclass(frozen=True)
@@ -216,12 +231,12 @@ def shortest_path(net, src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, *, 
     lm_lo = np.where(finite, at_targets + dst / cost_per_km, np.inf).min(axis=1)
     indptr, head, edge = graph or (net.csr_indptr, net.csr_head, net.csr_edge)
     src_nodes, dst_nodes = np.asarray(src_nodes, np.int32), np.asarray(dst_nodes, np.int32)
-    work = _work(len(indptr) - 1, len(head) + len(src_nodes))
-    best, m, source_cost, target_g = _astar(
-        indptr, head, edge, weight, net.edge_flags, np.uint32(blocked), net.node_xyz,
-        src_nodes, np.asarray(src_cost, np.float64), dst_nodes, dst, targets, EARTH_RADIUS_KM, lm, lm_hi, lm_lo,
-        float(cost_per_km), *work)
-    if m < 0:
-        return None
-    nodes, edges = work[8][:m + 1].copy(), work[9][:m].copy()
+    with _POOL.borrow((len(indptr) - 1, len(head))) as work:
+        best, m, source_cost, target_g = _astar(
+            indptr, head, edge, weight, net.edge_flags, np.uint32(blocked), net.node_xyz,
+            src_nodes, np.asarray(src_cost, np.float64), dst_nodes, dst, targets, EARTH_RADIUS_KM, lm, lm_hi,
+            lm_lo, float(cost_per_km), *work)
+        if m < 0:
+            return None
+        nodes, edges = work[8][:m + 1].copy(), work[9][:m].copy()
     return PathResult(float(best), nodes, edges, float(source_cost), float(best - target_g))

@@ -11,14 +11,13 @@
   from each origin scans the buckets of the nodes it settles.
 * :func:`sea_point_path`: the bare engine between two coordinates, for benchmarks.
 
-The searches keep their work arrays between calls (one set per thread and graph size) and
+The searches keep their work arrays between calls (:class:`corridor.search.WorkPool`) and
 reset only the entries they touched, so a query costs its search space, not the size of the
 network.
 """
 
 from __future__ import annotations
 
-import threading
 from types import SimpleNamespace
 
 import numpy as np
@@ -26,7 +25,7 @@ from numba import njit
 
 from corridor import hub_labels
 from corridor.build.contraction import Hierarchy
-from corridor.search import PathResult, _heap_pop, _heap_push
+from corridor.search import PathResult, WorkPool, _heap_pop, _heap_push
 
 
 @njit(cache=True, inline="always")
@@ -198,39 +197,14 @@ def _unpack(slots, rev, up_tail, up_indptr, up_head, up_mid, up_eid, out_nodes, 
     return n_out
 
 
-class _Work(threading.local):
-    """Per thread: one set of work arrays per graph size (sea layer, whole network)."""
-
-    def __init__(self):
-        self.by_size: dict = {}
-
-
-_WORK = _Work()
+def _ch_work(n: int, edges: int) -> SimpleNamespace:
+    cap = edges + n + 16  # heap entries: at most one per relaxation, plus the sources
+    return SimpleNamespace(df=np.full(n, np.inf), db=np.full(n, np.inf), pf=np.full(n, -1, np.int64),
+                           pb=np.full(n, -1, np.int64), touched=np.empty(n, np.int32), kf=np.empty(cap),
+                           vf=np.empty(cap, np.int32), kb=np.empty(cap), vb=np.empty(cap, np.int32))
 
 
-def _work(h: Hierarchy):
-    n = len(h.rank)
-    cap = len(h.s_head) + n + 16  # heap entries: at most one per relaxation, plus the sources
-    w = _WORK.by_size.get(n)
-    if w is None or len(w.kf) < cap:
-        w = SimpleNamespace()
-        w.df, w.db = np.full(n, np.inf), np.full(n, np.inf)
-        w.pf, w.pb = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
-        w.touched = np.empty(n, np.int32)
-        w.kf, w.vf = np.empty(cap), np.empty(cap, np.int32)
-        w.kb, w.vb = np.empty(cap), np.empty(cap, np.int32)
-        _WORK.by_size[n] = w
-    return w
-
-
-def ch_distance(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> tuple[float, int, object]:
-    """(least cost, meeting node, work arrays) from the sources to the targets."""
-    w = _work(h)
-    best, meet, nt = _p2p(h.s_indptr, h.s_head, h.s_w, h.s_indptr, h.s_head, h.s_w,
-                          np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
-                          np.asarray(dst_nodes, np.int32), np.asarray(dst_cost, np.float64),
-                          w.df, w.db, w.pf, w.pb, w.touched, w.kf, w.vf, w.kb, w.vb)
-    return best, meet, (w, nt)
+_POOL = WorkPool(_ch_work)
 
 
 def ch_shortest_path(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> PathResult | None:
@@ -243,35 +217,42 @@ def ch_shortest_path(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> 
         res = hub_labels.shortest_path(h, h.labels, src_nodes, src_cost, dst_nodes, dst_cost)
         if res is not NotImplemented:
             return res
-    best, meet, (w, nt) = ch_distance(h, src_nodes, src_cost, dst_nodes, dst_cost)
-    try:
-        if meet < 0 or not np.isfinite(best):
-            return None
-        slots, rev = [], []
-        v = meet
-        while w.pf[v] >= 0:  # forward part, from the meeting node down to a source
-            k = int(h.s_slot[w.pf[v]])
-            slots.append(k)
-            rev.append(False)
-            v = int(h.up_tail[k])
-        first, source_cost = v, float(w.df[v])
-        slots.reverse()
-        rev.reverse()
-        v = meet
-        while w.pb[v] >= 0:  # backward part, from the meeting node down to a target
-            k = int(h.s_slot[w.pb[v]])
-            slots.append(k)
-            rev.append(True)
-            v = int(h.up_tail[k])
-        target_cost = float(w.db[v])
-        nodes = np.empty(len(h.rank) + 1, np.int32)
-        edges = np.empty(len(nodes), np.int32)
-        m = _unpack(np.array(slots, np.int64), np.array(rev, np.bool_), h.up_tail, h.up_indptr, h.up_head,
-                    h.up_mid, h.up_eid, nodes, edges)
-        path = np.concatenate([[first], nodes[:m]]).astype(np.int32)
-        return PathResult(float(best), path, edges[:m].copy(), source_cost, target_cost)
-    finally:
-        _reset(w.df, w.db, w.pf, w.pb, w.touched, nt)
+    with _POOL.borrow((len(h.rank), len(h.s_head))) as w:
+        best, meet, nt = _p2p(h.s_indptr, h.s_head, h.s_w, h.s_indptr, h.s_head, h.s_w,
+                              np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
+                              np.asarray(dst_nodes, np.int32), np.asarray(dst_cost, np.float64),
+                              w.df, w.db, w.pf, w.pb, w.touched, w.kf, w.vf, w.kb, w.vb)
+        try:
+            return None if meet < 0 or not np.isfinite(best) else _path(h, w, best, meet)
+        finally:
+            _reset(w.df, w.db, w.pf, w.pb, w.touched, nt)
+
+
+def _path(h: Hierarchy, w, best: float, meet: int) -> PathResult:
+    """The path the last search found through ``meet``, unpacked to original edges."""
+    slots, rev = [], []
+    v = meet
+    while w.pf[v] >= 0:  # forward part, from the meeting node down to a source
+        k = int(h.s_slot[w.pf[v]])
+        slots.append(k)
+        rev.append(False)
+        v = int(h.up_tail[k])
+    first, source_cost = v, float(w.df[v])
+    slots.reverse()
+    rev.reverse()
+    v = meet
+    while w.pb[v] >= 0:  # backward part, from the meeting node down to a target
+        k = int(h.s_slot[w.pb[v]])
+        slots.append(k)
+        rev.append(True)
+        v = int(h.up_tail[k])
+    target_cost = float(w.db[v])
+    nodes = np.empty(len(h.rank) + 1, np.int32)
+    edges = np.empty(len(nodes), np.int32)
+    m = _unpack(np.array(slots, np.int64), np.array(rev, np.bool_), h.up_tail, h.up_indptr, h.up_head,
+                h.up_mid, h.up_eid, nodes, edges)
+    path = np.concatenate([[first], nodes[:m]]).astype(np.int32)
+    return PathResult(float(best), path, edges[:m].copy(), source_cost, target_cost)
 
 
 @njit(cache=True, nogil=True)
