@@ -22,7 +22,7 @@ fingerprinted), so a rebuilt network gets fresh hierarchies.
 
 Why this and not another speed-up (measured by ``bench/ch.py`` on the 50 major-port pairs):
 A* with 24 ALT landmarks took 12 ms per sea query (km) when it allocated its work arrays
-per query, 0.4 ms median (4.5 ms p90) now; this CH 0.29 ms; hub labels built from it
+per query, 0.38 ms median (3.3 ms p90) now; this CH 0.29 ms; hub labels built from it
 (:mod:`corridor.hub_labels`) 0.02 ms. On the whole network (886k nodes) a default
 multimodal route takes 34 ms with A* and 1.5 ms with the CH. A customizable CH (one
 metric-independent order and shortcut set, re-weighted per metric) would serve every
@@ -437,9 +437,6 @@ _LOCK = threading.Lock()
 _MEMO: dict = {}
 
 
-LAYERS = ("sea", "all")
-
-
 def _layer(net, layer: str, blocked: int, weight: np.ndarray):
     """Node count and the edges (tail, head, weight, id, once each) of ``layer`` left open by ``blocked``."""
     if layer == "sea":  # the sea layer alone: nodes 0 .. n_sea_nodes - 1
@@ -538,12 +535,12 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int) -> Hiera
         return None
     key = (id(net), layer, id(weight), int(blocked))
     hit = _BY_ARRAY.get(key)
-    if hit is not None and hit[0] is weight:
-        return hit[1]
+    if hit is not None and hit[0] is net and hit[1] is weight:
+        return hit[2]
     h = hierarchy(net, layer, blocked, weight, build=False)
     if len(_BY_ARRAY) >= _BY_ARRAY_SIZE:
         _BY_ARRAY.pop(next(iter(_BY_ARRAY)))
-    _BY_ARRAY[key] = (weight, h)  # holding ``weight`` keeps its id from being reused
+    _BY_ARRAY[key] = (net, weight, h)  # holding them keeps their ids from being reused
     return h
 
 
