@@ -84,10 +84,11 @@ def _heuristic(v, node_xyz, target_xyz, radius, lm, lm_hi, lm_lo, h_scale):
 def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
            src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, radius, lm, lm_hi, lm_lo, h_scale,
            g, h, goal, pred_node, pred_edge, touched, keys, vals, out_nodes, out_edges):
-    """A* from the sources to the targets. Writes the path to out_* and returns (cost,
-    edge count, source cost, cost at the target node), edge count -1 when no target is reached. The work arrays
-    (g, h, goal, pred_*) are clean on entry (inf, -1, inf, -1, -1) and are left clean: only
-    the nodes the search touched are reset, so a query costs its search space."""
+    """A* from the sources to the targets. Writes the path to out_* and returns (cost, edge
+    count, source cost, cost at the target node); the edge count is -1 when no target is
+    reached. The work arrays (g, h, goal, pred_*) are clean on entry (inf, -1, inf, -1, -1)
+    and are left clean: only the nodes the search touched are reset, so a query costs its
+    search space, not the size of the network."""
     nt = 0
     for j in range(dst_nodes.shape[0]):
         goal[dst_nodes[j]] = min(goal[dst_nodes[j]], dst_cost[j])
