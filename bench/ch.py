@@ -4,11 +4,16 @@ Tables printed (and written to bench/results/ch.json):
 
 1. Point-to-point, the 50 major-port pairs of bench/speed.py (seed 2026). Every query is run
    REPEATS (20) times; the per-pair median is taken, then the median and p90 over the pairs.
+   * corridor engine, coordinates -> km + path: measured as scgraph's ``get_shortest_path``
+     is: two (lat, lon) points, each joined to its nearest sea node, the CH search (km), the
+     path unpacked and returned as coordinates (:func:`corridor.search_ch.sea_point_path`).
    * corridor search A* / CH: the network search alone, km metric, default closed passages,
      from the origin's sea connectors to the destination's (path unpacked to edges); both
-     must give the same km (the column "max |A* - CH| km" checks it on every pair).
-   * corridor.route (sea): the whole call (place resolution, search, legs, costing, geometry).
-   * corridor.route (all surface): the same pairs with modes sea, rail, road, ferry.
+     must give the same km (checked on every pair).
+   * corridor.route (sea) with the hierarchy and with A* (``CORRIDOR_NO_CH=1``): the whole
+     call (place resolution, access to the water, search, legs, costing, geometry).
+   * corridor.route (all surface): the same pairs with modes sea, rail, road, ferry, with the
+     whole-network hierarchy and with A*.
    * searoute 1.x, scgraph 3.6 default (bidirectional buckets) and scgraph's own CH, on a
      graph built from searoute's marnet (see bench/speed.py).
 2. Tables: 50 x 50 major ports (bench/matrix.py's draw), median of 20 runs, corridor with the
@@ -16,14 +21,15 @@ Tables printed (and written to bench/results/ch.json):
    1,000 x 1,000 ports, one run each in a fresh process (2 threads), with its peak memory.
 3. Preprocessing: CH build time and size on disk; scgraph CH preprocessing time.
 
-Run: ``CORRIDOR_CACHE_DIR=... python bench/ch.py`` (builds the CH first if it is not cached).
+Run: ``CORRIDOR_CACHE_DIR=... python bench/ch.py`` (builds the hierarchies first if they are not
+cached: ``python -m corridor.build.contraction``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -53,6 +59,15 @@ def per_item_ms(fn, items, repeats=REPEATS):
     return out
 
 
+def _peak_mib() -> float:
+    """Peak resident memory of this process since it started (VmHWM: unlike ru_maxrss, it
+    does not carry over the parent's peak through fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def big_child(method: str) -> None:
     """Fresh process: one 1,000 x 1,000 table, printing seconds and peak memory."""
     if method == "dijkstra":
@@ -66,7 +81,7 @@ def big_child(method: str) -> None:
     t = time.perf_counter()
     m = matrix(p, p)
     s = time.perf_counter() - t
-    print(json.dumps({"seconds": s, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    print(json.dumps({"seconds": s, "peak_mib": _peak_mib(),
                       "cells": int(np.isfinite(m.distance_km).sum()), "sum_km": float(np.nansum(m.distance_km))}))
 
 
@@ -87,7 +102,6 @@ def main() -> None:
     t = time.perf_counter()
     h = sea_hierarchy(net, blocked)
     ch_ready_s = time.perf_counter() - t
-    ch_file = max(net.path.glob(f"ch-sea-*-{blocked:x}-*.npz"), key=lambda p: p.stat().st_mtime)
 
     pairs, _, _ = choose_pairs(net)
     profile = Profile(frozenset({"sea"}))
@@ -105,16 +119,45 @@ def main() -> None:
         return shortest_path(net, e[0], e[1], e[2], e[3], e[4], blocked=blocked, weight=km_weight,
                              cost_per_km=1.0, landmarks="sea")
 
+    from corridor.build.contraction import build_default_hierarchies, default_requests
+    from corridor.search_ch import sea_point_path
+
+    build_default_hierarchies(net)  # loaded if cached; gives the sea hierarchies their hub labels
+    plain = dataclasses.replace(h)  # the same hierarchy without its labels: the upward search
+
     def ch(e):
+        return ch_shortest_path(plain, e[0], e[1], e[2], e[3])
+
+    def labels(e):
         return ch_shortest_path(h, e[0], e[1], e[2], e[3])
 
-    diff = max(abs(astar(e).cost - ch(e).cost) for e in ends)
-    rows = [("corridor search, A* + ALT", per_item_ms(astar, ends)),
+    diff = max(max(abs(astar(e).cost - ch(e).cost), abs(astar(e).cost - labels(e).cost)) for e in ends)
+
+    def route(p, modes):
+        return corridor.route(tuple(p["a"]), tuple(p["b"]), modes=modes)
+
+    def without_ch(fn):
+        def run(p):
+            os.environ["CORRIDOR_NO_CH"] = "1"
+            try:
+                return fn(p)
+            finally:
+                del os.environ["CORRIDOR_NO_CH"]
+        return run
+
+    surface = ["sea", "rail", "road", "ferry"]
+    rows = [("corridor engine, coords -> km + path",
+             per_item_ms(lambda p: sea_point_path(net, h, tuple(p["a"]), tuple(p["b"])), pairs)),
+            ("corridor search, A* + ALT", per_item_ms(astar, ends)),
             ("corridor search, CH", per_item_ms(ch, ends)),
-            ("corridor.route (sea, A*)", per_item_ms(lambda p: corridor.route(tuple(p["a"]), tuple(p["b"])), pairs)),
-            ("corridor.route (all surface)", per_item_ms(
-                lambda p: corridor.route(tuple(p["a"]), tuple(p["b"]), modes=["sea", "rail", "road", "ferry"]),
-                pairs))]
+            ("corridor search, hub labels", per_item_ms(labels, ends)),
+            ("corridor.route (sea, CH)", per_item_ms(lambda p: route(p, ["sea"]), pairs)),
+            ("corridor.route (sea, A*)", per_item_ms(without_ch(lambda p: route(p, ["sea"])), pairs)),
+            ("corridor.route (all surface, CH)", per_item_ms(lambda p: route(p, surface), pairs)),
+            ("corridor.route (all surface, A*)", per_item_ms(without_ch(lambda p: route(p, surface)), pairs))]
+    same = [(route(p, m).distance_km, without_ch(lambda q: route(q, m))(p).distance_km) for p in pairs
+            for m in (["sea"], surface)]
+    route_diff = max(abs(x - y) for x, y in same)
     import searoute
 
     rows.append(("searoute", per_item_ms(
@@ -165,11 +208,13 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs; corridor network {net.manifest['fingerprint']}, sea layer "
           f"{h.stats['nodes']:,} nodes, {h.stats['edges']:,} edges")
     print(f"\npoint-to-point, {len(pairs)} major-port pairs, median of {REPEATS} runs per pair "
-          f"(A* and CH agree to {diff:.1e} km on every pair)")
-    head = f"{'tool':<30} | {'median ms':>9} | {'p90 ms':>8}"
+          f"(A*, CH and hub labels agree to {diff:.1e} km on every pair; routes with and without hierarchies to "
+          f"{route_diff:.1e} km)")
+    wn = max(len(name) for name, _ in rows)
+    head = f"{'tool':<{wn}} | {'median ms':>9} | {'p90 ms':>8}"
     print(head + "\n" + "-" * len(head))
     for name, ms in rows:
-        print(f"{name:<30} | {np.median(ms):>9.3f} | {np.percentile(ms, 90):>8.3f}")
+        print(f"{name:<{wn}} | {np.median(ms):>9.3f} | {np.percentile(ms, 90):>8.3f}")
     print(f"\nsea tables (median of {REPEATS} runs; 1,000 x 1,000: one run in a fresh process, "
           f"{os.cpu_count()} threads)")
     trows = [("corridor matrix 50 x 50, CH buckets", f"{t50_ch:.4f} s"),
@@ -186,26 +231,38 @@ def main() -> None:
     w = max(len(r[0]) for r in trows)
     for a, b in trows:
         print(f"{a:<{w}} | {b:>12}")
-    print("\npreprocessing")
+    print("\npreprocessing (builds: one-off, then cached; measured when built, on this machine)")
     stats = h.stats
-    prow = [("corridor CH build (one-off, then cached)", f"{stats['build_seconds']:.1f} s"),
-            ("corridor CH load from disk (this run)", f"{ch_ready_s:.2f} s"),
-            ("corridor CH size on disk", f"{ch_file.stat().st_size / 2**20:.1f} MiB"),
-            ("corridor CH shortcuts / upward edges", f"{stats['shortcuts']:,} / {stats['upward_edges']:,}"),
-            ("corridor network build (all layers)", f"{net.manifest.get('build_seconds', float('nan')):.1f} s"),
-            ("scgraph CH preprocessing (marnet)", f"{sc_ch_s:.2f} s")]
+    hierarchies = build_default_hierarchies(net, progress=False)
+    prow = [("corridor sea CH (km) load from disk (this run)", f"{ch_ready_s:.2f} s"),
+            ("corridor network build (all layers)", f"{net.manifest.get('build_seconds', float('nan')):.1f} s")]
+    sizes = {}
+    for (name, layer, _, _), hh in zip(default_requests(net), hierarchies):
+        size = hh.path.stat().st_size
+        prow += [(f"CH for {name}: build", f"{hh.stats['build_seconds']:.1f} s"),
+                 ("  size on disk", f"{size / 2**20:.1f} MiB"),
+                 ("  shortcuts / upward edges / searched",
+                  f"{hh.stats['shortcuts']:,} / {hh.stats['upward_edges']:,} / {hh.stats['search_edges']:,}")]
+        sizes[name] = {"ch_bytes": size, "ch_stats": hh.stats}
+        if hh.labels is not None:
+            lab = hh.labels.stats
+            on_disk = sum(f.stat().st_size for f in hh.labels_dir.iterdir())
+            prow += [("  hub labels: build", f"{lab['build_seconds']:.1f} s"),
+                     ("  hub labels: mean size, on disk", f"{lab['mean_label']:.0f}, {on_disk / 2**20:.0f} MiB")]
+            sizes[name].update(labels_bytes=on_disk, labels_stats=lab)
+    prow.append(("scgraph CH preprocessing (marnet)", f"{sc_ch_s:.2f} s"))
     w = max(len(r[0]) for r in prow)
     for a, b in prow:
-        print(f"{a:<{w}} | {b:>18}")
+        print(f"{a:<{w}} | {b:>24}")
     out_file = HERE / "results" / "ch.json"
     out_file.parent.mkdir(exist_ok=True)
     out_file.write_text(json.dumps({
         "point_to_point_ms": {name: {"median": float(np.median(ms)), "p90": float(np.percentile(ms, 90))}
                               for name, ms in rows},
-        "astar_ch_max_diff_km": diff, "matrix_50_s": {"ch": t50_ch, "dijkstra": t50_dj, "kernel_ch": k50_ch,
-                                                      "kernel_dijkstra": k50_dj, "scgraph": t50_sc},
-        "matrix_1000": big, "ch_stats": stats, "ch_bytes": ch_file.stat().st_size, "scgraph_ch_s": sc_ch_s},
-        indent=1))
+        "astar_ch_max_diff_km": diff, "route_ch_astar_max_diff_km": route_diff,
+        "matrix_50_s": {"ch": t50_ch, "dijkstra": t50_dj, "kernel_ch": k50_ch, "kernel_dijkstra": k50_dj,
+                        "scgraph": t50_sc},
+        "matrix_1000": big, "ch_stats": stats, "hierarchies": sizes, "scgraph_ch_s": sc_ch_s}, indent=1))
     print(f"\nwrote {out_file.relative_to(HERE.parent)}")
 
 

@@ -11,7 +11,7 @@ What it measures
       loading numba's JIT cache.
     Each cold figure is the median of 3 fresh subprocesses.
     * median / p90 query ms: all tools are loaded in this one process and warmed up. Then each of the
-      50 pairs is queried 5 times per tool. The per-pair median is taken, and the table reports the median
+      50 pairs is queried 20 times per tool. The per-pair median is taken, and the table reports the median
       and the 90th percentile of those 50 values.
     * median km: the median route length over the 50 pairs. It shows that the tools answered the same question.
 
@@ -52,7 +52,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TOOLS = ["corridor", "corridor (by UN/LOCODE)", "searoute", "scgraph"]
-N_PAIRS, REPEATS, COLD_RUNS, SEED = 50, 5, 3, 2026
+N_PAIRS, REPEATS, COLD_RUNS, SEED = 50, 20, 3, 2026
 EARTH_RADIUS_KM = 6371.0088
 
 

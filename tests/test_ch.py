@@ -1,4 +1,4 @@
-"""Contraction hierarchies of the sea layer: the same costs as plain Dijkstra, the same tables."""
+"""Contraction hierarchies and hub labels: the same costs as plain Dijkstra and A*, the same tables."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from corridor.build.contraction import Hierarchy, build_hierarchy, sea_hierarchy
+import dataclasses
+
+from corridor.build.contraction import Hierarchy, build_hierarchy, hierarchy, sea_hierarchy
 from corridor.planner import blocked_mask
 from corridor.search_ch import ch_shortest_path
 
@@ -16,7 +18,16 @@ DEFAULT = blocked_mask([], [], "seagoing")
 
 @pytest.fixture(scope="module")
 def hier(net):
-    return sea_hierarchy(net, DEFAULT)
+    return hierarchy(net, "sea", DEFAULT, labels=True)
+
+
+@pytest.fixture(params=["labels", "search"])
+def engine(request, hier):
+    """The km hierarchy queried by its hub labels, or by the bidirectional search (no labels)."""
+    if request.param == "labels":
+        assert hier.labels is not None
+        return hier
+    return dataclasses.replace(hier)  # a copy without the labels
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +44,7 @@ def sea(net):
     return csr_matrix((w[k], (r[k], c[k])), shape=(n, n)), n
 
 
-def test_ch_matches_plain_dijkstra_on_1000_pairs(net, hier, sea):
+def test_ch_matches_plain_dijkstra_on_1000_pairs(net, engine, sea):
     from scipy.sparse.csgraph import connected_components
 
     graph, n = sea
@@ -44,12 +55,12 @@ def test_ch_matches_plain_dijkstra_on_1000_pairs(net, hier, sea):
     dist = dijkstra(graph, indices=sources)
     far = rng.choice(n, 50, replace=False)  # and some unreachable ones, which must stay None
     for s in sources[:5]:
-        assert (ch_shortest_path(hier, [s], [0.0], far, np.zeros(len(far))) is None) == \
+        assert (ch_shortest_path(engine, [s], [0.0], far, np.zeros(len(far))) is None) == \
             bool(np.isinf(dijkstra(graph, indices=s)[far]).all())
     checked = 0
     for k, s in enumerate(sources):
         for t in rng.choice(ocean, 25, replace=False):
-            res = ch_shortest_path(hier, [s], [0.0], [t], [0.0])
+            res = ch_shortest_path(engine, [s], [0.0], [t], [0.0])
             if np.isinf(dist[k, t]):
                 assert res is None
                 continue
@@ -63,7 +74,7 @@ def test_ch_matches_plain_dijkstra_on_1000_pairs(net, hier, sea):
     assert checked == 1000
 
 
-def test_ch_connector_costs_like_astar(net, hier):
+def test_ch_connector_costs_like_astar(net, engine):
     """Several sources and targets with connector costs: the A* search's cost."""
     from corridor import modes as M
     from corridor.search import shortest_path
@@ -72,12 +83,12 @@ def test_ch_connector_costs_like_astar(net, hier):
     sea_only = (net.edge_mode == M.SEA) & (np.asarray(net.edge_u) < n) & (np.asarray(net.edge_v) < n)
     weight = np.where(sea_only, net.edge_km, np.inf)
     rng = np.random.default_rng(3)
-    for _ in range(50):
+    for _ in range(200):
         src, dst = rng.choice(n, 3, replace=False), rng.choice(n, 2, replace=False)
         sc, dc = rng.uniform(0, 50, 3), rng.uniform(0, 50, 2)
         a = shortest_path(net, src, sc, dst, dc, net.node_xyz[dst], blocked=DEFAULT, weight=weight,
                           cost_per_km=1.0, landmarks="sea")
-        c = ch_shortest_path(hier, src, sc, dst, dc)
+        c = ch_shortest_path(engine, src, sc, dst, dc)
         assert (a is None) == (c is None)
         if a is not None:
             assert c.cost == pytest.approx(a.cost, abs=1e-6)
@@ -117,7 +128,7 @@ def test_small_graph_keeps_every_distance():
     n = 300
     u, v = rng.integers(0, n, 1500), rng.integers(0, n, 1500)
     w = rng.uniform(1, 10, 1500)
-    h = build_hierarchy(n, u, v, w, np.arange(1500), settle_limit=3)
+    h = build_hierarchy(n, u, v, w, np.arange(1500), settle_limit=3, contract_limit=3)
     graph = csr_matrix((np.ones(0), (np.zeros(0, int), np.zeros(0, int))), shape=(n, n)).tolil()
     for a, b, x in zip(u, v, w):
         if a != b and (graph[a, b] == 0 or x < graph[a, b]):
@@ -130,3 +141,65 @@ def test_small_graph_keeps_every_distance():
             if res is not None:
                 assert res.cost == pytest.approx(dist[s, t], abs=1e-9)
                 assert w[res.edges].sum() == pytest.approx(dist[s, t], abs=1e-9)
+
+
+@pytest.fixture(scope="module")
+def defaults(net):
+    """The hierarchies that come with the network, by layer: (hierarchy, weight, closed passages)."""
+    from corridor.build.contraction import build_default_hierarchies, default_requests
+
+    built = build_default_hierarchies(net, progress=False)
+    return {layer: (h, w, blocked) for (_, layer, w, blocked), h in zip(default_requests(net), built)
+            if w is not None}
+
+
+def _random_ends(rng, nodes, k):
+    """k sources or targets among ``nodes`` with connector costs (hours) in [0, 5)."""
+    return rng.choice(nodes, k, replace=False).astype(np.int32), rng.uniform(0, 5, k)
+
+
+@pytest.mark.parametrize("layer, pairs", [("sea", 400), ("all", 150)])
+def test_route_hierarchy_matches_astar(net, defaults, layer, pairs):
+    """The hierarchies of the default requests' weights (hours) give A*'s cost on random
+    pairs with several sources and targets, and a real path of open edges with that cost."""
+    from corridor.search import shortest_path
+
+    h, weight, blocked = defaults[layer]
+    n = net.n_sea_nodes if layer == "sea" else net.n_nodes
+    nodes = np.flatnonzero(np.isfinite(net.landmark_km[layer][0, :n]))  # the main component
+    bound = float(np.min(weight[np.isfinite(weight) & (net.edge_km > 0)] /
+                         net.edge_km[np.isfinite(weight) & (net.edge_km > 0)]))
+    rng = np.random.default_rng(17)
+    for _ in range(pairs):
+        (src, sc), (dst, dc) = _random_ends(rng, nodes, 2), _random_ends(rng, nodes, 3)
+        a = shortest_path(net, src, sc, dst, dc, net.node_xyz[dst], blocked=blocked, weight=weight,
+                          cost_per_km=bound, landmarks=layer, graph=net.sea_csr if layer == "sea" else None)
+        c = ch_shortest_path(h, src, sc, dst, dc)
+        assert (a is None) == (c is None)
+        if a is None:
+            continue
+        assert c.cost == pytest.approx(a.cost, rel=1e-9)  # summed in another order
+        assert c.nodes[0] in src and c.nodes[-1] in dst
+        eu, ev = net.edge_u[c.edges], net.edge_v[c.edges]
+        x, y = c.nodes[:-1], c.nodes[1:]
+        assert (((eu == x) & (ev == y)) | ((eu == y) & (ev == x))).all()
+        assert not (net.edge_flags[c.edges] & blocked).any()
+        assert c.source_cost + weight[c.edges].sum() + c.target_cost == pytest.approx(c.cost, rel=1e-9)
+
+
+def test_routes_use_the_hierarchy_and_match_astar(net, defaults, monkeypatch):
+    """corridor.route picks the hierarchy for the default request and answers as A* does."""
+    import corridor
+    from corridor.build.contraction import cached_hierarchy
+
+    assert cached_hierarchy(net, "sea", *defaults["sea"][1:]) is defaults["sea"][0]
+    assert defaults["sea"][0].labels is not None
+    cases = [("CNSHA", "NLRTM", None), ("SGSIN", "USLAX", None), ((31.2, 121.5), (51.9, 4.5), "sea,rail,road,ferry"),
+             ((52.5, 13.4), (41.0, 28.9), "sea,rail,road,ferry"), ((-33.9, 18.4), (1.29, 103.85), "sea")]
+    fast = [corridor.route(a, b, modes=m) for a, b, m in cases]
+    monkeypatch.setenv("CORRIDOR_NO_CH", "1")
+    slow = [corridor.route(a, b, modes=m) for a, b, m in cases]
+    for f, s in zip(fast, slow):
+        assert f.duration_h == pytest.approx(s.duration_h, rel=1e-9)
+        assert f.distance_km == pytest.approx(s.distance_km, rel=1e-6)
+        assert [leg.mode for leg in f.legs] == [leg.mode for leg in s.legs]

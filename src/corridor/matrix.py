@@ -164,7 +164,7 @@ CH_MIN_CELLS = 10_000_000
 """Tables with at least this many cells build the contraction hierarchy for their passage
 mask if it is not cached yet (about 80 s, once per network and mask: Dijkstra rows would take
 longer); smaller tables use it only when it is already on disk (build it ahead with
-:func:`corridor.build.contraction.sea_hierarchy`)."""
+``python -m corridor.build.contraction``)."""
 
 
 def _hierarchy(net: Network, blocked: int, cells: int):

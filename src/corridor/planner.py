@@ -10,6 +10,7 @@ from corridor import alternatives as alternatives_mod
 from corridor import modes as M
 from corridor import transit_policy, whatif
 from corridor.air import plan as air_plan
+from corridor.build.contraction import cached_hierarchy
 from corridor.costing import road as road_costing
 from corridor.costing import sea as sea_costing
 from corridor.costing import Assumption
@@ -23,6 +24,7 @@ from corridor.network import Network, load_network
 from corridor.places import Place, port_place, resolve
 from corridor.route import Route
 from corridor.search import PathResult, shortest_path
+from corridor.search_ch import ch_shortest_path
 from corridor.snapping import COAST_ALLOWANCE_KM, water_connectors
 
 AVAILABLE_MODES = (*M.SURFACE, "air")
@@ -219,10 +221,15 @@ def _search(ctx: Ctx, a: Access, b: Access, blocked: int):
     weight, bound = ctx.weight()
     targets = to_unit_vectors([p.lon for p in b.candidates], [p.lat for p in b.candidates])
     sea_only = profile.modes == frozenset({"sea"})
-    res = shortest_path(net, a_nodes, a_cost, b_nodes, b_cost, targets, blocked=blocked,
-                        weight=weight, cost_per_km=bound,
-                        landmarks="none" if "air" in profile.modes else profile.landmarks,
-                        graph=net.sea_csr if sea_only else None)
+    hierarchy = None if "air" in profile.modes else cached_hierarchy(net, "sea" if sea_only else "all", weight,
+                                                                      blocked)
+    if hierarchy is not None:  # built for exactly these weights and closures: A*'s cost, far faster
+        res = ch_shortest_path(hierarchy, a_nodes, a_cost, b_nodes, b_cost)
+    else:
+        res = shortest_path(net, a_nodes, a_cost, b_nodes, b_cost, targets, blocked=blocked,
+                            weight=weight, cost_per_km=bound,
+                            landmarks="none" if "air" in profile.modes else profile.landmarks,
+                            graph=net.sea_csr if sea_only else None)
     if res is None or not np.isfinite(res.cost):
         return None
     ia = int(np.flatnonzero(a_nodes == res.nodes[0])[np.argmin(np.abs(a_cost[a_nodes == res.nodes[0]] - res.source_cost))])

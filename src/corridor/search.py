@@ -12,6 +12,8 @@ per call, so nothing leaks from one query into the next.
 from __future__ import annotations
 
 import math
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,24 +80,25 @@ def _heuristic(v, node_xyz, target_xyz, radius, lm, lm_hi, lm_lo, h_scale):
     return hv * h_scale
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
-           src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, radius, lm, lm_hi, lm_lo, h_scale):
-    n = indptr.shape[0] - 1
-    g = np.full(n, np.inf)
-    h = np.full(n, -1.0)
-    goal = np.full(n, np.inf)
-    pred_node = np.full(n, -1, np.int32)
-    pred_edge = np.full(n, -1, np.int32)
+           src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, radius, lm, lm_hi, lm_lo, h_scale,
+           g, h, goal, pred_node, pred_edge, touched, keys, vals, out_nodes, out_edges):
+    """A* from the sources to the targets. Writes the path to out_* and returns (cost, edge
+    count, source cost, cost at the target node); the edge count is -1 when no target is
+    reached. The work arrays (g, h, goal, pred_*) are clean on entry (inf, -1, inf, -1, -1)
+    and are left clean: only the nodes the search touched are reset, so a query costs its
+    search space, not the size of the network."""
+    nt = 0
     for j in range(dst_nodes.shape[0]):
         goal[dst_nodes[j]] = min(goal[dst_nodes[j]], dst_cost[j])
-    cap = head.shape[0] + src_nodes.shape[0] + 1
-    keys = np.empty(cap)
-    vals = np.empty(cap, np.int32)
     size = 0
     for j in range(src_nodes.shape[0]):
         s = src_nodes[j]
         if src_cost[j] < g[s]:
+            if g[s] == np.inf:
+                touched[nt] = s
+                nt += 1
             g[s] = src_cost[j]
     for j in range(src_nodes.shape[0]):  # each source once, at its best connector cost
         s = src_nodes[j]
@@ -122,6 +125,9 @@ def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
             v = head[slot]
             ng = g[u] + weight[e]
             if ng < g[v]:
+                if g[v] == np.inf:
+                    touched[nt] = v
+                    nt += 1
                 g[v] = ng
                 pred_node[v] = u
                 pred_edge[v] = e
@@ -130,7 +136,67 @@ def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
                 if h[v] == np.inf:
                     continue  # cannot reach any target
                 size = _heap_push(keys, vals, size, ng + h[v], v)
-    return best, best_node, g, pred_node, pred_edge
+    m = -1
+    source_cost = np.inf
+    target_g = np.inf
+    if best_node >= 0:
+        target_g = g[best_node]
+        m = 0
+        v = best_node
+        while pred_node[v] >= 0:
+            m += 1
+            v = pred_node[v]
+        source_cost = g[v]
+        v = best_node
+        for k in range(m, -1, -1):
+            out_nodes[k] = v
+            if k > 0:
+                out_edges[k - 1] = pred_edge[v]
+                v = pred_node[v]
+    for k in range(nt):
+        v = touched[k]
+        g[v] = np.inf
+        h[v] = -1.0
+        pred_node[v] = -1
+        pred_edge[v] = -1
+    for j in range(dst_nodes.shape[0]):
+        goal[dst_nodes[j]] = np.inf
+    return best, m, source_cost, target_g
+
+
+class WorkPool:
+    """Work arrays lent to one search at a time and kept clean for the next one.
+
+    A set per search running at once, not per thread: a server runs searches on many
+    threads, and a set for the whole network holds ~30 MB. ``make(*key)`` builds a set."""
+
+    def __init__(self, make):
+        self._make = make
+        self._free: dict = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def borrow(self, key: tuple):
+        with self._lock:
+            free = self._free.setdefault(key, [])
+            work = free.pop() if free else None
+        if work is None:
+            work = self._make(*key)
+        try:
+            yield work
+        finally:
+            with self._lock:
+                self._free[key].append(work)
+
+
+def _astar_work(n: int, edges: int) -> tuple:
+    cap = edges + n + 1  # heap entries: at most one per relaxation, plus each source once
+    return (np.full(n, np.inf), np.full(n, -1.0), np.full(n, np.inf), np.full(n, -1, np.int32),
+            np.full(n, -1, np.int32), np.empty(n, np.int32), np.empty(cap), np.empty(cap, np.int32),
+            np.empty(n, np.int32), np.empty(n, np.int32))
+
+
+_POOL = WorkPool(_astar_work)
 
 
 @dataclass(frozen=True)
@@ -164,17 +230,14 @@ def shortest_path(net, src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, *, 
     finite = np.isfinite(at_targets)
     lm_hi = np.where(finite, at_targets - dst / cost_per_km, -np.inf).max(axis=1)
     lm_lo = np.where(finite, at_targets + dst / cost_per_km, np.inf).min(axis=1)
-    best, node, g, pred_node, pred_edge = _astar(
-        *(graph or (net.csr_indptr, net.csr_head, net.csr_edge)), weight, net.edge_flags, np.uint32(blocked),
-        net.node_xyz, np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
-        np.asarray(dst_nodes, np.int32), dst, targets, EARTH_RADIUS_KM, lm, lm_hi, lm_lo, float(cost_per_km))
-    if node < 0:
-        return None
-    nodes, edges = [node], []
-    while pred_node[nodes[-1]] >= 0:
-        edges.append(pred_edge[nodes[-1]])
-        nodes.append(pred_node[nodes[-1]])
-    nodes.reverse()
-    edges.reverse()
-    return PathResult(float(best), np.array(nodes, np.int32), np.array(edges, np.int32),
-                      float(g[nodes[0]]), float(best - g[node]))
+    indptr, head, edge = graph or (net.csr_indptr, net.csr_head, net.csr_edge)
+    src_nodes, dst_nodes = np.asarray(src_nodes, np.int32), np.asarray(dst_nodes, np.int32)
+    with _POOL.borrow((len(indptr) - 1, len(head))) as work:
+        best, m, source_cost, target_g = _astar(
+            indptr, head, edge, weight, net.edge_flags, np.uint32(blocked), net.node_xyz,
+            src_nodes, np.asarray(src_cost, np.float64), dst_nodes, dst, targets, EARTH_RADIUS_KM, lm, lm_hi,
+            lm_lo, float(cost_per_km), *work)
+        if m < 0:
+            return None
+        nodes, edges = work[8][:m + 1].copy(), work[9][:m].copy()
+    return PathResult(float(best), nodes, edges, float(source_cost), float(best - target_g))

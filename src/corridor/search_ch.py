@@ -1,27 +1,31 @@
 """Shortest paths on a contraction hierarchy (see :mod:`corridor.build.contraction`).
 
-* :func:`ch_shortest_path`: a bidirectional upward Dijkstra with stall-on-demand, from a
-  set of source nodes to a set of target nodes (each with a connector cost), with the path
-  unpacked to original edges; the same answer as :func:`corridor.search.shortest_path` for
-  the hierarchy's weights and closed passages.
+* :func:`ch_shortest_path`: from a set of source nodes to a set of target nodes (each with a
+  connector cost), with the path unpacked to original edges; the same answer as
+  :func:`corridor.search.shortest_path` for the hierarchy's weights and closed passages. It
+  reads the hierarchy's hub labels when it has them (:mod:`corridor.hub_labels`, the sea
+  hierarchies), else runs a bidirectional upward Dijkstra with stall-on-demand.
 * :func:`ch_table`: many-to-many by buckets (Knopp et al., "Computing many-to-many shortest
   paths using highway hierarchies", ALENEX 2007): an upward search from each destination
   leaves (destination, distance) in a bucket at every node it settles; an upward search
   from each origin scans the buckets of the nodes it settles.
+* :func:`sea_point_path`: the bare engine between two coordinates, for benchmarks.
 
-The searches keep their work arrays between calls (one set per thread) and reset only the
-entries they touched, so a query costs its search space, not the size of the network.
+The searches keep their work arrays between calls (:class:`corridor.search.WorkPool`) and
+reset only the entries they touched, so a query costs its search space, not the size of the
+network.
 """
 
 from __future__ import annotations
 
-import threading
+from types import SimpleNamespace
 
 import numpy as np
 from numba import njit
 
+from corridor import hub_labels
 from corridor.build.contraction import Hierarchy
-from corridor.search import PathResult, _heap_pop, _heap_push
+from corridor.search import PathResult, WorkPool, _heap_pop, _heap_push
 
 
 @njit(cache=True, inline="always")
@@ -193,72 +197,62 @@ def _unpack(slots, rev, up_tail, up_indptr, up_head, up_mid, up_eid, out_nodes, 
     return n_out
 
 
-class _Work(threading.local):
-    def __init__(self):
-        self.n = -1
+def _ch_work(n: int, edges: int) -> SimpleNamespace:
+    cap = edges + n + 16  # heap entries: at most one per relaxation, plus the sources
+    return SimpleNamespace(df=np.full(n, np.inf), db=np.full(n, np.inf), pf=np.full(n, -1, np.int64),
+                           pb=np.full(n, -1, np.int64), touched=np.empty(n, np.int32), kf=np.empty(cap),
+                           vf=np.empty(cap, np.int32), kb=np.empty(cap), vb=np.empty(cap, np.int32))
 
 
-_WORK = _Work()
-
-
-def _work(h: Hierarchy):
-    w = _WORK
-    n = len(h.rank)
-    cap = len(h.up_head) + n + 16  # heap entries: at most one per relaxation, plus the sources
-    if w.n != n or len(w.kf) < cap:
-        w.n = n
-        w.df, w.db = np.full(n, np.inf), np.full(n, np.inf)
-        w.pf, w.pb = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
-        w.touched = np.empty(n, np.int32)
-        w.kf, w.vf = np.empty(cap), np.empty(cap, np.int32)
-        w.kb, w.vb = np.empty(cap), np.empty(cap, np.int32)
-    return w
-
-
-def ch_distance(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> tuple[float, int, object]:
-    """(least cost, meeting node, work arrays) from the sources to the targets."""
-    w = _work(h)
-    best, meet, nt = _p2p(h.up_indptr, h.up_head, h.up_w, h.up_indptr, h.up_head, h.up_w,
-                          np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
-                          np.asarray(dst_nodes, np.int32), np.asarray(dst_cost, np.float64),
-                          w.df, w.db, w.pf, w.pb, w.touched, w.kf, w.vf, w.kb, w.vb)
-    return best, meet, (w, nt)
+_POOL = WorkPool(_ch_work)
 
 
 def ch_shortest_path(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> PathResult | None:
     """Least-cost path from any source node to any target node on the hierarchy, or None.
 
     Same result as :func:`corridor.search.shortest_path` for the hierarchy's weights and
-    closed passages (equal costs; among equal paths the edges may differ)."""
-    best, meet, (w, nt) = ch_distance(h, src_nodes, src_cost, dst_nodes, dst_cost)
-    try:
-        if meet < 0 or not np.isfinite(best):
-            return None
-        slots, rev = [], []
-        v = meet
-        while w.pf[v] >= 0:  # forward part, from the meeting node down to a source
-            k = int(w.pf[v])
-            slots.append(k)
-            rev.append(False)
-            v = int(h.up_tail[k])
-        first, source_cost = v, float(w.df[v])
-        slots.reverse()
-        rev.reverse()
-        v = meet
-        while w.pb[v] >= 0:  # backward part, from the meeting node down to a target
-            k = int(w.pb[v])
-            slots.append(k)
-            rev.append(True)
-            v = int(h.up_tail[k])
-        target_cost = float(w.db[v])
-        nodes = np.empty(len(h.rank) + 1, np.int32)
-        edges = np.empty(len(nodes), np.int32)
-        m = _unpack(np.array(slots, np.int64), np.array(rev, np.bool_), h.up_tail, h.up_indptr, h.up_head,
-                    h.up_mid, h.up_eid, nodes, edges)
-        path = np.concatenate([[first], nodes[:m]]).astype(np.int32)
-        return PathResult(float(best), path, edges[:m].copy(), source_cost, target_cost)
-    finally:
-        _reset(w.df, w.db, w.pf, w.pb, w.touched, nt)
+    closed passages (equal costs; among equal paths the edges may differ). Reads the hub
+    labels instead of searching when the hierarchy has them."""
+    if h.labels is not None:
+        res = hub_labels.shortest_path(h, h.labels, src_nodes, src_cost, dst_nodes, dst_cost)
+        if res is not NotImplemented:
+            return res
+    with _POOL.borrow((len(h.rank), len(h.s_head))) as w:
+        best, meet, nt = _p2p(h.s_indptr, h.s_head, h.s_w, h.s_indptr, h.s_head, h.s_w,
+                              np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
+                              np.asarray(dst_nodes, np.int32), np.asarray(dst_cost, np.float64),
+                              w.df, w.db, w.pf, w.pb, w.touched, w.kf, w.vf, w.kb, w.vb)
+        try:
+            return None if meet < 0 or not np.isfinite(best) else _path(h, w, best, meet)
+        finally:
+            _reset(w.df, w.db, w.pf, w.pb, w.touched, nt)
+
+
+def _path(h: Hierarchy, w, best: float, meet: int) -> PathResult:
+    """The path the last search found through ``meet``, unpacked to original edges."""
+    slots, rev = [], []
+    v = meet
+    while w.pf[v] >= 0:  # forward part, from the meeting node down to a source
+        k = int(h.s_slot[w.pf[v]])
+        slots.append(k)
+        rev.append(False)
+        v = int(h.up_tail[k])
+    first, source_cost = v, float(w.df[v])
+    slots.reverse()
+    rev.reverse()
+    v = meet
+    while w.pb[v] >= 0:  # backward part, from the meeting node down to a target
+        k = int(h.s_slot[w.pb[v]])
+        slots.append(k)
+        rev.append(True)
+        v = int(h.up_tail[k])
+    target_cost = float(w.db[v])
+    nodes = np.empty(len(h.rank) + 1, np.int32)
+    edges = np.empty(len(nodes), np.int32)
+    m = _unpack(np.array(slots, np.int64), np.array(rev, np.bool_), h.up_tail, h.up_indptr, h.up_head,
+                h.up_mid, h.up_eid, nodes, edges)
+    path = np.concatenate([[first], nodes[:m]]).astype(np.int32)
+    return PathResult(float(best), path, edges[:m].copy(), source_cost, target_cost)
 
 
 @njit(cache=True, nogil=True)
@@ -332,7 +326,7 @@ def _scan_rows(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, b_indpt
 
 def _scratch(h: Hierarchy):
     n = len(h.rank)
-    cap = len(h.up_head) + n + 16
+    cap = len(h.s_head) + n + 16
     return np.full(n, np.inf), np.empty(n, np.int32), np.empty(cap), np.empty(cap, np.int32)
 
 
@@ -341,7 +335,7 @@ def ch_table(h: Hierarchy, src, dst, out: np.ndarray, threads: int = 1) -> None:
     triples (indptr, nodes, connector cost) per origin / destination. inf where no path."""
     from concurrent.futures import ThreadPoolExecutor
 
-    g = (h.up_indptr, h.up_head, h.up_w, h.up_indptr, h.up_head, h.up_w)
+    g = (h.s_indptr, h.s_head, h.s_w, h.s_indptr, h.s_head, h.s_w)
     d_indptr, d_nodes, d_cost = dst
     buckets = _buckets(*g, np.asarray(d_indptr, np.int64), np.asarray(d_nodes, np.int32),
                        np.asarray(d_cost, np.float64), *_scratch(h))
@@ -363,3 +357,37 @@ def ch_table(h: Hierarchy, src, dst, out: np.ndarray, threads: int = 1) -> None:
     else:
         with ThreadPoolExecutor(len(chunks)) as pool:
             list(pool.map(run, chunks))
+
+
+_SNAP: dict = {}
+
+
+def _snap_tree(net):
+    """KD-tree of the sea nodes a point may join (not lanes in canals or rivers), and their ids."""
+    key = id(net)
+    if key not in _SNAP:
+        from scipy.spatial import cKDTree
+
+        ids = np.flatnonzero(net.node_joinable[:net.n_sea_nodes]).astype(np.int32)
+        _SNAP[key] = (net, cKDTree(net.node_xyz[ids]), ids)  # holding net keeps its id unique
+    return _SNAP[key][1:]
+
+
+def sea_point_path(net, h: Hierarchy, origin, destination) -> tuple[float, np.ndarray] | None:
+    """Shortest sea path between two ``(lat, lon)`` points on a km hierarchy: (km, path as
+    (lat, lon) rows), or None. Each point joins its nearest joinable sea node by a great
+    circle, as scgraph's ``get_shortest_path`` does: the bare engine, for benchmarks; routes
+    go through :func:`corridor.route`, which also checks the way from the point to the water."""
+    from corridor.geo import haversine_km, to_unit_vectors
+
+    tree, ids = _snap_tree(net)
+    pts = np.array([origin, destination], np.float64)
+    _, idx = tree.query(to_unit_vectors(pts[:, 1], pts[:, 0]))
+    a, b = ids[idx]
+    res = ch_shortest_path(h, np.array([a], np.int32), np.zeros(1), np.array([b], np.int32), np.zeros(1))
+    if res is None:
+        return None
+    lon = np.concatenate([pts[:1, 1], net.node_lon[res.nodes], pts[1:, 1]])
+    lat = np.concatenate([pts[:1, 0], net.node_lat[res.nodes], pts[1:, 0]])
+    ends = haversine_km(pts[:, 1], pts[:, 0], net.node_lon[[a, b]], net.node_lat[[a, b]])
+    return res.cost + float(ends.sum()), np.column_stack([lat, lon])

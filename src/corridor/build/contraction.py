@@ -1,20 +1,39 @@
-"""Contraction hierarchies (CH) of the sea layer, for one metric and one set of closed passages.
+"""Contraction hierarchies (CH) of the sea layer or the whole network, for one metric and one
+set of closed passages.
 
 Nodes are contracted one by one, least important first (importance: edge difference, i.e.
 shortcuts added minus edges removed, plus contracted neighbours and hierarchy depth, with
 lazy updates). Contracting ``v`` adds a shortcut ``u - w`` of weight ``w(u, v) + w(v, w)``
-unless a witness search (a Dijkstra from ``u`` that avoids ``v``, limited in settled nodes)
-finds a path no longer. A limited witness search only adds needless shortcuts, never wrong
-ones, so every distance is kept (Geisberger, Sanders, Schultes & Delling, "Contraction
-Hierarchies: Faster and Simpler Hierarchical Routing in Road Networks", WEA 2008).
+unless a witness search (a Dijkstra from ``u`` that avoids ``v``, limited in settled nodes,
+stopped once every neighbour it looks for is settled) finds a path no longer. A limited
+witness search only adds needless shortcuts, never wrong ones, so every distance is kept
+(Geisberger, Sanders, Schultes & Delling, "Contraction Hierarchies: Faster and Simpler
+Hierarchical Routing in Road Networks", WEA 2008). Upward edges that another upward path
+beats are then left out of the graph the searches scan (they stay for unpacking): with the
+shallow witness searches alone that was 29 % of them on the sea layer (0.54 -> 0.38 ms).
 
-The sea layer is undirected, so one upward graph serves both search directions. Each
-upward edge keeps the original edge id (``-1`` for a shortcut) and, for a shortcut, its
-middle node, so paths unpack to the same edges as :func:`corridor.search.shortest_path`.
+The network is undirected, so one upward graph serves both search directions. Each upward
+edge keeps the original edge id (``-1`` for a shortcut) and, for a shortcut, its middle
+node, so paths unpack to the same edges as :func:`corridor.search.shortest_path`.
 
 A hierarchy is valid for exactly the weights and the passage mask it was built with: it is
 keyed by both and cached on disk beside the compiled network (whose folder is itself
 fingerprinted), so a rebuilt network gets fresh hierarchies.
+
+Why this and not another speed-up (measured by ``bench/ch.py`` on the 50 major-port pairs):
+A* with 24 ALT landmarks took 12 ms per sea query (km) when it allocated its work arrays
+per query, 0.38 ms median (3.3 ms p90) now; this CH 0.29 ms; hub labels built from it
+(:mod:`corridor.hub_labels`) 0.02 ms. On the whole network (886k nodes) a default
+multimodal route takes 34 ms with A* and 1.5 ms with the CH. A customizable CH (one
+metric-independent order and shortcut set, re-weighted per metric) would serve every
+costing profile, but it keeps every fill-in shortcut (no witness search); the sea layer is
+a 400 km visibility graph over open water (mean degree 23) whose separators are wide bands
+of ocean, so its shortcut set, and the edges each query scans, would be several times those
+of this CH, which already scans ~14,000 edges per side. The metrics that matter are few:
+:func:`corridor.route` with the default cargo, speed, costs and objective asks for the same
+weights every time, so those hierarchies are built ahead (:func:`default_requests`, by
+``python -m corridor.build.contraction``) and every other request (another speed, cost or
+CO2e objective, closed ports or countries, extra closed passages) runs A* as before.
 """
 
 from __future__ import annotations
@@ -32,8 +51,15 @@ from numba import njit
 
 from corridor.search import _heap_pop, _heap_push
 
+# Witness searches: settled-node limits when ranking nodes (often) and when contracting one
+# (once per node). Measured on the sea layer (km; shortcuts, median query, build on 2 busy CPUs):
+# 60 / 60: 569k, 0.38 ms, 112 s; 60 / 300: 290k, 0.27 ms, 113 s; 60 / 600: 254k, 0.30 ms,
+# 143 s; 60 / 2,000: 248k, 0.40 ms, 131 s (a ranking blind to the deeper witnesses builds a
+# deeper hierarchy); 300 / 300: 253k, 0.22 ms, 204 s, which would also nearly double the
+# whole network's build, so 60 / 300.
 WITNESS_SETTLE_LIMIT = 60
-FORMAT = 1
+WITNESS_CONTRACT_LIMIT = 300
+FORMAT = 2
 
 
 @njit(cache=True)
@@ -46,8 +72,9 @@ def _grow(a, need):
 
 
 @njit(cache=True)
-def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit):
-    """Dijkstra from ``src`` avoiding ``skip``, up to distance ``limit``; returns touched count."""
+def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, target, n_targets):
+    """Dijkstra from ``src`` avoiding ``skip``, up to distance ``limit``, until the ``n_targets``
+    nodes marked in ``target`` are settled or ``settle_limit`` nodes are; returns touched count."""
     nt = 0
     dist[src] = 0.0
     touched[nt] = src
@@ -60,6 +87,10 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
             continue
         if d > limit:
             break
+        if target[u]:
+            n_targets -= 1
+            if n_targets == 0:
+                break
         settled += 1
         if settled > settle_limit:
             break
@@ -79,22 +110,26 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
 
 
 @njit(cache=True)
-def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, out_a, out_b, out_w):
-    """Shortcuts needed to contract ``v`` (written to out_*); returns their count."""
+def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, target, out_a, out_b, out_w):
+    """Shortcuts needed to contract ``v`` (written to out_*); returns their count.
+
+    The witness search from the i-th neighbour looks for the later ones (j > i) and
+    stops once they are all settled."""
     s = start[v]
     deg = length[v]
     count = 0
-    for i in range(deg):
+    for i in range(deg - 1):
         u = nbr[s + i]
         wu = wt[s + i]
         limit = 0.0
         for j in range(i + 1, deg):
             limit = max(limit, wu + wt[s + j])
-        if i + 1 >= deg:
-            break
-        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit)
+            target[nbr[s + j]] = True
+        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, target,
+                      deg - 1 - i)
         for j in range(i + 1, deg):
             w = nbr[s + j]
+            target[w] = False
             c = wu + wt[s + j]
             if dist[w] > c:
                 out_a[count] = u
@@ -107,7 +142,7 @@ def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, ou
 
 
 @njit(cache=True)
-def _contract(n, eu, ev, ew, eid, settle_limit):
+def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
     deg = np.zeros(n, np.int64)
     for k in range(eu.shape[0]):
         deg[eu[k]] += 1
@@ -132,6 +167,7 @@ def _contract(n, eu, ev, ew, eid, settle_limit):
             length[a] += 1
 
     dist = np.full(n, np.inf)
+    target = np.zeros(n, np.bool_)
     touched = np.empty(n, np.int32)
     hk = np.empty(4 * n + 16)
     hv = np.empty(4 * n + 16, np.int32)
@@ -156,7 +192,7 @@ def _contract(n, eu, ev, ew, eid, settle_limit):
             sa = np.empty(scap, np.int32)
             sb = np.empty(scap, np.int32)
             sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, sa, sb, sw)
+        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, target, sa, sb, sw)
         psize = _heap_push(pk, pv, psize, 2.0 * (c - length[v]), v)
 
     up_tail = np.empty(4 * eu.shape[0] + 16, np.int32)
@@ -176,11 +212,13 @@ def _contract(n, eu, ev, ew, eid, settle_limit):
             sa = np.empty(scap, np.int32)
             sb = np.empty(scap, np.int32)
             sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, sa, sb, sw)
+        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, target, sa, sb, sw)
         prio = 2.0 * (c - length[v]) + deleted[v] + depth[v]
         if psize > 0 and prio > pk[0]:
             psize = _heap_push(pk, pv, psize, prio, v)
             continue
+        if contract_limit > settle_limit:  # the deeper search, once per node, spares needless shortcuts
+            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, target, sa, sb, sw)
         # contract v: its remaining edges go up the hierarchy
         contracted[v] = True
         rank[v] = order
@@ -245,9 +283,56 @@ def _contract(n, eu, ev, ew, eid, settle_limit):
     return rank, up_tail[:n_up], up_head[:n_up], up_w[:n_up], up_mid[:n_up], up_eid[:n_up], shortcuts
 
 
+@njit(cache=True)
+def _dominated(indptr, head, w):
+    """Upward edges ``u -> v`` longer than another upward path from ``u`` to ``v``.
+
+    No up-down path needs them (the other path goes up too), so the search can skip them;
+    they stay in the unpacking table, where shortcuts above may refer to them. The search
+    from ``u`` stops beyond the longest of its edges."""
+    n = indptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    touched = np.empty(n, np.int32)
+    keys = np.empty(head.shape[0] + 16)
+    vals = np.empty(head.shape[0] + 16, np.int32)
+    out = np.zeros(head.shape[0], np.bool_)
+    for s in range(n):
+        reach = 0.0
+        for k in range(indptr[s], indptr[s + 1]):
+            reach = max(reach, w[k])
+        dist[s] = 0.0
+        touched[0] = s
+        nt = 1
+        size = _heap_push(keys, vals, 0, 0.0, s)
+        while size > 0:
+            d, u, size = _heap_pop(keys, vals, size)
+            if d > dist[u]:
+                continue
+            if d > reach:
+                break
+            for k in range(indptr[u], indptr[u + 1]):
+                v = head[k]
+                nd = d + w[k]
+                if nd < dist[v]:
+                    if dist[v] == np.inf:
+                        touched[nt] = v
+                        nt += 1
+                    dist[v] = nd
+                    size = _heap_push(keys, vals, size, nd, v)
+        for k in range(indptr[s], indptr[s + 1]):
+            out[k] = dist[head[k]] < w[k]
+        for k in range(nt):
+            dist[touched[k]] = np.inf
+    return out
+
+
+_ARRAYS = ("rank", "up_indptr", "up_head", "up_w", "up_mid", "up_eid", "s_indptr", "s_head", "s_w", "s_slot")
+
+
 @dataclass(frozen=True)
 class Hierarchy:
-    """The upward graph of a CH, in CSR form by tail node, and its reverse (for stalling)."""
+    """A CH as two graphs by tail node (CSR): every upward edge (``up_*``, to unpack paths)
+    and the upward edges the searches scan (``s_*``: those no other upward path beats)."""
 
     rank: np.ndarray  # contraction order of each node (higher: more important)
     up_indptr: np.ndarray
@@ -255,10 +340,26 @@ class Hierarchy:
     up_w: np.ndarray
     up_mid: np.ndarray  # middle node of a shortcut, -1 for an original edge
     up_eid: np.ndarray  # original edge id, -1 for a shortcut
-    down_indptr: np.ndarray  # per node: upward edges that end there (from lower nodes)
-    down_tail: np.ndarray
-    down_w: np.ndarray
+    s_indptr: np.ndarray
+    s_head: np.ndarray
+    s_w: np.ndarray
+    s_slot: np.ndarray  # slot of each search edge in up_*
     stats: dict
+
+    @property
+    def labels(self):
+        """Hub labels of this hierarchy (:mod:`corridor.hub_labels`), or None."""
+        return self.__dict__.get("_labels")
+
+    @property
+    def path(self) -> Path | None:
+        """The file this hierarchy is cached in, if any."""
+        return self.__dict__.get("_path")
+
+    @property
+    def labels_dir(self) -> Path | None:
+        """The folder its hub labels are (or would be) saved in."""
+        return None if self.path is None else self.path.with_name(self.path.stem + ".labels")
 
     @property
     def up_tail(self) -> np.ndarray:
@@ -270,8 +371,7 @@ class Hierarchy:
         return t
 
     def save(self, path: Path) -> None:
-        arrays = {k: getattr(self, k) for k in ("rank", "up_indptr", "up_head", "up_w", "up_mid", "up_eid",
-                                                 "down_indptr", "down_tail", "down_w")}
+        arrays = {k: getattr(self, k) for k in _ARRAYS}
         arrays["stats"] = np.array(repr(self.stats))
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".ch-", suffix=".npz", dir=path.parent)
@@ -290,10 +390,13 @@ class Hierarchy:
 
 
 def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid: np.ndarray, *,
-                    settle_limit: int = WITNESS_SETTLE_LIMIT) -> Hierarchy:
+                    settle_limit: int = WITNESS_SETTLE_LIMIT,
+                    contract_limit: int = WITNESS_CONTRACT_LIMIT) -> Hierarchy:
     """CH of the undirected graph with edges ``eu[k] - ev[k]`` of weight ``ew[k]`` (id ``eid[k]``).
 
-    Parallel edges and loops are fine: the cheapest of each pair is kept, loops dropped."""
+    Witness searches settle at most ``settle_limit`` nodes when ranking nodes, and at most
+    ``contract_limit`` when contracting one. Parallel edges and loops are fine: the cheapest
+    of each pair is kept, loops dropped."""
     t0 = time.perf_counter()
     eu, ev, ew, eid = (np.asarray(x) for x in (eu, ev, ew, eid))
     ok = (eu != ev) & np.isfinite(ew)
@@ -304,53 +407,68 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     first = np.ones(len(a), bool)
     first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
     a, b, ew, eid = a[first].astype(np.int32), b[first].astype(np.int32), ew[first], eid[first]
-    rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, settle_limit)
+    rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, settle_limit, contract_limit)
     up = np.argsort(tail, kind="stable")
+    tail, head, w, mid, oid = tail[up], head[up].astype(np.int32), w[up], mid[up].astype(np.int32), oid[up]
     up_indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(tail, minlength=n), out=up_indptr[1:])
-    dn = np.argsort(head, kind="stable")
-    down_indptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(head, minlength=n), out=down_indptr[1:])
+    slot = np.flatnonzero(~_dominated(up_indptr, head, w))
+    s_indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(tail[slot], minlength=n), out=s_indptr[1:])
     stats = {"nodes": int(n), "edges": int(len(a)), "shortcuts": int(shortcuts), "upward_edges": int(len(tail)),
-             "build_seconds": round(time.perf_counter() - t0, 2), "witness_settle_limit": int(settle_limit)}
-    return Hierarchy(rank, up_indptr, head[up].astype(np.int32), w[up], mid[up].astype(np.int32),
-                     oid[up].astype(np.int32), down_indptr, tail[dn].astype(np.int32), w[dn], stats)
+             "search_edges": int(len(slot)), "build_seconds": round(time.perf_counter() - t0, 2),
+             "witness_settle_limit": int(settle_limit), "witness_contract_limit": int(contract_limit)}
+    return Hierarchy(rank, up_indptr, head, w, mid, oid.astype(np.int32), s_indptr, head[slot], w[slot], slot,
+                     stats)
 
 
 def _code_hash() -> str:
     """Hash of the code that decides the hierarchy (editing anything else keeps cached ones)."""
     import inspect
 
-    src = "".join(inspect.getsource(f) for f in (_witness, _plan, _contract, build_hierarchy))
-    return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}{src}".encode()).hexdigest()[:8]
+    src = "".join(inspect.getsource(f) for f in (_witness, _plan, _contract, _dominated, build_hierarchy))
+    return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}{src}".encode()).hexdigest()[:8]
+
+
+CODE_HASH = _code_hash()  # at import: the code this process runs, whatever the file says later
 
 
 _LOCK = threading.Lock()
 _MEMO: dict = {}
 
 
-def sea_hierarchy(net, blocked: int, weight: np.ndarray | None = None, *, build: bool = True) -> Hierarchy | None:
-    """The CH of ``net``'s sea layer with the passages in ``blocked`` closed, weighted by
-    ``weight`` per edge (default ``net.edge_km``); built on first use and cached on disk in
-    the network's folder. With ``build=False``, None unless it is already cached."""
-    fast = (str(net.path), int(blocked), "km") if weight is None else None
-    if fast is not None and _MEMO.get(fast) is not None:
-        return _MEMO[fast]
-    indptr, head, edge = net.sea_csr
-    w_all = net.edge_km if weight is None else np.asarray(weight, np.float64)
-    n = int(net.n_sea_nodes)
-    tail = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr))
+def _layer(net, layer: str, blocked: int, weight: np.ndarray):
+    """Node count and the edges (tail, head, weight, id, once each) of ``layer`` left open by ``blocked``."""
+    if layer == "sea":  # the sea layer alone: nodes 0 .. n_sea_nodes - 1
+        (indptr, head, edge), n = net.sea_csr, int(net.n_sea_nodes)
+    else:
+        indptr, head, edge, n = net.csr_indptr, net.csr_head, net.csr_edge, int(net.n_nodes)
+    tail = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr[:n + 1]))
     keep = ((net.edge_flags[edge] & np.uint32(blocked)) == 0) & (tail < head)
     eid = edge[keep]
-    w = w_all[eid]
+    return n, tail[keep], head[keep], weight[eid], eid
+
+
+def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *, build: bool = True,
+              quiet: bool = False, labels: bool = False) -> Hierarchy | None:
+    """The CH of ``net``'s ``layer`` ("sea", or "all": the whole network) with the passages in
+    ``blocked`` closed, weighted by ``weight`` per edge (default ``net.edge_km``; inf: no
+    edge); built on first use (saying so on stderr unless ``quiet``) and cached on disk in the
+    network's folder, with its hub labels when they are there (``labels``: build them too).
+    With ``build=False``, None unless it is already cached."""
+    fast = (str(net.path), layer, int(blocked), "km") if weight is None else None
+    if fast is not None and _MEMO.get(fast) is not None and not (labels and _MEMO[fast].labels is None):
+        return _MEMO[fast]
+    w_all = net.edge_km if weight is None else np.asarray(weight, np.float64)
+    n, tail, head, w, eid = _layer(net, layer, blocked, w_all)
     digest = hashlib.sha256(np.ascontiguousarray(w).tobytes() + eid.tobytes()).hexdigest()[:12]
-    key = (str(net.path), int(blocked), digest)
+    key = (str(net.path), layer, int(blocked), digest)
     with _LOCK:
-        if key in _MEMO:
+        if key in _MEMO and not (labels and _MEMO[key].labels is None):
             return _MEMO[key]
-        path = Path(net.path) / f"ch-sea-{FORMAT}-{_code_hash()}-{int(blocked):x}-{digest}.npz"
-        h = None
-        if path.exists():
+        path = Path(net.path) / f"ch-{layer}-{FORMAT}-{CODE_HASH}-{int(blocked):x}-{digest}.npz"
+        h = _MEMO.get(key)
+        if h is None and path.exists():
             try:
                 h = Hierarchy.load(path)
             except Exception:  # a damaged file: build again
@@ -360,15 +478,122 @@ def sea_hierarchy(net, blocked: int, weight: np.ndarray | None = None, *, build:
                 return None
             import sys
 
-            print("corridor: building the sea contraction hierarchy (once per network and set of closed "
-                  "passages, about a minute)", file=sys.stderr, flush=True)
-            h = build_hierarchy(n, tail[keep], head[keep], w, eid)
+            if not quiet:
+                print(f"corridor: building the contraction hierarchy of the {layer} layer (once per network, "
+                      "weights and set of closed passages, a minute or more)", file=sys.stderr, flush=True)
+            h = build_hierarchy(n, tail, head, w, eid)
             try:
                 h.save(path)
                 h.stats["bytes_on_disk"] = path.stat().st_size
             except OSError:  # a read-only cache: keep it in memory
                 pass
+        object.__setattr__(h, "_path", path)
+        _attach_labels(h, h.labels_dir, labels)
         _MEMO[key] = h
         if fast is not None:
             _MEMO[fast] = h
         return h
+
+
+def _attach_labels(h: Hierarchy, folder: Path, build: bool) -> None:
+    """Load the hub labels saved in ``folder``, or build and save them (``build``)."""
+    from corridor.hub_labels import Labels, build_labels
+
+    if h.labels is not None:
+        return
+    if (folder / "stats.json").exists():
+        object.__setattr__(h, "_labels", Labels.load(folder))
+    elif build:
+        lab = build_labels(h)
+        try:
+            lab.save(folder)
+        except OSError:  # a read-only cache: keep them in memory
+            pass
+        object.__setattr__(h, "_labels", lab)
+
+
+def sea_hierarchy(net, blocked: int, weight: np.ndarray | None = None, *, build: bool = True,
+                  quiet: bool = False) -> Hierarchy | None:
+    """:func:`hierarchy` of the sea layer."""
+    return hierarchy(net, "sea", blocked, weight, build=build, quiet=quiet)
+
+
+_BY_ARRAY: dict = {}
+_BY_ARRAY_SIZE = 16
+
+
+def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int) -> Hierarchy | None:
+    """The CH of ``layer`` for exactly ``weight`` and ``blocked`` if it is already on disk, else
+    None (never builds).
+
+    Only read-only weight arrays are looked up: those are the costing profile's shared
+    arrays (:func:`corridor.costing.profile.edge_weights`), the same object for every request
+    with the same profile, so each is hashed once per process. Arrays made per request
+    (objective mixes, closed ports or countries) would cost a hash per call and have no
+    hierarchy anyway. ``CORRIDOR_NO_CH=1`` turns hierarchies off (A* everywhere)."""
+    if weight.flags.writeable or os.environ.get("CORRIDOR_NO_CH"):
+        return None
+    key = (id(net), layer, id(weight), int(blocked))
+    hit = _BY_ARRAY.get(key)
+    if hit is not None and hit[0] is net and hit[1] is weight:
+        return hit[2]
+    h = hierarchy(net, layer, blocked, weight, build=False)
+    if len(_BY_ARRAY) >= _BY_ARRAY_SIZE:
+        _BY_ARRAY.pop(next(iter(_BY_ARRAY)))
+    _BY_ARRAY[key] = (net, weight, h)  # holding them keeps their ids from being reused
+    return h
+
+
+def default_requests(net) -> list[tuple[str, str, np.ndarray | None, int]]:
+    """(name, layer, weight, closed passages) of the requests whose hierarchies come with the
+    network: tables (km on the sea layer), and routes with the default cargo, speed, costs and
+    objective (time) by sea and over every surface mode, as :func:`corridor.planner.plan` sets
+    them up."""
+    from corridor import modes as M
+    from corridor.costing import params as params_mod
+    from corridor.costing import sea as sea_costing
+    from corridor.costing.cargo import make_cargo
+    from corridor.costing.profile import Profile
+    from corridor.data import passages as P
+    from corridor.planner import Ctx, blocked_mask
+
+    cargo, params = make_cargo(None), params_mod.load(None)
+    blocked = blocked_mask([], [], "seagoing")
+    closed = P.mask_of(set(cargo.closed_passages()))
+    speed = sea_costing.speed(None, cargo, params)
+
+    def hours(modes) -> np.ndarray:
+        return Ctx(net, Profile(frozenset(modes), speed, cargo, params)).weight()[0]
+
+    return [("tables (km)", "sea", None, blocked),
+            ("sea routes (default request, hours)", "sea", hours({"sea"}), blocked | closed),
+            ("surface routes (default request, hours)", "all", hours(M.SURFACE), blocked | closed)]
+
+
+def build_default_hierarchies(net, *, progress: bool = True) -> list[Hierarchy]:
+    """Build (or load) the hierarchies of :func:`default_requests`, saying so on stderr.
+
+    On 2 CPUs: about 1.5 min for each sea one and 7 min for the whole network's, once per
+    network (then cached, loaded in well under a second)."""
+    import sys
+
+    out = []
+    for name, layer, weight, blocked in default_requests(net):
+        t = time.perf_counter()
+        h = hierarchy(net, layer, blocked, weight, build=False)
+        if h is None or (layer == "sea" and h.labels is None):
+            if progress:
+                what = "hub labels" if h is not None else "contraction hierarchy"
+                print(f"corridor: building the {what} for {name} ...", file=sys.stderr, flush=True)
+            h = hierarchy(net, layer, blocked, weight, quiet=True, labels=layer == "sea")
+        if progress:
+            print(f"corridor: contraction hierarchy for {name}: {h.stats['upward_edges']:,} upward edges, "
+                  f"ready in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+        out.append(h)
+    return out
+
+
+if __name__ == "__main__":  # python -m corridor.build.contraction: build them ahead for the installed network
+    from corridor.network import load_network
+
+    build_default_hierarchies(load_network())
