@@ -143,14 +143,26 @@ def test_small_graph_keeps_every_distance():
                 assert w[res.edges].sum() == pytest.approx(dist[s, t], abs=1e-9)
 
 
+REGION = (25.0, 75.0, 30.0, 55.0)  # lon, lat box from Türkiye to Kazakhstan: the Middle Corridor
+
+
 @pytest.fixture(scope="module")
 def defaults(net):
-    """The hierarchies that come with the network, by layer: (hierarchy, weight, closed passages)."""
-    from corridor.build.contraction import build_default_hierarchies, default_requests
+    """Route hierarchies by layer: (hierarchy, weight, closed passages). "sea": the default sea
+    request's, as `corridor network --hierarchies` builds it (with its hub labels). "all": the
+    default surface request's weights cut to REGION (a small regional network, built in seconds;
+    the whole network's takes minutes and belongs to bench/ch.py, which checks it against A*)."""
+    from corridor.build.contraction import default_requests, hierarchy
 
-    built = build_default_hierarchies(net, progress=False)
-    return {layer: (h, w, blocked) for (_, layer, w, blocked), h in zip(default_requests(net), built)
-            if w is not None}
+    req = {layer: (w, blocked) for _, layer, w, blocked in default_requests(net) if w is not None}
+    w_sea, b_sea = req["sea"]
+    w_all, b_all = req["all"]
+    lo0, lo1, la0, la1 = REGION
+    inside = (net.node_lon > lo0) & (net.node_lon < lo1) & (net.node_lat > la0) & (net.node_lat < la1)
+    w_region = np.where(inside[net.edge_u] & inside[net.edge_v], w_all, np.inf)
+    w_region.flags.writeable = False
+    return {"sea": (hierarchy(net, "sea", b_sea, w_sea, quiet=True, labels=True), w_sea, b_sea),
+            "all": (hierarchy(net, "all", b_all, w_region, quiet=True), w_region, b_all)}
 
 
 def _random_ends(rng, nodes, k):
@@ -158,7 +170,7 @@ def _random_ends(rng, nodes, k):
     return rng.choice(nodes, k, replace=False).astype(np.int32), rng.uniform(0, 5, k)
 
 
-@pytest.mark.parametrize("layer, pairs", [("sea", 400), ("all", 150)])
+@pytest.mark.parametrize("layer, pairs", [("sea", 400), ("all", 300)])
 def test_route_hierarchy_matches_astar(net, defaults, layer, pairs):
     """The hierarchies of the default requests' weights (hours) give A*'s cost on random
     pairs with several sources and targets, and a real path of open edges with that cost."""
@@ -167,6 +179,10 @@ def test_route_hierarchy_matches_astar(net, defaults, layer, pairs):
     h, weight, blocked = defaults[layer]
     n = net.n_sea_nodes if layer == "sea" else net.n_nodes
     nodes = np.flatnonzero(np.isfinite(net.landmark_km[layer][0, :n]))  # the main component
+    if layer == "all":  # and in the region the weights keep
+        lo0, lo1, la0, la1 = REGION
+        lon, lat = net.node_lon[nodes], net.node_lat[nodes]
+        nodes = nodes[(lon > lo0) & (lon < lo1) & (lat > la0) & (lat < la1)]
     bound = float(np.min(weight[np.isfinite(weight) & (net.edge_km > 0)] /
                          net.edge_km[np.isfinite(weight) & (net.edge_km > 0)]))
     rng = np.random.default_rng(17)
@@ -188,7 +204,8 @@ def test_route_hierarchy_matches_astar(net, defaults, layer, pairs):
 
 
 def test_routes_use_the_hierarchy_and_match_astar(net, defaults, monkeypatch):
-    """corridor.route picks the hierarchy for the default request and answers as A* does."""
+    """corridor.route picks the hierarchy for the default request and answers as A* does (the
+    surface cases too: with or without a whole-network hierarchy on disk, the same answer)."""
     import corridor
     from corridor.build.contraction import cached_hierarchy
 

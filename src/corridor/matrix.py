@@ -162,9 +162,9 @@ def _connectors(accs: list[Access | None]) -> tuple[np.ndarray, np.ndarray, np.n
 
 CH_MIN_CELLS = 10_000_000
 """Tables with at least this many cells build the contraction hierarchy for their passage
-mask if it is not cached yet (about 80 s, once per network and mask: Dijkstra rows would take
+mask if it is not cached yet (about two minutes, once per network and mask: Dijkstra rows would take
 longer); smaller tables use it only when it is already on disk (build it ahead with
-``python -m corridor.build.contraction``)."""
+``corridor network --hierarchies``)."""
 
 
 def _hierarchy(net: Network, blocked: int, cells: int):

@@ -32,7 +32,7 @@ of ocean, so its shortcut set, and the edges each query scans, would be several 
 of this CH, which already scans ~14,000 edges per side. The metrics that matter are few:
 :func:`corridor.route` with the default cargo, speed, costs and objective asks for the same
 weights every time, so those hierarchies are built ahead (:func:`default_requests`, by
-``python -m corridor.build.contraction``) and every other request (another speed, cost or
+``corridor network --hierarchies``) and every other request (another speed, cost or
 CO2e objective, closed ports or countries, extra closed passages) runs A* as before.
 """
 
