@@ -36,7 +36,8 @@ def test_pe_az_must_show(pe_az):
     a = [o for o in opts if o["option"]["key"] == "hub-middle"][0]
     assert a["legs"][0]["from_place"]["code"] in ("PECHY", "PECLL") and "Shanghai" in a["option"]["gateway_chain"]
     assert any("KZ" in b for b in a["borders"]) and _legs(a, "ferry") and _legs(a, "rail")
-    assert a["destination"]["code"] == "AZBAK"
+    assert a["destination"]["name"] == "Baku"  # Azerbaijan's port is on the Caspian: its goods end in the capital
+    assert any(leg["mode"] == "transfer" and "Alat" in leg["name"] for leg in a["legs"])
     chain = a["option"]["gateway_chain"]
     assert chain.index("Shanghai") < [k for k, x in enumerate(chain) if x.startswith("CN–KZ")][0] \
         < chain.index(a["legs"][[leg["mode"] for leg in a["legs"]].index("ferry")]["from"]) < len(chain) - 1
@@ -143,7 +144,7 @@ def test_passenger_air_fares_are_not_shown_as_zero(pe_az):
 
 def test_options_planned_in_parts_pay_the_port_between_them(pe_az):
     for o in pe_az["options"]:
-        moves = [leg for leg in o["legs"] if leg["mode"] not in ("transfer", "road")]
+        moves = [leg for leg in o["legs"] if leg["mode"] != "transfer"]
         for before, after in zip(moves[:-1], moves[1:]):
             if (before["mode"] == "sea") != (after["mode"] == "sea") and "ferry" not in (before["mode"], after["mode"]):
                 between = o["legs"][o["legs"].index(before) + 1:o["legs"].index(after)]
@@ -189,3 +190,12 @@ def test_gateways_rank_by_world_port_index_size(net, wpi_imported, cli, tmp_path
     assert len(wpi.load()[0]) == len({p.code for p in wpi.load()[0].values()}) > 3000
     status = cli("data", "status", "--json", check_rc=0).stdout
     assert '"world_port_index": "imported"' in status
+
+
+def test_a_country_without_an_ocean_port_starts_at_its_capital_and_uses_neighbours_ports(net):
+    rep = build_report("KZ", "JP", network=net, progress=False, whatif=False)
+    sea = [o for o in rep["options"] if "sea" in o["modes"]]
+    assert sea and all(o["origin"]["name"] in ("Astana", "Almaty") for o in sea)
+    g_kz = rep["gateways"][0]
+    foreign = [n for n in g_kz["notes"] if "foreign ports" in n]
+    assert foreign and "RU" not in foreign[0].split(":")[-1]  # not through the transit-policy countries

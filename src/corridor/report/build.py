@@ -204,7 +204,7 @@ def _handover(cargo: dict, costs):
 
 
 def _moves(r: Route) -> list[str]:
-    return [leg.mode for leg in r.legs if leg.mode not in ("transfer", "road")]
+    return [leg.mode for leg in r.legs if leg.mode != "transfer"]
 
 
 AT_SEA_ONLY = ("door to door at sea", "port to port: by sea")  # notes that a sea part alone is quay to quay
@@ -263,20 +263,38 @@ def _chain(r: Route) -> list[str]:
 OCEAN_PROBE = "NLRTM"  # a port on the open ocean: a gateway that cannot reach it by sea is on a closed sea
 
 
+NEIGHBOUR_PORTS = 4  # foreign ports tried for a country without its own on the ocean
+
+
 def _sea_ports(net: Network, g: dict, ocean) -> list[str]:
-    """Ocean ports for country ``g``: its own (2, if they reach the ocean), else those of its
-    land neighbours (2 each) that do."""
+    """Ocean ports for country ``g``: its own (2, if they reach the ocean), else the main ports
+    of its land neighbours that do, nearest its capital first; ports in transit-policy
+    countries (data/policy/) only when no other neighbour has one."""
     own = [p["code"] for p in g["seaports"][:2] if ocean(p["code"])]
     if own:
         return own
-    codes = []
-    for n in dict.fromkeys(x["neighbour"] for x in g["borders"]):
-        codes += [c for c in [str(net.port_code[i]) for i in country_ports(net, n)][:2] if ocean(c)]
-    return list(dict.fromkeys(codes))
+    city = _main_city(g["country"])
+    candidates = [int(i) for n in dict.fromkeys(x["neighbour"] for x in g["borders"]) for i in country_ports(net, n)]
+    if city is not None:
+        candidates.sort(key=lambda i: float(haversine_km(city.lon, city.lat, net.port_lon[i], net.port_lat[i])))
+    avoided = set(transit_policy.restrictions())
+    for allowed in (lambda c: str(net.port_country[c]) not in avoided, lambda c: True):
+        codes = [str(net.port_code[i]) for i in candidates if allowed(i)]
+        found = []
+        for code in codes:
+            if len(found) == NEIGHBOUR_PORTS:
+                break
+            if ocean(code):
+                found.append(code)
+        if found:
+            return found
+    return []
 
 
-def _end(net: Network, g: dict):
-    if g["seaports"]:
+def _end(g: dict, ocean):
+    """Where a country's goods start or end: its main seaport when that reaches the ocean (the
+    port is the gateway), else its capital (landlocked, or a Caspian coast only)."""
+    if g["seaports"] and ocean(g["seaports"][0]["code"]):
         return g["seaports"][0]["code"]
     city = _main_city(g["country"])
     return city if city is not None else g["country"]
@@ -289,8 +307,6 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
     net, ga, gb = ctx.net, ctx.gateways[ctx.a], ctx.gateways[ctx.b]
     cargo = ctx.cargo
     bulk = cargo.get("cargo") in ("dry-bulk", "liquid-bulk")
-    start = origin_port or _end(net, ga)
-    end = _end(net, gb)
     avoid = list(avoid)
     out: list[Option] = []
     handover = _handover(cargo, costs)
@@ -322,6 +338,8 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
                 ocean_cache[code] = False
         return ocean_cache[code]
 
+    start = origin_port or _end(ga, ocean)
+    end = _end(gb, ocean)
     exits = [origin_port] if origin_port else _sea_ports(net, ga, ocean)
     entries = _sea_ports(net, gb, ocean)
     for x in exits:
