@@ -154,7 +154,10 @@ def defaults(net):
     the whole network's takes minutes and belongs to bench/ch.py, which checks it against A*)."""
     from corridor.build.contraction import default_requests, hierarchy
 
-    req = {layer: (w, blocked) for _, layer, w, blocked in default_requests(net) if w is not None}
+    req: dict = {}
+    for _, layer, w, blocked in default_requests(net):  # the first of each layer: without the transit policy
+        if w is not None:
+            req.setdefault(layer, (w, blocked))
     w_sea, b_sea = req["sea"]
     w_all, b_all = req["all"]
     lo0, lo1, la0, la1 = REGION
@@ -220,3 +223,30 @@ def test_routes_use_the_hierarchy_and_match_astar(net, defaults, monkeypatch):
         assert f.duration_h == pytest.approx(s.duration_h, rel=1e-9)
         assert f.distance_km == pytest.approx(s.distance_km, rel=1e-6)
         assert [leg.mode for leg in f.legs] == [leg.mode for leg in s.legs]
+
+
+def test_requests_with_the_same_closures_share_one_weight_array(net):
+    """The transit policy's second search (Russia, Belarus closed) asks for the same read-only
+    weights every time, which is how cached_hierarchy finds the hierarchy built for it;
+    arrays made per request (objective mixes) stay private and never match one."""
+    from corridor import transit_policy
+    from corridor.build.contraction import default_requests
+    from corridor.costing import params as params_mod
+    from corridor.costing import sea as sea_costing
+    from corridor.costing.cargo import make_cargo
+    from corridor.costing.profile import Profile
+    from corridor.modes import SURFACE
+    from corridor.planner import Ctx
+
+    cargo, params = make_cargo(None), params_mod.load(None)
+    profile = Profile(frozenset(SURFACE), sea_costing.speed(None, cargo, params), cargo, params)
+    policy = frozenset(transit_policy.restrictions())
+    a = Ctx(net, profile, countries=policy).weight()[0]
+    b = Ctx(net, profile, countries=policy).weight()[0]
+    assert a is b and not a.flags.writeable
+    assert any(w is a for _, _, w, _ in default_requests(net))
+    ru = [i for i, c in enumerate(net.tables["countries"]) if c == "RU"][0]
+    inside = np.flatnonzero((net.node_country[net.edge_u] == ru) & (net.node_country[net.edge_v] == ru))
+    assert len(inside) and np.isinf(a[inside]).all()
+    mixed = Ctx(net, profile, {"time": 1.0, "co2": 1.0}, {"time": 1.0, "co2": 1.0}, countries=policy).weight()[0]
+    assert mixed.flags.writeable and mixed is not a

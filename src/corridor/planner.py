@@ -171,10 +171,11 @@ class Ctx:
         if self._w is None:
             net = self.net
             w = objective_mod.edge_weight(net, self.weights, self.objective, self.refs)
-            shut = _shut_edges(net, self.closed_ports, self.countries, self.border_pairs)
-            if shut is not None:
-                w = np.where(shut, np.inf, w)
-            if list(self.objective) == ["time"] and shut is None:
+            if self.closed_ports or self.countries or self.border_pairs:
+                w, bound = _closed_weight(net, w, self.closed_ports, self.countries, self.border_pairs,
+                                          lambda x: objective_mod.lower_bound_per_km(net, x, self.profile,
+                                                                                     self.objective, self.refs))
+            elif list(self.objective) == ["time"]:
                 bound = self.weights.hours_per_km
             else:
                 bound = objective_mod.lower_bound_per_km(net, w, self.profile, self.objective, self.refs)
@@ -187,6 +188,32 @@ class Ctx:
             sel = mode == m
             out[sel] = objective_mod.connector_weight(self.profile, int(m), km[sel], self.objective, self.refs)
         return out
+
+
+_CLOSED: dict = {}
+_CLOSED_SIZE = 8
+
+
+def _closed_weight(net: Network, w: np.ndarray, ports: frozenset, countries: frozenset, pairs: frozenset,
+                   bound_of) -> tuple[np.ndarray, float]:
+    """``w`` with the edges of closed ports, avoided countries and border pairs set to inf, and
+    its lower bound per km (``bound_of``). From a shared, read-only ``w`` (a costing profile's)
+    the result is shared and read-only too, so the same request shape (e.g. the transit
+    policy's Russia and Belarus) finds the hierarchy built for it
+    (:func:`corridor.build.contraction.cached_hierarchy`). The entries hold the network and
+    ``w`` themselves, so their ids are not reused while cached."""
+    key = (id(net), id(w), ports, countries, pairs)
+    hit = _CLOSED.get(key)
+    if hit is not None and hit[0] is net and hit[1] is w:
+        return hit[2], hit[3]
+    out = np.where(_shut_edges(net, ports, countries, pairs), np.inf, w)
+    bound = bound_of(out)
+    if not w.flags.writeable:
+        out.flags.writeable = False
+        if len(_CLOSED) >= _CLOSED_SIZE:
+            _CLOSED.pop(next(iter(_CLOSED)))
+        _CLOSED[key] = (net, w, out, bound)
+    return out, bound
 
 
 def _shut_edges(net: Network, ports: frozenset, countries: frozenset, pairs: frozenset):

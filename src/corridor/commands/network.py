@@ -14,7 +14,7 @@ def register(sub) -> None:
     n.add_argument("--rebuild", action="store_true", help="compile again from the installed sources")
     n.add_argument("--hierarchies", action="store_true",
                    help="build the contraction hierarchies and hub labels of the default requests (once per "
-                        "network, about 8 minutes on 2 CPUs): default routes and sea tables become much faster")
+                        "network, about 12 minutes on 2 CPUs): default routes and sea tables become much faster")
 
 
 def run(args) -> int:
