@@ -72,8 +72,9 @@ def test_bulk_has_no_container_only_services(net):
         assert "air" not in o["modes"] and not o["option"]["container_only"]
 
 
-def test_landlocked_says_so(net):
-    g = gateways(net, "AM")
+@pytest.mark.parametrize("country", ["AM", "CH"])
+def test_landlocked_says_so(net, country):
+    g = gateways(net, country)
     assert not g["seaports"] and "no seaport" in g["notes"][0] and g["borders"]
 
 
