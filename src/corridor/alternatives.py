@@ -15,8 +15,7 @@ from corridor.route import Route
 
 
 def signature(r: Route) -> tuple:
-    pairs = frozenset(leg.name.split(" ")[0] for leg in r.legs
-                      if leg.mode == "transfer" and ("border" in leg.kind or leg.kind == "break of gauge"))
+    pairs = frozenset(leg.border_countries for leg in r.legs if leg.is_border)
     keys = frozenset(k for leg in r.legs for k in leg.passages)
     return keys, pairs, tuple(sorted(set(r.modes) - {"road"}) or r.modes)
 
@@ -33,8 +32,8 @@ def features(r: Route) -> list[tuple[str, object]]:
     for m in main:
         feats.append(("mode", m))
     for leg in r.legs:
-        if leg.mode == "transfer" and ("border" in leg.kind or leg.kind == "break of gauge") and leg.kind != "open border":
-            pair = frozenset(leg.name.split(" ")[0].split("–"))
+        if leg.is_border and leg.kind != "open border":
+            pair = leg.border_countries
             if ("border", pair) not in feats:
                 feats.append(("border", pair))
         if leg.mode == "transfer" and leg.kind in ("port", "ship-ferry transshipment") and leg.origin.code:

@@ -40,6 +40,16 @@ class Leg:
         """Well-to-wheel: WTT + TTW."""
         return self.co2e_ttw_kg + self.co2e_wtt_kg
 
+    @property
+    def is_border(self) -> bool:
+        """A border crossing (customs, open border or break of gauge)."""
+        return self.mode == "transfer" and bool(self.kind) and ("border" in self.kind or self.kind == "break of gauge")
+
+    @property
+    def border_countries(self) -> frozenset[str]:
+        """The two ISO codes of a border crossing, from its name ("CN–KZ border near Bole (CN)"), else empty."""
+        return frozenset(self.name.split(" ")[0].split("–")) if self.is_border else frozenset()
+
     def to_dict(self) -> dict:
         d = {
             "mode": self.mode, "from": _label(self.origin), "to": _label(self.destination),
@@ -113,8 +123,7 @@ class Route:
     @property
     def borders(self) -> list[str]:
         """Border crossings, in order."""
-        return [leg.name for leg in self.legs
-                if leg.mode == "transfer" and ("border" in leg.kind or leg.kind == "break of gauge")]
+        return [leg.name for leg in self.legs if leg.is_border]
 
     @property
     def modes(self) -> list[str]:

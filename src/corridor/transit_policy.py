@@ -53,8 +53,8 @@ def avoided_by_default(stop_countries, allowed: frozenset, avoided: frozenset) -
 def countries_crossed(route) -> set[str]:
     """Countries a route sets foot in: its legs' end places and both sides of each border."""
     out = {p.country for leg in route.legs for p in (leg.origin, leg.destination) if p.country}
-    for name in route.borders:
-        out |= set(name.split(" ")[0].split("–"))
+    for leg in route.legs:
+        out |= leg.border_countries
     return out
 
 
