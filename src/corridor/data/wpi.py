@@ -27,6 +27,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from corridor.data.userdir import data_dir
 from corridor.errors import CorridorError
 
@@ -70,19 +72,19 @@ class Port:
 MATCH_KM = 10.0  # a port whose code the index lacks takes the index's port this close (same country)
 
 
-def match(ports: dict[str, Port], code: str, lon: float, lat: float) -> Port | None:
-    """The index's entry for a port: by UN/LOCODE, else the nearest entry of the same country
-    within MATCH_KM (the index keeps some old codes: Shanghai is CNSGH there, CNSHA here)."""
+def match(ports: dict[str, Port], code: str, lon: float, lat: float, nearby: list[Port]) -> Port | None:
+    """The index's entry for a port: by UN/LOCODE, else the nearest of ``nearby`` (the index's
+    entries of the port's country) within MATCH_KM (the index keeps some old codes: Shanghai
+    is CNSGH there, CNSHA here)."""
     if code in ports:
         return ports[code]
+    if not nearby:
+        return None
     from corridor.geo import haversine_km
 
-    same = [p for c, p in ports.items() if c[:2] == code[:2]]
-    if not same:
-        return None
-    d = [float(haversine_km(lon, lat, p.lon, p.lat)) for p in same]
-    k = min(range(len(same)), key=d.__getitem__)
-    return same[k] if d[k] <= MATCH_KM else None
+    d = haversine_km(lon, lat, np.array([p.lon for p in nearby]), np.array([p.lat for p in nearby]))
+    k = int(np.argmin(d))
+    return nearby[k] if float(d[k]) <= MATCH_KM else None
 
 
 def stored_path() -> Path:

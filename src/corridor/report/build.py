@@ -101,8 +101,9 @@ def _seaports(net: Network, iso2: str, city) -> tuple[list[dict], list[str]]:
     ports = [int(i) for i in country_ports(net, iso2)]
     entries: dict[int, wpi.Port] = {}
     if index is not None:  # every port of the country the index sizes, not only the flagged ones
+        nearby = [p for c, p in index[0].items() if c[:2] == iso2]
         for i in np.flatnonzero(net.port_country == iso2):
-            e = wpi.match(index[0], str(net.port_code[i]), float(net.port_lon[i]), float(net.port_lat[i]))
+            e = wpi.match(index[0], str(net.port_code[i]), float(net.port_lon[i]), float(net.port_lat[i]), nearby)
             if e is not None:
                 entries[int(i)] = e
         ports = sorted(set(ports) | set(entries))
@@ -246,7 +247,7 @@ def _chain(r: Route) -> list[str]:
     add(r.origin.label)
     for leg in r.legs:
         if leg.mode == "transfer":
-            if leg.kind and ("border" in leg.kind or leg.kind == "break of gauge"):
+            if leg.is_border:
                 add(re.sub(r" \([A-Z]{2}\)$", "", leg.name))  # drop the "(CN)" of "... near Bole (CN)"
             continue
         if leg.mode == "road":
