@@ -33,7 +33,8 @@ from corridor.geo import haversine_km
 from corridor.network import Network, load_network
 from corridor.places import Place, resolve
 from corridor.costing.profile import Profile
-from corridor.planner import DIRECT_MAX_KM, VESSELS, Access, access, blocked_mask, direct_crossing
+from corridor.planner import DIRECT_MAX_KM, Access, access, blocked_mask, direct_crossing
+from corridor.request.route import VESSELS
 from corridor.search import _heap_pop, _heap_push
 
 

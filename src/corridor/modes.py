@@ -18,3 +18,4 @@ def mask_of(names) -> int:
     for name in names:
         m |= bit(BY_NAME[name])
     return m
+AVAILABLE = (*SURFACE, "air")  # air only when asked for

@@ -22,14 +22,13 @@ from corridor.errors import BadInput, CorridorError, NoRoute
 from corridor.geo import chord_for_km, haversine_km, km_for_chord, to_unit_vectors
 from corridor.network import Network, load_network
 from corridor.places import Place, port_place, resolve
+from corridor.request import RouteRequest
 from corridor.route import Route
 from corridor.search import PathResult, shortest_path
 from corridor.search_ch import ch_shortest_path
 from corridor.snapping import COAST_ALLOWANCE_KM, water_connectors
 
-AVAILABLE_MODES = (*M.SURFACE, "air")
 DEFAULT_MODES = M.SURFACE  # air only when asked for (--modes air, or listed with others)
-VESSELS = ("seagoing", "river-sea")
 # A point whose water access crosses more land than this is served by its nearest port.
 POINT_MAX_LAND_KM = 25.0
 DIRECT_MAX_KM = 500.0
@@ -341,30 +340,6 @@ def _legs(ctx: Ctx, a: Access, b: Access, blocked: int, avoid: list[str]):
     return air_plan.legs(net, res, weights, a.candidates[ja], b.candidates[jb], mode_a, mode_b, km_a, km_b)
 
 
-def check_modes(modes) -> frozenset:
-    if modes is None:
-        return frozenset(DEFAULT_MODES)
-    items = modes.split(",") if isinstance(modes, str) else list(modes)
-    items = [m.strip().lower() for m in items if m.strip()]
-    for m in items:
-        if m not in AVAILABLE_MODES:
-            raise BadInput(f"Mode {m!r} is not in the network yet; available modes: {', '.join(AVAILABLE_MODES)}.")
-    if not items:
-        raise BadInput(f"No mode given; available modes: {', '.join(AVAILABLE_MODES)}.")
-    return frozenset(items)
-
-
-def _as_list(via) -> list:
-    """``via`` as a list of places: one place (name, Place, (lat, lon)) or a list of them."""
-    if via is None:
-        return []
-    if isinstance(via, (str, Place)):
-        return [via]
-    if isinstance(via, (tuple, list)) and len(via) == 2 and all(isinstance(v, (int, float)) for v in via):
-        return [tuple(via)]
-    return list(via)
-
-
 def _passage_place(net: Network, key: str) -> Place:
     """A sea node on the passage's gate (nearest to the gate's first point), for --via suez."""
     p = P.BY_KEY[key]
@@ -386,21 +361,6 @@ def _via_place(q, net: Network):
         if key is not None:
             return _passage_place(net, key)
     return resolve(q, net)
-
-
-def _parse_countries(value) -> frozenset:
-    if value is None:
-        return frozenset()
-    items = value.split(",") if isinstance(value, str) else list(value)
-    out = set()
-    for item in items:
-        code = str(item).strip().upper()
-        if not code:
-            continue
-        if len(code) != 2 or not code.isalpha():
-            raise BadInput(f"Countries are given as ISO 3166 alpha-2 codes such as RU or IR, not {item!r}.")
-        out.add(code)
-    return frozenset(out)
 
 
 def _annotate(legs, profile: Profile) -> None:
@@ -557,47 +517,24 @@ def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: froz
     return strict, best_strict, refs_strict
 
 
-def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, vessel: str = "seagoing",
-         speed_kn: float | None = None, network: Network | None = None, cargo=None, teu=None, feu=None,
-         tonnes=None, passengers=None, vessel_class=None, optimize=None, alternatives: int = 0,
-         pareto: bool = False, scenario=None, costs=None, avoid_countries=None, close_ports=None,
-         allow_countries=None) -> Route:
-    """Plan a route; see :func:`corridor.route` for the options."""
-    from corridor import scenario as scenario_mod
-    from corridor.costing import params as params_mod
-    from corridor.costing.cargo import make_cargo
-
-    net = air_plan.network_for(network or load_network(), modes)  # imported air routes, when air is asked for
-    sc = scenario_mod.parse(scenario)
-    common = dict(modes=modes, via=via, avoid=avoid, allow=allow, vessel=vessel, speed_kn=speed_kn, cargo=cargo,
-                  teu=teu, feu=feu, tonnes=tonnes, passengers=passengers, vessel_class=vessel_class,
-                  optimize=optimize, costs=costs, avoid_countries=avoid_countries, close_ports=close_ports,
-                  allow_countries=allow_countries)
-    if sc is not None:
-        return whatif.plan_with_scenario(sc, origin, destination, common, alternatives=alternatives, pareto=pareto,
-                                         network=net)
-
-    allowed = check_modes(modes)
-    the_cargo = make_cargo(cargo, teu=teu, feu=feu, tonnes=tonnes, passengers=passengers, vessel_class=vessel_class)
-    params = params_mod.load(costs)
-    speed = sea_costing.speed(speed_kn, the_cargo, params)
-    if vessel not in VESSELS:
-        raise BadInput(f"Unknown vessel {vessel!r}; choose one of: {', '.join(VESSELS)}.")
-    if the_cargo.vclass == "river-sea":
-        vessel = "river-sea"
-    objective = objective_mod.parse(optimize)
-    if alternatives is None:
-        alternatives = 0
-    if isinstance(alternatives, bool) or not isinstance(alternatives, int) or not 0 <= alternatives <= 10:
-        raise BadInput(f"alternatives must be a whole number from 0 to 10, not {alternatives!r}.")
-    avoid_keys = P.parse_passage_list(avoid)
-    allow_keys = P.parse_passage_list(allow)
-    countries = _parse_countries(avoid_countries)
-    allowed_countries = _parse_countries(allow_countries)
-    ports_closed = frozenset(str(c).strip().upper().replace(" ", "") for c in
-                             ((close_ports.split(",") if isinstance(close_ports, str) else close_ports) or [])
-                             if str(c).strip())
-    stops = [resolve(origin, net), *[_via_place(q, net) for q in _as_list(via)], resolve(destination, net)]
+def plan(request: RouteRequest, *, network: Network | None = None) -> Route:
+    """Plan the route a checked request asks for; see :func:`corridor.route` for the options."""
+    net = air_plan.network_for(network or load_network(), request.modes)  # imported air routes, when asked for
+    if request.scenario is not None:
+        return whatif.plan_with_scenario(request, network=net)
+    modes = request.modes
+    allowed = frozenset(modes) if modes is not None else frozenset(DEFAULT_MODES)
+    the_cargo = request.load()
+    params = request.params()
+    speed = sea_costing.speed(request.speed_kn, the_cargo, params)
+    vessel = "river-sea" if the_cargo.vclass == "river-sea" else request.vessel
+    objective = request.objective()
+    alternatives = request.alternatives
+    avoid_keys, allow_keys = list(request.avoid), list(request.allow)
+    countries, allowed_countries = frozenset(request.avoid_countries), frozenset(request.allow_countries)
+    ports_closed = frozenset(request.close_ports)
+    origin, destination = request.origin, request.destination
+    stops = [resolve(origin, net), *[_via_place(q, net) for q in request.via], resolve(destination, net)]
     notes = []
     if modes is None and all(s.kind in ("port", "country", "passage") for s in stops):
         allowed = frozenset({"sea"})  # port to port means by sea unless the caller says otherwise
@@ -632,20 +569,21 @@ def plan(origin, destination, *, modes=None, via=None, avoid=None, allow=None, v
         restrictions["closed_ports"] = sorted(ports_closed)
     solver = _Solver(net, profile, stops, blocked, avoid_keys, restrictions, notes, ports_closed, countries)
     solver.seed(profile, ports_closed, accesses)  # joining points to the network is the costly part
-    best, refs = _best(solver, objective, pareto)
+    best, refs = _best(solver, objective, request.pareto)
     if allowed != frozenset({"sea"}):
         stop_countries = [s.country or (s.code if s.kind == "country" else None) for s in stops]
         policy = transit_policy.avoided_by_default(stop_countries, allowed_countries, countries)
-        solver, best, refs = _apply_transit_policy(solver, best, refs, policy, accesses, objective, pareto)
+        solver, best, refs = _apply_transit_policy(solver, best, refs, policy, accesses, objective,
+                                                   request.pareto)
     if alternatives:
         alts = alternatives_mod.alternatives(solver, best, alternatives, objective, refs)
         if modes is None:  # air is never a default mode: offer it beside the others (in place of the last)
-            by_air = air_plan.by_air(lambda: plan(origin, destination, **dict(common, modes="air", via=None),
-                                                  network=net))
+            by_air = air_plan.by_air(lambda: plan(request.with_options(modes=("air",), via=(), alternatives=0,
+                                                                       pareto=False), network=net))
             if by_air is not None:
                 alts = [*alts[:alternatives], by_air]
         best.extra["alternatives"] = alts
-    if pareto:
+    if request.pareto:
         front = alternatives_mod.pareto(solver, refs)
         front.sort(key=lambda r: objective_mod.value(r.totals(), objective, refs or {k: 1.0 for k in objective}))
         best.extra["pareto"] = front

@@ -5,29 +5,29 @@ from __future__ import annotations
 
 from corridor.costing import Assumption
 from corridor.costing import objective as objective_mod
-from corridor.data import passages as P
 from corridor.errors import CorridorError
 from corridor.places import resolve
 from corridor.route import Route
 
 
-def plan_with_scenario(sc, origin, destination, common: dict, *, alternatives: int, pareto: bool, network) -> Route:
-    """The route under scenario ``sc`` (parsed), with ``extra`` baseline, scenario and difference.
-    ``common`` holds the request's other options, as :func:`corridor.planner.plan` takes them."""
+def plan_with_scenario(request, *, network) -> Route:
+    """The route ``request`` asks for under its scenario, with ``extra`` baseline, scenario and
+    difference; the baseline is the same request without the scenario."""
     from corridor import scenario as scenario_mod
-    from corridor.costing import params as params_mod
-    from corridor.planner import _parse_countries, plan
+    from corridor.planner import plan
 
-    baseline = plan(origin, destination, **common, alternatives=0, network=network)
-    merged = dict(common)
-    merged["avoid"] = [*P.parse_passage_list(common["avoid"]), *sc.passages]
-    merged["avoid_countries"] = sorted(_parse_countries(common["avoid_countries"]) | set(sc.countries))
-    merged["close_ports"] = [*(common["close_ports"] or []), *sc.ports]
-    merged["costs"] = params_mod.load(common["costs"]).override(scenario_mod.costs_table(sc), f"scenario {sc.name}")
-    route = plan(origin, destination, **merged, alternatives=alternatives, pareto=pareto, network=network)
-    objective, refs = objective_mod.parse(common["optimize"]), route.objective.get("reference", {})
+    sc = request.parsed_scenario()
+    baseline = plan(request.with_options(scenario=None, alternatives=0), network=network)
+    merged = request.with_options(
+        scenario=None,
+        avoid=(*request.avoid, *sc.passages),
+        avoid_countries=tuple(sorted(set(request.avoid_countries) | set(sc.countries))),
+        close_ports=(*request.close_ports, *sc.ports),
+        costs=request.params().override(scenario_mod.costs_table(sc), f"scenario {sc.name}"))
+    route = plan(merged, network=network)
+    objective, refs = request.objective(), route.objective.get("reference", {})
     for service in sc.services:
-        serviced = with_service(route, service, {k: v for k, v in merged.items() if k != "via"}, network)
+        serviced = with_service(route, service, merged.with_options(via=(), alternatives=0, pareto=False), network)
         if serviced is not None and (objective_mod.value(serviced.totals(), objective, refs)
                                      < objective_mod.value(route.totals(), objective, refs)):
             serviced.extra = route.extra
@@ -45,7 +45,7 @@ def difference(route: Route, baseline: Route) -> dict:
             "distance_km": round(route.distance_km - baseline.distance_km, 1)}
 
 
-def with_service(route: Route, service, solver_args: dict, net) -> Route | None:
+def with_service(route: Route, service, request, net) -> Route | None:
     """The route that uses a fixed-time service (e.g. a direct liner) between two ports, if any."""
     from corridor.planner import plan
     from corridor.route import Leg
@@ -56,10 +56,10 @@ def with_service(route: Route, service, solver_args: dict, net) -> Route | None:
     same = lambda x, y: x.kind == y.kind and x.code == y.code and round(x.lon, 4) == round(y.lon, 4)  # noqa: E731
     try:
         if not same(o, a):
-            parts += plan(o, a, **solver_args, network=net).legs
-        sea = plan(a, b, **dict(solver_args, modes="sea"), network=net)
+            parts += plan(request.with_options(origin=o, destination=a), network=net).legs
+        sea = plan(request.with_options(origin=a, destination=b, modes=("sea",)), network=net)
         if not same(b, d):
-            tail = plan(b, d, **solver_args, network=net).legs
+            tail = plan(request.with_options(origin=b, destination=d), network=net).legs
         else:
             tail = []
     except CorridorError:

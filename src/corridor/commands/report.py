@@ -8,16 +8,13 @@ HELP = "corridor report for two countries: gateways, options across all modes, w
 
 
 def register(sub) -> None:
+    from corridor.request import REPORT
+
     r = sub.add_parser("report", help=HELP, description=HELP)
-    r.add_argument("origin", help="origin country (ISO code such as PE)")
-    r.add_argument("destination", help="destination country (ISO code such as AZ)")
-    r.add_argument("--cargo", metavar="KIND", help="container (default), dry-bulk, liquid-bulk, general")
-    r.add_argument("--teu", type=float, metavar="N", help="containers, in TEU (default 1)")
-    r.add_argument("--tonnes", type=float, metavar="T", help="bulk or general cargo in tonnes")
+    REPORT.add_arguments(r)  # the options as declared in corridor.request.table
     r.add_argument("--out", metavar="FILE", help="write a self-contained HTML report (opens offline)")
     r.add_argument("--png", metavar="FILE", help="write a static PNG map")
     r.add_argument("--json", action="store_true", help="print the report as JSON")
-    r.add_argument("--no-whatif", action="store_true", help="skip the what-if section (faster)")
 
 
 def _usd(value) -> str:
@@ -26,9 +23,9 @@ def _usd(value) -> str:
 
 def run(args) -> int:
     from corridor.report import build_report
+    from corridor.request import REPORT
 
-    rep = build_report(args.origin, args.destination, cargo=args.cargo, teu=args.teu, tonnes=args.tonnes,
-                       whatif=not args.no_whatif)
+    rep = build_report(**REPORT.from_args(args))
     if args.out:
         from corridor.report.html import render
 
@@ -39,7 +36,7 @@ def run(args) -> int:
 
         write_png(rep, args.png)
     if args.json:
-        print(json.dumps(rep, ensure_ascii=False))
+        print(json.dumps(rep, ensure_ascii=False, allow_nan=False))
         return 0
     g0, g1 = rep["gateways"]
     c = rep["cargo"]

@@ -8,34 +8,10 @@ HELP = "best route between two places"
 
 
 def register(sub) -> None:
+    from corridor.request import ROUTE
+
     r = sub.add_parser("route", help=HELP, description=HELP)
-    r.add_argument("origin", help="UN/LOCODE, port name, country code or 'lat,lon'")
-    r.add_argument("destination", help="UN/LOCODE, port name, country code or 'lat,lon'")
-    r.add_argument("--via", action="append", metavar="PLACE", help="call at PLACE on the way (repeatable)")
-    r.add_argument("--avoid", metavar="LIST", help="passages to avoid, comma-separated (e.g. suez,bab-el-mandeb)")
-    r.add_argument("--allow", metavar="LIST", help="passages closed by default to open (northwest, northeast)")
-    r.add_argument("--modes", metavar="LIST",
-                   help="modes to use, comma-separated: sea, rail, road, ferry, air (default: the four surface modes)")
-    r.add_argument("--vessel", default="seagoing", choices=["seagoing", "river-sea"],
-                   help="river-sea ships may use the Volga-Don inland waterway")
-    r.add_argument("--speed", type=float, metavar="KN", help="sea speed in knots (default by cargo: 16 container, 11 bulk)")
-    c = r.add_argument_group("cargo and costing")
-    c.add_argument("--cargo", metavar="KIND", help="container (default), dry-bulk, liquid-bulk, general, passengers")
-    c.add_argument("--teu", type=float, metavar="N", help="containers, in TEU (default 1)")
-    c.add_argument("--feu", type=float, metavar="N", help="containers, in FEU (1 FEU = 2 TEU)")
-    c.add_argument("--tonnes", type=float, metavar="T", help="bulk or general cargo in tonnes (containers: gross weight)")
-    c.add_argument("--passengers", type=int, metavar="N", help="number of passengers (--cargo passengers)")
-    c.add_argument("--vessel-class", metavar="CLASS",
-                   help="ship class: feeder, panamax, neopanamax (default), ulcv; handysize, supramax, panamax, capesize; river-sea")
-    c.add_argument("--optimize", metavar="OBJ", help="time (default), cost, co2, distance or a mix such as time=1,co2=1")
-    c.add_argument("--alternatives", type=int, default=0, metavar="K", help="add K genuinely different corridors")
-    c.add_argument("--pareto", action="store_true", help="add the time / cost / CO2e Pareto front")
-    c.add_argument("--scenario", metavar="FILE", help="what-if TOML file; the answer states the difference to the baseline")
-    c.add_argument("--costs", metavar="FILE", help="TOML file overriding costing defaults (keys of costing/defaults.toml)")
-    c.add_argument("--avoid-countries", metavar="LIST", help="ISO country codes to keep out of the route, e.g. RU")
-    c.add_argument("--allow-countries", metavar="LIST",
-                   help="ISO codes lifted from the default transit policy (land routes avoid RU, BY unless allowed)")
-    c.add_argument("--close-ports", metavar="LIST", help="UN/LOCODEs of ports closed for this call")
+    ROUTE.add_arguments(r)  # every option as declared in corridor.request.route
     out = r.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the route as JSON (documented in README)")
     out.add_argument("--geojson", metavar="FILE", help="write the route as GeoJSON to FILE ('-' for stdout)")
@@ -98,19 +74,14 @@ def print_table(route) -> None:
 
 
 def run(args) -> int:
-    import corridor
+    from corridor.planner import plan
+    from corridor.request import ROUTE, RouteRequest
 
-    route = corridor.route(args.origin, args.destination, modes=args.modes, via=args.via,
-                           avoid=args.avoid, allow=args.allow, vessel=args.vessel, speed_kn=args.speed,
-                           cargo=args.cargo, teu=args.teu, feu=args.feu, tonnes=args.tonnes,
-                           passengers=args.passengers, vessel_class=args.vessel_class, optimize=args.optimize,
-                           alternatives=args.alternatives, pareto=args.pareto, scenario=args.scenario,
-                           costs=args.costs, avoid_countries=args.avoid_countries, close_ports=args.close_ports,
-                           allow_countries=args.allow_countries)
+    route = plan(RouteRequest.make(**ROUTE.from_args(args)))
     if args.json:
-        print(json.dumps(route.to_dict(), ensure_ascii=False))
+        print(json.dumps(route.to_dict(), ensure_ascii=False, allow_nan=False))
     elif args.geojson:
-        text = json.dumps(route.to_geojson(), ensure_ascii=False)
+        text = json.dumps(route.to_geojson(), ensure_ascii=False, allow_nan=False)
         if args.geojson == "-":
             print(text)
         else:

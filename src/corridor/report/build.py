@@ -22,6 +22,7 @@ from corridor.errors import BadInput, CorridorError
 from corridor.geo import haversine_km
 from corridor.network import Network, load_network
 from corridor.places import city_place, country_ports
+from corridor.request import RouteRequest
 from corridor.route import Route
 
 LAND = "rail,road,ferry"
@@ -315,7 +316,7 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
     def plan(o, d, **kw):
         kw.setdefault("costs", costs)
         kw["avoid"] = [*avoid, *kw.get("avoid", [])]
-        return planner_mod.plan(o, d, network=net, **{**cargo, **kw})
+        return planner_mod.plan(RouteRequest.make(origin=o, destination=d, **{**cargo, **kw}), network=net)
 
     land_cache: dict = {}
 
@@ -334,7 +335,8 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
     def ocean(code):
         if code not in ocean_cache:
             try:
-                ocean_cache[code] = code == OCEAN_PROBE or bool(planner_mod.plan(code, OCEAN_PROBE, network=net, modes="sea"))
+                ocean_cache[code] = code == OCEAN_PROBE or bool(planner_mod.plan(
+                    RouteRequest.make(origin=code, destination=OCEAN_PROBE, modes="sea"), network=net))
             except CorridorError:
                 ocean_cache[code] = False
         return ocean_cache[code]
@@ -422,7 +424,8 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
             try:
                 kw2 = dict(kw, costs=costs, avoid=avoid)
                 city_a, city_b = _main_city(ga["country"]), _main_city(gb["country"])  # people fly city to city
-                r = planner_mod.plan(city_a or start, city_b or end, network=net, modes="air", **kw2)
+                r = planner_mod.plan(RouteRequest.make(origin=city_a or start, destination=city_b or end, modes="air",
+                                                       **kw2), network=net)
             except CorridorError:
                 continue
             out.append(Option(key, label, label, r, _chain(r)))
@@ -481,12 +484,16 @@ def _finite(value):
     return value
 
 
-def build_report(a: str, b: str, *, cargo: str | None = None, teu=None, tonnes=None, network=None,
+def build_report(origin: str, destination: str, *, cargo: str | None = None, teu=None, tonnes=None, network=None,
                  progress: bool = True, whatif: bool = True) -> dict:
     """The report as a dict: ``gateways``, ``options`` (routes as ``corridor route --json``),
     ``summary`` rows and ``whatif`` results."""
+    from corridor.request import ReportRequest
+
+    req = ReportRequest.make(origin=origin, destination=destination, cargo=cargo, teu=teu, tonnes=tonnes, whatif=whatif)
     net = network or load_network(progress=progress)
-    ctx = Context(net, a.upper(), b.upper(), {"cargo": cargo, "teu": teu, "tonnes": tonnes}, progress)
+    ctx = Context(net, req.origin.upper(), req.destination.upper(),
+                  {"cargo": req.cargo, "teu": req.teu, "tonnes": req.tonnes}, progress)
     for c in (ctx.a, ctx.b):
         ctx.say(f"gateways of {c}")
         ctx.gateways[c] = gateways(net, c)
@@ -499,7 +506,7 @@ def build_report(a: str, b: str, *, cargo: str | None = None, teu=None, tonnes=N
         raise CorridorError(f"No corridor found between {ctx.a} and {ctx.b} on the built-in data.")
     opts.sort(key=lambda o: o.route.duration_h)
     scenarios = []
-    if whatif:
+    if req.whatif:
         ports = ctx.gateways[ctx.a]["seaports"]
         if len(ports) > 1:
             scenarios.append(_whatif(ctx, opts, f"{ports[1]['name']} instead of {ports[0]['name']} as "

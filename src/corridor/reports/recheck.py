@@ -8,57 +8,48 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from corridor.errors import CorridorError
 
-_ORIGIN = ("from", "origin")
-_DESTINATION = ("to", "destination")
-_LISTS = ("via", "avoid", "allow", "modes")
-
-
 def route_request(query: str, page: str = "") -> dict | None:
-    """The :func:`corridor.route` arguments in a report's query (or its page URL's query).
+    """The :func:`corridor.route` options in a report's query (or its page URL's query).
 
     Parameters
     ----------
     query : str
-        ``?from=PECHY&to=CNSHA&avoid=suez`` or without the ``?``; ``origin`` and
-        ``destination`` are accepted for ``from`` and ``to``, ``speed`` or ``speed_kn``
-        for the speed; list options may repeat or be comma-separated.
+        ``?from=PECHY&to=CNSHA&avoid=suez`` or without the ``?``: any option of ``GET /route``
+        under its query name (``from``, ``to``, ``speed``...) or its Python name (``origin``,
+        ``speed_kn``...); list options may repeat or be comma-separated.
     page : str
         The page URL, used when ``query`` names no route.
 
     Returns
     -------
     dict or None
-        Keyword arguments for :func:`corridor.route` (``origin`` and ``destination``
-        included), or None when the query does not describe a route.
+        Keyword options for :func:`corridor.route`, checked as the route request declares them
+        (:mod:`corridor.request.route`), or None when the query describes no valid route.
     """
+    from corridor.request import ROUTE
+
+    by_name = {name: opt for opt in ROUTE.options if opt.kind != "table" for name in (opt.query, opt.name)}
     for text in (query, urlsplit(page).query if page else ""):
         params = parse_qs(text.lstrip("?#"), keep_blank_values=False)
-        origin = next((params[k][0] for k in _ORIGIN if k in params), None)
-        destination = next((params[k][0] for k in _DESTINATION if k in params), None)
-        if origin and destination:
+        given = {by_name[k].name: v for k, v in params.items() if k in by_name}
+        if given.get("origin") and given.get("destination"):
             break
     else:
         return None
-    out: dict = {"origin": origin, "destination": destination}
-    for key in _LISTS:
-        items = [p.strip() for v in params.get(key, []) for p in v.split(",") if p.strip()]
-        if items:
-            out[key] = items
-    if "vessel" in params:
-        out["vessel"] = params["vessel"][0]
-    speed = next((params[k][0] for k in ("speed_kn", "speed") if k in params), None)
-    if speed:
-        try:
-            out["speed_kn"] = float(speed)
-        except ValueError:
-            return None
-    return out
+    raw = {name: (v if ROUTE[name].kind == "places" else ",".join(v) if ROUTE[name].kind == "list" else v[0])
+           for name, v in given.items()}
+    try:
+        checked = ROUTE.check(raw)
+    except CorridorError:
+        return None
+    return {k: list(checked[k]) if isinstance(checked[k], tuple) else checked[k] for k in raw}
 
 
 def api_query(request: dict) -> str:
     """The ``/route`` query string (``from=...&to=...``) for :func:`route_request`'s arguments."""
-    names = {"origin": "from", "destination": "to", "speed_kn": "speed"}
-    return urlencode([(names.get(k, k), item) for k, v in request.items()
+    from corridor.request import ROUTE
+
+    return urlencode([(ROUTE[k].query, item) for k, v in request.items()
                       for item in (v if isinstance(v, list) else [v])])
 
 
@@ -84,10 +75,10 @@ def recheck(query: str, page: str = "", network=None) -> dict | None:
         return None
     from corridor.network import fingerprint
     from corridor.planner import plan
+    from corridor.request import RouteRequest
 
-    args = dict(request)
     try:
-        r = plan(args.pop("origin"), args.pop("destination"), network=network, **args).to_dict()
+        r = plan(RouteRequest.make(**request), network=network).to_dict()
     except CorridorError as e:
         return {"request": request, "error": str(e), "network": fingerprint()}
     except Exception as e:  # a planner bug must not hide the report from its reviewer

@@ -18,6 +18,7 @@ from corridor import __version__
 from corridor.matrix import matrix
 from corridor.network import load_network
 from corridor.planner import plan
+from corridor.request import RouteRequest
 from corridor.server import errors, web
 from corridor.server.limits import BodyLimit
 from corridor.server.services import SERVICES
@@ -37,7 +38,7 @@ Errors are JSON `{"code": ..., "message": ...}`. The web map is at `/`.
 
 def _warm_up(net) -> None:
     """Load the compiled search kernels now, so the first request is as fast as the rest."""
-    plan("NLRTM", "BEANR", network=net)
+    plan(RouteRequest.make(origin="NLRTM", destination="BEANR"), network=net)
     matrix(["NLRTM"], ["BEANR"], network=net, threads=1)
 
 

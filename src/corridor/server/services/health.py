@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from corridor import __version__
-from corridor.planner import AVAILABLE_MODES, VESSELS
+from corridor.modes import AVAILABLE as AVAILABLE_MODES
+from corridor.request.route import VESSELS
 
 router = APIRouter(tags=["health"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
@@ -9,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from corridor.report.build import build_report
 from corridor.report.html import render
+from corridor.request import REPORT, ReportRequest
 from corridor.server.limits import compute
 
 router = APIRouter(tags=["report"])
@@ -18,17 +20,18 @@ def _report(origin: str, destination: str, *, network, **options) -> dict:
     return build_report(origin, destination, network=network, progress=False, **options)
 
 
-@router.get("/report", summary="Country-pair corridor report")
-async def report(
-    request: Request,
-    origin: str = Query(alias="from", min_length=2, max_length=60, description="origin country: ISO code or name"),
-    destination: str = Query(alias="to", min_length=2, max_length=60, description="destination country"),
-    cargo: str | None = Query(None, max_length=40, description="cargo kind, as `corridor report --cargo`"),
-    teu: float | None = Query(None, gt=0, le=100_000),
-    tonnes: float | None = Query(None, gt=0, le=10_000_000),
-    format: Literal["json", "html"] = Query("json", description="json, or html for the report page"),
-):
+async def report(request: Request, format: str = "json", **options):
     """What ``corridor report FROM TO --json`` prints; ``format=html`` gives the offline page."""
-    data = await compute(request, _report, origin, destination, network=request.app.state.network,
-                         cargo=cargo, teu=teu, tonnes=tonnes)
+    req = ReportRequest.make(**REPORT.from_query(options))
+    data = await compute(request, _report, req.origin, req.destination, network=request.app.state.network,
+                         cargo=req.cargo, teu=req.teu, tonnes=req.tonnes, whatif=req.whatif)
     return HTMLResponse(render(data)) if format == "html" else JSONResponse(data)
+
+
+report.__signature__ = inspect.Signature([  # the declared options, typed and ranged for OpenAPI
+    inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+    inspect.Parameter("format", inspect.Parameter.KEYWORD_ONLY, annotation=Literal["json", "html"],
+                      default=Query("json", description="json, or html for the report page")),
+    *REPORT.query_parameters(),
+])
+router.get("/report", summary="Country-pair corridor report")(report)

@@ -1,0 +1,164 @@
+"""``RouteRequest``: every option of a route, declared once and checked once.
+
+The Python API (:func:`corridor.route`), ``corridor route``, ``GET /route``, the stored-report
+re-check and the web page all build this object; the planner takes it as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from corridor import modes as M
+from corridor.costing import cargo as cargo_mod
+from corridor.errors import BadInput
+from corridor.request import checks
+from corridor.request.options import Option
+from corridor.request.service import Service
+
+PLACE_HELP = "UN/LOCODE (PECHY), port or city name, ISO country code or name, or 'lat,lon'"
+VESSELS = ("seagoing", "river-sea")
+_CLASSES = tuple(dict.fromkeys(c for family in cargo_mod.CLASSES.values() for c in family))
+
+ROUTE = Service("route", (
+    Option("origin", "place", f"where the route starts: {PLACE_HELP}", http="from"),
+    Option("destination", "place", f"where the route ends: {PLACE_HELP}", http="to"),
+    Option("via", "places", "call at PLACE on the way, in order (repeatable); a passage name (suez) "
+           "calls at the passage", default=(), cli="--via", max_items=10),
+    Option("modes", "list", "modes to use (default: sea, rail, road, ferry; port to port: sea)",
+           choices=M.AVAILABLE, cli="--modes"),
+    Option("avoid", "list", "passages to avoid for this call (suez, panama, bab-el-mandeb, ...)",
+           default=(), item=checks.passage, cli="--avoid"),
+    Option("allow", "list", "passages closed by default to open (northwest, northeast, volga-don)",
+           default=(), item=checks.passage, cli="--allow"),
+    Option("vessel", "choice", "river-sea ships may use the Volga-Don inland waterway", default="seagoing",
+           choices=VESSELS, cli="--vessel"),
+    Option("speed_kn", "number", "sea speed (default by cargo: 16 kn container ships, 11 kn bulk carriers)",
+           unit="kn", low=1, high=40, cli="--speed", http="speed"),
+    Option("cargo", "choice", "what is carried (default container)", choices=cargo_mod.KINDS,
+           aliases=tuple(cargo_mod._ALIASES.items()), cli="--cargo"),
+    Option("teu", "number", "containers, in TEU (default 1)", unit="TEU", low=0, low_open=True, high=100_000,
+           cli="--teu"),
+    Option("feu", "number", "containers, in FEU (1 FEU = 2 TEU)", unit="FEU", low=0, low_open=True,
+           high=50_000, cli="--feu"),
+    Option("tonnes", "number", "bulk or general cargo (containers: gross weight)", unit="t", low=0,
+           low_open=True, high=10_000_000, cli="--tonnes"),
+    Option("passengers", "integer", "number of passengers (cargo passengers)", unit="passengers", low=1,
+           high=100_000, cli="--passengers"),
+    Option("vessel_class", "choice", "ship class: feeder, panamax, neopanamax (default), ulcv; handysize, "
+           "supramax, panamax, capesize; river-sea", choices=_CLASSES, cli="--vessel-class"),
+    Option("optimize", "weights", "time (default), cost, co2, distance or a mix such as time=1,co2=1",
+           cli="--optimize"),
+    Option("alternatives", "integer", "add up to K genuinely different corridors", default=0, low=0, high=10,
+           cli="--alternatives"),
+    Option("pareto", "flag", "add the time / cost / CO2e Pareto front", default=False, cli="--pareto"),
+    Option("scenario", "table", "what-if TOML file (or table): the answer states the difference to the "
+           "baseline", cli="--scenario"),
+    Option("costs", "table", "TOML file (or table) overriding costing defaults (keys of costing/defaults.toml)",
+           cli="--costs"),
+    Option("avoid_countries", "list", "ISO country codes whose land, ports and borders to keep out, e.g. IR",
+           default=(), item=checks.country, cli="--avoid-countries"),
+    Option("close_ports", "list", "UN/LOCODEs of ports closed for this call", default=(), item=checks.locode,
+           cli="--close-ports"),
+    Option("allow_countries", "list", "ISO codes lifted from the default transit policy (land routes avoid "
+           "RU, BY unless allowed)", default=(), item=checks.country, cli="--allow-countries"),
+))
+
+
+@dataclass(frozen=True)
+class RouteRequest:
+    """A checked route request: every field typed and within its declared range.
+
+    Build it with :meth:`make` (from keyword options as :func:`corridor.route` takes them);
+    ``dataclasses.replace`` on a checked request is how the planner derives variants (a
+    scenario's closures, the air option), and :meth:`make` checks again.
+    """
+
+    origin: Any
+    destination: Any
+    via: tuple = ()
+    modes: tuple[str, ...] | None = None
+    avoid: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    vessel: str = "seagoing"
+    speed_kn: float | None = None
+    cargo: str | None = None
+    teu: float | None = None
+    feu: float | None = None
+    tonnes: float | None = None
+    passengers: int | None = None
+    vessel_class: str | None = None
+    optimize: Any = None
+    alternatives: int = 0
+    pareto: bool = False
+    scenario: Any = None
+    costs: Any = None
+    avoid_countries: tuple[str, ...] = ()
+    close_ports: tuple[str, ...] = ()
+    allow_countries: tuple[str, ...] = ()
+
+    @classmethod
+    def make(cls, **options: Any) -> "RouteRequest":
+        """Check ``options`` (keyword options of :func:`corridor.route`) and build the request.
+
+        Raises
+        ------
+        BadInput
+            Naming the option, the value and what is allowed.
+        """
+        values = ROUTE.check(options)
+        req = cls(**values)
+        req.is_valid()
+        return req
+
+    def is_valid(self) -> None:
+        """Checks across options (cargo quantities against the cargo kind, objective, tables):
+        raises :class:`BadInput`, else returns."""
+        self.load()
+        self.objective()
+        if self.modes is not None and not self.modes:
+            raise BadInput(f"No mode given; available modes: {', '.join(M.AVAILABLE)}.")
+        if self.scenario is not None:
+            self.parsed_scenario()
+        if self.costs is not None:
+            self.params()
+
+    def load(self) -> cargo_mod.Cargo:
+        """What is carried, from cargo, teu, feu, tonnes, passengers and vessel class."""
+        return cargo_mod.make_cargo(self.cargo, teu=self.teu, feu=self.feu, tonnes=self.tonnes,
+                                    passengers=self.passengers, vessel_class=self.vessel_class)
+
+    def objective(self) -> dict[str, float]:
+        from corridor.costing import objective as objective_mod
+
+        return objective_mod.parse(self.optimize)
+
+    def params(self):
+        from corridor.costing import params as params_mod
+
+        return params_mod.load(self.costs)
+
+    def parsed_scenario(self):
+        from corridor import scenario as scenario_mod
+
+        return scenario_mod.parse(self.scenario)
+
+    def with_options(self, **changes: Any) -> "RouteRequest":
+        """A copy with ``changes`` applied, checked again."""
+        return RouteRequest.make(**{**self.options(), **changes})
+
+    def options(self) -> dict[str, Any]:
+        """The request as keyword options (what :meth:`make` takes)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def to_query(self) -> dict[str, Any]:
+        """The options that differ from their defaults, under their HTTP names (for stored
+        reports and links): only JSON-safe values."""
+        out: dict[str, Any] = {}
+        for opt in ROUTE.options:
+            value = getattr(self, opt.name)
+            if value == opt.default or value is None or opt.kind == "table":
+                continue
+            out[opt.query] = list(value) if isinstance(value, tuple) else value
+        return out
+

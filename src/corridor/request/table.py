@@ -1,0 +1,63 @@
+"""``TableRequest`` and ``ReportRequest``: the table's and the country-pair report's options,
+declared once (sharing the route's declarations where the option is the same)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from corridor.request.options import Option
+from corridor.request.route import ROUTE, RouteRequest
+from corridor.request.service import Service
+
+MAX_TABLE_PLACES = 10_000  # per side; the server's max_table_cells caps the product further
+
+TABLE = Service("table", (
+    Option("origins", "places", "places the rows start from", max_items=MAX_TABLE_PLACES),
+    Option("destinations", "places", "places the columns end at (default: the origins)",
+           max_items=MAX_TABLE_PLACES),
+    ROUTE["avoid"], ROUTE["allow"], ROUTE["vessel"], ROUTE["speed_kn"],
+))
+
+REPORT = Service("report", (
+    Option("origin", "text", "origin country (ISO code such as PE, or name)", http="from"),
+    Option("destination", "text", "destination country (ISO code such as AZ, or name)", http="to"),
+    ROUTE["cargo"], ROUTE["teu"], ROUTE["tonnes"],
+    Option("whatif", "flag", "add the what-if section (--no-whatif skips it: faster)", default=True,
+           cli="--no-whatif"),
+))
+
+
+@dataclass(frozen=True)
+class TableRequest:
+    """A checked table request (sea distance and time between many places)."""
+
+    origins: tuple
+    destinations: tuple | None = None
+    avoid: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    vessel: str = "seagoing"
+    speed_kn: float | None = None
+
+    @classmethod
+    def make(cls, **options: Any) -> "TableRequest":
+        return cls(**TABLE.check(options))
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """A checked country-pair report request."""
+
+    origin: str
+    destination: str
+    cargo: str | None = None
+    teu: float | None = None
+    tonnes: float | None = None
+    whatif: bool = True
+
+    @classmethod
+    def make(cls, **options: Any) -> "ReportRequest":
+        req = cls(**REPORT.check(options))
+        RouteRequest.make(origin=req.origin or "-", destination=req.destination or "-", cargo=req.cargo,
+                          teu=req.teu, tonnes=req.tonnes)  # the cargo options hold together as in a route
+        return req
