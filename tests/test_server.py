@@ -51,12 +51,13 @@ def test_route_options_match_the_python_api(http):
     assert len(via["legs"]) == 2
 
 
-def test_route_alternatives(http):
+def test_route_alternatives_are_the_planners(http):
+    """One alternatives algorithm for every front end: HTTP gives what corridor.route gives."""
     d = http.get("/route", params={"from": "NLRTM", "to": "SGSIN", "alternatives": 2}).json()
-    assert "Suez Canal" in d["passages"] and 1 <= len(d["alternatives"]) <= 2
-    for alt in d["alternatives"]:
-        assert alt["distance_km"] >= d["distance_km"] and alt["passages"] != d["passages"]
-        assert alt["restrictions"]["avoided"]  # each names the passage it keeps out
+    assert "Suez Canal" in d["passages"] and 2 <= len(d["alternatives"]) <= 3  # the best first, then up to 2
+    python = corridor.route("NLRTM", "SGSIN", alternatives=2).to_dict()["alternatives"]
+    assert [a["passages"] for a in d["alternatives"]] == [a["passages"] for a in python]
+    assert len({tuple(a["passages"]) for a in d["alternatives"]}) == len(d["alternatives"])
 
 
 def test_route_geojson_download(http):
@@ -87,9 +88,12 @@ def test_limits_are_enforced_and_named(http):
     body = error(http.get("/table", params={"origins": places, "destinations": ";".join(["CNSHA"] * 100)},
                           timeout=10), 413, "limit_exceeded")
     assert body["limit"] == "max_table_cells" and "10,000" in body["message"]
-    body = error(http.get("/route", params={"from": "NLRTM", "to": "SGSIN", "alternatives": 99}), 400,
-                 "limit_exceeded")
+    body = error(http.get("/route", params={"from": "NLRTM", "to": "SGSIN", "alternatives": 9}), 400,
+                 "limit_exceeded")  # within the declared 0-10, over this server's limit
     assert body["limit"] == "max_alternatives"
+    body = error(http.get("/route", params={"from": "NLRTM", "to": "SGSIN", "alternatives": 99}), 422,
+                 "invalid_parameter")  # outside the declared range: refused as the OpenAPI document says
+    assert "alternatives" in body["message"] and "10" in body["message"]
     big = {"origins": ["PECHY"], "destinations": ["x" * 100] * 12_000}
     body = error(http.post("/table", json=big, timeout=10), 413, "limit_exceeded")
     assert body["limit"] == "max_body_bytes"
