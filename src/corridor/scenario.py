@@ -80,9 +80,13 @@ def parse(value) -> Scenario:
     if unknown:
         raise BadInput(f"{where}: unknown scenario entries {', '.join(sorted(unknown))}; "
                        f"known: {', '.join(sorted(known))}.")
+    _check_shape(data, where)
     close = data.get("close", {})
     if not isinstance(close, dict) or set(close) - {"passages", "borders", "countries", "ports"}:
         raise BadInput(f"{where}: close must be a table with passages, borders (country codes) and ports.")
+    for key, items in close.items():
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise BadInput(f"{where}: close.{key} must be a list of names, e.g. {key} = [\"...\"].")
     sc = Scenario(name=str(data.get("name", "scenario")))
     sc.passages = P.parse_passage_list(close.get("passages"))
     sc.countries = [str(c).strip().upper() for c in [*close.get("borders", []), *close.get("countries", [])]]
@@ -109,9 +113,21 @@ def parse(value) -> Scenario:
                                        str(row.get("name", ""))))
         except (KeyError, TypeError, ValueError):
             raise BadInput(f"{where}: each [[services]] needs from, to and days (and optionally usd_per_teu).") from None
-        if sc.services[-1].days <= 0:
-            raise BadInput(f"{where}: a service's days must be positive.")
+        if not 0 < sc.services[-1].days <= 365:
+            raise BadInput(f"{where}: a service's days must be more than 0 and at most 365.")
     return sc
+
+
+def _check_shape(data: dict, where: str) -> None:
+    """Each entry of the file has the shape the docstring above shows, or a message says which."""
+    if not isinstance(data.get("name", ""), str):
+        raise BadInput(f"{where}: name must be text.")
+    for key in ("speeds", "dwell", "rates", "costs"):
+        if not isinstance(data.get(key, {}), dict):
+            raise BadInput(f"{where}: {key} must be a table ([{key}]), not {type(data[key]).__name__}.")
+    services = data.get("services", [])
+    if not isinstance(services, list) or not all(isinstance(row, dict) for row in services):
+        raise BadInput(f"{where}: services must be [[services]] tables with from, to and days.")
 
 
 def _flat(table: dict, prefix: str = "") -> dict:

@@ -66,8 +66,8 @@ class Params:
                 value, source = v.get("value"), str(v.get("source") or f"user override ({origin})")
             else:
                 value, source = v, f"user override ({origin})"
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise BadInput(f"{origin}: {key} must be a non-negative number, not {value!r}.")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1e9:
+                raise BadInput(f"{origin}: {key} must be a number from 0 to 1e9, not {value!r}.")
             items[key] = Assumption(old.name, float(value), old.unit, source)
         return Params(items)
 

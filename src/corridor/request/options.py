@@ -272,13 +272,13 @@ def _table(opt: Option, value: Any) -> Any:
     if not text:
         raise opt.bad(value, "empty file name")
     path = Path(text)
-    if not path.exists():
-        raise opt.bad(value, "no such file")
-    if path.is_dir():
-        raise opt.bad(value, "it is a folder")
     try:
+        if path.is_dir():
+            raise opt.bad(value, "it is a folder")
         data = path.read_bytes()
-    except OSError as e:
+    except FileNotFoundError:
+        raise opt.bad(value, "no such file") from None
+    except OSError as e:  # unreadable, a name too long for the file system, ...
         raise opt.bad(value, f"cannot be read ({e.strerror})") from None
     if b"\x00" in data:
         raise opt.bad(value, "a binary file, not TOML")
