@@ -108,9 +108,9 @@ def run(args) -> int:
                            costs=args.costs, avoid_countries=args.avoid_countries, close_ports=args.close_ports,
                            allow_countries=args.allow_countries)
     if args.json:
-        print(json.dumps(route.to_dict(), ensure_ascii=False))
+        print(json.dumps(route.to_dict(), ensure_ascii=False, allow_nan=False))
     elif args.geojson:
-        text = json.dumps(route.to_geojson(), ensure_ascii=False)
+        text = json.dumps(route.to_geojson(), ensure_ascii=False, allow_nan=False)
         if args.geojson == "-":
             print(text)
         else:

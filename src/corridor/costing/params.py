@@ -9,6 +9,7 @@ costs computed from them can be cached; changing one never needs a rebuild.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -66,8 +67,8 @@ class Params:
                 value, source = v.get("value"), str(v.get("source") or f"user override ({origin})")
             else:
                 value, source = v, f"user override ({origin})"
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise BadInput(f"{origin}: {key} must be a non-negative number, not {value!r}.")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
+                raise BadInput(f"{origin}: {key} must be a finite non-negative number, not {value!r}.")
             items[key] = Assumption(old.name, float(value), old.unit, source)
         return Params(items)
 
