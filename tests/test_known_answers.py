@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import time
 
 import pytest
 
 import corridor
+from corridor.errors import BadInput
+from corridor.geo import split_antimeridian
+from corridor.places import MAX_QUERY_CHARS, check_query, resolve
 
 ALL_MODES = "sea,rail,road,ferry,air"
 FIGURES = ("distance_km", "duration_h", "cost_usd", "co2e_kg")
@@ -56,3 +60,93 @@ def test_the_fastest_member_of_a_pareto_front_is_the_fastest_route():
     fastest = min(p.duration_h for p in r.extra["pareto"])
     assert r.duration_h == pytest.approx(fastest)
     assert r.duration_h == pytest.approx(corridor.route("Lima", "Istanbul", modes="air").duration_h)
+
+
+# --- The same place on both sides of the antimeridian, and no NaN in any answer -----------------
+
+@pytest.mark.parametrize("origin, destination", [((0, 180), (0, -180)), ("0,180", "0,-180"), ("0,-180", (0.0, 180.0))])
+def test_the_same_place_across_the_antimeridian_is_the_same_place(origin, destination):
+    with pytest.raises(BadInput, match="same place"):
+        corridor.route(origin, destination)
+
+
+def test_the_cli_refuses_the_same_place_across_the_antimeridian(cli):
+    proc = cli("route", "0,180", "0,-180", "--json", check_rc=2)
+    assert proc.stdout == "" and "same place" in proc.stderr
+
+
+def test_longitude_180_is_spelled_minus_180(net):
+    assert resolve((10, 180), net).lon == -180.0 and resolve("10,180", net).lon == -180.0
+    assert resolve((10, -180), net).lon == -180.0 and resolve((10, 179.5), net).lon == 179.5
+
+
+@pytest.mark.parametrize("lons, lats", [([180.0, -180.0], [0.0, 0.0]), ([170.0, 180.0, -180.0, -170.0], [0, 1, 1, 2]),
+                                        ([-180.0, 170.0], [5.0, 6.0]), ([180.0, -180.0], [0.0, 10.0])])
+def test_split_antimeridian_on_the_meridian_itself(lons, lats):
+    parts = split_antimeridian(lons, lats)
+    assert len(parts) == 2
+    for part in parts:
+        for lon, lat in part:
+            assert math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
+        assert len({lon for lon, _ in part if abs(lon) == 180}) <= 1  # each part stays on its own side
+
+
+def test_a_route_across_the_antimeridian_is_split_and_finite():
+    r = corridor.route((-16.5, 179.5), (-17.5, -179.5))
+    coords = r.geometry["coordinates"]
+    assert len(coords) == 2 and coords[0][-1][0] == 180.0 and coords[1][0][0] == -180.0
+    _figures_sane(r)
+
+
+def test_cost_overrides_must_be_finite():
+    for bad in (math.nan, math.inf):
+        with pytest.raises(BadInput, match="finite"):
+            corridor.route("PECHY", "CNSHA", costs={"sea": {"rate": {"container": bad}}})
+
+
+def test_a_passenger_flight_is_strict_json():
+    _figures_sane(corridor.route("Lima", "Istanbul", modes="air", passengers=2))
+
+
+# --- Place queries and the limit of a lookup --------------------------------------------------
+
+@pytest.mark.parametrize("limit", [-1, 0, 101, 2.5, True, "5", None])
+def test_places_limit_is_checked(limit):
+    with pytest.raises(BadInput, match=r"limit must be a whole number from 1 to 100"):
+        corridor.places("Rotterdam", limit=limit)
+
+
+def test_places_limit_bounds_are_allowed():
+    assert len(corridor.places("Rotterdam", limit=1)) == 1
+    assert 1 <= len(corridor.places("Rotterdam", limit=100)) <= 100
+
+
+@pytest.mark.parametrize("query", [None, {}, ["a", "b", "c"], math.nan, (1,), (1, 2, 3), (math.nan, 1.0),
+                                   (1.0, math.inf), (91, 0), (0, 181), ("1", "2"), (True, False), b"PECHY", "",
+                                   "   ", [1, 2, 3]])
+def test_unusable_place_queries_are_bad_input(query, net):
+    with pytest.raises(BadInput):
+        check_query(query)
+    with pytest.raises(BadInput):
+        resolve(query, net)
+    with pytest.raises(BadInput):
+        corridor.places(query)
+
+
+def test_a_huge_place_query_is_refused_at_once(net):
+    huge = "Rotterdam " * 1_000
+    resolve("Rotterdam", net)  # warm: the check must not hide behind a first-call cost
+    start = time.perf_counter()
+    with pytest.raises(BadInput, match="too long"):
+        resolve(huge, net)
+    assert time.perf_counter() - start < 0.01
+    with pytest.raises(BadInput, match="too long"):
+        corridor.places(huge)
+    with pytest.raises(BadInput, match="too long"):
+        corridor.route(huge, "CNSHA")
+
+
+def test_usable_queries_pass_the_check(net):
+    for query in ("Rotterdam", "PECHY", "-11.59,-77.28", (51.9, 4.1), [51.9, 4.1], "x" * MAX_QUERY_CHARS,
+                  resolve("CNSHA", net)):
+        check_query(query)
