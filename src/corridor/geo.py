@@ -109,7 +109,8 @@ def split_antimeridian(lons, lats) -> list[list[list[float]]]:
         x0, y0, x1, y1 = lons[i], lats[i], lons[i + 1], lats[i + 1]
         edge = 180.0 if x0 > 0 else -180.0
         x1u = x1 + 360.0 if x0 > 0 else x1 - 360.0
-        ycross = float(y0 + (edge - x0) / (x1u - x0) * (y1 - y0))
+        # From +180 to -180 (the same meridian) there is nothing to interpolate: cross at once.
+        ycross = float(y0 if x1u == x0 else y0 + (edge - x0) / (x1u - x0) * (y1 - y0))
         part = np.column_stack([lons[start:i + 1], lats[start:i + 1]]).tolist()
         parts.append(([carry] if carry else []) + part + [[edge, ycross]])
         carry, start = [-edge, ycross], i + 1

@@ -8,10 +8,12 @@ the same name ("Istanbul" is the port); a city wins over fuzzy port matches ("Ba
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -21,6 +23,8 @@ from corridor.errors import BadInput, PlaceNotFound
 _COORDS = re.compile(r"^\s*\(?\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)?\s*$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 FUZZY_ACCEPT = 80.0  # rapidfuzz ratio of the whole name
+MAX_QUERY_CHARS = 200  # far above any place name ("Llanfairpwllgwyngyll..." is 58)
+MAX_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -74,12 +78,55 @@ def parse_coordinates(text: str) -> tuple[float, float] | None:
 
 
 def check_lat_lon(lat: float, lon: float, given) -> tuple[float, float]:
+    """``(lat, lon)`` checked, with one spelling per point: longitude 180 is given as -180 (the
+    same meridian), so the same place on both sides of the antimeridian is seen as the same."""
     if not -90.0 <= lat <= 90.0:
         raise BadInput(f"Latitude {lat} out of range in {given!r}: it must be between -90 and 90 "
                        "(coordinates are 'lat,lon').")
     if not -180.0 <= lon <= 180.0:
         raise BadInput(f"Longitude {lon} out of range in {given!r}: it must be between -180 and 180.")
-    return lat, lon
+    return lat, -180.0 if lon == 180.0 else lon
+
+
+def check_query(query) -> None:
+    """Refuse, with :class:`BadInput`, a place query that cannot name a place, before any search.
+
+    Accepted: a :class:`Place`, a non-empty string of at most :data:`MAX_QUERY_CHARS` characters
+    (a "lat,lon" string must be valid coordinates), or ``(lat, lon)`` as two finite numbers in
+    range (a tuple, or a two-item list as JSON gives it).
+    """
+    if isinstance(query, Place):
+        return
+    if isinstance(query, str):
+        if len(query) > MAX_QUERY_CHARS:  # before anything else: fuzzy matching a long text takes seconds
+            raise BadInput(f"Place query too long ({len(query):,} characters); a place name, code or "
+                           f"'lat,lon' is at most {MAX_QUERY_CHARS} characters.")
+        if not query.strip():
+            raise BadInput("Empty place: give a port name, UN/LOCODE, city, country code or 'lat,lon'.")
+        parse_coordinates(query.strip())
+        return
+    if isinstance(query, (tuple, list)):
+        if len(query) != 2 or not all(isinstance(v, Real) and not isinstance(v, bool) for v in query):
+            raise BadInput(f"Coordinates {_short(query)} must be two numbers (lat, lon).")
+        if not all(math.isfinite(v) for v in query):
+            raise BadInput(f"Coordinates {_short(query)} must be finite numbers (lat, lon).")
+        check_lat_lon(float(query[0]), float(query[1]), query)
+        return
+    raise BadInput(f"Unsupported place {_short(query)} ({type(query).__name__}): give a port name, UN/LOCODE, "
+                   "city, country code, 'lat,lon' or a (lat, lon) pair.")
+
+
+def _short(query) -> str:
+    """``repr`` of a query, cut short: an error message must not echo a huge input back."""
+    text = repr(query)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_limit(limit) -> int:
+    """The number of matches asked for, a whole number from 1 to :data:`MAX_LIMIT`."""
+    if isinstance(limit, bool) or not isinstance(limit, Integral) or not 1 <= limit <= MAX_LIMIT:
+        raise BadInput(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {_short(limit)}.")
+    return int(limit)
 
 
 @lru_cache(maxsize=4)
@@ -132,18 +179,12 @@ def country_ports(net, iso2: str) -> list[int]:
 
 def resolve(query, net) -> Place:
     """The place a query names; :class:`PlaceNotFound` with suggestions, or :class:`BadInput`."""
+    check_query(query)
     if isinstance(query, Place):
         return query
-    if isinstance(query, (tuple, list)) and len(query) == 2:
-        try:
-            lat, lon = float(query[0]), float(query[1])
-        except (TypeError, ValueError):
-            raise BadInput(f"Coordinates {query!r} must be two numbers (lat, lon).") from None
-        lat, lon = check_lat_lon(lat, lon, query)
+    if isinstance(query, (tuple, list)):
+        lat, lon = check_lat_lon(float(query[0]), float(query[1]), query)
         return Place("point", f"{lat:.4f},{lon:.4f}", lon, lat)
-    if not isinstance(query, str) or not query.strip():
-        raise BadInput(f"Empty or unsupported place {query!r}: give a port name, UN/LOCODE, "
-                       "country code or 'lat,lon'.")
     text = query.strip()
     coords = parse_coordinates(text)
     if coords:
@@ -212,6 +253,7 @@ def search(text: str, net, *, limit: int = 10) -> list[tuple[int, float]]:
 
 def lookup(query, net, *, limit: int = 10) -> list[dict]:
     """What ``corridor places`` lists: a country's main ports, a point, or the best name matches."""
+    limit = check_limit(limit)
     place = None
     try:
         place = resolve(query, net)

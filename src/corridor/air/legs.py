@@ -3,9 +3,10 @@
 A path is cut into surface stretches (handed to :func:`corridor.directions.legs_from_path`)
 and air stretches (built here): every flight is its own leg, carrying ``source`` ("modelled"
 or "imported (OpenFlights, file date ...)"); a change of aircraft is a transfer of kind
-"connection"; leaving and reaching an airport are transfers of kind "airport". Durations add
-up to the search's cost: each flight is charged its block time plus one connection, and the
-last flight's connection is given back at the arrival airport.
+"connection"; leaving and reaching an airport are transfers of kind "airport". The legs show
+check-in, each connection and arrival in full; under the time objective they add up to the
+search's cost, which charges each flight its block time plus one connection and each airport
+entered or left the same share of handling (see :func:`corridor.air.plan.airport_hours`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from corridor import modes as M
 from corridor.air.overlay import air_index, edge_source
 from corridor.build.air import KIND_ACCESS
 from corridor.costing import air
-from corridor.directions import legs_from_path
+from corridor.directions import legs_from_path, near_city
 from corridor.geo import densify, split_antimeridian
 from corridor.places import Place
 from corridor.route import Leg
@@ -42,6 +43,15 @@ def airport_place(net, node: int) -> Place:
                  country=str(a.country[i]))
 
 
+def _node_place(net, node: int) -> Place:
+    """Where a surface stretch hands over to air: the airport, or (usually) the road node whose
+    access edge leads to it; a road node is not an airport and has no airport index."""
+    if int(net.node_mode[node]) == M.AIR:
+        return airport_place(net, node)
+    lon, lat = float(net.node_lon[node]), float(net.node_lat[node])
+    return Place("waypoint", f"near {near_city(lon, lat)}", lon, lat)
+
+
 def _transfer(kind: str, name: str, at: Place, hours: float, assumption: str) -> Leg:
     return Leg("transfer", at, at, 0.0, hours, [], [], [[[at.lon, at.lat], [at.lon, at.lat]]], kind=kind,
                name=name, assumption=assumption)
@@ -59,9 +69,27 @@ def _flight(net, e: int, a: Place, b: Place) -> FlightLeg:
                      source=edge_source(net, e))
 
 
+def _connector(weights, mode: int, a: Place, b: Place, km: float) -> Leg:
+    """The surface connector between a place and its network node, priced like
+    :func:`corridor.directions.legs_from_path` prices it (the search's cost may be in other units)."""
+    hours, usd, ttw, wtt = weights.connector(mode, km)
+    return Leg(M.NAMES[mode], a, b, km, hours, [], [], split_antimeridian([a.lon, b.lon], [a.lat, b.lat]),
+               cost_usd=usd, co2e_ttw_kg=ttw, co2e_wtt_kg=wtt)
+
+
+def _arrival_hours(flown: bool) -> float:
+    """Arrival handling as charged: a trip that flew pays it in full; one that reached an airport and
+    left it by road without flying was charged check-in plus arrival less one connection in all."""
+    return air.ARRIVAL.value - (0.0 if flown else air.CONNECTION.value)
+
+
 def legs(net, res: PathResult, weights, origin: Place, destination: Place, start_mode: int, end_mode: int,
          start_km: float, end_km: float) -> list[Leg]:
-    """Like :func:`corridor.directions.legs_from_path`, for paths that may fly."""
+    """Like :func:`corridor.directions.legs_from_path`, for paths that may fly.
+
+    Durations come from the air assumptions, never from the search's costs: those are in the
+    request's objective (USD, CO2e, or a weighted mix), not in hours.
+    """
     edges = [int(e) for e in res.edges]
     is_air = [int(net.edge_mode[e]) == M.AIR for e in edges]
     if not any(is_air) and M.AIR not in (start_mode, end_mode):
@@ -69,13 +97,15 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
     out: list[Leg] = []
     nodes = [int(n) for n in res.nodes]
     k = 0
-    here, mode, km0, cost0 = origin, start_mode, start_km, res.source_cost
+    here, mode, km0 = origin, start_mode, start_km
     if start_mode == M.AIR:  # by road to the first airport, then check in
         at = airport_place(net, nodes[0])
-        road_h = start_km / air.ROAD_ACCESS_SPEED.value
         out.append(_road(origin, at, start_km))
-        out.append(_transfer("airport", f"{at.label}: departure", at, res.source_cost - road_h, air.CHECK_IN.name))
+        out.append(_transfer("airport", f"{at.label}: departure", at, air.CHECK_IN.value, air.CHECK_IN.name))
         here = at
+    elif edges and is_air[0]:  # by the surface connector to the road node, whose access edge leads to the airport
+        here = _node_place(net, nodes[0])
+        out.append(_connector(weights, start_mode, origin, here, start_km))
     flown = False
     while k < len(edges):
         if not is_air[k]:  # a surface stretch up to the next air edge (or the end)
@@ -83,9 +113,9 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
             while j < len(edges) and not is_air[j]:
                 j += 1
             last = j == len(edges)
-            end = destination if last else airport_place(net, nodes[j])
+            end = destination if last else _node_place(net, nodes[j])
             sub = PathResult(0.0, np.array(nodes[k:j + 1], np.int32), np.array(edges[k:j], np.int32),
-                             cost0 if k == 0 else 0.0, res.target_cost if last else 0.0)
+                             0.0, 0.0)
             out += legs_from_path(net, sub, weights, here, end, mode if k == 0 else M.ROAD,
                                   end_mode if last else M.ROAD, km0 if k == 0 else 0.0, end_km if last else 0.0)
             here, k = end, j
@@ -96,12 +126,11 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
             if int(net.node_mode[v]) == M.AIR:  # road -> airport: departure
                 at = airport_place(net, v)
                 out.append(_road(here, at, km))
-                out.append(_transfer("airport", f"{at.label}: departure", at, air.airport_edge_hours(),
+                out.append(_transfer("airport", f"{at.label}: departure", at, air.CHECK_IN.value,
                                      air.CHECK_IN.name))
-            else:  # airport -> road: arrival (gives back the last flight's connection)
+            else:  # airport -> road: arrival
                 at = airport_place(net, u)
-                out.append(_transfer("airport", f"{at.label}: arrival", at,
-                                     air.airport_edge_hours() + (air.CONNECTION.value if flown else 0.0),
+                out.append(_transfer("airport", f"{at.label}: arrival", at, _arrival_hours(flown),
                                      air.ARRIVAL.name))
                 road_end = Place("waypoint", f"road near {at.label}", float(net.node_lon[v]), float(net.node_lat[v]))
                 out.append(_road(at, road_end, km))
@@ -117,11 +146,8 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
             flown, here = True, b
         k += 1
     if end_mode == M.AIR:  # arrive, then by road to the destination
-        road_h = end_km / air.ROAD_ACCESS_SPEED.value
-        out.append(_transfer("airport", f"{here.label}: arrival", here,
-                             res.target_cost - road_h + (air.CONNECTION.value if flown else 0.0), air.ARRIVAL.name))
+        out.append(_transfer("airport", f"{here.label}: arrival", here, _arrival_hours(flown), air.ARRIVAL.name))
         out.append(_road(here, destination, end_km))
     elif edges and is_air[-1]:  # the path left the airport by road: the connector to the destination
-        out.append(Leg("road", here, destination, end_km, res.target_cost, [], [],
-                       split_antimeridian([here.lon, destination.lon], [here.lat, destination.lat])))
+        out.append(_connector(weights, end_mode, here, destination, end_km))
     return [leg for leg in out if leg.mode == "transfer" or leg.distance_km > 0 or leg.duration_h > 0]

@@ -11,22 +11,19 @@ from corridor.air.legs import legs  # noqa: F401  (the planner's leg builder for
 from corridor.air.overlay import NEVER, air_index, air_network, air_source  # noqa: F401
 from corridor.air.weights import edge_weights  # noqa: F401
 from corridor.build.air import KIND_ACCESS
-from corridor.costing import air
+from corridor.costing import air, objective
 from corridor.geo import chord_for_km, km_for_chord, to_unit_vectors
 
 AIRPORT_CANDIDATES = 3
 
 
-def depart_cost(km):
-    """Hours from a place to take off from an airport ``km`` away by road (check-in included)."""
-    return np.asarray(km) / air.ROAD_ACCESS_SPEED.value + air.CHECK_IN.value
-
-
-def arrival_costs(cost, km, mode):
-    """Connector costs when arriving: arrival handling instead of check-in, less the connection
-    time the last flight carries (so every flight is charged block + connection)."""
-    arrive = np.asarray(km) / air.ROAD_ACCESS_SPEED.value + air.ARRIVAL.value - air.CONNECTION.value
-    return np.where(np.asarray(mode) == M.AIR, arrive, cost)
+def airport_hours(km):
+    """Hours the search charges a place's connector to an airport ``km`` away by road: the road,
+    plus the same share of handling the airport's access edge carries
+    (:func:`corridor.costing.air.airport_edge_hours`). Access edges are undirected, so both
+    directions, and so both ends of a trip, must be charged alike: were leaving dearer by
+    connector than by access edge, the search would save time by a detour through the road network."""
+    return np.asarray(km) / air.ROAD_ACCESS_SPEED.value + air.airport_edge_hours()
 
 
 @lru_cache(maxsize=8)
@@ -68,17 +65,14 @@ def network_for(net, modes):
 
 
 def connector_costs(ctx, cost, km, mode, *, arriving: bool):
-    """The search's connector costs with airport connectors priced: road, then check-in when leaving,
-    arrival handling less one connection when arriving (see :func:`arrival_costs`). In the
-    request's objective: hours count as ``time``; their money and CO2e are not in the search."""
+    """The search's connector costs with airport connectors priced by :func:`airport_hours`. In the
+    request's objective: hours count as ``time``; their money and CO2e are not in the search.
+    ``arriving`` does not change the price: both ends are charged alike (see :func:`airport_hours`)."""
     mode = np.asarray(mode)
     if not (mode == M.AIR).any():
         return cost
-    hours = depart_cost(km)
-    if arriving:
-        hours = arrival_costs(hours, km, mode)
-    scale = ctx.objective.get("time", 0.0) / ctx.refs.get("time", 1.0)
-    return np.where(mode == M.AIR, hours * scale, cost)
+    scale = objective.factor(ctx.objective, ctx.refs, "time")
+    return np.where(mode == M.AIR, airport_hours(km) * scale, cost)
 
 
 def _tonnes(profile) -> float:

@@ -14,7 +14,7 @@ import numpy as np
 @dataclass(frozen=True)
 class Assumption:
     name: str
-    value: float
+    value: float | None  # None: no figure found, none estimated
     unit: str
     source: str
 

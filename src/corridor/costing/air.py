@@ -58,7 +58,7 @@ FREIGHT_RATE = Assumption(
 VOLUMETRIC_DIVISOR = Assumption(
     "air volumetric weight divisor", 6_000.0, "cm3/kg",
     "IATA convention: volume weight (kg) = L x W x H (cm) / 6,000, i.e. 167 kg per m3 (itg.de; midotatsu.com)")
-PASSENGER_FARE = Assumption("air passenger fare", float("nan"), "USD/passenger",
+PASSENGER_FARE = Assumption("air passenger fare", None, "USD/passenger",  # None, not NaN: NaN is no JSON
                             "not found: no published fare source; not estimated")
 
 

@@ -60,10 +60,19 @@ def edge_weight(net, weights, objective: dict[str, float], refs: dict[str, float
     return w
 
 
+def factor(objective: dict[str, float], refs: dict[str, float], key: str) -> float:
+    """What one unit of ``key`` weighs in the search. Time alone stays in hours, as
+    :func:`edge_weight` gives it, whatever the references: connectors scaled otherwise would
+    cost next to nothing beside the edges."""
+    if list(objective) == ["time"]:
+        return 1.0 if key == "time" else 0.0
+    return objective.get(key, 0.0) / refs.get(key, 1.0)
+
+
 def connector_weight(profile, mode: int, km: np.ndarray, objective, refs) -> np.ndarray:
     h, usd, ttw, wtt = profile.unit(mode)
     per = {"time": h, "cost": usd, "co2": ttw + wtt, "distance": 1.0}
-    return np.asarray(km, np.float64) * sum(per[k] * a / refs.get(k, 1.0) for k, a in objective.items())
+    return np.asarray(km, np.float64) * sum(per[k] * factor(objective, refs, k) for k in objective)
 
 
 def value(totals: dict, objective: dict[str, float], refs: dict[str, float]) -> float:
