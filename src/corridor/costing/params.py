@@ -9,7 +9,6 @@ costs computed from them can be cached; changing one never needs a rebuild.
 
 from __future__ import annotations
 
-import math
 import tomllib
 from functools import lru_cache
 from importlib import resources
