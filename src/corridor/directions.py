@@ -74,13 +74,14 @@ def _waypoint(net, node: int) -> Place:
 def _terminal_end(net, node: int, t: dict) -> Place:
     """One end of a terminal's transfer edge: the terminal when the node is at it, else a waypoint.
 
-    Rail-road terminals (no code) join nodes within 20 km of their city by construction.
+    Ports and ferry terminals carry the port's code; rail-road terminals (no code) join nodes
+    within 20 km of their city by construction.
     """
     lon, lat = float(net.node_lon[node]), float(net.node_lat[node])
-    at_port = np.flatnonzero(net.port_code == t["code"]) if t["code"] else ()
-    if len(at_port) and float(haversine_km(lon, lat, net.port_lon[at_port[0]], net.port_lat[at_port[0]])) \
-            > TERMINAL_NAME_KM:
-        return _waypoint(net, node)
+    if t["code"]:
+        i = int(np.flatnonzero(net.port_code == t["code"])[0])
+        if float(haversine_km(lon, lat, net.port_lon[i], net.port_lat[i])) > TERMINAL_NAME_KM:
+            return _waypoint(net, node)
     return Place("terminal", t["name"], lon, lat, code=t["code"], country=t["country"])
 
 
@@ -139,14 +140,14 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
                 int(net.edge_req[e]) & M.bit(M.SEA) and int(net.edge_req[e]) & M.bit(M.FERRY)
             kind = TransferKind.SHIP_FERRY if sea_ferry else TransferKind(t["kind"])
             # the step runs from the node where the last leg ended to the one where the next begins
-            a, b = _terminal_end(net, u, t), _terminal_end(net, v, t)
+            first, last = _terminal_end(net, u, t), _terminal_end(net, v, t)
             if cur.mode is not None and (cur.km > 0 or cur.lon):
-                legs.append(_close(cur, a))
+                legs.append(_close(cur, first))
             assumption = transfer_costing.SEA_FERRY if sea_ferry else transfer_costing.TERMINAL[t["kind"]]
-            legs.append(_transfer(kind, f"{t['name']} ({t['kind']})", a, b, float(net.edge_km[e]),
+            legs.append(_transfer(kind, f"{t['name']} ({t['kind']})", first, last, float(net.edge_km[e]),
                                   float(weights.hours[e]), assumption.name, float(weights.usd[e]),
                                   float(weights.co2e_ttw_kg[e])))
-            cur = _Stretch(None, b)
+            cur = _Stretch(None, last)
             continue
         if cur.mode is None:
             cur.mode = mode
