@@ -11,11 +11,11 @@ from __future__ import annotations
 from corridor.costing import objective as objective_mod
 from corridor.data import passages as P
 from corridor.errors import CorridorError
-from corridor.route import Route
+from corridor.route import Route, TransferKind
 
 
 def signature(r: Route) -> tuple:
-    pairs = frozenset(leg.border_countries for leg in r.legs if leg.is_border)
+    pairs = frozenset(frozenset(b.countries) for b in r.border_crossings)
     keys = frozenset(k for leg in r.legs for k in leg.passages)
     return keys, pairs, tuple(sorted(set(r.modes) - {"road"}) or r.modes)
 
@@ -32,12 +32,15 @@ def features(r: Route) -> list[tuple[str, object]]:
     for m in main:
         feats.append(("mode", m))
     for leg in r.legs:
-        if leg.is_border and leg.kind != "open border":
-            pair = leg.border_countries
+        if leg.border is not None and leg.border.kind != TransferKind.OPEN_BORDER:
+            pair = frozenset(leg.border.countries)
             if ("border", pair) not in feats:
                 feats.append(("border", pair))
-        if leg.mode == "transfer" and leg.kind in ("port", "ship-ferry transshipment") and leg.origin.code:
-            feats.append(("port", leg.origin.code))
+        if leg.kind in (TransferKind.PORT, TransferKind.SHIP_FERRY):
+            # the port's code is on its land end; the sea end of an inland port is a waypoint
+            code = leg.origin.code or leg.destination.code
+            if code and ("port", code) not in feats:
+                feats.append(("port", code))
     return feats
 
 

@@ -3,7 +3,9 @@
 A leg is a stretch on one mode; a *transfer* is a step with no movement to speak of: a
 terminal (port, ferry terminal, rail-road terminal) or a border crossing (its wait, or a
 break of gauge). Legs end at terminals and borders, so a route from China to Azerbaijan by
-rail names each border it crosses.
+rail names each border it crosses. Each leg's ends are the nodes where it really starts and
+ends, named by the terminal or border there, else by the nearest town and how far it is: an
+inland river port's sea node can lie hundreds of km from the port, and is not called the port.
 """
 
 from __future__ import annotations
@@ -18,9 +20,14 @@ from corridor import modes as M
 from corridor.costing import transfer as transfer_costing
 from corridor.data import passages as P
 from corridor.data.cities import read_cities
-from corridor.geo import densify, split_antimeridian, to_unit_vectors
+from corridor.geo import densify, haversine_km, km_for_chord, split_antimeridian, to_unit_vectors
 from corridor.places import Place
-from corridor.route import Leg
+from corridor.route import Border, Leg, TransferKind
+
+NEAR_KM = 30.0  # a town farther than this does not make a point "near" it: the distance is said instead
+# A transfer's end this close to its port is named by the port; ports snapped to a far sea node
+# (inland river ports) have transfer edges of hundreds of km, and that far end is not the port.
+TERMINAL_NAME_KM = 30.0
 
 
 @lru_cache(maxsize=1)
@@ -29,10 +36,19 @@ def _city_index() -> tuple[cKDTree, np.ndarray, np.ndarray]:
     return cKDTree(to_unit_vectors(c.lon, c.lat)), c.name, c.country
 
 
-def near_city(lon: float, lat: float) -> str:
+def where_is(lon: float, lat: float) -> str:
+    """A point described by the nearest town of 15,000 people or more.
+
+    Returns
+    -------
+    str
+        "near Bole (CN)" when the town is within ``NEAR_KM``, else "52 km from Bole (CN)".
+    """
     tree, names, countries = _city_index()
-    _, i = tree.query(to_unit_vectors(lon, lat))
-    return f"{names[i]} ({countries[i]})"
+    chord, i = tree.query(to_unit_vectors(lon, lat))
+    km = float(km_for_chord(chord))
+    town = f"{names[i]} ({countries[i]})"
+    return f"near {town}" if km <= NEAR_KM else f"{km:.0f} km from {town}"
 
 
 @dataclass
@@ -49,8 +65,24 @@ class _Stretch:
     lat: list = field(default_factory=list)
 
 
-def _point(net, node: int, label: str, kind: str) -> Place:
-    return Place(kind, label, float(net.node_lon[node]), float(net.node_lat[node]))
+def _waypoint(net, node: int) -> Place:
+    """A node with nothing to name it but where it is."""
+    lon, lat = float(net.node_lon[node]), float(net.node_lat[node])
+    return Place("waypoint", where_is(lon, lat), lon, lat)
+
+
+def _terminal_end(net, node: int, t: dict) -> Place:
+    """One end of a terminal's transfer edge: the terminal when the node is at it, else a waypoint.
+
+    Ports and ferry terminals carry the port's code; rail-road terminals (no code) join nodes
+    within 20 km of their city by construction.
+    """
+    lon, lat = float(net.node_lon[node]), float(net.node_lat[node])
+    if t["code"]:
+        i = int(np.flatnonzero(net.port_code == t["code"])[0])
+        if float(haversine_km(lon, lat, net.port_lon[i], net.port_lat[i])) > TERMINAL_NAME_KM:
+            return _waypoint(net, node)
+    return Place("terminal", t["name"], lon, lat, code=t["code"], country=t["country"])
 
 
 def _close(s: _Stretch, end: Place) -> Leg:
@@ -66,11 +98,11 @@ def _close(s: _Stretch, end: Place) -> Leg:
                cost_usd=s.usd, co2e_ttw_kg=s.ttw, co2e_wtt_kg=s.wtt)
 
 
-def _transfer(kind: str, name: str, at: Place, km: float, hours: float, assumption: str,
-              usd: float = 0.0, co2: float = 0.0) -> Leg:
-    geometry = [[[at.lon, at.lat], [at.lon, at.lat]]]
-    return Leg("transfer", at, at, km, hours, [], [], geometry, kind=kind, name=name, assumption=assumption,
-               cost_usd=usd, co2e_ttw_kg=co2)
+def _transfer(kind: TransferKind, name: str, a: Place, b: Place, km: float, hours: float, assumption: str,
+              usd: float = 0.0, co2: float = 0.0, border: Border | None = None) -> Leg:
+    geometry = split_antimeridian([a.lon, b.lon], [a.lat, b.lat])
+    return Leg("transfer", a, b, km, hours, [], [], geometry, kind=kind, name=name, assumption=assumption,
+               cost_usd=usd, co2e_ttw_kg=co2, border=border)
 
 
 def _add_connector(s: _Stretch, weights, mode: int, km: float) -> None:
@@ -89,7 +121,7 @@ def _border_place(net, e: int, v: int) -> str:
         for code, name in ends.items():
             if net.ferry_terminals.get(code) == v:
                 return f"at {name}"
-    return f"near {near_city(net.node_lon[v], net.node_lat[v])}"
+    return where_is(float(net.node_lon[v]), float(net.node_lat[v]))
 
 
 def legs_from_path(net, res, weights, origin: Place, destination: Place, start_mode: int, end_mode: int,
@@ -104,23 +136,23 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
         mode = int(net.edge_mode[e])
         if mode == M.TRANSFER:
             t = terminals[int(net.edge_ref[e])]
-            kind = "ship-ferry transshipment" if t["kind"] == "ferry terminal" and \
-                int(net.edge_req[e]) & M.bit(M.SEA) and int(net.edge_req[e]) & M.bit(M.FERRY) else t["kind"]
-            at = Place("terminal", t["name"], float(net.node_lon[u]), float(net.node_lat[u]), code=t["code"],
-                       country=t["country"])
+            sea_ferry = t["kind"] == "ferry terminal" and \
+                int(net.edge_req[e]) & M.bit(M.SEA) and int(net.edge_req[e]) & M.bit(M.FERRY)
+            kind = TransferKind.SHIP_FERRY if sea_ferry else TransferKind(t["kind"])
+            # the step runs from the node where the last leg ended to the one where the next begins
+            first, last = _terminal_end(net, u, t), _terminal_end(net, v, t)
             if cur.mode is not None and (cur.km > 0 or cur.lon):
-                legs.append(_close(cur, at))
-            assumption = (transfer_costing.SEA_FERRY if kind == "ship-ferry transshipment"
-                          else transfer_costing.TERMINAL[t["kind"]])
-            legs.append(_transfer(kind, f"{t['name']} ({t['kind']})", at, float(net.edge_km[e]),
+                legs.append(_close(cur, first))
+            assumption = transfer_costing.SEA_FERRY if sea_ferry else transfer_costing.TERMINAL[t["kind"]]
+            legs.append(_transfer(kind, f"{t['name']} ({t['kind']})", first, last, float(net.edge_km[e]),
                                   float(weights.hours[e]), assumption.name, float(weights.usd[e]),
                                   float(weights.co2e_ttw_kg[e])))
-            cur = _Stretch(None, at)
+            cur = _Stretch(None, last)
             continue
         if cur.mode is None:
             cur.mode = mode
         elif cur.mode != mode:
-            at = _point(net, u, f"near {near_city(net.node_lon[u], net.node_lat[u])}", "waypoint")
+            at = _waypoint(net, u)
             legs.append(_close(cur, at))
             cur = _Stretch(mode, at)
         wait = float(weights.border_wait_h[e])
@@ -135,23 +167,21 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
         b = int(net.edge_border[e])
         if b >= 0:
             crossing = borders[b]
-            a_, b_ = crossing["countries"]
-            name = f"{a_}–{b_} border {_border_place(net, e, v)}"
-            at = Place("border", name, float(net.node_lon[v]), float(net.node_lat[v]))
+            pair = tuple(sorted(crossing["countries"]))
+            kind = TransferKind(transfer_costing.border_kind(crossing))  # the kind the costing charges
+            border = Border(pair, f"{'–'.join(pair)} border {_border_place(net, e, v)}", kind)
+            at = Place("border", border.name, float(net.node_lon[v]), float(net.node_lat[v]))
             cur.lon.pop()
             cur.lat.pop()
             legs.append(_close(cur, at))
             assumption = transfer_costing.border(crossing)
-            kind = ("break of gauge" if crossing["break_of_gauge"] else
-                    "open border" if crossing["customs_union"] else f"{crossing['mode']} border")
-            legs.append(_transfer(kind, name, at, 0.0, wait, assumption.name, float(weights.border_usd[e]),
-                                  float(weights.border_co2e_kg[e])))
+            legs.append(_transfer(border.kind, border.name, at, at, 0.0, wait, assumption.name,
+                                  float(weights.border_usd[e]), float(weights.border_co2e_kg[e]), border))
             cur = _Stretch(mode, at)
     if cur.mode is None:
         cur.mode = end_mode
     if cur.mode != end_mode:
-        last = int(res.nodes[-1])
-        at = _point(net, last, f"near {near_city(net.node_lon[last], net.node_lat[last])}", "waypoint")
+        at = _waypoint(net, int(res.nodes[-1]))
         legs.append(_close(cur, at))
         cur = _Stretch(end_mode, at)
     cur.km += end_km

@@ -7,6 +7,7 @@ FeatureCollection with one feature per leg, the mode as a property.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from corridor.costing import Assumption
 from corridor.geo import KM_PER_NMI
@@ -15,6 +16,63 @@ from corridor.places import Place
 
 def _label(p: Place) -> str:
     return f"{p.label} ({p.code})" if p.code and p.kind == "port" else p.label
+
+
+class TransferKind(StrEnum):
+    """What a transfer step is. The values are the strings of the JSON output (``leg["kind"]``),
+    so comparing a kind with its old string still holds."""
+
+    PORT = "port"
+    FERRY_TERMINAL = "ferry terminal"
+    SHIP_FERRY = "ship-ferry transshipment"
+    RAIL_ROAD_TERMINAL = "rail-road terminal"
+    BREAK_OF_GAUGE = "break of gauge"
+    OPEN_BORDER = "open border"
+    RAIL_BORDER = "rail border"
+    ROAD_BORDER = "road border"
+    FERRY_BORDER = "ferry border"
+    AIRPORT = "airport"
+    CONNECTION = "connection"
+
+    @property
+    def is_border(self) -> bool:
+        """A crossing between two countries (customs, open border or break of gauge)."""
+        return self in _BORDER_KINDS
+
+
+_BORDER_KINDS = frozenset({TransferKind.BREAK_OF_GAUGE, TransferKind.OPEN_BORDER, TransferKind.RAIL_BORDER,
+                           TransferKind.ROAD_BORDER, TransferKind.FERRY_BORDER})
+
+
+@dataclass(frozen=True)
+class Border:
+    """A border crossing: the two countries (ISO 3166 alpha-2, sorted), its name and kind.
+
+    Raises
+    ------
+    ValueError
+        If the countries are not two distinct upper-case alpha-2 codes or the kind is no border
+        kind (a programming error: crossings come from the network's border table).
+    """
+
+    countries: tuple[str, str]
+    name: str
+    kind: TransferKind
+
+    def __post_init__(self) -> None:
+        codes = tuple(self.countries)
+        if len(codes) != 2 or len(set(codes)) != 2 or not all(
+                isinstance(c, str) and len(c) == 2 and c.isalpha() and c.isupper() for c in codes):
+            raise ValueError(f"a border joins two distinct ISO alpha-2 countries, not {self.countries!r}")
+        kind = TransferKind(self.kind)
+        if not kind.is_border:
+            raise ValueError(f"{kind.value!r} is not a border kind")
+        # frozen: the normalised values are set once, here
+        object.__setattr__(self, "countries", tuple(sorted(codes)))
+        object.__setattr__(self, "kind", kind)
+
+    def to_dict(self) -> dict:
+        return {"countries": list(self.countries), "name": self.name, "kind": self.kind.value}
 
 
 @dataclass
@@ -27,13 +85,26 @@ class Leg:
     passages: list[str]  # passage keys in the order crossed
     passage_names: list[str]
     geometry: list[list[list[float]]]  # parts of [lon, lat], split at the antimeridian
-    kind: str | None = None  # transfers: "port", "ferry terminal", "rail border", "break of gauge", ...
+    kind: TransferKind | None = None  # transfers only; a known kind string is accepted and converted
     name: str | None = None  # transfers: the terminal or border crossing
     assumption: str | None = None  # transfers: the assumption that sets their duration
     cost_usd: float = 0.0
     co2e_ttw_kg: float = 0.0  # tank-to-wheel (ISO 14083); hub emissions are counted here
     co2e_wtt_kg: float = 0.0  # well-to-tank
     basis: dict = field(default_factory=dict)  # figure -> [Assumption] behind it
+    border: Border | None = None  # border transfers: the crossing, from the network's border table
+
+    def __post_init__(self) -> None:
+        # An unknown kind or a border without its crossing is a bug in the code building legs.
+        if self.kind is not None:
+            self.kind = TransferKind(self.kind)
+            if self.mode != "transfer":
+                raise ValueError(f"a {self.mode} leg has no transfer kind (got {self.kind.value!r})")
+        is_border_kind = self.kind is not None and self.kind.is_border
+        if is_border_kind != (self.border is not None):
+            raise ValueError("a border transfer needs its Border, and only a border transfer has one")
+        if self.border is not None and self.border.kind != self.kind:
+            raise ValueError(f"border kind {self.border.kind.value!r} differs from leg kind {self.kind.value!r}")
 
     @property
     def co2e_kg(self) -> float:
@@ -43,12 +114,12 @@ class Leg:
     @property
     def is_border(self) -> bool:
         """A border crossing (customs, open border or break of gauge)."""
-        return self.mode == "transfer" and bool(self.kind) and ("border" in self.kind or self.kind == "break of gauge")
+        return self.border is not None
 
     @property
     def border_countries(self) -> frozenset[str]:
-        """The two ISO codes of a border crossing, from its name ("CN–KZ border near Bole (CN)"), else empty."""
-        return frozenset(self.name.split(" ")[0].split("–")) if self.is_border else frozenset()
+        """The two ISO codes of a border crossing (from its :class:`Border`), else empty."""
+        return frozenset(self.border.countries) if self.border is not None else frozenset()
 
     def to_dict(self) -> dict:
         d = {
@@ -63,7 +134,9 @@ class Leg:
             "basis": {k: [a.to_dict() for a in v] for k, v in self.basis.items()},
         }
         if self.mode == "transfer":
-            d.update(kind=self.kind, name=self.name, assumption=self.assumption)
+            d.update(kind=self.kind.value if self.kind else None, name=self.name, assumption=self.assumption)
+        if self.border is not None:
+            d["border"] = self.border.to_dict()
         return d
 
 
@@ -121,9 +194,14 @@ class Route:
         return names
 
     @property
-    def borders(self) -> list[str]:
+    def border_crossings(self) -> list[Border]:
         """Border crossings, in order."""
-        return [leg.name for leg in self.legs if leg.is_border]
+        return [leg.border for leg in self.legs if leg.border is not None]
+
+    @property
+    def borders(self) -> list[str]:
+        """Names of the border crossings, in order."""
+        return [b.name for b in self.border_crossings]
 
     @property
     def modes(self) -> list[str]:
@@ -150,7 +228,8 @@ class Route:
             "cost_usd": round(self.cost_usd, 2), "co2e_kg": round(self.co2e_kg, 2),
             "co2e_wtt_kg": round(self.co2e_wtt_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
             "cargo": self.cargo, "objective": self.objective,
-            "passages": self.passages, "borders": self.borders, "modes": self.modes,
+            "passages": self.passages, "borders": self.borders,
+            "border_crossings": [b.to_dict() for b in self.border_crossings], "modes": self.modes,
             "legs": [leg.to_dict() for leg in self.legs],
             "geometry": self.geometry,
             "restrictions": self.restrictions,

@@ -51,10 +51,10 @@ def avoided_by_default(stop_countries, allowed: frozenset, avoided: frozenset) -
 
 
 def countries_crossed(route) -> set[str]:
-    """Countries a route sets foot in: its legs' end places and both sides of each border."""
+    """Countries a route sets foot in: its legs' end places and both sides of each border crossing."""
     out = {p.country for leg in route.legs for p in (leg.origin, leg.destination) if p.country}
-    for leg in route.legs:
-        out |= leg.border_countries
+    for crossing in route.border_crossings:
+        out |= set(crossing.countries)
     return out
 
 

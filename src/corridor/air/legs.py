@@ -22,7 +22,7 @@ from corridor.costing import air
 from corridor.directions import legs_from_path, near_city
 from corridor.geo import densify, split_antimeridian
 from corridor.places import Place
-from corridor.route import Leg
+from corridor.route import Leg, TransferKind
 from corridor.search import PathResult
 
 
@@ -53,8 +53,8 @@ def _node_place(net, node: int) -> Place:
 
 
 def _transfer(kind: str, name: str, at: Place, hours: float, assumption: str) -> Leg:
-    return Leg("transfer", at, at, 0.0, hours, [], [], [[[at.lon, at.lat], [at.lon, at.lat]]], kind=kind,
-               name=name, assumption=assumption)
+    return Leg("transfer", at, at, 0.0, hours, [], [], [[[at.lon, at.lat], [at.lon, at.lat]]],
+               kind=TransferKind(kind), name=name, assumption=assumption)
 
 
 def _road(a: Place, b: Place, km: float) -> Leg:

@@ -9,7 +9,6 @@ Each option keeps the recipe that made it, so a reader sees why it exists.
 from __future__ import annotations
 
 import math
-import re
 import sys
 from dataclasses import dataclass, field
 
@@ -23,7 +22,7 @@ from corridor.geo import haversine_km
 from corridor.network import Network, load_network
 from corridor.places import city_place, country_ports
 from corridor.request import RouteRequest
-from corridor.route import Route
+from corridor.route import Route, TransferKind
 
 LAND = "rail,road,ferry"
 # Container services that bulk cargo cannot use: transshipment at a container hub onto
@@ -33,6 +32,11 @@ AIR_HUB = "IST"
 PANAMA_RESTRICTED = {"sea": {"canal_wait": {"panama": {
     "value": 240.0, "source": "what-if: a 10-day queue at the Panama Canal, as in the 2023 drought "
     "(waits of days to weeks reported); assumption of this report"}}}}
+
+
+# Transfers where the cargo changes vehicle (border crossings are counted apart, as borders).
+TRANSSHIPMENTS = frozenset({TransferKind.PORT, TransferKind.SHIP_FERRY, TransferKind.CONNECTION,
+                            TransferKind.RAIL_ROAD_TERMINAL})
 
 
 @dataclass
@@ -51,8 +55,7 @@ class Option:
 
     def summary(self) -> dict:
         r = self.route
-        transship = sum(1 for leg in r.legs if leg.mode == "transfer"
-                        and leg.kind in ("port", "ship-ferry transshipment", "connection", "rail-road"))
+        transship = sum(1 for leg in r.legs if leg.kind in TRANSSHIPMENTS)
         return {"key": self.key, "label": self.label, "recipe": self.recipe, "modes": r.modes,
                 "distance_km": round(r.distance_km, 1), "duration_days": round(r.duration_h / 24, 2),
                 "cost_usd": None if self.unpriced else round(r.cost_usd, 2), "co2e_kg": round(r.co2e_kg, 2),
@@ -199,8 +202,8 @@ def _handover(cargo: dict, costs):
     basis = {k: [params[x] for x in v] for k, v in transfer_costing.basis("port", the_cargo).items()}
 
     def leg(at) -> Leg:
-        return Leg("transfer", at, at, 0.0, hours, [], [], [[[at.lon, at.lat], [at.lon, at.lat]]], kind="port",
-                   name=f"{at.label} (port)", assumption=transfer_costing.PORT.name, cost_usd=usd,
+        return Leg("transfer", at, at, 0.0, hours, [], [], [[[at.lon, at.lat], [at.lon, at.lat]]],
+                   kind=TransferKind.PORT, name=f"{at.label} (port)", assumption=transfer_costing.PORT.name, cost_usd=usd,
                    co2e_ttw_kg=co2, basis=basis)
     return leg
 
@@ -248,16 +251,14 @@ def _chain(r: Route) -> list[str]:
     add(r.origin.label)
     for leg in r.legs:
         if leg.mode == "transfer":
-            if leg.is_border:
-                add(re.sub(r" \([A-Z]{2}\)$", "", leg.name))  # drop the "(CN)" of "... near Bole (CN)"
+            if leg.border is not None:
+                add(leg.border.name)
             continue
         if leg.mode == "road":
             continue
         for p in (leg.origin, leg.destination):
-            name = p.label.replace(" (ferry terminal)", "")
-            if p.kind in ("waypoint", "passage", "border") or name.startswith("near ") or "border" in name:
-                continue
-            add(name)
+            if p.kind not in ("waypoint", "passage", "border"):
+                add(p.label)
     add(r.destination.label)
     return out
 
