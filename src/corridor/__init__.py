@@ -75,13 +75,13 @@ def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
     PlaceNotFound, BadInput, NoRoute
         With a message that says what to change.
     """
-    from corridor.planner import plan
+    from corridor import whatif
 
-    return plan(origin, destination, modes=modes, via=via, avoid=avoid, allow=allow, vessel=vessel,
-                speed_kn=speed_kn, cargo=cargo, teu=teu, feu=feu, tonnes=tonnes, passengers=passengers,
-                vessel_class=vessel_class, optimize=optimize, alternatives=alternatives, pareto=pareto,
-                scenario=scenario, costs=costs, avoid_countries=avoid_countries, close_ports=close_ports,
-                allow_countries=allow_countries)
+    options = dict(modes=modes, via=via, avoid=avoid, allow=allow, vessel=vessel, speed_kn=speed_kn, cargo=cargo,
+                   teu=teu, feu=feu, tonnes=tonnes, passengers=passengers, vessel_class=vessel_class,
+                   optimize=optimize, costs=costs, avoid_countries=avoid_countries, close_ports=close_ports,
+                   allow_countries=allow_countries)
+    return whatif.route(origin, destination, options, scenario=scenario, alternatives=alternatives, pareto=pareto)
 
 
 def places(query: str, *, limit: int = 10) -> list[dict]:

@@ -1,23 +1,59 @@
 """What-if requests: a scenario (closed passages, borders, ports; other speeds, dwell, rates;
-an added service) planned beside its baseline, with the difference between them."""
+an added service) planned beside its baseline, with the difference between them.
+
+This sits on top of the planner (:mod:`corridor.planner`), which knows nothing of scenarios:
+:func:`route` decides whether a request is planned as it is or beside its baseline."""
 
 from __future__ import annotations
 
+from corridor import scenario as scenario_mod
+from corridor.air import plan as air_plan
 from corridor.costing import Assumption
+from corridor.costing import params as params_mod
 from corridor.costing import objective as objective_mod
 from corridor.data import passages as P
 from corridor.errors import CorridorError
+from corridor.network import load_network
 from corridor.places import resolve
-from corridor.route import Route
+from corridor.planner import _parse_countries, plan
+from corridor.route import Leg, Route
+
+
+def route(origin, destination, options: dict, *, scenario=None, alternatives: int = 0, pareto: bool = False,
+          network=None) -> Route:
+    """The route for a request, planned under its scenario when it names one.
+
+    Parameters
+    ----------
+    origin, destination
+        As :func:`corridor.route` takes them.
+    options
+        The request's other options: every keyword of :func:`corridor.planner.plan` but
+        ``alternatives``, ``pareto`` and ``network``.
+    scenario
+        None, or a scenario as :func:`corridor.scenario.parse` takes it (a TOML path, a dict).
+    alternatives, pareto
+        As :func:`corridor.route` takes them.
+    network
+        The compiled network (default: the installed one).
+
+    Returns
+    -------
+    Route
+        :func:`corridor.planner.plan`'s route without a scenario; with one,
+        :func:`plan_with_scenario`'s.
+    """
+    sc = scenario_mod.parse(scenario)
+    if sc is None:
+        return plan(origin, destination, **options, alternatives=alternatives, pareto=pareto, network=network)
+    net = air_plan.network_for(network or load_network(), options["modes"])  # imported air routes, once for all
+    return plan_with_scenario(sc, origin, destination, options, alternatives=alternatives, pareto=pareto,
+                              network=net)
 
 
 def plan_with_scenario(sc, origin, destination, common: dict, *, alternatives: int, pareto: bool, network) -> Route:
     """The route under scenario ``sc`` (parsed), with ``extra`` baseline, scenario and difference.
     ``common`` holds the request's other options, as :func:`corridor.planner.plan` takes them."""
-    from corridor import scenario as scenario_mod
-    from corridor.costing import params as params_mod
-    from corridor.planner import _parse_countries, plan
-
     baseline = plan(origin, destination, **common, alternatives=0, network=network)
     merged = dict(common)
     merged["avoid"] = [*P.parse_passage_list(common["avoid"]), *sc.passages]
@@ -47,9 +83,6 @@ def difference(route: Route, baseline: Route) -> dict:
 
 def with_service(route: Route, service, solver_args: dict, net) -> Route | None:
     """The route that uses a fixed-time service (e.g. a direct liner) between two ports, if any."""
-    from corridor.planner import plan
-    from corridor.route import Leg
-
     a, b = resolve(service.origin, net), resolve(service.destination, net)
     o, d = route.origin, route.destination
     parts = []

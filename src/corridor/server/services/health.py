@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from corridor import __version__
-from corridor.planner import AVAILABLE_MODES, VESSELS
+from corridor.mode_options import AVAILABLE_MODES, VESSELS
 
 router = APIRouter(tags=["health"])
 
