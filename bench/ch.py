@@ -22,7 +22,7 @@ Tables printed (and written to bench/results/ch.json):
 3. Preprocessing: CH build time and size on disk; scgraph CH preprocessing time.
 
 Run: ``CORRIDOR_CACHE_DIR=... python bench/ch.py`` (builds the hierarchies first if they are not
-cached: ``python -m corridor.build.contraction``).
+cached: ``python -m corridor.default_hierarchies``).
 """
 
 from __future__ import annotations
@@ -88,12 +88,13 @@ def big_child(method: str) -> None:
 def main() -> None:
     import corridor
     from corridor import modes as M
-    from corridor.build.contraction import sea_hierarchy
+    from corridor.engine.hierarchies import sea_hierarchy
     from corridor.costing.profile import Profile
     from corridor.matrix import _connectors, _fill, matrix
     from corridor.network import load_network
     from corridor.places import resolve
-    from corridor.planner import access, blocked_mask
+    from corridor.engine.access import access
+    from corridor.engine.restrictions import blocked_mask
     from corridor.search import shortest_path
     from corridor.search_ch import ch_shortest_path
 
@@ -119,7 +120,7 @@ def main() -> None:
         return shortest_path(net, e[0], e[1], e[2], e[3], e[4], blocked=blocked, weight=km_weight,
                              cost_per_km=1.0, landmarks="sea")
 
-    from corridor.build.contraction import build_default_hierarchies, default_requests
+    from corridor.default_hierarchies import build_default_hierarchies, default_requests
     from corridor.search_ch import sea_point_path
 
     build_default_hierarchies(net)  # loaded if cached; gives the sea hierarchies their hub labels

@@ -9,8 +9,9 @@ from scipy.sparse.csgraph import dijkstra
 
 import dataclasses
 
-from corridor.build.contraction import Hierarchy, build_hierarchy, hierarchy, sea_hierarchy
-from corridor.planner import blocked_mask
+from corridor.build.contraction import Hierarchy, build_hierarchy
+from corridor.engine.hierarchies import hierarchy, sea_hierarchy
+from corridor.engine.restrictions import blocked_mask
 from corridor.search_ch import ch_shortest_path
 
 DEFAULT = blocked_mask([], [], "seagoing")
@@ -152,7 +153,7 @@ def defaults(net):
     request's, as `corridor network --hierarchies` builds it (with its hub labels). "all": the
     default surface request's weights cut to REGION (a small regional network, built in seconds;
     the whole network's takes minutes and belongs to bench/ch.py, which checks it against A*)."""
-    from corridor.build.contraction import default_requests, hierarchy
+    from corridor.default_hierarchies import default_requests
 
     req: dict = {}
     for _, layer, w, blocked in default_requests(net):  # the first of each layer: without the transit policy
@@ -210,7 +211,7 @@ def test_routes_use_the_hierarchy_and_match_astar(net, defaults, monkeypatch):
     """corridor.route picks the hierarchy for the default request and answers as A* does (the
     surface cases too: with or without a whole-network hierarchy on disk, the same answer)."""
     import corridor
-    from corridor.build.contraction import cached_hierarchy
+    from corridor.engine.hierarchies import cached_hierarchy
 
     assert cached_hierarchy(net, "sea", *defaults["sea"][1:]) is defaults["sea"][0]
     assert defaults["sea"][0].labels is not None
@@ -230,13 +231,13 @@ def test_requests_with_the_same_closures_share_one_weight_array(net):
     weights every time, which is how cached_hierarchy finds the hierarchy built for it;
     arrays made per request (objective mixes) stay private and never match one."""
     from corridor import transit_policy
-    from corridor.build.contraction import default_requests
+    from corridor.default_hierarchies import default_requests
     from corridor.costing import params as params_mod
     from corridor.costing import sea as sea_costing
     from corridor.costing.cargo import make_cargo
     from corridor.costing.profile import Profile
     from corridor.modes import SURFACE
-    from corridor.planner import Ctx
+    from corridor.engine.restrictions import Ctx
 
     cargo, params = make_cargo(None), params_mod.load(None)
     profile = Profile(frozenset(SURFACE), sea_costing.speed(None, cargo, params), cargo, params)

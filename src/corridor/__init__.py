@@ -76,10 +76,10 @@ def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
         With a message that says what to change.
     """
     options = dict(locals())  # exactly the declared options (corridor.request.ROUTE)
-    from corridor.planner import plan
     from corridor.request import RouteRequest
+    from corridor.whatif import solve
 
-    return plan(RouteRequest.make(**options))
+    return solve(RouteRequest.make(**options))
 
 
 def places(query: str, *, limit: int = 10) -> list[dict]:

@@ -14,7 +14,7 @@ Labels are built top-down in rank order from the labels of each node's upward ne
 then pruned: an entry ``(h, d)`` goes when another hub already gives a shorter way to ``h``.
 The path is recovered without storing parents: from the meeting hub, step down any upward
 edge ``x -> y`` with ``d(s, x) + w = d(s, y)`` (``x`` is then in ``s``'s label, at its exact
-distance), and the edges unpack as in :mod:`corridor.search_ch`.
+distance), and the edges unpack as in :mod:`corridor.ch_unpack`.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from types import SimpleNamespace
 import numpy as np
 from numba import njit
 
+from corridor.ch_unpack import unpack_slots
 from corridor.search import PathResult, WorkPool
 
 
@@ -206,8 +207,6 @@ def shortest_path(h, labels: Labels, src_nodes, src_cost, dst_nodes, dst_cost):
     """Least-cost path from any source to any target by the labels: a
     :class:`~corridor.search.PathResult`, None when there is none, or NotImplemented when the
     path cannot be recovered (the caller then searches the hierarchy)."""
-    from corridor.search_ch import _unpack  # search_ch imports this module
-
     src, dst = np.asarray(src_nodes, np.int32), np.asarray(dst_nodes, np.int32)
     sc, dc = np.asarray(src_cost, np.float64), np.asarray(dst_cost, np.float64)
     with _POOL.borrow((len(h.rank),)) as w:
@@ -223,6 +222,6 @@ def shortest_path(h, labels: Labels, src_nodes, src_cost, dst_nodes, dst_cost):
     rev = np.concatenate([np.zeros(m_up, np.bool_), np.ones(m_down, np.bool_)])
     nodes = np.empty(len(h.rank) + 1, np.int32)
     edges = np.empty(len(nodes), np.int32)
-    m = _unpack(slots, rev, h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid, nodes, edges)
+    m = unpack_slots(slots, rev, h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid, nodes, edges)
     path = np.concatenate([[src[si]], nodes[:m]]).astype(np.int32)
     return PathResult(float(cost), path, edges[:m].copy(), float(sc[si]), float(dc[ti]))

@@ -33,8 +33,9 @@ from corridor.geo import haversine_km
 from corridor.network import Network, load_network
 from corridor.places import Place, resolve
 from corridor.costing.profile import Profile
-from corridor.planner import DIRECT_MAX_KM, Access, access, blocked_mask, direct_crossing
-from corridor.request.route import VESSELS
+from corridor.engine.access import DIRECT_MAX_KM, Access, access, direct_crossing
+from corridor.engine.restrictions import blocked_mask
+from corridor.mode_options import VESSELS
 from corridor.search import _heap_pop, _heap_push
 
 
@@ -172,7 +173,7 @@ def _hierarchy(net: Network, blocked: int, cells: int):
     """The sea CH (km metric) for ``blocked``, or None when the plain Dijkstra should run."""
     if os.environ.get("CORRIDOR_NO_CH"):
         return None
-    from corridor.build.contraction import sea_hierarchy
+    from corridor.engine.hierarchies import sea_hierarchy
 
     return sea_hierarchy(net, blocked, build=cells >= CH_MIN_CELLS)
 

@@ -18,4 +18,3 @@ def mask_of(names) -> int:
     for name in names:
         m |= bit(BY_NAME[name])
     return m
-AVAILABLE = (*SURFACE, "air")  # air only when asked for

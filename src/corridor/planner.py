@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from corridor import alternatives as alternatives_mod
 from corridor import modes as M
-from corridor import transit_policy, whatif
+from corridor import transit_policy
 from corridor.air import plan as air_plan
-from corridor.build.contraction import cached_hierarchy
 from corridor.costing import road as road_costing
 from corridor.costing import sea as sea_costing
 from corridor.costing import Assumption
@@ -18,269 +17,17 @@ from corridor.costing import objective as objective_mod
 from corridor.costing.profile import Profile, assumptions_for
 from corridor.data import passages as P
 from corridor.directions import legs_from_path
+from corridor.engine.access import Access, access, direct_crossing
+from corridor.engine.restrictions import Ctx, blocked_mask
+from corridor.engine.search import best_path as _search  # the name this module's callers use
 from corridor.errors import BadInput, CorridorError, NoRoute
-from corridor.geo import chord_for_km, haversine_km, km_for_chord, to_unit_vectors
+from corridor.geo import haversine_km
+from corridor.mode_options import DEFAULT_MODES
 from corridor.network import Network, load_network
-from corridor.places import Place, port_place, resolve
+from corridor.places import Place, resolve
 from corridor.request import RouteRequest
 from corridor.route import Route
-from corridor.search import PathResult, shortest_path
-from corridor.search_ch import ch_shortest_path
-from corridor.snapping import COAST_ALLOWANCE_KM, water_connectors
-
-DEFAULT_MODES = M.SURFACE  # air only when asked for (--modes air, or listed with others)
-# A point whose water access crosses more land than this is served by its nearest port.
-POINT_MAX_LAND_KM = 25.0
-DIRECT_MAX_KM = 500.0
-LAND_REACH_KM = 50.0  # a place joins rail and road nodes this close, by truck
-LAND_CANDIDATES = 2
-
-
-@dataclass
-class Access:
-    """How one requested place joins the network: candidate places, each with connectors."""
-
-    requested: Place
-    candidates: list[Place] = field(default_factory=list)
-    nodes: list[np.ndarray] = field(default_factory=list)
-    cost: list[np.ndarray] = field(default_factory=list)  # hours
-    km: list[np.ndarray] = field(default_factory=list)
-    mode: list[np.ndarray] = field(default_factory=list)  # mode of each connector
-    sea: list[bool] = field(default_factory=list)  # candidate reaches the sea directly
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, place: Place, parts: list[tuple[np.ndarray, np.ndarray, int]], profile: Profile,
-            sea: bool) -> None:
-        parts = [(n, k, m) for n, k, m in parts if len(n)]
-        if not parts:
-            return
-        self.candidates.append(place)
-        self.nodes.append(np.concatenate([n for n, _, _ in parts]).astype(np.int32))
-        self.km.append(np.concatenate([k for _, k, _ in parts]))
-        self.mode.append(np.concatenate([np.full(len(n), m) for n, _, m in parts]))
-        speeds = {M.SEA: profile.kmh(M.SEA), M.ROAD: road_costing.kmh(profile.params), M.FERRY: np.inf,
-                  M.AIR: air_plan.ROAD_KMH}
-        self.cost.append(np.concatenate([k / speeds[m] for _, k, m in parts]))
-        self.sea.append(sea)
-
-    def flat(self):
-        """All connectors: (node, cost, km, mode, candidate index)."""
-        owner = np.concatenate([np.full(len(n), j) for j, n in enumerate(self.nodes)])
-        return (np.concatenate(self.nodes), np.concatenate(self.cost), np.concatenate(self.km),
-                np.concatenate(self.mode), owner)
-
-
-def _port_sea(net: Network, i: int) -> tuple[np.ndarray, np.ndarray]:
-    lo, hi = net.port_conn_indptr[i], net.port_conn_indptr[i + 1]
-    return np.asarray(net.port_conn_node[lo:hi]), np.asarray(net.port_conn_km[lo:hi])
-
-
-def _land(net: Network, lon: float, lat: float, profile: Profile) -> list[tuple[np.ndarray, np.ndarray, int]]:
-    """Truck connectors to the nearest rail and road nodes (drayage)."""
-    parts = []
-    for mode in (M.RAIL, M.ROAD):
-        if M.NAMES[mode] not in profile.modes:
-            continue
-        tree, ids = net.land_trees[mode]
-        chord, idx = tree.query(to_unit_vectors(lon, lat), k=LAND_CANDIDATES,
-                                distance_upper_bound=chord_for_km(LAND_REACH_KM))
-        ok = np.isfinite(chord)
-        parts.append((ids[idx[ok]], km_for_chord(chord[ok]), M.ROAD))
-    return parts
-
-
-def _nearest_port(net: Network, lon: float, lat: float) -> int:
-    d = haversine_km(lon, lat, net.port_lon, net.port_lat)
-    d[np.diff(net.port_conn_indptr) == 0] = np.inf
-    return int(np.argmin(d))
-
-
-def access(net: Network, place: Place, profile: Profile) -> Access:
-    acc = Access(place)
-    use_sea = "sea" in profile.modes
-    if place.kind == "passage":  # --via suez: a node on the passage's gate
-        if use_sea:
-            acc.add(place, [(np.array(place.ports, np.int32), np.zeros(len(place.ports)), M.SEA)], profile, sea=False)
-    elif place.kind in ("port", "country"):
-        for i in place.ports:
-            candidate = port_place(net, i) if place.kind == "country" else place
-            parts = [(*_port_sea(net, i), M.SEA)] if use_sea else []
-            code = str(net.port_code[i])
-            if "ferry" in profile.modes and code in net.ferry_terminals:
-                parts.append((np.array([net.ferry_terminals[code]]), np.zeros(1), M.FERRY))
-            parts += _land(net, candidate.lon, candidate.lat, profile)
-            parts += air_plan.airport_parts(net, candidate, profile)
-            acc.add(candidate, parts, profile, sea=use_sea)
-    else:
-        parts = _land(net, place.lon, place.lat, profile) + air_plan.airport_parts(net, place, profile)
-        on_water = False
-        if use_sea and place.kind == "point":
-            c = water_connectors(place.lon, place.lat, tree=net.tree, node_lon=net.node_lon,
-                                 node_lat=net.node_lat, joinable=net.node_joinable, mask=net.water)
-            on_water = not c.empty and c.land_km <= POINT_MAX_LAND_KM
-            if on_water:
-                parts.append((c.nodes, c.km, M.SEA))
-        acc.add(place, parts, profile, sea=on_water)
-        if not acc.candidates and use_sea:
-            i = _nearest_port(net, place.lon, place.lat)
-            d = float(haversine_km(place.lon, place.lat, net.port_lon[i], net.port_lat[i]))
-            note = (f"{place.label} is inland, away from the sea: nearest port used: {net.port_name[i]} "
-                    f"({net.port_code[i]}), {d:.0f} km away")
-            acc.add(port_place(net, i, note), [(*_port_sea(net, i), M.SEA)], profile, sea=True)
-            acc.notes.append(note)
-    if not acc.candidates:
-        raise NoRoute(f"{place.label} has no access to the network by {', '.join(sorted(profile.modes))}"
-                      f"{' (it is not joined to the sea)' if profile.modes == {'sea'} else ''}; "
-                      "allow more modes or choose a place nearby.")
-    return acc
-
-
-def blocked_mask(avoid: list[str], allow: list[str], vessel: str) -> int:
-    closed = [p.key for p in P.PASSAGES if p.closed_by_default and p.key not in allow]
-    if vessel == "river-sea":
-        closed = [k for k in closed if k != "volga-don"]
-    return P.mask_of(set(avoid) | set(closed))
-
-
-@dataclass
-class Ctx:
-    """One request's search setting: costing profile, objective, and edges shut by the request."""
-
-    net: Network
-    profile: Profile
-    objective: dict = field(default_factory=lambda: {"time": 1.0})
-    refs: dict = field(default_factory=dict)
-    closed_ports: frozenset = frozenset()
-    countries: frozenset = frozenset()  # ISO codes whose land, ports and borders are avoided
-    border_pairs: frozenset = frozenset()  # frozenset({"CN", "KZ"}) pairs whose crossings are avoided
-    _w: tuple | None = None
-
-    def replace(self, **kw) -> "Ctx":
-        d = {k: getattr(self, k) for k in ("net", "profile", "objective", "refs", "closed_ports", "countries",
-                                             "border_pairs")}
-        d.update(kw)
-        return Ctx(**d)
-
-    @property
-    def weights(self):
-        return air_plan.edge_weights(self.net, self.profile)  # the profile's, with air edges priced
-
-    def weight(self) -> tuple[np.ndarray, float]:
-        """The objective per edge (inf: not allowed) and its lower bound per km."""
-        if self._w is None:
-            net = self.net
-            w = objective_mod.edge_weight(net, self.weights, self.objective, self.refs)
-            if self.closed_ports or self.countries or self.border_pairs:
-                w, bound = _closed_weight(net, w, self.closed_ports, self.countries, self.border_pairs,
-                                          lambda x: objective_mod.lower_bound_per_km(net, x, self.profile,
-                                                                                     self.objective, self.refs))
-            elif list(self.objective) == ["time"]:
-                bound = self.weights.hours_per_km
-            else:
-                bound = objective_mod.lower_bound_per_km(net, w, self.profile, self.objective, self.refs)
-            self._w = (w, max(bound, 1e-9))
-        return self._w
-
-    def connector(self, mode: np.ndarray, km: np.ndarray) -> np.ndarray:
-        out = np.zeros(len(km))
-        for m in np.unique(mode):
-            sel = mode == m
-            out[sel] = objective_mod.connector_weight(self.profile, int(m), km[sel], self.objective, self.refs)
-        return out
-
-
-_CLOSED: dict = {}
-_CLOSED_SIZE = 8
-
-
-def _closed_weight(net: Network, w: np.ndarray, ports: frozenset, countries: frozenset, pairs: frozenset,
-                   bound_of) -> tuple[np.ndarray, float]:
-    """``w`` with the edges of closed ports, avoided countries and border pairs set to inf, and
-    its lower bound per km (``bound_of``). From a shared, read-only ``w`` (a costing profile's)
-    the result is shared and read-only too, so the same request shape (e.g. the transit
-    policy's Russia and Belarus) finds the hierarchy built for it
-    (:func:`corridor.build.contraction.cached_hierarchy`). The entries hold the network and
-    ``w`` themselves, so their ids are not reused while cached."""
-    key = (id(net), id(w), ports, countries, pairs)
-    hit = _CLOSED.get(key)
-    if hit is not None and hit[0] is net and hit[1] is w:
-        return hit[2], hit[3]
-    out = np.where(_shut_edges(net, ports, countries, pairs), np.inf, w)
-    bound = bound_of(out)
-    if not w.flags.writeable:
-        out.flags.writeable = False
-        if len(_CLOSED) >= _CLOSED_SIZE:
-            _CLOSED.pop(next(iter(_CLOSED)))
-        _CLOSED[key] = (net, w, out, bound)
-    return out, bound
-
-
-def _shut_edges(net: Network, ports: frozenset, countries: frozenset, pairs: frozenset):
-    if not (ports or countries or pairs):
-        return None
-    shut = np.zeros(len(net.edge_km), bool)
-    if countries:
-        idx = [i for i, c in enumerate(net.tables["countries"]) if c in countries]
-        bad = np.isin(net.node_country, idx)
-        shut |= bad[net.edge_u] | bad[net.edge_v]
-    if ports:
-        terminals = net.tables["terminals"]
-        bad_t = np.array([t["code"] in ports for t in terminals] + [False])
-        sel = net.edge_mode == M.TRANSFER
-        ref = np.where(sel, np.asarray(net.edge_ref), len(terminals))
-        shut |= bad_t[np.clip(ref, 0, len(terminals))] & sel
-    if pairs:
-        borders = net.tables["borders"]
-        bad_b = np.array([frozenset(b["countries"]) in pairs for b in borders] + [False])
-        shut |= bad_b[np.where(net.edge_border >= 0, net.edge_border, len(borders))]
-    return shut
-
-
-def _search(ctx: Ctx, a: Access, b: Access, blocked: int):
-    """Best path between two accesses and the connectors used at each end, or None."""
-    net, profile = ctx.net, ctx.profile
-    a_nodes, _, a_km, a_mode, a_owner = a.flat()
-    b_nodes, _, b_km, b_mode, b_owner = b.flat()
-    a_cost, b_cost = ctx.connector(a_mode, a_km), ctx.connector(b_mode, b_km)
-    a_cost = air_plan.connector_costs(ctx, a_cost, a_km, a_mode, arriving=False)
-    b_cost = air_plan.connector_costs(ctx, b_cost, b_km, b_mode, arriving=True)
-    weight, bound = ctx.weight()
-    targets = to_unit_vectors([p.lon for p in b.candidates], [p.lat for p in b.candidates])
-    sea_only = profile.modes == frozenset({"sea"})
-    hierarchy = None if "air" in profile.modes else cached_hierarchy(net, "sea" if sea_only else "all", weight,
-                                                                      blocked)
-    if hierarchy is not None:  # built for exactly these weights and closures: A*'s cost, far faster
-        res = ch_shortest_path(hierarchy, a_nodes, a_cost, b_nodes, b_cost)
-    else:
-        res = shortest_path(net, a_nodes, a_cost, b_nodes, b_cost, targets, blocked=blocked,
-                            weight=weight, cost_per_km=bound,
-                            landmarks="none" if "air" in profile.modes else profile.landmarks,
-                            graph=net.sea_csr if sea_only else None)
-    if res is None or not np.isfinite(res.cost):
-        return None
-    ia = int(np.flatnonzero(a_nodes == res.nodes[0])[np.argmin(np.abs(a_cost[a_nodes == res.nodes[0]] - res.source_cost))])
-    ib = int(np.flatnonzero(b_nodes == res.nodes[-1])[np.argmin(np.abs(b_cost[b_nodes == res.nodes[-1]] - res.target_cost))])
-    return res, ctx.weights, (int(a_owner[ia]), int(a_mode[ia]), float(a_km[ia])), \
-        (int(b_owner[ib]), int(b_mode[ib]), float(b_km[ib]))
-
-
-def direct_crossing(net: Network, a: Access, b: Access, profile: Profile) -> tuple[float, int, int] | None:
-    """A straight open-water crossing between two nearby sea candidates, if one exists."""
-    if "sea" not in profile.modes:
-        return None
-    best = None
-    for ja, pa in enumerate(a.candidates):
-        for jb, pb in enumerate(b.candidates):
-            if not (a.sea[ja] and b.sea[jb]):
-                continue
-            d = float(haversine_km(pa.lon, pa.lat, pb.lon, pb.lat))
-            if d > DIRECT_MAX_KM or (best and d >= best[0]):
-                continue
-            land = net.water.land_km_along(pa.lon, pa.lat, pb.lon, pb.lat, skip_start_km=COAST_ALLOWANCE_KM,
-                                           skip_end_km=COAST_ALLOWANCE_KM)
-            if land == 0.0:
-                best = (d, ja, jb)
-    return best
+from corridor.search import PathResult
 
 
 def _explain(ctx: Ctx, a: Access, b: Access, blocked: int, avoid: list[str]) -> NoRoute:
@@ -518,10 +265,9 @@ def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: froz
 
 
 def plan(request: RouteRequest, *, network: Network | None = None) -> Route:
-    """Plan the route a checked request asks for; see :func:`corridor.route` for the options."""
+    """Plan the route a checked request asks for; see :func:`corridor.route` for the options (a
+    scenario is planned on top of this, by :func:`corridor.whatif.solve`)."""
     net = air_plan.network_for(network or load_network(), request.modes)  # imported air routes, when asked for
-    if request.scenario is not None:
-        return whatif.plan_with_scenario(request, network=net)
     modes = request.modes
     allowed = frozenset(modes) if modes is not None else frozenset(DEFAULT_MODES)
     the_cargo = request.load()

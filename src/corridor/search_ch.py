@@ -25,6 +25,7 @@ from numba import njit
 
 from corridor import hub_labels
 from corridor.build.contraction import Hierarchy
+from corridor.ch_unpack import unpack_slots
 from corridor.search import PathResult, WorkPool, _heap_pop, _heap_push
 
 
@@ -146,57 +147,6 @@ def _p2p(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c, d
     return best, meet, nt
 
 
-@njit(cache=True)
-def _unpack(slots, rev, up_tail, up_indptr, up_head, up_mid, up_eid, out_nodes, out_edges):
-    """Original edges, in order, of the upward slots ``slots`` traversed forward (tail -> head)
-    or reversed (``rev``). Writes the node reached by each edge; returns the edge count."""
-    cap = 64
-    st_s = np.empty(cap, np.int64)
-    st_r = np.empty(cap, np.bool_)
-    top = 0
-    n_out = 0
-    for i in range(slots.shape[0] - 1, -1, -1):
-        if top == cap:
-            cap *= 2
-            a = np.empty(cap, np.int64)
-            b = np.empty(cap, np.bool_)
-            a[:top], b[:top] = st_s[:top], st_r[:top]
-            st_s, st_r = a, b
-        st_s[top], st_r[top] = slots[i], rev[i]
-        top += 1
-    while top > 0:
-        top -= 1
-        s, r = st_s[top], st_r[top]
-        m = up_mid[s]
-        if m < 0:
-            out_nodes[n_out] = up_tail[s] if r else up_head[s]
-            out_edges[n_out] = up_eid[s]
-            n_out += 1
-            continue
-        lo, hi = up_tail[s], up_head[s]
-        k_lo = -1
-        k_hi = -1
-        for q in range(up_indptr[m], up_indptr[m + 1]):
-            if up_head[q] == lo:
-                k_lo = q
-            elif up_head[q] == hi:
-                k_hi = q
-        if top + 2 > cap:
-            cap *= 2
-            a = np.empty(cap, np.int64)
-            b = np.empty(cap, np.bool_)
-            a[:top], b[:top] = st_s[:top], st_r[:top]
-            st_s, st_r = a, b
-        if not r:  # lo -> m (reverse of m -> lo), then m -> hi: push the second part first
-            st_s[top], st_r[top] = k_hi, False
-            st_s[top + 1], st_r[top + 1] = k_lo, True
-        else:  # hi -> m (reverse of m -> hi), then m -> lo
-            st_s[top], st_r[top] = k_lo, False
-            st_s[top + 1], st_r[top + 1] = k_hi, True
-        top += 2
-    return n_out
-
-
 def _ch_work(n: int, edges: int) -> SimpleNamespace:
     cap = edges + n + 16  # heap entries: at most one per relaxation, plus the sources
     return SimpleNamespace(df=np.full(n, np.inf), db=np.full(n, np.inf), pf=np.full(n, -1, np.int64),
@@ -249,8 +199,8 @@ def _path(h: Hierarchy, w, best: float, meet: int) -> PathResult:
     target_cost = float(w.db[v])
     nodes = np.empty(len(h.rank) + 1, np.int32)
     edges = np.empty(len(nodes), np.int32)
-    m = _unpack(np.array(slots, np.int64), np.array(rev, np.bool_), h.up_tail, h.up_indptr, h.up_head,
-                h.up_mid, h.up_eid, nodes, edges)
+    m = unpack_slots(np.array(slots, np.int64), np.array(rev, np.bool_), h.up_tail, h.up_indptr, h.up_head,
+                     h.up_mid, h.up_eid, nodes, edges)
     path = np.concatenate([[first], nodes[:m]]).astype(np.int32)
     return PathResult(float(best), path, edges[:m].copy(), source_cost, target_cost)
 

@@ -1,21 +1,48 @@
 """What-if requests: a scenario (closed passages, borders, ports; other speeds, dwell, rates;
-an added service) planned beside its baseline, with the difference between them."""
+an added service) planned beside its baseline, with the difference between them.
+
+This sits on top of the planner (:mod:`corridor.planner`), which knows nothing of scenarios:
+:func:`route` decides whether a request is planned as it is or beside its baseline."""
 
 from __future__ import annotations
 
+from corridor import scenario as scenario_mod
+from corridor.air import plan as air_plan
 from corridor.costing import Assumption
 from corridor.costing import objective as objective_mod
 from corridor.errors import CorridorError
+from corridor.network import load_network
 from corridor.places import resolve
-from corridor.route import Route
+from corridor.planner import plan
+from corridor.route import Leg, Route
+
+
+def solve(request, *, network=None) -> Route:
+    """The route for a checked :class:`~corridor.request.RouteRequest`, planned under its
+    scenario when it names one: the one entry every front end calls.
+
+    Parameters
+    ----------
+    request : corridor.request.RouteRequest
+        The checked request.
+    network : corridor.network.Network, optional
+        The compiled network (default: the installed one).
+
+    Returns
+    -------
+    Route
+        :func:`corridor.planner.plan`'s route without a scenario; with one,
+        :func:`plan_with_scenario`'s.
+    """
+    if request.scenario is None:
+        return plan(request, network=network)
+    net = air_plan.network_for(network or load_network(), request.modes)  # imported air routes, once for all
+    return plan_with_scenario(request, network=net)
 
 
 def plan_with_scenario(request, *, network) -> Route:
     """The route ``request`` asks for under its scenario, with ``extra`` baseline, scenario and
     difference; the baseline is the same request without the scenario."""
-    from corridor import scenario as scenario_mod
-    from corridor.planner import plan
-
     sc = request.parsed_scenario()
     baseline = plan(request.with_options(scenario=None, alternatives=0), network=network)
     merged = request.with_options(
@@ -47,9 +74,6 @@ def difference(route: Route, baseline: Route) -> dict:
 
 def with_service(route: Route, service, request, net) -> Route | None:
     """The route that uses a fixed-time service (e.g. a direct liner) between two ports, if any."""
-    from corridor.planner import plan
-    from corridor.route import Leg
-
     a, b = resolve(service.origin, net), resolve(service.destination, net)
     o, d = route.origin, route.destination
     parts = []

@@ -19,7 +19,7 @@ from corridor import modes as M
 from corridor.air.overlay import air_index, edge_source
 from corridor.build.air import KIND_ACCESS
 from corridor.costing import air
-from corridor.directions import legs_from_path, near_city
+from corridor.directions import legs_from_path, where_is
 from corridor.geo import densify, split_antimeridian
 from corridor.places import Place
 from corridor.route import Leg, TransferKind
@@ -49,7 +49,7 @@ def _node_place(net, node: int) -> Place:
     if int(net.node_mode[node]) == M.AIR:
         return airport_place(net, node)
     lon, lat = float(net.node_lon[node]), float(net.node_lat[node])
-    return Place("waypoint", f"near {near_city(lon, lat)}", lon, lat)
+    return Place("waypoint", where_is(lon, lat), lon, lat)
 
 
 def _transfer(kind: str, name: str, at: Place, hours: float, assumption: str) -> Leg:

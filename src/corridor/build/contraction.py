@@ -16,9 +16,10 @@ The network is undirected, so one upward graph serves both search directions. Ea
 edge keeps the original edge id (``-1`` for a shortcut) and, for a shortcut, its middle
 node, so paths unpack to the same edges as :func:`corridor.search.shortest_path`.
 
-A hierarchy is valid for exactly the weights and the passage mask it was built with: it is
-keyed by both and cached on disk beside the compiled network (whose folder is itself
-fingerprinted), so a rebuilt network gets fresh hierarchies.
+A hierarchy is valid for exactly the weights and the passage mask it was built with; this
+module only builds one and reads and writes its file. Which are loaded, kept and looked up at
+run time is :mod:`corridor.engine.hierarchies`; which are built ahead with the network is
+:mod:`corridor.default_hierarchies`.
 
 Why this and not another speed-up (measured by ``bench/ch.py`` on the 50 major-port pairs):
 A* with 24 ALT landmarks took 12 ms per sea query (km) when it allocated its work arrays
@@ -31,9 +32,10 @@ a 400 km visibility graph over open water (mean degree 23) whose separators are 
 of ocean, so its shortcut set, and the edges each query scans, would be several times those
 of this CH, which already scans ~14,000 edges per side. The metrics that matter are few:
 :func:`corridor.route` with the default cargo, speed, costs and objective asks for the same
-weights every time, so those hierarchies are built ahead (:func:`default_requests`, by
-``corridor network --hierarchies``) and every other request (another speed, cost or
-CO2e objective, closed ports or countries, extra closed passages) runs A* as before.
+weights every time, so those hierarchies are built ahead
+(:func:`corridor.default_hierarchies.default_requests`, by ``corridor network --hierarchies``)
+and every other request (another speed, cost or CO2e objective, closed ports or countries,
+extra closed passages) runs A* as before.
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -431,173 +432,3 @@ def _code_hash() -> str:
 
 
 CODE_HASH = _code_hash()  # at import: the code this process runs, whatever the file says later
-
-
-_LOCK = threading.Lock()
-_MEMO: dict = {}
-
-
-def _layer(net, layer: str, blocked: int, weight: np.ndarray):
-    """Node count and the edges (tail, head, weight, id, once each) of ``layer`` left open by ``blocked``."""
-    if layer == "sea":  # the sea layer alone: nodes 0 .. n_sea_nodes - 1
-        (indptr, head, edge), n = net.sea_csr, int(net.n_sea_nodes)
-    else:
-        indptr, head, edge, n = net.csr_indptr, net.csr_head, net.csr_edge, int(net.n_nodes)
-    tail = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr[:n + 1]))
-    keep = ((net.edge_flags[edge] & np.uint32(blocked)) == 0) & (tail < head)
-    eid = edge[keep]
-    return n, tail[keep], head[keep], weight[eid], eid
-
-
-def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *, build: bool = True,
-              quiet: bool = False, labels: bool = False) -> Hierarchy | None:
-    """The CH of ``net``'s ``layer`` ("sea", or "all": the whole network) with the passages in
-    ``blocked`` closed, weighted by ``weight`` per edge (default ``net.edge_km``; inf: no
-    edge); built on first use (saying so on stderr unless ``quiet``) and cached on disk in the
-    network's folder, with its hub labels when they are there (``labels``: build them too).
-    With ``build=False``, None unless it is already cached."""
-    fast = (str(net.path), layer, int(blocked), "km") if weight is None else None
-    if fast is not None and _MEMO.get(fast) is not None and not (labels and _MEMO[fast].labels is None):
-        return _MEMO[fast]
-    w_all = net.edge_km if weight is None else np.asarray(weight, np.float64)
-    n, tail, head, w, eid = _layer(net, layer, blocked, w_all)
-    digest = hashlib.sha256(np.ascontiguousarray(w).tobytes() + eid.tobytes()).hexdigest()[:12]
-    key = (str(net.path), layer, int(blocked), digest)
-    with _LOCK:
-        if key in _MEMO and not (labels and _MEMO[key].labels is None):
-            return _MEMO[key]
-        path = Path(net.path) / f"ch-{layer}-{FORMAT}-{CODE_HASH}-{int(blocked):x}-{digest}.npz"
-        h = _MEMO.get(key)
-        if h is None and path.exists():
-            try:
-                h = Hierarchy.load(path)
-            except Exception:  # a damaged file: build again
-                h = None
-        if h is None:
-            if not build:
-                return None
-            import sys
-
-            if not quiet:
-                print(f"corridor: building the contraction hierarchy of the {layer} layer (once per network, "
-                      "weights and set of closed passages, a minute or more)", file=sys.stderr, flush=True)
-            h = build_hierarchy(n, tail, head, w, eid)
-            try:
-                h.save(path)
-                h.stats["bytes_on_disk"] = path.stat().st_size
-            except OSError:  # a read-only cache: keep it in memory
-                pass
-        object.__setattr__(h, "_path", path)
-        _attach_labels(h, h.labels_dir, labels)
-        _MEMO[key] = h
-        if fast is not None:
-            _MEMO[fast] = h
-        return h
-
-
-def _attach_labels(h: Hierarchy, folder: Path, build: bool) -> None:
-    """Load the hub labels saved in ``folder``, or build and save them (``build``)."""
-    from corridor.hub_labels import Labels, build_labels
-
-    if h.labels is not None:
-        return
-    if (folder / "stats.json").exists():
-        object.__setattr__(h, "_labels", Labels.load(folder))
-    elif build:
-        lab = build_labels(h)
-        try:
-            lab.save(folder)
-        except OSError:  # a read-only cache: keep them in memory
-            pass
-        object.__setattr__(h, "_labels", lab)
-
-
-def sea_hierarchy(net, blocked: int, weight: np.ndarray | None = None, *, build: bool = True,
-                  quiet: bool = False) -> Hierarchy | None:
-    """:func:`hierarchy` of the sea layer."""
-    return hierarchy(net, "sea", blocked, weight, build=build, quiet=quiet)
-
-
-_BY_ARRAY: dict = {}
-_BY_ARRAY_SIZE = 16
-
-
-def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int) -> Hierarchy | None:
-    """The CH of ``layer`` for exactly ``weight`` and ``blocked`` if it is already on disk, else
-    None (never builds).
-
-    Only read-only weight arrays are looked up: those are the costing profile's shared
-    arrays (:func:`corridor.costing.profile.edge_weights`), the same object for every request
-    with the same profile, so each is hashed once per process. Arrays made per request
-    (objective mixes, closed ports or countries) would cost a hash per call and have no
-    hierarchy anyway. ``CORRIDOR_NO_CH=1`` turns hierarchies off (A* everywhere)."""
-    if weight.flags.writeable or os.environ.get("CORRIDOR_NO_CH"):
-        return None
-    key = (id(net), layer, id(weight), int(blocked))
-    hit = _BY_ARRAY.get(key)
-    if hit is not None and hit[0] is net and hit[1] is weight:
-        return hit[2]
-    h = hierarchy(net, layer, blocked, weight, build=False)
-    if len(_BY_ARRAY) >= _BY_ARRAY_SIZE:
-        _BY_ARRAY.pop(next(iter(_BY_ARRAY)))
-    _BY_ARRAY[key] = (net, weight, h)  # holding them keeps their ids from being reused
-    return h
-
-
-def default_requests(net) -> list[tuple[str, str, np.ndarray | None, int]]:
-    """(name, layer, weight, closed passages) of the requests whose hierarchies come with the
-    network: tables (km on the sea layer), and routes with the default cargo, speed, costs and
-    objective (time) by sea and over every surface mode, the latter also with the transit
-    policy's countries closed (the second search of a route the policy reroutes), as
-    :func:`corridor.planner.plan` sets them up."""
-    from corridor import modes as M
-    from corridor import transit_policy
-    from corridor.costing import params as params_mod
-    from corridor.costing import sea as sea_costing
-    from corridor.costing.cargo import make_cargo
-    from corridor.costing.profile import Profile
-    from corridor.data import passages as P
-    from corridor.planner import Ctx, blocked_mask
-
-    cargo, params = make_cargo(None), params_mod.load(None)
-    blocked = blocked_mask([], [], "seagoing")
-    closed = P.mask_of(set(cargo.closed_passages()))
-    speed = sea_costing.speed(None, cargo, params)
-
-    def hours(modes, countries=frozenset()) -> np.ndarray:
-        return Ctx(net, Profile(frozenset(modes), speed, cargo, params), countries=countries).weight()[0]
-
-    policy = frozenset(transit_policy.restrictions())  # the second search of routes the policy reroutes
-    return [("tables (km)", "sea", None, blocked),
-            ("sea routes (default request, hours)", "sea", hours({"sea"}), blocked | closed),
-            ("surface routes (default request, hours)", "all", hours(M.SURFACE), blocked | closed),
-            ("surface routes under the transit policy (hours)", "all", hours(M.SURFACE, policy), blocked | closed)]
-
-
-def build_default_hierarchies(net, *, progress: bool = True) -> list[Hierarchy]:
-    """Build (or load) the hierarchies of :func:`default_requests`, saying so on stderr.
-
-    On 2 CPUs: about 2 min for each sea one and 4 min for each of the whole network's, once
-    per network (then cached, loaded in well under a second)."""
-    import sys
-
-    out = []
-    for name, layer, weight, blocked in default_requests(net):
-        t = time.perf_counter()
-        h = hierarchy(net, layer, blocked, weight, build=False)
-        if h is None or (layer == "sea" and h.labels is None):
-            if progress:
-                what = "hub labels" if h is not None else "contraction hierarchy"
-                print(f"corridor: building the {what} for {name} ...", file=sys.stderr, flush=True)
-            h = hierarchy(net, layer, blocked, weight, quiet=True, labels=layer == "sea")
-        if progress:
-            print(f"corridor: contraction hierarchy for {name}: {h.stats['upward_edges']:,} upward edges, "
-                  f"ready in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
-        out.append(h)
-    return out
-
-
-if __name__ == "__main__":  # python -m corridor.build.contraction: build them ahead for the installed network
-    from corridor.network import load_network
-
-    build_default_hierarchies(load_network())

@@ -32,7 +32,7 @@ def run(args) -> int:
         if isinstance(m[key], dict):
             print(f"  {key}: {json.dumps(m[key], ensure_ascii=False)}")
     if args.hierarchies:
-        from corridor.build.contraction import build_default_hierarchies
+        from corridor.default_hierarchies import build_default_hierarchies
 
         build_default_hierarchies(net)
     found = sorted(p.name for p in net.path.glob("ch-*.npz"))

@@ -74,10 +74,10 @@ def print_table(route) -> None:
 
 
 def run(args) -> int:
-    from corridor.planner import plan
     from corridor.request import ROUTE, RouteRequest
+    from corridor.whatif import solve
 
-    route = plan(RouteRequest.make(**ROUTE.from_args(args)))
+    route = solve(RouteRequest.make(**ROUTE.from_args(args)))
     if args.json:
         print(json.dumps(route.to_dict(), ensure_ascii=False, allow_nan=False))
     elif args.geojson:

@@ -74,11 +74,11 @@ def recheck(query: str, page: str = "", network=None) -> dict | None:
     if request is None:
         return None
     from corridor.network import fingerprint
-    from corridor.planner import plan
     from corridor.request import RouteRequest
+    from corridor.whatif import solve
 
     try:
-        r = plan(RouteRequest.make(**request), network=network).to_dict()
+        r = solve(RouteRequest.make(**request), network=network).to_dict()
     except CorridorError as e:
         return {"request": request, "error": str(e), "network": fingerprint()}
     except Exception as e:  # a planner bug must not hide the report from its reviewer

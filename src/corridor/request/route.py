@@ -9,15 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from corridor import modes as M
 from corridor.costing import cargo as cargo_mod
 from corridor.errors import BadInput
+from corridor.mode_options import AVAILABLE_MODES, VESSELS
 from corridor.request import checks
 from corridor.request.options import Option
 from corridor.request.service import Service
 
 PLACE_HELP = "UN/LOCODE (PECHY), port or city name, ISO country code or name, or 'lat,lon'"
-VESSELS = ("seagoing", "river-sea")
 _CLASSES = tuple(dict.fromkeys(c for family in cargo_mod.CLASSES.values() for c in family))
 
 ROUTE = Service("route", (
@@ -26,7 +25,7 @@ ROUTE = Service("route", (
     Option("via", "places", "call at PLACE on the way, in order (repeatable); a passage name (suez) "
            "calls at the passage", default=(), cli="--via", max_items=10),
     Option("modes", "list", "modes to use (default: sea, rail, road, ferry; port to port: sea)",
-           choices=M.AVAILABLE, cli="--modes"),
+           choices=AVAILABLE_MODES, cli="--modes"),
     Option("avoid", "list", "passages to avoid for this call (suez, panama, bab-el-mandeb, ...)",
            default=(), item=checks.passage, cli="--avoid"),
     Option("allow", "list", "passages closed by default to open (northwest, northeast, volga-don)",
@@ -117,7 +116,7 @@ class RouteRequest:
         self.load()
         self.objective()
         if self.modes is not None and not self.modes:
-            raise BadInput(f"No mode given; available modes: {', '.join(M.AVAILABLE)}.")
+            raise BadInput(f"No mode given; available modes: {', '.join(AVAILABLE_MODES)}.")
         if self.scenario is not None:
             self.parsed_scenario()
         if self.costs is not None:

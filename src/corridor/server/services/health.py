@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from corridor import __version__
-from corridor.modes import AVAILABLE as AVAILABLE_MODES
-from corridor.request.route import VESSELS
+from corridor.mode_options import AVAILABLE_MODES, VESSELS
 
 router = APIRouter(tags=["health"])
 

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from corridor.errors import BadInput
-from corridor.planner import plan
+from corridor.whatif import solve
 from corridor.request import ROUTE, RouteRequest
 from corridor.server.errors import LimitExceeded
 from corridor.server.limits import compute
@@ -26,7 +26,7 @@ router = APIRouter(tags=["route"])
 
 
 def _answer(net, request: RouteRequest, fmt: str):
-    best = plan(request, network=net)
+    best = solve(request, network=net)
     return best.to_geojson() if fmt == "geojson" else best.to_dict()
 
 

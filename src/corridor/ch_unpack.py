@@ -1,0 +1,59 @@
+"""A path on a contraction hierarchy (:mod:`corridor.build.contraction`) as the network's own
+edges: the shortcuts of an up-down path expanded through their middle nodes. Shared by the
+hierarchy's searches (:mod:`corridor.search_ch`) and its hub labels (:mod:`corridor.hub_labels`)."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def unpack_slots(slots, rev, up_tail, up_indptr, up_head, up_mid, up_eid, out_nodes, out_edges):
+    """Original edges, in order, of the upward slots ``slots`` traversed forward (tail -> head)
+    or reversed (``rev``). Writes the node reached by each edge; returns the edge count."""
+    cap = 64
+    st_s = np.empty(cap, np.int64)
+    st_r = np.empty(cap, np.bool_)
+    top = 0
+    n_out = 0
+    for i in range(slots.shape[0] - 1, -1, -1):
+        if top == cap:
+            cap *= 2
+            a = np.empty(cap, np.int64)
+            b = np.empty(cap, np.bool_)
+            a[:top], b[:top] = st_s[:top], st_r[:top]
+            st_s, st_r = a, b
+        st_s[top], st_r[top] = slots[i], rev[i]
+        top += 1
+    while top > 0:
+        top -= 1
+        s, r = st_s[top], st_r[top]
+        m = up_mid[s]
+        if m < 0:
+            out_nodes[n_out] = up_tail[s] if r else up_head[s]
+            out_edges[n_out] = up_eid[s]
+            n_out += 1
+            continue
+        lo, hi = up_tail[s], up_head[s]
+        k_lo = -1
+        k_hi = -1
+        for q in range(up_indptr[m], up_indptr[m + 1]):
+            if up_head[q] == lo:
+                k_lo = q
+            elif up_head[q] == hi:
+                k_hi = q
+        if top + 2 > cap:
+            cap *= 2
+            a = np.empty(cap, np.int64)
+            b = np.empty(cap, np.bool_)
+            a[:top], b[:top] = st_s[:top], st_r[:top]
+            st_s, st_r = a, b
+        if not r:  # lo -> m (reverse of m -> lo), then m -> hi: push the second part first
+            st_s[top], st_r[top] = k_hi, False
+            st_s[top + 1], st_r[top + 1] = k_lo, True
+        else:  # hi -> m (reverse of m -> hi), then m -> lo
+            st_s[top], st_r[top] = k_lo, False
+            st_s[top + 1], st_r[top + 1] = k_hi, True
+        top += 2
+    return n_out

@@ -1,0 +1,130 @@
+"""The contraction hierarchies (:mod:`corridor.build.contraction`) a running process uses:
+loaded from disk, kept in memory, built on first use where the caller allows it.
+
+A hierarchy is valid for exactly the weights and the passage mask it was built with: it is
+keyed by both and cached on disk beside the compiled network (whose folder is itself
+fingerprinted), so a rebuilt network gets fresh hierarchies; the file name also carries the
+construction code's hash (:data:`corridor.build.contraction.CODE_HASH`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from corridor.build.contraction import CODE_HASH, FORMAT, Hierarchy, build_hierarchy
+from corridor.hub_labels import Labels, build_labels
+
+
+_LOCK = threading.Lock()
+_MEMO: dict = {}
+
+
+def _layer(net, layer: str, blocked: int, weight: np.ndarray):
+    """Node count and the edges (tail, head, weight, id, once each) of ``layer`` left open by ``blocked``."""
+    if layer == "sea":  # the sea layer alone: nodes 0 .. n_sea_nodes - 1
+        (indptr, head, edge), n = net.sea_csr, int(net.n_sea_nodes)
+    else:
+        indptr, head, edge, n = net.csr_indptr, net.csr_head, net.csr_edge, int(net.n_nodes)
+    tail = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr[:n + 1]))
+    keep = ((net.edge_flags[edge] & np.uint32(blocked)) == 0) & (tail < head)
+    eid = edge[keep]
+    return n, tail[keep], head[keep], weight[eid], eid
+
+
+def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *, build: bool = True,
+              quiet: bool = False, labels: bool = False) -> Hierarchy | None:
+    """The CH of ``net``'s ``layer`` ("sea", or "all": the whole network) with the passages in
+    ``blocked`` closed, weighted by ``weight`` per edge (default ``net.edge_km``; inf: no
+    edge); built on first use (saying so on stderr unless ``quiet``) and cached on disk in the
+    network's folder, with its hub labels when they are there (``labels``: build them too).
+    With ``build=False``, None unless it is already cached."""
+    fast = (str(net.path), layer, int(blocked), "km") if weight is None else None
+    if fast is not None and _MEMO.get(fast) is not None and not (labels and _MEMO[fast].labels is None):
+        return _MEMO[fast]
+    w_all = net.edge_km if weight is None else np.asarray(weight, np.float64)
+    n, tail, head, w, eid = _layer(net, layer, blocked, w_all)
+    digest = hashlib.sha256(np.ascontiguousarray(w).tobytes() + eid.tobytes()).hexdigest()[:12]
+    key = (str(net.path), layer, int(blocked), digest)
+    with _LOCK:
+        if key in _MEMO and not (labels and _MEMO[key].labels is None):
+            return _MEMO[key]
+        path = Path(net.path) / f"ch-{layer}-{FORMAT}-{CODE_HASH}-{int(blocked):x}-{digest}.npz"
+        h = _MEMO.get(key)
+        if h is None and path.exists():
+            try:
+                h = Hierarchy.load(path)
+            except Exception:  # a damaged file: build again
+                h = None
+        if h is None:
+            if not build:
+                return None
+            import sys
+
+            if not quiet:
+                print(f"corridor: building the contraction hierarchy of the {layer} layer (once per network, "
+                      "weights and set of closed passages, a minute or more)", file=sys.stderr, flush=True)
+            h = build_hierarchy(n, tail, head, w, eid)
+            try:
+                h.save(path)
+                h.stats["bytes_on_disk"] = path.stat().st_size
+            except OSError:  # a read-only cache: keep it in memory
+                pass
+        object.__setattr__(h, "_path", path)
+        _attach_labels(h, h.labels_dir, labels)
+        _MEMO[key] = h
+        if fast is not None:
+            _MEMO[fast] = h
+        return h
+
+
+def _attach_labels(h: Hierarchy, folder: Path, build: bool) -> None:
+    """Load the hub labels saved in ``folder``, or build and save them (``build``)."""
+    if h.labels is not None:
+        return
+    if (folder / "stats.json").exists():
+        object.__setattr__(h, "_labels", Labels.load(folder))
+    elif build:
+        lab = build_labels(h)
+        try:
+            lab.save(folder)
+        except OSError:  # a read-only cache: keep them in memory
+            pass
+        object.__setattr__(h, "_labels", lab)
+
+
+def sea_hierarchy(net, blocked: int, weight: np.ndarray | None = None, *, build: bool = True,
+                  quiet: bool = False) -> Hierarchy | None:
+    """:func:`hierarchy` of the sea layer."""
+    return hierarchy(net, "sea", blocked, weight, build=build, quiet=quiet)
+
+
+_BY_ARRAY: dict = {}
+_BY_ARRAY_SIZE = 16
+
+
+def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int) -> Hierarchy | None:
+    """The CH of ``layer`` for exactly ``weight`` and ``blocked`` if it is already on disk, else
+    None (never builds).
+
+    Only read-only weight arrays are looked up: those are the costing profile's shared
+    arrays (:func:`corridor.costing.profile.edge_weights`), the same object for every request
+    with the same profile, so each is hashed once per process. Arrays made per request
+    (objective mixes, closed ports or countries) would cost a hash per call and have no
+    hierarchy anyway. ``CORRIDOR_NO_CH=1`` turns hierarchies off (A* everywhere)."""
+    if weight.flags.writeable or os.environ.get("CORRIDOR_NO_CH"):
+        return None
+    key = (id(net), layer, id(weight), int(blocked))
+    hit = _BY_ARRAY.get(key)
+    if hit is not None and hit[0] is net and hit[1] is weight:
+        return hit[2]
+    h = hierarchy(net, layer, blocked, weight, build=False)
+    if len(_BY_ARRAY) >= _BY_ARRAY_SIZE:
+        _BY_ARRAY.pop(next(iter(_BY_ARRAY)))
+    _BY_ARRAY[key] = (net, weight, h)  # holding them keeps their ids from being reused
+    return h
+

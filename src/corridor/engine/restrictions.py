@@ -1,0 +1,133 @@
+"""What a request closes: passages (a bit mask), and ports, countries and border pairs (edges
+set to inf in the request's weights), with the search setting that carries them (:class:`Ctx`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from corridor import modes as M
+from corridor.air import plan as air_plan
+from corridor.costing import objective as objective_mod
+from corridor.costing.profile import Profile
+from corridor.data import passages as P
+from corridor.network import Network
+
+
+def blocked_mask(avoid: list[str], allow: list[str], vessel: str) -> int:
+    """Mask of the passages closed for a request.
+
+    Parameters
+    ----------
+    avoid
+        Passage keys the request keeps out.
+    allow
+        Passage keys closed by default that the request opens.
+    vessel
+        "seagoing" or "river-sea" (the latter may use the Volga-Don).
+
+    Returns
+    -------
+    int
+        The passages' bits (:func:`corridor.data.passages.mask_of`).
+    """
+    closed = [p.key for p in P.PASSAGES if p.closed_by_default and p.key not in allow]
+    if vessel == "river-sea":
+        closed = [k for k in closed if k != "volga-don"]
+    return P.mask_of(set(avoid) | set(closed))
+
+
+@dataclass
+class Ctx:
+    """One request's search setting: costing profile, objective, and edges shut by the request."""
+
+    net: Network
+    profile: Profile
+    objective: dict = field(default_factory=lambda: {"time": 1.0})
+    refs: dict = field(default_factory=dict)
+    closed_ports: frozenset = frozenset()
+    countries: frozenset = frozenset()  # ISO codes whose land, ports and borders are avoided
+    border_pairs: frozenset = frozenset()  # frozenset({"CN", "KZ"}) pairs whose crossings are avoided
+    _w: tuple | None = None
+
+    def replace(self, **kw) -> "Ctx":
+        d = {k: getattr(self, k) for k in ("net", "profile", "objective", "refs", "closed_ports", "countries",
+                                             "border_pairs")}
+        d.update(kw)
+        return Ctx(**d)
+
+    @property
+    def weights(self):
+        return air_plan.edge_weights(self.net, self.profile)  # the profile's, with air edges priced
+
+    def weight(self) -> tuple[np.ndarray, float]:
+        """The objective per edge (inf: not allowed) and its lower bound per km."""
+        if self._w is None:
+            net = self.net
+            w = objective_mod.edge_weight(net, self.weights, self.objective, self.refs)
+            if self.closed_ports or self.countries or self.border_pairs:
+                w, bound = _closed_weight(net, w, self.closed_ports, self.countries, self.border_pairs,
+                                          lambda x: objective_mod.lower_bound_per_km(net, x, self.profile,
+                                                                                     self.objective, self.refs))
+            elif list(self.objective) == ["time"]:
+                bound = self.weights.hours_per_km
+            else:
+                bound = objective_mod.lower_bound_per_km(net, w, self.profile, self.objective, self.refs)
+            self._w = (w, max(bound, 1e-9))
+        return self._w
+
+    def connector(self, mode: np.ndarray, km: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(km))
+        for m in np.unique(mode):
+            sel = mode == m
+            out[sel] = objective_mod.connector_weight(self.profile, int(m), km[sel], self.objective, self.refs)
+        return out
+
+
+_CLOSED: dict = {}
+_CLOSED_SIZE = 8
+
+
+def _closed_weight(net: Network, w: np.ndarray, ports: frozenset, countries: frozenset, pairs: frozenset,
+                   bound_of) -> tuple[np.ndarray, float]:
+    """``w`` with the edges of closed ports, avoided countries and border pairs set to inf, and
+    its lower bound per km (``bound_of``). From a shared, read-only ``w`` (a costing profile's)
+    the result is shared and read-only too, so the same request shape (e.g. the transit
+    policy's Russia and Belarus) finds the hierarchy built for it
+    (:func:`corridor.engine.hierarchies.cached_hierarchy`). The entries hold the network and
+    ``w`` themselves, so their ids are not reused while cached."""
+    key = (id(net), id(w), ports, countries, pairs)
+    hit = _CLOSED.get(key)
+    if hit is not None and hit[0] is net and hit[1] is w:
+        return hit[2], hit[3]
+    out = np.where(_shut_edges(net, ports, countries, pairs), np.inf, w)
+    bound = bound_of(out)
+    if not w.flags.writeable:
+        out.flags.writeable = False
+        if len(_CLOSED) >= _CLOSED_SIZE:
+            _CLOSED.pop(next(iter(_CLOSED)))
+        _CLOSED[key] = (net, w, out, bound)
+    return out, bound
+
+
+def _shut_edges(net: Network, ports: frozenset, countries: frozenset, pairs: frozenset):
+    if not (ports or countries or pairs):
+        return None
+    shut = np.zeros(len(net.edge_km), bool)
+    if countries:
+        idx = [i for i, c in enumerate(net.tables["countries"]) if c in countries]
+        bad = np.isin(net.node_country, idx)
+        shut |= bad[net.edge_u] | bad[net.edge_v]
+    if ports:
+        terminals = net.tables["terminals"]
+        bad_t = np.array([t["code"] in ports for t in terminals] + [False])
+        sel = net.edge_mode == M.TRANSFER
+        ref = np.where(sel, np.asarray(net.edge_ref), len(terminals))
+        shut |= bad_t[np.clip(ref, 0, len(terminals))] & sel
+    if pairs:
+        borders = net.tables["borders"]
+        bad_b = np.array([frozenset(b["countries"]) in pairs for b in borders] + [False])
+        shut |= bad_b[np.where(net.edge_border >= 0, net.edge_border, len(borders))]
+    return shut
+

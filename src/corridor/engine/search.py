@@ -1,0 +1,59 @@
+"""The search between two accesses: on the contraction hierarchy built for exactly the
+request's weights and closed passages when one is on disk, else A*."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from corridor.air import plan as air_plan
+from corridor.engine.access import Access
+from corridor.engine.hierarchies import cached_hierarchy
+from corridor.engine.restrictions import Ctx
+from corridor.geo import to_unit_vectors
+from corridor.search import shortest_path
+from corridor.search_ch import ch_shortest_path
+
+
+def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
+    """Best path between two accesses and the connectors used at each end, or None.
+
+    Parameters
+    ----------
+    ctx
+        The request's search setting (profile, objective, closed ports and countries).
+    a, b
+        Where the path starts and ends: every connector of every candidate.
+    blocked
+        Mask of the closed passages.
+
+    Returns
+    -------
+    tuple or None
+        ``(PathResult, edge weights of the profile, (candidate, mode, km) of the connector
+        used at ``a``, the same at ``b``)``; None when no path is open.
+    """
+    net, profile = ctx.net, ctx.profile
+    a_nodes, _, a_km, a_mode, a_owner = a.flat()
+    b_nodes, _, b_km, b_mode, b_owner = b.flat()
+    a_cost, b_cost = ctx.connector(a_mode, a_km), ctx.connector(b_mode, b_km)
+    a_cost = air_plan.connector_costs(ctx, a_cost, a_km, a_mode, arriving=False)
+    b_cost = air_plan.connector_costs(ctx, b_cost, b_km, b_mode, arriving=True)
+    weight, bound = ctx.weight()
+    targets = to_unit_vectors([p.lon for p in b.candidates], [p.lat for p in b.candidates])
+    sea_only = profile.modes == frozenset({"sea"})
+    hierarchy = None if "air" in profile.modes else cached_hierarchy(net, "sea" if sea_only else "all", weight,
+                                                                      blocked)
+    if hierarchy is not None:  # built for exactly these weights and closures: A*'s cost, far faster
+        res = ch_shortest_path(hierarchy, a_nodes, a_cost, b_nodes, b_cost)
+    else:
+        res = shortest_path(net, a_nodes, a_cost, b_nodes, b_cost, targets, blocked=blocked,
+                            weight=weight, cost_per_km=bound,
+                            landmarks="none" if "air" in profile.modes else profile.landmarks,
+                            graph=net.sea_csr if sea_only else None)
+    if res is None or not np.isfinite(res.cost):
+        return None
+    ia = int(np.flatnonzero(a_nodes == res.nodes[0])[np.argmin(np.abs(a_cost[a_nodes == res.nodes[0]] - res.source_cost))])
+    ib = int(np.flatnonzero(b_nodes == res.nodes[-1])[np.argmin(np.abs(b_cost[b_nodes == res.nodes[-1]] - res.target_cost))])
+    return res, ctx.weights, (int(a_owner[ia]), int(a_mode[ia]), float(a_km[ia])), \
+        (int(b_owner[ib]), int(b_mode[ib]), float(b_km[ib]))
+
