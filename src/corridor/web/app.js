@@ -212,7 +212,8 @@ $("form").addEventListener("submit", async (event) => {
   say("Planning…");
   try {
     const best = await api(`/route?${params}`);
-    const routes = [best, ...(best.alternatives || [])];
+    // The planner's alternatives start with the best route itself (as corridor route --alternatives)
+    const routes = best.alternatives && best.alternatives.length ? best.alternatives : [best];
     routeLayer.clearLayers();
     $("results").querySelector("tbody").replaceChildren(
       ...routes.map((r, i) => row(r, i, query(r.restrictions.avoided))));
