@@ -35,7 +35,7 @@ from corridor.places import Place, resolve
 from corridor.costing.profile import Profile
 from corridor.engine.access import DIRECT_MAX_KM, Access, access, direct_crossing
 from corridor.engine.restrictions import blocked_mask
-from corridor.mode_options import VESSELS
+from corridor.request import TableRequest
 from corridor.search import _heap_pop, _heap_push
 
 
@@ -229,6 +229,11 @@ def _near(src, dst) -> np.ndarray:
     return out
 
 
+def _sequence(places):
+    """Places as a list (any iterable of them: a generator, a pandas column)."""
+    return places if places is None or isinstance(places, (str, list, tuple)) else list(places)
+
+
 def matrix(origins, destinations, *, avoid=None, allow=None, vessel: str = "seagoing",
            speed_kn: float | None = None, network: Network | None = None,
            threads: int | None = None) -> Matrix:
@@ -264,14 +269,13 @@ def matrix(origins, destinations, *, avoid=None, allow=None, vessel: str = "seag
         For a place that cannot be resolved or an invalid option; unreachable pairs are NaN,
         not errors.
     """
-    if vessel not in VESSELS:
-        raise BadInput(f"Unknown vessel {vessel!r}; choose one of: {', '.join(VESSELS)}.")
-    origins, destinations = list(origins), list(destinations)
+    req = TableRequest.make(origins=_sequence(origins), destinations=_sequence(destinations), avoid=avoid,
+                            allow=allow, vessel=vessel, speed_kn=speed_kn)
+    origins, destinations, vessel = list(req.origins), list(req.destinations or ()), req.vessel
     if not origins or not destinations:
         raise BadInput("A table needs at least one origin and one destination.")
-    avoid_keys = P.parse_passage_list(avoid)
-    allow_keys = P.parse_passage_list(allow)
-    speed = sea_costing.speed(speed_kn)
+    avoid_keys, allow_keys = list(req.avoid), list(req.allow)
+    speed = sea_costing.speed(req.speed_kn)
     net = network or load_network()
     cache: dict = {}
     profile = Profile(frozenset({"sea"}), speed)

@@ -39,10 +39,13 @@ class Service:
         return {opt.name: opt.check(given.get(opt.name)) for opt in self.options}
 
     # --- the command line ---
-    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        """One argparse argument per option; values stay raw text (None when not given), so
-        :meth:`check` is the only place that reads them."""
+    def add_arguments(self, parser: argparse.ArgumentParser, *, skip: tuple[str, ...] = ()) -> None:
+        """One argparse argument per option (but those in ``skip``, which the command takes in
+        its own form, e.g. a table's places as CSV files); values stay raw text (None when not
+        given), so :meth:`check` is the only place that reads them."""
         for opt in self.options:
+            if opt.name in skip:
+                continue
             text = f"{opt.help}{f' [{opt.unit}]' if opt.unit else ''}"
             if opt.cli is None:
                 parser.add_argument(opt.name, help=text)
@@ -54,9 +57,10 @@ class Service:
             else:
                 parser.add_argument(opt.cli, dest=opt.name, metavar=_metavar(opt), help=text)
 
-    def from_args(self, args: argparse.Namespace) -> dict[str, Any]:
-        """The raw options an argparse namespace holds (those the user gave)."""
-        return {opt.name: getattr(args, opt.name) for opt in self.options if getattr(args, opt.name, None) is not None}
+    def from_args(self, args: argparse.Namespace, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The raw options an argparse namespace holds (those the user gave), but ``skip``."""
+        return {opt.name: getattr(args, opt.name) for opt in self.options
+                if opt.name not in skip and getattr(args, opt.name, None) is not None}
 
     # --- HTTP ---
     def query_parameters(self, *, skip: tuple[str, ...] = ()) -> list[inspect.Parameter]:

@@ -82,16 +82,35 @@ function checkbox(container, name, value, text, { checked = false, disabled = fa
   container.append(label);
 }
 
+// The form's choices and ranges come from the route request's declared options (/health
+// "options"), so the page offers what the server accepts and nothing else.
+function choices(select, option, selected) {
+  select.replaceChildren(...option.choices.map((c) => new Option(c, c, false, c === selected)));
+  select.title = option.help;
+}
+
+function range(input, option) {
+  if (option.min !== null) input.min = String(option.min);
+  if (option.max !== null) input.max = String(option.max);
+  input.title = option.help;
+}
+
 async function setUp() {
   const [health, passages] = await Promise.all([api("/health"), api("/passages")]);
+  const declared = Object.fromEntries(health.options.route.map((o) => [o.name, o]));
   for (const mode of KNOWN_MODES) {
-    const available = health.available_modes.includes(mode);
+    const available = declared.modes.choices.includes(mode);
     checkbox($("modes"), "modes", mode, mode, { checked: available, disabled: !available,
       title: available ? "" : "not in the network yet" });
   }
   $("modes").addEventListener("change", () => { $("modes").dataset.touched = "1"; });
-  for (let n = 0; n <= health.limits.max_alternatives; n++) {
-    $("alternatives").add(new Option(String(n), String(n), false, n === Math.min(2, health.limits.max_alternatives)));
+  choices($("cargo"), declared.cargo, "container");
+  choices($("vessel"), declared.vessel, declared.vessel.default);
+  range($("speed"), declared.speed_kn);
+  range($("tonnes"), declared.tonnes);
+  const most = Math.min(declared.alternatives.max, health.limits.max_alternatives);
+  for (let n = 0; n <= most; n++) {
+    $("alternatives").add(new Option(String(n), String(n), false, n === Math.min(2, most)));
   }
   for (const p of passages) {
     const closed = Boolean(p.closed_by_default);

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 
 from corridor import __version__
 from corridor.mode_options import AVAILABLE_MODES, VESSELS
+from corridor.request import REPORT, ROUTE, TABLE
 
 router = APIRouter(tags=["health"])
 
@@ -13,8 +14,10 @@ router = APIRouter(tags=["health"])
 @router.get("/health", summary="Status, network and limits")
 async def health(request: Request):
     """``status``, corridor's ``version``, the ``network`` fingerprint and sources, the
-    ``available_modes`` and ``vessels``, the server's ``limits`` and whether the web map's
-    assets are installed (``web_assets``)."""
+    ``available_modes`` and ``vessels``, the server's ``limits``, whether the web map's
+    assets are installed (``web_assets``) and the ``options`` of each service as declared in
+    :mod:`corridor.request` (name, query name, kind, help, default, unit, range, choices): the
+    web map builds its form from them."""
     net = request.app.state.network
     m = net.manifest
     return {
@@ -25,4 +28,5 @@ async def health(request: Request):
         "available_modes": list(AVAILABLE_MODES), "vessels": list(VESSELS),
         "limits": request.app.state.settings.limits(),
         "web_assets": request.app.state.web_assets,
+        "options": {s.name: s.describe() for s in (ROUTE, TABLE, REPORT)},
     }

@@ -9,18 +9,21 @@ The size is checked against ``max_table_cells`` before any work is done.
 
 from __future__ import annotations
 
+import inspect
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from corridor.matrix import matrix
+from corridor.request import TABLE
 from corridor.server.errors import LimitExceeded
 from corridor.server.limits import compute
 
 router = APIRouter(tags=["table"])
 
 
-class TableRequest(BaseModel):
+class TableBody(BaseModel):
     """The body of ``POST /table``."""
 
     origins: list[str | tuple[float, float]] = Field(description="places: names, codes, 'lat,lon' or [lat, lon]")
@@ -52,24 +55,25 @@ async def _table(request: Request, origins, destinations, **options) -> JSONResp
     return JSONResponse(result.to_dict())
 
 
-@router.get("/table", summary="Distance and time table between places")
-async def table_get(
-    request: Request,
-    origins: str = Query(description="places separated by ';', e.g. PECHY;-33.0,-71.6;Santos"),
-    destinations: str | None = Query(None, description="places separated by ';' (default: the origins)"),
-    avoid: str | None = Query(None, description="passages to avoid, comma-separated"),
-    allow: str | None = Query(None, description="passages closed by default to open"),
-    vessel: str = Query("seagoing", description="seagoing or river-sea"),
-    speed: float | None = Query(None, description="sea speed in knots (default 16)"),
-):
+async def table_get(request: Request, origins: str, destinations: str | None = None, **options):
     """``distance_km`` and ``duration_h`` as rows (origins) of columns (destinations), ``null``
     where no route exists, with the resolved places, assumptions and restrictions."""
-    return await _table(request, _split(origins), _split(destinations), avoid=avoid, allow=allow,
-                        vessel=vessel, speed_kn=speed)
+    return await _table(request, _split(origins), _split(destinations), **TABLE.from_query(options))
+
+
+table_get.__signature__ = inspect.Signature([  # the declared options, typed and ranged for OpenAPI
+    inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+    inspect.Parameter("origins", inspect.Parameter.KEYWORD_ONLY, annotation=str, default=Query(
+        description="places separated by ';', e.g. PECHY;-33.0,-71.6;Santos")),
+    inspect.Parameter("destinations", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=Query(
+        None, description="places separated by ';' (default: the origins)")),
+    *TABLE.query_parameters(skip=("origins", "destinations")),
+])
+router.get("/table", summary="Distance and time table between places")(table_get)
 
 
 @router.post("/table", summary="Distance and time table between places (JSON body)")
-async def table_post(request: Request, body: TableRequest):
+async def table_post(request: Request, body: TableBody):
     """As ``GET /table``, for long lists; places may be ``[lat, lon]`` pairs."""
     return await _table(request, body.origins, body.destinations, avoid=body.avoid, allow=body.allow,
                         vessel=body.vessel, speed_kn=body.speed)
