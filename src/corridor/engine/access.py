@@ -163,4 +163,3 @@ def direct_crossing(net: Network, a: Access, b: Access, profile: Profile) -> tup
             if land == 0.0:
                 best = (d, ja, jb)
     return best
-

@@ -127,4 +127,3 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int) -> Hiera
         _BY_ARRAY.pop(next(iter(_BY_ARRAY)))
     _BY_ARRAY[key] = (net, weight, h)  # holding them keeps their ids from being reused
     return h
-

@@ -130,4 +130,3 @@ def _shut_edges(net: Network, ports: frozenset, countries: frozenset, pairs: fro
         bad_b = np.array([frozenset(b["countries"]) in pairs for b in borders] + [False])
         shut |= bad_b[np.where(net.edge_border >= 0, net.edge_border, len(borders))]
     return shut
-

@@ -56,4 +56,3 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
     ib = int(np.flatnonzero(b_nodes == res.nodes[-1])[np.argmin(np.abs(b_cost[b_nodes == res.nodes[-1]] - res.target_cost))])
     return res, ctx.weights, (int(a_owner[ia]), int(a_mode[ia]), float(a_km[ia])), \
         (int(b_owner[ib]), int(b_mode[ib]), float(b_km[ib]))
-
