@@ -9,6 +9,7 @@ from corridor import alternatives, transit_policy
 from corridor.directions import NEAR_KM, TERMINAL_NAME_KM, where_is
 from corridor.geo import haversine_km
 from corridor.places import Place
+from corridor.commands.route import print_table
 from corridor.report.build import Option, _chain
 from corridor.route import Border, Leg, Route, TransferKind
 
@@ -28,7 +29,8 @@ def _crossing(border: Border) -> Leg:
 
 
 def _route(*legs: Leg) -> Route:
-    return Route(legs[0].origin, legs[-1].destination, list(legs), [], {"avoided": []}, {}, cargo={"kind": "container"})
+    return Route(legs[0].origin, legs[-1].destination, list(legs), [], {"avoided": []},
+                 {"fingerprint": "test", "sources": []}, cargo={"kind": "container", "teu": 1, "vessel_class": "-"})
 
 
 # A name that says one thing while the fields say another: consumers must believe the fields.
@@ -84,6 +86,14 @@ def test_consumers_read_the_border_fields():
     assert d["borders"] == [MISLEADING.name]
     assert d["border_crossings"] == [MISLEADING.to_dict()]
     assert MISLEADING.name in _chain(r)
+
+
+def test_the_table_names_an_alternative_by_its_border_countries(capsys):
+    r = _route(_move(XIAN, BOLE), _crossing(MISLEADING), _move(BOLE, ALMATY))
+    r.extra["alternatives"] = [r]
+    print_table(r)
+    via = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  1. ")]
+    assert via and via[0].endswith("via CN–KZ")
 
 
 def test_the_report_counts_rail_road_terminals_as_transshipments():

@@ -62,9 +62,9 @@ def print_table(route) -> None:
         if name in d:
             print(f"{name}:")
             for i, alt in enumerate(d[name]):
+                via = alt["passages"] + ["–".join(b["countries"]) for b in alt["border_crossings"]]
                 print(f"  {i + 1}. {alt['duration_days']:.1f} d  {alt['cost_usd']:,.0f} USD  {alt['co2e_kg']:,.0f} kg CO2e  "
-                      f"{alt['distance_km']:,.0f} km  modes {','.join(alt['modes'])}  via "
-                      f"{', '.join(alt['passages'] + ['–'.join(b['countries']) for b in alt['border_crossings']]) or '-'}")
+                      f"{alt['distance_km']:,.0f} km  modes {','.join(alt['modes'])}  via {', '.join(via) or '-'}")
     if "difference" in d:
         diff, base = d["difference"], d["baseline"]
         print(f"scenario {d['scenario']['name']!r} vs baseline ({base['duration_days']:.1f} d, {base['cost_usd']:,.0f} USD, "
