@@ -191,7 +191,8 @@ def _choice(opt: Option, value: Any) -> str:
 def _items(opt: Option, value: Any) -> list:
     """A comma-separated string or an iterable of strings as a list of raw items."""
     if isinstance(value, str):
-        _text(opt, value) if len(value) > MAX_TEXT * MAX_ITEMS else None
+        if len(value) > MAX_TEXT * opt.max_items:  # refused before it is split
+            raise opt.bad(value, f"{len(value):,} characters")
         items = [p for p in value.split(",") if p.strip()]
     elif isinstance(value, (list, tuple, set, frozenset)):
         items = list(value)

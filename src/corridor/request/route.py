@@ -69,8 +69,8 @@ class RouteRequest:
     """A checked route request: every field typed and within its declared range.
 
     Build it with :meth:`make` (from keyword options as :func:`corridor.route` takes them);
-    ``dataclasses.replace`` on a checked request is how the planner derives variants (a
-    scenario's closures, the air option), and :meth:`make` checks again.
+    :meth:`with_options` derives a variant (a scenario's closures, the air option) and checks
+    it again.
     """
 
     origin: Any
@@ -149,15 +149,3 @@ class RouteRequest:
     def options(self) -> dict[str, Any]:
         """The request as keyword options (what :meth:`make` takes)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    def to_query(self) -> dict[str, Any]:
-        """The options that differ from their defaults, under their HTTP names (for stored
-        reports and links): only JSON-safe values."""
-        out: dict[str, Any] = {}
-        for opt in ROUTE.options:
-            value = getattr(self, opt.name)
-            if value == opt.default or value is None or opt.kind == "table":
-                continue
-            out[opt.query] = list(value) if isinstance(value, tuple) else value
-        return out
-
