@@ -110,10 +110,8 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
                        country=t["country"])
             if cur.mode is not None and (cur.km > 0 or cur.lon):
                 legs.append(_close(cur, at))
-            assumption = (transfer_costing.SEA_FERRY if kind == "ship-ferry transshipment"
-                          else transfer_costing.TERMINAL[t["kind"]])
             legs.append(_transfer(kind, f"{t['name']} ({t['kind']})", at, float(net.edge_km[e]),
-                                  float(weights.hours[e]), assumption.name, float(weights.usd[e]),
+                                  float(weights.hours[e]), transfer_costing.label(kind), float(weights.usd[e]),
                                   float(weights.co2e_ttw_kg[e])))
             cur = _Stretch(None, at)
             continue
@@ -141,10 +139,10 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
             cur.lon.pop()
             cur.lat.pop()
             legs.append(_close(cur, at))
-            assumption = transfer_costing.border(crossing)
             kind = ("break of gauge" if crossing["break_of_gauge"] else
                     "open border" if crossing["customs_union"] else f"{crossing['mode']} border")
-            legs.append(_transfer(kind, name, at, 0.0, wait, assumption.name, float(weights.border_usd[e]),
+            label = transfer_costing.label(transfer_costing.border_kind(crossing))
+            legs.append(_transfer(kind, name, at, 0.0, wait, label, float(weights.border_usd[e]),
                                   float(weights.border_co2e_kg[e])))
             cur = _Stretch(mode, at)
     if cur.mode is None:

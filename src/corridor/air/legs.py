@@ -47,15 +47,15 @@ def _transfer(kind: str, name: str, at: Place, hours: float, assumption: str) ->
                name=name, assumption=assumption)
 
 
-def _road(a: Place, b: Place, km: float) -> Leg:
-    return Leg("road", a, b, km, km / air.ROAD_ACCESS_SPEED.value, [], [],
+def _road(a: Place, b: Place, km: float, params) -> Leg:
+    return Leg("road", a, b, km, km / air.road_kmh(params), [], [],
                split_antimeridian([a.lon, b.lon], [a.lat, b.lat]))
 
 
-def _flight(net, e: int, a: Place, b: Place) -> FlightLeg:
+def _flight(net, e: int, a: Place, b: Place, params) -> FlightLeg:
     km = float(net.edge_km[e])
     lon, lat = densify([a.lon, b.lon], [a.lat, b.lat], max_step_km=100.0)
-    return FlightLeg("air", a, b, km, float(air.block_hours(km)), [], [], split_antimeridian(lon, lat),
+    return FlightLeg("air", a, b, km, float(air.block_hours(km, params)), [], [], split_antimeridian(lon, lat),
                      source=edge_source(net, e))
 
 
@@ -67,14 +67,16 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
     if not any(is_air) and M.AIR not in (start_mode, end_mode):
         return legs_from_path(net, res, weights, origin, destination, start_mode, end_mode, start_km, end_km)
     out: list[Leg] = []
+    params = weights.profile.params
     nodes = [int(n) for n in res.nodes]
     k = 0
     here, mode, km0, cost0 = origin, start_mode, start_km, res.source_cost
     if start_mode == M.AIR:  # by road to the first airport, then check in
         at = airport_place(net, nodes[0])
-        road_h = start_km / air.ROAD_ACCESS_SPEED.value
-        out.append(_road(origin, at, start_km))
-        out.append(_transfer("airport", f"{at.label}: departure", at, res.source_cost - road_h, air.CHECK_IN.name))
+        road_h = start_km / air.road_kmh(params)
+        out.append(_road(origin, at, start_km, params))
+        out.append(_transfer("airport", f"{at.label}: departure", at, res.source_cost - road_h,
+                             params.label("air.check_in")))
         here = at
     flown = False
     while k < len(edges):
@@ -95,32 +97,33 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
         if int(net.edge_kind[e]) == KIND_ACCESS:
             if int(net.node_mode[v]) == M.AIR:  # road -> airport: departure
                 at = airport_place(net, v)
-                out.append(_road(here, at, km))
-                out.append(_transfer("airport", f"{at.label}: departure", at, air.airport_edge_hours(),
-                                     air.CHECK_IN.name))
+                out.append(_road(here, at, km, params))
+                out.append(_transfer("airport", f"{at.label}: departure", at, air.airport_edge_hours(params),
+                                     params.label("air.check_in")))
             else:  # airport -> road: arrival (gives back the last flight's connection)
                 at = airport_place(net, u)
-                out.append(_transfer("airport", f"{at.label}: arrival", at,
-                                     air.airport_edge_hours() + (air.CONNECTION.value if flown else 0.0),
-                                     air.ARRIVAL.name))
+                given_back = params.value("air.connection") if flown else 0.0
+                out.append(_transfer("airport", f"{at.label}: arrival", at, air.airport_edge_hours(params) + given_back,
+                                     params.label("air.arrival")))
                 road_end = Place("waypoint", f"road near {at.label}", float(net.node_lon[v]), float(net.node_lat[v]))
-                out.append(_road(at, road_end, km))
+                out.append(_road(at, road_end, km, params))
                 at = road_end
             flown = False
             here = at
         else:
             a, b = airport_place(net, u), airport_place(net, v)
             if flown:
-                out.append(_transfer("connection", f"{a.label}: connection", a, air.CONNECTION.value,
-                                     air.CONNECTION.name))
-            out.append(_flight(net, e, a, b))
+                out.append(_transfer("connection", f"{a.label}: connection", a, params.value("air.connection"),
+                                     params.label("air.connection")))
+            out.append(_flight(net, e, a, b, params))
             flown, here = True, b
         k += 1
     if end_mode == M.AIR:  # arrive, then by road to the destination
-        road_h = end_km / air.ROAD_ACCESS_SPEED.value
+        road_h = end_km / air.road_kmh(params)
         out.append(_transfer("airport", f"{here.label}: arrival", here,
-                             res.target_cost - road_h + (air.CONNECTION.value if flown else 0.0), air.ARRIVAL.name))
-        out.append(_road(here, destination, end_km))
+                             res.target_cost - road_h + (params.value("air.connection") if flown else 0.0),
+                             params.label("air.arrival")))
+        out.append(_road(here, destination, end_km, params))
     elif edges and is_air[-1]:  # the path left the airport by road: the connector to the destination
         out.append(Leg("road", here, destination, end_km, res.target_cost, [], [],
                        split_antimeridian([here.lon, destination.lon], [here.lat, destination.lat])))
