@@ -138,8 +138,14 @@ def test_air_beside_surface_modes_compares(data_dir, cli):
 
 def test_air_costing_function():
     from corridor.costing import air
+    from corridor.costing.cargo import make_cargo
+    from corridor.costing.params import defaults
 
-    p = air.costs(5_000, "passengers")
-    assert p["co2e_kg"] > 0 and p["usd"] is None
-    f = air.costs(5_000, "general", weight_kg=100, volume_m3=1.0)
-    assert f["usd"] == pytest.approx(air.chargeable_kg(100, 1.0) * air.FREIGHT_RATE.value)
+    p = defaults()
+    pax = make_cargo("passengers", passengers=2)
+    c = air.costs([5_000], pax, p)
+    assert c.co2e_kg[0] == pytest.approx(2 * 5_000 * p.value("air.passenger_co2e.long"))
+    assert air.journey_usd(pax, p) is None  # no sourced fare
+    freight = make_cargo("general", tonnes=0.1)
+    assert air.chargeable_kg(100, p, 1.0) == pytest.approx(1e6 / p.value("air.volumetric_divisor"))
+    assert air.journey_usd(freight, p) == pytest.approx(100 * p.value("air.freight_rate"))

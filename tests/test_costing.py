@@ -176,7 +176,7 @@ def test_cli_json_carries_costs_and_sources(cli, tmp_path):
     p = cli("route", "CNSHA", "TRIST", "--scenario", str(f), check_rc=0)
     assert "days" in p.stdout and "USD" in p.stdout and "CO2e" in p.stdout
     p = cli("route", "PECHY", "CNSHA", "--cargo", "coal", check_rc=2)
-    assert "Unknown cargo" in p.stderr
+    assert "cargo" in p.stderr and "'coal'" in p.stderr and "dry-bulk" in p.stderr  # option, value, choices
 
 
 def test_no_unsourced_factor_set_anywhere():
@@ -189,3 +189,116 @@ def test_no_unsourced_factor_set_anywhere():
         a = defaults()[key]
         assert a.source.strip() and a.unit.strip(), key
         assert a.value not in (0.062, 0.022, 0.008, 0.602), key
+
+
+def test_every_registered_mode_implements_the_costing_interface():
+    from corridor import modes as M
+    from corridor.costing.base import ModeCosting
+    from corridor.costing.params import defaults
+    from corridor.costing.registry import COSTING, costing_for
+
+    assert set(COSTING) == set(M.SURFACE) | {"air"}
+    box = make_cargo(None)
+    for name, costing in COSTING.items():
+        assert isinstance(costing, ModeCosting), name
+        assert costing.name == name and costing_for(name) is costing and name in M.BY_NAME
+        keys = [k for ks in costing.basis(box, defaults()).values() for k in ks]
+        assert keys and all(k in defaults().keys() for k in keys), (name, keys)
+        c = costing.costs([100.0], box, defaults())
+        assert c.hours.shape == c.usd.shape == c.co2e_kg.shape == (1,)
+    with pytest.raises(corridor.BadInput, match="No costing for mode 'barge'"):
+        costing_for("barge")
+
+
+def _assumption_literals(path: Path) -> list[tuple[int, object, object]]:
+    """(line, value, source) of every ``Assumption(name, value, unit, source)`` call written with
+    literals in a module (source None when not a plain string)."""
+    import ast
+
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "Assumption":
+            args = node.args
+            if len(args) >= 2 and isinstance(args[1], ast.Constant):
+                source = args[3] if len(args) > 3 else None
+                text = None
+                try:
+                    text = ast.literal_eval(source) if source is not None else None
+                except ValueError:
+                    pass
+                out.append((node.lineno, args[1].value, text))
+    return out
+
+
+def test_no_default_of_defaults_toml_is_twinned_in_python():
+    """Every costing figure lives in defaults.toml only: no costing module writes an Assumption
+    with a number, and no Python Assumption anywhere repeats the source of a defaults.toml entry."""
+    from corridor.costing.params import defaults
+
+    root = Path(corridor.__file__).parent
+    sources = {defaults()[k].source for k in defaults().keys()}
+    for path in sorted((root / "costing").glob("*.py")):
+        assert not _assumption_literals(path), (path.name, _assumption_literals(path))
+    for path in sorted(root.rglob("*.py")):
+        for line, value, source in _assumption_literals(path):
+            assert source not in sources, (f"{path.relative_to(root)}:{line}", value)
+
+
+def test_changing_a_costing_default_does_not_change_the_network_fingerprint(tmp_path, monkeypatch):
+    import shutil
+
+    from corridor import network
+
+    copy = tmp_path / "corridor"
+    shutil.copytree(Path(corridor.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(network, "_package_root", lambda: copy)
+    before = network.fingerprint.__wrapped__()
+    toml = copy / "costing" / "defaults.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("value = 870.0", "value = 500.0"), encoding="utf-8")
+    (copy / "costing" / "air.py").write_text("# changed\n", encoding="utf-8")
+    assert network.fingerprint.__wrapped__() == before
+    (copy / "air" / "model.py").write_text("# the air network's structure changed\n", encoding="utf-8")
+    assert network.fingerprint.__wrapped__() != before  # the check can fail: structure is fingerprinted
+
+
+def test_the_build_reads_no_costing_module():
+    """What the offline build imports (its fingerprinted modules) loads no costing module, so
+    no costing figure can shape the compiled network."""
+    import subprocess
+    import sys
+
+    code = ("import importlib, sys\nfrom corridor import network\n"
+            "for rel in network._FINGERPRINTED_MODULES:\n"
+            "    importlib.import_module('corridor.' + rel[:-3].replace('/', '.'))\n"
+            "print(sorted(m for m in sys.modules if m.startswith('corridor.costing.')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_an_air_factor_override_changes_an_air_route_without_a_rebuild(net):
+    from corridor.network import load_network
+
+    base = corridor.route("IST", "GYD", modes="air")
+    slow = corridor.route("IST", "GYD", modes="air", costs={"air": {"cruise_speed": 400,
+                                                                    "check_in": {"value": 3, "source": "my airline"}}})
+    assert load_network(progress=False) is net  # same compiled network, nothing rebuilt
+    flights = [leg for leg in slow.legs if leg.mode == "air"]
+    assert flights
+    for leg in flights:
+        assert leg.duration_h == pytest.approx(0.5 + leg.distance_km / 400.0)
+        speed = [a for a in leg.basis["duration_h"] if a.name == "air.cruise_speed"][0]
+        assert speed.value == 400 and "user override" in speed.source
+    km = sum(leg.distance_km for leg in flights)
+    assert km == pytest.approx(sum(leg.distance_km for leg in base.legs if leg.mode == "air"))
+    assert slow.duration_h == pytest.approx(base.duration_h + km * (1 / 400 - 1 / 870) + 1.0, rel=1e-6)
+    listed = {a.name: a for a in slow.assumptions}
+    assert listed["airport departure: check-in, security, boarding"].source == "my airline"
+
+
+def test_a_passenger_fare_given_by_the_user_is_charged_per_air_journey():
+    fare = corridor.route("IST", "GYD", modes="air", cargo="passengers", passengers=2,
+                          costs={"air": {"passenger_fare": 150}})
+    assert fare.cost_usd == pytest.approx(300 + sum(leg.cost_usd for leg in fare.legs if leg.mode != "air"))
+    assert not any("leaves out the air fare" in n for n in fare.notes)
+    free = corridor.route("IST", "GYD", modes="air", cargo="passengers", passengers=2)
+    assert any("leaves out the air fare" in n for n in free.notes)

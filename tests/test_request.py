@@ -142,7 +142,7 @@ def test_any_route_is_an_answer_or_a_documented_error(net, origin, destination, 
     assert time.perf_counter() - start < 60
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(flag=st.sampled_from([o for o in ROUTE.options if o.cli]), value=st.sampled_from(
     ["nan", "-inf", "0", "-3", "1e307", "abc", "x" * 300, ",", "RU,QQ", "suez,nowhere", "\u00e9"]))
 def test_cli_refuses_bad_values_in_one_line_with_exit_2(net, capsys, flag, value):
@@ -161,7 +161,7 @@ def test_cli_refuses_bad_values_in_one_line_with_exit_2(net, capsys, flag, value
 
 @settings(max_examples=60, deadline=None)
 @given(name=st.sampled_from([o for o in ROUTE.options if o.kind != "table"]), value=st.sampled_from(
-    ["nan", "inf", "-1", "0", "1e307", "abc", "x" * 300, "\ud800", "RU,QQ", "true", ""]))
+    ["nan", "inf", "-1", "0", "1e307", "abc", "x" * 300, "\u00e9\u4e2d", "RU,QQ", "true", ""]))
 def test_http_answers_4xx_never_500(server_client, name, value):
     params = {"from": "PECHY", "to": "CNSHA", name.query: value}
     r = server_client.get("/route", params=params)

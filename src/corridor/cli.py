@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 
 from corridor.commands import COMMANDS
@@ -18,6 +19,11 @@ EPILOG = """examples:
 """
 
 
+# argparse takes only "-12" and "-1.5" for values; no option of corridor starts with a digit,
+# a dot or "inf"/"nan", so coordinates such as "-11.6,-77.3" and numbers such as "-1e9" are values.
+NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
+
+
 def _parser() -> tuple[argparse.ArgumentParser, dict]:
     p = argparse.ArgumentParser(prog="corridor", description="Open multimodal trade-corridor planner.",
                                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -25,6 +31,8 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     modules = {name: importlib.import_module(f"corridor.commands.{name}") for name in COMMANDS}
     for module in modules.values():
         module.register(sub)
+    for command in sub.choices.values():  # "-11.6,-77.3" and "-inf" are values, not options
+        command._negative_number_matcher = NEGATIVE_VALUE
     return p, modules
 
 

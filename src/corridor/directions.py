@@ -143,9 +143,8 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
             first, last = _terminal_end(net, u, t), _terminal_end(net, v, t)
             if cur.mode is not None and (cur.km > 0 or cur.lon):
                 legs.append(_close(cur, first))
-            assumption = transfer_costing.SEA_FERRY if sea_ferry else transfer_costing.TERMINAL[t["kind"]]
             legs.append(_transfer(kind, f"{t['name']} ({t['kind']})", first, last, float(net.edge_km[e]),
-                                  float(weights.hours[e]), assumption.name, float(weights.usd[e]),
+                                  float(weights.hours[e]), transfer_costing.label(kind), float(weights.usd[e]),
                                   float(weights.co2e_ttw_kg[e])))
             cur = _Stretch(None, last)
             continue
@@ -174,8 +173,7 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
             cur.lon.pop()
             cur.lat.pop()
             legs.append(_close(cur, at))
-            assumption = transfer_costing.border(crossing)
-            legs.append(_transfer(border.kind, border.name, at, at, 0.0, wait, assumption.name,
+            legs.append(_transfer(border.kind, border.name, at, at, 0.0, wait, transfer_costing.label(border.kind),
                                   float(weights.border_usd[e]), float(weights.border_co2e_kg[e]), border))
             cur = _Stretch(mode, at)
     if cur.mode is None:

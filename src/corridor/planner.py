@@ -10,10 +10,9 @@ from corridor import alternatives as alternatives_mod
 from corridor import modes as M
 from corridor import transit_policy
 from corridor.air import plan as air_plan
-from corridor.costing import road as road_costing
 from corridor.costing import sea as sea_costing
-from corridor.costing import Assumption
 from corridor.costing import objective as objective_mod
+from corridor.costing.annotate import annotate
 from corridor.costing.profile import Profile, assumptions_for
 from corridor.data import passages as P
 from corridor.directions import legs_from_path
@@ -110,38 +109,6 @@ def _via_place(q, net: Network):
     return resolve(q, net)
 
 
-def _annotate(legs, profile: Profile) -> None:
-    """Name the assumption behind each figure of each leg (``basis``)."""
-    from corridor.costing import ferry as ferry_costing, rail as rail_costing, transfer as transfer_costing
-
-    params, cargo = profile.params, profile.cargo
-    modules = {"rail": rail_costing, "road": road_costing, "ferry": ferry_costing}
-    for leg in legs:
-        if leg.mode == "air" or (leg.mode == "transfer" and leg.kind in ("airport", "connection")):
-            air_plan.annotate(leg, profile)
-            continue
-        if leg.mode == "transfer":
-            keys = transfer_costing.basis(leg.kind, cargo) if leg.kind in transfer_costing.KEYS else {}
-            leg.basis = {k: [params[x] for x in v] for k, v in keys.items()}
-            continue
-        if leg.mode == "sea":
-            keys = sea_costing.basis(cargo, params)
-            duration = [profile.sea_speed]
-            for key in leg.passages:
-                if key in ("suez", "panama"):
-                    _, _, extra = sea_costing.canal(key, cargo, params)
-                    duration.append(params[extra[0]])
-                    keys["cost_usd"] = keys["cost_usd"] + extra[1:]
-            leg.basis = {"duration_h": duration, **{k: [params[x] for x in v] for k, v in keys.items()}}
-        else:
-            keys = modules[leg.mode].basis(cargo, params)
-            leg.basis = {k: [params[x] for x in v] for k, v in keys.items()}
-            if leg.mode == "ferry":
-                leg.basis["duration_h"].insert(0, Assumption(
-                    "ferry crossing time and wait", round(leg.duration_h, 1), "h",
-                    "published crossing time and sailings per week of the service (curated/ferries.csv)"))
-
-
 @dataclass
 class _Request:
     stops: list
@@ -155,7 +122,7 @@ class _Request:
 def _route(ctx: Ctx, req: _Request) -> Route:
     legs = [leg for a, b in zip(req.accesses[:-1], req.accesses[1:])
             for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
-    _annotate(legs, ctx.profile)
+    annotate(legs, ctx.profile)
     used = {leg.mode for leg in legs if leg.mode != "transfer"}
     kinds = {leg.kind for leg in legs if leg.mode == "transfer"}
     manifest = ctx.net.manifest

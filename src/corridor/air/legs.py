@@ -57,15 +57,15 @@ def _transfer(kind: str, name: str, at: Place, hours: float, assumption: str) ->
                kind=TransferKind(kind), name=name, assumption=assumption)
 
 
-def _road(a: Place, b: Place, km: float) -> Leg:
-    return Leg("road", a, b, km, km / air.ROAD_ACCESS_SPEED.value, [], [],
+def _road(a: Place, b: Place, km: float, params) -> Leg:
+    return Leg("road", a, b, km, km / air.road_kmh(params), [], [],
                split_antimeridian([a.lon, b.lon], [a.lat, b.lat]))
 
 
-def _flight(net, e: int, a: Place, b: Place) -> FlightLeg:
+def _flight(net, e: int, a: Place, b: Place, params) -> FlightLeg:
     km = float(net.edge_km[e])
     lon, lat = densify([a.lon, b.lon], [a.lat, b.lat], max_step_km=100.0)
-    return FlightLeg("air", a, b, km, float(air.block_hours(km)), [], [], split_antimeridian(lon, lat),
+    return FlightLeg("air", a, b, km, float(air.block_hours(km, params)), [], [], split_antimeridian(lon, lat),
                      source=edge_source(net, e))
 
 
@@ -77,10 +77,10 @@ def _connector(weights, mode: int, a: Place, b: Place, km: float) -> Leg:
                cost_usd=usd, co2e_ttw_kg=ttw, co2e_wtt_kg=wtt)
 
 
-def _arrival_hours(flown: bool) -> float:
+def _arrival_hours(flown: bool, params) -> float:
     """Arrival handling as charged: a trip that flew pays it in full; one that reached an airport and
     left it by road without flying was charged check-in plus arrival less one connection in all."""
-    return air.ARRIVAL.value - (0.0 if flown else air.CONNECTION.value)
+    return params.value("air.arrival") - (0.0 if flown else params.value("air.connection"))
 
 
 def legs(net, res: PathResult, weights, origin: Place, destination: Place, start_mode: int, end_mode: int,
@@ -95,13 +95,15 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
     if not any(is_air) and M.AIR not in (start_mode, end_mode):
         return legs_from_path(net, res, weights, origin, destination, start_mode, end_mode, start_km, end_km)
     out: list[Leg] = []
+    params = weights.profile.params
     nodes = [int(n) for n in res.nodes]
     k = 0
     here, mode, km0 = origin, start_mode, start_km
     if start_mode == M.AIR:  # by road to the first airport, then check in
         at = airport_place(net, nodes[0])
-        out.append(_road(origin, at, start_km))
-        out.append(_transfer("airport", f"{at.label}: departure", at, air.CHECK_IN.value, air.CHECK_IN.name))
+        out.append(_road(origin, at, start_km, params))
+        out.append(_transfer("airport", f"{at.label}: departure", at, params.value("air.check_in"),
+                             params.label("air.check_in")))
         here = at
     elif edges and is_air[0]:  # by the surface connector to the road node, whose access edge leads to the airport
         here = _node_place(net, nodes[0])
@@ -125,29 +127,30 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
         if int(net.edge_kind[e]) == KIND_ACCESS:
             if int(net.node_mode[v]) == M.AIR:  # road -> airport: departure
                 at = airport_place(net, v)
-                out.append(_road(here, at, km))
-                out.append(_transfer("airport", f"{at.label}: departure", at, air.CHECK_IN.value,
-                                     air.CHECK_IN.name))
+                out.append(_road(here, at, km, params))
+                out.append(_transfer("airport", f"{at.label}: departure", at, params.value("air.check_in"),
+                                     params.label("air.check_in")))
             else:  # airport -> road: arrival
                 at = airport_place(net, u)
-                out.append(_transfer("airport", f"{at.label}: arrival", at, _arrival_hours(flown),
-                                     air.ARRIVAL.name))
+                out.append(_transfer("airport", f"{at.label}: arrival", at, _arrival_hours(flown, params),
+                                     params.label("air.arrival")))
                 road_end = Place("waypoint", f"road near {at.label}", float(net.node_lon[v]), float(net.node_lat[v]))
-                out.append(_road(at, road_end, km))
+                out.append(_road(at, road_end, km, params))
                 at = road_end
             flown = False
             here = at
         else:
             a, b = airport_place(net, u), airport_place(net, v)
             if flown:
-                out.append(_transfer("connection", f"{a.label}: connection", a, air.CONNECTION.value,
-                                     air.CONNECTION.name))
-            out.append(_flight(net, e, a, b))
+                out.append(_transfer("connection", f"{a.label}: connection", a, params.value("air.connection"),
+                                     params.label("air.connection")))
+            out.append(_flight(net, e, a, b, params))
             flown, here = True, b
         k += 1
     if end_mode == M.AIR:  # arrive, then by road to the destination
-        out.append(_transfer("airport", f"{here.label}: arrival", here, _arrival_hours(flown), air.ARRIVAL.name))
-        out.append(_road(here, destination, end_km))
+        out.append(_transfer("airport", f"{here.label}: arrival", here, _arrival_hours(flown, params),
+                             params.label("air.arrival")))
+        out.append(_road(here, destination, end_km, params))
     elif edges and is_air[-1]:  # the path left the airport by road: the connector to the destination
         out.append(_connector(weights, end_mode, here, destination, end_km))
     return [leg for leg in out if leg.mode == "transfer" or leg.distance_km > 0 or leg.duration_h > 0]

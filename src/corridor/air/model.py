@@ -5,10 +5,13 @@ Rule (documented in the README and DATA.md; every answer that uses it says "mode
 * airports *with scheduled service* (airports-py) of type large or medium fly; small airports,
   heliports and seaplane bases do not;
 * every large airport is linked to every other large airport up to the range of a typical
-  long-haul type (:data:`corridor.costing.air.LONG_HAUL_RANGE`, the A330-300's 11,750 km);
+  long-haul type (:data:`LONG_HAUL_RANGE`, the A330-300's 11,750 km);
 * every medium airport is linked to the large airports within
-  :data:`corridor.costing.air.REGIONAL_RADIUS` (1,000 km), or, when there is none, to its
+  :data:`REGIONAL_RADIUS` (1,000 km), or, when there is none, to its
   nearest large airport within long-haul range (islands, remote regions).
+
+These two distances decide which links the compiled network has, so they are build constants
+(changing one is a rebuild), not costing figures.
 
 Medium airports are not linked to each other, so a trip between two of them goes through a hub.
 The model knows nothing about airlines, frequencies or traffic rights: it says where a flight
@@ -20,9 +23,16 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
-from corridor.costing.air import LONG_HAUL_RANGE, REGIONAL_RADIUS
+from corridor.costing import Assumption
 from corridor.data.airports import LARGE, MEDIUM, Airports
 from corridor.geo import chord_for_km, to_unit_vectors
+
+LONG_HAUL_RANGE = Assumption(
+    "modelled long-haul range (Airbus A330-300)", 11_750.0, "km",
+    "'The A330-300 has a range of 11,750 km (6,340 nmi; 7,300 mi) with 277 passengers' (Wikipedia, Airbus A330); "
+    "modelled links between two large airports are no longer than this")
+REGIONAL_RADIUS = Assumption("modelled regional links: medium airport to large airports within", 1_000.0, "km",
+                             "assumption (hub-and-spoke feeder flights)")
 
 
 def modelled_links(a: Airports) -> tuple[np.ndarray, np.ndarray]:

@@ -2,9 +2,9 @@
 
 The costing profile (:mod:`corridor.costing.profile`) prices surface modes and terminals; this
 module takes its weights and fills in the air edges (which the profile leaves at infinity), so
-air needs nothing from the profile's tables. Flights cost block time plus one connection;
-airport access edges cost the road time plus the airport's share of handling (see
-:func:`corridor.costing.air.airport_edge_hours`).
+air needs nothing from the profile's tables. The air costing prices them
+(:func:`corridor.costing.air.edge_costs`): flights cost block time plus one connection;
+airport access edges cost the road time plus the airport's share of handling.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import dataclasses
 import numpy as np
 
 from corridor import modes as M
-from corridor.build.air import KIND_ACCESS
 from corridor.costing import air
 
 
@@ -45,17 +44,9 @@ def _price(net, profile, weights):
     hours = np.array(weights.hours, dtype=np.float64)
     hours[(net.edge_req & ~np.uint8(profile.mode_mask)) != 0] = np.inf
     sel = np.flatnonzero(net.edge_mode == M.AIR)
-    kind = np.asarray(net.edge_kind)[sel]
-    km = net.edge_km[sel]
-    h = np.where(kind == KIND_ACCESS, air.airport_edge_hours() + km / air.ROAD_ACCESS_SPEED.value,
-                 air.flight_edge_hours(km))
+    h = air.edge_costs(net, sel, profile.cargo, profile.params).hours
     allowed = (net.edge_req[sel] & ~np.uint8(profile.mode_mask)) == 0
     hours[sel] = np.where(allowed, h, np.inf)
     hours.setflags(write=False)
-    fastest = max(air.CRUISE_SPEED.value, air.ROAD_ACCESS_SPEED.value)
+    fastest = max(air.kmh(profile.params), air.road_kmh(profile.params))
     return dataclasses.replace(weights, hours=hours, hours_per_km=min(weights.hours_per_km, 1.0 / fastest))
-
-
-def flight_hours(net, weights, e: int) -> float:
-    """Block time of a flight edge as charged (its weight less the connection it carries)."""
-    return float(weights.hours[e]) - air.CONNECTION.value

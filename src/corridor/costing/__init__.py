@@ -6,6 +6,7 @@ number the product prints can name its source.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -14,12 +15,15 @@ import numpy as np
 @dataclass(frozen=True)
 class Assumption:
     name: str
-    value: float | None  # None: no figure found, none estimated
+    value: float | None  # None or NaN (as defaults.toml can say): no figure found, none estimated
     unit: str
     source: str
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        if d["value"] is not None and not math.isfinite(d["value"]):
+            d["value"] = None  # JSON has no NaN: a missing figure is null
+        return d
 
 
 @dataclass(frozen=True)

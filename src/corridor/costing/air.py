@@ -1,106 +1,110 @@
-"""Air costing: block time, airport handling and connections; CO2e and freight charges for the costing layer.
+"""Air costing: block time, airport handling and connections; CO2e and freight charges.
 
-Time (used by the search): a flight takes its *block time*, taxi plus distance at a block
+Time (used by the search): a flight takes its *block time*, taxi plus distance at the block
 speed; changing aircraft at a hub takes the minimum connection time; leaving from an airport
-takes check-in, arriving takes deplaning and baggage. Money and CO2e are not in the search
-yet: :func:`costs` gives them per flight for the costing layer (issue 4) to add up.
+takes check-in, arriving takes deplaning and baggage. Money is charged once per air journey
+(:func:`journey_usd`), not per km, so :func:`costs` counts none.
 
-Radiative forcing: the passenger factor *includes* the non-CO2 effects of flying at altitude
-(DESNZ multiplies the CO2 by 1.9, after Lee et al. 2021); the freight factor (GLEC, ISO 14083)
-*excludes* them, as ISO 14083 does. Each :class:`Assumption` says which.
+Every figure is an ``air.*`` entry of ``costing/defaults.toml`` (sources and radiative-forcing
+notes there), read through the request's parameters, so ``--costs`` overrides them without a
+rebuild. Which airports are linked is network structure, decided at build time by
+:mod:`corridor.air.model`, and not a costing figure.
 """
 
 from __future__ import annotations
 
-from corridor.costing import Assumption
+import numpy as np
 
-CRUISE_SPEED = Assumption(
-    "air block speed (cruise)", 870.0, "km/h",
-    "470 kn, the average speed of the Boeing 787's 2011 round-the-world record flight "
-    "('The plane traveled at 470 knots/hour', AP via sandiegouniontribune.com 2012-02-29); "
-    "its cruise is Mach 0.85")
-TAXI = Assumption("air taxi, climb and approach allowance per flight", 0.5, "h",
-                  "assumption (taxi out and in, climb and approach beyond cruise speed)")
-CONNECTION = Assumption(
-    "minimum connection time at a hub", 1.0, "h",
-    "'The minimum time to connect between two international flights is 1 h' (Istanbul Atatürk, "
-    "connectionreview.com); 'about 60 min at Istanbul IST, 45 min at Frankfurt, 60-90 min at Dubai' (viaviq.com)")
-CHECK_IN = Assumption("airport departure: check-in, security, boarding", 2.0, "h",
-                      "assumption (airlines commonly ask for arrival 2-3 h before an international flight)")
-ARRIVAL = Assumption("airport arrival: deplaning, passport control, baggage", 1.0, "h", "assumption")
-ROAD_ACCESS_SPEED = Assumption("road to and from the airport", 60.0, "km/h",
-                               "the truck driving speed assumption (costing/road.py), no rest needed on trips this short")
-AIRPORT_REACH = Assumption("a place is served by airports up to", 100.0, "km", "assumption (ground access by road)")
-LONG_HAUL_RANGE = Assumption(
-    "modelled long-haul range (Airbus A330-300)", 11_750.0, "km",
-    "'The A330-300 has a range of 11,750 km (6,340 nmi; 7,300 mi) with 277 passengers' (Wikipedia, Airbus A330); "
-    "modelled links between two large airports are no longer than this")
-REGIONAL_RADIUS = Assumption("modelled regional links: medium airport to large airports within", 1_000.0, "km",
-                             "assumption (hub-and-spoke feeder flights)")
+from corridor.build.air import KIND_ACCESS
+from corridor.costing import Costs, tonnes
 
-PASSENGER_CO2E_SHORT = Assumption(
-    "air passenger CO2e, short-haul economy (up to 3,700 km), with RF", 0.156, "kg CO2e/passenger-km",
-    "UK DESNZ 2024 GHG conversion factors (condensed set), via airmilescalc.com/methodology/defra-emission-factors; "
-    "includes radiative forcing (x1.9, Lee et al. 2021) and DESNZ's 8 % great-circle uplift")
-PASSENGER_CO2E_LONG = Assumption(
-    "air passenger CO2e, long-haul economy (over 3,700 km), with RF", 0.150, "kg CO2e/passenger-km",
-    "UK DESNZ 2024 GHG conversion factors (condensed set), via airmilescalc.com/methodology/defra-emission-factors; "
-    "includes radiative forcing (x1.9, Lee et al. 2021) and DESNZ's 8 % great-circle uplift")
-SHORT_HAUL_KM = 3_700.0
-FREIGHT_CO2E = Assumption(
-    "air freight CO2e (freighter, over 1,500 km), tank-to-wheel, without RF", 0.498, "kg CO2e/tonne-km",
-    "GLEC Framework v3.0 (2023) Table 1 (IATA RP1678, great-circle basis), via climatiq.io "
-    "emission factor 3b4ed1c0; radiative forcing not included (ISO 14083)")
-FREIGHT_RATE = Assumption(
-    "air freight rate", 3.95, "USD/kg chargeable weight",
-    "one forwarder's published example, New York JFK - Vilnius: '$2.70/kg + charges for fuel and security "
-    "$1.25/kg, the total overall rate is $3.95/kg' (atlantic-freight.com); not an index, rates vary by lane and season")
-VOLUMETRIC_DIVISOR = Assumption(
-    "air volumetric weight divisor", 6_000.0, "cm3/kg",
-    "IATA convention: volume weight (kg) = L x W x H (cm) / 6,000, i.e. 167 kg per m3 (itg.de; midotatsu.com)")
-PASSENGER_FARE = Assumption("air passenger fare", None, "USD/passenger",  # None, not NaN: NaN is no JSON
-                            "not found: no published fare source; not estimated")
+name = "air"
+# The DESNZ passenger factors' own boundary between short and long haul (their labels say it).
+DESNZ_SHORT_HAUL_KM = 3_700.0
+TRANSFER_KINDS = ("airport", "connection")  # the transfers a trip by air adds
+# What a route's time by air rests on, for the answer's list of assumptions.
+TIME_KEYS = ("air.cruise_speed", "air.taxi", "air.connection", "air.check_in", "air.arrival",
+             "air.road_access_speed")
 
 
-def block_hours(km):
+def kmh(params, cargo=None) -> float:
+    return params.value("air.cruise_speed")
+
+
+def road_kmh(params) -> float:
+    """Speed by road to and from an airport."""
+    return params.value("air.road_access_speed")
+
+
+def allowed(cargo) -> bool:
+    return True
+
+
+def block_hours(km, params):
     """Gate-to-gate time of one flight of ``km`` great-circle kilometres."""
-    return TAXI.value + km / CRUISE_SPEED.value
+    return params.value("air.taxi") + np.asarray(km, dtype=np.float64) / kmh(params)
 
 
-def flight_edge_hours(km):
+def flight_edge_hours(km, params):
     """What one flight costs the search: its block time plus one connection (see :mod:`corridor.build.air`)."""
-    return block_hours(km) + CONNECTION.value
+    return block_hours(km, params) + params.value("air.connection")
 
 
-def airport_edge_hours() -> float:
+def airport_edge_hours(params) -> float:
     """Hours of an airport <-> road transfer edge (undirected, so departure and arrival share it):
     half of check-in plus arrival, less the one connection time that the last flight carries."""
-    return (CHECK_IN.value + ARRIVAL.value - CONNECTION.value) / 2.0
+    return (params.value("air.check_in") + params.value("air.arrival") - params.value("air.connection")) / 2.0
 
 
-def chargeable_kg(weight_kg: float, volume_m3: float = 0.0) -> float:
+def chargeable_kg(weight_kg: float, params, volume_m3: float = 0.0) -> float:
     """The greater of actual weight and volumetric weight."""
-    return max(float(weight_kg), float(volume_m3) * 1e6 / VOLUMETRIC_DIVISOR.value)
+    return max(float(weight_kg), float(volume_m3) * 1e6 / params.value("air.volumetric_divisor"))
 
 
-def passenger_co2e_kg(km: float) -> float:
-    factor = PASSENGER_CO2E_SHORT if km <= SHORT_HAUL_KM else PASSENGER_CO2E_LONG
-    return km * factor.value
+def _passenger_co2e_per_km(km, params):
+    return np.where(km <= DESNZ_SHORT_HAUL_KM, params.value("air.passenger_co2e.short"),
+                    params.value("air.passenger_co2e.long"))
 
 
-def costs(km: float, cargo: str = "passengers", *, weight_kg: float = 1000.0, volume_m3: float = 0.0) -> dict:
-    """USD and CO2e of one flight of ``km`` for ``cargo`` ("passengers": per passenger; otherwise
-    air freight of ``weight_kg`` and ``volume_m3``), with the assumptions behind them.
-
-    USD is None where no sourced figure exists (passenger fares)."""
-    if cargo in ("passenger", "passengers"):
-        factor = PASSENGER_CO2E_SHORT if km <= SHORT_HAUL_KM else PASSENGER_CO2E_LONG
-        return {"unit": "per passenger", "usd": None, "co2e_kg": km * factor.value,
-                "assumptions": [factor, PASSENGER_FARE]}
-    chargeable = chargeable_kg(weight_kg, volume_m3)
-    return {"unit": f"per {chargeable:g} kg chargeable", "usd": chargeable * FREIGHT_RATE.value,
-            "co2e_kg": km * float(weight_kg) / 1000.0 * FREIGHT_CO2E.value,
-            "assumptions": [FREIGHT_RATE, VOLUMETRIC_DIVISOR, FREIGHT_CO2E]}
+def costs(km, cargo, params) -> Costs:
+    """Block hours and kg CO2e (tank-to-wheel; the passenger factors include radiative forcing,
+    the freight factor does not) of flights of ``km``; USD is per journey (:func:`journey_usd`)."""
+    km = np.asarray(km, dtype=np.float64)
+    if cargo.kind == "passengers":
+        co2 = km * _passenger_co2e_per_km(km, params) * max(cargo.passengers, 1)
+    else:
+        co2 = km * tonnes(cargo, params) * params.value("air.freight_co2e")
+    return Costs(block_hours(km, params), np.zeros(len(km)), co2, np.zeros(len(km)))
 
 
-TIME_ASSUMPTIONS = (CRUISE_SPEED, TAXI, CONNECTION, CHECK_IN, ARRIVAL)
+def edge_costs(net, edges, cargo, params) -> Costs:
+    """Flights cost block time plus one connection; airport access edges the road time plus the
+    airport's share of handling (:func:`airport_edge_hours`)."""
+    km = net.edge_km[edges]
+    access = np.asarray(net.edge_kind)[edges] == KIND_ACCESS
+    c = costs(km, cargo, params)
+    hours = np.where(access, airport_edge_hours(params) + km / road_kmh(params), flight_edge_hours(km, params))
+    return Costs(hours, c.usd, np.where(access, 0.0, c.co2e_ttw_kg), c.co2e_wtt_kg)
+
+
+def journey_usd(cargo, params) -> float | None:
+    """USD of one air journey: freight by chargeable weight; passengers by the fare, None while
+    the fare is unknown (the default: no published source)."""
+    if cargo.kind == "passengers":
+        fare = params.value("air.passenger_fare")
+        return None if np.isnan(fare) else fare * max(cargo.passengers, 1)
+    return chargeable_kg(tonnes(cargo, params) * 1000.0, params) * params.value("air.freight_rate")
+
+
+def basis(cargo, params) -> dict[str, list[str]]:
+    if cargo.kind == "passengers":
+        return {"duration_h": ["air.cruise_speed", "air.taxi"],
+                "co2e_kg": ["air.passenger_co2e.short", "air.passenger_co2e.long"],
+                "cost_usd": ["air.passenger_fare"]}
+    return {"duration_h": ["air.cruise_speed", "air.taxi"], "co2e_kg": ["air.freight_co2e"],
+            "cost_usd": ["air.freight_rate", "air.volumetric_divisor"]}
+
+
+def transfer_basis() -> dict[str, list[str]]:
+    """Keys behind the hours of an airport or connection transfer (:data:`TRANSFER_KINDS`)."""
+    return {"duration_h": ["air.check_in", "air.arrival", "air.connection"]}

@@ -2,38 +2,43 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from corridor.costing import Assumption, Costs, per_km
-from corridor.costing.params import defaults
+from corridor.costing import Costs, per_km
 
-WAIT = Assumption("wait for a ferry", 0.5, "of the interval between sailings",
-                  "assumption: cargo arrives at a random time, so it waits half the interval on average")
+name = "ferry"
 
 
-def hours(row: dict, params=None) -> float:
+def hours(row: dict, params) -> float:
     """Crossing time (the table's source) plus the expected wait."""
     interval = 168.0 / float(row["sailings_per_week"])
-    share = params.value("ferry.wait_share") if params is not None else WAIT.value
-    return float(row["crossing_h"]) + share * interval
+    return float(row["crossing_h"]) + params.value("ferry.wait_share") * interval
 
 
-def kmh_upper_bound(rows: list[dict]) -> float:
-    """The fastest crossing speed, for the search's lower bound on time."""
-    return max(float(r["distance_km"]) / float(r["crossing_h"]) for r in rows)
+def kmh(params, cargo=None) -> float:
+    """No planning speed: a crossing takes its published time (see :func:`edge_costs`), and the
+    connectors that reach a ferry terminal have no length."""
+    return math.inf
 
 
 def allowed(cargo) -> bool:
     return True
 
 
-def costs(km, cargo, params=None, rows: list[dict] | None = None) -> Costs:
-    """Costs of crossings of ``km`` (the rows give their published times)."""
-    params = params or defaults()
+def costs(km, cargo, params, rows: list[dict] | None = None) -> Costs:
+    """Costs of crossings of ``km``; their hours come from ``rows`` (the services' published
+    times), without them only money and CO2e are counted."""
     km = np.asarray(km, dtype=np.float64)
     usd, ttw, wtt, _, _ = per_km(cargo, params, "ferry")
     h = np.array([hours(r, params) for r in rows]) if rows is not None else np.zeros(len(km))
     return Costs(h, km * usd, km * ttw, km * wtt)
+
+
+def edge_costs(net, edges, cargo, params) -> Costs:
+    ferries = net.tables["ferries"]
+    return costs(net.edge_km[edges], cargo, params, [ferries[int(r)] for r in net.edge_ref[edges]])
 
 
 def basis(cargo, params) -> dict[str, list[str]]:

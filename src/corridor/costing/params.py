@@ -5,6 +5,9 @@ Every figure is an :class:`~corridor.costing.Assumption` keyed by a dotted name
 same nesting, either a bare number (its source becomes "user override (FILE)") or a table
 ``{value = ..., source = "..."}``. Parameters are immutable and hashable, so the per-edge
 costs computed from them can be cached; changing one never needs a rebuild.
+
+An entry's optional ``label`` says what the figure is in words (the answer's list of a route's
+assumptions and the transfers it names use it); overrides keep it.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, object]:
 class Params:
     """An immutable set of named assumptions."""
 
-    def __init__(self, items: dict[str, Assumption]):
+    def __init__(self, items: dict[str, Assumption], labels: dict[str, str] | None = None):
         self._items = dict(items)
+        self._labels = dict(labels or {})
         self._key = tuple(sorted((k, a.value, a.source) for k, a in self._items.items()))
 
     def __hash__(self) -> int:
@@ -51,6 +55,16 @@ class Params:
     def value(self, key: str) -> float:
         return self[key].value
 
+    def label(self, key: str) -> str:
+        """What the figure ``key`` is, in words (the key itself when defaults.toml gives no label)."""
+        self[key]  # unknown keys fail here, with the list of known ones
+        return self._labels.get(key, key)
+
+    def labelled(self, key: str) -> Assumption:
+        """The assumption ``key`` named by its label, for lists read by people."""
+        a = self[key]
+        return Assumption(self.label(key), a.value, a.unit, a.source)
+
     def keys(self):
         return self._items.keys()
 
@@ -67,9 +81,9 @@ class Params:
             else:
                 value, source = v, f"user override ({origin})"
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1e9:
-                raise BadInput(f"{origin}: {key} must be a number from 0 to 1e9, not {value!r}.")
+                raise BadInput(f"{origin}: {key} must be a finite number from 0 to 1e9, not {value!r}.")
             items[key] = Assumption(old.name, float(value), old.unit, source)
-        return Params(items)
+        return Params(items, self._labels)
 
 
 def _assumption(key: str, row: dict) -> Assumption:
@@ -79,7 +93,9 @@ def _assumption(key: str, row: dict) -> Assumption:
 @lru_cache(maxsize=1)
 def defaults() -> Params:
     text = (resources.files("corridor.costing") / "defaults.toml").read_text(encoding="utf-8")
-    return Params({k: _assumption(k, v) for k, v in _flatten(tomllib.loads(text)).items()})
+    table = _flatten(tomllib.loads(text))
+    return Params({k: _assumption(k, v) for k, v in table.items()},
+                  {k: str(v["label"]) for k, v in table.items() if "label" in v})
 
 
 def read_toml(path) -> dict:

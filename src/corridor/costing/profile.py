@@ -1,9 +1,10 @@
 """A costing profile: what each edge of the network costs for one kind of request.
 
-The profile is applied at query time (nothing is rebuilt): each mode's module prices its
-own edges in hours, USD and kg CO2e (TTW and WTT) for the cargo, edges needing a mode the
-request does not allow cost infinity, transfers and border crossings add their dwell,
-handling and hub emissions, and canals add their wait and dues. The arrays are computed once
+The profile is applied at query time (nothing is rebuilt): each surface mode's costing
+(:mod:`corridor.costing.registry`) prices its own edges in hours, USD and kg CO2e (TTW and
+WTT) for the cargo, edges needing a mode the request does not allow cost infinity,
+transfers and border crossings add their dwell, handling and hub emissions, and canals add
+their wait and dues. The arrays are computed once
 per (network, profile) and then shared read-only; they depend on nothing else.
 """
 
@@ -15,18 +16,25 @@ from functools import lru_cache
 import numpy as np
 
 from corridor import modes as M
-from corridor.costing import Assumption, ferry, rail, road, sea, transfer
+from corridor.costing import Assumption, sea, transfer
 from corridor.costing.cargo import DEFAULT as DEFAULT_CARGO, Cargo
 from corridor.costing.params import Params, defaults
+from corridor.costing.registry import COSTING, costing_for
 from corridor.data import passages as P
 
 
 @dataclass(frozen=True)
 class Profile:
     modes: frozenset  # names of the allowed modes
-    sea_speed: Assumption = sea.DEFAULT_SPEED
+    sea_speed: Assumption = field(default_factory=lambda: sea.speed(None))
     cargo: Cargo = DEFAULT_CARGO
     params: Params = field(default_factory=defaults)
+
+    @property
+    def in_force(self) -> Params:
+        """The parameters with this profile's sea speed in force (a speed the user gave
+        replaces the cargo's default), which every mode's costing reads."""
+        return _in_force(self.params, self.cargo, self.sea_speed)
 
     @property
     def mode_mask(self) -> int:
@@ -37,18 +45,21 @@ class Profile:
         return "sea" if self.modes == frozenset({"sea"}) else "all"
 
     def kmh(self, mode: int) -> float:
-        return {M.SEA: self.sea_speed.value * 1.852, M.RAIL: rail.kmh(self.params),
-                M.ROAD: road.kmh(self.params)}[mode]
+        return costing_for(M.NAMES[mode]).kmh(self.in_force, self.cargo)
 
     def unit(self, mode: int) -> tuple[float, float, float, float]:
-        """Hours, USD, kg CO2e TTW, WTT per km of a connector of ``mode`` (sea or road; ferry: 0)."""
-        if mode == M.FERRY:
-            return 0.0, 0.0, 0.0, 0.0
-        if mode == M.SEA:
-            usd, ttw, wtt = sea.unit_factors(self.cargo, self.params) if sea.allowed(self.cargo) else (0, 0, 0)
-            return sea.hours_per_km(self.sea_speed.value), usd, ttw, wtt
-        c = (road if mode == M.ROAD else rail).costs(np.ones(1), self.cargo, self.params)
+        """Hours, USD, kg CO2e TTW, WTT per km of a connector of ``mode`` (a mode that may not
+        carry the cargo counts its time only)."""
+        costing = costing_for(M.NAMES[mode])
+        c = costing.costs(np.ones(1), self.cargo, self.in_force)
+        if not costing.allowed(self.cargo):
+            return float(c.hours[0]), 0.0, 0.0, 0.0
         return float(c.hours[0]), float(c.usd[0]), float(c.co2e_ttw_kg[0]), float(c.co2e_wtt_kg[0])
+
+
+@lru_cache(maxsize=16)
+def _in_force(params: Params, cargo: Cargo, sea_speed: Assumption) -> Params:
+    return sea.with_speed(params, cargo, sea_speed)
 
 
 @dataclass(frozen=True)
@@ -96,20 +107,18 @@ def _structure(net) -> tuple[np.ndarray, np.ndarray]:
 @lru_cache(maxsize=6)
 def _edge_weights(net, profile: Profile) -> Weights:
     km, mode = net.edge_km, net.edge_mode
-    cargo, params = profile.cargo, profile.params
+    cargo, params = profile.cargo, profile.in_force
     n = len(km)
     hours = np.full(n, np.inf)
     usd, ttw, wtt = np.zeros(n), np.zeros(n), np.zeros(n)
-    movers = {M.SEA: lambda k: sea.costs(k, cargo, params, profile.sea_speed.value),
-              M.RAIL: lambda k: rail.costs(k, cargo, params), M.ROAD: lambda k: road.costs(k, cargo, params)}
-    for m, price in movers.items():
-        sel = mode == m
-        c = price(km[sel])
+    fastest = 0.0  # km/h over the allowed modes' moving edges: the search's lower bound on time
+    for name in M.SURFACE:  # air edges are priced by the air layer (corridor.air.weights)
+        sel = np.flatnonzero(mode == M.BY_NAME[name])
+        c = costing_for(name).edge_costs(net, sel, cargo, params)
         hours[sel], usd[sel], ttw[sel], wtt[sel] = c.hours, c.usd, c.co2e_ttw_kg, c.co2e_wtt_kg
-    ferries = net.tables["ferries"]
-    sel = np.flatnonzero(mode == M.FERRY)
-    c = ferry.costs(km[sel], cargo, params, [ferries[int(r)] for r in net.edge_ref[sel]])
-    hours[sel], usd[sel], ttw[sel], wtt[sel] = c.hours, c.usd, c.co2e_ttw_kg, c.co2e_wtt_kg
+        moving = c.hours > 0
+        if name in profile.modes and moving.any():
+            fastest = max(fastest, float(np.max(km[sel][moving] / c.hours[moving])))
     # Canals: a wait and dues on every edge that crosses their gate (one per crossing).
     for key in ("suez", "panama"):
         sel = (net.edge_flags & np.uint32(P.BIT[key])) != 0
@@ -127,16 +136,13 @@ def _edge_weights(net, profile: Profile) -> Weights:
     usd += b_usd
     ttw += b_co2
     allowed = (net.edge_req & ~np.uint8(profile.mode_mask)) == 0
-    for m, module in ((M.SEA, sea), (M.RAIL, rail), (M.ROAD, road), (M.FERRY, ferry)):
-        if not module.allowed(cargo):
-            allowed &= (net.edge_req & np.uint8(M.bit(m))) == 0
+    for name, costing in COSTING.items():
+        if not costing.allowed(cargo):
+            allowed &= (net.edge_req & np.uint8(M.bit(M.BY_NAME[name]))) == 0
     hours[~allowed] = np.inf
-    speeds = [profile.kmh(m) for m in (M.SEA, M.RAIL, M.ROAD) if M.NAMES[m] in profile.modes]
-    if "ferry" in profile.modes:
-        speeds.append(ferry.kmh_upper_bound(ferries))
     for a in (hours, wait, usd, ttw, wtt, b_usd, b_co2):
         a.setflags(write=False)
-    return Weights(hours, wait, 1.0 / max(speeds), usd, ttw, wtt, b_usd, b_co2, profile)
+    return Weights(hours, wait, 1.0 / fastest if fastest else 0.0, usd, ttw, wtt, b_usd, b_co2, profile)
 
 
 def transfer_hours(net, e: int, params: Params | None = None) -> float:
@@ -146,31 +152,14 @@ def transfer_hours(net, e: int, params: Params | None = None) -> float:
     return transfer.costs(kind, DEFAULT_CARGO, params or defaults())[0]
 
 
-def _named(params: Params, key: str, name: str) -> Assumption:
-    a = params[key]
-    return Assumption(name, a.value, a.unit, a.source)
-
-
 def assumptions_for(profile: Profile, used_modes: set[str], transfer_kinds: set[str]) -> list[Assumption]:
     """The assumptions behind a route's times, for the answer's ``assumptions`` list (the
-    sea speed first); money and CO2e sources are named per leg under ``basis``."""
+    sea speed first); money and CO2e sources are named per leg under ``basis``. Air adds its
+    own (:func:`corridor.air.plan.annotate_route`)."""
     p = profile.params
-    out = []
-    if "sea" in used_modes:
-        out.append(profile.sea_speed)
-    if "rail" in used_modes:
-        out.append(_named(p, "rail.speed", rail.SPEED.name))
-    if "road" in used_modes:
-        out += [_named(p, "road.speed", road.DRIVING_SPEED.name), _named(p, "road.hours_per_day", road.DRIVING_PER_DAY.name)]
-    if "ferry" in used_modes:
-        out.append(_named(p, "ferry.wait_share", ferry.WAIT.name))
-    kinds = {"port": transfer.PORT, "ferry terminal": transfer.FERRY_TERMINAL,
-             "ship-ferry transshipment": transfer.SEA_FERRY, "rail-road terminal": transfer.RAIL_ROAD,
-             "road border": transfer.BORDER_ROAD, "rail border": transfer.BORDER_RAIL,
-             "break of gauge": transfer.BREAK_OF_GAUGE, "ferry border": transfer.BORDER_FERRY,
-             "open border": transfer.OPEN_BORDER}
-    for k in sorted(transfer_kinds):
-        if k in kinds:
-            key = transfer.KEYS[k][0]
-            out.append(_named(p, key, kinds[k].name) if key else kinds[k])
+    out = [profile.sea_speed] if "sea" in used_modes else []
+    for name in M.SURFACE:
+        if name in used_modes and name != "sea":
+            out += [p.labelled(key) for key in costing_for(name).basis(profile.cargo, p)["duration_h"]]
+    out += [p.labelled(transfer.KEYS[k][0]) for k in sorted(transfer_kinds) if k in transfer.KEYS]
     return out

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from corridor.costing import Assumption, Costs, linear, per_km
-from corridor.costing.params import defaults
+from corridor.costing import Costs, linear, per_km
 
-SPEED = Assumption(
-    "rail service speed", 800.0, "km/day",
-    "Kazakhstan rail container service speed rose 'from 800km/day to 1,500km/day' after the "
-    "Dostyk-Moyinty second track (en.inform.kz); the lower figure is used network-wide",
-)
+name = "rail"
 
 
-def kmh(params=None) -> float:
-    return (params.value("rail.speed") if params is not None else SPEED.value) / 24.0
+def kmh(params, cargo=None) -> float:
+    return params.value("rail.speed") / 24.0
 
 
 def allowed(cargo) -> bool:
     return True
 
 
-def costs(km, cargo, params=None) -> Costs:
-    params = params or defaults()
+def costs(km, cargo, params) -> Costs:
     usd, ttw, wtt, _, _ = per_km(cargo, params, "rail")
     return linear(km, 1.0 / kmh(params), usd, ttw, wtt)
+
+
+def edge_costs(net, edges, cargo, params) -> Costs:
+    return costs(net.edge_km[edges], cargo, params)
 
 
 def basis(cargo, params) -> dict[str, list[str]]:

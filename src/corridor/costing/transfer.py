@@ -2,38 +2,7 @@
 
 from __future__ import annotations
 
-from corridor.costing import Assumption
-
-PORT = Assumption("port dwell, ship <-> land", 72.0, "h",
-                  "World Bank (2012), Why Does Cargo Spend Weeks in Sub-Saharan African Ports?, ch. 3: "
-                  "'dwell times of three to four days are the norm' in Europe and Asia; the lower figure")
-FERRY_TERMINAL = Assumption("ferry terminal handling", 8.0, "h",
-                            "Kuryk port: 'average full processing cycle of a ferry is 6-8 hours' (astanatimes.com 2021-08)")
-SEA_FERRY = Assumption("transshipment ship <-> ferry", 24.0, "h", "assumption")
-RAIL_ROAD = Assumption("rail-road terminal handling", 12.0, "h", "assumption")
-BORDER_ROAD = Assumption("road border crossing wait", 12.0, "h", "assumption")
-BORDER_RAIL = Assumption("rail border crossing", 6.0, "h", "assumption")
-BREAK_OF_GAUGE = Assumption("break of gauge (transshipment or bogie exchange)", 24.0, "h",
-                            "assumption (e.g. Dostyk/Alashankou, Altynkol/Khorgos, Akhalkalaki/Kars)")
-BORDER_FERRY = Assumption("customs on an international ferry", 6.0, "h", "assumption")
-
-TERMINAL = {"port": PORT, "ferry terminal": FERRY_TERMINAL, "rail-road terminal": RAIL_ROAD}
-
-
-OPEN_BORDER = Assumption("border inside a customs union", 0.0, "h",
-                         "no customs clearance inside the EU customs union or the Eurasian Economic Union "
-                         "(curated/customs_unions.csv)")
-
-
-def border(crossing: dict) -> Assumption:
-    if crossing["mode"] == "rail" and crossing["break_of_gauge"]:
-        return BREAK_OF_GAUGE
-    if crossing["customs_union"]:
-        return OPEN_BORDER
-    if crossing["mode"] == "rail":
-        return BORDER_RAIL
-    return BORDER_FERRY if crossing["mode"] == "ferry" else BORDER_ROAD
-
+from corridor.costing.params import defaults
 
 # Query-time costing of transfers: the parameter keys (costing/defaults.toml) behind the
 # hours, USD and kg CO2e of each kind of terminal or border step.
@@ -45,11 +14,16 @@ KEYS = {  # kind: (hours, USD per TEU, kg CO2e per TEU)
     "ship-ferry transshipment": ("dwell.sea_ferry", "handling.port", "hub.port"),
     "rail-road terminal": ("dwell.rail_road", "handling.terminal", "hub.terminal"),
     "break of gauge": ("border.gauge", "handling.terminal", "hub.terminal"),
-    "open border": (None, None, None),
+    "open border": ("border.open", None, None),
     "rail border": ("border.rail", "handling.border", None),
     "road border": ("border.road", "handling.border", None),
     "ferry border": ("border.ferry", "handling.border", None),
 }
+
+
+def label(kind: str) -> str:
+    """What a transfer of ``kind`` is, in words (the label of its hours in defaults.toml)."""
+    return defaults().label(KEYS[kind][0])
 
 
 def border_kind(crossing: dict) -> str:
@@ -73,13 +47,13 @@ def costs(kind: str, cargo, params) -> tuple[float, float, float]:
     """Hours, USD and kg CO2e (counted tank-to-wheel: hub figures are not split) of one transfer."""
     h_key, usd_key, co2_key = KEYS[kind]
     q = teu_equivalent(cargo, params)
-    return (params.value(h_key) if h_key else 0.0, params.value(usd_key) * q if usd_key else 0.0,
+    return (params.value(h_key), params.value(usd_key) * q if usd_key else 0.0,
             params.value(co2_key) * q if co2_key else 0.0)
 
 
 def basis(kind: str, cargo) -> dict[str, list[str]]:
     h_key, usd_key, co2_key = KEYS[kind]
     extra = [] if cargo.kind in ("container", "passengers") else ["cargo.tonnes_per_teu"]
-    return {"duration_h": [h_key] if h_key else [],
+    return {"duration_h": [h_key],
             "cost_usd": ([usd_key] + extra) if usd_key else [],
             "co2e_kg": ([co2_key] + extra) if co2_key else []}

@@ -203,7 +203,7 @@ def _handover(cargo: dict, costs):
 
     def leg(at) -> Leg:
         return Leg("transfer", at, at, 0.0, hours, [], [], [[[at.lon, at.lat], [at.lon, at.lat]]],
-                   kind=TransferKind.PORT, name=f"{at.label} (port)", assumption=transfer_costing.PORT.name,
+                   kind=TransferKind.PORT, name=f"{at.label} (port)", assumption=transfer_costing.label("port"),
                    cost_usd=usd, co2e_ttw_kg=co2, basis=basis)
     return leg
 

@@ -117,7 +117,7 @@ def _text(opt: Option, value: Any) -> str:
     if not isinstance(value, str):
         raise opt.bad(value, f"expected text, got {type(value).__name__}")
     if len(value) > MAX_TEXT:
-        raise opt.bad(value, f"{len(value):,} characters, more than {MAX_TEXT}")
+        raise opt.bad(value, f"too long: {len(value):,} characters, more than {MAX_TEXT}")
     if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
         raise opt.bad(value, "it holds a NUL or an unpaired surrogate")
     return value.strip()

@@ -1,0 +1,38 @@
+"""Name the assumption behind each figure of each leg of a route (the leg's ``basis``).
+
+Driven by the registry: a leg of a mode gets the parameters its costing names
+(:func:`~corridor.costing.base.ModeCosting.basis`), a transfer those of its kind. Sea adds its
+canals and ferry the published crossing time, which are theirs alone.
+"""
+
+from __future__ import annotations
+
+from corridor.costing import Assumption, air, sea, transfer
+from corridor.costing.registry import costing_for
+
+
+def _keys(leg, profile) -> dict[str, list[str]]:
+    cargo, params = profile.cargo, profile.in_force
+    if leg.mode != "transfer":
+        return costing_for(leg.mode).basis(cargo, params)
+    if leg.kind in air.TRANSFER_KINDS:
+        return air.transfer_basis()
+    return transfer.basis(leg.kind, cargo) if leg.kind in transfer.KEYS else {}
+
+
+def annotate(legs, profile) -> None:
+    """Set ``basis`` (figure -> assumptions) on every leg, with the request's parameters."""
+    params, cargo = profile.in_force, profile.cargo
+    for leg in legs:
+        keys = _keys(leg, profile)
+        if leg.mode == "sea":
+            for passage in leg.passages:
+                _, _, extra = sea.canal(passage, cargo, params)
+                if extra:
+                    keys["duration_h"] = keys["duration_h"] + extra[:1]
+                    keys["cost_usd"] = keys["cost_usd"] + extra[1:]
+        leg.basis = {figure: [params[k] for k in ks] for figure, ks in keys.items()}
+        if leg.mode == "ferry":
+            leg.basis["duration_h"].insert(0, Assumption(
+                "ferry crossing time and wait", round(leg.duration_h, 1), "h",
+                "published crossing time and sailings per week of the service (curated/ferries.csv)"))
