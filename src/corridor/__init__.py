@@ -17,7 +17,7 @@ def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
           vessel: str = "seagoing", speed_kn: float | None = None, cargo=None, teu=None, feu=None,
           tonnes=None, passengers=None, vessel_class=None, optimize=None, alternatives: int = 0,
           pareto: bool = False, scenario=None, costs=None, avoid_countries=None, close_ports=None,
-          allow_countries=None) -> Route:
+          allow_countries=None, policy=None) -> Route:
     """Best route between two places.
 
     Parameters
@@ -63,6 +63,13 @@ def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
         through the countries of ``data/policy/transit_restrictions.csv`` (Russia, Belarus:
         sanctions risk) unless a stop is there; when that changes the answer, the route says
         so in ``restrictions["transit_policy"]`` and its notes, with the route through them.
+    policy
+        A TOML file (or dict) changing the transit policy for this call, over the table and
+        the policy file read by default (``$CORRIDOR_POLICY`` or ``<user config
+        dir>/corridor/policy.toml``): ``{"countries": {"IR": "avoid", "RU": "allow"}}``, with
+        ``"replace": True`` to drop the table. Routes crossing a flagged (or allowed) policy
+        country say so in ``restrictions["transit_risk"]`` and a note; the files read are
+        named in ``restrictions["policy_files"]``.
 
     Returns
     -------

@@ -210,25 +210,38 @@ def _best(solver: _Solver, objective: dict, pareto: bool) -> tuple[Route, dict]:
     return solver.solve(objective, refs), refs
 
 
-def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: frozenset, accesses, objective,
-                          pareto: bool):
-    """Search again without the policy countries when the free answer crosses one of them; the
-    answer then states what the route through them would have given. Searching free first keeps
-    the common case (no policy country near) at one search."""
-    hit = policy & transit_policy.countries_crossed(best)
+def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: transit_policy.Policy,
+                          avoided: frozenset, accesses, objective, pareto: bool):
+    """Search again without the ``avoided`` policy countries when the free answer crosses one of
+    them; the answer then states what the route through them would have given. Searching free
+    first keeps the common case (no policy country near) at one search."""
+    hit = avoided & transit_policy.countries_crossed(best)
     if not hit:
         return solver, best, refs
-    entry = transit_policy.summary(best, frozenset(hit), policy)
+    entry = transit_policy.summary(best, frozenset(hit), avoided, policy.rows)
     strict = _Solver(solver.net, solver.profile, solver.stops, solver.base_blocked, solver.avoid_keys,
                      dict(solver.restrictions, transit_policy=entry), [*solver.notes, transit_policy.note(entry)],
-                     solver.closed_ports, solver.countries | policy)
+                     solver.closed_ports, solver.countries | avoided)
     strict.seed(solver.profile, solver.closed_ports, accesses)
     try:
         best_strict, refs_strict = _best(strict, objective, pareto)
     except CorridorError:
-        best.notes.append(transit_policy.kept_note(frozenset(hit)))
-        return solver, best, refs
+        return solver, best, refs  # no route avoids them: the answer crosses them, and its transit_risk says so
     return strict, best_strict, refs_strict
+
+
+def _flag_transit_risks(route: Route, policy: transit_policy.Policy, stop_countries) -> None:
+    """Name every policy country ``route`` crosses (bar the stops'): ``restrictions["transit_risk"]``
+    and one note each; and the policy files the answer used."""
+    if "transit_risk" in route.restrictions:  # the best route is also the first alternative
+        return
+    entries = transit_policy.risks(route, policy, stop_countries)
+    route.restrictions = dict(route.restrictions)  # routes of one solver share its dict
+    if policy.files:
+        route.restrictions["policy_files"] = list(policy.files)
+    if entries:
+        route.restrictions["transit_risk"] = entries
+        route.notes = [*route.notes, *(transit_policy.risk_note(e) for e in entries)]
 
 
 def plan(request: RouteRequest, *, network: Network | None = None) -> Route:
@@ -283,11 +296,14 @@ def plan(request: RouteRequest, *, network: Network | None = None) -> Route:
     solver = _Solver(net, profile, stops, blocked, avoid_keys, restrictions, notes, ports_closed, countries)
     solver.seed(profile, ports_closed, accesses)  # joining points to the network is the costly part
     best, refs = _best(solver, objective, request.pareto)
-    if allowed != frozenset({"sea"}):
+    land = allowed != frozenset({"sea"})
+    if land:
         stop_countries = [s.country or (s.code if s.kind == "country" else None) for s in stops]
-        policy = transit_policy.avoided_by_default(stop_countries, allowed_countries, countries)
-        solver, best, refs = _apply_transit_policy(solver, best, refs, policy, accesses, objective,
+        policy = transit_policy.load(request.policy, allowed_countries)
+        avoided = transit_policy.avoided_by_default(policy, stop_countries, countries)
+        solver, best, refs = _apply_transit_policy(solver, best, refs, policy, avoided, accesses, objective,
                                                    request.pareto)
+        _flag_transit_risks(best, policy, stop_countries)
     if alternatives:
         alts = alternatives_mod.alternatives(solver, best, alternatives, objective, refs)
         if modes is None:  # air is never a default mode: offer it beside the others (in place of the last)
@@ -295,6 +311,9 @@ def plan(request: RouteRequest, *, network: Network | None = None) -> Route:
                                                                        pareto=False), network=net))
             if by_air is not None:
                 alts = [*alts[:alternatives], by_air]
+        if land:
+            for alt in alts:
+                _flag_transit_risks(alt, policy, stop_countries)
         best.extra["alternatives"] = alts
     if request.pareto:
         front = alternatives_mod.pareto(solver, refs)

@@ -256,6 +256,14 @@ def _weights(opt: Option, value: Any) -> Any:
     return _text(opt, value)
 
 
+class TableFile(dict):
+    """A table read from a TOML file; ``path`` lets an answer name the file it used."""
+
+    def __init__(self, data: dict, path: str):
+        super().__init__(data)
+        self.path = path
+
+
 def _table(opt: Option, value: Any) -> Any:
     """A TOML table: a dict as given, or a file read here (missing, folder, binary, not UTF-8,
     not TOML: each its own message)."""
@@ -284,7 +292,7 @@ def _table(opt: Option, value: Any) -> Any:
     if b"\x00" in data:
         raise opt.bad(value, "a binary file, not TOML")
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        return TableFile(tomllib.loads(data.decode("utf-8")), path=str(path))
     except UnicodeDecodeError:
         raise opt.bad(value, "not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:

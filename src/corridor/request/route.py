@@ -59,8 +59,10 @@ ROUTE = Service("route", (
            default=(), item=checks.country, cli="--avoid-countries"),
     Option("close_ports", "list", "UN/LOCODEs of ports closed for this call", default=(), item=checks.locode,
            cli="--close-ports"),
-    Option("allow_countries", "list", "ISO codes lifted from the default transit policy (land routes avoid "
-           "RU, BY unless allowed)", default=(), item=checks.country, cli="--allow-countries"),
+    Option("allow_countries", "list", "ISO codes lifted from the transit policy (land routes avoid RU, BY "
+           "and war zones unless allowed)", default=(), item=checks.country, cli="--allow-countries"),
+    Option("policy", "table", "transit policy TOML file (or table) over the default one, e.g. [countries] "
+           "IR = \"avoid\", RU = \"allow\"", cli="--policy"),
 ))
 
 
@@ -95,6 +97,7 @@ class RouteRequest:
     avoid_countries: tuple[str, ...] = ()
     close_ports: tuple[str, ...] = ()
     allow_countries: tuple[str, ...] = ()
+    policy: Any = None
 
     @classmethod
     def make(cls, **options: Any) -> "RouteRequest":
@@ -121,6 +124,10 @@ class RouteRequest:
             self.parsed_scenario()
         if self.costs is not None:
             self.params()
+        if self.policy is not None:
+            from corridor import transit_policy
+
+            transit_policy.check(self.policy)
 
     def load(self) -> cargo_mod.Cargo:
         """What is carried, from cargo, teu, feu, tonnes, passengers and vessel class."""
