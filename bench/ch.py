@@ -72,7 +72,7 @@ def big_child(method: str) -> None:
     """Fresh process: one 1,000 x 1,000 table, printing seconds and peak memory."""
     if method == "dijkstra":
         os.environ["CORRIDOR_NO_CH"] = "1"
-    from corridor.matrix import matrix
+    from corridor.engine.table import matrix
     from corridor.network import load_network
 
     net = load_network(progress=False)
@@ -90,7 +90,7 @@ def main() -> None:
     from corridor import modes as M
     from corridor.engine.hierarchies import sea_hierarchy
     from corridor.costing.profile import Profile
-    from corridor.matrix import _connectors, _fill, matrix
+    from corridor.engine.table import _connectors, _fill, matrix
     from corridor.network import load_network
     from corridor.places import resolve
     from corridor.engine.access import access

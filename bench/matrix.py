@@ -1,6 +1,6 @@
 """Many-to-many sea tables: corridor's matrix against scgraph's distance_matrix, same ports.
 
-* 50 x 50 major ports: ``corridor.matrix.matrix`` and scgraph 3.6 ``GeoGraph.distance_matrix``
+* 50 x 50 major ports: ``corridor.matrix`` and scgraph 3.6 ``GeoGraph.distance_matrix``
   (on a graph built from the same marnet data, see bench/speed.py), median of 5 runs each;
 * 1,000 x 1,000 ports: corridor only (single process, both CPUs), one run, with peak memory.
 
@@ -43,7 +43,7 @@ def timed(fn, runs: int) -> tuple[float, object]:
 
 
 def main() -> None:
-    from corridor.matrix import matrix
+    from corridor.engine.table import matrix
     from corridor.network import load_network
 
     net = load_network(progress=False)

@@ -9,7 +9,7 @@ import pytest
 
 from corridor.batch import read_places, table
 from corridor.errors import BadInput
-from corridor.matrix import matrix
+from corridor.engine.table import matrix
 
 PORTS = ["PECHY", "PECLL", "CNSHA", "NLRTM", "SGSIN", "USNYC", "AEJEA", "GEPTI", "KZAAU"]
 

@@ -97,7 +97,7 @@ def test_ch_connector_costs_like_astar(net, engine):
 
 
 def test_table_cells_equal_dijkstra_rows(net, hier):
-    from corridor.matrix import _fill
+    from corridor.engine.table import _fill
 
     rng = np.random.default_rng(5)
 

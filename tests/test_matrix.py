@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import corridor
-from corridor.matrix import matrix
+from corridor.engine.table import matrix
 
 ORIGINS = ["PECHY", "NLRTM", "BRSSZ"]
 DESTINATIONS = ["CNSHA", "SGSIN", "USNYC"]

@@ -41,6 +41,8 @@ def test_every_front_end_accepts_exactly_the_declared_options(net):
     from corridor.server.app import create_app
 
     assert set(inspect.signature(corridor.route).parameters) == set(ROUTE.names)
+    assert set(inspect.signature(corridor.matrix).parameters) - {"threads"} == set(TABLE.names)
+    assert _cli_options("matrix") - {"dask", "block_rows"} == set(TABLE.names)
     assert _cli_options("route") == set(ROUTE.names)
     assert _cli_options("report") == set(REPORT.names)
     with TestClient(create_app()) as client:

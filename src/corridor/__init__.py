@@ -7,17 +7,33 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Union
+
 from corridor.errors import BadInput, CorridorError, NoRoute, PlaceNotFound
 from corridor.route import Leg, Route
+
+if TYPE_CHECKING:
+    from corridor.engine.table import Matrix
 
 __version__ = "0.1.0"
 
 
-def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
-          vessel: str = "seagoing", speed_kn: float | None = None, cargo=None, teu=None, feu=None,
-          tonnes=None, passengers=None, vessel_class=None, optimize=None, alternatives: int = 0,
-          pareto: bool = False, scenario=None, costs=None, avoid_countries=None, close_ports=None,
-          allow_countries=None, policy=None) -> Route:
+# A place: a name or code, a "lat,lon" string, or a (lat, lon) pair.
+PlaceQuery = Union[str, tuple[float, float]]
+Names = Union[str, Sequence[str], None]  # a comma-separated string or a list
+Table = Union[str, "os.PathLike[str]", Mapping[str, Any], None]  # a TOML file or the same keys as a dict
+
+
+def route(origin: PlaceQuery, destination: PlaceQuery, *, modes: Names = None,
+          via: PlaceQuery | Sequence[PlaceQuery] | None = None,
+          avoid: Names = None, allow: Names = None, vessel: str = "seagoing", speed_kn: float | None = None,
+          cargo: str | None = None, teu: float | None = None, feu: float | None = None,
+          tonnes: float | None = None, passengers: int | None = None, vessel_class: str | None = None,
+          optimize: str | Mapping[str, float] | None = None, alternatives: int = 0, pareto: bool = False,
+          scenario: Table = None, costs: Table = None, avoid_countries: Names = None, close_ports: Names = None,
+          allow_countries: Names = None, policy: Table = None) -> Route:
     """Best route between two places.
 
     Parameters
@@ -89,6 +105,40 @@ def route(origin, destination, *, modes=None, via=None, avoid=None, allow=None,
     return solve(RouteRequest.make(**options))
 
 
+def matrix(origins: Sequence[PlaceQuery], destinations: Sequence[PlaceQuery] | None = None, *, avoid: Names = None,
+           allow: Names = None, vessel: str = "seagoing", speed_kn: float | None = None,
+           threads: int | None = None) -> "Matrix":
+    """Sea distance and sailing time from every origin to every destination (OSRM's ``table``).
+
+    Parameters
+    ----------
+    origins, destinations
+        Places, each anything :func:`route` accepts; without destinations, origins x origins.
+    avoid, allow, vessel, speed_kn
+        As :func:`route` takes them (declared once in :mod:`corridor.request.table`).
+    threads
+        Threads that share the origin rows; default the number of CPUs.
+
+    Returns
+    -------
+    Matrix
+        ``distance_km`` and ``duration_h`` arrays of shape ``(len(origins), len(destinations))``,
+        NaN where no route exists, with the resolved places.
+
+    Raises
+    ------
+    PlaceNotFound, BadInput
+        For a place that cannot be resolved or an invalid option.
+    """
+    from corridor.engine.table import matrix as table
+
+    return table(origins, origins if destinations is None else destinations, avoid=avoid, allow=allow,
+                 vessel=vessel, speed_kn=speed_kn, threads=threads)
+
+
+matrix.matrix = matrix  # type: ignore[attr-defined]  # the 0.1 spelling corridor.matrix.matrix(...) still works
+
+
 def places(query: str, *, limit: int = 10) -> list[dict]:
     """Places matching ``query`` (ports by code or name, countries, coordinates), best first."""
     from corridor.network import load_network
@@ -97,4 +147,4 @@ def places(query: str, *, limit: int = 10) -> list[dict]:
     return lookup(query, load_network(), limit=limit)
 
 
-__all__ = ["route", "places", "Route", "Leg", "CorridorError", "PlaceNotFound", "BadInput", "NoRoute"]
+__all__ = ["route", "matrix", "places", "Route", "Leg", "CorridorError", "PlaceNotFound", "BadInput", "NoRoute"]

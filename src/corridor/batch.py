@@ -1,7 +1,7 @@
 """Large tables in pieces: read place lists, split the origins, run the pieces here or on Dask.
 
 A table of N x M places is cut into blocks of origin rows. Each block is an ordinary
-:func:`corridor.matrix.matrix` call, so a block computed by a Dask worker equals the same
+:func:`corridor.matrix` call, so a block computed by a Dask worker equals the same
 block computed here; a worker process loads the compiled network once (``load_network``
 keeps one shared instance per process) and reuses it for every block it receives.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from corridor.errors import BadInput
-from corridor.matrix import matrix
+from corridor.engine.table import matrix
 
 
 def read_places(path) -> tuple[list[str], list]:
@@ -69,7 +69,7 @@ def table(origins, destinations, *, block_rows: int = 25, dask: str | None = Non
     progress
         Called as ``progress(done_blocks, total_blocks)``.
     options
-        Keyword options of :func:`corridor.matrix.matrix` (``avoid``, ``allow``, ``vessel``, ``speed_kn``).
+        Keyword options of :func:`corridor.matrix` (``avoid``, ``allow``, ``vessel``, ``speed_kn``).
     """
     blocks = [(i, min(i + block_rows, len(origins))) for i in range(0, len(origins), block_rows)]
     km = np.full((len(origins), len(destinations)), np.nan)

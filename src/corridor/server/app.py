@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from corridor import __version__
-from corridor.matrix import matrix
+from corridor.engine.table import matrix
 from corridor.network import load_network
 from corridor.planner import plan
 from corridor.request import RouteRequest

@@ -1,5 +1,5 @@
 """``/table``: distances and sailing times between many places (OSRM's ``table``), see
-:func:`corridor.matrix.matrix`.
+:func:`corridor.matrix`.
 
 ``GET /table?origins=PECHY;CNSHA&destinations=NLRTM;SGSIN`` (places separated by ``;``, as
 ``lat,lon`` contains a comma) or ``POST /table`` with the same fields as JSON, where a place
@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from corridor.matrix import matrix
+from corridor.engine.table import matrix
 from corridor.request import TABLE
 from corridor.server.errors import LimitExceeded
 from corridor.server.limits import compute

@@ -10,7 +10,7 @@ releases the GIL. When a contraction hierarchy of the sea layer is at hand for t
 closed passages (:mod:`corridor.build.contraction`), a bucket many-to-many search on it
 replaces the Dijkstras, with the same figures (see ``_fill``).
 
->>> from corridor.matrix import matrix
+>>> from corridor import matrix
 >>> m = matrix(["PECHY", "NLRTM"], ["CNSHA", "SGSIN"], avoid="suez")   # doctest: +SKIP
 >>> m.distance_km.shape                                                # doctest: +SKIP
 (2, 2)
