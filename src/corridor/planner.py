@@ -14,7 +14,9 @@ from corridor.costing import road as road_costing
 from corridor.costing import sea as sea_costing
 from corridor.costing import Assumption
 from corridor.costing import objective as objective_mod
+from corridor.costing import transfer as transfer_costing
 from corridor.costing.profile import Profile, assumptions_for
+from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.directions import legs_from_path
 from corridor.engine.access import Access, access, direct_crossing
@@ -123,6 +125,8 @@ def _annotate(legs, profile: Profile) -> None:
         if leg.mode == "transfer":
             keys = transfer_costing.basis(leg.kind, cargo) if leg.kind in transfer_costing.KEYS else {}
             leg.basis = {k: [params[x] for x in v] for k, v in keys.items()}
+            if leg.border is not None:
+                _annotate_border(leg)
             continue
         if leg.mode == "sea":
             keys = sea_costing.basis(cargo, params)
@@ -140,6 +144,44 @@ def _annotate(legs, profile: Profile) -> None:
                 leg.basis["duration_h"].insert(0, Assumption(
                     "ferry crossing time and wait", round(leg.duration_h, 1), "h",
                     "published crossing time and sailings per week of the service (curated/ferries.csv)"))
+
+
+def _annotate_border(leg) -> None:
+    """A border leg whose crossing has a row in the border table: the row's wait (when it sets
+    one) is the leg's, and the row, with its source, is named in ``basis``."""
+    row = border_table.row_for(leg.border.countries, transfer_costing.border_mode(leg.kind),
+                               leg.origin.lon, leg.origin.lat)
+    if row is None:
+        return
+    source = f"{row.source} ({row.date})"
+    if row.wait_typical_h is not None and leg.kind != "open border":
+        a = transfer_costing.table_wait(row)
+        leg.assumption = a.name
+        leg.basis["duration_h"] = [a]
+    else:
+        leg.basis["border"] = [Assumption(f"{row.label}: {row.status}", row.wait_high_h, "h" if row.wait_high_h else "",
+                                          f"{row.note}; {source}")]
+
+
+def _border_notes(route: Route, closed: frozenset, stop_countries) -> None:
+    """Say which closed borders the route respects (those of a country it starts, ends or
+    crosses in) and what each restricted crossing it uses is subject to."""
+    crossed = {c for b in route.border_crossings for c in b.countries} | {c for c in stop_countries if c}
+    shut = sorted({"-".join(sorted(pair)) for pair, _ in closed if pair & crossed})
+    if shut:
+        rows = [r for r in border_table.rows() if r.key in shut and r.status == "closed"]
+        route.restrictions["closed_borders"] = [r.to_dict() for r in rows]
+        route.notes.append(f"closed borders respected: {', '.join(shut)} (data/policy/borders.csv; "
+                           "a scenario can open one: open = {borders = [\"AM-AZ\"]})")
+    seen = set()
+    for leg in route.legs:
+        if leg.border is None:
+            continue
+        row = border_table.row_for(leg.border.countries, transfer_costing.border_mode(leg.kind),
+                                   leg.origin.lon, leg.origin.lat)
+        if row is not None and row.status == "restricted" and row not in seen:
+            seen.add(row)
+            route.notes.append(f"{row.label}: restricted: {row.note} ({row.source}, {row.date})")
 
 
 @dataclass
@@ -186,11 +228,13 @@ def _filter_access(acc: Access, closed_ports: frozenset, countries: frozenset) -
 class _Solver:
     """Runs one request under exclusions (for alternatives) and objectives (for the Pareto front)."""
 
-    def __init__(self, net, profile, stops, base_blocked, avoid_keys, restrictions, notes, closed_ports, countries):
+    def __init__(self, net, profile, stops, base_blocked, avoid_keys, restrictions, notes, closed_ports, countries,
+                 closed_crossings=None):
         self.net, self.profile, self.stops = net, profile, stops
         self.base_blocked, self.avoid_keys = base_blocked, avoid_keys
         self.restrictions, self.notes = restrictions, notes
         self.closed_ports, self.countries = closed_ports, countries
+        self.closed_crossings = border_table.closed() if closed_crossings is None else closed_crossings
         self._accesses: dict = {}
 
     def accesses(self, profile, closed_ports):
@@ -222,13 +266,16 @@ class _Solver:
             raise NoRoute("no mode left", cut_by=["modes"])
         profile = replace(self.profile, modes=frozenset(modes))
         ctx = Ctx(self.net, profile, objective or {"time": 1.0}, refs or {}, frozenset(ports), self.countries,
-                  frozenset(pairs))
+                  frozenset(pairs), self.closed_crossings)
         restrictions = dict(self.restrictions, modes=sorted(modes))
         if exclude:
             restrictions["excluded"] = [f"{k}: {'-'.join(sorted(v)) if isinstance(v, frozenset) else v}"
                                         for k, v in exclude]
         req = _Request(self.stops, self.accesses(profile, frozenset(ports)), blocked, avoid, restrictions, self.notes)
-        return _route(ctx, req)
+        route = _route(ctx, req)
+        _border_notes(route, self.closed_crossings, [s.country or (s.code if s.kind == "country" else None)
+                                                     for s in self.stops])
+        return route
 
 
 def _best(solver: _Solver, objective: dict, pareto: bool) -> tuple[Route, dict]:
@@ -254,7 +301,7 @@ def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: froz
     entry = transit_policy.summary(best, frozenset(hit), policy)
     strict = _Solver(solver.net, solver.profile, solver.stops, solver.base_blocked, solver.avoid_keys,
                      dict(solver.restrictions, transit_policy=entry), [*solver.notes, transit_policy.note(entry)],
-                     solver.closed_ports, solver.countries | policy)
+                     solver.closed_ports, solver.countries | policy, solver.closed_crossings)
     strict.seed(solver.profile, solver.closed_ports, accesses)
     try:
         best_strict, refs_strict = _best(strict, objective, pareto)
@@ -264,9 +311,11 @@ def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: froz
     return strict, best_strict, refs_strict
 
 
-def plan(request: RouteRequest, *, network: Network | None = None) -> Route:
+def plan(request: RouteRequest, *, network: Network | None = None, open_borders: frozenset = frozenset()) -> Route:
     """Plan the route a checked request asks for; see :func:`corridor.route` for the options (a
-    scenario is planned on top of this, by :func:`corridor.whatif.solve`)."""
+    scenario is planned on top of this, by :func:`corridor.whatif.solve`). The borders closed in
+    ``data/policy/borders.csv`` are closed, less the country pairs in ``open_borders``
+    (frozensets of two ISO codes: a scenario's ``open.borders``)."""
     net = air_plan.network_for(network or load_network(), request.modes)  # imported air routes, when asked for
     modes = request.modes
     allowed = frozenset(modes) if modes is not None else frozenset(DEFAULT_MODES)
@@ -313,7 +362,10 @@ def plan(request: RouteRequest, *, network: Network | None = None) -> Route:
         restrictions["avoided_countries"] = sorted(countries)
     if ports_closed:
         restrictions["closed_ports"] = sorted(ports_closed)
-    solver = _Solver(net, profile, stops, blocked, avoid_keys, restrictions, notes, ports_closed, countries)
+    if open_borders:
+        restrictions["opened_borders"] = sorted("-".join(sorted(p)) for p in open_borders)
+    solver = _Solver(net, profile, stops, blocked, avoid_keys, restrictions, notes, ports_closed, countries,
+                     border_table.closed_for(frozenset(open_borders)))
     solver.seed(profile, ports_closed, accesses)  # joining points to the network is the costly part
     best, refs = _best(solver, objective, request.pareto)
     if allowed != frozenset({"sea"}):
@@ -325,7 +377,8 @@ def plan(request: RouteRequest, *, network: Network | None = None) -> Route:
         alts = alternatives_mod.alternatives(solver, best, alternatives, objective, refs)
         if modes is None:  # air is never a default mode: offer it beside the others (in place of the last)
             by_air = air_plan.by_air(lambda: plan(request.with_options(modes=("air",), via=(), alternatives=0,
-                                                                       pareto=False), network=net))
+                                                                       pareto=False), network=net,
+                                                  open_borders=open_borders))
             if by_air is not None:
                 alts = [*alts[:alternatives], by_air]
         best.extra["alternatives"] = alts
