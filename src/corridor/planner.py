@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -159,19 +160,43 @@ def _annotate_border(leg) -> None:
         leg.assumption = a.name
         leg.basis["duration_h"] = [a]
     else:
-        leg.basis["border"] = [Assumption(f"{row.label}: {row.status}", row.wait_high_h, "h" if row.wait_high_h else "",
-                                          f"{row.note}; {source}")]
+        high = "; published high wait (not used as the wait)" if row.wait_high_h is not None else ""
+        leg.basis["border"] = [Assumption(f"{row.label}: {row.status}{high}", row.wait_high_h,
+                                          "h" if high else "", f"{row.note}; {source}")]
 
 
-def _border_notes(route: Route, closed: frozenset, stop_countries) -> None:
-    """Say which closed borders the route respects (those of a country it starts, ends or
-    crosses in) and what each restricted crossing it uses is subject to."""
-    crossed = {c for b in route.border_crossings for c in b.countries} | {c for c in stop_countries if c}
-    shut = sorted({"-".join(sorted(pair)) for pair, _ in closed if pair & crossed})
+NEAR_CLOSED_KM = 60.0  # a closed border this close to the route is one it went round
+
+
+@lru_cache(maxsize=4)
+def _closed_border_points(net: Network) -> dict:
+    """(country pair, mode) -> lon, lat arrays of the network's crossing edges of that border."""
+    borders = net.tables["borders"]
+    out: dict = {}
+    for e in np.flatnonzero(np.asarray(net.edge_border) >= 0):
+        b = borders[int(net.edge_border[e])]
+        v = int(net.edge_v[e])
+        out.setdefault((frozenset(b["countries"]), b["mode"]), []).append((net.node_lon[v], net.node_lat[v]))
+    return {k: np.array(v, float) for k, v in out.items()}
+
+
+def _border_notes(route: Route, net: Network, closed: frozenset) -> None:
+    """Say which closed borders the route went round (those the network has within
+    :data:`NEAR_CLOSED_KM` of the route) and what each restricted crossing it uses is subject to."""
+    points = _closed_border_points(net)
+    line = np.array([xy for part in route.geometry["coordinates"] for xy in part], float)
+    shut = set()
+    if len(line):
+        line = line[:: max(1, len(line) // 2000)]
+        for key in closed:
+            at = points.get(key)
+            if at is not None and np.min(haversine_km(at[:, None, 0], at[:, None, 1], line[None, :, 0],
+                                                      line[None, :, 1])) <= NEAR_CLOSED_KM:
+                shut.add("-".join(sorted(key[0])))
     if shut:
         rows = [r for r in border_table.rows() if r.key in shut and r.status == "closed"]
         route.restrictions["closed_borders"] = [r.to_dict() for r in rows]
-        route.notes.append(f"closed borders respected: {', '.join(shut)} (data/policy/borders.csv; "
+        route.notes.append(f"closed borders near the route, not crossed: {', '.join(sorted(shut))} (data/policy/borders.csv; "
                            "a scenario can open one: open = {borders = [\"AM-AZ\"]})")
     seen = set()
     for leg in route.legs:
@@ -273,8 +298,7 @@ class _Solver:
                                         for k, v in exclude]
         req = _Request(self.stops, self.accesses(profile, frozenset(ports)), blocked, avoid, restrictions, self.notes)
         route = _route(ctx, req)
-        _border_notes(route, self.closed_crossings, [s.country or (s.code if s.kind == "country" else None)
-                                                     for s in self.stops])
+        _border_notes(route, self.net, self.closed_crossings)
         return route
 
 
