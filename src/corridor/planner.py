@@ -196,8 +196,8 @@ def _border_notes(route: Route, net: Network, closed: frozenset) -> None:
     if shut:
         rows = [r for r in border_table.rows() if r.key in shut and r.status == "closed"]
         route.restrictions["closed_borders"] = [r.to_dict() for r in rows]
-        route.notes.append(f"closed borders near the route, not crossed: {', '.join(sorted(shut))} (data/policy/borders.csv; "
-                           "a scenario can open one: open = {borders = [\"AM-AZ\"]})")
+        route.notes.append(f"closed borders near the route, not crossed: {', '.join(sorted(shut))} "
+                           "(data/policy/borders.csv; a scenario can open one: open = {borders = [\"AM-AZ\"]})")
     seen = set()
     for leg in route.legs:
         if leg.border is None:
