@@ -72,9 +72,11 @@ class Ctx:
             net = self.net
             w = objective_mod.edge_weight(net, self.weights, self.objective, self.refs)
             if self.closed_ports or self.countries or self.border_pairs or self.closed_crossings:
+                def bound_of(x):
+                    return objective_mod.lower_bound_per_km(net, x, self.profile, self.objective, self.refs)
+
                 w, bound = _closed_weight(net, w, self.closed_ports, self.countries, self.border_pairs,
-                                          self.closed_crossings, lambda x: objective_mod.lower_bound_per_km(net, x, self.profile,
-                                                                                     self.objective, self.refs))
+                                          self.closed_crossings, bound_of)
             elif list(self.objective) == ["time"]:
                 bound = self.weights.hours_per_km
             else:
