@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -12,8 +13,10 @@ from corridor import transit_policy
 from corridor.air import plan as air_plan
 from corridor.costing import sea as sea_costing
 from corridor.costing import objective as objective_mod
+from corridor.costing import transfer as transfer_costing
 from corridor.costing.annotate import annotate
 from corridor.costing.profile import Profile, assumptions_for
+from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.directions import legs_from_path
 from corridor.engine.access import Access, access, direct_crossing
@@ -109,6 +112,50 @@ def _via_place(q, net: Network):
     return resolve(q, net)
 
 
+NEAR_CLOSED_KM = 60.0  # a closed border this close to the route is one it went round
+
+
+@lru_cache(maxsize=4)
+def _closed_border_points(net: Network) -> dict:
+    """(country pair, mode) -> lon, lat arrays of the network's crossing edges of that border."""
+    borders = net.tables["borders"]
+    out: dict = {}
+    for e in np.flatnonzero(np.asarray(net.edge_border) >= 0):
+        b = borders[int(net.edge_border[e])]
+        v = int(net.edge_v[e])
+        out.setdefault((frozenset(b["countries"]), b["mode"]), []).append((net.node_lon[v], net.node_lat[v]))
+    return {k: np.array(v, float) for k, v in out.items()}
+
+
+def _border_notes(route: Route, net: Network, closed: frozenset) -> None:
+    """Say which closed borders the route went round (those the network has within
+    :data:`NEAR_CLOSED_KM` of the route) and what each restricted crossing it uses is subject to."""
+    points = _closed_border_points(net)
+    line = np.array([xy for part in route.geometry["coordinates"] for xy in part], float)
+    shut = set()
+    if len(line):
+        line = line[:: max(1, len(line) // 2000)]
+        for key in closed:
+            at = points.get(key)
+            if at is not None and np.min(haversine_km(at[:, None, 0], at[:, None, 1], line[None, :, 0],
+                                                      line[None, :, 1])) <= NEAR_CLOSED_KM:
+                shut.add("-".join(sorted(key[0])))
+    if shut:
+        rows = [r for r in border_table.rows() if r.key in shut and r.status == "closed"]
+        route.restrictions["closed_borders"] = [r.to_dict() for r in rows]
+        route.notes.append(f"closed borders near the route, not crossed: {', '.join(sorted(shut))} "
+                           "(data/policy/borders.csv; a scenario can open one: open = {borders = [\"AM-AZ\"]})")
+    seen = set()
+    for leg in route.legs:
+        if leg.border is None:
+            continue
+        row = border_table.row_for(leg.border.countries, transfer_costing.border_mode(leg.kind),
+                                   leg.origin.lon, leg.origin.lat)
+        if row is not None and row.status == "restricted" and row not in seen:
+            seen.add(row)
+            route.notes.append(f"{row.label}: restricted: {row.note} ({row.source}, {row.date})")
+
+
 @dataclass
 class _Request:
     stops: list
@@ -153,11 +200,13 @@ def _filter_access(acc: Access, closed_ports: frozenset, countries: frozenset) -
 class _Solver:
     """Runs one request under exclusions (for alternatives) and objectives (for the Pareto front)."""
 
-    def __init__(self, net, profile, stops, base_blocked, avoid_keys, restrictions, notes, closed_ports, countries):
+    def __init__(self, net, profile, stops, base_blocked, avoid_keys, restrictions, notes, closed_ports, countries,
+                 closed_crossings=None):
         self.net, self.profile, self.stops = net, profile, stops
         self.base_blocked, self.avoid_keys = base_blocked, avoid_keys
         self.restrictions, self.notes = restrictions, notes
         self.closed_ports, self.countries = closed_ports, countries
+        self.closed_crossings = border_table.closed() if closed_crossings is None else closed_crossings
         self._accesses: dict = {}
 
     def accesses(self, profile, closed_ports):
@@ -189,13 +238,15 @@ class _Solver:
             raise NoRoute("no mode left", cut_by=["modes"])
         profile = replace(self.profile, modes=frozenset(modes))
         ctx = Ctx(self.net, profile, objective or {"time": 1.0}, refs or {}, frozenset(ports), self.countries,
-                  frozenset(pairs))
+                  frozenset(pairs), self.closed_crossings)
         restrictions = dict(self.restrictions, modes=sorted(modes))
         if exclude:
             restrictions["excluded"] = [f"{k}: {'-'.join(sorted(v)) if isinstance(v, frozenset) else v}"
                                         for k, v in exclude]
         req = _Request(self.stops, self.accesses(profile, frozenset(ports)), blocked, avoid, restrictions, self.notes)
-        return _route(ctx, req)
+        route = _route(ctx, req)
+        _border_notes(route, self.net, self.closed_crossings)
+        return route
 
 
 def _best(solver: _Solver, objective: dict, pareto: bool) -> tuple[Route, dict]:
@@ -221,7 +272,7 @@ def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: tran
     entry = transit_policy.summary(best, frozenset(hit), avoided, policy.rows)
     strict = _Solver(solver.net, solver.profile, solver.stops, solver.base_blocked, solver.avoid_keys,
                      dict(solver.restrictions, transit_policy=entry), [*solver.notes, transit_policy.note(entry)],
-                     solver.closed_ports, solver.countries | avoided)
+                     solver.closed_ports, solver.countries | avoided, solver.closed_crossings)
     strict.seed(solver.profile, solver.closed_ports, accesses)
     try:
         best_strict, refs_strict = _best(strict, objective, pareto)
@@ -244,9 +295,11 @@ def _flag_transit_risks(route: Route, policy: transit_policy.Policy, stop_countr
         route.notes = [*route.notes, *(transit_policy.risk_note(e) for e in entries)]
 
 
-def plan(request: RouteRequest, *, network: Network | None = None) -> Route:
+def plan(request: RouteRequest, *, network: Network | None = None, open_borders: frozenset = frozenset()) -> Route:
     """Plan the route a checked request asks for; see :func:`corridor.route` for the options (a
-    scenario is planned on top of this, by :func:`corridor.whatif.solve`)."""
+    scenario is planned on top of this, by :func:`corridor.whatif.solve`). The borders closed in
+    ``data/policy/borders.csv`` are closed, less the country pairs in ``open_borders``
+    (frozensets of two ISO codes: a scenario's ``open.borders``)."""
     net = air_plan.network_for(network or load_network(), request.modes)  # imported air routes, when asked for
     modes = request.modes
     allowed = frozenset(modes) if modes is not None else frozenset(DEFAULT_MODES)
@@ -293,7 +346,10 @@ def plan(request: RouteRequest, *, network: Network | None = None) -> Route:
         restrictions["avoided_countries"] = sorted(countries)
     if ports_closed:
         restrictions["closed_ports"] = sorted(ports_closed)
-    solver = _Solver(net, profile, stops, blocked, avoid_keys, restrictions, notes, ports_closed, countries)
+    if open_borders:
+        restrictions["opened_borders"] = sorted("-".join(sorted(p)) for p in open_borders)
+    solver = _Solver(net, profile, stops, blocked, avoid_keys, restrictions, notes, ports_closed, countries,
+                     border_table.closed_for(frozenset(open_borders)))
     solver.seed(profile, ports_closed, accesses)  # joining points to the network is the costly part
     best, refs = _best(solver, objective, request.pareto)
     land = allowed != frozenset({"sea"})
@@ -308,7 +364,8 @@ def plan(request: RouteRequest, *, network: Network | None = None) -> Route:
         alts = alternatives_mod.alternatives(solver, best, alternatives, objective, refs)
         if modes is None:  # air is never a default mode: offer it beside the others (in place of the last)
             by_air = air_plan.by_air(lambda: plan(request.with_options(modes=("air",), via=(), alternatives=0,
-                                                                       pareto=False), network=net))
+                                                                       pareto=False), network=net,
+                                                  open_borders=open_borders))
             if by_air is not None:
                 alts = [*alts[:alternatives], by_air]
         if land:

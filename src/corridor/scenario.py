@@ -1,12 +1,15 @@
 """What-if scenarios: a TOML file (or the same keys as a dict) that closes passages, borders or
-ports, changes speeds, dwell times or rates, or adds a service such as a direct liner.
+ports, opens borders closed by default, changes speeds, dwell times or rates, or adds a service
+such as a direct liner.
 
 ```toml
 name = "Suez closed"
 close = {passages = ["suez"], borders = ["RU"], ports = ["PECLL"]}
+open = {borders = ["AM-AZ", "AM-TR"]}   # country pairs closed in data/policy/borders.csv
 [speeds]          # sea (kn, every ship class), rail (km/day), road (km/h)
 sea = 14
 [dwell]           # hours: port, ferry_terminal, sea_ferry, rail_road (transfers); border_road, border_rail, border_gauge, border_ferry
+                  # (the border ones apply where data/policy/borders.csv gives no typical wait)
 port = 48
 [rates]           # any key under the rate tables of defaults.toml, e.g. sea.container (USD/TEU-km)
 "sea.container" = 0.30
@@ -24,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from corridor.costing.params import read_toml
+from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.errors import BadInput
 
@@ -49,12 +53,14 @@ class Scenario:
     passages: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     ports: list[str] = field(default_factory=list)
+    opened_borders: list[str] = field(default_factory=list)  # "AM-AZ": pairs closed by default, opened
     costs: dict = field(default_factory=dict)  # flat key -> value
     services: list[Service] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"name": self.name, "close": {"passages": [P.BY_KEY[k].name for k in self.passages],
                                              "countries": self.countries, "ports": self.ports},
+                "open": {"borders": self.opened_borders},
                 "costs": self.costs, "services": [s.__dict__ for s in self.services]}
 
 
@@ -75,7 +81,7 @@ def parse(value) -> Scenario:
         return value
     data = value if isinstance(value, dict) else read_toml(value)
     where = "scenario" if isinstance(value, dict) else str(value)
-    known = {"name", "close", "speeds", "dwell", "rates", "costs", "services"}
+    known = {"name", "close", "open", "speeds", "dwell", "rates", "costs", "services"}
     unknown = set(data) - known
     if unknown:
         raise BadInput(f"{where}: unknown scenario entries {', '.join(sorted(unknown))}; "
@@ -88,6 +94,7 @@ def parse(value) -> Scenario:
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise BadInput(f"{where}: close.{key} must be a list of names, e.g. {key} = [\"...\"].")
     sc = Scenario(name=str(data.get("name", "scenario")))
+    sc.opened_borders = _opened_borders(data.get("open", {}), where)
     sc.passages = P.parse_passage_list(close.get("passages"))
     sc.countries = [str(c).strip().upper() for c in [*close.get("borders", []), *close.get("countries", [])]]
     sc.ports = [str(c).strip().upper().replace(" ", "") for c in close.get("ports", [])]
@@ -116,6 +123,33 @@ def parse(value) -> Scenario:
         if not 0 < sc.services[-1].days <= 365:
             raise BadInput(f"{where}: a service's days must be more than 0 and at most 365.")
     return sc
+
+
+def _opened_borders(table, where: str) -> list[str]:
+    """The ``open.borders`` pairs ("AM-AZ"), each one the border table closes."""
+    if not isinstance(table, dict) or set(table) - {"borders"}:
+        raise BadInput(f"{where}: open must be a table with borders (country pairs), e.g. "
+                       "open = {borders = [\"AM-AZ\"]}.")
+    items = table.get("borders", [])
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise BadInput(f"{where}: open.borders must be a list of country pairs, e.g. borders = [\"AM-AZ\"].")
+    closed = sorted("-".join(sorted(p)) for p in border_table.closed_pairs())
+    out = []
+    for item in items:
+        try:
+            key = "-".join(border_table.parse_pair(item))
+        except BadInput as e:
+            raise BadInput(f"{where}: open.borders: {e}") from None
+        if key not in closed:
+            raise BadInput(f"{where}: open.borders: {key} is not closed in data/policy/borders.csv; "
+                           f"closed: {', '.join(closed)}.")
+        out.append(key)
+    return sorted(set(out))
+
+
+def opened_pairs(sc: Scenario) -> frozenset:
+    """The scenario's opened borders as frozensets of two codes (what the planner takes)."""
+    return frozenset(frozenset(k.split("-")) for k in sc.opened_borders)
 
 
 def _check_shape(data: dict, where: str) -> None:

@@ -1,5 +1,6 @@
-"""What-if requests: a scenario (closed passages, borders, ports; other speeds, dwell, rates;
-an added service) planned beside its baseline, with the difference between them.
+"""What-if requests: a scenario (closed passages, borders, ports; borders closed by default
+opened; other speeds, dwell, rates; an added service) planned beside its baseline, with the
+difference between them.
 
 This sits on top of the planner (:mod:`corridor.planner`), which knows nothing of scenarios:
 :func:`route` decides whether a request is planned as it is or beside its baseline."""
@@ -51,10 +52,12 @@ def plan_with_scenario(request, *, network) -> Route:
         avoid_countries=tuple(sorted(set(request.avoid_countries) | set(sc.countries))),
         close_ports=(*request.close_ports, *sc.ports),
         costs=request.params().override(scenario_mod.costs_table(sc), f"scenario {sc.name}"))
-    route = plan(merged, network=network)
+    opened = scenario_mod.opened_pairs(sc)
+    route = plan(merged, network=network, open_borders=opened)
     objective, refs = request.objective(), route.objective.get("reference", {})
     for service in sc.services:
-        serviced = with_service(route, service, merged.with_options(via=(), alternatives=0, pareto=False), network)
+        serviced = with_service(route, service, merged.with_options(via=(), alternatives=0, pareto=False), network,
+                                opened)
         if serviced is not None and (objective_mod.value(serviced.totals(), objective, refs)
                                      < objective_mod.value(route.totals(), objective, refs)):
             serviced.extra = route.extra
@@ -72,18 +75,19 @@ def difference(route: Route, baseline: Route) -> dict:
             "distance_km": round(route.distance_km - baseline.distance_km, 1)}
 
 
-def with_service(route: Route, service, request, net) -> Route | None:
-    """The route that uses a fixed-time service (e.g. a direct liner) between two ports, if any."""
+def with_service(route: Route, service, request, net, open_borders: frozenset = frozenset()) -> Route | None:
+    """The route that uses a fixed-time service (e.g. a direct liner) between two ports, if any
+    (``open_borders``: the scenario's opened border pairs, for the land legs)."""
     a, b = resolve(service.origin, net), resolve(service.destination, net)
     o, d = route.origin, route.destination
     parts = []
     same = lambda x, y: x.kind == y.kind and x.code == y.code and round(x.lon, 4) == round(y.lon, 4)  # noqa: E731
     try:
         if not same(o, a):
-            parts += plan(request.with_options(origin=o, destination=a), network=net).legs
+            parts += plan(request.with_options(origin=o, destination=a), network=net, open_borders=open_borders).legs
         sea = plan(request.with_options(origin=a, destination=b, modes=("sea",)), network=net)
         if not same(b, d):
-            tail = plan(request.with_options(origin=b, destination=d), network=net).legs
+            tail = plan(request.with_options(origin=b, destination=d), network=net, open_borders=open_borders).legs
         else:
             tail = []
     except CorridorError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from corridor.costing import Assumption, air, sea, transfer
 from corridor.costing.registry import costing_for
+from corridor.data import borders as border_table
 
 
 def _keys(leg, profile) -> dict[str, list[str]]:
@@ -32,7 +33,27 @@ def annotate(legs, profile) -> None:
                     keys["duration_h"] = keys["duration_h"] + extra[:1]
                     keys["cost_usd"] = keys["cost_usd"] + extra[1:]
         leg.basis = {figure: [params[k] for k in ks] for figure, ks in keys.items()}
+        if leg.border is not None:
+            _border_row(leg)
         if leg.mode == "ferry":
             leg.basis["duration_h"].insert(0, Assumption(
                 "ferry crossing time and wait", round(leg.duration_h, 1), "h",
                 "published crossing time and sailings per week of the service (curated/ferries.csv)"))
+
+
+def _border_row(leg) -> None:
+    """A border leg whose crossing has a row in the border table: the row's wait (when it sets
+    one) is the leg's, and the row, with its source, is named in ``basis``."""
+    row = border_table.row_for(leg.border.countries, transfer.border_mode(leg.kind), leg.origin.lon,
+                               leg.origin.lat)
+    if row is None:
+        return
+    source = f"{row.source} ({row.date})"
+    if row.wait_typical_h is not None and leg.kind != "open border":
+        a = transfer.table_wait(row)
+        leg.assumption = a.name
+        leg.basis["duration_h"] = [a]
+    else:
+        high = "; published high wait (not used as the wait)" if row.wait_high_h is not None else ""
+        leg.basis["border"] = [Assumption(f"{row.label}: {row.status}{high}", row.wait_high_h,
+                                          "h" if high else "", f"{row.note}; {source}")]

@@ -132,6 +132,8 @@ def _edge_weights(net, profile: Profile) -> Weights:
     wait, b_usd, b_co2 = np.zeros(n), np.zeros(n), np.zeros(n)
     sel = border >= 0
     wait[sel], b_usd[sel], b_co2[sel] = table[border[sel], 0], table[border[sel], 1], table[border[sel], 2]
+    published = transfer.table_waits(net)  # crossings with a typical wait in data/policy/borders.csv
+    wait = np.where(np.isnan(published), wait, published)
     hours += wait
     usd += b_usd
     ttw += b_co2

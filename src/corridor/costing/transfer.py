@@ -2,7 +2,45 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import numpy as np
+
+from corridor.costing import Assumption
 from corridor.costing.params import defaults
+from corridor.data import borders as border_table
+
+def border_mode(kind: str) -> str | None:
+    """The mode of a border leg's kind ('road border' -> 'road'; a break of gauge is rail); None
+    for an open border (its mode is not kept, and the border table has no rows inside unions)."""
+    return {"road border": "road", "rail border": "rail", "break of gauge": "rail", "ferry border": "ferry"}.get(kind)
+
+
+def table_wait(row) -> Assumption:
+    """The wait a border table row sets (its typical figure), with its range and source."""
+    rng = f"; published range: {row.wait_text()}" if row.wait_text() else ""
+    return Assumption(f"wait at the {row.label}", row.wait_typical_h, "h",
+                      f"{row.source} ({row.date}){rng} (data/policy/borders.csv)")
+
+
+@lru_cache(maxsize=4)
+def table_waits(net) -> np.ndarray:
+    """Per edge: the wait (h) the border table sets for that crossing, NaN where it sets none
+    (no row, no typical figure, or a crossing inside a customs union). Read-only, once per network."""
+    out = np.full(len(net.edge_km), np.nan)
+    borders = net.tables["borders"]
+    for e in np.flatnonzero(np.asarray(net.edge_border) >= 0):
+        crossing = borders[int(net.edge_border[e])]
+        if crossing["customs_union"]:
+            continue
+        v = int(net.edge_v[e])
+        row = border_table.row_for(crossing["countries"], crossing["mode"], float(net.node_lon[v]),
+                                   float(net.node_lat[v]))
+        if row is not None and row.wait_typical_h is not None:
+            out[e] = row.wait_typical_h
+    out.setflags(write=False)
+    return out
+
 
 # Query-time costing of transfers: the parameter keys (costing/defaults.toml) behind the
 # hours, USD and kg CO2e of each kind of terminal or border step.

@@ -1,5 +1,6 @@
-"""What a request closes: passages (a bit mask), and ports, countries and border pairs (edges
-set to inf in the request's weights), with the search setting that carries them (:class:`Ctx`)."""
+"""What a request closes: passages (a bit mask), and ports, countries, border pairs and the
+borders closed by default (``data/policy/borders.csv``; edges set to inf in the request's
+weights), with the search setting that carries them (:class:`Ctx`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from corridor import modes as M
 from corridor.air import plan as air_plan
 from corridor.costing import objective as objective_mod
 from corridor.costing.profile import Profile
+from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.network import Network
 
@@ -49,11 +51,14 @@ class Ctx:
     closed_ports: frozenset = frozenset()
     countries: frozenset = frozenset()  # ISO codes whose land, ports and borders are avoided
     border_pairs: frozenset = frozenset()  # frozenset({"CN", "KZ"}) pairs whose crossings are avoided
+    # (frozenset({"AM", "AZ"}), "road"): borders closed for one mode; by default the table's, so
+    # every search (and the hierarchies built ahead, corridor.default_hierarchies) respects them
+    closed_crossings: frozenset = field(default_factory=border_table.closed)
     _w: tuple | None = None
 
     def replace(self, **kw) -> "Ctx":
         d = {k: getattr(self, k) for k in ("net", "profile", "objective", "refs", "closed_ports", "countries",
-                                             "border_pairs")}
+                                             "border_pairs", "closed_crossings")}
         d.update(kw)
         return Ctx(**d)
 
@@ -66,10 +71,12 @@ class Ctx:
         if self._w is None:
             net = self.net
             w = objective_mod.edge_weight(net, self.weights, self.objective, self.refs)
-            if self.closed_ports or self.countries or self.border_pairs:
+            if self.closed_ports or self.countries or self.border_pairs or self.closed_crossings:
+                def bound_of(x):
+                    return objective_mod.lower_bound_per_km(net, x, self.profile, self.objective, self.refs)
+
                 w, bound = _closed_weight(net, w, self.closed_ports, self.countries, self.border_pairs,
-                                          lambda x: objective_mod.lower_bound_per_km(net, x, self.profile,
-                                                                                     self.objective, self.refs))
+                                          self.closed_crossings, bound_of)
             elif list(self.objective) == ["time"]:
                 bound = self.weights.hours_per_km
             else:
@@ -90,18 +97,19 @@ _CLOSED_SIZE = 8
 
 
 def _closed_weight(net: Network, w: np.ndarray, ports: frozenset, countries: frozenset, pairs: frozenset,
-                   bound_of) -> tuple[np.ndarray, float]:
-    """``w`` with the edges of closed ports, avoided countries and border pairs set to inf, and
+                   crossings: frozenset, bound_of) -> tuple[np.ndarray, float]:
+    """``w`` with the edges of closed ports, avoided countries, border pairs and closed
+    crossings (pair, mode) set to inf, and
     its lower bound per km (``bound_of``). From a shared, read-only ``w`` (a costing profile's)
     the result is shared and read-only too, so the same request shape (e.g. the transit
     policy's Russia and Belarus) finds the hierarchy built for it
     (:func:`corridor.engine.hierarchies.cached_hierarchy`). The entries hold the network and
     ``w`` themselves, so their ids are not reused while cached."""
-    key = (id(net), id(w), ports, countries, pairs)
+    key = (id(net), id(w), ports, countries, pairs, crossings)
     hit = _CLOSED.get(key)
     if hit is not None and hit[0] is net and hit[1] is w:
         return hit[2], hit[3]
-    out = np.where(_shut_edges(net, ports, countries, pairs), np.inf, w)
+    out = np.where(_shut_edges(net, ports, countries, pairs, crossings), np.inf, w)
     bound = bound_of(out)
     if not w.flags.writeable:
         out.flags.writeable = False
@@ -111,8 +119,9 @@ def _closed_weight(net: Network, w: np.ndarray, ports: frozenset, countries: fro
     return out, bound
 
 
-def _shut_edges(net: Network, ports: frozenset, countries: frozenset, pairs: frozenset):
-    if not (ports or countries or pairs):
+def _shut_edges(net: Network, ports: frozenset, countries: frozenset, pairs: frozenset,
+                crossings: frozenset = frozenset()):
+    if not (ports or countries or pairs or crossings):
         return None
     shut = np.zeros(len(net.edge_km), bool)
     if countries:
@@ -125,8 +134,9 @@ def _shut_edges(net: Network, ports: frozenset, countries: frozenset, pairs: fro
         sel = net.edge_mode == M.TRANSFER
         ref = np.where(sel, np.asarray(net.edge_ref), len(terminals))
         shut |= bad_t[np.clip(ref, 0, len(terminals))] & sel
-    if pairs:
+    if pairs or crossings:
         borders = net.tables["borders"]
-        bad_b = np.array([frozenset(b["countries"]) in pairs for b in borders] + [False])
+        bad_b = np.array([frozenset(b["countries"]) in pairs or (frozenset(b["countries"]), b["mode"]) in crossings
+                          for b in borders] + [False])
         shut |= bad_b[np.where(net.edge_border >= 0, net.edge_border, len(borders))]
     return shut
