@@ -25,6 +25,7 @@ from scipy.spatial import cKDTree
 
 from corridor import modes as M
 from corridor.build.air import add_air_layer
+from corridor.build.ferry_lanes import SeaPaths, ferry_lane, lane_km
 from corridor.data.cities import read_cities
 from corridor.data.land import read_layer
 from corridor.data.ports import PortRow
@@ -122,6 +123,12 @@ def read_gauges() -> dict[str, int]:
     return gauges
 
 
+def ferry_km(row: dict) -> float:
+    """A crossing's length: the published route length where the row has one, else its lane's."""
+    published = row["distance_basis"].startswith("PUBLISHED")
+    return float(row["distance_km"]) if published else float(row["lane_km"])
+
+
 class _Nearest:
     """Nearest node of one layer to given points, within a reach."""
 
@@ -211,9 +218,15 @@ def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray,
             if port_sea_node[code_index[code]] >= 0:
                 g.add_edges(node, int(port_sea_node[code_index[code]]), mode=M.TRANSFER,
                             req=M.bit(M.SEA) | M.bit(M.FERRY), ref=len(terminals) - 1, kind=4)
+    sea_paths = SeaPaths(sea)
     for k, row in enumerate(ferries):
+        a, b = (code_index[row[key]] for key in ("from_code", "to_code"))
+        lane = ferry_lane(row, ((ports[a].lon, ports[a].lat), (ports[b].lon, ports[b].lat)),
+                          (int(port_sea_node[a]), int(port_sea_node[b])), sea_paths)
+        row["lane_km"] = round(lane_km(lane), 1)
+        row["geometry"] = lane.round(5).tolist()
         g.add_edges(ferry_node[row["from_code"]], ferry_node[row["to_code"]], mode=M.FERRY,
-                    req=M.bit(M.FERRY), km=float(row["distance_km"]), ref=k)
+                    req=M.bit(M.FERRY), km=ferry_km(row), ref=k)
     stats["ferry"] = {"services": len(ferries), "terminals": len(ferry_node)}
 
     progress(4, 6)
