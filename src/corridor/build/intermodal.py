@@ -29,7 +29,7 @@ from corridor.build.ferry_lanes import SeaPaths, ferry_lane, lane_km
 from corridor.data.cities import read_cities
 from corridor.data.land import read_layer
 from corridor.data.ports import PortRow
-from corridor.geo import chord_for_km, haversine_km, km_for_chord, to_unit_vectors
+from corridor.geo import chord_for_km, great_circle_points, haversine_km, km_for_chord, to_unit_vectors
 
 RAIL_JOIN_KM = 2.0  # rail pieces closer than this are one network split by the OSM export
 TERMINAL_REACH_KM = 30.0  # a port or ferry terminal joins land nodes this close
@@ -109,6 +109,27 @@ def read_rail_links() -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def close_highspeed_only(lonlat: np.ndarray, *edge_sets: np.ndarray) -> tuple:
+    """Each edge set without the edges on high-speed-only lines (``rail_highspeed_only.csv``).
+
+    An edge is on such a line when both its ends lie within the row's ``buffer_km`` of the
+    drawn course (sampled every 0.5 km). Returns the edge sets, then how many edges were closed.
+    """
+    closed = np.zeros(len(lonlat), bool)
+    tree = cKDTree(to_unit_vectors(lonlat[:, 0], lonlat[:, 1]))
+    with open(curated_path("rail_highspeed_only.csv"), newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            pts = np.array([[float(v) for v in p.split()] for p in row["points"].split(";")])
+            for (lon1, lat1), (lon2, lat2) in zip(pts[:-1], pts[1:]):
+                n = max(2, int(np.ceil(haversine_km(lon1, lat1, lon2, lat2) / 0.5)) + 1)
+                lon, lat = great_circle_points(lon1, lat1, lon2, lat2, n)
+                near = tree.query_ball_point(to_unit_vectors(lon, lat), chord_for_km(float(row["buffer_km"])))
+                for ids in near:
+                    closed[ids] = True
+    kept = [e[~(closed[e[:, 0]] & closed[e[:, 1]])] for e in edge_sets]
+    return (*kept, int(sum(len(e) - len(k) for e, k in zip(edge_sets, kept))))
+
+
 def read_ferries() -> list[dict]:
     with open(curated_path("ferries.csv"), newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -161,6 +182,8 @@ def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray,
     rail_xy, rail_e = read_layer("rail")
     rail0 = g.add_nodes(rail_xy[:, 0], rail_xy[:, 1], M.RAIL)
     joins, stats["rail"] = repair_rail(rail_xy, rail_e)
+    # after the repair: it would join the loose nodes of a closed line back together
+    rail_e, joins, stats["rail"]["highspeed_only_edges_closed"] = close_highspeed_only(rail_xy, rail_e, joins)
     g.add_edges(rail0 + rail_e[:, 0], rail0 + rail_e[:, 1], mode=M.RAIL, req=M.bit(M.RAIL))
     g.add_edges(rail0 + joins[:, 0], rail0 + joins[:, 1], mode=M.RAIL, req=M.bit(M.RAIL), kind=2)
     rail_near = _Nearest(rail_xy[:, 0], rail_xy[:, 1], rail0)
