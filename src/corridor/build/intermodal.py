@@ -1,6 +1,7 @@
 """Compile the land and intermodal layers onto the sea layer: one graph for every mode.
 
-Layers: rail and road (scgraph-data, OpenStreetMap), ferry services (curated table),
+Layers: rail and road (scgraph-data, OpenStreetMap; curated links join its gaps and close
+high-speed-only lines to freight), ferry services (curated table, sailing their lanes: ferry_lanes.py),
 and *transfer* edges where modes meet: port terminals (sea <-> rail/road), ferry
 terminals (ferry <-> rail/road/sea) and rail-road terminals in large cities. Modes change
 only on transfer edges. Rail and road edges whose ends lie in different countries are
