@@ -161,6 +161,11 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
         cur.ttw += float(weights.co2e_ttw_kg[e] - weights.border_co2e_kg[e])
         cur.wtt += float(weights.co2e_wtt_kg[e])
         cur.flags.append(net.edge_flags[e])
+        if mode == M.FERRY:  # draw the crossing along its sailing lane, not straight across land
+            inner = net.tables["ferries"][int(net.edge_ref[e])]["geometry"][1:-1]
+            for lon, lat in (inner if u == int(net.edge_u[e]) else inner[::-1]):
+                cur.lon.append(lon)
+                cur.lat.append(lat)
         cur.lon.append(float(net.node_lon[v]))
         cur.lat.append(float(net.node_lat[v]))
         b = int(net.edge_border[e])

@@ -29,7 +29,9 @@ from corridor.geo import to_unit_vectors
 
 FORMAT_VERSION = 2
 _FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "build/landmarks.py",
-                          "build/intermodal.py", "build/air.py", "air/model.py", "data/airports.py", "data/land.py", "data/cities.py", "modes.py", "data/passages.py", "data/ports.py",
+                          "build/intermodal.py", "build/ferry_lanes.py", "build/air.py", "air/model.py",
+                          "data/airports.py", "data/land.py", "data/cities.py", "modes.py", "data/passages.py",
+                          "data/ports.py",
                           "data/watermask.py", "snapping.py", "network.py")
 
 SOURCES = (

@@ -1,6 +1,7 @@
 """Compile the land and intermodal layers onto the sea layer: one graph for every mode.
 
-Layers: rail and road (scgraph-data, OpenStreetMap), ferry services (curated table),
+Layers: rail and road (scgraph-data, OpenStreetMap; curated links join its gaps and close
+high-speed-only lines to freight), ferry services (curated table, sailing their lanes: ferry_lanes.py),
 and *transfer* edges where modes meet: port terminals (sea <-> rail/road), ferry
 terminals (ferry <-> rail/road/sea) and rail-road terminals in large cities. Modes change
 only on transfer edges. Rail and road edges whose ends lie in different countries are
@@ -25,10 +26,11 @@ from scipy.spatial import cKDTree
 
 from corridor import modes as M
 from corridor.build.air import add_air_layer
+from corridor.build.ferry_lanes import SeaPaths, ferry_lane, lane_km
 from corridor.data.cities import read_cities
 from corridor.data.land import read_layer
 from corridor.data.ports import PortRow
-from corridor.geo import chord_for_km, haversine_km, km_for_chord, to_unit_vectors
+from corridor.geo import chord_for_km, great_circle_points, haversine_km, km_for_chord, to_unit_vectors
 
 RAIL_JOIN_KM = 2.0  # rail pieces closer than this are one network split by the OSM export
 TERMINAL_REACH_KM = 30.0  # a port or ferry terminal joins land nodes this close
@@ -108,6 +110,27 @@ def read_rail_links() -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def close_highspeed_only(lonlat: np.ndarray, *edge_sets: np.ndarray) -> tuple:
+    """Each edge set without the edges on high-speed-only lines (``rail_highspeed_only.csv``).
+
+    An edge is on such a line when both its ends lie within the row's ``buffer_km`` of the
+    drawn course (sampled every 0.5 km). Returns the edge sets, then how many edges were closed.
+    """
+    closed = np.zeros(len(lonlat), bool)
+    tree = cKDTree(to_unit_vectors(lonlat[:, 0], lonlat[:, 1]))
+    with open(curated_path("rail_highspeed_only.csv"), newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            pts = np.array([[float(v) for v in p.split()] for p in row["points"].split(";")])
+            for (lon1, lat1), (lon2, lat2) in zip(pts[:-1], pts[1:]):
+                n = max(2, int(np.ceil(haversine_km(lon1, lat1, lon2, lat2) / 0.5)) + 1)
+                lon, lat = great_circle_points(lon1, lat1, lon2, lat2, n)
+                near = tree.query_ball_point(to_unit_vectors(lon, lat), chord_for_km(float(row["buffer_km"])))
+                for ids in near:
+                    closed[ids] = True
+    kept = [e[~(closed[e[:, 0]] & closed[e[:, 1]])] for e in edge_sets]
+    return (*kept, int(sum(len(e) - len(k) for e, k in zip(edge_sets, kept))))
+
+
 def read_ferries() -> list[dict]:
     with open(curated_path("ferries.csv"), newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -120,6 +143,12 @@ def read_gauges() -> dict[str, int]:
             for country in row["countries"].split():
                 gauges[country] = int(row["gauge_mm"])
     return gauges
+
+
+def ferry_km(row: dict) -> float:
+    """A crossing's length: the published route length where the row has one, else its lane's."""
+    published = row["distance_basis"].startswith("PUBLISHED")
+    return float(row["distance_km"]) if published else float(row["lane_km"])
 
 
 class _Nearest:
@@ -154,6 +183,8 @@ def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray,
     rail_xy, rail_e = read_layer("rail")
     rail0 = g.add_nodes(rail_xy[:, 0], rail_xy[:, 1], M.RAIL)
     joins, stats["rail"] = repair_rail(rail_xy, rail_e)
+    # after the repair: it would join the loose nodes of a closed line back together
+    rail_e, joins, stats["rail"]["highspeed_only_edges_closed"] = close_highspeed_only(rail_xy, rail_e, joins)
     g.add_edges(rail0 + rail_e[:, 0], rail0 + rail_e[:, 1], mode=M.RAIL, req=M.bit(M.RAIL))
     g.add_edges(rail0 + joins[:, 0], rail0 + joins[:, 1], mode=M.RAIL, req=M.bit(M.RAIL), kind=2)
     rail_near = _Nearest(rail_xy[:, 0], rail_xy[:, 1], rail0)
@@ -211,9 +242,15 @@ def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray,
             if port_sea_node[code_index[code]] >= 0:
                 g.add_edges(node, int(port_sea_node[code_index[code]]), mode=M.TRANSFER,
                             req=M.bit(M.SEA) | M.bit(M.FERRY), ref=len(terminals) - 1, kind=4)
+    sea_paths = SeaPaths(sea)
     for k, row in enumerate(ferries):
+        a, b = (code_index[row[key]] for key in ("from_code", "to_code"))
+        lane = ferry_lane(row, ((ports[a].lon, ports[a].lat), (ports[b].lon, ports[b].lat)),
+                          (int(port_sea_node[a]), int(port_sea_node[b])), sea_paths)
+        row["lane_km"] = round(lane_km(lane), 1)
+        row["geometry"] = lane.round(5).tolist()
         g.add_edges(ferry_node[row["from_code"]], ferry_node[row["to_code"]], mode=M.FERRY,
-                    req=M.bit(M.FERRY), km=float(row["distance_km"]), ref=k)
+                    req=M.bit(M.FERRY), km=ferry_km(row), ref=k)
     stats["ferry"] = {"services": len(ferries), "terminals": len(ferry_node)}
 
     progress(4, 6)
