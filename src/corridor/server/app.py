@@ -16,11 +16,13 @@ from fastapi import FastAPI
 
 from corridor import __version__
 from corridor.matrix import matrix
-from corridor.network import load_network
+from corridor.network import cache_root, load_network
 from corridor.planner import plan
 from corridor.request import RouteRequest
 from corridor.server import errors, web
+from corridor.server.admission import Admission, TryLater, try_later_response
 from corridor.server.limits import BodyLimit
+from corridor.server.ratelimit import SharedRateLimit, parse_proxies, parse_rate
 from corridor.server.services import SERVICES
 from corridor.server.settings import Settings
 
@@ -40,6 +42,14 @@ def _warm_up(net) -> None:
     """Load the compiled search kernels now, so the first request is as fast as the rest."""
     plan(RouteRequest.make(origin="NLRTM", destination="BEANR"), network=net)
     matrix(["NLRTM"], ["BEANR"], network=net, threads=1)
+
+
+def _rate_limit(settings: Settings) -> SharedRateLimit | None:
+    """The shared per-client limit ``settings.rate_limit`` describes, or None when it is off."""
+    rate = parse_rate(settings.rate_limit)
+    if rate is None:
+        return None
+    return SharedRateLimit(*rate, settings.rate_db or cache_root() / "ratelimit.sqlite")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -62,12 +72,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.network = load_network()
         _warm_up(app.state.network)
         yield
+        app.state.admission.close()
+        if app.state.rate_limit is not None:
+            app.state.rate_limit.close()
 
     # /docs is served by corridor.server.web from local assets (no CDN); ReDoc would need one.
     app = FastAPI(title="corridor", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.admission = Admission(settings.max_inflight, settings.max_queue)
+    app.state.rate_limit = _rate_limit(settings)
+    app.state.trusted_proxies = parse_proxies(settings.trusted_proxies)
     errors.install(app)
+    app.add_exception_handler(TryLater, try_later_response)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     for service in SERVICES:
         app.include_router(service.router)
