@@ -39,8 +39,11 @@ Errors are JSON `{"code": ..., "message": ...}`. The web map is at `/`.
 
 
 def _warm_up(net) -> None:
-    """Load the compiled search kernels now, so the first request is as fast as the rest."""
+    """Load the compiled search kernels and the sea and multimodal hierarchies now, so the first
+    request is as fast as the rest (loading them holds the interpreter for up to a second,
+    which would stall every other request and /health)."""
     plan(RouteRequest.make(origin="NLRTM", destination="BEANR"), network=net)
+    plan(RouteRequest.make(origin="Yerevan", destination="Baku"), network=net)
     matrix(["NLRTM"], ["BEANR"], network=net, threads=1)
 
 
