@@ -42,6 +42,18 @@ def register(sub) -> None:
                    help="largest request body (default 1000000; env CORRIDOR_MAX_BODY)")
     s.add_argument("--timeout", type=_SECONDS, metavar="S",
                    help="longest computing time per request (default 30; env CORRIDOR_REQUEST_TIMEOUT)")
+    s.add_argument("--max-inflight", type=_POSITIVE_INT, metavar="N",
+                   help="computations run at once per worker (default: the CPUs divided among the workers; "
+                        "env CORRIDOR_MAX_INFLIGHT)")
+    s.add_argument("--max-queue", type=_COUNT, metavar="N",
+                   help="computing requests waiting per worker before 503 (default 2 x max-inflight; "
+                        "env CORRIDOR_MAX_QUEUE)")
+    s.add_argument("--rate-limit", metavar="RATE",
+                   help="per-client limit on /route, /table, /report shared by the workers: N/second, N/minute, "
+                        "N/hour or off (default off; env CORRIDOR_RATE_LIMIT)")
+    s.add_argument("--trusted-proxies", metavar="ADDRS",
+                   help="comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed "
+                        "(default none; env CORRIDOR_TRUSTED_PROXIES)")
     s.add_argument("--web-assets", metavar="DIR",
                    help="node_modules folder with the web map's assets (default: web/node_modules of the checkout)")
 
@@ -53,7 +65,8 @@ def run(args) -> int:
 
     from corridor.errors import BadInput
     from corridor.network import load_network
-    from corridor.server.settings import Settings
+    from corridor.server.ratelimit import parse_proxies, parse_rate
+    from corridor.server.settings import ENV, Settings, cpu_count
     from corridor.server.web import find_assets, install_hint
 
     try:
@@ -62,8 +75,19 @@ def run(args) -> int:
         raise BadInput(str(e)) from None
     flags = {"max_table_cells": args.max_table, "max_alternatives": args.max_alternatives,
              "max_body_bytes": args.max_body, "request_timeout_s": args.timeout,
-             "web_assets": Path(args.web_assets) if args.web_assets else None}
+             "web_assets": Path(args.web_assets) if args.web_assets else None,
+             "max_inflight": args.max_inflight, "max_queue": args.max_queue, "rate_limit": args.rate_limit,
+             "trusted_proxies": args.trusted_proxies}
+    if flags["max_inflight"] is None and ENV["max_inflight"] not in os.environ:
+        flags["max_inflight"] = max(1, cpu_count() // args.workers)  # the workers share the CPUs
+    if flags["max_queue"] is None and ENV["max_queue"] not in os.environ:
+        flags["max_queue"] = 2 * (flags["max_inflight"] or settings.max_inflight)
     settings = replace(settings, **{k: v for k, v in flags.items() if v is not None})
+    try:
+        parse_rate(settings.rate_limit)
+        parse_proxies(settings.trusted_proxies)
+    except ValueError as e:
+        raise BadInput(str(e)) from None
     # Every worker process builds its Settings from these variables.
     os.environ.update(settings.to_env())
     load_network()  # builds it once here (with a progress bar) rather than in every worker

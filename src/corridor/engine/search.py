@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from corridor import deadline
 from corridor.air import plan as air_plan
 from corridor.engine.access import Access
 from corridor.engine.hierarchies import cached_hierarchy
@@ -32,6 +33,7 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
         ``(PathResult, edge weights of the profile, (candidate, mode, km) of the connector
         used at ``a``, the same at ``b``)``; None when no path is open.
     """
+    deadline.check()  # a server's timed-out request stops here, before its next search
     net, profile = ctx.net, ctx.profile
     a_nodes, _, a_km, a_mode, a_owner = a.flat()
     b_nodes, _, b_km, b_mode, b_owner = b.flat()

@@ -10,19 +10,24 @@ Run it with ``corridor serve`` or ``uvicorn --factory corridor.server.app:create
 
 from __future__ import annotations
 
+import sys
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from corridor import __version__
 from corridor.engine.table import matrix
-from corridor.network import load_network
+from corridor.network import cache_root, load_network
 from corridor.planner import plan
 from corridor.request import RouteRequest
 from corridor.server import errors, web
+from corridor.server.admission import Admission, TryLater, try_later_response
 from corridor.server.limits import BodyLimit
+from corridor.server.ratelimit import SharedRateLimit, parse_proxies, parse_rate
 from corridor.server.services import SERVICES
 from corridor.server.settings import Settings
+
+SWITCH_INTERVAL_S = 0.0005
 
 DESCRIPTION = """Open multimodal trade-corridor planner over HTTP (today: sea routes).
 
@@ -37,9 +42,20 @@ Errors are JSON `{"code": ..., "message": ...}`. The web map is at `/`.
 
 
 def _warm_up(net) -> None:
-    """Load the compiled search kernels now, so the first request is as fast as the rest."""
+    """Load the compiled search kernels and the sea and multimodal hierarchies now, so the first
+    request is as fast as the rest (loading them holds the interpreter for up to a second,
+    which would stall every other request and /health)."""
     plan(RouteRequest.make(origin="NLRTM", destination="BEANR"), network=net)
+    plan(RouteRequest.make(origin="Yerevan", destination="Baku"), network=net)
     matrix(["NLRTM"], ["BEANR"], network=net, threads=1)
+
+
+def _rate_limit(settings: Settings) -> SharedRateLimit | None:
+    """The shared per-client limit ``settings.rate_limit`` describes, or None when it is off."""
+    rate = parse_rate(settings.rate_limit)
+    if rate is None:
+        return None
+    return SharedRateLimit(*rate, settings.rate_db or cache_root() / "ratelimit.sqlite")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -56,18 +72,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         The application; OpenAPI docs at ``/docs``, schema at ``/openapi.json``.
     """
     settings = settings or Settings.from_env()
+    # The event loop shares the interpreter lock with the computing threads; a short switch
+    # interval lets it take the lock back within 0.5 ms (not 5 ms) each time it wakes, so that
+    # refusals and /health are answered at once while the threads compute.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.network = load_network()
         _warm_up(app.state.network)
         yield
+        app.state.admission.close()
+        if app.state.rate_limit is not None:
+            app.state.rate_limit.close()
 
     # /docs is served by corridor.server.web from local assets (no CDN); ReDoc would need one.
     app = FastAPI(title="corridor", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.admission = Admission(settings.max_inflight, settings.max_queue)
+    app.state.rate_limit = _rate_limit(settings)
+    app.state.trusted_proxies = parse_proxies(settings.trusted_proxies)
     errors.install(app)
+    app.add_exception_handler(TryLater, try_later_response)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     for service in SERVICES:
         app.include_router(service.router)

@@ -1,14 +1,17 @@
-"""Enforcing the server's limits: request body size (ASGI middleware) and computing time."""
+"""Enforcing the server's limits: request body size (ASGI middleware), computing slots, time and rate."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
+import time
 
 from fastapi import Request
 
+from corridor import deadline
+from corridor.server.admission import TryLater
 from corridor.server.errors import LimitExceeded, error_body
+from corridor.server.ratelimit import client_address
 
 
 class BodyLimit:
@@ -63,20 +66,44 @@ class BodyLimit:
 
 
 async def compute(request: Request, fn, /, *args, **kwargs):
-    """Run ``fn(*args, **kwargs)`` in a worker thread, within the request time limit.
+    """Run ``fn(*args, **kwargs)`` in a computing slot, within the request time limit.
+
+    In order: the client's rate limit (when one is set), a slot of
+    :class:`~corridor.server.admission.Admission` (waiting in its queue if need be), then the
+    work in the slot's thread under a :mod:`corridor.deadline` that ends with the time limit,
+    so that work answered with a timeout stops at its next search and frees its slot.
 
     Raises
     ------
+    TryLater
+        429 ``rate_limited`` or 503 ``overloaded``, at once, with the seconds to wait.
     LimitExceeded
-        With status 504 when the limit passes first; the thread finishes on its own, and
-        its result is dropped.
+        With status 504 when the time limit passes first (waiting for a slot included).
     """
-    settings = request.app.state.settings
-    loop = asyncio.get_running_loop()
-    job = loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
+    app = request.app
+    settings = app.state.settings
+    end = time.monotonic() + settings.request_timeout_s
+    if app.state.rate_limit is not None:
+        who = client_address(request.client.host if request.client else "unknown",
+                             request.headers.get("x-forwarded-for"), app.state.trusted_proxies)
+        wait = app.state.rate_limit.acquire(who)
+        if wait > 0:
+            raise TryLater(f"Too many requests from {who}: this server allows {settings.rate_limit} per client "
+                           "(rate_limit: CORRIDOR_RATE_LIMIT); retry later.",
+                           limit="rate_limit", value=settings.rate_limit, status=429, code="rate_limited",
+                           retry_after_s=wait)
+    admission = app.state.admission
+
+    def job():
+        with deadline.within(end - time.monotonic()):
+            return fn(*args, **kwargs)
+
     try:
-        return await asyncio.wait_for(job, settings.request_timeout_s)
-    except TimeoutError:
+        await admission.acquire(end - time.monotonic())
+        done = asyncio.wrap_future(admission.start(job))
+        # shield: on timeout the answer goes out now, and the work stops at its own deadline check
+        return await asyncio.wait_for(asyncio.shield(done), max(0.0, end - time.monotonic()))
+    except (TimeoutError, deadline.DeadlineExceeded):
         raise LimitExceeded(
             f"The request took longer than this server's limit of {settings.request_timeout_s:g} s "
             "(request_timeout_s: --timeout or CORRIDOR_REQUEST_TIMEOUT); ask for less, e.g. a smaller table.",

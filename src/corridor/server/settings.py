@@ -7,13 +7,26 @@ process uvicorn starts builds the same :class:`Settings` (see :func:`Settings.fr
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 
 ENV = {"max_table_cells": "CORRIDOR_MAX_TABLE", "max_alternatives": "CORRIDOR_MAX_ALTERNATIVES",
        "max_body_bytes": "CORRIDOR_MAX_BODY", "request_timeout_s": "CORRIDOR_REQUEST_TIMEOUT",
-       "web_assets": "CORRIDOR_WEB_ASSETS"}
+       "web_assets": "CORRIDOR_WEB_ASSETS", "max_inflight": "CORRIDOR_MAX_INFLIGHT",
+       "max_queue": "CORRIDOR_MAX_QUEUE", "rate_limit": "CORRIDOR_RATE_LIMIT",
+       "rate_db": "CORRIDOR_RATE_DB", "trusted_proxies": "CORRIDOR_TRUSTED_PROXIES"}
+# Fields read as text (checked where they are used) and the counts that may be 0.
+_TEXT = {"rate_limit", "trusted_proxies"}
+_MAY_BE_ZERO = {"max_alternatives", "max_queue"}
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (its affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -29,10 +42,23 @@ class Settings:
     max_body_bytes : int
         Largest request body.
     request_timeout_s : float
-        Longest time a request may compute before it is answered with a timeout error.
+        Longest time a request may wait and compute before it is answered with a timeout error;
+        its computation stops then too (at the next search it would start).
     web_assets : Path or None
         The ``node_modules`` folder holding the map library and country shapes; default the
         ``web/node_modules`` folder of a corridor source checkout (``npm ci --prefix web``).
+    max_inflight : int
+        Computations one server process runs at once; default its number of CPUs.
+    max_queue : int
+        Computing requests one process lets wait for a free slot; beyond it, 503 at once.
+    rate_limit : str
+        Per-client limit on the computing services, ``N/second``, ``N/minute`` or ``N/hour``,
+        kept in a SQLite file shared by every worker; ``off`` (the default) for none.
+    rate_db : Path or None
+        That SQLite file; default ``ratelimit.sqlite`` in the cache folder.
+    trusted_proxies : str
+        Comma-separated addresses or networks (CIDR) of reverse proxies whose
+        ``X-Forwarded-For`` names the client; empty (the default) trusts none.
     """
 
     max_table_cells: int = 10_000
@@ -40,6 +66,11 @@ class Settings:
     max_body_bytes: int = 1_000_000
     request_timeout_s: float = 30.0
     web_assets: Path | None = None
+    max_inflight: int = field(default_factory=cpu_count)
+    max_queue: int = field(default_factory=lambda: 2 * cpu_count())
+    rate_limit: str = "off"
+    rate_db: Path | None = None
+    trusted_proxies: str = ""
 
     @classmethod
     def from_env(cls, environ=None) -> Settings:
@@ -56,11 +87,14 @@ class Settings:
             raw = environ.get(ENV[f.name])
             if raw is None or raw == "":
                 continue
-            if f.name == "web_assets":
+            if f.name in _TEXT:
+                values[f.name] = raw.strip()
+                continue
+            if f.name in ("web_assets", "rate_db"):
                 values[f.name] = Path(raw)
                 continue
             kind = float if f.name == "request_timeout_s" else int
-            least = 0 if f.name == "max_alternatives" else 1e-9
+            least = 0 if f.name in _MAY_BE_ZERO else 1e-9
             try:
                 values[f.name] = kind(raw)
             except ValueError:
@@ -82,4 +116,5 @@ class Settings:
     def limits(self) -> dict:
         """The limits as ``/health`` reports them."""
         return {"max_table_cells": self.max_table_cells, "max_alternatives": self.max_alternatives,
-                "max_body_bytes": self.max_body_bytes, "request_timeout_s": self.request_timeout_s}
+                "max_body_bytes": self.max_body_bytes, "request_timeout_s": self.request_timeout_s,
+                "max_inflight": self.max_inflight, "max_queue": self.max_queue, "rate_limit": self.rate_limit}

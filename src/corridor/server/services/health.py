@@ -14,8 +14,8 @@ router = APIRouter(tags=["health"])
 @router.get("/health", summary="Status, network and limits")
 async def health(request: Request):
     """``status``, corridor's ``version``, the ``network`` fingerprint and sources, the
-    ``available_modes`` and ``vessels``, the server's ``limits``, whether the web map's
-    assets are installed (``web_assets``) and the ``options`` of each service as declared in
+    ``available_modes`` and ``vessels``, the server's ``limits``, its ``load`` (computations
+    running and waiting in this process), whether the web map's assets are installed (``web_assets``) and the ``options`` of each service as declared in
     :mod:`corridor.request` (name, query name, kind, help, default, unit, range, choices): the
     web map builds its form from them."""
     net = request.app.state.network
@@ -27,6 +27,7 @@ async def health(request: Request):
                     "sources": [f"{s['package']} {s['version']}: {s['name']}" for s in m["sources"]]},
         "available_modes": list(AVAILABLE_MODES), "vessels": list(VESSELS),
         "limits": request.app.state.settings.limits(),
+        "load": request.app.state.admission.status(),
         "web_assets": request.app.state.web_assets,
         "options": {s.name: s.describe() for s in (ROUTE, TABLE, REPORT)},
     }

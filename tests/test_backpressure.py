@@ -1,0 +1,114 @@
+"""Back-pressure of the HTTP service on a real uvicorn server: a tiny computing limit, 503 with
+Retry-After at once when it is full, /health answering during overload, a timed-out request
+answered on time and its work stopped so that the next request is served."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from http_server import ServerProcess
+
+TIMEOUT_S = 1.0
+# 44 searches of a few tenths of a second each: far longer than TIMEOUT_S, stopped between searches.
+SLOW = {"from": "Tashkent", "to": "Hamburg", "alternatives": 10, "pareto": "true"}
+FAST = {"from": "NLRTM", "to": "BEANR"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    s = ServerProcess(tmp_path_factory.mktemp("backpressure") / "server.log",
+                      env={"CORRIDOR_MAX_INFLIGHT": "1", "CORRIDOR_MAX_QUEUE": "1",
+                           "CORRIDOR_REQUEST_TIMEOUT": str(TIMEOUT_S), "CORRIDOR_MAX_ALTERNATIVES": "10"})
+    yield s
+    s.stop()
+
+
+def _idle(base: str, within_s: float) -> float:
+    """Seconds until /health shows no computation running (fails after ``within_s``)."""
+    start = time.monotonic()
+    while time.monotonic() - start < within_s:
+        if httpx.get(f"{base}/health", timeout=5).json()["load"]["running"] == 0:
+            return time.monotonic() - start
+        time.sleep(0.05)
+    pytest.fail(f"a computation still runs {within_s} s after its request timed out")
+
+
+async def _timed(http: httpx.AsyncClient, path: str, params=None, after_s: float = 0.0):
+    await asyncio.sleep(after_s)
+    t = time.perf_counter()
+    r = await http.get(path, params=params)
+    return r, time.perf_counter() - t
+
+
+def test_overload_is_refused_at_once_and_health_answers(server):
+    async def run():
+        async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
+            # one computes, one waits, the other four find the queue full; /health asked meanwhile
+            return await asyncio.gather(*[_timed(http, "/route", SLOW, after_s=0.05 * i) for i in range(6)],
+                                        _timed(http, "/health", after_s=0.5))
+
+    *routes, (health, health_s) = asyncio.run(run())
+    refused = [(r, s) for r, s in routes if r.status_code == 503]
+    assert len(refused) == 4, [r.status_code for r, _ in routes]
+    for r, s in refused:
+        assert r.json()["code"] == "overloaded" and r.json()["limit"] == "max_queue"
+        assert int(r.headers["Retry-After"]) >= 1 and s < 0.5
+    assert sorted(r.status_code for r, _ in routes if r.status_code != 503) == [504, 504]
+    assert health.status_code == 200 and health_s < 0.25
+    assert health.json()["load"]["max_inflight"] == 1
+    _idle(server.base, 3.0)
+
+
+def test_timeout_answers_on_time_and_frees_the_worker(server):
+    t = time.perf_counter()
+    r = httpx.get(f"{server.base}/route", params=SLOW, timeout=30)
+    took = time.perf_counter() - t
+    assert r.status_code == 504 and r.json()["code"] == "timeout"
+    assert TIMEOUT_S <= took < TIMEOUT_S * 1.25, took
+    _idle(server.base, 3.0)  # the work stopped at its next search rather than running its 44 to the end
+    fast = httpx.get(f"{server.base}/route", params=FAST, timeout=30)
+    assert fast.status_code == 200 and fast.json()["distance_km"] > 0
+
+
+def test_oversized_place_is_refused_without_computing(server):
+    t = time.perf_counter()
+    r = httpx.get(f"{server.base}/route", params={"from": "x" * 10_000, "to": "BEANR"}, timeout=30)
+    assert r.status_code in (400, 422) and time.perf_counter() - t < 0.5
+    assert r.json()["code"] in ("bad_input", "invalid_parameter") and "from" in r.json()["message"]
+    assert httpx.get(f"{server.base}/health", timeout=5).json()["load"]["running"] == 0
+
+
+def test_rate_limit_is_shared_by_processes_and_trusts_only_configured_proxies(tmp_path):
+    from corridor.server.ratelimit import SharedRateLimit, client_address, parse_proxies
+
+    db = tmp_path / "rate.sqlite"
+    worker_a, worker_b = SharedRateLimit(2, 60.0, db), SharedRateLimit(2, 60.0, db)  # two workers, one file
+    assert worker_a.acquire("192.0.2.7") == 0 and worker_b.acquire("192.0.2.7") == 0
+    wait = worker_a.acquire("192.0.2.7")
+    assert 29 < wait <= 30  # a third request within the minute waits for half the period (one token of two)
+    assert worker_b.acquire("192.0.2.8") == 0  # other clients keep their own bucket
+    proxies = parse_proxies("10.0.0.0/8, 127.0.0.1")
+    assert client_address("10.1.2.3", "198.51.100.9, 10.0.0.5", proxies) == "198.51.100.9"
+    assert client_address("203.0.113.5", "198.51.100.9", proxies) == "203.0.113.5"  # not a proxy: header ignored
+    assert client_address("127.0.0.1", "1.1.1.1, 198.51.100.9", proxies) == "198.51.100.9"  # forged first hop
+    with pytest.raises(ValueError, match="not-an-ip"):
+        parse_proxies("10.0.0.1,not-an-ip")
+
+
+def test_rate_limited_requests_get_429_with_retry_after(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from corridor.server.app import create_app
+    from corridor.server.settings import Settings
+
+    settings = Settings(rate_limit="2/minute", rate_db=tmp_path / "rate.sqlite")
+    with TestClient(create_app(settings)) as client:
+        assert [client.get("/route", params=FAST).status_code for _ in range(2)] == [200, 200]
+        r = client.get("/route", params=FAST)
+        assert r.status_code == 429 and r.json()["code"] == "rate_limited"
+        assert 1 <= int(r.headers["Retry-After"]) <= 30
+        assert client.get("/health").status_code == 200  # /health is never rate limited
