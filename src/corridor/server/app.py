@@ -21,7 +21,7 @@ from corridor.planner import plan
 from corridor.request import RouteRequest
 from corridor.server import errors, web
 from corridor.server.limits import BodyLimit
-from corridor.server.services import SERVICES
+from corridor.server.services import SERVICES, osrm
 from corridor.server.settings import Settings
 
 DESCRIPTION = """Open multimodal trade-corridor planner over HTTP (today: sea routes).
@@ -71,5 +71,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     for service in SERVICES:
         app.include_router(service.router)
+    app.include_router(osrm.router)  # OSRM-compatible /route/v1, /table/v1, /nearest/v1
     app.state.web_assets = web.mount(app, settings)
     return app
