@@ -22,7 +22,7 @@ import numpy as np
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
-from corridor.errors import BadInput, NoRoute, PlaceNotFound
+from corridor.errors import CorridorError, NoRoute, PlaceNotFound
 from corridor.geo import haversine_km
 from corridor.matrix import matrix
 from corridor.polyline import encode
@@ -72,7 +72,7 @@ async def _osrm(coro) -> JSONResponse:
         return _error("NoRoute", str(e), extra={"cut_by": e.cut_by})
     except PlaceNotFound as e:
         return _error("InvalidValue", str(e), extra={"suggestions": e.suggestions})
-    except BadInput as e:
+    except CorridorError as e:  # BadInput and any other error in the request
         return _error("InvalidValue", str(e))
     except LimitExceeded as e:
         return _error("TooBig" if e.code == "limit_exceeded" else "Timeout", str(e), e.status)
