@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from corridor.costing import Assumption
 from corridor.geo import KM_PER_NMI
+from corridor.optional import require
 from corridor.places import Place
 
 
@@ -241,18 +242,69 @@ class Route:
         }
 
     def to_geojson(self) -> dict:
+        """FeatureCollection: one feature per leg (transfers as points), then the origin and the
+        destination; coordinates rounded to 6 decimals (about 0.1 m)."""
         features = []
         for i, leg in enumerate(self.legs):
             props = leg.to_dict()
             props.pop("from_place")
             props.pop("to_place")
             props["leg"] = i
-            geometry = ({"type": "Point", "coordinates": [leg.origin.lon, leg.origin.lat]} if leg.mode == "transfer"
-                        else {"type": "MultiLineString", "coordinates": leg.geometry})
+            geometry = ({"type": "Point", "coordinates": _point(leg.origin)} if leg.mode == "transfer"
+                        else {"type": "MultiLineString",
+                              "coordinates": [[_rounded(p) for p in part] for part in leg.geometry]})
             features.append({"type": "Feature", "properties": props, "geometry": geometry})
         for role, place in (("origin", self.origin), ("destination", self.destination)):
             features.append({"type": "Feature", "properties": dict(place.to_dict(), role=role),
-                             "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]}})
+                             "geometry": {"type": "Point", "coordinates": _point(place)}})
         return {"type": "FeatureCollection", "features": features,
                 "properties": {"distance_km": round(self.distance_km, 1),
                                "duration_h": round(self.duration_h, 1), "passages": self.passages}}
+
+    @property
+    def __geo_interface__(self) -> dict:
+        """The :meth:`to_geojson` FeatureCollection, so ``geopandas.GeoDataFrame.from_features(route)``
+        gives one row per leg; for one shapely geometry use ``shapely.geometry.shape(route.geometry)``."""
+        return self.to_geojson()
+
+    def legs_frame(self):
+        """The legs as a pandas DataFrame, one row per leg in order (pandas is needed).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``leg``, ``mode``, ``from``, ``to``, their ``*_lat``/``*_lon``, ``kind`` and
+            ``name`` (transfers), ``border`` (name of a border crossing), ``distance_km``,
+            ``duration_h``, ``cost_usd``, ``co2e_kg``, ``co2e_wtt_kg``, ``co2e_ttw_kg`` and
+            ``passages`` (list of names), unrounded.
+
+        Raises
+        ------
+        BadInput
+            If pandas is not installed.
+        """
+        pd = require("pandas", "Route.legs_frame()")
+        rows = [{
+            "leg": i, "mode": leg.mode, "from": _label(leg.origin), "to": _label(leg.destination),
+            "from_lat": leg.origin.lat, "from_lon": leg.origin.lon,
+            "to_lat": leg.destination.lat, "to_lon": leg.destination.lon,
+            "kind": leg.kind.value if leg.kind else None, "name": leg.name,
+            "border": leg.border.name if leg.border else None,
+            "distance_km": leg.distance_km, "duration_h": leg.duration_h, "cost_usd": leg.cost_usd,
+            "co2e_kg": leg.co2e_kg, "co2e_wtt_kg": leg.co2e_wtt_kg, "co2e_ttw_kg": leg.co2e_ttw_kg,
+            "passages": list(leg.passage_names),
+        } for i, leg in enumerate(self.legs)]
+        return pd.DataFrame(rows, columns=_LEG_COLUMNS)
+
+
+_LEG_COLUMNS = ["leg", "mode", "from", "to", "from_lat", "from_lon", "to_lat", "to_lon", "kind", "name", "border",
+                "distance_km", "duration_h", "cost_usd", "co2e_kg", "co2e_wtt_kg", "co2e_ttw_kg", "passages"]
+GEOJSON_DECIMALS = 6  # about 0.1 m: finer digits are noise, and they triple the file
+
+
+def _rounded(point) -> list[float]:
+    return [round(point[0], GEOJSON_DECIMALS), round(point[1], GEOJSON_DECIMALS)]
+
+
+def _point(place: Place) -> list[float]:
+    return _rounded((place.lon, place.lat))

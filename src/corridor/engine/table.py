@@ -31,6 +31,7 @@ from corridor.data import passages as P
 from corridor.errors import BadInput, NoRoute
 from corridor.geo import haversine_km
 from corridor.network import Network, load_network
+from corridor.optional import require
 from corridor.places import Place, resolve
 from corridor.costing.profile import Profile
 from corridor.engine.access import DIRECT_MAX_KM, Access, access, direct_crossing
@@ -132,6 +133,45 @@ class Matrix:
             "assumptions": [a.to_dict() for a in self.assumptions],
             "restrictions": self.restrictions, "notes": self.notes, "network": self.network,
         }
+
+    def _long(self) -> dict[str, list | np.ndarray]:
+        """One row per (origin, destination) pair, origins first: column name -> values."""
+        n, m = len(self.origins), len(self.destinations)
+        i, j = np.repeat(np.arange(n), m), np.tile(np.arange(m), n)
+        return {
+            "origin": [self.origins[k].label for k in i], "origin_code": [self.origins[k].code for k in i],
+            "destination": [self.destinations[k].label for k in j],
+            "destination_code": [self.destinations[k].code for k in j],
+            "row": i, "column": j,
+            "distance_km": self.distance_km.ravel(), "duration_h": self.duration_h.ravel(),
+        }
+
+    def to_pandas(self):
+        """The table in long form: a pandas DataFrame with one row per pair (pandas is needed).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``origin``, ``origin_code``, ``destination``, ``destination_code``, ``row`` and
+            ``column`` (indexes into the table), ``distance_km``, ``duration_h`` (NaN: no route).
+            ``df.pivot(index="row", columns="column", values="distance_km")`` gives the square table.
+
+        Raises
+        ------
+        BadInput
+            If pandas is not installed.
+        """
+        return require("pandas", "Matrix.to_pandas()").DataFrame(self._long())
+
+    def to_arrow(self):
+        """The :meth:`to_pandas` long form as a ``pyarrow.Table`` (no pandas needed); the missing
+        values of ``distance_km`` and ``duration_h`` are nulls."""
+        import pyarrow as pa
+
+        columns = self._long()
+        arrays = {k: (pa.array(v, mask=np.isnan(v)) if k in ("distance_km", "duration_h") else pa.array(v))
+                  for k, v in columns.items()}
+        return pa.table(arrays)
 
 
 def _key(query):

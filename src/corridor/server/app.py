@@ -24,7 +24,7 @@ from corridor.server import errors, web
 from corridor.server.admission import Admission, TryLater, try_later_response
 from corridor.server.limits import BodyLimit
 from corridor.server.ratelimit import SharedRateLimit, parse_proxies, parse_rate
-from corridor.server.services import SERVICES
+from corridor.server.services import SERVICES, osrm
 from corridor.server.settings import Settings
 
 SWITCH_INTERVAL_S = 0.0005
@@ -98,5 +98,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     for service in SERVICES:
         app.include_router(service.router)
+    app.include_router(osrm.router)  # OSRM-compatible /route/v1, /table/v1, /nearest/v1
     app.state.web_assets = web.mount(app, settings)
     return app
