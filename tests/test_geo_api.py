@@ -11,7 +11,7 @@ import pytest
 
 import corridor
 from corridor.errors import BadInput
-from corridor.matrix import matrix
+from corridor.engine.table import matrix
 
 geopandas = pytest.importorskip("geopandas")
 shapely_geometry = pytest.importorskip("shapely.geometry")

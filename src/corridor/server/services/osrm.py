@@ -10,7 +10,7 @@ object on each route, step and waypoint. Where a coordinate is not a pair of num
 as a corridor place (UN/LOCODE or name), e.g. ``/route/v1/sea/NLRTM;CNSHA``.
 
 The answers are the native services': a route is :func:`corridor.whatif.solve` of a
-:class:`~corridor.request.RouteRequest`, a ``sea`` table is :func:`corridor.matrix.matrix`,
+:class:`~corridor.request.RouteRequest`, a ``sea`` table is :func:`corridor.matrix`,
 other tables route each pair (at most :data:`MAX_ROUTED_CELLS` cells).
 """
 
@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse
 
 from corridor.errors import CorridorError, NoRoute, PlaceNotFound
 from corridor.geo import haversine_km
-from corridor.matrix import matrix
+from corridor.engine.table import matrix
 from corridor.polyline import encode
 from corridor.request import RouteRequest
 from corridor.server.errors import LimitExceeded
