@@ -107,7 +107,7 @@ def _deep(depth: int) -> bytes:
 
 
 def test_reports_refuse_unpaired_surrogates(client):
-    body = b'{"query": "/route?origin=NLRTM&destination=BEANR", "message": "wrong port \\ud800 here"}'
+    body = b'{"query": "/route?origin=NLRTM&destination=BEANR", "selected_text": "wrong port \\ud800 here"}'
     r = client.post("/reports", content=body, headers={"content-type": "application/json"})
     assert 400 <= r.status_code < 500, (r.status_code, r.text)
     assert "surrogate" in r.json()["message"]
