@@ -222,3 +222,14 @@ def test_rebuild_keeps_hierarchies_only_on_an_identical_network(copy, tmp_path):
         network._swap_in(new, old, (hierarchy,), manifest)
         assert (old / hierarchy).exists() != differs
         assert not new.exists()
+
+
+def test_network_verify_on_an_intact_copy(copy):
+    done = _run(["network", "--verify"], copy.parent)
+    assert done.returncode == 0, done.stderr
+    assert f"verified {copy}" in done.stderr and "damaged" not in done.stderr
+
+
+def test_the_tests_use_their_own_cache(net):
+    repository = Path(__file__).resolve().parent.parent
+    assert Path(net.path).parent == repository / "test-artifacts" / "cache"
