@@ -5,8 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+# The tests' own cache (compiled network, hierarchies), never the user's: under the repository's
+# gitignored test-artifacts/ so it persists between local runs; CI builds it once. Set here, at
+# collection, before anything can look the cache up; subprocesses inherit it.
+TEST_CACHE = Path(__file__).resolve().parent.parent / "test-artifacts" / "cache"
+os.environ["CORRIDOR_CACHE_DIR"] = str(TEST_CACHE)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -25,6 +25,19 @@ def read_places(path) -> tuple[list[str], list]:
     path = Path(path)
     if not path.exists():
         raise BadInput(f"Place list {str(path)!r} not found.")
+    if path.is_dir():
+        raise BadInput(f"Place list {str(path)!r} is a folder; give a CSV file.")
+    try:
+        return _read_rows(path)
+    except UnicodeDecodeError as e:
+        raise BadInput(f"Place list {str(path)!r} is not UTF-8 text (it holds byte {e.object[e.start]:#04x}); "
+                       "save it as UTF-8.") from None
+    except OSError as e:
+        raise BadInput(f"Place list {str(path)!r} cannot be read ({e.strerror or type(e).__name__}).") from None
+
+
+def _read_rows(path: Path) -> tuple[list[str], list]:
+    """The rows of :func:`read_places` (UTF-8, with or without a byte-order mark)."""
     with open(path, newline="", encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
         fields = {c.strip().lower(): c for c in reader.fieldnames or []}

@@ -6,6 +6,7 @@ import argparse
 import importlib
 import os
 import re
+import signal
 import sys
 
 from corridor.commands import COMMANDS
@@ -36,23 +37,49 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     return p, modules
 
 
+def _stdout_closed() -> int:
+    """The reader of stdout went away (``corridor places x | head -1``): stop quietly, as Unix
+    tools do, and keep Python from complaining when it flushes stdout at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + signal.SIGPIPE
+
+
+def _file_error(e: OSError) -> str:
+    """``path: reason`` for a file the user named (missing, a folder, no permission, disk full)."""
+    path = e.filename if e.filename2 is None else f"{e.filename} -> {e.filename2}"
+    return f"{path}: {e.strerror or type(e).__name__}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser, modules = _parser()
     args = parser.parse_args(argv)
     try:
-        return modules[args.command].run(args)
+        code = modules[args.command].run(args)
+        sys.stdout.flush()  # here, so a closed pipe is handled below and not at exit
+        return code
     except CorridorError as e:
         print(f"corridor: error: {e}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("corridor: interrupted", file=sys.stderr)
         return 130
-    except Exception as e:  # a bug, not the user's fault: one line, traceback on request
+    except BrokenPipeError:
+        return _stdout_closed()
+    except Exception as e:  # a file the user named, else a bug: one line, traceback on request
         if os.environ.get("CORRIDOR_DEBUG"):
             raise
-        print(f"corridor: internal error ({type(e).__name__}: {e}); please report it, "
-              "and set CORRIDOR_DEBUG=1 to see the traceback", file=sys.stderr)
-        return 1
+        if isinstance(e, OSError) and e.filename is not None:
+            print(f"corridor: error: {_file_error(e)}", file=sys.stderr)
+            return 2
+        return _internal_error(e)
+
+
+def _internal_error(e: Exception) -> int:
+    print(f"corridor: internal error ({type(e).__name__}: {e}); please report it, "
+          "and set CORRIDOR_DEBUG=1 to see the traceback", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -5,17 +5,26 @@ arrays (memory-mapped on load, no pickles) and a ``manifest.json`` that records 
 source with its version and licence and the build statistics. The fingerprint covers the
 source packages' versions, the curated tables and the build code, so any change to them
 triggers a rebuild. Set ``CORRIDOR_CACHE_DIR`` to choose the cache folder.
+
+Every load checks the files against the manifest (:mod:`corridor.network_integrity`); a
+damaged folder is rebuilt. Builds run under a lock file in the cache folder, write to a
+temporary folder and move it into place, so concurrent first runs end with one correct
+network and a killed build leaves only a temporary folder, removed at the next start.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from functools import cached_property, lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -24,15 +33,17 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from corridor import modes as M
+from corridor.data.userdir import CacheError, cache_error, cache_root
 from corridor.data.watermask import WaterMask, build_water_bits
 from corridor.geo import to_unit_vectors
+from corridor.network_integrity import (DamagedNetwork, check_checksums, check_structure, describe_files,
+                                        open_arrays, read_manifest)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: the manifest lists every file (size, dtype, shape, SHA-256)
 _FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "build/landmarks.py",
                           "build/intermodal.py", "build/ferry_lanes.py", "build/air.py", "air/model.py",
                           "data/airports.py", "data/land.py", "data/cities.py", "modes.py", "data/passages.py",
-                          "data/ports.py",
-                          "data/watermask.py", "snapping.py", "network.py")
+                          "data/ports.py", "data/watermask.py", "snapping.py", "network.py", "network_integrity.py")
 
 SOURCES = (
     {"name": "marnet (Eurostat SeaRoute) and port list", "package": "searoute",
@@ -54,15 +65,6 @@ SOURCES = (
     {"name": "corridor curated ports, sea links, ferries, rail links, gauges", "package": "corridor",
      "licence": "Apache-2.0; each row names its source (src/corridor/data/curated/)"},
 )
-
-
-def cache_root() -> Path:
-    env = os.environ.get("CORRIDOR_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("corridor"))
 
 
 def _package_root() -> Path:
@@ -122,8 +124,122 @@ class _Progress:
             self.bar = None
 
 
-def build(out_dir: Path, *, progress: bool = True) -> dict:
-    """Compile every layer into ``out_dir`` (written beside it, then moved into place)."""
+_DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR)
+_TEMP = re.compile(r"^\.(?:building|replaced)-(network-[0-9a-f]{16})-")
+_LEGACY_TEMP_AGE_S = 3600  # temporary folders of older corridors carry no name to lock: age decides
+
+
+@contextmanager
+def build_lock(root: Path, name: str):
+    """Hold the build lock of network ``name`` in ``root`` (waiting, and saying so, if another
+    process holds it). The lock is released when the process ends, however it ends."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / f".{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise cache_error(root, e, "build the compiled network") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"corridor: waiting for another corridor process building the network in {root / name}",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _lock_is_free(root: Path, name: str) -> bool:
+    try:
+        fd = os.open(root / f".{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def clean_debris(root: Path) -> list[Path]:
+    """Remove what killed builds left in ``root`` (temporary folders whose build lock nobody
+    holds); returns the folders removed. Quiet when the folder cannot be read or written."""
+    removed = []
+    try:
+        candidates = [p for p in root.iterdir() if p.name.startswith((".building-", ".replaced-")) and p.is_dir()]
+    except OSError:
+        return removed
+    for path in candidates:
+        match = _TEMP.match(path.name)
+        if match:
+            dead = _lock_is_free(root, match.group(1))
+        else:
+            dead = time.time() - path.stat().st_mtime > _LEGACY_TEMP_AGE_S
+        if dead:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def build(out_dir: Path, *, progress: bool = True, keep: tuple[str, ...] = ()) -> dict:
+    """Compile every layer into ``out_dir`` under the build lock: written to a temporary folder
+    beside it, then swapped in (a damaged ``out_dir`` is replaced).
+
+    ``keep`` names entries of the old ``out_dir`` (speed-ups built on it) to move into the new
+    one when the new arrays are byte for byte those of the old, intact, network.
+    """
+    with build_lock(out_dir.parent, out_dir.name):
+        return _build_locked(out_dir, progress, keep)
+
+
+def _build_locked(out_dir: Path, progress: bool, keep: tuple[str, ...] = ()) -> dict:
+    root = out_dir.parent
+    tmp = None
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".building-{out_dir.name}-", dir=root))
+        manifest = _compile(tmp, out_dir.name.split("-", 1)[-1], progress)
+        _swap_in(tmp, out_dir, keep, manifest)
+        return manifest
+    except OSError as e:
+        if e.errno in _DISK_ERRORS:
+            raise cache_error(root, e, "write the compiled network") from None
+        raise
+    finally:
+        if tmp is not None and tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _swap_in(tmp: Path, out_dir: Path, keep: tuple[str, ...], manifest: dict) -> None:
+    """Move the finished ``tmp`` to ``out_dir``, the old folder aside first (then deleted)."""
+    if not out_dir.exists():
+        os.replace(tmp, out_dir)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".replaced-{out_dir.name}-", dir=out_dir.parent))
+    os.replace(out_dir, old)  # onto the empty folder just made
+    if keep and _same_network(old, manifest):
+        for name in keep:
+            if (old / name).exists():
+                os.replace(old / name, tmp / name)
+    os.replace(tmp, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _same_network(old: Path, manifest: dict) -> bool:
+    """Whether the intact network in ``old`` has exactly the arrays just built."""
+    try:
+        previous = read_manifest(old)
+        check_checksums(old, previous)
+    except (DamagedNetwork, OSError):
+        return False
+    digests = {name: r.get("sha256") for name, r in previous["files"].items()}
+    return digests == {name: r["sha256"] for name, r in manifest["files"].items()}
+
+
+def _compile(tmp: Path, fingerprint_: str, progress: bool) -> dict:
+    """Every layer's arrays and the manifest, written into the folder ``tmp``."""
     from corridor.build.sea import build_sea_layer
     from corridor.build.intermodal import build_intermodal, write_tables
     from corridor.build.landmarks import select_landmarks
@@ -131,8 +247,6 @@ def build(out_dir: Path, *, progress: bool = True) -> dict:
     from corridor.data.ports import read_ports
 
     started = time.perf_counter()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=out_dir.parent))
     bar = _Progress(progress)
     try:
         bar.stage("water mask (GLOBE 1 km)")
@@ -164,27 +278,21 @@ def build(out_dir: Path, *, progress: bool = True) -> dict:
             arrays[f"landmark_km_{name}"] = select_landmarks(
                 arrays["csr_indptr"], arrays["csr_head"], arrays["csr_edge"], km, seeds)[1]
             bar(2 if name == "all" else 1, 2)
+    finally:
         bar.close()
-        for name, arr in arrays.items():
-            np.save(tmp / f"{name}.npy", arr)
-        manifest = {
-            "format": FORMAT_VERSION, "fingerprint": out_dir.name.split("-", 1)[-1],
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "build_seconds": round(time.perf_counter() - started, 1),
-            "sources": [dict(s, version=source_versions()[s["package"]]) for s in SOURCES],
-            "sea_nodes": int(len(sea["node_lon"])),
-            **stats,
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
-        if out_dir.exists():  # another process finished first: keep theirs
-            shutil.rmtree(tmp)
-        else:
-            os.replace(tmp, out_dir)
-        return manifest
-    except BaseException:
-        bar.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    for name, arr in arrays.items():
+        np.save(tmp / f"{name}.npy", arr)
+    manifest = {
+        "format": FORMAT_VERSION, "fingerprint": fingerprint_,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "build_seconds": round(time.perf_counter() - started, 1),
+        "sources": [dict(s, version=source_versions()[s["package"]]) for s in SOURCES],
+        "sea_nodes": int(len(sea["node_lon"])),
+        **stats,
+        "files": describe_files(tmp),
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return manifest
 
 
 def _csr(u: np.ndarray, v: np.ndarray, n: int) -> dict:
@@ -203,8 +311,9 @@ class Network:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.manifest = json.loads((self.path / "manifest.json").read_text())
-        a = {p.stem: np.load(p, mmap_mode="r") for p in self.path.glob("*.npy") if p.stem != "water"}
+        self.manifest = read_manifest(self.path)
+        a = open_arrays(self.path, self.manifest)  # raise DamagedNetwork: never hand the kernels bad indices
+        check_structure(a, self.manifest["sea_nodes"])
         # Small, hot arrays are copied into memory; the search reads them millions of times.
         self.node_lon = np.array(a["node_lon"])
         self.node_lat = np.array(a["node_lat"])
@@ -226,7 +335,10 @@ class Network:
         self.landmark_km = {"sea": np.array(a["landmark_km_sea"]), "all": np.array(a["landmark_km_all"]),
                             "none": np.zeros((0, len(self.node_lon)))}
         self.n_sea_nodes = self.manifest["sea_nodes"]
-        self.tables = json.loads((self.path / "tables.json").read_text())
+        try:
+            self.tables = json.loads((self.path / "tables.json").read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise DamagedNetwork(f"tables.json is not valid JSON ({e})") from None
         self.node_xyz = to_unit_vectors(self.node_lon, self.node_lat)
         self.port_code = a["port_code"]
         self.port_name = a["port_name"]
@@ -293,15 +405,46 @@ _LOADED: dict[Path, Network] = {}
 
 
 def load_network(*, progress: bool = True) -> Network:
-    """The compiled network for the installed sources, building it first if needed.
+    """The compiled network for the installed sources, checked, building it first if it is
+    missing or damaged (saying so on stderr).
 
     Loaded networks are immutable, so one instance per path is shared by all callers.
     """
     path = network_dir()
     if path not in _LOADED:
-        if not (path / "manifest.json").exists():
-            if progress:
-                print(f"corridor: building the network in {path} (first run only)", file=sys.stderr)
-            build(path, progress=progress)
-        _LOADED[path] = Network(path)
+        _LOADED[path] = _open_or_build(path, progress)
     return _LOADED[path]
+
+
+def _open_or_build(path: Path, progress: bool) -> Network:
+    clean_debris(path.parent)
+    problem = "it is missing"
+    if path.exists():
+        try:
+            return Network(path)
+        except DamagedNetwork as e:  # checked again under the lock: another process may be replacing it
+            problem = f"it is damaged: {e}"
+    try:
+        with build_lock(path.parent, path.name):
+            if not path.exists():
+                if progress:
+                    print(f"corridor: building the network in {path} (first run only)", file=sys.stderr)
+            else:
+                try:
+                    return Network(path)  # built by another process while this one waited
+                except DamagedNetwork as e:
+                    print(f"corridor: the compiled network in {path} is damaged ({e}); rebuilding it "
+                          "(about a minute)", file=sys.stderr, flush=True)
+            _build_locked(path, progress)
+    except CacheError as e:
+        raise CacheError(f"the compiled network in {path} cannot be used ({problem}) nor rebuilt: {e}") from None
+    return Network(path)
+
+
+def verify(path: Path) -> dict:
+    """Full check of the network in ``path``: sizes, dtypes, shapes, structure and every file's
+    SHA-256; returns its manifest or raises :class:`DamagedNetwork`."""
+    manifest = read_manifest(path)
+    check_structure(open_arrays(path, manifest), manifest["sea_nodes"])
+    check_checksums(path, manifest)
+    return manifest

@@ -6,6 +6,7 @@ air and port data are in use."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 HELP = "air routes and the World Port Index: fetch, import, status"
 
@@ -34,6 +35,25 @@ def _print(doc: dict, as_json: bool) -> None:
         print(f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v}")
 
 
+def _readable(name: str) -> Path:
+    """``name`` if it is a UTF-8 file, else BadInput saying what it is."""
+    from corridor.errors import BadInput
+
+    path = Path(name)
+    if not path.exists():
+        raise BadInput(f"{name}: no such file")
+    if path.is_dir():
+        raise BadInput(f"{name}: is a folder, not a file")
+    try:
+        with open(path, encoding="utf-8") as f:
+            while f.read(1 << 20):
+                pass
+    except UnicodeDecodeError as e:
+        raise BadInput(f"{name}: not UTF-8 text (it holds byte {e.object[e.start]:#04x}); "
+                       "export the CSV as UTF-8") from None
+    return path
+
+
 def run(args) -> int:
     from corridor.air import openflights
 
@@ -43,7 +63,7 @@ def run(args) -> int:
         _print(wpi.fetch(), args.json)
         return 0
     if args.data_command == "import-wpi":
-        _print(wpi.import_wpi(args.file), args.json)
+        _print(wpi.import_wpi(_readable(args.file)), args.json)
         return 0
     if args.data_command == "fetch":
         path = openflights.fetch()

@@ -1,35 +1,86 @@
-"""``corridor network``: the compiled network, its sources and statistics; ``--rebuild``;
+"""``corridor network``: the compiled network, its sources and statistics; ``--verify`` checks
+every file's checksum; ``--rebuild`` compiles it again (keeping the speed-ups that stay valid);
 ``--hierarchies`` builds the speed-ups of the default requests (contraction hierarchies, hub labels)."""
 
 from __future__ import annotations
 
 import json
-import shutil
+import sys
+from pathlib import Path
 
-HELP = "show (or rebuild) the compiled network and its sources"
+HELP = "show, verify or rebuild the compiled network and its sources"
 
 
 def register(sub) -> None:
     n = sub.add_parser("network", help=HELP, description=HELP)
-    n.add_argument("--rebuild", action="store_true", help="compile again from the installed sources")
+    n.add_argument("--rebuild", action="store_true",
+                   help="compile again from the installed sources (says what it deletes; keeps the hierarchies "
+                        "when the rebuilt network is identical)")
+    n.add_argument("--verify", action="store_true",
+                   help="check every file against the checksums its build recorded (a few seconds); "
+                        "rebuild a damaged network")
     n.add_argument("--hierarchies", action="store_true",
                    help="build the contraction hierarchies and hub labels of the default requests (once per "
                         "network, about 12 minutes on 2 CPUs): default routes and sea tables become much faster")
+
+
+def _size(paths: list[Path]) -> str:
+    total = sum(f.stat().st_size for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
+    return f"{total / 2**20:,.0f} MB"
+
+
+def _speed_ups(path: Path) -> tuple[list[Path], list[Path]]:
+    """The hierarchies (with their hub labels) in ``path``: those this code can use, the stale ones."""
+    from corridor.build.contraction import CODE_HASH, FORMAT
+
+    current, stale = [], []
+    for p in sorted(path.glob("ch-*")):
+        parts = p.name.split("-")  # ch-<layer>-<format>-<code hash>-<closed>-<digest>[.npz|.labels]
+        ok = len(parts) >= 6 and parts[2] == str(FORMAT) and parts[3] == CODE_HASH
+        (current if ok else stale).append(p)
+    return current, stale
+
+
+def _rebuild(path: Path) -> None:
+    from corridor import network
+
+    keep: tuple[str, ...] = ()
+    if path.exists():
+        current, stale = _speed_ups(path)
+        network_files = [p for p in path.iterdir() if p not in current and p not in stale]
+        print(f"rebuilding {path}: deleting the network files ({len(network_files)}, {_size(network_files)})"
+              + (f" and {len(stale)} stale hierarchy files ({_size(stale)})" if stale else ""), file=sys.stderr)
+        if current:
+            print(f"  keeping {len(current)} hierarchy files ({_size(current)}) if the rebuilt network is "
+                  "identical, else deleting them", file=sys.stderr)
+        keep = tuple(p.name for p in current)
+    network.build(path, keep=keep)
+    if keep:
+        kept = sum((path / name).exists() for name in keep)
+        print(f"  {'kept' if kept else 'deleted'} {len(keep)} hierarchy files "
+              f"({'the rebuilt network is identical' if kept else 'the rebuilt network differs'})", file=sys.stderr)
 
 
 def run(args) -> int:
     from corridor import network
 
     path = network.network_dir()
-    if args.rebuild and path.exists():
-        shutil.rmtree(path)
+    if args.rebuild:
+        _rebuild(path)
+    elif args.verify and path.exists():
+        try:
+            network.verify(path)
+            print(f"verified {path}: every file matches its recorded size, shape and checksum", file=sys.stderr)
+        except network.DamagedNetwork as e:
+            print(f"corridor: the compiled network in {path} is damaged ({e}); rebuilding it", file=sys.stderr)
+            network.build(path)
     net = network.load_network()
     m = net.manifest
     print(f"network {m['fingerprint']} at {net.path} (built {m['built_at']} in {m['build_seconds']} s)")
     for s in m["sources"]:
         print(f"  source: {s['name']}: {s['package']} {s['version']} ({s['licence']})")
     for key in m:
-        if isinstance(m[key], dict):
+        if isinstance(m[key], dict) and key != "files":
             print(f"  {key}: {json.dumps(m[key], ensure_ascii=False)}")
     if args.hierarchies:
         from corridor.default_hierarchies import build_default_hierarchies

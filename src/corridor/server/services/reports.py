@@ -91,6 +91,12 @@ async def _read_body(request: Request) -> bytes:
 def _json_object(body: bytes) -> dict:
     try:
         value = json.loads(body.decode("utf-8")) if body.strip() else {}
+        json.dumps(value, ensure_ascii=False).encode("utf-8")  # what the store writes must be valid text
+    except RecursionError:
+        raise ReportError("invalid_json", "the body is JSON nested too deep") from None
+    except UnicodeEncodeError:
+        raise ReportError("invalid_json", "the body holds an unpaired surrogate (an escape in \\ud800-\\udfff "
+                                          "without its pair); send valid Unicode text") from None
     except (UnicodeDecodeError, ValueError) as e:
         raise ReportError("invalid_json", f"the body is not UTF-8 JSON: {e}") from e
     if not isinstance(value, dict):
