@@ -49,9 +49,11 @@ def register(sub) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    import uvicorn
-
     from corridor.errors import BadInput
+    from corridor.extras import require
+
+    uvicorn = require("uvicorn", "server", "corridor serve")
+    require("fastapi", "server", "corridor serve")
     from corridor.network import load_network
     from corridor.server.settings import Settings
     from corridor.server.web import find_assets, install_hint
