@@ -43,7 +43,7 @@ def register(sub) -> None:
     s.add_argument("--timeout", type=_SECONDS, metavar="S",
                    help="longest computing time per request (default 30; env CORRIDOR_REQUEST_TIMEOUT)")
     s.add_argument("--web-assets", metavar="DIR",
-                   help="node_modules folder with the web map's assets (default: web/node_modules of the checkout)")
+                   help="node_modules folder with the web map's assets (default: the copies shipped with corridor)")
 
 
 def run(args) -> int:

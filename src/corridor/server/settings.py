@@ -31,8 +31,8 @@ class Settings:
     request_timeout_s : float
         Longest time a request may compute before it is answered with a timeout error.
     web_assets : Path or None
-        The ``node_modules`` folder holding the map library and country shapes; default the
-        ``web/node_modules`` folder of a corridor source checkout (``npm ci --prefix web``).
+        A ``node_modules`` folder holding the map library and country shapes; default (None)
+        the copies shipped with corridor (``corridor/web/vendor/``).
     """
 
     max_table_cells: int = 10_000
