@@ -51,10 +51,10 @@ def run(args) -> int:
 
     from corridor.errors import BadInput
     from corridor.extras import require
+    from corridor.network import load_network
 
     uvicorn = require("uvicorn", "server", "corridor serve")
-    require("fastapi", "server", "corridor serve")
-    from corridor.network import load_network
+    require("fastapi", "server", "corridor serve")  # before the server modules that import it
     from corridor.server.settings import Settings
     from corridor.server.web import find_assets, install_hint
 
