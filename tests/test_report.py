@@ -121,8 +121,8 @@ def test_html_offline_and_png(pe_az, tmp_path):
 
 
 def test_country_shapes_come_with_a_pip_install():
-    """Natural Earth outlines from the pyogrio wheel (no npm): Peru's outline holds Lima and
-    not Baku; the map's provenance line names the package and its version."""
+    """Natural Earth outlines shipped inside corridor (no npm, no pyogrio): Peru's outline holds
+    Lima and not Baku; the map's provenance line names Natural Earth and where the file came from."""
     from matplotlib.path import Path as Outline
 
     from corridor.report.shapes import country_rings, source
@@ -132,7 +132,7 @@ def test_country_shapes_come_with_a_pip_install():
     lima, baku = (-77.04, -12.05), (49.87, 40.41)
     holding_lima = [r for r in rings if Outline(r).contains_point(lima)]
     assert len(holding_lima) == 1 and not Outline(holding_lima[0]).contains_point(baku)
-    assert "pyogrio" in source() and "not installed" not in source()
+    assert source().startswith("Natural Earth 1:110m countries") and "pyogrio 0.13.0" in source()
 
 
 def test_passenger_air_fares_are_not_shown_as_zero(pe_az):

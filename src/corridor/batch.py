@@ -15,6 +15,7 @@ import numpy as np
 
 from corridor.errors import BadInput
 from corridor.engine.table import matrix
+from corridor.extras import require
 
 
 def read_places(path) -> tuple[list[str], list]:
@@ -93,8 +94,8 @@ def table(origins, destinations, *, block_rows: int = 25, dask: str | None = Non
             km[lo:hi], hours[lo:hi] = _block(origins[lo:hi], destinations, options)
             report(k + 1, len(blocks))
         return km, hours
-    from distributed import Client, LocalCluster, as_completed
-
+    distributed = require("distributed", "dask", "corridor matrix --dask")
+    Client, LocalCluster, as_completed = distributed.Client, distributed.LocalCluster, distributed.as_completed
     cluster = LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None) if dask == "local" else None
     try:
         with Client(cluster or dask) as client:
@@ -114,6 +115,8 @@ def check_output(path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".parquet"):
         raise BadInput(f"Output {str(path)!r}: use a .csv or .parquet file name.")
+    if path.suffix.lower() == ".parquet":
+        require("pyarrow.parquet", "parquet", "A .parquet output file")  # before the table is computed
     return path
 
 
@@ -124,9 +127,8 @@ def write_table(path, origin_ids, destination_ids, km, hours) -> int:
     d = np.tile(np.asarray(destination_ids, dtype=object), len(origin_ids))
     columns = {"origin": o, "destination": d, "distance_km": km.ravel(), "duration_h": hours.ravel()}
     if path.suffix.lower() == ".parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
+        pa = require("pyarrow", "parquet", "A .parquet output file")
+        pq = require("pyarrow.parquet", "parquet", "A .parquet output file")
         pq.write_table(pa.table({k: list(v) if v.dtype == object else v for k, v in columns.items()}), path)
     else:
         with open(path, "w", newline="", encoding="utf-8") as f:

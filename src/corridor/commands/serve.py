@@ -55,16 +55,18 @@ def register(sub) -> None:
                    help="comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed "
                         "(default none; env CORRIDOR_TRUSTED_PROXIES)")
     s.add_argument("--web-assets", metavar="DIR",
-                   help="node_modules folder with the web map's assets (default: web/node_modules of the checkout)")
+                   help="node_modules folder with the web map's assets (default: the copies shipped with corridor)")
 
 
 def run(args) -> int:
     from pathlib import Path
 
-    import uvicorn
-
     from corridor.errors import BadInput
+    from corridor.extras import require
     from corridor.network import load_network
+
+    uvicorn = require("uvicorn", "server", "corridor serve")
+    require("fastapi", "server", "corridor serve")  # before the server modules that import it
     from corridor.server.ratelimit import parse_proxies, parse_rate
     from corridor.server.settings import ENV, Settings, cpu_count
     from corridor.server.web import find_assets, install_hint

@@ -25,10 +25,8 @@ def _path(points) -> str:
 def svg_map(report: dict) -> str:
     parts = [f'<svg id="map" viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg" role="img" '
              f'aria-label="map of the options"><rect width="{W}" height="{H}" fill="#eaf2f8"/>']
-    rings = country_rings()
-    if rings:
-        parts.append('<g fill="#f4f1e8" stroke="#b9b3a4" stroke-width="0.5">' +
-                     "".join(f'<path d="{_path(r)}Z"/>' for r in rings if len(r) > 2) + "</g>")
+    parts.append('<g fill="#f4f1e8" stroke="#b9b3a4" stroke-width="0.5">' +
+                 "".join(f'<path d="{_path(r)}Z"/>' for r in country_rings() if len(r) > 2) + "</g>")
     for lon in range(-180, 181, 30):
         x, _ = _xy(lon, 0)
         parts.append(f'<line x1="{x:.0f}" y1="0" x2="{x:.0f}" y2="{H}" stroke="#c8d6e5" stroke-width="0.4"/>')
@@ -130,7 +128,7 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:3px 6px;ve
 <h1>{html.escape(title)}</h1>
 <p>cargo: {html.escape(_cargo_text(report['cargo']))}; {len(report['summary'])} options. {legend}</p>
 {svg_map(report)}
-<p><small>Map: {html.escape(source()) if country_rings() else 'country shapes not installed (pip install pyogrio)'}; equirectangular projection.</small></p>
+<p><small>Map: {html.escape(source())}; equirectangular projection.</small></p>
 <h2>Options</h2><table id="options"><thead><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr></thead><tbody>{''.join(rows)}</tbody></table>
 <h2>Gateways</h2>{''.join(gw)}
 <h2>What if</h2>{''.join(whatifs)}

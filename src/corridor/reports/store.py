@@ -19,6 +19,7 @@ import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
 
+from corridor.extras import require
 from corridor.reports.model import STATUSES, Report, ReportError, utc_now, validate_note
 
 SCHEMA = """
@@ -226,8 +227,7 @@ class PostgresStore(ReportStore):
 
     def __init__(self, url: str):
         super().__init__()
-        import psycopg
-
+        psycopg = require("psycopg", "postgres", "A postgresql:// reports database")
         self._psycopg = psycopg
         self._dsn = url
         info = psycopg.conninfo.conninfo_to_dict(url)

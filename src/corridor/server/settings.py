@@ -45,8 +45,8 @@ class Settings:
         Longest time a request may wait and compute before it is answered with a timeout error;
         its computation stops then too (at the next search it would start).
     web_assets : Path or None
-        The ``node_modules`` folder holding the map library and country shapes; default the
-        ``web/node_modules`` folder of a corridor source checkout (``npm ci --prefix web``).
+        A ``node_modules`` folder holding the map library and country shapes; default (None)
+        the copies shipped with corridor (``corridor/web/vendor/``).
     max_inflight : int
         Computations one server process runs at once; default its number of CPUs.
     max_queue : int

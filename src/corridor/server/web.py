@@ -1,12 +1,14 @@
 """The web map and API docs: the page at ``/`` and ``/static/``, the API docs at ``/docs``, their
 libraries and the country shapes at ``/vendor/``.
 
-The page (``corridor/web/``) ships with corridor. The map library (Leaflet), TopoJSON reader,
-Natural Earth country shapes (``world-atlas``) and Swagger UI come from the npm registry
-through ``web/package.json`` and its lock file: ``npm ci --prefix web`` in a corridor checkout.
-Nothing is loaded from another host, so the map and the docs work offline. Without the
-assets the API still works (schema at ``/openapi.json``), and ``/`` and ``/docs`` say which
-command installs them.
+The page (``corridor/web/``) and its libraries ship with corridor: the map library (Leaflet),
+TopoJSON reader, Natural Earth country shapes (``world-atlas``) and Swagger UI are copied from
+the npm packages pinned by ``web/package-lock.json`` into ``corridor/web/vendor/`` by
+``scripts/refresh_web_vendor.py`` (versions, licences and hashes in its ``manifest.json``), so
+``pip install 'corridor[server]'`` alone gives a working map. Nothing is loaded from another
+host, so the map and the docs work offline. ``--web-assets`` (``CORRIDOR_WEB_ASSETS``) serves
+them from a ``node_modules`` folder instead; if that lacks them, the API still works (schema at
+``/openapi.json``), and ``/`` and ``/docs`` say so.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from fastapi.staticfiles import StaticFiles
 from corridor.server.errors import error_body
 from corridor.server.settings import Settings
 
-INSTALL = "npm ci --prefix web"
+PAGE = Path(__file__).resolve().parents[1] / "web"
+PACKAGED = PAGE / "vendor"
 # URL folder -> folder inside node_modules, and a file that must be there.
 VENDOR = {
     "leaflet": ("leaflet/dist", "leaflet.js"),
@@ -32,25 +35,28 @@ VENDOR = {
 }
 
 
-def _checkout_assets() -> Path:
-    """``web/node_modules`` of the source checkout corridor runs from (an editable install)."""
-    return Path(__file__).resolve().parents[3] / "web" / "node_modules"
+def asset_folders(settings: Settings) -> dict[str, Path]:
+    """URL folder under ``/vendor/`` -> the directory it is served from."""
+    if settings.web_assets is None:
+        return {url: PACKAGED / url for url in VENDOR}
+    return {url: settings.web_assets / folder for url, (folder, _) in VENDOR.items()}
 
 
-def find_assets(settings: Settings) -> Path | None:
-    """The ``node_modules`` folder holding every vendored asset, or None when not installed."""
-    root = settings.web_assets or _checkout_assets()
-    if all((root / folder / probe).is_file() for folder, probe in VENDOR.values()):
-        return root
+def find_assets(settings: Settings) -> dict[str, Path] | None:
+    """The folders serving every vendored asset, or None when one is missing."""
+    folders = asset_folders(settings)
+    if all((folders[url] / probe).is_file() for url, (_, probe) in VENDOR.items()):
+        return folders
     return None
 
 
 def install_hint(settings: Settings) -> str:
-    """How to install the assets, naming the folder that was searched."""
-    root = settings.web_assets or _checkout_assets()
-    return (f"The web map's assets (Leaflet, topojson-client, Natural Earth world-atlas, Swagger UI) are not installed in "
-            f"{root}. Run `{INSTALL}` in the corridor source checkout, or set CORRIDOR_WEB_ASSETS "
-            "(--web-assets) to a node_modules folder that has them. The HTTP API works without them.")
+    """What is missing and how to get it, naming the folder that was searched."""
+    root = settings.web_assets or PACKAGED
+    return (f"The web map's assets (Leaflet, topojson-client, Natural Earth world-atlas, Swagger UI) are not in "
+            f"{root}. Unset CORRIDOR_WEB_ASSETS (--web-assets) to use the copies shipped with corridor, or point it "
+            "to a node_modules folder that has them (`npm ci --prefix web` in a corridor checkout). "
+            "The HTTP API works without them.")
 
 
 def _missing_page(hint: str) -> str:
@@ -62,16 +68,15 @@ def _missing_page(hint: str) -> str:
 
 def mount(app: FastAPI, settings: Settings) -> dict:
     """Add ``/``, ``/docs``, ``/static`` and ``/vendor`` to ``app``; returns the assets' status for ``/health``."""
-    page = Path(__file__).resolve().parents[1] / "web"
     assets = find_assets(settings)
-    app.mount("/static", StaticFiles(directory=page), name="static")
+    app.mount("/static", StaticFiles(directory=PAGE), name="static")
     if assets is not None:
-        for url, (folder, _) in VENDOR.items():
-            app.mount(f"/vendor/{url}", StaticFiles(directory=assets / folder), name=f"vendor-{url}")
+        for url, folder in assets.items():
+            app.mount(f"/vendor/{url}", StaticFiles(directory=folder), name=f"vendor-{url}")
 
         @app.get("/", include_in_schema=False)
         async def index():
-            return FileResponse(page / "index.html", media_type="text/html")
+            return FileResponse(PAGE / "index.html", media_type="text/html")
 
         @app.get("/docs", include_in_schema=False)
         async def docs():
@@ -80,7 +85,7 @@ def mount(app: FastAPI, settings: Settings) -> dict:
                                        swagger_css_url="/vendor/swagger-ui/swagger-ui.css",
                                        swagger_favicon_url="/vendor/swagger-ui/favicon-32x32.png")
 
-        return {"installed": True, "path": str(assets)}
+        return {"installed": True, "path": str(settings.web_assets or PACKAGED)}
 
     hint = install_hint(settings)
 
