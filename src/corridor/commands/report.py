@@ -17,12 +17,14 @@ def register(sub) -> None:
     r.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
-def _usd(value) -> str:
-    return "USD not priced" if value is None else f"{value:,.0f} USD"
+def _usd(value, spec: str = ",.0f") -> str:
+    return "USD not priced" if value is None else f"{value:{spec}} USD"
+
 
 
 def run(args) -> int:
     from corridor.report import build_report
+    from corridor.report.build import assumption_text
     from corridor.request import REPORT
 
     rep = build_report(**REPORT.from_args(args))
@@ -61,7 +63,10 @@ def run(args) -> int:
             if r["option"] in w.get("rerun", []):
                 d = r.get("difference")
                 print(f"  {r['label']}: " + ("no longer possible" if not r.get("possible") else
-                      f"{d['duration_days']:+.1f} d, {d['cost_usd']:+,.0f} USD, {d['co2e_kg']:+,.0f} kg CO2e"))
+                      f"{d['duration_days']:+.1f} d, {_usd(d['cost_usd'], '+,.0f')}, {d['co2e_kg']:+,.0f} kg CO2e"))
+    print("assumptions and sources:")
+    for a in rep["assumptions"]:
+        print(f"  {assumption_text(a)}")
     for name, path in (("HTML report", args.out), ("PNG map", args.png)):
         if path:
             print(f"wrote {name}: {path}")

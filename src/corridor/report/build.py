@@ -48,17 +48,12 @@ class Option:
     gateways: list[str]
     container_only: bool = False
 
-    @property
-    def unpriced(self) -> bool:
-        """Passengers by air: no sourced fare, so USD is not given (rather than a false 0)."""
-        return self.route.cargo.get("kind") == "passengers" and "air" in self.route.modes
-
     def summary(self) -> dict:
         r = self.route
         transship = sum(1 for leg in r.legs if leg.kind in TRANSSHIPMENTS)
         return {"key": self.key, "label": self.label, "recipe": self.recipe, "modes": r.modes,
                 "distance_km": round(r.distance_km, 1), "duration_days": round(r.duration_h / 24, 2),
-                "cost_usd": None if self.unpriced else round(r.cost_usd, 2), "co2e_kg": round(r.co2e_kg, 2),
+                "cost_usd": round(r.cost_usd, 2) if r.priced else None, "co2e_kg": round(r.co2e_kg, 2),
                 "transshipments": transship, "chokepoints": r.passages, "borders": r.borders,
                 "gateway_chain": self.gateways, "container_only": self.container_only}
 
@@ -239,6 +234,34 @@ def _merge(parts: list[Route], handover=None) -> Route:
                  notes, parts[0].cargo, parts[0].objective)
 
 
+def _by_sea(plan, port: str, end, **kw) -> Route | None:
+    """The planner's whole chain from ``port`` to ``end`` by sea and land (so the ports and
+    terminals on the way are costed exactly as ``corridor route`` costs them); None when it fails
+    or does not leave by sea in one sea part (e.g. rail all the way)."""
+    try:
+        r = plan(port, end, modes=f"sea,{LAND}", **kw)
+    except CorridorError:
+        return None
+    moves = _moves(r)
+    at_sea = [i for i, m in enumerate(moves) if m == "sea"]
+    return r if at_sea and at_sea == list(range(len(at_sea))) else None
+
+
+def _sea_then_land(plan, port: str, entries: list[str], land, handover, avoid) -> list[Route]:
+    """Sea from ``port`` to each entry port, then ``land(entry)`` inland, with the port transfer
+    between them: for chains where the planner would leave the sea altogether."""
+    out = []
+    for e in entries:
+        if e == port or land(e) is False:
+            continue
+        try:
+            sea = plan(port, e, modes="sea", avoid=avoid)
+        except CorridorError:
+            continue
+        out.append(_merge([sea] + ([land(e)] if land(e) else []), handover))
+    return out
+
+
 def _chain(r: Route) -> list[str]:
     """Gateway chain: the places where cargo changes mode or country, first to last: ports,
     ferry terminals, hubs, airports, border crossings and the destination."""
@@ -369,25 +392,23 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
         if only is not None and key not in only:
             continue
         best = None
-        for x, e in ((x, e) for x in exits for e in entries if x != e):
+        for x in exits:
             try:
                 head = None if x == start else plan(start, x, modes=LAND)
-                sea = plan(x, e, modes="sea", avoid=extra)
             except CorridorError:
                 continue
-            if need and need not in {k for leg in sea.legs for k in leg.passages}:
-                continue
-            tail = land(e)
-            if tail is False:
-                continue
-            r = _merge(([head] if head else []) + [sea] + ([tail] if tail else []), handover)
-            if best is None or r.duration_h < best[0].duration_h:
-                best = (r, head is not None, tail is not None)
+            whole = _by_sea(plan, x, end, avoid=extra)  # the planner's own chain, as `corridor route` plans it
+            for rest in [whole] if whole is not None else _sea_then_land(plan, x, entries, land, handover, extra):
+                r = _merge(([head] if head else []) + [rest], handover)
+                if need and need not in {k for leg in r.legs for k in leg.passages}:
+                    continue
+                if best is None or r.duration_h < best.duration_h:
+                    best = r
         if best is not None:
-            r, by_land_first, by_land_last = best
-            text = ("overland to the port, then " if by_land_first else "") + label + \
-                (", then overland" if by_land_last else "")
-            out.append(Option(key, text, text, r, _chain(r)))
+            moves = _moves(best)
+            text = ("overland to the port, then " if moves[0] != "sea" else "") + label + \
+                (", then overland" if moves[-1] != "sea" else "")
+            out.append(Option(key, text, text, best, _chain(best)))
     # Land bridges from an East Asian container hub (container block trains).
     if not bulk:
         for hub in HUBS:
@@ -463,14 +484,22 @@ def _whatif(ctx: Context, base: list[Option], name: str, touches=None, **kw) -> 
             row.update(possible=False)
         else:
             a, b = o.route, n.route
-            row.update(possible=True, duration_days=round(b.duration_h / 24, 2), cost_usd=round(b.cost_usd, 2),
+            priced = a.priced and b.priced  # an unsourced price (air passenger fare) stays null
+            row.update(possible=True, duration_days=round(b.duration_h / 24, 2),
+                       cost_usd=round(b.cost_usd, 2) if priced else None,
                        co2e_kg=round(b.co2e_kg, 2), chokepoints=b.passages, gateway_chain=n.gateways,
                        difference={"duration_days": round((b.duration_h - a.duration_h) / 24, 2),
-                                   "cost_usd": round(b.cost_usd - a.cost_usd, 2),
+                                   "cost_usd": round(b.cost_usd - a.cost_usd, 2) if priced else None,
                                    "co2e_kg": round(b.co2e_kg - a.co2e_kg, 2)})
         rows.append(row)
     return {"name": name, "options": rows, "rerun": sorted(only),
             **{k: v for k, v in kw.items() if k != "costs"}}
+
+
+def assumption_text(a: dict) -> str:
+    """'name: value unit (source)'; a figure with no source found reads 'not found'."""
+    value = "not found" if a["value"] is None else f"{a['value']:g} {a['unit']}"
+    return f"{a['name']}: {value} ({a['source']})"
 
 
 def _finite(value):

@@ -7,6 +7,7 @@ import html
 import json
 from pathlib import Path
 
+from corridor.report.build import assumption_text
 from corridor.report.shapes import country_rings, source
 
 COLOURS = {"sea": "#1f77b4", "rail": "#d62728", "road": "#8c564b", "ferry": "#17becf", "air": "#9467bd",
@@ -82,6 +83,10 @@ def _cargo_text(c: dict) -> str:
     return f"{c['kind']}, {amount}, vessel class {c.get('vessel_class')} (air options state their own)"
 
 
+def _usd_change(v) -> str:
+    return "USD not priced" if v is None else f"{v:+,.0f} USD"
+
+
 def _cell(v) -> str:
     if v is None:
         return "not priced"  # e.g. passenger air fares: no sourced figure (see the assumptions)
@@ -105,7 +110,7 @@ def render(report: dict) -> str:
         items = "".join(
             f"<li>{html.escape(r['label'])}: " + (
                 "no longer possible" if not r.get("possible") else
-                f"{r['difference']['duration_days']:+.1f} days, {r['difference']['cost_usd']:+,.0f} USD, "
+                f"{r['difference']['duration_days']:+.1f} days, {_usd_change(r['difference']['cost_usd'])}, "
                 f"{r['difference']['co2e_kg']:+,.0f} kg CO2e") + "</li>" for r in w["options"])
         whatifs.append(f"<h3>{html.escape(w['name'])}</h3><ul>{items}</ul>")
     gw = []
@@ -114,8 +119,7 @@ def render(report: dict) -> str:
                   f"<br>airports: {_cell([a['name'] + ' (' + a['iata'] + ', ' + a['type'] + ')' for a in g['airports']]) or 'none'}"
                   f"<br>land border points: {len(g['borders'])} ({_cell(sorted({b['neighbour'] + ' ' + b['mode'] for b in g['borders']}))})</p>"
                   + "".join(f"<p class=note>{html.escape(n)}</p>" for n in g["notes"]))
-    assumptions = "".join(f"<li>{html.escape(a['name'])}: {a['value']:g} {html.escape(a['unit'])} "
-                          f"({html.escape(a['source'])})</li>" for a in report["assumptions"])
+    assumptions = "".join(f"<li>{html.escape(assumption_text(a))}</li>" for a in report["assumptions"])
     legend = " ".join(f'<span style="color:{c}">&#9632; {m}</span>' for m, c in COLOURS.items() if m != "transfer")
     data = json.dumps(report["summary"], ensure_ascii=False).replace("</", "<\\/")
     fp = html.escape(str(report.get("network", {}).get("fingerprint", "")))
