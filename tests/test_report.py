@@ -112,8 +112,8 @@ def test_html_offline_and_png(pe_az, tmp_path):
         pg.goto(page_file.as_uri())
         drawn = pg.eval_on_selector_all("#map g.option", "gs => gs.map(g => [g.dataset.option, g.querySelectorAll('path').length])")
         assert len(drawn) == len(pe_az["options"]) and all(n > 0 for _, n in drawn)
-        assert pg.eval_on_selector_all("#options tbody tr", "rs => rs.length") == len(pe_az["options"])
-        pg.click("#options th:nth-child(5)")  # sortable by USD
+        assert pg.eval_on_selector_all("table.options tbody tr", "rs => rs.length") == len(pe_az["options"])
+        pg.click("table.options th:nth-child(5)")  # sortable by USD
         assert pg.evaluate("typeof corridorReportWidget") == "object"
         pg.screenshot(path=str(ARTIFACTS / "report-page.png"), full_page=False)
         browser.close()

@@ -51,12 +51,16 @@ def run(args) -> int:
               f"{len(g['borders'])} land border points")
         for n in g["notes"]:
             print(f"  note: {n}")
-    print("options (fastest first):")
-    for i, s in enumerate(rep["summary"], 1):
-        print(f"  {i}. {s['label']}\n     {s['duration_days']:.1f} d  {_usd(s['cost_usd'])}  {s['co2e_kg']:,.0f} kg CO2e  "
-              f"{s['distance_km']:,.0f} km  transshipments {s['transshipments']}  "
-              f"chokepoints {', '.join(s['chokepoints']) or '-'}  borders {len(s['borders'])}\n"
-              f"     {' -> '.join(s['gateway_chain'])}")
+    rows = {s["key"]: s for s in rep["summary"]}
+    for grp in rep["groups"]:  # never ranked across consignments
+        print(f"options: {grp['title']} ({', '.join(grp['consignments'])}), fastest first:")
+        for i, s in enumerate((rows[k] for k in grp["options"]), 1):
+            best = f"  [{', '.join(s['best'])}]" if s["best"] else ""
+            print(f"  {i}. {s['label']}{best}\n     {s['duration_days']:.1f} d  {_usd(s['cost_usd'])}  "
+                  f"{s['co2e_kg']:,.0f} kg CO2e  "
+                  f"{s['distance_km']:,.0f} km  transshipments {s['transshipments']}  "
+                  f"chokepoints {', '.join(s['chokepoints']) or '-'}  borders {len(s['borders'])}\n"
+                  f"     {' -> '.join(s['gateway_chain'])}")
     for w in rep["whatif"]:
         print(f"what if: {w['name']}")
         for r in w["options"]:

@@ -39,6 +39,15 @@ TRANSSHIPMENTS = frozenset({TransferKind.PORT, TransferKind.SHIP_FERRY, Transfer
                             TransferKind.RAIL_ROAD_TERMINAL})
 
 
+# Consignments compared apart: an option is only ranked against options moving the same thing.
+GROUPS = {
+    "surface": "by sea, rail, road and ferry",
+    "air-freight": "air freight",
+    "air-passengers": "air passengers",
+}
+BEST = (("fastest", "duration_days"), ("cheapest", "cost_usd"), ("lowest CO2e", "co2e_kg"))
+
+
 @dataclass
 class Option:
     key: str
@@ -48,6 +57,13 @@ class Option:
     gateways: list[str]
     container_only: bool = False
 
+    @property
+    def group(self) -> str:
+        """Which consignment the option moves (a key of :data:`GROUPS`)."""
+        if "air" not in self.route.modes:
+            return "surface"
+        return "air-passengers" if self.route.cargo.get("kind") == "passengers" else "air-freight"
+
     def summary(self) -> dict:
         r = self.route
         transship = sum(1 for leg in r.legs if leg.kind in TRANSSHIPMENTS)
@@ -55,7 +71,39 @@ class Option:
                 "distance_km": round(r.distance_km, 1), "duration_days": round(r.duration_h / 24, 2),
                 "cost_usd": round(r.cost_usd, 2) if r.priced else None, "co2e_kg": round(r.co2e_kg, 2),
                 "transshipments": transship, "chokepoints": r.passages, "borders": r.borders,
-                "gateway_chain": self.gateways, "container_only": self.container_only}
+                "gateway_chain": self.gateways, "container_only": self.container_only, "group": self.group,
+                "consignment": _consignment(r.cargo)}
+
+
+def _consignment(cargo: dict) -> str:
+    """What an option carries, in words: '1 TEU container', '1 t general', '1 passenger'."""
+    if cargo.get("kind") == "passengers":
+        n = cargo.get("passengers", 1)
+        return f"{n:g} passenger" + ("s" if n != 1 else "")
+    if "teu" in cargo:
+        return f"{cargo['teu']:g} TEU {cargo['kind']}"
+    return f"{cargo.get('tonnes', 0):g} t {cargo['kind']}"
+
+
+def group_summary(rows: list[dict]) -> list[dict]:
+    """The summary rows by consignment group (in :data:`GROUPS` order), each group naming its
+    fastest, cheapest and lowest-CO2e option; each row gets ``best`` (the marks it holds).
+    Unpriced options (USD null) are not candidates for cheapest."""
+    groups = []
+    for key, title in GROUPS.items():
+        members = [r for r in rows if r["group"] == key]
+        if not members:
+            continue
+        marks = {}
+        for mark, field_name in BEST:
+            ranked = [r for r in members if r[field_name] is not None]
+            if ranked:
+                marks[mark] = min(ranked, key=lambda r: r[field_name])["key"]
+        for r in members:
+            r["best"] = [m for m, k in marks.items() if k == r["key"]]
+        groups.append({"group": key, "title": title, "consignments": sorted({r["consignment"] for r in members}),
+                       "options": [r["key"] for r in members], **marks})
+    return groups
 
 
 @dataclass
@@ -215,18 +263,18 @@ def _merge(parts: list[Route], handover=None) -> Route:
     leaving by land (or the reverse), ``handover(port)`` adds the port transfer between them."""
     if len(parts) == 1:
         return parts[0]
-    legs = list(parts[0].legs)
+    legs, handed_over = list(parts[0].legs), []
     for before, after in zip(parts[:-1], parts[1:]):
         a, b = _moves(before), _moves(after)
         if handover is not None and a and b and (a[-1] == "sea") != (b[0] == "sea"):
-            legs.append(handover(before.destination))
+            handed_over.append(handover(before.destination))
+            legs.append(handed_over[-1])
         legs += after.legs
     seen, assumptions = set(), []
-    for r in parts:
-        for x in r.assumptions:
-            if x.name not in seen:
-                seen.add(x.name)
-                assumptions.append(x)
+    for x in [x for r in parts for x in r.assumptions] + [x for leg in handed_over for x in leg.basis["duration_h"]]:
+        if x.name not in seen:  # the port dwell of a handover is an assumption of the route too
+            seen.add(x.name)
+            assumptions.append(x)
     restrictions = dict(parts[0].restrictions, modes=sorted({m for r in parts for m in r.restrictions["modes"]}),
                         avoided=sorted({x for r in parts for x in r.restrictions.get("avoided", [])}))
     notes = list(dict.fromkeys(n for r in parts for n in r.notes if not n.startswith(AT_SEA_ONLY)))
@@ -534,7 +582,7 @@ def build_report(origin: str, destination: str, *, cargo: str | None = None, teu
     opts = options(ctx)
     if not opts:
         raise CorridorError(f"No corridor found between {ctx.a} and {ctx.b} on the built-in data.")
-    opts.sort(key=lambda o: o.route.duration_h)
+    opts.sort(key=lambda o: (list(GROUPS).index(o.group), o.route.duration_h))  # like with like, fastest first
     scenarios = []
     if req.whatif:
         ports = ctx.gateways[ctx.a]["seaports"]
@@ -549,12 +597,14 @@ def build_report(origin: str, destination: str, *, cargo: str | None = None, teu
     for o in opts:
         for x in o.route.assumptions:
             assumptions.setdefault(x.name, x.to_dict())
+    summary = [o.summary() for o in opts]
+    groups = group_summary(summary)  # marks each row's ``best``
     return _finite({"origin": ctx.a, "destination": ctx.b,
             "cargo": make_cargo(cargo, teu=teu, tonnes=tonnes).to_dict(),  # the stated cargo (air options say theirs)
             "gateways": [ctx.gateways[ctx.a], ctx.gateways[ctx.b]],
-            "summary": [o.summary() for o in opts],
-            "options": [dict(o.route.to_dict(), option=o.summary(),
+            "summary": summary, "groups": groups,
+            "options": [dict(o.route.to_dict(), option=row,
                          map=[{"mode": leg.mode, "parts": leg.geometry} for leg in o.route.legs
-                              if leg.mode != "transfer"]) for o in opts],
+                              if leg.mode != "transfer"]) for o, row in zip(opts, summary)],
             "whatif": scenarios, "assumptions": list(assumptions.values()),
             "network": opts[0].route.network})
