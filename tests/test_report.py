@@ -136,7 +136,7 @@ def test_country_shapes_come_with_a_pip_install():
 
 
 def test_passenger_air_fares_are_not_shown_as_zero(pe_az):
-    air = [o for o in pe_az["options"] if o["option"]["key"] == "air-passengers-ist"][0]
+    air = [o for o in pe_az["options"] if o["option"]["key"] == "air-passengers"][0]
     assert air["option"]["cost_usd"] is None and any("fare" in n for n in air["notes"])
     from corridor.report.html import render
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from corridor import transit_policy
+from corridor.costing import Assumption
 from corridor.costing.cargo import make_cargo
 from corridor.data import wpi
 from corridor.errors import BadInput, CorridorError
@@ -28,7 +29,7 @@ LAND = "rail,road,ferry"
 # Container services that bulk cargo cannot use: transshipment at a container hub onto
 # container block trains (the Middle and Northern corridors) and air freight.
 HUBS = ("CNSHA",)  # East Asian container hub for the land-bridge recipes
-AIR_HUB = "IST"
+AIR_FREIGHT = {"cargo": "general", "tonnes": 1.0}  # the air freight consignment: 1 t of general cargo
 PANAMA_RESTRICTED = {"sea": {"canal_wait": {"panama": {
     "value": 240.0, "source": "what-if: a 10-day queue at the Panama Canal, as in the 2023 drought "
     "(waits of days to weeks reported); assumption of this report"}}}}
@@ -142,6 +143,7 @@ def _seaports(net: Network, iso2: str, city) -> tuple[list[dict], list[str]]:
     distance to the capital; a curated major port (``curated/ports.csv``, dated and sourced)
     ranks with the largest, since the index predates ports such as Chancay (2024). Without it:
     the port table's major ports, nearest the capital first."""
+    from corridor.data.container_ports import read_container_ports
     from corridor.data.ports import read_ports
 
     index = wpi.load()
@@ -155,6 +157,9 @@ def _seaports(net: Network, iso2: str, city) -> tuple[list[dict], list[str]]:
                 entries[int(i)] = e
         ports = sorted(set(ports) | set(entries))
     curated = {r.code for r in read_ports() if r.source == "curated" and r.major}
+    boxes = read_container_ports()
+    ports = sorted(set(ports) | {i for i in np.flatnonzero(net.port_country == iso2)
+                                 if str(net.port_code[i]) in boxes})
 
     def distance(i: int) -> float:
         return float(haversine_km(city.lon, city.lat, net.port_lon[i], net.port_lat[i])) if city is not None else 0.0
@@ -165,18 +170,31 @@ def _seaports(net: Network, iso2: str, city) -> tuple[list[dict], list[str]]:
             return 0
         return entries[i].size_rank if i in entries else len(wpi.SIZES)
 
-    ports.sort(key=(lambda i: (size_rank(i), distance(i))) if index is not None else distance)
+    def container_rank(i: int) -> float:
+        """Published annual TEU, largest first; ports the table lacks after them."""
+        entry = boxes.get(str(net.port_code[i]))
+        return -entry.teu if entry is not None else 0.0
+
+    ports.sort(key=(lambda i: (container_rank(i), size_rank(i), distance(i))) if index is not None
+               else (lambda i: (container_rank(i), distance(i))))
     seaports = []
     for i in ports[:8] if index is not None else ports:
         code = str(net.port_code[i])
         entry = entries.get(i)
         seaports.append({"code": code, "name": str(net.port_name[i]), "lat": float(net.port_lat[i]),
                          "lon": float(net.port_lon[i]), "major": bool(net.port_major[i]),
-                         "wpi": entry.to_dict() if entry is not None else None, "curated": code in curated})
+                         "wpi": entry.to_dict() if entry is not None else None, "curated": code in curated,
+                         "container": boxes[code].to_dict() if code in boxes else None})
+    ranked = [p for p in seaports if p["container"]]
+    container_note = (f"container ports first, by published annual TEU (curated/container_ports.csv): "
+                      + ", ".join(f"{p['name']} {p['container']['teu'] / 1e6:.2f} M TEU "
+                                  f"({p['container']['year']}, {p['container']['measure']})" for p in ranked)
+                      ) if ranked else None
     if index is None:
-        return seaports, ["seaports ranked by the port table's major flag and distance to the capital; port size "
-                          "and facilities need the World Port Index: 'corridor data fetch wpi'"]
-    notes = [f"seaports ranked by harbour size in the {index[1]['source']} ({index[1]['origin']}), then distance "
+        return seaports, [n for n in (container_note,) if n] + [
+            ("other " if ranked else "") + "seaports ranked by the port table's major flag and distance to the "
+            "capital; port size and facilities need the World Port Index: 'corridor data fetch wpi'"]
+    notes = [n for n in (container_note,) if n] + [f"{'other ' if ranked else ''}seaports ranked by harbour size in the {index[1]['source']} ({index[1]['origin']}), then distance "
              "to the capital"]
     for p in seaports:
         if p["curated"] and (p["wpi"] is None or p["wpi"]["harbor_size"] not in wpi.SIZES[:1]):
@@ -191,6 +209,7 @@ def gateways(net: Network, iso2: str) -> dict:
     and land border points, all from the data."""
     import pycountry
 
+    from corridor.air.hubs import closed_airports
     from corridor.air.model import LARGE, MEDIUM
     from corridor.data.airports import read_airports
 
@@ -201,7 +220,9 @@ def gateways(net: Network, iso2: str) -> dict:
     city = _main_city(iso2)
     seaports, port_notes = _seaports(net, iso2, city)
     a = read_airports()
-    sel = [i for i in range(len(a.iata)) if str(a.country[i]) == iso2 and a.scheduled[i] and a.size[i] in (LARGE, MEDIUM)]
+    closed = closed_airports()  # e.g. Berlin-Tegel: airports-py may still list it as scheduled
+    sel = [i for i in range(len(a.iata)) if str(a.country[i]) == iso2 and a.scheduled[i] and a.size[i] in (LARGE, MEDIUM)
+           and str(a.iata[i]) not in closed]
     sel.sort(key=lambda i: (a.size[i] != LARGE, float(haversine_km(city.lon, city.lat, a.lon[i], a.lat[i]))
                             if city is not None else 0.0))
     airports = [{"iata": str(a.iata[i]), "name": str(a.name[i]), "lat": float(a.lat[i]), "lon": float(a.lon[i]),
@@ -243,6 +264,7 @@ def _handover(cargo: dict, costs):
     the_cargo = make_cargo(cargo.get("cargo"), teu=cargo.get("teu"), tonnes=cargo.get("tonnes"))
     hours, usd, co2 = transfer_costing.costs("port", the_cargo, params)
     basis = {k: [params[x] for x in v] for k, v in transfer_costing.basis("port", the_cargo).items()}
+    basis["duration_h"] = [params.labelled(x) for x in transfer_costing.basis("port", the_cargo)["duration_h"]]
 
     def leg(at) -> Leg:
         return Leg("transfer", at, at, 0.0, hours, [], [], [[[at.lon, at.lat], [at.lon, at.lat]]],
@@ -340,11 +362,30 @@ OCEAN_PROBE = "NLRTM"  # a port on the open ocean: a gateway that cannot reach i
 NEIGHBOUR_PORTS = 4  # foreign ports tried for a country without its own on the ocean
 
 
+COAST_KM = 800.0  # ports closer than this to a better-ranked one serve the same coast
+COASTS = 3  # own ports tried per country: the best-ranked one of each coast
+
+
+def _coasts(ports: list[dict]) -> list[str]:
+    """The best-ranked container port of each coast (ports at least :data:`COAST_KM` apart), so a
+    pair is tried from every coast and the whole chain picks one (US -> JP: the Pacific coast)."""
+    chosen: list[dict] = []
+    for p in ports:
+        if all(haversine_km(p["lon"], p["lat"], q["lon"], q["lat"]) >= COAST_KM for q in chosen):
+            chosen.append(p)
+        if len(chosen) == COASTS:
+            break
+    return [p["code"] for p in chosen]
+
+
 def _sea_ports(net: Network, g: dict, ocean) -> list[str]:
-    """Ocean ports for country ``g``: its own (2, if they reach the ocean), else the main ports
+    """Ocean ports for country ``g``: its own (the container ports of each coast, :func:`_coasts`, or
+    its first two), else the main ports
     of its land neighbours that do, nearest its capital first; ports in transit-policy
     countries (data/policy/) only when no other neighbour has one."""
-    own = [p["code"] for p in g["seaports"][:2] if ocean(p["code"])]
+    reaching = [p for p in g["seaports"] if ocean(p["code"])]
+    boxes = [p for p in reaching if p["container"]]  # container ports, when the table has some: no minor coast
+    own = _coasts(boxes) if boxes else [p["code"] for p in reaching[:2]]
     if own:
         return own
     city = _main_city(g["country"])
@@ -416,6 +457,7 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
     start = origin_port or _end(ga, ocean)
     end = _end(gb, ocean)
     exits = [origin_port] if origin_port else _sea_ports(net, ga, ocean)
+    own_ports = {p["code"] for p in ga["seaports"]}
     entries = _sea_ports(net, gb, ocean)
     for x in exits:
         if x not in [p["code"] for p in ga["seaports"]]:
@@ -441,8 +483,8 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
             continue
         best = None
         for x in exits:
-            try:
-                head = None if x == start else plan(start, x, modes=LAND)
+            try:  # an own port is a gateway in itself; a neighbour's is reached overland
+                head = None if x == start or x in own_ports else plan(start, x, modes=LAND)
             except CorridorError:
                 continue
             whole = _by_sea(plan, x, end, avoid=extra)  # the planner's own chain, as `corridor route` plans it
@@ -482,24 +524,98 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
         out.append(Option("overland", "overland by rail and road", "rail, road and ferries only", r, _chain(r)))
     except CorridorError:
         pass
-    # Air (not for bulk): freight and passengers via Istanbul, and the fastest air routing.
+    # Air (not for bulk): freight and passengers on a chain of flown routes between the two countries' airports.
     if not bulk:
-        for key, label, kw in (
-                ("air-freight-ist", f"air freight via {AIR_HUB} (1 t of high-value general cargo)",
-                 {"cargo": "general", "tonnes": 1.0, "via": [AIR_HUB]}),
-                ("air-passengers-ist", f"air passengers via {AIR_HUB} (1 passenger)",
-                 {"cargo": "passengers", "passengers": 1, "via": [AIR_HUB]})):
-            if only is not None and key not in only:
-                continue
-            try:
-                kw2 = dict(kw, costs=costs, avoid=avoid)
-                city_a, city_b = _main_city(ga["country"]), _main_city(gb["country"])  # people fly city to city
-                r = planner_mod.plan(RouteRequest.make(origin=city_a or start, destination=city_b or end, modes="air",
-                                                       **kw2), network=net)
-            except CorridorError:
-                continue
-            out.append(Option(key, label, label, r, _chain(r)))
+        out += _air_options(ctx, costs=costs, avoid=avoid, only=only)
     return _dedupe(out)
+
+
+def _air_chain(ga: dict, gb: dict) -> list[str] | None:
+    """Airports (IATA) from ``ga``'s country to ``gb``'s over flown routes (:mod:`corridor.air.hubs`);
+    closed airports are not in the routes, so never in the chain."""
+    from corridor.air import hubs
+    from corridor.data.airports import read_airports
+
+    a = read_airports()
+    coords = {str(code): (float(lon), float(lat)) for code, lon, lat in zip(a.iata, a.lon, a.lat)}
+
+    def gateways_of(g: dict) -> list[str]:  # every airport of the country with scheduled service
+        listed = [x["iata"] for x in g["airports"]]
+        return listed + [str(c) for c, country, on in zip(a.iata, a.country, a.scheduled)
+                         if country == g["country"] and on and str(c) not in listed]
+    return hubs.best_chain(gateways_of(ga), gateways_of(gb), coords)
+
+
+def _air_options(ctx: Context, *, costs, avoid, only) -> list[Option]:
+    """Air freight (1 t of general cargo) and air passengers (1) city to city: road to the first
+    airport, the flights of the chain (each one a flown route), road from the last airport; freight
+    adds its handling at origin, hubs and destination (:data:`corridor.air.hubs.FREIGHT_TIMES`)."""
+    from corridor import planner as planner_mod
+    from corridor.air import hubs
+
+    ga, gb = ctx.gateways[ctx.a], ctx.gateways[ctx.b]
+    chain = _air_chain(ga, gb)
+    if chain is None:
+        ga["notes"].append(f"no air option: the flown routes known (curated/air_routes.csv"
+                           f"{', OpenFlights import' if 'OpenFlights' in hubs.routes()[1] else ''}) do not link "
+                           f"{ga['name']}'s airports with {gb['name']}'s; 'corridor data fetch air' (OpenFlights) adds more")
+        return []
+    city_a, city_b = _main_city(ga["country"]), _main_city(gb["country"])
+    via = " and ".join(chain[1:-1])
+    recipes = (("air-freight", f"air freight {' -> '.join(chain)} (1 t of general cargo)", AIR_FREIGHT),
+               ("air-passengers", f"air passengers {' -> '.join(chain)} (1 passenger)",
+                {"cargo": "passengers", "passengers": 1}))
+    out = []
+    for key, label, load in recipes:
+        if only is not None and key not in only:
+            continue
+
+        def plan(o, d, **kw):
+            return planner_mod.plan(RouteRequest.make(origin=o, destination=d, costs=costs, avoid=avoid,
+                                                      **load, **kw), network=ctx.net)
+        try:
+            parts = [plan(city_a, chain[0], modes="road")] if city_a is not None else []
+            flights = plan(chain[0], chain[-1], modes="air", via=chain[1:-1])
+            parts += [flights] + ([plan(chain[-1], city_b, modes="road")] if city_b is not None else [])
+        except CorridorError:
+            continue
+        flown = [leg.destination.code for leg in flights.legs if leg.mode == "air"]
+        if flown != chain[1:]:  # the modelled network added a stop of its own: not a flown chain
+            continue
+        r = _merge(parts)
+        if key == "air-freight":
+            _add_freight_handling(r, chain)
+        recipe = (f"{label}; each flight a route flown ({hubs.routes()[1]})" + (f", connecting at {via}" if via else ""))
+        out.append(Option(key, label, recipe, r, _chain(r)))
+    return out
+
+
+def _add_freight_handling(r: Route, chain: list[str]) -> None:
+    """Air freight door to door: handling at the origin and destination airports and a cargo
+    transfer at each hub (its time beyond the connection the planner already counts)."""
+    from corridor.air import hubs
+    from corridor.route import Leg
+
+    def step(at, what: Assumption, hours: float) -> Leg:
+        return Leg("transfer", at, at, 0.0, hours, [], [], [[[at.lon, at.lat], [at.lon, at.lat]]],
+                   kind=TransferKind.AIRPORT, name=f"{at.label} (air cargo)", assumption=what.name,
+                   basis={"duration_h": [what]})
+
+    legs = r.legs
+    flights = [k for k, leg in enumerate(legs) if leg.mode == "air"]
+    out = []
+    for k, leg in enumerate(legs):
+        if k == flights[0]:
+            out.append(step(leg.origin, hubs.FREIGHT_ORIGIN, hubs.FREIGHT_ORIGIN.value))
+        out.append(leg)
+        if k in flights[:-1]:
+            nxt = flights[flights.index(k) + 1]
+            counted = sum(x.duration_h for x in legs[k + 1:nxt])
+            out.append(step(leg.destination, hubs.FREIGHT_HUB, max(0.0, hubs.FREIGHT_HUB.value - counted)))
+        if k == flights[-1]:
+            out.append(step(leg.destination, hubs.FREIGHT_DESTINATION, hubs.FREIGHT_DESTINATION.value))
+    r.legs[:] = out
+    r.assumptions += [a for a in hubs.FREIGHT_TIMES if a.name not in {x.name for x in r.assumptions}]
 
 
 def _signature(o: Option) -> tuple:
