@@ -68,10 +68,13 @@ def routes() -> tuple[dict[frozenset, str], str]:
     return {k: v for k, v in out.items() if len(k) == 2 and not (k & closed.keys())}, label
 
 
-def best_chain(origins: list[str], destinations: list[str], coords: dict[str, tuple[float, float]]) -> list[str] | None:
-    """The shortest chain of flown routes (great-circle km, at most :data:`MAX_FLIGHTS` flights)
-    from one of ``origins`` to one of ``destinations`` (IATA codes), as the airports in order;
-    None when the routes known do not connect them. ``coords``: IATA -> (lon, lat)."""
+def best_chain(origins: list[str], destinations: list[str], coords: dict[str, tuple[float, float]],
+               start: tuple[float, float] | None = None, end: tuple[float, float] | None = None) -> list[str] | None:
+    """The shortest chain of flown routes (at most :data:`MAX_FLIGHTS` flights) from one of
+    ``origins`` to one of ``destinations`` (IATA codes), as the airports in order; None when the
+    routes known do not connect them. ``coords``: IATA -> (lon, lat). Length is great-circle km,
+    counting the way from ``start`` to the first airport and from the last to ``end`` (lon, lat)
+    too, so a chain does not begin at an airport across the country from the capital."""
     flown, _ = routes()
     links: dict[str, list[str]] = {}
     for pair in flown:
@@ -79,19 +82,24 @@ def best_chain(origins: list[str], destinations: list[str], coords: dict[str, tu
         if a in coords and b in coords:
             links.setdefault(a, []).append(b)
             links.setdefault(b, []).append(a)
+
+    def km(p, q) -> float:
+        return 0.0 if p is None or q is None else float(haversine_km(p[0], p[1], q[0], q[1]))
     goal = set(destinations)
-    heap = [(0.0, [o]) for o in origins if o in links]
+    heap = [(km(start, coords[o]), False, [o]) for o in origins if o in links]
+    heapq.heapify(heap)
     done = set()
     while heap:
-        km, chain = heapq.heappop(heap)
+        length, arrived, chain = heapq.heappop(heap)
         here = chain[-1]
-        if here in goal:
+        if arrived:
             return chain
+        if here in goal and len(chain) > 1:
+            heapq.heappush(heap, (length + km(coords[here], end), True, chain))
         if (here, len(chain)) in done or len(chain) > MAX_FLIGHTS:
             continue
         done.add((here, len(chain)))
         for nxt in links.get(here, []):
             if nxt not in chain:
-                (x1, y1), (x2, y2) = coords[here], coords[nxt]
-                heapq.heappush(heap, (km + float(haversine_km(x1, y1, x2, y2)), chain + [nxt]))
+                heapq.heappush(heap, (length + km(coords[here], coords[nxt]), False, chain + [nxt]))
     return None

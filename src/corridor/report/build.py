@@ -543,7 +543,9 @@ def _air_chain(ga: dict, gb: dict) -> list[str] | None:
         listed = [x["iata"] for x in g["airports"]]
         return listed + [str(c) for c, country, on in zip(a.iata, a.country, a.scheduled)
                          if country == g["country"] and on and str(c) not in listed]
-    return hubs.best_chain(gateways_of(ga), gateways_of(gb), coords)
+    ends = [_main_city(g["country"]) for g in (ga, gb)]
+    start, end = ((c.lon, c.lat) if c is not None else None for c in ends)
+    return hubs.best_chain(gateways_of(ga), gateways_of(gb), coords, start, end)
 
 
 def _air_options(ctx: Context, *, costs, avoid, only) -> list[Option]:
