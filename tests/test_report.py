@@ -178,8 +178,10 @@ def test_gateways_rank_by_world_port_index_size(net, wpi_imported, cli, tmp_path
     assert wpi_imported["ports"] > 3000
     g = gateways(net, "PE")
     codes = [p["code"] for p in g["seaports"]]
-    # Chancay (2024) is 'Very Small' in the index, a major port in the curated table: ranked first, and said so
-    assert codes[:2] == ["PECHY", "PECLL"] and g["seaports"][1]["wpi"]["harbor_size"] == "Medium"
+    # container ports first, by published TEU (Callao's 2023 figure above Chancay's design capacity); Chancay
+    # (2024) is 'Very Small' in the index, a major port in the curated table: ranked above the index's, and said so
+    assert codes[:2] == ["PECLL", "PECHY"] and g["seaports"][0]["wpi"]["harbor_size"] == "Medium"
+    assert all(p["container"] for p in g["seaports"][:2]) and not g["seaports"][2]["container"]
     assert any("Chancay" in n and "curated" in n for n in g["notes"])
     sizes = [p["wpi"]["harbor_size"] for p in gateways(net, "NL")["seaports"] if p["wpi"]]
     assert sizes[0] == "Large" and sizes == sorted(sizes, key=wpi.SIZES.index)

@@ -585,6 +585,9 @@ def _air_options(ctx: Context, *, costs, avoid, only) -> list[Option]:
         if flown != chain[1:]:  # the modelled network added a stop of its own: not a flown chain
             continue
         r = _merge(parts)
+        # the flights are flown routes (checked above); only their times come from the air model
+        r.notes = [n for n in r.notes if not n.startswith("air: modelled")] + [
+            f"air: each flight is a route flown ({hubs.routes()[1]}); flight times from the air model"]
         if key == "air-freight":
             _add_freight_handling(r, chain)
         recipe = (f"{label}; each flight a route flown ({hubs.routes()[1]})" + (f", connecting at {via}" if via else ""))
