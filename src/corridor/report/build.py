@@ -210,6 +210,7 @@ def gateways(net: Network, iso2: str) -> dict:
     import pycountry
 
     from corridor.air.hubs import closed_airports
+    from corridor.air.hubs import routes as flown_routes
     from corridor.air.model import LARGE, MEDIUM
     from corridor.data.airports import read_airports
 
@@ -223,8 +224,9 @@ def gateways(net: Network, iso2: str) -> dict:
     closed = closed_airports()  # e.g. Berlin-Tegel: airports-py may still list it as scheduled
     sel = [i for i in range(len(a.iata)) if str(a.country[i]) == iso2 and a.scheduled[i] and a.size[i] in (LARGE, MEDIUM)
            and str(a.iata[i]) not in closed]
-    sel.sort(key=lambda i: (a.size[i] != LARGE, float(haversine_km(city.lon, city.lat, a.lon[i], a.lat[i]))
-                            if city is not None else 0.0))
+    flying = {code for pair in flown_routes()[0] for code in pair}  # on a flown international route: listed first
+    sel.sort(key=lambda i: (str(a.iata[i]) not in flying, a.size[i] != LARGE,
+                            float(haversine_km(city.lon, city.lat, a.lon[i], a.lat[i])) if city is not None else 0.0))
     airports = [{"iata": str(a.iata[i]), "name": str(a.name[i]), "lat": float(a.lat[i]), "lon": float(a.lon[i]),
                  "type": "large" if a.size[i] == LARGE else "medium"} for i in sel[:6]]
     borders = []
