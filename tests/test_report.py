@@ -112,8 +112,8 @@ def test_html_offline_and_png(pe_az, tmp_path):
         pg.goto(page_file.as_uri())
         drawn = pg.eval_on_selector_all("#map g.option", "gs => gs.map(g => [g.dataset.option, g.querySelectorAll('path').length])")
         assert len(drawn) == len(pe_az["options"]) and all(n > 0 for _, n in drawn)
-        assert pg.eval_on_selector_all("#options tbody tr", "rs => rs.length") == len(pe_az["options"])
-        pg.click("#options th:nth-child(5)")  # sortable by USD
+        assert pg.eval_on_selector_all("table.options tbody tr", "rs => rs.length") == len(pe_az["options"])
+        pg.click("table.options th:nth-child(5)")  # sortable by USD
         assert pg.evaluate("typeof corridorReportWidget") == "object"
         pg.screenshot(path=str(ARTIFACTS / "report-page.png"), full_page=False)
         browser.close()
@@ -136,7 +136,7 @@ def test_country_shapes_come_with_a_pip_install():
 
 
 def test_passenger_air_fares_are_not_shown_as_zero(pe_az):
-    air = [o for o in pe_az["options"] if o["option"]["key"] == "air-passengers-ist"][0]
+    air = [o for o in pe_az["options"] if o["option"]["key"] == "air-passengers"][0]
     assert air["option"]["cost_usd"] is None and any("fare" in n for n in air["notes"])
     from corridor.report.html import render
 
@@ -178,8 +178,10 @@ def test_gateways_rank_by_world_port_index_size(net, wpi_imported, cli, tmp_path
     assert wpi_imported["ports"] > 3000
     g = gateways(net, "PE")
     codes = [p["code"] for p in g["seaports"]]
-    # Chancay (2024) is 'Very Small' in the index, a major port in the curated table: ranked first, and said so
-    assert codes[:2] == ["PECHY", "PECLL"] and g["seaports"][1]["wpi"]["harbor_size"] == "Medium"
+    # container ports first, by published TEU (Callao's 2023 figure above Chancay's design capacity); Chancay
+    # (2024) is 'Very Small' in the index, a major port in the curated table: ranked above the index's, and said so
+    assert codes[:2] == ["PECLL", "PECHY"] and g["seaports"][0]["wpi"]["harbor_size"] == "Medium"
+    assert all(p["container"] for p in g["seaports"][:2]) and not g["seaports"][2]["container"]
     assert any("Chancay" in n and "curated" in n for n in g["notes"])
     sizes = [p["wpi"]["harbor_size"] for p in gateways(net, "NL")["seaports"] if p["wpi"]]
     assert sizes[0] == "Large" and sizes == sorted(sizes, key=wpi.SIZES.index)

@@ -6,6 +6,7 @@ FeatureCollection with one feature per leg, the mode as a property.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -159,6 +160,12 @@ class Route:
         return sum(leg.cost_usd for leg in self.legs)
 
     @property
+    def priced(self) -> bool:
+        """False when a leg's price rests on a figure with no source (NaN, e.g. the air passenger fare)."""
+        return all(a.value is not None and math.isfinite(a.value)
+                   for leg in self.legs for a in leg.basis.get("cost_usd", []))
+
+    @property
     def co2e_kg(self) -> float:
         return sum(leg.co2e_kg for leg in self.legs)
 
@@ -226,7 +233,7 @@ class Route:
             "origin": self.origin.to_dict(), "destination": self.destination.to_dict(),
             "distance_km": round(self.distance_km, 1), "distance_nmi": round(self.distance_nmi, 1),
             "duration_h": round(self.duration_h, 1), "duration_days": round(self.duration_h / 24.0, 2),
-            "cost_usd": round(self.cost_usd, 2), "co2e_kg": round(self.co2e_kg, 2),
+            "cost_usd": round(self.cost_usd, 2) if self.priced else None, "co2e_kg": round(self.co2e_kg, 2),
             "co2e_wtt_kg": round(self.co2e_wtt_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
             "cargo": self.cargo, "objective": self.objective,
             "passages": self.passages, "borders": self.borders,

@@ -42,7 +42,7 @@ def print_table(route) -> None:
                      f"{leg['distance_nmi']:,.0f}", fmt_hours(leg["duration_h"]), f"{leg['cost_usd']:,.0f}",
                      f"{leg['co2e_kg']:,.0f}", ", ".join(leg["passages"]) or "-"))
     rows.append(("total", "", "", f"{d['distance_km']:,.0f}", f"{d['distance_nmi']:,.0f}",
-                 fmt_hours(d["duration_h"]), f"{d['cost_usd']:,.0f}", f"{d['co2e_kg']:,.0f}",
+                 fmt_hours(d["duration_h"]), _usd(d["cost_usd"]), f"{d['co2e_kg']:,.0f}",
                  ", ".join(d["passages"]) or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for k, row in enumerate(rows):
@@ -63,11 +63,11 @@ def print_table(route) -> None:
             print(f"{name}:")
             for i, alt in enumerate(d[name]):
                 via = alt["passages"] + ["–".join(b["countries"]) for b in alt["border_crossings"]]
-                print(f"  {i + 1}. {alt['duration_days']:.1f} d  {alt['cost_usd']:,.0f} USD  {alt['co2e_kg']:,.0f} kg CO2e  "
+                print(f"  {i + 1}. {alt['duration_days']:.1f} d  {_usd(alt['cost_usd'])} USD  {alt['co2e_kg']:,.0f} kg CO2e  "
                       f"{alt['distance_km']:,.0f} km  modes {','.join(alt['modes'])}  via {', '.join(via) or '-'}")
     if "difference" in d:
         diff, base = d["difference"], d["baseline"]
-        print(f"scenario {d['scenario']['name']!r} vs baseline ({base['duration_days']:.1f} d, {base['cost_usd']:,.0f} USD, "
+        print(f"scenario {d['scenario']['name']!r} vs baseline ({base['duration_days']:.1f} d, {_usd(base['cost_usd'])} USD, "
               f"{base['co2e_kg']:,.0f} kg CO2e, via {', '.join(base['passages']) or '-'}): "
               f"{diff['duration_days']:+.1f} days, {diff['cost_usd']:+,.0f} USD, {diff['co2e_kg']:+,.0f} kg CO2e")
     print(f"network: {d['network']['fingerprint']} (sources: {'; '.join(d['network']['sources'])})")
@@ -92,3 +92,8 @@ def run(args) -> int:
     else:
         print_table(route)
     return 0
+
+
+def _usd(value) -> str:
+    """A route's USD; None when a price has no source (air passenger fares): 'not priced'."""
+    return "not priced" if value is None else f"{value:,.0f}"

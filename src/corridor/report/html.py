@@ -7,6 +7,7 @@ import html
 import json
 from pathlib import Path
 
+from corridor.report.build import assumption_text
 from corridor.report.shapes import country_rings, source
 
 COLOURS = {"sea": "#1f77b4", "rail": "#d62728", "road": "#8c564b", "ferry": "#17becf", "air": "#9467bd",
@@ -80,30 +81,48 @@ def _cargo_text(c: dict) -> str:
     return f"{c['kind']}, {amount}, vessel class {c.get('vessel_class')} (air options state their own)"
 
 
+def _usd_change(v) -> str:
+    return "USD not priced" if v is None else f"{v:+,.0f} USD"
+
+
 def _cell(v) -> str:
     if v is None:
         return "not priced"  # e.g. passenger air fares: no sourced figure (see the assumptions)
     return html.escape(", ".join(v) if isinstance(v, list) else str(v))
 
 
+def _row(s: dict) -> str:
+    """One option's table row; its best marks (fastest, cheapest, lowest CO2e) after the label."""
+    cells = []
+    for k in ("label", "modes", "distance_km", "duration_days", "cost_usd", "co2e_kg", "transshipments",
+              "chokepoints", "borders"):
+        v = s[k]
+        text = f"{v:,.1f}" if isinstance(v, float) else _cell(v)
+        if k == "label" and s.get("best"):
+            text += f' <strong class="best">({html.escape(", ".join(s["best"]))})</strong>'
+        cells.append(f'<td data-v="{html.escape(str(v)) if v is not None else ""}">{text}</td>')
+    chain = " &rarr; ".join(html.escape(x) for x in s["gateway_chain"])
+    return "<tr>" + "".join(cells) + f"<td>{chain}</td></tr>"
+
+
 def render(report: dict) -> str:
     widget = (Path(__file__).resolve().parents[1] / "web" / "report-widget.js").read_text(encoding="utf-8")
     g0, g1 = report["gateways"]
-    rows = []
-    for s in report["summary"]:
-        rows.append("<tr>" + "".join(f'<td data-v="{html.escape(str(s[k]) if s[k] is not None else "")}">{_cell(s[k]) if not isinstance(s[k], float) else f"{s[k]:,.1f}"}</td>'
-                                      for k in ("label", "modes", "distance_km", "duration_days", "cost_usd",
-                                                "co2e_kg", "transshipments", "chokepoints", "borders"))
-                    + f'<td>{" &rarr; ".join(html.escape(x) for x in s["gateway_chain"])}</td>'
-                    + "</tr>")
     heads = ["option", "modes", "km", "days", "USD", "kg CO2e", "transshipments", "chokepoints", "borders",
              "gateway chain"]
+    rows_by_key = {s["key"]: s for s in report["summary"]}
+    tables = []
+    for grp in report["groups"]:  # one table per consignment: never ranked together
+        rows = "".join(_row(rows_by_key[k]) for k in grp["options"])
+        tables.append(f"<h3>{html.escape(grp['title'])} ({html.escape(', '.join(grp['consignments']))})</h3>"
+                      f'<table class="options"><thead><tr>{"".join(f"<th>{h}</th>" for h in heads)}</tr></thead>'
+                      f"<tbody>{rows}</tbody></table>")
     whatifs = []
     for w in report["whatif"]:
         items = "".join(
             f"<li>{html.escape(r['label'])}: " + (
                 "no longer possible" if not r.get("possible") else
-                f"{r['difference']['duration_days']:+.1f} days, {r['difference']['cost_usd']:+,.0f} USD, "
+                f"{r['difference']['duration_days']:+.1f} days, {_usd_change(r['difference']['cost_usd'])}, "
                 f"{r['difference']['co2e_kg']:+,.0f} kg CO2e") + "</li>" for r in w["options"])
         whatifs.append(f"<h3>{html.escape(w['name'])}</h3><ul>{items}</ul>")
     gw = []
@@ -112,8 +131,7 @@ def render(report: dict) -> str:
                   f"<br>airports: {_cell([a['name'] + ' (' + a['iata'] + ', ' + a['type'] + ')' for a in g['airports']]) or 'none'}"
                   f"<br>land border points: {len(g['borders'])} ({_cell(sorted({b['neighbour'] + ' ' + b['mode'] for b in g['borders']}))})</p>"
                   + "".join(f"<p class=note>{html.escape(n)}</p>" for n in g["notes"]))
-    assumptions = "".join(f"<li>{html.escape(a['name'])}: {a['value']:g} {html.escape(a['unit'])} "
-                          f"({html.escape(a['source'])})</li>" for a in report["assumptions"])
+    assumptions = "".join(f"<li>{html.escape(assumption_text(a))}</li>" for a in report["assumptions"])
     legend = " ".join(f'<span style="color:{c}">&#9632; {m}</span>' for m, c in COLOURS.items() if m != "transfer")
     data = json.dumps(report["summary"], ensure_ascii=False).replace("</", "<\\/")
     fp = html.escape(str(report.get("network", {}).get("fingerprint", "")))
@@ -129,20 +147,20 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:3px 6px;ve
 <p>cargo: {html.escape(_cargo_text(report['cargo']))}; {len(report['summary'])} options. {legend}</p>
 {svg_map(report)}
 <p><small>Map: {html.escape(source())}; equirectangular projection.</small></p>
-<h2>Options</h2><table id="options"><thead><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr></thead><tbody>{''.join(rows)}</tbody></table>
+<h2>Options</h2><p>Options are compared only within a group: each moves a different consignment.</p>{''.join(tables)}
 <h2>Gateways</h2>{''.join(gw)}
 <h2>What if</h2>{''.join(whatifs)}
 <h2>Assumptions and sources</h2><ul>{assumptions}</ul>
 <p><small>network {fp}</small></p>
 <script type="application/json" id="report-data">{data}</script>
 <script>
-document.querySelectorAll("#options th").forEach(function (th, i) {{
+document.querySelectorAll("table.options th").forEach(function (th) {{
   th.addEventListener("click", function () {{
-    var body = document.querySelector("#options tbody");
+    var body = th.closest("table").querySelector("tbody");
     var rows = Array.prototype.slice.call(body.rows);
     var asc = th.dataset.asc !== "1"; th.dataset.asc = asc ? "1" : "0";
     rows.sort(function (a, b) {{
-      var x = a.cells[i].dataset.v, y = b.cells[i].dataset.v, nx = parseFloat(x), ny = parseFloat(y);
+      var i = th.cellIndex, x = a.cells[i].dataset.v, y = b.cells[i].dataset.v, nx = parseFloat(x), ny = parseFloat(y);
       var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
       return asc ? c : -c; }});
     rows.forEach(function (r) {{ body.appendChild(r); }});
