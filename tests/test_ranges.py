@@ -80,6 +80,13 @@ def test_range_bounds_are_costing_parameters_a_user_can_override(routes):
     assert slower.duration_h_range[0] == pytest.approx(base.duration_h_range[0])
 
 
+def test_a_sea_speed_the_user_gives_has_no_speed_range(net):
+    chosen = corridor.route("PECHY", "CNSHA", speed_kn=12.0)
+    (leg,) = chosen.legs
+    assert not leg.passages  # no canal wait: the sailing is the whole leg
+    assert leg.duration_h_range == pytest.approx((leg.duration_h, leg.duration_h))
+
+
 def test_range_fields_are_in_the_json(routes):
     d = routes["rail-ferry"].to_dict()
     fast, slow = d["duration_h_range"]

@@ -5,7 +5,8 @@ A planning figure ``KEY`` of ``defaults.toml`` (a speed, a dwell, a wait) has it
 its slow time with the slow bounds: a min/max envelope of published figures, not percentiles.
 Times proportional to distance scale with the speed; waits and dwells take the bound itself; a
 border with published waits (``data/policy/borders.csv``) takes its own low and high figures; a
-ferry waits from nothing to the whole interval between sailings. Air legs and air transfers
+ferry waits from nothing to the whole interval between sailings. A sea speed the caller gave
+is kept (no speed range). Air legs and air transfers
 have no published variability here: their range is their planning time.
 """
 
@@ -15,6 +16,7 @@ from corridor.costing import sea, transfer
 from corridor.data import borders as border_table
 
 FAST, SLOW = "fast", "slow"
+CHOSEN_SPEED = sea.speed(1.0).source  # the source of a sea speed the caller gave: it has no range
 
 
 def bound(params, key: str, side: str) -> float:
@@ -33,7 +35,9 @@ def _speed_scaled(hours: float, params, key: str) -> tuple[float, float]:
 def _sea(leg, cargo, params) -> tuple[float, float]:
     canal_keys = [keys[0] for keys in (sea.canal(p, cargo, params)[2] for p in leg.passages) if keys]
     waits = sum(params.value(k) for k in canal_keys)
-    fast, slow = _speed_scaled(leg.duration_h - waits, params, sea.speed_key(cargo))
+    key = sea.speed_key(cargo)
+    sailing = leg.duration_h - waits
+    fast, slow = (sailing, sailing) if params[key].source == CHOSEN_SPEED else _speed_scaled(sailing, params, key)
     return (fast + sum(min(params.value(k), bound(params, k, FAST)) for k in canal_keys),
             slow + sum(max(params.value(k), bound(params, k, SLOW)) for k in canal_keys))
 
