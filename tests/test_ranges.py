@@ -13,6 +13,7 @@ import corridor
 from corridor.costing import ferry as ferry_costing
 from corridor.costing.params import defaults
 from corridor.data import borders as border_table
+from corridor.errors import BadInput
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -85,6 +86,11 @@ def test_a_sea_speed_the_user_gives_has_no_speed_range(net):
     (leg,) = chosen.legs
     assert not leg.passages  # no canal wait: the sailing is the whole leg
     assert leg.duration_h_range == pytest.approx((leg.duration_h, leg.duration_h))
+
+
+def test_a_zero_slow_speed_is_bad_input(net):
+    with pytest.raises(BadInput, match="range.rail.speed.slow"):
+        corridor.route("Xi'an", "Baku", modes="rail,ferry", costs={"range": {"rail": {"speed": {"slow": 0}}}})
 
 
 def test_range_fields_are_in_the_json(routes):

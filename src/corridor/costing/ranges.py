@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from corridor.costing import sea, transfer
 from corridor.data import borders as border_table
+from corridor.errors import BadInput
 
 FAST, SLOW = "fast", "slow"
 CHOSEN_SPEED = sea.speed(1.0).source  # the source of a sea speed the caller gave: it has no range
@@ -29,6 +30,8 @@ def _speed_scaled(hours: float, params, key: str) -> tuple[float, float]:
     than planned for the fast bound, never faster for the slow one)."""
     v = params.value(key)
     fast_v, slow_v = max(v, bound(params, key, FAST)), min(v, bound(params, key, SLOW))
+    if slow_v <= 0:
+        raise BadInput(f"Costing parameters {key} and range.{key}.slow must be speeds above 0.")
     return hours * v / fast_v, hours * v / slow_v
 
 
