@@ -17,6 +17,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from corridor import modes as M
+from corridor.costing import ferry as ferry_costing
 from corridor.costing import transfer as transfer_costing
 from corridor.data import passages as P
 from corridor.data.cities import read_cities
@@ -60,6 +61,7 @@ class _Stretch:
     usd: float = 0.0
     ttw: float = 0.0
     wtt: float = 0.0
+    sailing_interval_h: float = 0.0  # ferries: hours between sailings, for the leg's slow time
     flags: list = field(default_factory=list)
     lon: list = field(default_factory=list)
     lat: list = field(default_factory=list)
@@ -95,7 +97,7 @@ def _close(s: _Stretch, end: Place) -> Leg:
         lon, lat = densify(lon, lat, max_step_km=100.0)
     return Leg(M.NAMES[s.mode], s.start, end, s.km, s.hours, passages,
                [P.BY_KEY[k].name for k in passages], split_antimeridian(lon, lat),
-               cost_usd=s.usd, co2e_ttw_kg=s.ttw, co2e_wtt_kg=s.wtt)
+               cost_usd=s.usd, co2e_ttw_kg=s.ttw, co2e_wtt_kg=s.wtt, sailing_interval_h=s.sailing_interval_h)
 
 
 def _transfer(kind: TransferKind, name: str, a: Place, b: Place, km: float, hours: float, assumption: str,
@@ -162,7 +164,9 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
         cur.wtt += float(weights.co2e_wtt_kg[e])
         cur.flags.append(net.edge_flags[e])
         if mode == M.FERRY:  # draw the crossing along its sailing lane, not straight across land
-            inner = net.tables["ferries"][int(net.edge_ref[e])]["geometry"][1:-1]
+            ferry = net.tables["ferries"][int(net.edge_ref[e])]
+            cur.sailing_interval_h += ferry_costing.interval_h(ferry)
+            inner = ferry["geometry"][1:-1]
             for lon, lat in (inner if u == int(net.edge_u[e]) else inner[::-1]):
                 cur.lon.append(lon)
                 cur.lat.append(lat)

@@ -15,6 +15,7 @@ from corridor.costing import sea as sea_costing
 from corridor.costing import objective as objective_mod
 from corridor.costing import transfer as transfer_costing
 from corridor.costing.annotate import annotate
+from corridor.costing.ranges import set_ranges
 from corridor.costing.profile import Profile, assumptions_for
 from corridor.data import borders as border_table
 from corridor.data import passages as P
@@ -179,6 +180,7 @@ def _route(ctx: Ctx, req: _Request) -> Route:
     r = Route(req.stops[0], req.stops[-1], legs, assumptions_for(ctx.profile, used, kinds), req.restrictions,
               network_info, list(req.notes), cargo=ctx.profile.cargo.to_dict(), objective=objective)
     air_plan.annotate_route(r, ctx.net, ctx.profile, used)
+    set_ranges(r.legs, ctx.profile)
     return r
 
 

@@ -95,6 +95,10 @@ class Leg:
     co2e_wtt_kg: float = 0.0  # well-to-tank
     basis: dict = field(default_factory=dict)  # figure -> [Assumption] behind it
     border: Border | None = None  # border transfers: the crossing, from the network's border table
+    sailing_interval_h: float = 0.0  # ferry legs: hours between sailings (168 / sailings a week), summed
+    # (fast, slow) hours, set by costing/ranges.py; None for legs made elsewhere (scenario services,
+    # report hand-overs), whose range is their planning time
+    duration_h_range: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         # An unknown kind or a border without its crossing is a bug in the code building legs.
@@ -114,6 +118,11 @@ class Leg:
         return self.co2e_ttw_kg + self.co2e_wtt_kg
 
     @property
+    def time_range(self) -> tuple[float, float]:
+        """Fast and slow hours (see costing/ranges.py); the planning time when no range was set."""
+        return self.duration_h_range if self.duration_h_range is not None else (self.duration_h, self.duration_h)
+
+    @property
     def is_border(self) -> bool:
         """A border crossing (customs, open border or break of gauge)."""
         return self.border is not None
@@ -130,6 +139,7 @@ class Leg:
             "distance_km": round(self.distance_km, 1),
             "distance_nmi": round(self.distance_km / KM_PER_NMI, 1),
             "duration_h": round(self.duration_h, 1),
+            "duration_h_range": [round(h, 1) for h in self.time_range],
             "passages": self.passage_names, "passage_keys": self.passages,
             "cost_usd": round(self.cost_usd, 2), "co2e_kg": round(self.co2e_kg, 2),
             "co2e_wtt_kg": round(self.co2e_wtt_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
@@ -194,6 +204,11 @@ class Route:
         return sum(leg.duration_h for leg in self.legs)
 
     @property
+    def duration_h_range(self) -> tuple[float, float]:
+        """Fast and slow hours: the sums of the legs' bounds (every figure at its fast, or slow, bound)."""
+        return (sum(leg.time_range[0] for leg in self.legs), sum(leg.time_range[1] for leg in self.legs))
+
+    @property
     def passages(self) -> list[str]:
         """Names of the passages crossed, in order, each once."""
         names: list[str] = []
@@ -233,6 +248,8 @@ class Route:
             "origin": self.origin.to_dict(), "destination": self.destination.to_dict(),
             "distance_km": round(self.distance_km, 1), "distance_nmi": round(self.distance_nmi, 1),
             "duration_h": round(self.duration_h, 1), "duration_days": round(self.duration_h / 24.0, 2),
+            "duration_h_range": [round(h, 1) for h in self.duration_h_range],
+            "duration_days_range": [round(h / 24.0, 2) for h in self.duration_h_range],
             "cost_usd": round(self.cost_usd, 2) if self.priced else None, "co2e_kg": round(self.co2e_kg, 2),
             "co2e_wtt_kg": round(self.co2e_wtt_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
             "cargo": self.cargo, "objective": self.objective,

@@ -21,6 +21,15 @@ def fmt_hours(h: float) -> str:
     return f"{h / 24:.1f} d" if h >= 48 else f"{h:.1f} h"
 
 
+def fmt_range(h: float, fast_slow) -> str:
+    """Planning time with its fast-slow range in the same unit, e.g. "12.1 d (9.8–17.5)"."""
+    if round(fast_slow[0], 1) == round(fast_slow[1], 1) == round(h, 1):
+        return fmt_hours(h)
+    days = h >= 48
+    fast, slow = (x / 24 if days else x for x in fast_slow)
+    return f"{fmt_hours(h)} ({fast:.1f}–{slow:.1f})"
+
+
 def _cargo_text(cargo: dict, modes: list[str]) -> str:
     kind = cargo.get("kind")
     if kind == "passengers":
@@ -39,10 +48,10 @@ def print_table(route) -> None:
     rows = [("mode", "from", "to", "km", "nmi", "time", "USD", "kg CO2e", "passages")]
     for leg in d["legs"]:
         rows.append((leg["mode"], leg["from"], leg["to"], f"{leg['distance_km']:,.0f}",
-                     f"{leg['distance_nmi']:,.0f}", fmt_hours(leg["duration_h"]), f"{leg['cost_usd']:,.0f}",
+                     f"{leg['distance_nmi']:,.0f}", fmt_range(leg["duration_h"], leg["duration_h_range"]), f"{leg['cost_usd']:,.0f}",
                      f"{leg['co2e_kg']:,.0f}", ", ".join(leg["passages"]) or "-"))
     rows.append(("total", "", "", f"{d['distance_km']:,.0f}", f"{d['distance_nmi']:,.0f}",
-                 fmt_hours(d["duration_h"]), _usd(d["cost_usd"]), f"{d['co2e_kg']:,.0f}",
+                 fmt_range(d["duration_h"], d["duration_h_range"]), _usd(d["cost_usd"]), f"{d['co2e_kg']:,.0f}",
                  ", ".join(d["passages"]) or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for k, row in enumerate(rows):
@@ -50,6 +59,8 @@ def print_table(route) -> None:
         print("  ".join(cells).rstrip())
         if k == 0 or k == len(rows) - 2:
             print("  ".join("-" * w for w in widths))
+    print("time: planning figure (fast–slow): every speed, wait and dwell at its published low or high "
+          "bound, a min-max envelope, not percentiles (costing/defaults.toml, range.*)")
     print(f"cargo: {_cargo_text(route.cargo, route.modes)}; CO2e well-to-wheel {d['co2e_kg']:,.0f} kg "
           f"(WTT {d['co2e_wtt_kg']:,.0f} + TTW {d['co2e_ttw_kg']:,.0f}); sources per leg in --json 'basis'")
     for a in d["assumptions"]:

@@ -11,10 +11,14 @@ from corridor.costing import Costs, per_km
 name = "ferry"
 
 
+def interval_h(row: dict) -> float:
+    """Hours between two sailings of the service."""
+    return 168.0 / float(row["sailings_per_week"])
+
+
 def hours(row: dict, params) -> float:
     """Crossing time (the table's source) plus the expected wait."""
-    interval = 168.0 / float(row["sailings_per_week"])
-    return float(row["crossing_h"]) + params.value("ferry.wait_share") * interval
+    return float(row["crossing_h"]) + params.value("ferry.wait_share") * interval_h(row)
 
 
 def kmh(params, cargo=None) -> float:

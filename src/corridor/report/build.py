@@ -70,6 +70,7 @@ class Option:
         transship = sum(1 for leg in r.legs if leg.kind in TRANSSHIPMENTS)
         return {"key": self.key, "label": self.label, "recipe": self.recipe, "modes": r.modes,
                 "distance_km": round(r.distance_km, 1), "duration_days": round(r.duration_h / 24, 2),
+                "duration_days_range": [round(h / 24, 2) for h in r.duration_h_range],  # fast, slow
                 "cost_usd": round(r.cost_usd, 2) if r.priced else None, "co2e_kg": round(r.co2e_kg, 2),
                 "transshipments": transship, "chokepoints": r.passages, "borders": r.borders,
                 "gateway_chain": self.gateways, "container_only": self.container_only, "group": self.group,
