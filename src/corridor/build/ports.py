@@ -7,8 +7,10 @@ marnet's offshore lanes (short routes were up to 20-30 % long without them).
 
 Only seaports join the sea: a port whose best connection to the sea crosses more than
 ``SEAPORT_MAX_LAND_KM`` of land is a river or inland place (Ulm, Heidelberg, Bourges in
-searoute's list) and gets no connector, unless ``curated/seagoing_waterways.csv`` names it
-(Hamburg up the Elbe, Seville up the Guadalquivir: rivers the 1 km mask calls land).
+searoute's list) and gets no connector, unless ``curated/seagoing_waterways.csv`` names it:
+estuary ports with their authority's draught (Seville up the Guadalquivir, Rouen up the
+Seine), the Caspian ferry ports (the mask calls the Caspian land) and the ports the World
+Port Index lists (``scripts/seagoing_waterways_from_wpi.py``): rivers the 1 km mask calls land.
 """
 
 from __future__ import annotations
