@@ -5,8 +5,9 @@ The build keeps as a seaport a port whose way to the sea crosses more than
 calls most rivers land, so Antwerp, Houston or London would read as inland; the WPI lists
 the ports seagoing ships use, with their harbour type. This script prints a CSV row for every
 port of the compiled network over that limit that the WPI lists (by UN/LOCODE, else its
-entry within 10 km in the same country); a reviewer appends the rows, keeping the
-hand-sourced ones. Needs ``corridor data fetch wpi`` first.
+entry within 10 km in the same country) at most ``SAME_PLACE_KM`` from the port's coordinates
+(a code whose WPI entry lies farther away names another place: Kings Mountain, Penticton); a
+reviewer appends the rows, keeping the hand-sourced ones. Needs ``corridor data fetch wpi`` first.
 
 Run: python scripts/seagoing_waterways_from_wpi.py >> rows.csv
 """
@@ -20,7 +21,10 @@ import numpy as np
 
 from corridor.build.ports import SEAPORT_MAX_LAND_KM
 from corridor.data import wpi
+from corridor.geo import haversine_km
 from corridor.network import load_network
+
+SAME_PLACE_KM = 50.0
 
 
 def main() -> int:
@@ -35,7 +39,7 @@ def main() -> int:
         code = str(net.port_code[i])
         nearby = [p for c, p in entries.items() if c[:2] == code[:2]]
         e = wpi.match(entries, code, float(net.port_lon[i]), float(net.port_lat[i]), nearby)
-        if e is None:
+        if e is None or haversine_km(e.lon, e.lat, net.port_lon[i], net.port_lat[i]) > SAME_PLACE_KM:
             continue
         draft = f"{e.max_draft_m:g}" if e.max_draft_m else ""
         out.writerow([code, str(net.port_name[i]), f"WPI harbour type: {e.harbor_type or 'not given'}", draft,
