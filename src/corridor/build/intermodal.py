@@ -34,6 +34,8 @@ from corridor.geo import chord_for_km, great_circle_points, haversine_km, km_for
 
 RAIL_JOIN_KM = 2.0  # rail pieces closer than this are one network split by the OSM export
 TERMINAL_REACH_KM = 30.0  # a port or ferry terminal joins land nodes this close
+# A transfer moves goods across one terminal; land farther from the quay is a road leg.
+PORT_TRANSFER_KM = 5.0
 CITY_TERMINAL_MIN_POPULATION = 300_000
 CITY_TERMINAL_REACH_KM = 20.0
 NO_COUNTRY = -1
@@ -166,6 +168,68 @@ class _Nearest:
         return node, np.where(found, km_for_chord(np.where(found, chord, 0)), np.inf)
 
 
+def add_port_terminal(g: GraphBuilder, port: PortRow, sea_node: int, terminals: list[dict], near: tuple,
+                      land_xy: tuple[np.ndarray, np.ndarray]) -> int:
+    """A seaport's terminal: its berth and the ways from the berth to rail and road.
+
+    The berth is a sea node at the port, joined to the port's sea node by a sea edge, so the
+    water between them is sailed, not hidden in a transfer. A rail or road node within
+    ``PORT_TRANSFER_KM`` of the port is joined to the berth by a transfer. One farther away
+    (within ``TERMINAL_REACH_KM``) is reached by road from a gate node at the port: a road
+    edge to the road node, or to a rail head (a rail-road terminal of its own) where the
+    train is loaded.
+
+    Parameters
+    ----------
+    g
+        The graph being built; rail and road layers already in it.
+    port
+        The port's row.
+    sea_node
+        Its sea node (first connector).
+    terminals
+        The terminals table; the port (and its rail head, if any) is appended.
+    near
+        The rail and road :class:`_Nearest` lookups.
+    land_xy
+        Longitudes and latitudes of the graph's nodes when the land layers were added.
+
+    Returns
+    -------
+    int
+        The berth node.
+    """
+    lon, lat = land_xy
+    sea_bit = M.bit(M.SEA)
+    terminals.append({"kind": "port", "name": port.name, "code": port.code, "country": port.country})
+    terminal = len(terminals) - 1
+    berth = g.add_nodes(port.lon, port.lat, M.SEA)
+    g.add_edges(berth, sea_node, mode=M.SEA, req=sea_bit,
+                km=haversine_km(port.lon, port.lat, lon[sea_node], lat[sea_node]))
+    gate = None
+    for lookup, land_mode in zip(near, (M.RAIL, M.ROAD)):
+        land, km = lookup(port.lon, port.lat, TERMINAL_REACH_KM)
+        node, km = int(land[0]), float(km[0])
+        if node < 0:
+            continue
+        if km <= PORT_TRANSFER_KM:
+            g.add_edges(berth, node, mode=M.TRANSFER, req=sea_bit | M.bit(land_mode), km=km, ref=terminal, kind=4)
+            continue
+        if gate is None:
+            gate = g.add_nodes(port.lon, port.lat, M.ROAD)
+            g.add_edges(berth, gate, mode=M.TRANSFER, req=sea_bit | M.bit(M.ROAD), km=0.0, ref=terminal, kind=4)
+        if land_mode == M.ROAD:
+            g.add_edges(gate, node, mode=M.ROAD, req=M.bit(M.ROAD), km=km)
+        else:
+            rail_head = g.add_nodes(lon[node], lat[node], M.ROAD)
+            g.add_edges(gate, rail_head, mode=M.ROAD, req=M.bit(M.ROAD), km=km)
+            terminals.append({"kind": "rail-road terminal", "name": f"{port.name} rail head", "code": None,
+                              "country": port.country})
+            g.add_edges(rail_head, node, mode=M.TRANSFER, req=M.bit(M.ROAD) | M.bit(M.RAIL), km=0.0,
+                        ref=len(terminals) - 1, kind=4)
+    return berth
+
+
 def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray, progress) -> dict:
     """The whole multimodal graph: the sea layer's nodes first (same ids), then the rest.
 
@@ -222,11 +286,13 @@ def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray,
 
     progress(3, 6)
     code_index = {p.code: i for i, p in enumerate(ports)}
+    land_lon, land_lat = g.coords()  # rail and road nodes keep these ids
+    berth: dict[int, int] = {}
     for i, p in enumerate(ports):
         if port_sea_node[i] < 0:
             continue
-        terminals.append({"kind": "port", "name": p.name, "code": p.code, "country": p.country})
-        join_land(int(port_sea_node[i]), p.lon, p.lat, M.SEA, len(terminals) - 1)
+        berth[i] = add_port_terminal(g, p, int(port_sea_node[i]), terminals, (rail_near, road_near),
+                                     (land_lon, land_lat))
 
     ferries = read_ferries()
     ferry_node: dict[str, int] = {}
@@ -239,8 +305,8 @@ def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray,
             ferry_node[code] = node
             terminals.append({"kind": "ferry terminal", "name": p.name, "code": code, "country": p.country})
             join_land(node, p.lon, p.lat, M.FERRY, len(terminals) - 1)
-            if port_sea_node[code_index[code]] >= 0:
-                g.add_edges(node, int(port_sea_node[code_index[code]]), mode=M.TRANSFER,
+            if code_index[code] in berth:  # ferry and ship meet at the port's quay
+                g.add_edges(node, berth[code_index[code]], mode=M.TRANSFER, km=0.0,
                             req=M.bit(M.SEA) | M.bit(M.FERRY), ref=len(terminals) - 1, kind=4)
     sea_paths = SeaPaths(sea)
     for k, row in enumerate(ferries):

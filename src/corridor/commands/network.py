@@ -61,6 +61,25 @@ def _rebuild(path: Path) -> None:
               f"({'the rebuilt network is identical' if kept else 'the rebuilt network differs'})", file=sys.stderr)
 
 
+def _print_seaports(ports: dict) -> None:
+    """Which ports are not seaports and which are kept over land, with the reason for each."""
+    if "not_seaports" not in ports:
+        return
+    limit = ports["seaport_max_land_km"]
+    print(f"  not seaports: {ports['not_seaports']} ports cross more than {limit:g} km of land to the sea "
+          "(river or inland places: reached over land only); the farthest:")
+    for line in ports["not_seaports_worst"]:
+        print(f"    {line}")
+    why = ports["joined_over_some_land_why"]
+    by_index = [line for line in why if "WPI harbour type" in line]
+    print(f"  joined over more than {limit:g} km of land: {ports['joined_over_some_land']}, each on a "
+          "sourced seagoing waterway (curated/seagoing_waterways.csv, which names the source of each):")
+    for line in why:
+        if line not in by_index:
+            print(f"    {line}")
+    print(f"    and {len(by_index)} ports the World Port Index lists (mostly river ports the 1 km mask calls land)")
+
+
 def run(args) -> int:
     from corridor import network
 
@@ -81,7 +100,9 @@ def run(args) -> int:
         print(f"  source: {s['name']}: {s['package']} {s['version']} ({s['licence']})")
     for key in m:
         if isinstance(m[key], dict) and key != "files":
-            print(f"  {key}: {json.dumps(m[key], ensure_ascii=False)}")
+            counts = {k: v for k, v in m[key].items() if not (key == "ports" and isinstance(v, list))}
+            print(f"  {key}: {json.dumps(counts, ensure_ascii=False)}")
+    _print_seaports(m.get("ports", {}))
     if args.hierarchies:
         from corridor.default_hierarchies import build_default_hierarchies
 

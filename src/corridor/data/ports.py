@@ -1,4 +1,8 @@
-"""Seaports: the searoute port list (UN/LOCODEs) plus corridor's hand-curated rows.
+"""Ports: the searoute port list (UN/LOCODEs) plus corridor's hand-curated rows.
+
+The list holds river and inland places too (Ulm, Heidelberg); the build keeps as seaports
+only those a seagoing ship can reach (``corridor.build.ports``), with the estuary ports of
+``curated/seagoing_waterways.csv``.
 
 Curated rows (``curated/ports.csv``) add ports searoute lacks and correct coordinates it
 gets wrong; each row names its source. A curated row with a code that searoute also has
@@ -51,3 +55,14 @@ def read_ports() -> list[PortRow]:
             rows[r["code"]] = PortRow(r["code"], r["name"], r["country"], float(r["lon"]),
                                       float(r["lat"]), r["major"] == "1", "curated")
     return [rows[k] for k in sorted(rows)]
+
+
+def seagoing_waterways_path() -> Path:
+    return Path(str(resources.files("corridor.data"))) / "curated" / "seagoing_waterways.csv"
+
+
+def read_seagoing_waterways() -> dict[str, dict]:
+    """Port code -> its row in ``curated/seagoing_waterways.csv``: estuary and river ports that
+    seagoing ships reach up a sourced waterway, though the 1 km water mask calls the river land."""
+    with open(seagoing_waterways_path(), newline="", encoding="utf-8") as f:
+        return {r["code"]: r for r in csv.DictReader(f)}

@@ -132,13 +132,14 @@ def access(net: Network, place: Place, profile: Profile) -> Access:
             if on_water:
                 parts.append((c.nodes, c.km, M.SEA))
         acc.add(place, parts, profile, sea=on_water)
-        if not acc.candidates and use_sea:
-            i = _nearest_port(net, place.lon, place.lat)
-            d = float(haversine_km(place.lon, place.lat, net.port_lon[i], net.port_lat[i]))
-            note = (f"{place.label} is inland, away from the sea: nearest port used: {net.port_name[i]} "
-                    f"({net.port_code[i]}), {d:.0f} km away")
-            acc.add(port_place(net, i, note), [(*_port_sea(net, i), M.SEA)], profile, sea=True)
-            acc.notes.append(note)
+    # inland, or a river port seagoing ships cannot reach (not a seaport: no sea connectors)
+    if not acc.candidates and use_sea and place.kind not in ("passage", "country"):
+        i = _nearest_port(net, place.lon, place.lat)
+        d = float(haversine_km(place.lon, place.lat, net.port_lon[i], net.port_lat[i]))
+        note = (f"{place.label} is inland, away from the sea: nearest port used: {net.port_name[i]} "
+                f"({net.port_code[i]}), {d:.0f} km away")
+        acc.add(port_place(net, i, note), [(*_port_sea(net, i), M.SEA)], profile, sea=True)
+        acc.notes.append(note)
     if not acc.candidates:
         raise NoRoute(f"{place.label} has no access to the network by {', '.join(sorted(profile.modes))}"
                       f"{' (it is not joined to the sea)' if profile.modes == {'sea'} else ''}; "
