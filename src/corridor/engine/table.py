@@ -277,38 +277,8 @@ def _sequence(places):
 def matrix(origins, destinations, *, avoid=None, allow=None, vessel: str = "seagoing",
            speed_kn: float | None = None, network: Network | None = None,
            threads: int | None = None) -> Matrix:
-    """Sea distance and sailing time from every origin to every destination.
-
-    Parameters
-    ----------
-    origins, destinations : sequence
-        Places, each anything :func:`corridor.route` accepts: a UN/LOCODE, a port name, an
-        ISO country code or name, a "lat,lon" string, a ``(lat, lon)`` tuple or a Place.
-    avoid : str or list of str, optional
-        Passages to keep out, e.g. ``"suez,bab-el-mandeb"``.
-    allow : str or list of str, optional
-        Passages closed by default to open (``"northwest"``, ``"northeast"``).
-    vessel : {"seagoing", "river-sea"}
-        River–sea ships may use the Volga–Don inland waterway.
-    speed_kn : float, optional
-        Sea speed in knots; default 16 kn (see ``assumptions``).
-    network : Network, optional
-        The compiled network; default the installed one (:func:`corridor.network.load_network`).
-    threads : int, optional
-        Threads that share the origin rows; default the number of CPUs.
-
-    Returns
-    -------
-    Matrix
-        ``distance_km`` and ``duration_h`` arrays of shape ``(len(origins), len(destinations))``,
-        NaN where no route exists, with the resolved places.
-
-    Raises
-    ------
-    PlaceNotFound, BadInput
-        For a place that cannot be resolved or an invalid option; unreachable pairs are NaN,
-        not errors.
-    """
+    """The table :func:`corridor.matrix` answers (see it for the options), on ``network``
+    (default: the installed one). Unreachable pairs are NaN, not errors."""
     req = TableRequest.make(origins=_sequence(origins), destinations=_sequence(destinations), avoid=avoid,
                             allow=allow, vessel=vessel, speed_kn=speed_kn)
     origins, destinations, vessel = list(req.origins), list(req.destinations or ()), req.vessel
