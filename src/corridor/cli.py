@@ -54,7 +54,8 @@ class _Version(argparse.Action):
 
         path = network.network_dir()
         state = f"built at {path}" if path.exists() else "not built yet (built on first use)"
-        parser.exit(0, f"corridor {__version__}\nnetwork {network.fingerprint()} {state}\n")
+        print(f"corridor {__version__}\nnetwork {network.fingerprint()} {state}")
+        parser.exit()
 
 
 def _add_verbosity(parser: argparse.ArgumentParser, top: bool) -> None:

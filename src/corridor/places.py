@@ -396,10 +396,10 @@ def lookup(query, net, *, limit: int = 10) -> list[dict]:
         pass
     if place is not None and place.kind == "country":
         return [port_place(net, i).to_dict() for i in place.ports][:limit]
-    if place is not None and place.kind in ("point", "city"):
+    if place is not None and (place.kind == "point" or (place.kind == "city" and not place.note)):
         return [place.to_dict()]
-    rows = []
-    for i, score in search(str(query), net, limit=limit):
+    rows = [place.to_dict()] if place is not None and place.kind == "city" else []  # the ports it also names follow
+    for i, score in search(str(query), net, limit=limit - len(rows)):
         d = port_place(net, i).to_dict()
         d["score"] = round(score, 1)
         rows.append(d)
