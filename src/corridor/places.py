@@ -1,18 +1,30 @@
 """Turning what a user typed into a place: a port, a city, a point, or a country's main seaports.
 
-Accepted: UN/LOCODEs ("PECHY", "PE CHY"), port names with typos ("chancai"), city names
-from the GeoNames gazetteer ("Xi'an", "Tbilisi"), "lat,lon" strings, ``(lat, lon)`` tuples,
-ISO 3166 country codes or names ("PE", "Peru"). An exact port name wins over a city of
-the same name ("Istanbul" is the port); a city wins over fuzzy port matches ("Baku").
+Accepted: UN/LOCODEs ("PECHY", "PE CHY"), port names with typos ("chancai"), former names
+and other spellings of ports (``curated/port_aliases.csv``: "Bombay", "Busan", "Gothenburg"),
+city names from the GeoNames gazetteer ("Xi'an", "Tbilisi"), "lat,lon" strings, ``(lat, lon)``
+tuples, ISO 3166 country codes or names ("PE", "Peru").
+
+Order and the notes that say which reading was taken:
+
+- an alias names its port ("Bombay" -> Mumbai, INBOM);
+- an exact port name wins over a city of the same name ("Istanbul" is the port), unless no city
+  of that name is near the port and a city of at least :data:`BIG_CITY` people bears it: then
+  the city wins and the note names the port ("Santiago" is Chile's capital, not Santiago de Cuba);
+- a city wins over fuzzy port matches ("Baku"; the note names the port of Baku), except a city
+  found under a variant spelling next to a major port of nearly that name: a typo of the port
+  ("Shangai" -> Shanghai, CNSHA, with a note saying so).
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from importlib import resources
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,6 +37,10 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 FUZZY_ACCEPT = 80.0  # rapidfuzz ratio of the whole name
 MAX_QUERY_CHARS = 200  # far above any place name ("Llanfairpwllgwyngyll..." is 58)
 MAX_LIMIT = 100
+NEAR_KM = 50.0  # a port this close to a city of its name is that city's port
+PORT_OF_CITY_KM = 80.0  # how far a city's own port may lie (Baku's moved 65-70 km south, to Alat)
+BIG_CITY = 1_000_000  # a city this large is what a bare name means when its namesake port is elsewhere...
+FAR_CITY_FACTOR = 3  # ...and it is this many times larger than the namesake city at the port, if any
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,8 @@ def _name_index(net) -> tuple[list[str], dict[str, int]]:
 
 def _fold(text: str) -> str:
     """Lower case without accents or apostrophes: "Xi’an" and "xian" match."""
+    if text.isascii():  # most gazetteer names: the same result, without the costly decomposition
+        return text.strip().lower().replace("'", "").replace("`", "")
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "'’`ʼ")
 
@@ -145,17 +163,69 @@ def _fold(text: str) -> str:
 @lru_cache(maxsize=1)
 def _city_names() -> dict[str, int]:
     """Folded name or alternate name -> index of the most populous city bearing it."""
+    return {name: found[0] for name, found in _cities_by_name().items()}
+
+
+@lru_cache(maxsize=1)
+def _cities_by_name() -> dict[str, list[int]]:
+    """Folded name or alternate name -> indexes of every city bearing it, most populous first."""
     cities = read_cities("15000")
-    out: dict[str, int] = {}
-    for i in range(len(cities.name) - 1, -1, -1):  # most populous last, so it wins
-        for name in (cities.name[i], *cities.alternates[i]):
-            out[_fold(str(name))] = i
+    out: dict[str, list[int]] = {}
+    for i in range(len(cities.name)):
+        for name in {_fold(str(n)) for n in (cities.name[i], *cities.alternates[i])}:
+            out.setdefault(name, []).append(i)
     return out
 
 
-def city_place(i: int) -> Place:
+@lru_cache(maxsize=1)
+def _big_cities_by_name() -> dict[str, list[int]]:
+    """:func:`_cities_by_name` for cities of at least :data:`BIG_CITY` people only (a few hundred,
+    so a port name is checked against them without folding the whole gazetteer)."""
+    cities = read_cities("15000")
+    out: dict[str, list[int]] = {}
+    for i in np.flatnonzero(cities.population >= BIG_CITY):
+        for name in {_fold(str(n)) for n in (cities.name[i], *cities.alternates[i])}:
+            out.setdefault(name, []).append(int(i))
+    return out
+
+
+def _cities_named_near(folded: str, lon: float, lat: float, km: float) -> list[int]:
+    """Cities within ``km`` of a point that bear the folded name (or have it as an alternate)."""
+    from corridor.geo import haversine_km
+
+    cities = read_cities("15000")
+    near = np.flatnonzero(haversine_km(lon, lat, cities.lon, cities.lat) <= km)
+    return [int(i) for i in near
+            if folded in {_fold(str(n)) for n in (cities.name[i], *cities.alternates[i])}]
+
+
+def city_place(i: int, note: str | None = None) -> Place:
     c = read_cities("15000")
-    return Place("city", str(c.name[i]), float(c.lon[i]), float(c.lat[i]), country=str(c.country[i]))
+    return Place("city", str(c.name[i]), float(c.lon[i]), float(c.lat[i]), country=str(c.country[i]), note=note)
+
+
+@dataclass(frozen=True)
+class Alias:
+    code: str  # UN/LOCODE of the port
+    why: str  # "former name of Chennai (renamed 1996)"
+
+
+@lru_cache(maxsize=1)
+def port_aliases() -> dict[str, Alias]:
+    """Folded alias -> the port it names, from ``curated/port_aliases.csv`` (a source per row)."""
+    path = resources.files("corridor.data").joinpath("curated", "port_aliases.csv")
+    with path.open(newline="", encoding="utf-8") as f:
+        return {_fold(row["alias"]): Alias(row["code"], row["why"]) for row in csv.DictReader(f)}
+
+
+def _km(place: Place, lon, lat):
+    from corridor.geo import haversine_km
+
+    return haversine_km(place.lon, place.lat, lon, lat)
+
+
+def _join(*notes: str | None) -> str | None:
+    return "; ".join(n for n in notes if n) or None
 
 
 def _country(text: str):
@@ -197,9 +267,12 @@ def resolve(query, net) -> Place:
         airport = airport_place(text)
         if airport is not None:
             return airport
+    alias = port_aliases().get(_fold(text))
+    if alias is not None and alias.code in codes:
+        return port_place(net, codes[alias.code], f"port {alias.code} for {text!r}: {alias.why}")
     exact = [i for i, name in enumerate(names) if name.lower() == text.lower()]
     if exact:  # "Singapore", "Djibouti", "Panama": the port, not the country
-        return port_place(net, max(exact, key=lambda i: bool(net.port_major[i])))
+        return _port_or_city(net, text, port_place(net, max(exact, key=lambda i: bool(net.port_major[i]))))
     country = _country(text)
     if country is not None:
         ports = country_ports(net, country.alpha_2)
@@ -211,16 +284,78 @@ def resolve(query, net) -> Place:
                      ports=tuple(ports))
     city = _city_names().get(_fold(text))
     if city is not None:
-        return city_place(city)
+        typo = _port_typo(net, text, city)
+        return typo if typo is not None else _city_with_notes(net, text, city)
     matches = search(text, net, limit=5)
     if matches and _close_enough(text, names[matches[0][0]]):
         top = [m for m in matches if m[1] == matches[0][1] and _close_enough(text, names[m[0]])]
         best = max(top, key=lambda m: bool(net.port_major[m[0]]))
         others = [f"{net.port_name[m[0]]} ({net.port_code[m[0]]})" for m in top if m is not best]
-        note = f"also matches: {', '.join(others)}" if others else None
-        return port_place(net, best[0], note)
+        return port_place(net, best[0], _join(_corrected(text, names[best[0]], net.port_code[best[0]]),
+                                              f"also matches: {', '.join(others)}" if others else None))
     raise PlaceNotFound(text, [f"{net.port_name[i]} ({net.port_code[i]}, {net.port_country[i]})"
                                for i, _ in matches])
+
+
+def _corrected(text: str, name: str, code) -> str | None:
+    """"corrected from 'Shangai' (port CNSHA)" when the name taken is not what was typed."""
+    return None if _fold(text) == _fold(name) else f"corrected from {text!r} (port {code})"
+
+
+def _port_or_city(net, text: str, port: Place) -> Place:
+    """The port of this exact name, or a big city of the same name far from it and far larger
+    than the namesake city at the port ("Santiago": Chile's capital, not Santiago de Cuba's port).
+    The note names the other reading either way."""
+    cities = read_cities("15000")
+    folded = _fold(text)
+    near = _cities_named_near(folded, port.lon, port.lat, NEAR_KM)
+    biggest_near = max((int(cities.population[i]) for i in near), default=0)
+    far_big = [i for i in _big_cities_by_name().get(folded, [])
+               if i not in near and cities.population[i] >= FAR_CITY_FACTOR * biggest_near]
+    if far_big:
+        city = far_big[0]
+        return city_place(city, _join(f"the city in {cities.country[city]}, the largest place of that name; "
+                                      f"the port {port.label} ({port.code}, {port.country}) is also so named: "
+                                      f"give {port.code!r} for it", _other_cities(far_big + near, city)))
+    country = _country(text)
+    if country is not None:
+        return replace(port, note=f"the port {port.code}, not the country {country.name}: give "
+                                  f"{country.alpha_2!r} for its main seaports")
+    return replace(port, note=f"the port {port.code}, not the city" if near else None)
+
+
+def _other_cities(same_name: list[int], chosen: int) -> str | None:
+    """"other places of that name: ..." for up to three cities besides the one chosen."""
+    cities = read_cities("15000")
+    others = [f"{cities.name[i]} ({cities.country[i]})" for i in same_name if i != chosen][:3]
+    return f"other places of that name: {', '.join(others)}" if others else None
+
+
+def _port_typo(net, text: str, city: int) -> Place | None:
+    """The major port a typo meant: the city was found only under a variant spelling ("Shangai"
+    is an alternate name of Shanghai in GeoNames) and a major port of nearly that name is next to it."""
+    c = read_cities("15000")
+    if _fold(text) == _fold(str(c.name[city])):
+        return None
+    names = _name_index(net)[0]
+    for i, _ in search(text, net, limit=5):
+        if (net.port_major[i] and _close_enough(text, names[i])
+                and _km(city_place(city), net.port_lon[i], net.port_lat[i]) <= NEAR_KM):
+            return port_place(net, i, _corrected(text, names[i], net.port_code[i]))
+    return None
+
+
+def _city_with_notes(net, text: str, city: int) -> Place:
+    """The city, with a note naming its port ("Baku": Port of Baku (Alat), AZBAK) and the other
+    places of that name."""
+    place = city_place(city)
+    folded = _fold(place.label)
+    names = _name_index(net)[0]
+    ports = [i for i in np.flatnonzero(net.port_country == place.country)
+             if folded in _fold(names[i]) and _km(place, net.port_lon[i], net.port_lat[i]) <= PORT_OF_CITY_KM]
+    port_note = (f"the city; its port is {names[ports[0]]}: give {str(net.port_code[ports[0]])!r} to start "
+                 "from the port" if ports else None)
+    return replace(place, note=_join(port_note, _other_cities(_cities_by_name().get(_fold(text), []), city)))
 
 
 def _close_enough(query: str, name: str) -> bool:
@@ -261,10 +396,10 @@ def lookup(query, net, *, limit: int = 10) -> list[dict]:
         pass
     if place is not None and place.kind == "country":
         return [port_place(net, i).to_dict() for i in place.ports][:limit]
-    if place is not None and place.kind in ("point", "city"):
+    if place is not None and (place.kind == "point" or (place.kind == "city" and not place.note)):
         return [place.to_dict()]
-    rows = []
-    for i, score in search(str(query), net, limit=limit):
+    rows = [place.to_dict()] if place is not None and place.kind == "city" else []  # the ports it also names follow
+    for i, score in search(str(query), net, limit=limit - len(rows)):
         d = port_place(net, i).to_dict()
         d["score"] = round(score, 1)
         rows.append(d)

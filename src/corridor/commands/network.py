@@ -8,6 +8,8 @@ import json
 import sys
 from pathlib import Path
 
+from corridor import console
+
 HELP = "show, verify or rebuild the compiled network and its sources"
 
 
@@ -48,17 +50,17 @@ def _rebuild(path: Path) -> None:
     if path.exists():
         current, stale = _speed_ups(path)
         network_files = [p for p in path.iterdir() if p not in current and p not in stale]
-        print(f"rebuilding {path}: deleting the network files ({len(network_files)}, {_size(network_files)})"
-              + (f" and {len(stale)} stale hierarchy files ({_size(stale)})" if stale else ""), file=sys.stderr)
+        console.note(f"rebuilding {path}: deleting the network files ({len(network_files)}, {_size(network_files)})"
+                     + (f" and {len(stale)} stale hierarchy files ({_size(stale)})" if stale else ""))
         if current:
-            print(f"  keeping {len(current)} hierarchy files ({_size(current)}) if the rebuilt network is "
-                  "identical, else deleting them", file=sys.stderr)
+            console.note(f"keeping {len(current)} hierarchy files ({_size(current)}) if the rebuilt network is "
+                         "identical, else deleting them")
         keep = tuple(p.name for p in current)
-    network.build(path, keep=keep)
+    network.build(path, keep=keep, progress=console.progress())
     if keep:
         kept = sum((path / name).exists() for name in keep)
-        print(f"  {'kept' if kept else 'deleted'} {len(keep)} hierarchy files "
-              f"({'the rebuilt network is identical' if kept else 'the rebuilt network differs'})", file=sys.stderr)
+        console.note(f"{'kept' if kept else 'deleted'} {len(keep)} hierarchy files "
+                     f"({'the rebuilt network is identical' if kept else 'the rebuilt network differs'})")
 
 
 def _print_seaports(ports: dict) -> None:
@@ -89,11 +91,11 @@ def run(args) -> int:
     elif args.verify and path.exists():
         try:
             network.verify(path)
-            print(f"verified {path}: every file matches its recorded size, shape and checksum", file=sys.stderr)
+            console.note(f"verified {path}: every file matches its recorded size, shape and checksum")
         except network.DamagedNetwork as e:
             print(f"corridor: the compiled network in {path} is damaged ({e}); rebuilding it", file=sys.stderr)
-            network.build(path)
-    net = network.load_network()
+            network.build(path, progress=console.progress())
+    net = network.load_network(progress=console.progress())
     m = net.manifest
     print(f"network {m['fingerprint']} at {net.path} (built {m['built_at']} in {m['build_seconds']} s)")
     for s in m["sources"]:
@@ -106,7 +108,7 @@ def run(args) -> int:
     if args.hierarchies:
         from corridor.default_hierarchies import build_default_hierarchies
 
-        build_default_hierarchies(net)
+        build_default_hierarchies(net, progress=console.progress())
     found = sorted(p.name for p in net.path.glob("ch-*.npz"))
     print(f"  speed-ups: {len(found)} contraction hierarchies ({', '.join(found) or 'none'})"
           + ("" if found else "; 'corridor network --hierarchies' builds them"))

@@ -7,6 +7,8 @@ import os
 import sys
 from dataclasses import replace
 
+from corridor import console
+
 HELP = "serve the HTTP API (/route, /table, /nearest, /places) and the web map"
 
 
@@ -92,11 +94,11 @@ def run(args) -> int:
         raise BadInput(str(e)) from None
     # Every worker process builds its Settings from these variables.
     os.environ.update(settings.to_env())
-    load_network()  # builds it once here (with a progress bar) rather than in every worker
+    load_network(progress=console.progress())  # builds it once here (with a progress bar) rather than in every worker
     if find_assets(settings) is None:
         print(f"corridor: {install_hint(settings)}", file=sys.stderr)
-    print(f"corridor: serving on http://{args.host}:{args.port}/ (API docs at /docs), "
-          f"{args.workers} worker{'s' if args.workers > 1 else ''}", file=sys.stderr)
+    console.note(f"serving on http://{args.host}:{args.port}/ (API docs at /docs), "
+                 f"{args.workers} worker{'s' if args.workers > 1 else ''}")
     uvicorn.run("corridor.server.app:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level="info")
     return 0
