@@ -19,6 +19,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from pathlib import Path
 
 from corridor.extras import require
@@ -294,24 +295,21 @@ class PostgresStore(ReportStore):
         info = psycopg.conninfo.conninfo_to_dict(url)
         self.url = f"postgresql://{info.get('user') or ''}@{info.get('host') or ''}:{info.get('port') or 5432}/" \
                    f"{info.get('dbname') or ''}"
-        self._pool = pool.ConnectionPool(url, min_size=1, max_size=max_connections, open=False,
+        options = {"autocommit": True, "connect_timeout": self.CONNECT_TIMEOUT_S}
+        self._pool = pool.ConnectionPool(url, min_size=1, max_size=max_connections, open=False, kwargs=options,
                                          timeout=self.CONNECT_TIMEOUT_S, check=pool.ConnectionPool.check_connection,
-                                         kwargs={"autocommit": True, "connect_timeout": self.CONNECT_TIMEOUT_S},
                                          name="corridor-reports")
-        try:
-            self._pool.open(wait=True, timeout=self.CONNECT_TIMEOUT_S)
-            self._migrate()
-        except self._errors as e:
-            self._pool.close()
-            raise ReportError("unavailable", f"reports database {self.url}: {e}".strip()) from e
-        except BaseException:
-            self._pool.close()
-            raise
+        # migrate on one plain connection first: an unreachable server fails at once with its own
+        # error, where the pool would retry until its timeout
+        self._connection = partial(psycopg.connect, url, **options)
+        self._migrate()
+        self._pool.open(wait=False)
+        self._connection = self._pool.connection
 
     @contextmanager
     def _transaction(self, write=True):
         try:
-            with self._pool.connection() as db, db.transaction(), db.cursor() as cur:
+            with self._connection() as db, db.transaction(), db.cursor() as cur:
                 def execute(sql, params):
                     cur.execute(sql.replace("?", "%s"), params)
                     return cur.fetchall() if cur.description else []
