@@ -133,7 +133,7 @@ def test_script_and_sql_stored_verbatim_and_shown_inert(db, make_server, tmp_pat
         assert store.count() == 1
     for key, value in sent.items():
         assert getattr(got, key) == value
-    page = httpx.get(f"{server.base}/admin", params={"token": TOKEN})
+    page = httpx.get(f"{server.base}/admin", headers={"Authorization": f"Bearer {TOKEN}"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "default-src 'none'" in page.headers["content-security-policy"]
     html = page.text
@@ -159,24 +159,57 @@ def test_review_over_http(db, make_server):
                    json={"note": "corrected: 17,100 km per NGA Pub. 151"})
     assert r.status_code == 200 and r.json()["status"] == "resolved"
     assert r.json()["resolution"] == "corrected: 17,100 km per NGA Pub. 151"
-    form = httpx.post(f"{server.base}/admin/reports/{rid}/reject", params={"token": TOKEN},
+    session = {"Cookie": sign_in(server)}
+    form = httpx.post(f"{server.base}/admin/reports/{rid}/reject", headers=session,
                       data={"note": "on second thought"}, follow_redirects=False)
-    assert form.status_code == 303 and form.headers["location"].startswith("/admin?token=")
-    assert httpx.get(f"{server.base}/admin/reports", params={"token": TOKEN, "status": "rejected"}).json()["total"] == 1
+    assert form.status_code == 303 and form.headers["location"] == f"/admin#report-{rid}"
+    assert httpx.get(f"{server.base}/admin/reports", headers=session, params={"status": "rejected"}).json()["total"] == 1
     assert httpx.post(f"{server.base}/admin/reports/999999/resolve", headers=auth, json={}).json()["code"] == "not_found"
     huge = httpx.get(f"{server.base}/admin/reports/{10**30}", headers=auth)
     assert huge.status_code == 404 and huge.json()["code"] == "not_found"
 
 
+def sign_in(server) -> str:
+    """Sign in through the form; the ``Cookie`` header a browser would send afterwards."""
+    r = httpx.post(f"{server.base}/admin/login", data={"token": TOKEN}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/admin"
+    set_cookie = r.headers["set-cookie"]
+    for flag in ("HttpOnly", "Secure", "SameSite=strict", "Path=/admin"):
+        assert flag.lower() in set_cookie.lower(), set_cookie
+    assert TOKEN not in set_cookie  # the browser keeps a digest, not the token
+    return set_cookie.split(";")[0]
+
+
+def test_admin_token_in_header_or_session_cookie_never_in_url(db, make_server):
+    server = make_server(db)
+    page = httpx.get(f"{server.base}/admin", headers={"Cookie": sign_in(server)})
+    assert page.status_code == 200 and "Data-error reports" in page.text and "token" not in page.text
+    assert httpx.get(f"{server.base}/admin", follow_redirects=False).headers["location"] == "/admin/login"
+    login = httpx.get(f"{server.base}/admin/login")
+    assert login.status_code == 200 and 'type="password" name="token"' in login.text and 'method="post"' in login.text
+    wrong = httpx.post(f"{server.base}/admin/login", data={"token": "nope"}, follow_redirects=False)
+    assert wrong.status_code == 403 and "set-cookie" not in wrong.headers
+    forged = httpx.get(f"{server.base}/admin/reports", headers={"Cookie": "corridor_admin=forged"})
+    assert forged.status_code == 403 and forged.json()["code"] == "forbidden"
+    for token in (TOKEN, "nope"):  # the old way: refused, even with the right token, saying how to send it
+        old = httpx.get(f"{server.base}/admin/reports", params={"token": token},
+                        headers={"Authorization": f"Bearer {TOKEN}"})
+        assert old.status_code == 400 and old.json()["code"] == "token_in_url"
+        assert "Authorization: Bearer TOKEN" in old.json()["message"] and "/admin/login" in old.json()["message"]
+    out = httpx.post(f"{server.base}/admin/logout", follow_redirects=False)
+    assert out.status_code == 303 and 'corridor_admin=""' in out.headers["set-cookie"]
+
+
 def test_admin_refuses_without_token(db, make_server):
     server = make_server(db)
-    for method, path in (("GET", "/admin"), ("GET", "/admin/reports"), ("GET", "/admin/reports/1"),
+    for method, path in (("GET", "/admin/reports"), ("GET", "/admin/reports/1"),
                          ("POST", "/admin/reports/1/resolve"), ("POST", "/admin/reports/1/reject")):
         none = httpx.request(method, server.base + path)
         assert none.status_code == 401 and none.json()["code"] == "unauthorized", path
         wrong = httpx.request(method, server.base + path, headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 403 and wrong.json()["code"] == "forbidden", path
-        assert httpx.request(method, server.base + path, params={"token": "nope"}).status_code == 403
+    wrong = httpx.get(f"{server.base}/admin", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 403 and wrong.json()["code"] == "forbidden"
     disabled = make_server(db, CORRIDOR_ADMIN_TOKEN=None)
     r = httpx.get(f"{disabled.base}/admin/reports", headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 403 and r.json()["code"] == "admin_disabled" and "CORRIDOR_ADMIN_TOKEN" in r.json()["message"]

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from corridor.dask_checks import CONNECT_TIMEOUT_S, check_cluster, connect
 from corridor.errors import BadInput
 from corridor.engine.table import matrix
+from corridor.network import load_network
 from corridor.extras import require
 
 
@@ -70,7 +72,7 @@ def _block(origins, destinations, options: dict) -> tuple[np.ndarray, np.ndarray
 
 
 def table(origins, destinations, *, block_rows: int = 25, dask: str | None = None, progress=None,
-          **options) -> tuple[np.ndarray, np.ndarray]:
+          connect_timeout_s: float = CONNECT_TIMEOUT_S, **options) -> tuple[np.ndarray, np.ndarray]:
     """Distance (km) and time (h) arrays for every origin x destination.
 
     Parameters
@@ -79,9 +81,13 @@ def table(origins, destinations, *, block_rows: int = 25, dask: str | None = Non
         Origin rows per piece of work.
     dask
         ``None``: compute here. ``"local"``: on a new Dask LocalCluster (one worker per CPU).
-        Otherwise the address of a running Dask scheduler.
+        Otherwise the address of a running Dask scheduler. Every worker must run this corridor
+        version on the same network sources, with the network already compiled
+        (:func:`corridor.dask_checks.check_answers` says which workers do not).
     progress
         Called as ``progress(done_blocks, total_blocks)``.
+    connect_timeout_s
+        Seconds to wait for the Dask scheduler before reporting it unreachable.
     options
         Keyword options of :func:`corridor.matrix` (``avoid``, ``allow``, ``vessel``, ``speed_kn``).
     """
@@ -95,13 +101,16 @@ def table(origins, destinations, *, block_rows: int = 25, dask: str | None = Non
             report(k + 1, len(blocks))
         return km, hours
     distributed = require("distributed", "dask", "corridor matrix --dask")
-    Client, LocalCluster, as_completed = distributed.Client, distributed.LocalCluster, distributed.as_completed
-    cluster = LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None) if dask == "local" else None
+    if dask == "local":  # the local workers share this machine's cache: build it once, here, not per worker
+        load_network(progress=progress is not None)
+    cluster = (distributed.LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None)
+               if dask == "local" else None)
     try:
-        with Client(cluster or dask) as client:
+        with connect(distributed, cluster or dask, connect_timeout_s) as client:
+            check_cluster(client)
             futures = {client.submit(_block, origins[lo:hi], destinations, options, pure=False): (lo, hi)
                        for lo, hi in blocks}
-            for k, future in enumerate(as_completed(futures)):
+            for k, future in enumerate(distributed.as_completed(futures)):
                 lo, hi = futures[future]
                 km[lo:hi], hours[lo:hi] = future.result()
                 report(k + 1, len(blocks))

@@ -25,7 +25,8 @@ def register(sub) -> None:
     m.add_argument("--out", required=True, metavar="FILE", help="output table: .csv or .parquet; '-' for CSV on stdout")
     TABLE.add_arguments(m, skip=("origins", "destinations"))  # as declared in corridor.request.table
     m.add_argument("--dask", nargs="?", const="local", metavar="ADDRESS",
-                   help="split the table across a Dask cluster (no address: a local cluster)")
+                   help="split the table across a Dask cluster (no address: a local cluster); every worker "
+                        "must run this corridor version with its network already built (`corridor network`)")
     m.add_argument("--block-rows", type=int, default=25, help="origin rows per piece of work")
 
 

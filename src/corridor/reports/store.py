@@ -17,12 +17,20 @@ import secrets
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
+from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from pathlib import Path
 
 from corridor.extras import require
 from corridor.reports.model import STATUSES, Report, ReportError, utc_now, validate_note
 
-SCHEMA = """
+# Ordered migrations: (version, what it does, DDL with {id_column}). Applied at start, each
+# once, in order, in one transaction with its row in schema_version; never edit a released step,
+# add the next one. Step 1 is the schema from before versioning (IF NOT EXISTS), so a database
+# made by an older corridor is adopted as version 1 and then upgraded.
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (1, "reports and report_meta tables", """
 CREATE TABLE IF NOT EXISTS reports (
     id {id_column},
     created_at TEXT NOT NULL,
@@ -44,7 +52,20 @@ CREATE TABLE IF NOT EXISTS report_meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 )
-"""
+"""),
+    # a maintainer cleaning up one sender's spam selects by the hashed client address
+    (2, "index reports by sender", "CREATE INDEX IF NOT EXISTS reports_by_client ON reports (client, id)"),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+POOL_MAX_CONNECTIONS = 8  # PostgreSQL connections per server process (its threadpool runs the requests)
+_VERSION_TABLE = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                  "description TEXT NOT NULL, applied_at TEXT NOT NULL)")
+
+
+def _statements(ddl: str):
+    """The statements of a migration's DDL (no placeholders, so splitting on ';' is safe)."""
+    return [s for s in (part.strip() for part in ddl.split(";")) if s]
+
 
 COLUMNS = ("id", "created_at", "status", "selected_text", "context_before", "context_after", "comment",
            "source_url", "page", "query", "data_version", "client", "resolution", "resolved_at")
@@ -57,23 +78,55 @@ _INSERT = (f"INSERT INTO reports (created_at, status, {', '.join(_INSERTED)}) "
 class ReportStore(ABC):
     """The reports database. Safe to share between threads; every method is one transaction.
 
-    Subclasses supply :meth:`_run` (execute one statement and commit) and :meth:`close`.
+    Subclasses supply :meth:`_transaction` and :meth:`close`, and call :meth:`_migrate` once open.
     """
 
     url: str
     """Where the store is (a file path or a PostgreSQL URL without its password)."""
 
+    _ID_COLUMN: str
+    """The id column's DDL in this backend."""
+
+    _MIGRATION_LOCK: str | None = None
+    """A statement run first in the migration transaction so two processes never migrate at once."""
+
     def __init__(self):
-        self._lock = threading.Lock()
         self._salt: str | None = None
 
     @abstractmethod
-    def _run(self, sql: str, params: tuple = (), *, script: bool = False) -> list[tuple]:
-        """Execute ``sql`` (``?`` placeholders) in its own transaction, commit, return the rows."""
+    def _transaction(self, write: bool = True) -> AbstractContextManager[Callable[[str, tuple], list[tuple]]]:
+        """A context in one transaction, committed on exit (rolled back on an exception); it gives
+        ``execute(sql, params) -> rows`` with ``?`` placeholders. ``write=False`` promises only reads."""
 
     @abstractmethod
     def close(self) -> None:
-        """Close the connection; the store cannot be used afterwards."""
+        """Close the connections; the store cannot be used afterwards."""
+
+    def _run(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Execute ``sql`` (``?`` placeholders) in its own transaction, commit, return the rows."""
+        with self._transaction(write=not sql.startswith("SELECT")) as execute:
+            return execute(sql, params)
+
+    def schema_version(self) -> int:
+        """The highest migration applied to this database."""
+        return self._run("SELECT COALESCE(MAX(version), 0) FROM schema_version")[0][0]
+
+    def _migrate(self) -> None:
+        """Apply the :data:`MIGRATIONS` this database has not had yet, in order, in one transaction."""
+        with self._transaction() as execute:
+            if self._MIGRATION_LOCK:
+                execute(self._MIGRATION_LOCK, ())
+            execute(_VERSION_TABLE, ())
+            current = execute("SELECT COALESCE(MAX(version), 0) FROM schema_version", ())[0][0]
+            if current > SCHEMA_VERSION:
+                raise ReportError("unavailable", f"the reports database {self.url} has schema version {current}, "
+                                                 f"newer than this corridor knows ({SCHEMA_VERSION}); upgrade corridor")
+            for version, description, ddl in MIGRATIONS:
+                if version > current:
+                    for statement in _statements(ddl.format(id_column=self._ID_COLUMN)):
+                        execute(statement, ())
+                    execute("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
+                            (version, description, utc_now()))
 
     def __enter__(self):
         return self
@@ -172,14 +225,19 @@ class ReportStore(ABC):
 class SqliteStore(ReportStore):
     """Reports in a SQLite file (WAL mode, ``synchronous=FULL``), created if missing.
 
+    One connection under a lock: SQLite takes one writer at a time anyway.
+
     Parameters
     ----------
     path : str or Path
         The database file; its folder is created.
     """
 
+    _ID_COLUMN = "INTEGER PRIMARY KEY AUTOINCREMENT"
+
     def __init__(self, path: str | os.PathLike):
         super().__init__()
+        self._lock = threading.Lock()
         self.path = Path(path).expanduser()
         self.url = str(self.path)
         try:
@@ -189,23 +247,20 @@ class SqliteStore(ReportStore):
             self._db.execute("PRAGMA synchronous=FULL")
         except (OSError, sqlite3.Error) as e:
             raise ReportError("unavailable", f"cannot open the reports database {self.path}: {e}") from e
-        self._run(SCHEMA.format(id_column="INTEGER PRIMARY KEY AUTOINCREMENT"), script=True)
+        self._migrate()
 
-    def _run(self, sql, params=(), *, script=False):
+    @contextmanager
+    def _transaction(self, write=True):
         with self._lock:
             try:
-                if script:
-                    self._db.executescript(sql)
-                    return []
                 # a write takes the lock up front, so waiting writers queue instead of failing
-                self._db.execute("BEGIN" if sql.startswith("SELECT") else "BEGIN IMMEDIATE")
+                self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
-                    rows = self._db.execute(sql, params).fetchall()
+                    yield lambda sql, params: self._db.execute(sql, params).fetchall()
                     self._db.execute("COMMIT")
                 except BaseException:
                     self._db.execute("ROLLBACK")
                     raise
-                return rows
             except sqlite3.Error as e:
                 raise ReportError("unavailable", f"reports database {self.path}: {e}") from e
 
@@ -215,53 +270,56 @@ class SqliteStore(ReportStore):
 
 
 class PostgresStore(ReportStore):
-    """Reports in a PostgreSQL database (tables created if missing), through psycopg 3.
+    """Reports in a PostgreSQL database (tables created or upgraded at start), through psycopg 3.
 
-    One connection shared under a lock; it is opened again if the server dropped it.
+    A pool of connections (psycopg_pool), so requests run side by side; a connection the
+    server dropped is noticed when taken from the pool and replaced.
 
     Parameters
     ----------
     url : str
         A libpq URL, ``postgresql://user:password@host:port/dbname``.
+    max_connections : int
+        The pool's largest size.
     """
 
-    def __init__(self, url: str):
+    _ID_COLUMN = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+    _MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(7305431876253271)"  # any fixed number, corridor's own
+    CONNECT_TIMEOUT_S = 10
+
+    def __init__(self, url: str, *, max_connections: int = POOL_MAX_CONNECTIONS):
         super().__init__()
         psycopg = require("psycopg", "postgres", "A postgresql:// reports database")
-        self._psycopg = psycopg
-        self._dsn = url
+        pool = require("psycopg_pool", "postgres", "A postgresql:// reports database")
+        self._errors = (psycopg.Error, pool.PoolTimeout)
         info = psycopg.conninfo.conninfo_to_dict(url)
         self.url = f"postgresql://{info.get('user') or ''}@{info.get('host') or ''}:{info.get('port') or 5432}/" \
                    f"{info.get('dbname') or ''}"
-        self._db = None
-        self._run(SCHEMA.format(id_column="BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"), script=True)
+        options = {"autocommit": True, "connect_timeout": self.CONNECT_TIMEOUT_S}
+        self._pool = pool.ConnectionPool(url, min_size=1, max_size=max_connections, open=False, kwargs=options,
+                                         timeout=self.CONNECT_TIMEOUT_S, check=pool.ConnectionPool.check_connection,
+                                         name="corridor-reports")
+        # migrate on one plain connection first: an unreachable server fails at once with its own
+        # error, where the pool would retry until its timeout
+        self._connection = partial(psycopg.connect, url, **options)
+        self._migrate()
+        self._pool.open(wait=False)
+        self._connection = self._pool.connection
 
-    def _connect(self):
-        if self._db is None or self._db.closed or self._db.broken:
-            self._db = self._psycopg.connect(self._dsn, autocommit=True, connect_timeout=10)
-        return self._db
-
-    def _run(self, sql, params=(), *, script=False):
-        psycopg = self._psycopg
-        with self._lock:
-            try:
-                db = self._connect()
-                with db.transaction(), db.cursor() as cur:
-                    if script:
-                        # DDL only, no placeholders: one statement at a time
-                        for statement in filter(str.strip, sql.split(";")):
-                            cur.execute(statement)
-                        return []
+    @contextmanager
+    def _transaction(self, write=True):
+        try:
+            with self._connection() as db, db.transaction(), db.cursor() as cur:
+                def execute(sql, params):
                     cur.execute(sql.replace("?", "%s"), params)
-                    rows = cur.fetchall() if cur.description else []
-                return rows
-            except psycopg.Error as e:
-                raise ReportError("unavailable", f"reports database {self.url}: {e}".strip()) from e
+                    return cur.fetchall() if cur.description else []
+
+                yield execute
+        except self._errors as e:
+            raise ReportError("unavailable", f"reports database {self.url}: {e}".strip()) from e
 
     def close(self):
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
+        self._pool.close()
 
 
 def default_location() -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from corridor.errors import BadInput
 from corridor.request.options import Option
 from corridor.request.route import ROUTE, RouteRequest
 from corridor.request.service import Service
@@ -58,6 +59,9 @@ class ReportRequest:
     @classmethod
     def make(cls, **options: Any) -> "ReportRequest":
         req = cls(**REPORT.check(options))
+        for name in ("origin", "destination"):  # declared as text with no default: say so, not fail later
+            if not getattr(req, name):
+                raise BadInput(f"Option {name} (`{REPORT[name].flag}`) is missing: give the {REPORT[name].help}.")
         RouteRequest.make(origin=req.origin or "-", destination=req.destination or "-", cargo=req.cargo,
                           teu=req.teu, tonnes=req.tonnes)  # the cargo options hold together as in a route
         return req

@@ -81,6 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         app.state.network = load_network()
         _warm_up(app.state.network)
+        # a fresh pool per start: the last stop closed the previous one (an app started twice, as in tests)
+        app.state.admission = Admission(settings.max_inflight, settings.max_queue)
         yield
         app.state.admission.close()
         if app.state.rate_limit is not None:

@@ -6,7 +6,9 @@ endpoint                                   does
 ``POST /reports``                          store a report (JSON, see :func:`corridor.reports.model.validate`);
                                            201 ``{"id", "status", "created_at"}`` once committed
 ``GET /reports/limits``                    field limits, accepted statuses and the data version
-``GET /admin``                             the review page (HTML)
+``GET /admin``                             the review page (HTML; without a session: to the sign-in page)
+``GET /admin/login``                       the sign-in page; ``POST`` it the token (form field ``token``)
+                                           to get the session cookie; ``POST /admin/logout`` drops it
 ``GET /admin/reports``                     reports as JSON (``status``, ``limit``, ``offset``)
 ``GET /admin/reports/{id}``                one report and the data it points to, as JSON
 ``POST /admin/reports/{id}/resolve``       resolve it (JSON ``{"note": ...}`` or a form)
@@ -16,8 +18,10 @@ endpoint                                   does
 Errors are JSON ``{"code", "message"}`` (plus ``field`` for a bad input): 413 ``too_long``,
 422 ``invalid``/``missing``/``invalid_json``, 429 ``rate_limited`` (with ``Retry-After``),
 503 ``unavailable`` (the report was *not* stored: send it again), 401/403 for the admin
-endpoints without the right ``CORRIDOR_ADMIN_TOKEN`` (``Authorization: Bearer TOKEN`` or
-``?token=TOKEN``), 403 ``admin_disabled`` when that variable is unset.
+endpoints without the right ``CORRIDOR_ADMIN_TOKEN`` (``Authorization: Bearer TOKEN``, or the
+Secure, HttpOnly, SameSite=Strict session cookie the sign-in page sets), 403 ``admin_disabled``
+when that variable is unset, 400 ``token_in_url`` for the old ``?token=TOKEN``: a token in a URL
+ends up in access logs, proxies and browser history, so it is refused even when right.
 
 The store is :func:`corridor.reports.store.open_store` (``CORRIDOR_REPORTS_DB``), opened on
 first use; the rate limit is ``CORRIDOR_REPORTS_RATE`` (:mod:`corridor.reports.ratelimit`).
@@ -30,7 +34,7 @@ import html
 import json
 import os
 import threading
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -153,23 +157,83 @@ async def post_report(request: Request) -> JSONResponse:
                         status_code=201, headers=_CORS)
 
 
+ADMIN_COOKIE = "corridor_admin"
+_HOW_TO_SEND = ("send it as 'Authorization: Bearer TOKEN', or sign in at /admin/login (a browser then keeps "
+                "a session cookie)")
+
+
+def _session(token: str) -> str:
+    """The session cookie's value: a digest of the admin token, so the token itself is never stored
+    by the browser; changing ``CORRIDOR_ADMIN_TOKEN`` ends every session."""
+    return hmac.new(token.encode(), b"corridor admin session", "sha256").hexdigest()
+
+
 def _admin_refusal(request: Request) -> JSONResponse | None:
-    """None when the request carries ``CORRIDOR_ADMIN_TOKEN``; else the 401/403 answer."""
+    """None when the request carries ``CORRIDOR_ADMIN_TOKEN`` (header) or its session cookie;
+    else the 400/401/403 answer."""
     expected = os.environ.get("CORRIDOR_ADMIN_TOKEN", "")
     if not expected:
         return JSONResponse(error_body("admin_disabled", "The admin endpoints are disabled: start the server with "
-                                       "CORRIDOR_ADMIN_TOKEN set to a secret, then send it as "
-                                       "'Authorization: Bearer TOKEN' or ?token=TOKEN."), status_code=403)
+                                       f"CORRIDOR_ADMIN_TOKEN set to a secret, then {_HOW_TO_SEND}."),
+                            status_code=403)
+    if "token" in request.query_params:
+        return JSONResponse(error_body("token_in_url", "The admin token is no longer accepted in the URL (URLs end "
+                                       f"up in logs and browser history): {_HOW_TO_SEND}.", field="token"),
+                            status_code=400)
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer":
-        given = request.query_params.get("token", "")
-    if not given:
-        return JSONResponse(error_body("unauthorized", "Send the admin token as 'Authorization: Bearer TOKEN' "
-                                       "or ?token=TOKEN."), status_code=401,
-                            headers={"WWW-Authenticate": 'Bearer realm="corridor admin"'})
-    if not hmac.compare_digest(given.strip().encode(), expected.encode()):
-        return JSONResponse(error_body("forbidden", "Wrong admin token."), status_code=403)
-    return None
+    if scheme.lower() == "bearer" and given.strip():
+        if not hmac.compare_digest(given.strip().encode(), expected.encode()):
+            return JSONResponse(error_body("forbidden", "Wrong admin token."), status_code=403)
+        return None
+    cookie = request.cookies.get(ADMIN_COOKIE, "")
+    if cookie:
+        if not hmac.compare_digest(cookie.encode(), _session(expected).encode()):
+            return JSONResponse(error_body("forbidden", "The admin session has expired (the token changed): sign "
+                                           "in again at /admin/login."), status_code=403)
+        return None
+    return JSONResponse(error_body("unauthorized", f"The admin token is missing: {_HOW_TO_SEND}."), status_code=401,
+                        headers={"WWW-Authenticate": 'Bearer realm="corridor admin"'})
+
+
+def _login_page(message: str = "") -> str:
+    note = f'<p class="stale">{_e(message)}</p>' if message else ""
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>corridor: sign in</title>'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{_PAGE_STYLE}</style></head>'
+            f'<body><h1>Data-error reports: sign in</h1>{note}<form method="post" action="/admin/login">'
+            f'<label>admin token <input type="password" name="token" autocomplete="current-password" required>'
+            f'</label> <button type="submit">sign in</button></form></body></html>')
+
+
+@router.get("/admin/login", response_class=HTMLResponse)
+def admin_login_page() -> Response:
+    """The sign-in page: a form that posts the admin token (never in the URL)."""
+    return HTMLResponse(_login_page(), headers=_ADMIN_HEADERS)
+
+
+@router.post("/admin/login", response_class=HTMLResponse)
+async def admin_login(request: Request) -> Response:
+    """Check the posted token (form field ``token``); right: the session cookie and on to /admin."""
+    expected = os.environ.get("CORRIDOR_ADMIN_TOKEN", "")
+    if not expected:
+        return _admin_refusal(request)
+    try:
+        body = await _read_body(request)
+    except ReportError as e:
+        return _error(e)
+    given = parse_qs(body.decode("utf-8", "replace")).get("token", [""])[0].strip()
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        return HTMLResponse(_login_page("Wrong admin token."), status_code=403, headers=_ADMIN_HEADERS)
+    page = RedirectResponse("/admin", status_code=303, headers=_ADMIN_HEADERS)
+    page.set_cookie(ADMIN_COOKIE, _session(expected), path="/admin", secure=True, httponly=True, samesite="strict")
+    return page
+
+
+@router.post("/admin/logout")
+def admin_logout() -> Response:
+    """Drop the session cookie and go back to the sign-in page."""
+    page = RedirectResponse("/admin/login", status_code=303, headers=_ADMIN_HEADERS)
+    page.delete_cookie(ADMIN_COOKIE, path="/admin", secure=True, httponly=True, samesite="strict")
+    return page
 
 
 def _status_param(request: Request) -> str | None:
@@ -235,9 +299,7 @@ async def _review(report_id: int, request: Request, status: str) -> Response:
     except ReportError as e:
         return _error(e)
     if form:  # the admin page's buttons: back to the page, at this report
-        token = request.query_params.get("token", "")
-        return RedirectResponse(f"/admin?{urlencode({'token': token})}#report-{report.id}", status_code=303,
-                                headers=_ADMIN_HEADERS)
+        return RedirectResponse(f"/admin#report-{report.id}", status_code=303, headers=_ADMIN_HEADERS)
     return JSONResponse(report.to_dict())
 
 
@@ -257,6 +319,8 @@ async def admin_reject(report_id: int, request: Request) -> Response:
 def admin_page(request: Request) -> Response:
     """The review page: each report, its selection in context, and the data it points to now."""
     refusal = _admin_refusal(request)
+    if refusal and refusal.status_code == 401:  # a browser without a session: to the sign-in form
+        return RedirectResponse("/admin/login", status_code=303, headers=_ADMIN_HEADERS)
     if refusal:
         return refusal
     try:
@@ -266,9 +330,8 @@ def admin_page(request: Request) -> Response:
         counts = {s: store.count(s) for s in STATUSES}
     except ReportError as e:
         return _error(e)
-    token = request.query_params.get("token", "")
     network = getattr(request.app.state, "network", None)
-    return HTMLResponse(render_admin(reports, counts, status, token, network), headers=_ADMIN_HEADERS)
+    return HTMLResponse(render_admin(reports, counts, status, network), headers=_ADMIN_HEADERS)
 
 
 _PAGE_STYLE = """
@@ -319,7 +382,7 @@ def _pointed_data(r: Report, current: str, cache: dict, network) -> str:
     return "<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
 
-def render_admin(reports: list[Report], counts: dict, status: str | None, token: str, network=None) -> str:
+def render_admin(reports: list[Report], counts: dict, status: str | None, network=None) -> str:
     """The admin page's HTML; every value a reader sent is escaped.
 
     Parameters
@@ -330,24 +393,22 @@ def render_admin(reports: list[Report], counts: dict, status: str | None, token:
         Number of reports per status, for the navigation.
     status : str or None
         The status shown (None: all).
-    token : str
-        The admin token, carried in the page's links and forms.
     network : corridor.network.Network, optional
         The loaded network, to re-run the reports' route queries on.
     """
     current = data_version(network)
-    q = quote(token, safe="")
-    nav = " ".join(f'<a href="/admin?token={q}&amp;status={s}">{s} ({counts[s]})</a>' for s in STATUSES)
-    nav += f' <a href="/admin?token={q}&amp;status=all">all ({sum(counts.values())})</a>'
+    nav = " ".join(f'<a href="/admin?status={s}">{s} ({counts[s]})</a>' for s in STATUSES)
+    nav += f' <a href="/admin?status=all">all ({sum(counts.values())})</a>'
+    nav += ' <form method="post" action="/admin/logout" style="display:inline"><button>sign out</button></form>'
     cache: dict = {}
     items = []
     for r in reports:
         review = "" if r.status == "new" else (
             f"<p><b>{_e(r.status)}</b> {_e(r.resolved_at)}: {_e(r.resolution) or '(no note)'}</p>")
-        forms = (f'<form method="post" action="/admin/reports/{r.id}/resolve?token={q}">'
+        forms = (f'<form method="post" action="/admin/reports/{r.id}/resolve">'
                  f'<label>note or correction <textarea name="note" maxlength="2000"></textarea></label>'
                  f'<button type="submit">resolve</button> '
-                 f'<button type="submit" formaction="/admin/reports/{r.id}/reject?token={q}">reject</button></form>')
+                 f'<button type="submit" formaction="/admin/reports/{r.id}/reject">reject</button></form>')
         items.append(
             f'<article id="report-{r.id}"><div class="meta">#{r.id} &middot; {_e(r.created_at)} &middot; '
             f'{_e(r.status)} &middot; sender {_e(r.client) or "?"}</div>'
