@@ -69,8 +69,6 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
                 print(f"corridor: building the contraction hierarchy of the {layer} layer (once per network, "
                       "weights and set of closed passages, a minute or more)", file=sys.stderr, flush=True)
             h = build_hierarchy(n, tail, head, w, eid)
-            for k in [k for k, hit in _BY_ARRAY.items() if hit[2] is None]:  # misses are stale now
-                del _BY_ARRAY[k]
             try:
                 h.save(path)
                 h.stats["bytes_on_disk"] = path.stat().st_size
@@ -78,6 +76,8 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
                 pass
         object.__setattr__(h, "_path", path)
         _attach_labels(h, h.labels_dir, labels)
+        for k in [k for k, hit in _BY_ARRAY.items() if hit[2] is None]:  # a miss cached before is stale now
+            del _BY_ARRAY[k]
         _MEMO[key] = h
         if fast is not None:
             _MEMO[fast] = h
