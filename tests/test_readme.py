@@ -71,7 +71,7 @@ CLAIMS = {
                                                           and "Kars" in out,
     "look a place up": "Chancay",
     "the compiled network and its sources": "source: ",
-    "text report on stdout": "options (fastest first)",
+    "text report on stdout": lambda out: "options: " in out and "fastest first:" in out and "assumption" in out,
     "bulk: no container-only services, no air": lambda out: all(
         "air" not in o["modes"] and not o["option"]["container_only"] for o in _json(out)["options"]),
     "40 TEU; --feu 20 is the same": "40 TEU",
