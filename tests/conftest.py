@@ -48,3 +48,22 @@ def cli(net):
         return proc
 
     return run
+
+
+@pytest.fixture(scope="session")
+def server(net, tmp_path_factory):
+    """One real ``corridor serve`` on loopback for the HTTP tests (test_server, test_osrm). A
+    country-pair report takes tens of seconds on a busy 2-core machine: the timeout allows it."""
+    from http_server import ServerProcess
+
+    s = ServerProcess(tmp_path_factory.mktemp("server") / "server.log", env={"CORRIDOR_REQUEST_TIMEOUT": "300"})
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def http(server):
+    import httpx
+
+    with httpx.Client(base_url=server.base, timeout=120) as client:
+        yield client

@@ -3,9 +3,7 @@ and the polyline encoder against Google's published example."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
-from http_server import ServerProcess
 from routingpy import OSRM
 from routingpy.utils import decode_polyline5, decode_polyline6
 
@@ -26,19 +24,6 @@ def test_polyline6_decodes_back_with_routingpys_decoder():
     flat = [x for p in points for x in p]
     assert [x for p in decode_polyline6(encode(points, 6)) for x in p] == pytest.approx(flat, abs=1e-9)
     assert [x for p in decode_polyline5(encode(points)) for x in p] == pytest.approx(flat, abs=0.5e-5 + 1e-9)
-
-
-@pytest.fixture(scope="module")
-def server(net, tmp_path_factory):
-    s = ServerProcess(tmp_path_factory.mktemp("osrm") / "server.log", env={"CORRIDOR_REQUEST_TIMEOUT": "300"})
-    yield s
-    s.stop()
-
-
-@pytest.fixture(scope="module")
-def http(server):
-    with httpx.Client(base_url=server.base, timeout=120) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

@@ -7,23 +7,8 @@ import json
 import httpx
 import numpy as np
 import pytest
-from http_server import ServerProcess
 
 import corridor
-
-
-@pytest.fixture(scope="module")
-def server(net, tmp_path_factory):
-    # A country-pair report takes tens of seconds on a busy 2-core machine: allow it.
-    s = ServerProcess(tmp_path_factory.mktemp("server") / "server.log", env={"CORRIDOR_REQUEST_TIMEOUT": "300"})
-    yield s
-    s.stop()
-
-
-@pytest.fixture(scope="module")
-def http(server):
-    with httpx.Client(base_url=server.base, timeout=60) as client:
-        yield client
 
 
 def error(response: httpx.Response, status: int, code: str) -> dict:

@@ -147,13 +147,6 @@ def _edge_weights(net, profile: Profile) -> Weights:
     return Weights(hours, wait, 1.0 / fastest if fastest else 0.0, usd, ttw, wtt, b_usd, b_co2, profile)
 
 
-def transfer_hours(net, e: int, params: Params | None = None) -> float:
-    terminal = net.tables["terminals"][int(net.edge_ref[e])]
-    req = int(net.edge_req[e])
-    kind = "ship-ferry transshipment" if terminal["kind"] == "ferry terminal" and req & M.bit(M.SEA) else terminal["kind"]
-    return transfer.costs(kind, DEFAULT_CARGO, params or defaults())[0]
-
-
 def assumptions_for(profile: Profile, used_modes: set[str], transfer_kinds: set[str]) -> list[Assumption]:
     """The assumptions behind a route's times, for the answer's ``assumptions`` list (the
     sea speed first); money and CO2e sources are named per leg under ``basis``. Air adds its
