@@ -33,7 +33,7 @@ def route(origin: PlaceQuery, destination: PlaceQuery, *, modes: Names = None,
           tonnes: float | None = None, passengers: int | None = None, vessel_class: str | None = None,
           optimize: str | Mapping[str, float] | None = None, alternatives: int = 0, pareto: bool = False,
           scenario: Table = None, costs: Table = None, avoid_countries: Names = None, close_ports: Names = None,
-          allow_countries: Names = None, policy: Table = None) -> Route:
+          allow_countries: Names = None, policy: Table = None, services: str = "liner") -> Route:
     """Best route between two places.
 
     Parameters
@@ -86,6 +86,11 @@ def route(origin: PlaceQuery, destination: PlaceQuery, *, modes: Names = None,
         ``"replace": True`` to drop the table. Routes crossing a flagged (or allowed) policy
         country say so in ``restrictions["transit_risk"]`` and a note; the files read are
         named in ``restrictions["policy_files"]``.
+    services
+        "liner" (default): a container's sea legs sail on sourced liner services
+        (``data/liner/``), changing ship at their hubs with the transshipment dwell paid, each
+        leg's ``service`` named (``None`` and a note where no service is sourced); "direct":
+        a direct call on every sea leg. Bulk cargo always sails direct.
 
     Returns
     -------

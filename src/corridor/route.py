@@ -35,6 +35,7 @@ class TransferKind(StrEnum):
     FERRY_BORDER = "ferry border"
     AIRPORT = "airport"
     CONNECTION = "connection"
+    TRANSSHIPMENT = "transshipment"  # a box changing ship at a liner hub (corridor/liner.py)
 
     @property
     def is_border(self) -> bool:
@@ -77,6 +78,20 @@ class Border:
         return {"countries": list(self.countries), "name": self.name, "kind": self.kind.value}
 
 
+@dataclass(frozen=True)
+class LinerService:
+    """A published liner service a sea leg sails on (``data/liner/services.csv``): its name,
+    carrier, source and the source's date."""
+
+    name: str
+    carrier: str
+    source: str
+    date: str
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "carrier": self.carrier, "source": self.source, "date": self.date}
+
+
 @dataclass
 class Leg:
     mode: str
@@ -99,6 +114,9 @@ class Leg:
     # (fast, slow) hours, set by costing/ranges.py; None for legs made elsewhere (scenario services,
     # report hand-overs), whose range is their planning time
     duration_h_range: tuple[float, float] | None = None
+    # container sea legs and transshipments: the sourced liner service (None on a sea leg: no
+    # sourced service, a direct call is assumed); see corridor/liner.py
+    service: LinerService | None = None
 
     def __post_init__(self) -> None:
         # An unknown kind or a border without its crossing is a bug in the code building legs.
@@ -149,6 +167,8 @@ class Leg:
             d.update(kind=self.kind.value if self.kind else None, name=self.name, assumption=self.assumption)
         if self.border is not None:
             d["border"] = self.border.to_dict()
+        if self.mode == "sea" or self.kind == TransferKind.TRANSSHIPMENT:
+            d["service"] = self.service.to_dict() if self.service is not None else None
         return d
 
 

@@ -63,6 +63,11 @@ def print_table(route) -> None:
           "bound, a min-max envelope, not percentiles (costing/defaults.toml, range.*)")
     print(f"cargo: {_cargo_text(route.cargo, route.modes)}; CO2e well-to-wheel {d['co2e_kg']:,.0f} kg "
           f"(WTT {d['co2e_wtt_kg']:,.0f} + TTW {d['co2e_ttw_kg']:,.0f}); sources per leg in --json 'basis'")
+    for leg in route.legs:  # liner services (corridor.liner): where the box changes ship, on which service
+        if leg.service is not None and leg.mode == "transfer":
+            print(f"liner: transship at {leg.origin.label} (service {leg.service.name}, {leg.service.carrier})")
+        elif leg.service is not None:
+            print(f"liner: {leg.origin.label} -> {leg.destination.label} on {leg.service.name} ({leg.service.carrier})")
     for a in d["assumptions"]:
         print(f"assumption: {a['name']} {a['value']:g} {a['unit']} ({a['source']})")
     if d["restrictions"]["avoided"]:

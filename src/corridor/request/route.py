@@ -63,6 +63,9 @@ ROUTE = Service("route", (
            "and war zones unless allowed)", default=(), item=checks.country, cli="--allow-countries"),
     Option("policy", "table", "transit policy TOML file (or table) over the default one, e.g. [countries] "
            "IR = \"avoid\", RU = \"allow\"", cli="--policy"),
+    Option("services", "choice", "containers by sea: liner (default) sails each leg on a sourced liner "
+           "service, changing ship at its hubs; direct assumes a direct call (bulk is always direct)",
+           default="liner", choices=("liner", "direct"), cli="--services"),
 ))
 
 
@@ -98,6 +101,7 @@ class RouteRequest:
     close_ports: tuple[str, ...] = ()
     allow_countries: tuple[str, ...] = ()
     policy: Any = None
+    services: str = "liner"
 
     @classmethod
     def make(cls, **options: Any) -> "RouteRequest":
