@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
 from corridor.costing import transfer as transfer_costing
 from corridor.errors import CorridorError
@@ -27,7 +28,6 @@ from corridor.geo import split_antimeridian
 from corridor.places import Place
 from corridor.route import Leg, LinerService, TransferKind
 
-CHOICES = ("liner", "direct")  # the route option ``services``
 # A chain this many times the direct call's length does not follow the leg's way round (its
 # canal is closed or avoided): the direct call is kept and the note says why. A bound chosen
 # for this check, not a published figure.
@@ -123,7 +123,7 @@ def _via_hubs(leg: Leg, via, names, profile, sail, port) -> tuple[list[Leg] | No
     """The leg sailed through its hubs, or None and why not."""
     stops = [leg.origin, *(port(hubs()[code].routed_at) for code in via), leg.destination]
     out: list[Leg] = []
-    for i, (a, b) in enumerate(zip(stops[:-1], stops[1:])):
+    for i, (a, b) in enumerate(pairwise(stops)):
         try:
             hop = sail(a, b)
         except CorridorError as e:
