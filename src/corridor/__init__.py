@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from corridor.errors import BadInput, CorridorError, NoRoute, PlaceNotFound
 from corridor.places import PlaceMatch
-from corridor.route import Leg, Route
+from corridor.route import Border, Leg, Route, TransferKind
 
 if TYPE_CHECKING:
     from corridor.engine.table import Matrix
@@ -168,5 +168,5 @@ def places(query: str, *, limit: int = 10) -> list[PlaceMatch]:
     return find(query, load_network(), limit=limit)
 
 
-__all__ = ["route", "matrix", "places", "Route", "Leg", "PlaceMatch", "CorridorError", "PlaceNotFound", "BadInput",
-           "NoRoute"]
+__all__ = ["route", "matrix", "places", "Route", "Leg", "Border", "TransferKind", "PlaceMatch", "CorridorError",
+           "PlaceNotFound", "BadInput", "NoRoute"]
