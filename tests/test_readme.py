@@ -82,11 +82,13 @@ CLAIMS = {
     'LIM -> hub -> GYD; every flight leg says its "source"': _legs_source,
     "rail and road, and by air": lambda out: "alternatives:" in out and "air" in out,
     "which air and port data are in use": "air: ",
+    "the legs as CSV on stdout": lambda out: out.startswith("leg,mode,kind,") and "border_name" in out,
 }
 
 # Comments that describe rather than claim something a run can check, with the reason.
 UNCHECKED = {
     "self-contained page (opens offline), static map": "the files' content is tested in test_report.py",
+    "offline map page, static map": "the files' content is tested in test_exports.py",
     "a weighted mix": "the answer does not restate the objective's weights",
     "new reports, each selection [in] its context": "the test's reports database is empty",
 }

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Union
 
 from corridor.errors import BadInput, CorridorError, NoRoute, PlaceNotFound
-from corridor.route import Leg, Route
+from corridor.places import PlaceMatch
+from corridor.route import Border, Leg, Route, TransferKind
 
 if TYPE_CHECKING:
     from corridor.engine.table import Matrix
@@ -144,12 +145,33 @@ def matrix(origins: Sequence[PlaceQuery], destinations: Sequence[PlaceQuery] | N
 matrix.matrix = matrix  # type: ignore[attr-defined]  # the 0.1 spelling corridor.matrix.matrix(...) still works
 
 
-def places(query: str, *, limit: int = 10) -> list[dict]:
-    """Places matching ``query`` (ports by code or name, countries, coordinates), best first."""
+def places(query: str, *, limit: int = 10) -> list[PlaceMatch]:
+    """Places matching ``query`` (ports by code or name, countries, coordinates), best first.
+
+    Parameters
+    ----------
+    query
+        A port name or UN/LOCODE (typos tolerated), a city, an ISO country code or name (its
+        main seaports), or "lat,lon".
+    limit
+        At most this many matches, 1 to 100.
+
+    Returns
+    -------
+    list of PlaceMatch
+        Typed matches; ``m.to_dict()`` is the JSON of ``corridor places --json``, and
+        ``m["name"]`` still reads a field as the dicts of corridor 0.1 did.
+
+    Raises
+    ------
+    BadInput
+        For an empty or over-long query, malformed coordinates or a limit out of range.
+    """
     from corridor.network import load_network
-    from corridor.places import lookup
+    from corridor.places import find
 
-    return lookup(query, load_network(), limit=limit)
+    return find(query, load_network(), limit=limit)
 
 
-__all__ = ["route", "matrix", "places", "Route", "Leg", "CorridorError", "PlaceNotFound", "BadInput", "NoRoute"]
+__all__ = ["route", "matrix", "places", "Route", "Leg", "Border", "TransferKind", "PlaceMatch", "CorridorError",
+           "PlaceNotFound", "BadInput", "NoRoute"]

@@ -94,6 +94,23 @@ class LinerService:
 
 @dataclass
 class Leg:
+    """One step of a route: a move by one mode, or a transfer (port, terminal, border, airport).
+
+    Attributes
+    ----------
+    mode : str
+        "sea", "rail", "road", "ferry", "air", or "transfer".
+    origin, destination : Place
+        Where the leg starts and ends.
+    distance_km, duration_h : float
+        Length and planning time; ``time_range`` gives the fast and slow hours.
+    kind : TransferKind or None
+        What a transfer is; ``border`` holds the crossing of a border transfer.
+    cost_usd, co2e_ttw_kg, co2e_wtt_kg : float
+        Money and emissions (``co2e_kg`` is their well-to-wheel sum); ``basis`` names the
+        assumptions behind each figure.
+    """
+
     mode: str
     origin: Place
     destination: Place
@@ -174,6 +191,23 @@ class Leg:
 
 @dataclass
 class Route:
+    """The answer to :func:`corridor.route`: legs in order, with totals, restrictions and sources.
+
+    Attributes
+    ----------
+    origin, destination : Place
+        The places as resolved (a note says which reading of the query was taken).
+    legs : list of Leg
+        Moves and transfers in order; totals (``distance_km``, ``duration_h``, ``cost_usd``,
+        ``co2e_kg``) are their sums.
+    assumptions : list
+        The sourced figures the costing used.
+    restrictions : dict
+        Passages and countries avoided, and the transit policy applied.
+    notes : list of str
+        What the user should know about this answer.
+    """
+
     origin: Place
     destination: Place
     legs: list[Leg]
