@@ -39,5 +39,6 @@ def test_api_reference_builds_strictly(tmp_path):
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     page = (tmp_path / "site" / "api" / "index.html").read_text(encoding="utf-8")
-    for name in ("corridor.route.Route", "corridor.matrix", "corridor.places.PlaceMatch", "corridor.errors.NoRoute"):
+    for name in ("corridor.api.route", "corridor.api.matrix", "corridor.api.places", "corridor.route.Route",
+                 "corridor.places.PlaceMatch", "corridor.errors.NoRoute"):
         assert f'id="{name}"' in page, name
