@@ -53,7 +53,6 @@ def test_tashkent_poti_goes_by_rail_and_the_caspian_ferry():
     assert "TM" in crossings or "KZ" in crossings, crossings
 
 
-@pytest.mark.xfail(strict=True, reason="the rail layer (scgraph-data, simplified OSM geometry) runs short on mountain lines: 1,110 km with the YHT closed")
 def test_ankara_kars_by_rail_follows_the_conventional_line():
     r = corridor.route("Ankara", "Kars", modes="rail")
     assert 1_250 <= r.distance_km <= 1_450, r.distance_km
@@ -72,8 +71,7 @@ CROSSINGS = [
     pytest.param(("CN", "KZ"), "Khorgos", "KZ", 30, id="Altynkol–Khorgos"),
     pytest.param(("KZ", "UZ"), "Saryaghash", "KZ", 40, id="Saryagash–Keles"),
     pytest.param(("TM", "UZ"), "Farap", "TM", 40, id="Farap–Alat"),
-    pytest.param(("KZ", "TM"), "Zhanaozen", "KZ", 200, id="Bolashak–Serhetyaka",
-                 marks=pytest.mark.xfail(strict=True, reason="Uzen–Bereket line missing from the rail layer")),
+    pytest.param(("KZ", "TM"), "Zhanaozen", "KZ", 200, id="Bolashak–Serhetyaka"),
     pytest.param(("AZ", "GE"), "Gardabani", "GE", 30, id="Boyuk Kesik–Gardabani"),
     pytest.param(("GE", "TR"), "Akhalkalaki", "GE", 60, id="Kartsakhi–Akhalkalaki"),
     pytest.param(("IR", "TM"), "Sarakhs", "IR", 30, id="Sarakhs"),
