@@ -120,3 +120,12 @@ def test_open_pairs_are_normalised():
     sc = scenario_mod.parse({"open": {"borders": ["az-am", "AM–TR"]}})
     assert sc.opened_borders == ["AM-AZ", "AM-TR"]
     assert scenario_mod.opened_pairs(sc) == {frozenset({"AM", "AZ"}), frozenset({"AM", "TR"})}
+
+
+def test_a_scenario_reopening_kars_gyumri_takes_the_closed_line(net):
+    closed = corridor.route("Kars", "Gyumri", modes="rail,road")
+    opened = corridor.route("Kars", "Gyumri", modes="rail,road",
+                            scenario={"name": "Kars–Gyumri reopened", "open": {"borders": ["AM-TR"]}})
+    assert frozenset({"AM", "TR"}) in _pairs(opened) and "GE" not in _countries(opened)
+    assert opened.extra["difference"]["distance_km"] < 0
+    assert opened.distance_km < closed.distance_km / 2  # the direct line, not the detour through Georgia

@@ -112,7 +112,7 @@ def test_the_cli_prints_and_writes_the_range(cli):
     assert f"({fast:.1f}–{slow:.1f})" in total
 
 
-@pytest.mark.parametrize("row_id", ["chancay-shanghai", "xian-baku", "altynkol-poti"])
+@pytest.mark.parametrize("row_id", ["chancay-shanghai", "xian-baku", "altynkol-poti", "altynkol-aktau", "xian-tashkent"])
 def test_published_operating_times_fall_inside_the_range(net, row_id):
     (row,) = [r for r in calibration.read_rows() if r["id"] == row_id]
     result = calibration.calibrate(row)
