@@ -33,7 +33,7 @@ def route(origin: PlaceQuery, destination: PlaceQuery, *, modes: Names = None,
           tonnes: float | None = None, passengers: int | None = None, vessel_class: str | None = None,
           optimize: str | Mapping[str, float] | None = None, alternatives: int = 0, pareto: bool = False,
           scenario: Table = None, costs: Table = None, avoid_countries: Names = None, close_ports: Names = None,
-          allow_countries: Names = None, policy: Table = None) -> Route:
+          allow_countries: Names = None, policy: Table = None, air_network: str = "sourced") -> Route:
     """Best route between two places.
 
     Parameters
@@ -86,6 +86,11 @@ def route(origin: PlaceQuery, destination: PlaceQuery, *, modes: Names = None,
         ``"replace": True`` to drop the table. Routes crossing a flagged (or allowed) policy
         country say so in ``restrictions["transit_risk"]`` and a note; the files read are
         named in ``restrictions["policy_files"]``.
+    air_network
+        Which flights air may take: ``"sourced"`` (default: routes with a published source,
+        ``curated/air_routes.csv``, plus your OpenFlights import), ``"modelled"`` (links by a
+        documented rule) or ``"imported"`` (your import only). With air as the only mode and no
+        sourced chain, the modelled network answers and a note says so.
 
     Returns
     -------
