@@ -17,7 +17,12 @@ from __future__ import annotations
 
 import heapq
 
-from corridor.air.overlay import CURATED_LABEL, closed_airports, curated_routes, domestic_airports
+from corridor.air.overlay import (
+    CURATED_LABEL,
+    closed_airports,
+    curated_routes,
+    domestic_airports,
+)
 from corridor.costing.params import defaults
 from corridor.geo import haversine_km
 

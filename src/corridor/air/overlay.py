@@ -192,7 +192,7 @@ def _overlay(net, which: str, doc: dict | None):
     out.csr_indptr = indptr
     out.csr_head = np.concatenate([net.csr_head, head])[order].astype(np.int32)
     out.csr_edge = np.concatenate([net.csr_edge, eid])[order].astype(np.int32)
-    out.air_stats = {"added_pairs": len(undirected), "added_arcs": int(len(tail)),
+    out.air_stats = {"added_pairs": len(undirected), "added_arcs": len(tail),
                      "modelled_links_off": int(off.sum())}
     return out
 
