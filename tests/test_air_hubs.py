@@ -82,3 +82,12 @@ def test_air_network_is_a_declared_option(data_dir):
         RouteRequest.make(origin="Lima", destination="Baku", modes="air", air_network="guessed")
     with pytest.raises(BadInput, match="needs imported routes"):
         corridor.route("LIM", "MAD", modes="air", air_network="imported")
+
+
+def test_a_via_airport_is_a_connection_not_an_arrival_and_a_departure(data_dir):
+    direct = corridor.route("LIM", "GYD", modes="air")
+    via = corridor.route("LIM", "GYD", modes="air", via=["MAD", "IST"])
+    assert _pairs(via) == _pairs(direct)
+    assert via.duration_h == pytest.approx(direct.duration_h)
+    assert [leg.kind for leg in via.legs if leg.mode == "transfer"] == ["airport", "connection", "connection",
+                                                                          "airport"]

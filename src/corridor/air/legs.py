@@ -160,3 +160,22 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
     elif edges and is_air[-1]:  # the path left the airport by road: the connector to the destination
         out.append(_connector(weights, end_mode, here, destination, end_km))
     return [leg for leg in out if leg.mode == "transfer" or leg.distance_km > 0 or leg.duration_h > 0]
+
+
+def join_connections(legs: list[Leg], params, cargo) -> list[Leg]:
+    """A call at an airport between two flights (a via, planned as two trips) is a change of
+    aircraft, not an arrival and a departure: the pair of transfers becomes one connection."""
+    _, change_key, _ = air.handling_keys(cargo)
+    out: list[Leg] = []
+    for leg in legs:
+        prev = out[-1] if out else None
+        if (prev is not None and leg.mode == prev.mode == "transfer" and prev.kind == leg.kind == TransferKind.AIRPORT
+                and prev.name.endswith(": arrival") and leg.name.endswith(": departure")
+                and prev.origin.code == leg.origin.code and any(x.mode == "air" for x in out)):
+            joined = _transfer("connection", f"{leg.origin.label}: connection", leg.origin, params.value(change_key),
+                               params.label(change_key))
+            joined.basis = {"duration_h": [params[change_key]]}
+            out[-1] = joined
+            continue
+        out.append(leg)
+    return out

@@ -7,6 +7,7 @@ from functools import lru_cache
 import numpy as np
 
 from corridor import modes as M
+from corridor.air.legs import join_connections
 from corridor.air.legs import legs  # noqa: F401  (the planner's leg builder for paths that may fly)
 from corridor.air.overlay import NEVER, air_index, air_network, air_source
 from corridor.air.weights import edge_weights  # noqa: F401
@@ -88,6 +89,7 @@ def annotate_route(route, net, profile, used) -> None:
     if "air" not in used:
         return
     params, cargo = profile.params, profile.cargo
+    route.legs[:] = join_connections(route.legs, params, cargo)
     route.assumptions += assumptions(used, params, cargo)
     label = route.network["air"]["label"]
     route.notes.append(f"air: {label} network" + (" (links between airports by a documented rule, not real "
