@@ -91,3 +91,27 @@ def test_a_via_airport_is_a_connection_not_an_arrival_and_a_departure(data_dir):
     assert via.duration_h == pytest.approx(direct.duration_h)
     assert [leg.kind for leg in via.legs if leg.mode == "transfer"] == ["airport", "connection", "connection",
                                                                           "airport"]
+
+
+BRIEF_PAIRS = ["CN DE", "KZ TR", "US JP", "BR CN", "IN DE", "UZ GE", "PE CN", "AZ PE", "TR KZ", "CL AZ", "PE AZ"]
+
+
+@pytest.mark.parametrize("pair", BRIEF_PAIRS)
+def test_each_country_pair_has_a_chain_of_sourced_routes(pair, data_dir):
+    from corridor.air import hubs
+    from corridor.data.airports import read_airports
+
+    a = read_airports()
+    coords = {str(c): (float(x), float(y)) for c, x, y in zip(a.iata, a.lon, a.lat)}
+    ends = [[str(c) for c, k, on in zip(a.iata, a.country, a.scheduled) if k == iso and on] for iso in pair.split()]
+    chain = hubs.best_chain(*ends, coords)
+    assert chain is not None, pair
+    assert all(frozenset(p) in curated_routes() for p in zip(chain, chain[1:])), chain
+    assert "DCA" not in chain and "TXL" not in chain
+
+
+def test_general_cargo_by_air_defaults_to_one_tonne():
+    req = RouteRequest.make(origin="Lima", destination="Baku", modes="air", cargo="general")
+    assert req.load().kind == "general" and req.load().tonnes == pytest.approx(1.0)
+    with pytest.raises(BadInput, match="tonnes"):  # other modes still need the quantity
+        RouteRequest.make(origin="Lima", destination="Baku", modes="road", cargo="general")
