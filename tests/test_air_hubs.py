@@ -115,3 +115,8 @@ def test_general_cargo_by_air_defaults_to_one_tonne():
     assert req.load().kind == "general" and req.load().tonnes == pytest.approx(1.0)
     with pytest.raises(BadInput, match="tonnes"):  # other modes still need the quantity
         RouteRequest.make(origin="Lima", destination="Baku", modes="road", cargo="general")
+
+
+def test_a_container_never_flies_beside_surface_modes(data_dir):
+    r = corridor.route("Lima", "Baku", modes="sea,rail,road,ferry,air")  # 1 TEU by default
+    assert "air" not in r.modes and r.legs
