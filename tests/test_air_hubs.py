@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 import corridor
@@ -106,7 +108,7 @@ def test_each_country_pair_has_a_chain_of_sourced_routes(pair, data_dir):
     ends = [[str(c) for c, k, on in zip(a.iata, a.country, a.scheduled) if k == iso and on] for iso in pair.split()]
     chain = hubs.best_chain(*ends, coords)
     assert chain is not None, pair
-    assert all(frozenset(p) in curated_routes() for p in zip(chain, chain[1:])), chain
+    assert all(frozenset(p) in curated_routes() for p in itertools.pairwise(chain)), chain
     assert "DCA" not in chain and "TXL" not in chain
 
 

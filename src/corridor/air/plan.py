@@ -7,8 +7,10 @@ from functools import lru_cache
 import numpy as np
 
 from corridor import modes as M
-from corridor.air.legs import join_connections
-from corridor.air.legs import legs  # noqa: F401  (the planner's leg builder for paths that may fly)
+from corridor.air.legs import (
+    join_connections,
+    legs,  # noqa: F401  (the planner's leg builder for paths that may fly)
+)
 from corridor.air.overlay import NEVER, air_index, air_network, air_source
 from corridor.air.weights import edge_weights  # noqa: F401
 from corridor.build.air import KIND_ACCESS
