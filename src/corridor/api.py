@@ -30,7 +30,8 @@ def route(origin: PlaceQuery, destination: PlaceQuery, *, modes: Names = None,
           tonnes: float | None = None, passengers: int | None = None, vessel_class: str | None = None,
           optimize: str | Mapping[str, float] | None = None, alternatives: int = 0, pareto: bool = False,
           scenario: Table = None, costs: Table = None, avoid_countries: Names = None, close_ports: Names = None,
-          allow_countries: Names = None, policy: Table = None, services: str = "liner") -> Route:
+          allow_countries: Names = None, policy: Table = None, services: str = "liner",
+          air_network: str = "sourced") -> Route:
     """Best route between two places.
 
     Parameters
@@ -88,6 +89,11 @@ def route(origin: PlaceQuery, destination: PlaceQuery, *, modes: Names = None,
         (``data/liner/``), changing ship at their hubs with the transshipment dwell paid, each
         leg's ``service`` named (``None`` and a note where no service is sourced); "direct":
         a direct call on every sea leg. Bulk cargo always sails direct.
+    air_network
+        Which flights air may take: ``"sourced"`` (default: routes with a published source,
+        ``curated/air_routes.csv``, plus your OpenFlights import), ``"modelled"`` (links by a
+        documented rule) or ``"imported"`` (your import only). With air as the only mode and no
+        sourced chain, the modelled network answers and a note says so.
 
     Returns
     -------

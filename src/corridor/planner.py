@@ -320,7 +320,11 @@ def plan(request: RouteRequest, *, network: Network | None = None, open_borders:
     scenario is planned on top of this, by :func:`corridor.whatif.solve`). The borders closed in
     ``data/policy/borders.csv`` are closed, less the country pairs in ``open_borders``
     (frozensets of two ISO codes: a scenario's ``open.borders``)."""
-    net = air_plan.network_for(network or load_network(), request.modes)  # imported air routes, when asked for
+    return air_plan.sourced_or_modelled(request, lambda req: _plan(req, network=network, open_borders=open_borders))
+
+
+def _plan(request: RouteRequest, *, network: Network | None, open_borders: frozenset) -> Route:
+    net = air_plan.network_for(network or load_network(), request.modes, request.air_network)  # its air network
     modes = request.modes
     allowed = frozenset(modes) if modes is not None else frozenset(DEFAULT_MODES)
     the_cargo = request.load()
@@ -383,9 +387,7 @@ def plan(request: RouteRequest, *, network: Network | None = None, open_borders:
     if alternatives:
         alts = alternatives_mod.alternatives(solver, best, alternatives, objective, refs)
         if modes is None:  # air is never a default mode: offer it beside the others (in place of the last)
-            by_air = air_plan.by_air(lambda: plan(request.with_options(modes=("air",), via=(), alternatives=0,
-                                                                       pareto=False), network=net,
-                                                  open_borders=open_borders))
+            by_air = air_plan.by_air(request, lambda req: plan(req, network=net, open_borders=open_borders))
             if by_air is not None:
                 alts = [*alts[:alternatives], by_air]
         if land:
