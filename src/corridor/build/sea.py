@@ -29,11 +29,10 @@ from scipy.spatial import cKDTree
 
 from corridor.build.kernels import gate_flags, segments_clear
 from corridor.data import passages as P
-from corridor.data.shoals import Shoal, clear_cells, inside, read_shoals
+from corridor.data.shoals import Shoal, clear_cells, read_shoals
 from corridor.geo import (
     EARTH_RADIUS_KM,
     chord_for_km,
-    great_circle_points,
     haversine_km,
     normalize_lon,
     to_unit_vectors,
@@ -230,19 +229,28 @@ def _on_lanes(uv: np.ndarray, n: int, n_lane_nodes: int) -> np.ndarray:
     return np.isin(label, np.unique(label[:n_lane_nodes]))
 
 
-def crosses_shoals(coords: np.ndarray, uv: np.ndarray, shoals: list[Shoal]) -> np.ndarray:
-    """True for the edges whose great circle passes over a shoal (sampled every CLEARANCE_STEP_KM)."""
-    out = np.zeros(len(uv), dtype=bool)
+def shoal_free_bits(shoals: list[Shoal]) -> np.ndarray:
+    """A packed mask like the water mask's: every cell water except the shoals' cells."""
+    return clear_cells(np.full((180 * 120, 360 * 120 // 8), 255, dtype=np.uint8), shoals)
+
+
+def crosses_shoals(coords: np.ndarray, uv: np.ndarray, shoals: list[Shoal], *,
+                   tolerance_km: float = 0.0) -> np.ndarray:
+    """True for the edges whose great circle passes over a shoal cell (sampled every
+    CLEARANCE_STEP_KM), by more than ``tolerance_km`` at a stretch."""
     a, b = coords[uv[:, 0]], coords[uv[:, 1]]
     lo, hi = np.minimum(a, b), np.maximum(a, b)
+    near = np.zeros(len(uv), dtype=bool)  # bounding boxes first: sampling every edge end to end is slow
     for s in shoals:
         (x0, y0), (x1, y1) = s.polygon.min(axis=0), s.polygon.max(axis=0)
-        near = np.nonzero((hi[:, 0] >= x0) & (lo[:, 0] <= x1) & (hi[:, 1] >= y0) & (lo[:, 1] <= y1)
-                          & (np.abs(a[:, 0] - b[:, 0]) < 180.0))[0]
-        for i in near:
-            km = float(haversine_km(a[i, 0], a[i, 1], b[i, 0], b[i, 1]))
-            lons, lats = great_circle_points(a[i, 0], a[i, 1], b[i, 0], b[i, 1], max(2, int(km / CLEARANCE_STEP_KM) + 1))
-            out[i] |= bool(inside(s.polygon, lons, lats).any())
+        near |= (hi[:, 0] >= x0) & (lo[:, 0] <= x1) & (hi[:, 1] >= y0) & (lo[:, 1] <= y1)
+    near &= np.abs(a[:, 0] - b[:, 0]) < 180.0  # no shoal lies on the antimeridian
+    idx = np.flatnonzero(near)
+    out = np.zeros(len(uv), dtype=bool)
+    if len(idx):
+        pa, pb = to_unit_vectors(a[idx, 0], a[idx, 1]), to_unit_vectors(b[idx, 0], b[idx, 1])
+        out[idx] = ~segments_clear(pa, pb, shoal_free_bits(shoals), CLEARANCE_STEP_KM / EARTH_RADIUS_KM,
+                                   np.zeros(len(idx)), int(tolerance_km / CLEARANCE_STEP_KM))
     return out
 
 
