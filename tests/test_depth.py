@@ -120,3 +120,12 @@ def test_a_volga_don_voyage_is_a_river_sea_ship_at_its_speed():
     knots = defaults().value("sea.speed.river_sea")
     assert sum(leg.duration_h for leg in sea) == pytest.approx(sum(leg.distance_km for leg in sea) / 1.852 / knots,
                                                                rel=1e-6)
+
+
+def test_a_route_leaves_out_a_gateway_too_shallow_for_the_class_and_says_why():
+    r = corridor.route("Sao Paulo", "CNTAO", modes="sea,road", cargo="dry-bulk", tonnes=170_000,
+                       vessel_class="capesize", optimize="cost")
+    sea = [leg for leg in r.legs if leg.mode == "sea"]
+    assert sea and all(leg.origin.code != "BRSSZ" for leg in sea)
+    assert "BRSSZ" in r.to_dict()["restrictions"]["closed_ports"]
+    assert any(n.startswith("BRSSZ not used: Capesize draught 18 m > Santos max 15 m") for n in r.notes)

@@ -46,7 +46,7 @@ def closed_passages(cargo, params) -> dict[str, str]:
 def port_refusal(cargo, params, place) -> str | None:
     """Why the class cannot call at ``place`` (a port), or None when it can or nothing says."""
     draft = class_draft(cargo, params)
-    if draft is None or place.kind != "port" or not place.code:
+    if draft is None or place.kind not in ("port", "terminal") or not place.code:  # a terminal with a code is a port
         return None
     port = max_draft(place.code, place.lon, place.lat)
     if port is None or port.max_draft_m >= draft.value:
