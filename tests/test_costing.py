@@ -302,3 +302,20 @@ def test_a_passenger_fare_given_by_the_user_is_charged_per_air_journey():
     assert not any("leaves out the air fare" in n for n in fare.notes)
     free = corridor.route("IST", "GYD", modes="air", cargo="passengers", passengers=2)
     assert any("leaves out the air fare" in n for n in free.notes)
+
+
+def test_bulk_is_priced_like_bulk_per_vessel_class():
+    from corridor.costing.params import defaults
+
+    params = defaults()
+    # A Capesize ton-km costs a small fraction of a container ton-km (a TEU at 10 t)
+    per_tonne_box = params.value("sea.rate.container") / params.value("cargo.tonnes_per_teu")
+    assert params.value("sea.rate.bulk_capesize") < per_tonne_box / 10
+    cape = corridor.route("BRTUB", "CNTAO", cargo="dry-bulk", tonnes=1, vessel_class="capesize")
+    assert 20 <= cape.cost_usd <= 25  # Baltic C3 Tubarao-Qingdao, about $20-25/t
+    assert cape.legs[0].basis["cost_usd"][0].name == "sea.rate.bulk_capesize"
+    panamax = corridor.route("BRSSZ", "CNTAO", cargo="dry-bulk", tonnes=1)
+    assert 30 <= panamax.cost_usd <= 40  # Panamax Brazil-North Asia grain, about $35/t
+    assert cape.co2e_kg / cape.distance_km < panamax.co2e_kg / panamax.distance_km
+    handy = corridor.route("BRSSZ", "CNTAO", cargo="dry-bulk", tonnes=1, vessel_class="handysize")
+    assert handy.legs[0].basis["cost_usd"][0].name == "sea.rate.bulk"  # no class figure: the bulk rate

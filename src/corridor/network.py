@@ -43,7 +43,7 @@ FORMAT_VERSION = 3  # 3: the manifest lists every file (size, dtype, shape, SHA-
 _FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "build/landmarks.py",
                           "build/intermodal.py", "build/ferry_lanes.py", "build/air.py", "air/model.py",
                           "data/airports.py", "data/land.py", "data/cities.py", "modes.py", "data/passages.py",
-                          "data/ports.py", "data/watermask.py", "snapping.py", "network.py", "network_integrity.py")
+                          "data/ports.py", "data/shoals.py", "data/watermask.py", "snapping.py", "network.py", "network_integrity.py")
 
 SOURCES = (
     {"name": "marnet (Eurostat SeaRoute) and port list", "package": "searoute",

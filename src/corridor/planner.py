@@ -12,6 +12,7 @@ from corridor import liner
 from corridor import modes as M
 from corridor import transit_policy
 from corridor.air import plan as air_plan
+from corridor.costing import draft as draft_check
 from corridor.costing import sea as sea_costing
 from corridor.costing import objective as objective_mod
 from corridor.costing import transfer as transfer_costing
@@ -23,7 +24,9 @@ from corridor.data import passages as P
 from corridor.directions import legs_from_path
 from corridor.engine.access import Access, access, direct_crossing
 from corridor.engine.restrictions import Ctx, blocked_mask
-from corridor.engine.search import best_path as _search  # the name this module's callers use
+from corridor.engine.search import (
+    best_path as _search,  # the name this module's callers use
+)
 from corridor.errors import BadInput, CorridorError, NoRoute
 from corridor.geo import haversine_km
 from corridor.mode_options import DEFAULT_MODES
@@ -315,6 +318,14 @@ def _flag_transit_risks(route: Route, policy: transit_policy.Policy, stop_countr
         route.notes = [*route.notes, *(transit_policy.risk_note(e) for e in entries)]
 
 
+def cargo_for_vessel(the_cargo, vessel: str):
+    """The cargo as carried: a river-sea voyage (``vessel``) sails in the river-sea class at its
+    speed and size, unless the caller named a class."""
+    if vessel == "river-sea" and not the_cargo.vessel_class and the_cargo.family != "passengers":
+        return replace(the_cargo, vessel_class="river-sea")
+    return the_cargo
+
+
 def plan(request: RouteRequest, *, network: Network | None = None, open_borders: frozenset = frozenset()) -> Route:
     """Plan the route a checked request asks for; see :func:`corridor.route` for the options (a
     scenario is planned on top of this, by :func:`corridor.whatif.solve`). The borders closed in
@@ -327,10 +338,11 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
     net = air_plan.network_for(network or load_network(), request.modes, request.air_network)  # its air network
     modes = request.modes
     allowed = frozenset(modes) if modes is not None else frozenset(DEFAULT_MODES)
-    the_cargo = request.load()
+    the_cargo = cargo_for_vessel(request.load(), request.vessel)
     params = request.params()
     speed = sea_costing.speed(request.speed_kn, the_cargo, params)
     vessel = "river-sea" if the_cargo.vclass == "river-sea" else request.vessel
+    closed_for_class = draft_check.closed_passages(the_cargo, params)
     objective = request.objective()
     alternatives = request.alternatives
     avoid_keys, allow_keys = list(request.avoid), list(request.allow)
@@ -353,8 +365,14 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
             raise BadInput(f"Origin and destination of a leg are the same place ({s.label}); "
                            "give two different places.")
     blocked = blocked_mask(avoid_keys, allow_keys, vessel)
-    for key in the_cargo.closed_passages():
+    for key in closed_for_class:
         blocked |= P.BIT[key]
+    if the_cargo.vessel_class:  # a class the caller named must fit the ports named
+        for s in stops:
+            why = draft_check.port_refusal(the_cargo, params, s)
+            if why:
+                raise BadInput(f"{why}: a {the_cargo.vclass} ship cannot call there; choose a smaller vessel "
+                               "class (--vessel-class) or another port.")
     accesses = [access(net, s, profile) for s in stops]
     notes += [n for acc in accesses for n in acc.notes]
     notes += [f"{s.label}: {s.note}" for s in stops if s.note and s.note not in notes]
@@ -362,7 +380,7 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
         "modes": sorted(profile.modes),
         "avoided": [P.BY_KEY[k].name for k in avoid_keys],
         "closed": [{"passage": P.BY_KEY[k].name,
-                    "why": P.BY_KEY[k].closed_by_default or the_cargo.closed_passages().get(k, "")}
+                    "why": P.BY_KEY[k].closed_by_default or closed_for_class.get(k, "")}
                    for k in P.keys_of(blocked) if k not in avoid_keys],
         "vessel": vessel,
     }
@@ -384,6 +402,13 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
         solver, best, refs = _apply_transit_policy(solver, best, refs, policy, avoided, accesses, objective,
                                                    request.pareto)
         _flag_transit_risks(best, policy, stop_countries)
+    if the_cargo.vessel_class:
+        shallow = draft_check.shallow_calls(best, the_cargo, params, frozenset(s.code for s in stops))
+        if shallow:  # plan again without the ports the class cannot enter, and say why
+            again = plan(request.with_options(close_ports=(*request.close_ports, *shallow)), network=network,
+                         open_borders=open_borders)
+            again.notes = [*again.notes, *(f"{code} not used: {why}" for code, why in shallow.items())]
+            return again
     if alternatives:
         alts = alternatives_mod.alternatives(solver, best, alternatives, objective, refs)
         if modes is None:  # air is never a default mode: offer it beside the others (in place of the last)

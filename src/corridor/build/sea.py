@@ -7,6 +7,10 @@ mask, so the search can run straight wherever the sea allows. Shortcuts never re
 water the mask calls land (canals, rivers, the Caspian): there only curated lanes run.
 Every edge, old or new, is then tagged with the passages whose gates it crosses.
 
+The mask knows no depth: the sourced shoal polygons of ``curated/shoals.csv`` (Wadden Sea,
+Jiangsu sand ridges, Great Bahama Bank) count as land here, so no coastal node, shortcut or
+marnet lane crosses them (``corridor.data.shoals``).
+
 The lanes are too sparse to leave a harbour among islands (Hong Kong) or to follow a coast
 (Namibia, the Horn of Africa): *coastal nodes*, one per 0.2-degree block of coastline within
 100 km of a port and one per 0.5-degree block elsewhere, give the search short open-water
@@ -25,7 +29,14 @@ from scipy.spatial import cKDTree
 
 from corridor.build.kernels import gate_flags, segments_clear
 from corridor.data import passages as P
-from corridor.geo import EARTH_RADIUS_KM, chord_for_km, haversine_km, normalize_lon, to_unit_vectors
+from corridor.data.shoals import Shoal, clear_cells, read_shoals
+from corridor.geo import (
+    EARTH_RADIUS_KM,
+    chord_for_km,
+    haversine_km,
+    normalize_lon,
+    to_unit_vectors,
+)
 
 SHORTCUT_RADIUS_KM = 400.0
 PORT_RADIUS_KM = 1000.0
@@ -218,12 +229,39 @@ def _on_lanes(uv: np.ndarray, n: int, n_lane_nodes: int) -> np.ndarray:
     return np.isin(label, np.unique(label[:n_lane_nodes]))
 
 
+def shoal_free_bits(shoals: list[Shoal]) -> np.ndarray:
+    """A packed mask like the water mask's: every cell water except the shoals' cells."""
+    return clear_cells(np.full((180 * 120, 360 * 120 // 8), 255, dtype=np.uint8), shoals)
+
+
+def crosses_shoals(coords: np.ndarray, uv: np.ndarray, shoals: list[Shoal], *,
+                   tolerance_km: float = 0.0) -> np.ndarray:
+    """True for the edges whose great circle passes over a shoal cell (sampled every
+    CLEARANCE_STEP_KM), by more than ``tolerance_km`` at a stretch."""
+    a, b = coords[uv[:, 0]], coords[uv[:, 1]]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    near = np.zeros(len(uv), dtype=bool)  # bounding boxes first: sampling every edge end to end is slow
+    for s in shoals:
+        (x0, y0), (x1, y1) = s.polygon.min(axis=0), s.polygon.max(axis=0)
+        near |= (hi[:, 0] >= x0) & (lo[:, 0] <= x1) & (hi[:, 1] >= y0) & (lo[:, 1] <= y1)
+    near &= np.abs(a[:, 0] - b[:, 0]) < 180.0  # no shoal lies on the antimeridian
+    idx = np.flatnonzero(near)
+    out = np.zeros(len(uv), dtype=bool)
+    if len(idx):
+        pa, pb = to_unit_vectors(a[idx, 0], a[idx, 1]), to_unit_vectors(b[idx, 0], b[idx, 1])
+        out[idx] = ~segments_clear(pa, pb, shoal_free_bits(shoals), CLEARANCE_STEP_KM / EARTH_RADIUS_KM,
+                                   np.zeros(len(idx)), int(tolerance_km / CLEARANCE_STEP_KM))
+    return out
+
+
 def build_sea_layer(water_bits: np.ndarray, extra_nodes: np.ndarray, progress) -> dict:
     """All arrays of the sea layer plus build statistics.
 
     ``extra_nodes`` (lon, lat rows; NaN rows skipped) join the network through open-water
     shortcuts only: the ports' water points.
     """
+    shoals = read_shoals()
+    water_bits = clear_cells(water_bits, shoals)  # coastal nodes and shortcuts keep off the shoals
     index = _NodeIndex()
     marnet = read_marnet(index)
     curated, link_ends, link_rows = read_curated_links(index)
@@ -237,7 +275,9 @@ def build_sea_layer(water_bits: np.ndarray, extra_nodes: np.ndarray, progress) -
         coastal.append((ids, radius))
     coords = index.coords()
 
-    lanes = sorted({(min(u, v), max(u, v)) for u, v in marnet + curated})
+    marnet_uv = np.array(sorted({(min(u, v), max(u, v)) for u, v in marnet}), dtype=np.int64).reshape(-1, 2)
+    over_shoals = crosses_shoals(coords, marnet_uv, shoals)
+    lanes = sorted({tuple(map(int, e)) for e in marnet_uv[~over_shoals]} | {(min(u, v), max(u, v)) for u, v in curated})
     shortcuts = open_water_shortcuts(coords, port_nodes, coastal, set(lanes), water_bits, progress)
 
     uv = np.concatenate([np.array(lanes, dtype=np.int64).reshape(-1, 2), shortcuts.astype(np.int64)])
@@ -256,6 +296,7 @@ def build_sea_layer(water_bits: np.ndarray, extra_nodes: np.ndarray, progress) -
                   "coastal_nodes": [int(len(ids)) for ids, _ in coastal],
                   "nodes_off_the_lanes": int((~joinable).sum()),
                   "lane_edges": int(len(lanes)),
-                  "shortcut_edges": int(len(shortcuts)), "curated_links": [r["name"] for r in link_rows],
+                  "shortcut_edges": int(len(shortcuts)),
+                  "lanes_over_shoals_dropped": int(over_shoals.sum()), "shoals": [s.key for s in shoals], "curated_links": [r["name"] for r in link_rows],
                   "gate_problems": check_gates(water_bits)},
     }

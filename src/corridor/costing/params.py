@@ -52,6 +52,12 @@ class Params:
         except KeyError:
             raise BadInput(f"Unknown costing parameter {key!r}; known: {', '.join(sorted(self._items))}.") from None
 
+    def __contains__(self, key: str) -> bool:
+        return key in self._items
+
+    def __iter__(self):
+        return iter(self._items)
+
     def value(self, key: str) -> float:
         return self[key].value
 

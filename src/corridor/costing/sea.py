@@ -1,9 +1,13 @@
 """Sea costing: sailing time at the speed of the ship class, freight rate and GLEC intensity.
 
-The speed of a call is the cargo's default (``sea.speed.container``, ``.bulk``, ``.general``)
-unless the user gives one (:func:`speed`); :func:`with_speed` puts it in force in the
+The speed of a call is the cargo's default (``sea.speed.container``, ``.bulk``, ``.general``;
+``.river_sea`` for the river-sea class, whatever the cargo) unless the user gives one (:func:`speed`); :func:`with_speed` puts it in force in the
 parameters, so :func:`kmh` and :func:`costs` read it like every other figure. Canals are
 sea's own extra (:func:`canal`): a wait and dues per crossing.
+
+Bulk is priced and counted per vessel class where ``defaults.toml`` has the class's own figure
+(``sea.rate.bulk_capesize``, ``sea.ttw.bulk_capesize``...), else with the bulk figure
+(:func:`factor_key`): a Capesize ton-mile costs a fraction of a container ton-mile.
 """
 
 from __future__ import annotations
@@ -24,7 +28,20 @@ def _family(cargo) -> str:
 
 def speed_key(cargo) -> str:
     """The parameter holding the sea speed of ``cargo`` (containers when None)."""
+    if cargo is not None and cargo.vclass == "river-sea":
+        return "sea.speed.river_sea"
     return f"sea.speed.{_family(cargo)}"
+
+
+def factor_key(figure: str, cargo, params) -> str:
+    """The parameter for ``figure`` (rate, ttw, wtt) of ``cargo``: the bulk class's own when
+    ``params`` has one, else the cargo family's."""
+    fam = _family(cargo)
+    if fam == "bulk":
+        own = f"sea.{figure}.bulk_{cargo.vclass.replace('-', '_')}"
+        if own in params:
+            return own
+    return f"sea.{figure}.{fam}"
 
 
 def speed(speed_kn: float | None, cargo=None, params: Params | None = None) -> Assumption:
@@ -56,10 +73,8 @@ def allowed(cargo) -> bool:
 
 def unit_factors(cargo, params) -> tuple[float, float, float]:
     """USD, kg TTW, kg WTT per km for the whole consignment."""
-    fam = _family(cargo)
-    qty = cargo.teu if fam == "container" else (cargo.tonnes or 0.0)
-    return (params.value(f"sea.rate.{fam}") * qty, params.value(f"sea.ttw.{fam}") * qty,
-            params.value(f"sea.wtt.{fam}") * qty)
+    qty = cargo.teu if _family(cargo) == "container" else (cargo.tonnes or 0.0)
+    return tuple(params.value(factor_key(f, cargo, params)) * qty for f in ("rate", "ttw", "wtt"))
 
 
 def costs(km, cargo, params) -> Costs:
@@ -73,9 +88,8 @@ def edge_costs(net, edges, cargo, params) -> Costs:
 
 
 def basis(cargo, params) -> dict[str, list[str]]:
-    fam = _family(cargo)
-    return {"duration_h": [speed_key(cargo)], "cost_usd": [f"sea.rate.{fam}"],
-            "co2e_kg": [f"sea.ttw.{fam}", f"sea.wtt.{fam}"]}
+    return {"duration_h": [speed_key(cargo)], "cost_usd": [factor_key("rate", cargo, params)],
+            "co2e_kg": [factor_key("ttw", cargo, params), factor_key("wtt", cargo, params)]}
 
 
 def canal(key: str, cargo, params) -> tuple[float, float, list[str]]:
