@@ -1,0 +1,107 @@
+"""The report's air options: freight (1 t) and passengers (1) on chains of flown routes."""
+
+from __future__ import annotations
+
+from corridor.costing import Assumption
+from corridor.errors import CorridorError
+from corridor.report.compose import Context, Option, gateway_chain, merge
+from corridor.report.gateways import main_city
+from corridor.request import RouteRequest
+from corridor.route import Route, TransferKind
+
+AIR_FREIGHT = {"cargo": "general", "tonnes": 1.0}  # the air freight consignment: 1 t of general cargo
+
+
+def _air_chain(ga: dict, gb: dict) -> list[str] | None:
+    """Airports (IATA) from ``ga``'s country to ``gb``'s over flown routes (:mod:`corridor.air.hubs`);
+    closed airports are not in the routes, so never in the chain."""
+    from corridor.air import hubs
+    from corridor.data.airports import read_airports
+
+    a = read_airports()
+    coords = {str(code): (float(lon), float(lat)) for code, lon, lat in zip(a.iata, a.lon, a.lat)}
+
+    def gateways_of(g: dict) -> list[str]:  # every airport of the country with scheduled service
+        listed = [x["iata"] for x in g["airports"]]
+        return listed + [str(c) for c, country, on in zip(a.iata, a.country, a.scheduled)
+                         if country == g["country"] and on and str(c) not in listed]
+    ends = [main_city(g["country"]) for g in (ga, gb)]
+    start, end = ((c.lon, c.lat) if c is not None else None for c in ends)
+    return hubs.best_chain(gateways_of(ga), gateways_of(gb), coords, start, end)
+
+
+def air_options(ctx: Context, *, costs, avoid, only) -> list[Option]:
+    """Air freight (1 t of general cargo) and air passengers (1) city to city: road to the first
+    airport, the flights of the chain (each one a flown route), road from the last airport; freight
+    adds its handling at origin, hubs and destination (:data:`corridor.air.hubs.FREIGHT_TIMES`)."""
+    from corridor import planner as planner_mod
+    from corridor.air import hubs
+
+    ga, gb = ctx.gateways[ctx.a], ctx.gateways[ctx.b]
+    chain = _air_chain(ga, gb)
+    if chain is None:
+        ga["notes"].append(f"no air option: the flown routes known (curated/air_routes.csv"
+                           f"{', OpenFlights import' if 'OpenFlights' in hubs.routes()[1] else ''}) do not link "
+                           f"{ga['name']}'s airports with {gb['name']}'s; 'corridor data fetch air' (OpenFlights) adds more")
+        return []
+    city_a, city_b = main_city(ga["country"]), main_city(gb["country"])
+    via = " and ".join(chain[1:-1])
+    recipes = (("air-freight", f"air freight {' -> '.join(chain)} (1 t of general cargo)", AIR_FREIGHT),
+               ("air-passengers", f"air passengers {' -> '.join(chain)} (1 passenger)",
+                {"cargo": "passengers", "passengers": 1}))
+    out = []
+    for key, label, load in recipes:
+        if only is not None and key not in only:
+            continue
+
+        def plan(o, d, **kw):
+            return planner_mod.plan(RouteRequest.make(origin=o, destination=d, costs=costs, avoid=avoid,
+                                                      **load, **kw), network=ctx.net)
+        try:
+            parts = [plan(city_a, chain[0], modes="road")] if city_a is not None else []
+            flights = plan(chain[0], chain[-1], modes="air", via=chain[1:-1])
+            parts += [flights] + ([plan(chain[-1], city_b, modes="road")] if city_b is not None else [])
+        except CorridorError:
+            continue
+        flown = [leg.destination.code for leg in flights.legs if leg.mode == "air"]
+        if flown != chain[1:]:  # the modelled network added a stop of its own: not a flown chain
+            continue
+        r = merge(parts)
+        # the flights are flown routes (checked above); only their times come from the air model
+        r.notes = [n for n in r.notes if not n.startswith("air: modelled")] + [
+            f"air: each flight is a route flown ({hubs.routes()[1]}); flight times from the air model"]
+        if key == "air-freight":
+            _add_freight_handling(r, chain)
+        recipe = (f"{label}; each flight a route flown ({hubs.routes()[1]})" + (f", connecting at {via}" if via else ""))
+        out.append(Option(key, label, recipe, r, gateway_chain(r)))
+    return out
+
+
+def _add_freight_handling(r: Route, chain: list[str]) -> None:
+    """Air freight door to door: handling at the origin and destination airports and a cargo
+    transfer at each hub (its time beyond the connection the planner already counts)."""
+    from corridor.air import hubs
+    from corridor.route import Leg
+
+    def step(at, what: Assumption, hours: float) -> Leg:
+        return Leg("transfer", at, at, 0.0, hours, [], [], [[[at.lon, at.lat], [at.lon, at.lat]]],
+                   kind=TransferKind.AIRPORT, name=f"{at.label} (air cargo)", assumption=what.name,
+                   basis={"duration_h": [what]})
+
+    legs = r.legs
+    flights = [k for k, leg in enumerate(legs) if leg.mode == "air"]
+    out = []
+    for k, leg in enumerate(legs):
+        if k == flights[0]:
+            out.append(step(leg.origin, hubs.FREIGHT_ORIGIN, hubs.FREIGHT_ORIGIN.value))
+        out.append(leg)
+        if k in flights[:-1]:
+            nxt = flights[flights.index(k) + 1]
+            counted = sum(x.duration_h for x in legs[k + 1:nxt])
+            out.append(step(leg.destination, hubs.FREIGHT_HUB, max(0.0, hubs.FREIGHT_HUB.value - counted)))
+        if k == flights[-1]:
+            out.append(step(leg.destination, hubs.FREIGHT_DESTINATION, hubs.FREIGHT_DESTINATION.value))
+    r.legs[:] = out
+    r.assumptions += [a for a in hubs.FREIGHT_TIMES if a.name not in {x.name for x in r.assumptions}]
+
+
