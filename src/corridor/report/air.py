@@ -30,7 +30,7 @@ def _air_chain(ga: dict, gb: dict) -> list[str] | None:
     return hubs.best_chain(gateways_of(ga), gateways_of(gb), coords, start, end)
 
 
-def air_options(ctx: Context, *, costs, avoid, only) -> list[Option]:
+def air_options(ctx: Context, *, costs, avoid, open_borders=frozenset()) -> list[Option]:
     """Air freight (1 t of general cargo) and air passengers (1) city to city: road to the first
     airport, the flights of the chain (each one a flown route), road from the last airport; freight
     adds its handling at origin, hubs and destination (:data:`corridor.air.hubs.FREIGHT_TIMES`)."""
@@ -51,12 +51,10 @@ def air_options(ctx: Context, *, costs, avoid, only) -> list[Option]:
                 {"cargo": "passengers", "passengers": 1}))
     out = []
     for key, label, load in recipes:
-        if only is not None and key not in only:
-            continue
 
-        def plan(o, d, **kw):
+        def plan(o, d, load=load, **kw):
             return planner_mod.plan(RouteRequest.make(origin=o, destination=d, costs=costs, avoid=avoid,
-                                                      **load, **kw), network=ctx.net)
+                                                      **load, **kw), network=ctx.net, open_borders=open_borders)
         try:
             parts = [plan(city_a, chain[0], modes="road")] if city_a is not None else []
             flights = plan(chain[0], chain[-1], modes="air", via=chain[1:-1])

@@ -1,9 +1,8 @@
 """Compute a country-pair report: gateways from the data, corridor options, what-ifs.
 
-Options are composed from ordinary planner calls (:func:`corridor.planner.plan`), one per
-segment of a *recipe*: e.g. sea from the origin's main seaport to a port of the destination
-or of one of its land neighbours with some passages avoided, then rail/road/ferry inland.
-Each option keeps the recipe that made it, so a reader sees why it exists.
+The gateways come from :mod:`.gateways`, the options from route searches over them
+(:mod:`.options`, :mod:`.air`), the what-ifs from reruns under a change (:mod:`.whatifs`); the
+text rendering is :mod:`.text`, the page :mod:`.html`.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from corridor.report.compose import gateway_chain as _chain  # noqa: F401  (kept
 from corridor.report.gateways import gateways
 from corridor.report.options import options
 from corridor.report.text import assumption_text  # noqa: F401  (kept importable from here)
-from corridor.report.whatifs import PANAMA_RESTRICTED, rerun
+from corridor.report.whatifs import scenarios as whatif_scenarios
 
 
 def _finite(value):
@@ -55,20 +54,11 @@ def build_report(origin: str, destination: str, *, cargo: str | None = None, teu
     if ctx.a == ctx.b:
         raise BadInput("Give two different countries.")
     ctx.say("options")
-    opts = options(ctx)
+    opts = options(ctx, record=True)
     if not opts:
         raise CorridorError(f"No corridor found between {ctx.a} and {ctx.b} on the built-in data.")
     opts.sort(key=lambda o: (list(GROUPS).index(o.group), o.route.duration_h))  # like with like, fastest first
-    scenarios = []
-    if req.whatif:
-        ports = ctx.gateways[ctx.a]["seaports"]
-        if len(ports) > 1:
-            scenarios.append(rerun(ctx, opts, f"{ports[1]['name']} instead of {ports[0]['name']} as "
-                                     f"{ctx.gateways[ctx.a]['name']}'s gateway", origin_port=ports[1]["code"]))
-        scenarios.append(rerun(ctx, opts, "Suez Canal closed", "suez", avoid=["suez"]))
-        scenarios.append(rerun(ctx, opts, "Bosporus closed", "bosporus", avoid=["bosporus"]))
-        scenarios.append(rerun(ctx, opts, "Panama Canal restricted (10-day queue)", "panama",
-                                 costs=PANAMA_RESTRICTED))
+    scenarios = whatif_scenarios(ctx, opts) if req.whatif else []
     assumptions = {}
     for o in opts:
         for x in o.route.assumptions:

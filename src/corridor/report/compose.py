@@ -94,6 +94,7 @@ class Context:
     cargo: dict
     progress: bool = True
     gateways: dict = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)  # planned parts and the ocean-port mask, shared by the what-ifs
 
     def say(self, text: str) -> None:
         if self.progress:
@@ -204,3 +205,49 @@ def gateway_chain(r: Route) -> list[str]:
     return out
 
 
+
+
+FIRST_MILE_KM = 100.0  # road moves shorter than this are drayage (to a port or yard), left out of a name
+
+
+def describe(r: Route) -> str:
+    """An option's name from its typed legs: the movements in order, each with its mode, the
+    passages it crosses and where it ends; a transfer between two legs of the same mode (a ship
+    change at a transshipment hub, a border) keeps the movement and names the hub, e.g.
+    'sea via Panama Canal and Bosporus to Poti, rail to Baku'."""
+    parts: list[dict] = []
+    last_mode, pending = None, []
+    for leg in r.legs:
+        if leg.mode == "transfer":
+            if leg.border is None:
+                pending.append(leg.origin.label)
+            continue
+        if leg.mode == last_mode:
+            part = parts[-1]
+            part["hubs"] += pending  # a change of vehicle inside one movement (hub, transshipment)
+        else:
+            part = {"mode": leg.mode, "km": 0.0, "passages": [], "hubs": []}
+            parts.append(part)
+        pending = []
+        part["km"] += leg.distance_km
+        part["to"] = leg.destination.label
+        part["passages"] += [n for n in leg.passage_names if n not in part["passages"]]
+        last_mode = leg.mode
+    moved = [p for p in parts if p["mode"] != "road" or p["km"] >= FIRST_MILE_KM] or parts
+    parts = []
+    for p in moved:  # a short road move between two legs of one mode (port to rail yard) joins them
+        if parts and parts[-1]["mode"] == p["mode"]:
+            parts[-1].update(to=p["to"], km=parts[-1]["km"] + p["km"],
+                             passages=parts[-1]["passages"] + [n for n in p["passages"] if n not in parts[-1]["passages"]])
+        else:
+            parts.append(p)
+    words = []
+    for p in parts:
+        via = p["passages"] + [f"{h} (change)" for h in dict.fromkeys(p["hubs"]) if p["mode"] in ("sea", "air")]
+        text = p["mode"] + (f" via {_and(via)}" if via else "") + f" to {p['to']}"
+        words.append(text)
+    return ", ".join(words)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from corridor import transit_policy
 from corridor.data import wpi
 from corridor.errors import BadInput
 from corridor.geo import haversine_km
@@ -149,7 +148,7 @@ def gateways(net: Network, iso2: str) -> dict:
             "seaports": seaports, "airports": airports, "borders": borders, "notes": notes}
 
 
-NEIGHBOUR_PORTS = 4  # foreign ports tried for a country without its own on the ocean
+NEIGHBOUR_PORTS = 4  # nearest foreign ports tried when none is within the overland budget
 
 
 COAST_KM = 800.0  # ports closer than this to a better-ranked one serve the same coast
@@ -168,32 +167,13 @@ def _coasts(ports: list[dict]) -> list[str]:
     return [p["code"] for p in chosen]
 
 
-def ocean_ports(net: Network, g: dict, ocean) -> list[str]:
-    """Ocean ports for country ``g``: its own (the container ports of each coast, :func:`_coasts`, or
-    its first two), else the main ports
-    of its land neighbours that do, nearest its capital first; ports in transit-policy
-    countries (data/policy/) only when no other neighbour has one."""
+def own_ocean_ports(g: dict, ocean) -> list[dict]:
+    """Country ``g``'s own seaports on the open ocean that its trade leaves from: the container
+    port of each coast (:func:`_coasts`), else its first two."""
     reaching = [p for p in g["seaports"] if ocean(p["code"])]
     boxes = [p for p in reaching if p["container"]]  # container ports, when the table has some: no minor coast
-    own = _coasts(boxes) if boxes else [p["code"] for p in reaching[:2]]
-    if own:
-        return own
-    city = main_city(g["country"])
-    candidates = [int(i) for n in dict.fromkeys(x["neighbour"] for x in g["borders"]) for i in country_ports(net, n)]
-    if city is not None:
-        candidates.sort(key=lambda i: float(haversine_km(city.lon, city.lat, net.port_lon[i], net.port_lat[i])))
-    avoided = set(transit_policy.restrictions())
-    for allowed in (lambda c: str(net.port_country[c]) not in avoided, lambda c: True):
-        codes = [str(net.port_code[i]) for i in candidates if allowed(i)]
-        found = []
-        for code in codes:
-            if len(found) == NEIGHBOUR_PORTS:
-                break
-            if ocean(code):
-                found.append(code)
-        if found:
-            return found
-    return []
+    codes = _coasts(boxes) if boxes else [p["code"] for p in reaching[:2]]
+    return [p for c in codes for p in reaching if p["code"] == c]
 
 
 def trade_end(g: dict, ocean):
@@ -205,3 +185,69 @@ def trade_end(g: dict, ocean):
     return city if city is not None else g["country"]
 
 
+
+
+OVERLAND_KM = 2100.0  # straight line from the capital (Baku -> Aliağa on the Aegean is about 1,970 km)
+OVERLAND_DAYS = 6.0  # land leg budget from a foreign port to the capital (assumption, see OVERLAND_NOTE)
+GATEWAY_AREA_KM = 50.0  # ports closer than this to a better-ranked one are the same gateway (Aliağa, Izmir)
+OVERLAND_NOTE = (
+    f"foreign entry ports: every major or container seaport on the open ocean within {OVERLAND_KM:,.0f} km of the "
+    f"capital, in a land neighbour or a neighbour's neighbour, whose land leg to the capital takes at most "
+    f"{OVERLAND_DAYS:g} days (assumption: about the rail time from Türkiye's Aegean coast to the Caspian; "
+    "beyond it a nearer port on the same sea serves the country better); ranked by the whole chain to the partner")
+
+
+def ocean_mask(net: Network) -> np.ndarray:
+    """Per port: joined to the sea lanes of the open ocean (not a closed sea such as the Caspian),
+    from the connected components of the sea layer."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from corridor.engine.restrictions import blocked_mask
+
+    indptr, head, edge = net.sea_csr
+    n = net.n_sea_nodes
+    # passages closed to a seagoing ship by default (the Volga-Don) do not join two seas
+    open_lane = (np.asarray(net.edge_flags)[edge] & blocked_mask([], [], "seagoing")) == 0
+    # copies: eliminate_zeros works in place, and the network's own arrays must stay as they are
+    graph = csr_matrix((open_lane.astype(float), head.copy(), indptr.copy()), shape=(n, n))
+    graph.eliminate_zeros()
+    _, component = connected_components(graph, directed=False)
+    starts, nodes = np.asarray(net.port_conn_indptr), np.asarray(net.port_conn_node)
+    joined = np.diff(starts) > 0
+    first = component[nodes[np.minimum(starts[:-1], len(nodes) - 1)]]
+    probe = int(np.flatnonzero(np.asarray(net.port_code) == OCEAN_PROBE)[0])
+    return joined & (first == first[probe])
+
+
+def _near_countries(net: Network, iso2: str) -> set[str]:
+    """The country's land neighbours and their neighbours (the transit countries), from the
+    border crossings of the network."""
+    pairs = [set(b["countries"]) for b in net.tables["borders"] if len(set(b["countries"])) == 2]
+    first = {c for p in pairs if iso2 in p for c in p} - {iso2}
+    return (first | {c for p in pairs if p & first for c in p}) - {iso2}
+
+
+def overland_candidates(net: Network, iso2: str, city, on_ocean: np.ndarray, within: float = OVERLAND_KM) -> list[int]:
+    """Foreign ocean seaports (major or with published container throughput) that may serve
+    ``iso2`` overland: within ``within`` km (:data:`OVERLAND_KM`) of ``city``, in a neighbour or transit country,
+    one per gateway area (:data:`GATEWAY_AREA_KM`), best-ranked first (container throughput, then
+    the major flag, then distance). The land legs are planned by the caller."""
+    from corridor.data.container_ports import read_container_ports
+
+    if city is None:
+        return []
+    boxes = read_container_ports()
+    near = _near_countries(net, iso2)
+    codes, country = np.asarray(net.port_code), np.asarray(net.port_country)
+    km = haversine_km(city.lon, city.lat, net.port_lon, net.port_lat)
+    major = np.asarray(net.port_major, bool)
+    idx = [int(i) for i in np.flatnonzero((km <= within) & on_ocean)
+           if str(country[i]) in near and (major[i] or str(codes[i]) in boxes)]
+    idx.sort(key=lambda i: (-(boxes[str(codes[i])].teu if str(codes[i]) in boxes else 0.0), not major[i], km[i]))
+    chosen: list[int] = []
+    for i in idx:
+        if all(haversine_km(net.port_lon[i], net.port_lat[i], net.port_lon[j], net.port_lat[j]) >= GATEWAY_AREA_KM
+               for j in chosen):
+            chosen.append(i)
+    return chosen

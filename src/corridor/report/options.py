@@ -1,158 +1,275 @@
-"""The report's options for a country pair, from planner calls."""
+"""The report's options for a country pair, derived from route searches over the gateways.
+
+Each side's gateways come from the data (:mod:`.gateways`): its own ocean ports, or foreign ones
+reached overland within a stated budget. Every pair of gateways is planned (land to the port, the
+planner's sea lanes, land inland) and ranked by the whole chain; the options are the best chain
+through each of the best entry gateways, the planner's own whole chain, one alternative way round
+the world (Suez or the Cape or Panama, when it is a real one), the land bridges from an East Asian
+container hub, overland and air. Options that take the same way round and are slower and dearer
+than another are dropped; each is named from its typed legs (:func:`.compose.describe`).
+"""
 
 from __future__ import annotations
 
 from corridor import transit_policy
 from corridor.errors import CorridorError
+from corridor.geo import haversine_km
 from corridor.report.air import air_options
 from corridor.report.compose import (
     LAND,
     Context,
     Option,
     by_sea,
+    describe,
     gateway_chain,
     handover_leg,
     merge,
-    moves,
-    sea_then_land,
 )
-from corridor.report.gateways import OCEAN_PROBE, ocean_ports, trade_end
+from corridor.report.gateways import (
+    NEIGHBOUR_PORTS,
+    OVERLAND_DAYS,
+    OVERLAND_NOTE,
+    main_city,
+    ocean_mask,
+    overland_candidates,
+    own_ocean_ports,
+    trade_end,
+)
 from corridor.request import RouteRequest
 
-# Container services that bulk cargo cannot use: transshipment at a container hub onto
-# container block trains (the Middle and Northern corridors) and air freight.
-HUBS = ("CNSHA",)  # East Asian container hub for the land-bridge recipes
+HUBS = ("CNSHA",)  # East Asian container hub for the land-bridge options
+# Direct liner services from a gateway to a hub: the land bridge starts at that gateway.
+DIRECT_SERVICES = {
+    ("PECHY", "CNSHA"): "Chancay-Shanghai direct service since 2024-12-18, first call at Yangshan 'after a 23-day "
+                        "journey' (Xinhua via bignewsnetwork.com/news/274854711; REFERENCES.md section 2)",
+}
+ENTRY_OPTIONS = 4  # best chains through distinct entry gateways shown as options
+SIDE_GATEWAYS = 6  # gateways per side planned pairwise (best land legs first)
+REAL_ALTERNATIVE = 1.5  # another way round the world is an option only within this factor of the fastest
+WAYS_ROUND = {  # the ocean passages that make a way round the world, and what to avoid to force it
+    "panama": ("via the Panama Canal", ["suez", "good-hope"]),
+    "suez": ("via the Suez Canal", ["panama", "good-hope", "magellan"]),
+    "good-hope": ("round the Cape of Good Hope", ["suez", "panama"]),
+}
 
 
-def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=None, only=None) -> list[Option]:
-    """The options for the report's pair, under extra ``avoid`` passages or ``costs``."""
+def _flag(country: str) -> str | None:
+    """Why a gateway's country is avoided by the transit policy (data/policy/), or None."""
+    row = transit_policy.table().get(country)
+    if row is None:
+        return None
+    return f"{row.name}: {row.category}, {'avoided' if row.action == 'avoid' else 'flagged'} by the transit policy"
+
+
+def _entries(ctx: Context, g: dict, end, plan, toward: bool) -> list[dict]:
+    """The gateways through which country ``g`` trades by sea: its own ocean ports, else the
+    foreign ones reached overland within the budget (:data:`.gateways.OVERLAND_DAYS`), each with
+    its land part (``toward``: port -> ``end``; else ``end`` -> port), best land time first.
+    Ports in transit-policy countries are planned with that country allowed and flagged."""
+    net = ctx.net
+    on_ocean = ctx.cache["ocean"]
+    index = {str(c): i for i, c in enumerate(net.port_code)}
+    own = own_ocean_ports(g, lambda code: code in index and bool(on_ocean[index[code]]))
+    if own:
+        return [{"code": p["code"], "name": p["name"], "country": g["country"], "land": None, "flag": None}
+                for p in own]
+    city = main_city(g["country"])
+
+    def reached(candidates, budget_h):
+        found = []
+        for i in candidates:
+            code, country = str(net.port_code[i]), str(net.port_country[i])
+            flag = _flag(country)
+            allow = {"allow_countries": country} if flag else {}
+            try:
+                land = plan(code, end, modes=LAND, **allow) if toward else plan(end, code, modes=LAND, **allow)
+            except CorridorError:
+                continue
+            if land.duration_h <= budget_h:
+                found.append({"code": code, "name": str(net.port_name[i]), "country": country, "land": land,
+                              "flag": flag})
+        return found
+
+    out = reached(overland_candidates(net, g["country"], city, on_ocean), OVERLAND_DAYS * 24)
+    if out and OVERLAND_NOTE not in g["notes"]:
+        g["notes"].append(OVERLAND_NOTE)
+    if not out:  # nothing within the budget (e.g. Kazakhstan): the nearest foreign ports, however far
+        anywhere = overland_candidates(net, g["country"], city, on_ocean, within=float("inf"))
+        anywhere.sort(key=lambda i: float(haversine_km(city.lon, city.lat, net.port_lon[i], net.port_lat[i])))
+        out = reached(anywhere[:NEIGHBOUR_PORTS], float("inf"))
+        if out and not any(n.endswith("overland budget") for n in g["notes"]):
+            g["notes"].append(f"{g['name']}: the {len(out)} nearest foreign ocean ports are used "
+                              f"({', '.join(e['name'] for e in out)}): none is within the overland budget")
+    out.sort(key=lambda e: e["land"].duration_h)
+    return out
+
+
+def _chains(plan, handover, exits: list[dict], entries: list[dict], start, end, avoid=()) -> list[tuple]:
+    """(route, exit, entry) for every pair of gateways: land to the exit port, sea, land inland."""
+    out = []
+    for x in exits:
+        for e in entries:
+            if x["code"] == e["code"]:
+                continue
+            try:
+                sea = plan(x["code"], e["code"], modes="sea", avoid=list(avoid))
+            except CorridorError:
+                continue
+            parts = [p for p in (x["land"], sea, e["land"]) if p is not None]
+            out.append((merge(parts, handover), x, e))
+    out.sort(key=lambda t: t[0].duration_h)
+    return out
+
+
+def _way_round(r) -> str | None:
+    return next((k for k in WAYS_ROUND if k in {p for leg in r.legs for p in leg.passages}), None)
+
+
+def _policy_note(x: dict, e: dict) -> str:
+    flags = [f"{g['name']} ({g['flag']})" for g in (x, e) if g["flag"]]
+    return f"; through a flagged gateway: {', '.join(flags)}" if flags else ""
+
+
+def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=None, open_borders=frozenset(),
+            record: bool = False) -> list[Option]:
+    """The options for the report's pair, under extra ``avoid`` passages, ``costs`` or
+    ``open_borders`` (a what-if); ``origin_port`` forces the origin's gateway. ``record``: keep the
+    ranked entry gateways in the report's gateways (the baseline run)."""
     from corridor import planner as planner_mod
 
     net, ga, gb = ctx.net, ctx.gateways[ctx.a], ctx.gateways[ctx.b]
     cargo = ctx.cargo
     bulk = cargo.get("cargo") in ("dry-bulk", "liquid-bulk")
-    avoid = list(avoid)
-    out: list[Option] = []
     handover = handover_leg(cargo, costs)
 
     def plan(o, d, **kw):
-        kw.setdefault("costs", costs)
-        kw["avoid"] = [*avoid, *kw.get("avoid", [])]
-        return planner_mod.plan(RouteRequest.make(origin=o, destination=d, **{**cargo, **kw}), network=net)
-
-    land_cache: dict = {}
-
-    def land(o):
-        if o not in land_cache:
+        if kw.get("modes") != LAND:  # the what-ifs change sea passages and canal waits, never a land part
+            kw.setdefault("costs", costs)
+            kw["avoid"] = [*avoid, *kw.get("avoid", [])]
+        key = (str(o), str(d), repr(sorted(kw.items())), repr(sorted(map(sorted, open_borders))))
+        if key not in ctx.cache:
             try:
-                land_cache[o] = None if o == end else plan(o, end, modes=LAND)
-            except CorridorError:
-                land_cache[o] = False
-        return land_cache[o]
+                ctx.cache[key] = planner_mod.plan(RouteRequest.make(origin=o, destination=d, **{**cargo, **kw}),
+                                                  network=net, open_borders=open_borders)
+            except CorridorError as e:
+                ctx.cache[key] = e
+        if isinstance(ctx.cache[key], CorridorError):
+            raise ctx.cache[key]
+        return ctx.cache[key]
 
-    # Sea recipes: land to an exit port (when the origin has none on the ocean), all sea to an
-    # entry port, then rail/road/ferry inland.
-    ocean_cache: dict = {}
-
-    def ocean(code):
-        if code not in ocean_cache:
-            try:
-                ocean_cache[code] = code == OCEAN_PROBE or bool(planner_mod.plan(
-                    RouteRequest.make(origin=code, destination=OCEAN_PROBE, modes="sea"), network=net))
-            except CorridorError:
-                ocean_cache[code] = False
-        return ocean_cache[code]
-
-    start = origin_port or trade_end(ga, ocean)
-    end = trade_end(gb, ocean)
-    exits = [origin_port] if origin_port else ocean_ports(net, ga, ocean)
-    own_ports = {p["code"] for p in ga["seaports"]}
-    entries = ocean_ports(net, gb, ocean)
-    for x in exits:
-        if x not in [p["code"] for p in ga["seaports"]]:
-            named = [n for n in ga["notes"] if "foreign" in n]
-            if not named:
-                ga["notes"].append(f"{ga['name']} has no port on the open ocean in the data: sea options leave from "
-                                   f"foreign ports: {', '.join(exits)}")
+    if "ocean" not in ctx.cache:
+        ctx.cache["ocean"] = ocean_mask(net)
+    ocean = {str(c): bool(m) for c, m in zip(net.port_code, ctx.cache["ocean"])}
+    start, end = trade_end(ga, ocean.get), trade_end(gb, ocean.get)
+    exits = _entries(ctx, ga, start, plan, toward=False)
+    if origin_port:
+        exits = [x for x in exits if x["code"] == origin_port] or [
+            {"code": origin_port, "name": origin_port, "country": ga["country"], "land": None, "flag": None}]
+    entries = _entries(ctx, gb, end, plan, toward=True)
+    out: list[Option] = []
+    # every gateway of a side is tried against the other's own ports; two foreign sides fewer each
+    per_side = SIDE_GATEWAYS if all(g["land"] is not None for g in (*exits[:1], *entries[:1])) else 3 * SIDE_GATEWAYS
+    listed = (exits, entries)
+    exits, entries = exits[:per_side], entries[:per_side]
+    chains = _chains(plan, handover, exits, entries, start, end)
+    if record:
+        exits, entries = listed
+        for g, side in ((ga, exits), (gb, entries)):
+            g["sea_gateways"] = [{"code": s["code"], "name": s["name"], "country": s["country"],
+                                  "flagged": s["flag"], "own": s["land"] is None,
+                                  "land_days": round(s["land"].duration_h / 24, 2) if s["land"] else None,
+                                  "whole_chain_days": next((round(r.duration_h / 24, 2) for r, x, e in chains
+                                                            if s["code"] in (x["code"], e["code"])), None)}
+                                 for s in side]
+        exits, entries = exits[:per_side], entries[:per_side]
+    # the best chain through each of the best entry gateways; flagged ones only when nothing else
+    shown: set[tuple] = set()
+    for r, x, e in chains:
+        if len(shown) == ENTRY_OPTIONS:
             break
-    for e in entries:
-        if e not in [p["code"] for p in gb["seaports"]]:
-            if not [n for n in gb["notes"] if "foreign" in n]:
-                gb["notes"].append(f"{gb['name']} has no port on the open ocean in the data: sea options arrive at "
-                                   f"foreign ports: {', '.join(entries)}")
-            break
-    sea_recipes = [
-        ("sea-fastest", "all sea on the fastest lanes", [], None),
-        ("sea-panama", "all sea via the Panama Canal", ["suez", "good-hope"], "panama"),
-        ("sea-suez", "all sea via the Suez Canal", ["panama", "magellan"], "suez"),
-        ("sea-cape", "all sea round the Cape of Good Hope (Suez and Panama avoided)", ["suez", "panama"], "good-hope"),
-    ]
-    for key, label, extra, need in sea_recipes:
-        if only is not None and key not in only:
+        way = (e["country"], frozenset(p for leg in r.legs for p in leg.passages))
+        if way in shown or ((x["flag"] or e["flag"]) and shown):  # a flagged gateway only when nothing else
             continue
-        best = None
-        for x in exits:
-            try:  # an own port is a gateway in itself; a neighbour's is reached overland
-                head = None if x == start or x in own_ports else plan(start, x, modes=LAND)
-            except CorridorError:
+        shown.add(way)  # one entry port per country and way round: Batumi beside Poti adds nothing
+        label = describe(r) + _policy_note(x, e)
+        out.append(Option(f"sea:{e['code']}", label, f"gateways {x['name']} -> {e['name']}, "
+                          "ranked by the whole chain", r, gateway_chain(r)))
+    # the planner's own whole chain from the origin's first gateway (as `corridor route` plans it)
+    if exits:
+        own = by_sea(plan, exits[0]["code"], end)
+        if own is not None:
+            r = merge([p for p in (exits[0]["land"], own) if p is not None], handover)
+            out.append(Option("planner", describe(r), "the planner's own chain by sea and land",
+                              r, gateway_chain(r)))
+    # one other way round the world, when it is a real alternative to the fastest
+    if chains:
+        fastest = chains[0][0]
+        used = _way_round(fastest)
+        alts = []
+        for key, (text, extra) in WAYS_ROUND.items():
+            if key == used:
                 continue
-            whole = by_sea(plan, x, end, avoid=extra)  # the planner's own chain, as `corridor route` plans it
-            for rest in [whole] if whole is not None else sea_then_land(plan, x, entries, land, handover, extra):
-                r = merge(([head] if head else []) + [rest], handover)
-                if need and need not in {k for leg in r.legs for k in leg.passages}:
-                    continue
-                if best is None or r.duration_h < best.duration_h:
-                    best = r
-        if best is not None:
-            steps = moves(best)
-            text = ("overland to the port, then " if steps[0] != "sea" else "") + label + \
-                (", then overland" if steps[-1] != "sea" else "")
-            out.append(Option(key, text, text, best, gateway_chain(best)))
-    # Land bridges from an East Asian container hub (container block trains).
+            best_exits = [x for x in exits if x["code"] in {t[1]["code"] for t in chains[:SIDE_GATEWAYS]}]
+            best_entries = [e for e in entries if e["code"] in {t[2]["code"] for t in chains[:SIDE_GATEWAYS]}]
+            found = [t for t in _chains(plan, handover, best_exits, best_entries, start, end, avoid=extra) if not (t[1]["flag"] or t[2]["flag"]) and _way_round(t[0]) == key]
+            if found:
+                alts.append((key, found[0]))
+        if alts:
+            key, (r, x, e) = min(alts, key=lambda a: a[1][0].duration_h)
+            if r.duration_h <= REAL_ALTERNATIVE * fastest.duration_h:
+                out.append(Option(f"way:{key}", describe(r), f"the fastest chain {WAYS_ROUND[key][0]}, the other way "
+                                  f"round the world (within {REAL_ALTERNATIVE:g}x the fastest)", r, gateway_chain(r)))
     if not bulk:
-        for hub in HUBS:
-            for key, label, av in (("hub-middle", f"sea to {hub}, then rail across Kazakhstan and the Caspian ferry "
-                                    "(Middle Corridor, Russia avoided)", ["RU"]),
-                                   ("hub-northern", f"sea to {hub}, then rail by the shortest land route "
-                                    "(may cross Russia: avoided by default, sanctions risk)", [])):
-                if only is not None and key not in only:
-                    continue
-                try:
-                    first = plan(start, hub, modes="sea")
-                    second = plan(hub, end, modes=LAND, avoid_countries=av,
-                                  allow_countries=None if av else ",".join(transit_policy.restrictions()))
-                except CorridorError:
-                    continue
-                r = merge([first, second], handover)
-                out.append(Option(key, label, label, r, gateway_chain(r), container_only=True))
-    # Overland only.
+        out += _land_bridges(plan, handover, ga, start, end)
     try:
-        if only is not None and "overland" not in only:
-            raise CorridorError("skipped")
         r = plan(start, end, modes=LAND)
-        out.append(Option("overland", "overland by rail and road", "rail, road and ferries only", r, gateway_chain(r)))
+        out.append(Option("overland", describe(r), "rail, road and ferries only", r, gateway_chain(r)))
     except CorridorError:
         pass
-    # Air (not for bulk): freight and passengers on a chain of flown routes between the two countries' airports.
     if not bulk:
-        out += air_options(ctx, costs=costs, avoid=avoid, only=only)
-    return dedupe(out)
+        out += air_options(ctx, costs=costs, avoid=avoid, open_borders=open_borders)
+    return prune(out)
 
 
-
-def _signature(o: Option) -> tuple:
-    r = o.route
-    return (tuple(r.passages), tuple(r.modes), tuple(o.gateways), r.cargo.get("kind"))
-
-
-def dedupe(opts: list[Option]) -> list[Option]:
-    seen, out = set(), []
-    for o in opts:
-        s = _signature(o)
-        if s in seen:
-            continue
-        seen.add(s)
-        out.append(o)
+def _land_bridges(plan, handover, ga: dict, start, end) -> list[Option]:
+    """Sea to an East Asian container hub (from the origin gateway with a direct service to it,
+    when one is sourced), then container block trains: the Middle Corridor (Russia avoided) and
+    the shortest land route (may cross Russia: flagged)."""
+    out = []
+    for hub in HUBS:
+        direct = [(o, src) for (o, h), src in DIRECT_SERVICES.items()
+                  if h == hub and o in {p["code"] for p in ga["seaports"]}]
+        first_port = direct[0][0] if direct else start
+        for key, av, what in (("hub-middle", ["RU"], "Middle Corridor, Russia avoided"),
+                              ("hub-northern", [], "shortest land route; may cross Russia (sanctions risk, "
+                                                   "avoided by the transit policy unless allowed)")):
+            try:
+                first = plan(first_port, hub, modes="sea")
+                second = plan(hub, end, modes=LAND, avoid_countries=av,
+                              allow_countries=None if av else ",".join(transit_policy.restrictions()))
+            except CorridorError:
+                continue
+            r = merge([first, second], handover)
+            recipe = f"sea to {hub}, container trains ({what})" + (f"; {direct[0][1]}" if direct else "")
+            out.append(Option(key, f"{describe(r)} ({what})", recipe, r, gateway_chain(r), container_only=True))
     return out
 
 
+def _way(o: Option) -> tuple:
+    """The way round: passages, modes (road aside), consignment and the landing country (where
+    the cargo leaves the sea): two options alike in all of these are the same option."""
+    r = o.route
+    sea = [leg for leg in r.legs if leg.mode == "sea"]
+    landing = sea[-1].destination.country if sea else None
+    return (tuple(sorted({p for leg in r.legs for p in leg.passages})), tuple(sorted(set(r.modes) - {"road"})),
+            o.group, landing, o.key.split(":")[0] if o.key.startswith("hub") else "")
+
+
+def prune(opts: list[Option]) -> list[Option]:
+    """Distinct options only: the fastest of each way round (:func:`_way`): another one the same
+    way (e.g. Batumi beside Poti) would be slower, or slower and dearer, for the same passages."""
+    out: list[Option] = []
+    for o in sorted(opts, key=lambda o: o.route.duration_h):
+        if not any(_way(o) == _way(k) for k in out):
+            out.append(o)
+    return out
