@@ -39,7 +39,8 @@ def rerun(ctx: Context, base: list[Option], name: str, touches=None, **kw) -> di
     rows = []
     for o in base:
         crosses = touches is not None and touches in {k for leg in o.route.legs for k in leg.passages}
-        n = alt.get(o.key)
+        # the same option, else the one landing at the same gateway (the planner's chain may now be another's)
+        n = alt.get(o.key) or next((k for k in changed if k.group == o.group and k.gateways[:2] == o.gateways[:2]), None)
         moved = n is None or abs(n.route.duration_h - o.route.duration_h) > 0.05 or n.gateways != o.gateways
         if crosses or (touches is None and moved):
             rows.append(_row(o, n))
