@@ -36,8 +36,7 @@ def test_pair_options_are_distinct_and_plausible(net, pair):
         assert way not in ways, (pair, row["label"])  # distinct
         ways.append(way)
         assert not (_crossed(o) & closed), (pair, row["label"])  # closed borders stay closed
-        countries = {c for leg in o["legs"] for p in (leg["from_place"], leg["to_place"]) for c in [p.get("country")]
-                     if c}
+        countries = {c for pair_ in _crossed(o) for c in pair_}
         if countries & avoided:  # crossing an avoided country is said in the label
             assert "Russia" in row["label"] or "transit policy" in row["label"], (pair, row["label"])
         for leg in o["legs"]:
@@ -46,8 +45,9 @@ def test_pair_options_are_distinct_and_plausible(net, pair):
     surface = [o["option"] for o in opts if o["option"]["group"] == "surface"]
     for x in surface:  # none slower and dearer than another taking the same passages
         for y in surface:
-            if x is not y and sorted(x["chokepoints"]) == sorted(y["chokepoints"]) and \
-                    x["gateway_chain"][:2] == y["gateway_chain"][:2] and None not in (x["cost_usd"], y["cost_usd"]):
+            same_way = (sorted(x["chokepoints"]), sorted(x["borders"]), x["gateway_chain"][:2]) == \
+                (sorted(y["chokepoints"]), sorted(y["borders"]), y["gateway_chain"][:2])
+            if x is not y and same_way and None not in (x["cost_usd"], y["cost_usd"]):
                 assert not (x["duration_days"] > y["duration_days"] and x["cost_usd"] > y["cost_usd"]), (pair, x["label"])
         low, high = x["duration_days_range"]
         assert low <= x["duration_days"] <= high, (pair, x["label"])

@@ -251,3 +251,26 @@ def overland_candidates(net: Network, iso2: str, city, on_ocean: np.ndarray, wit
                for j in chosen):
             chosen.append(i)
     return chosen
+
+
+def land_component(net: Network):
+    """Connected components of the land network (rail, road, ferries and the transfers between
+    them) and a function giving a (lon, lat) point's component (its nearest road node), so that a
+    land search that cannot succeed (Baku -> Lima, a port on an island) is not run."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from corridor import modes as M
+    from corridor.geo import to_unit_vectors
+
+    u, v, mode = np.asarray(net.edge_u), np.asarray(net.edge_v), np.asarray(net.edge_mode)
+    n_sea = net.n_sea_nodes
+    keep = np.isin(mode, (M.RAIL, M.ROAD, M.FERRY, M.TRANSFER)) & (u >= n_sea) & (v >= n_sea)
+    n = len(net.node_lon)
+    _, component = connected_components(coo_matrix((np.ones(int(keep.sum())), (u[keep], v[keep])), shape=(n, n)),
+                                        directed=False)
+    tree, ids = net.land_trees[M.ROAD]
+
+    def of(lon: float, lat: float) -> int:
+        return int(component[ids[tree.query(to_unit_vectors(np.array([lon]), np.array([lat])))[1][0]]])
+    return of

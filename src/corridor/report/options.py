@@ -12,7 +12,7 @@ than another are dropped; each is named from its typed legs (:func:`.compose.des
 from __future__ import annotations
 
 from corridor import transit_policy
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, NoRoute
 from corridor.geo import haversine_km
 from corridor.report.air import air_options
 from corridor.report.compose import (
@@ -29,6 +29,7 @@ from corridor.report.gateways import (
     NEIGHBOUR_PORTS,
     OVERLAND_DAYS,
     OVERLAND_NOTE,
+    land_component,
     main_city,
     ocean_mask,
     overland_candidates,
@@ -147,6 +148,8 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
             kw.setdefault("costs", costs)
             kw["avoid"] = [*avoid, *kw.get("avoid", [])]
         key = (str(o), str(d), repr(sorted(kw.items())), repr(sorted(map(sorted, open_borders))))
+        if key not in ctx.cache and kw.get("modes") == LAND and not _same_land(ctx, o, d):
+            ctx.cache[key] = NoRoute(f"{o} and {d} are on land networks that do not connect")
         if key not in ctx.cache:
             try:
                 ctx.cache[key] = planner_mod.plan(RouteRequest.make(origin=o, destination=d, **{**cargo, **kw}),
@@ -220,7 +223,7 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
                 out.append(Option(f"way:{key}", describe(r), f"the fastest chain {WAYS_ROUND[key][0]}, the other way "
                                   f"round the world (within {REAL_ALTERNATIVE:g}x the fastest)", r, gateway_chain(r)))
     if not bulk:
-        out += _land_bridges(plan, handover, ga, start, end)
+        out += _land_bridges(net, plan, handover, ga, start, end)
     try:
         r = plan(start, end, modes=LAND)
         out.append(Option("overland", describe(r), "rail, road and ferries only", r, gateway_chain(r)))
@@ -231,7 +234,7 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
     return prune(out)
 
 
-def _land_bridges(plan, handover, ga: dict, start, end) -> list[Option]:
+def _land_bridges(net, plan, handover, ga: dict, start, end) -> list[Option]:
     """Sea to an East Asian container hub (from the origin gateway with a direct service to it,
     when one is sourced), then container block trains: the Middle Corridor (Russia avoided) and
     the shortest land route (may cross Russia: flagged)."""
@@ -240,29 +243,49 @@ def _land_bridges(plan, handover, ga: dict, start, end) -> list[Option]:
         direct = [(o, src) for (o, h), src in DIRECT_SERVICES.items()
                   if h == hub and o in {p["code"] for p in ga["seaports"]}]
         first_port = direct[0][0] if direct else start
+        if _km(net, hub, end) > _km(net, first_port, end):
+            continue  # the hub is not on the way (India -> Germany does not go by Shanghai)
         for key, av, what in (("hub-middle", ["RU"], "Middle Corridor, Russia avoided"),
                               ("hub-northern", [], "shortest land route; may cross Russia (sanctions risk, "
                                                    "avoided by the transit policy unless allowed)")):
             try:
-                first = plan(first_port, hub, modes="sea")
+                first = plan(first_port, hub, modes="sea") if first_port != hub else None
                 second = plan(hub, end, modes=LAND, avoid_countries=av,
                               allow_countries=None if av else ",".join(transit_policy.restrictions()))
             except CorridorError:
                 continue
-            r = merge([first, second], handover)
+            r = merge([p for p in (first, second) if p is not None], handover)
             recipe = f"sea to {hub}, container trains ({what})" + (f"; {direct[0][1]}" if direct else "")
             out.append(Option(key, f"{describe(r)} ({what})", recipe, r, gateway_chain(r), container_only=True))
     return out
 
 
+def _same_land(ctx: Context, a, b) -> bool:
+    """Whether two places (port codes or Places) are on one connected land network."""
+    from corridor.places import resolve
+
+    if "land" not in ctx.cache:
+        ctx.cache["land"] = land_component(ctx.net)
+    p, q = (resolve(x, ctx.net) if isinstance(x, str) else x for x in (a, b))
+    return ctx.cache["land"](p.lon, p.lat) == ctx.cache["land"](q.lon, q.lat)
+
+
+def _km(net, a, b) -> float:
+    """Great-circle km between two places (a port code, or a Place)."""
+    from corridor.places import resolve
+
+    p, q = (resolve(x, net) if isinstance(x, str) else x for x in (a, b))
+    return float(haversine_km(p.lon, p.lat, q.lon, q.lat))
+
+
 def _way(o: Option) -> tuple:
-    """The way round: passages, modes (road aside), consignment and the landing country (where
-    the cargo leaves the sea): two options alike in all of these are the same option."""
+    """The way round: passages, modes (road aside), consignment, the landing country (where the
+    cargo leaves the sea) and the borders crossed: two options alike in all of these are the same."""
     r = o.route
     sea = [leg for leg in r.legs if leg.mode == "sea"]
     landing = sea[-1].destination.country if sea else None
     return (tuple(sorted({p for leg in r.legs for p in leg.passages})), tuple(sorted(set(r.modes) - {"road"})),
-            o.group, landing, o.key.split(":")[0] if o.key.startswith("hub") else "")
+            o.group, landing, frozenset(frozenset(b.countries) for b in r.border_crossings))
 
 
 def prune(opts: list[Option]) -> list[Option]:
