@@ -46,7 +46,7 @@ DIRECT_SERVICES = {
 }
 ENTRY_OPTIONS = 4  # best chains through distinct entry gateways shown as options
 SIDE_GATEWAYS = 6  # gateways per side planned pairwise (best land legs first)
-REAL_ALTERNATIVE = 1.5  # another way round the world is an option only within this factor of the fastest
+REAL_ALTERNATIVE = 1.5  # a sea chain is an option only within this factor of the fastest (assumption)
 WAYS_ROUND = {  # the ocean passages that make a way round the world, and what to avoid to force it
     "panama": ("via the Panama Canal", ["suez", "good-hope"]),
     "suez": ("via the Suez Canal", ["panama", "good-hope", "magellan"]),
@@ -71,9 +71,16 @@ def _entries(ctx: Context, g: dict, end, plan, toward: bool) -> list[dict]:
     on_ocean = ctx.cache["ocean"]
     index = {str(c): i for i, c in enumerate(net.port_code)}
     own = own_ocean_ports(g, lambda code: code in index and bool(on_ocean[index[code]]))
-    if own:
-        return [{"code": p["code"], "name": p["name"], "country": g["country"], "land": None, "flag": None}
-                for p in own]
+    if own:  # the goods start (end) at the main port: another coast's port is reached over land first
+        out = []
+        for p in own:
+            try:
+                land = None if p["code"] == end else (plan(p["code"], end, modes=LAND) if toward
+                                                      else plan(end, p["code"], modes=LAND))
+            except CorridorError:
+                continue
+            out.append({"code": p["code"], "name": p["name"], "country": g["country"], "land": land, "flag": None})
+        return out
     city = main_city(g["country"])
 
     def reached(candidates, budget_h):
@@ -96,11 +103,12 @@ def _entries(ctx: Context, g: dict, end, plan, toward: bool) -> list[dict]:
         g["notes"].append(OVERLAND_NOTE)
     if not out:  # nothing within the budget (e.g. Kazakhstan): the nearest foreign ports, however far
         anywhere = overland_candidates(net, g["country"], city, on_ocean, within=float("inf"))
-        anywhere.sort(key=lambda i: float(haversine_km(city.lon, city.lat, net.port_lon[i], net.port_lat[i])))
+        anywhere.sort(key=lambda i: (_flag(str(net.port_country[i])) is not None,  # policy countries last
+                                     float(haversine_km(city.lon, city.lat, net.port_lon[i], net.port_lat[i]))))
         out = reached(anywhere[:NEIGHBOUR_PORTS], float("inf"))
-        if out and not any(n.endswith("overland budget") for n in g["notes"]):
-            g["notes"].append(f"{g['name']}: the {len(out)} nearest foreign ocean ports are used "
-                              f"({', '.join(e['name'] for e in out)}): none is within the overland budget")
+        if out and not any("within the overland budget" in n for n in g["notes"]):
+            g["notes"].append(f"{g['name']} has no port on the open ocean within the overland budget: sea options use "
+                              f"the nearest foreign ports: {', '.join(e['code'] for e in out)}")
     out.sort(key=lambda e: e["land"].duration_h)
     return out
 
@@ -171,7 +179,8 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
     entries = _entries(ctx, gb, end, plan, toward=True)
     out: list[Option] = []
     # every gateway of a side is tried against the other's own ports; two foreign sides fewer each
-    per_side = SIDE_GATEWAYS if all(g["land"] is not None for g in (*exits[:1], *entries[:1])) else 3 * SIDE_GATEWAYS
+    foreign = [side for side, g in ((exits, ga), (entries, gb)) if side and side[0]["country"] != g["country"]]
+    per_side = SIDE_GATEWAYS if len(foreign) == 2 else 3 * SIDE_GATEWAYS
     listed = (exits, entries)
     exits, entries = exits[:per_side], entries[:per_side]
     chains = _chains(plan, handover, exits, entries, start, end)
@@ -179,7 +188,7 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
         exits, entries = listed
         for g, side in ((ga, exits), (gb, entries)):
             g["sea_gateways"] = [{"code": s["code"], "name": s["name"], "country": s["country"],
-                                  "flagged": s["flag"], "own": s["land"] is None,
+                                  "flagged": s["flag"], "own": s["country"] == g["country"],
                                   "land_days": round(s["land"].duration_h / 24, 2) if s["land"] else None,
                                   "whole_chain_days": next((round(r.duration_h / 24, 2) for r, x, e in chains
                                                             if s["code"] in (x["code"], e["code"])), None)}
@@ -190,6 +199,8 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
     for r, x, e in chains:
         if len(shown) == ENTRY_OPTIONS:
             break
+        if r.duration_h > REAL_ALTERNATIVE * chains[0][0].duration_h:
+            break  # e.g. US -> JP by rail to New York and through Panama: not a real alternative
         way = (e["country"], frozenset(p for leg in r.legs for p in leg.passages))
         if way in shown or ((x["flag"] or e["flag"]) and shown):  # a flagged gateway only when nothing else
             continue
