@@ -46,6 +46,8 @@ def test_pe_az_must_show(pe_az):
     chain = b["option"]["gateway_chain"]
     assert {"Poti", "Batumi"} & set(chain) and _legs(b, "rail") and "Baku" in chain[-1]
     assert any(x.startswith("AZ–GE border") for x in chain)
+    label = b["option"]["label"]  # named from its typed legs: the sea part, its passages, the land part
+    assert label.startswith("sea via Panama Canal") and ("to Poti" in label or "to Batumi" in label) and "rail to" in label
     # (c) via Suez or the Cape only as a real alternative: within 1.5x the fastest surface option
     surface = [o for o in opts if o["option"]["group"] == "surface"]
     fastest = min(o["option"]["duration_days"] for o in surface)

@@ -257,8 +257,8 @@ def _land_bridges(net, plan, handover, ga: dict, start, end) -> list[Option]:
         if _km(net, hub, end) > _km(net, first_port, end):
             continue  # the hub is not on the way (India -> Germany does not go by Shanghai)
         for key, av, what in (("hub-middle", ["RU"], "Middle Corridor, Russia avoided"),
-                              ("hub-northern", [], "shortest land route; may cross Russia (sanctions risk, "
-                                                   "avoided by the transit policy unless allowed)")):
+                              ("hub-northern", [], "shortest land route; may cross Russia: sanctions risk, "
+                                                   "avoided by the transit policy unless allowed")):
             try:
                 first = plan(first_port, hub, modes="sea") if first_port != hub else None
                 second = plan(hub, end, modes=LAND, avoid_countries=av,
