@@ -52,7 +52,7 @@ def test_air_is_not_a_default_mode():
 
 
 def test_lima_baku_modelled_by_air_with_a_connection(data_dir, cli):
-    proc = cli("route", "Lima", "Baku", "--modes", "air", "--json", check_rc=0)
+    proc = cli("route", "Lima", "Baku", "--modes", "air", "--air-network", "modelled", "--json", check_rc=0)
     d = json.loads(proc.stdout)
     flights = _flights_from(d)
     assert len(flights) >= 2  # no modelled aircraft reaches 13,986 km
@@ -78,7 +78,7 @@ def test_import_replaces_the_model_and_every_leg_is_a_real_route(data_dir, tmp_p
     f.write_text(SMALL)
     summary = openflights.import_air(f)
     assert summary["counts"]["pairs"] == 6
-    r = corridor.route("Lima", "Baku", modes="air")
+    r = corridor.route("Lima", "Baku", modes="air", air_network="imported")
     legs = [(leg.origin.code, leg.destination.code) for leg in r.legs if leg.mode == "air"]
     assert legs == [("LIM", "MAD"), ("MAD", "IST"), ("IST", "GYD")]
     d = r.to_dict()
@@ -122,7 +122,7 @@ def test_with_the_real_openflights_file_every_leg_is_a_route_in_it(data_dir):
     for line in REAL_ROUTES.read_text(encoding="utf-8").splitlines():
         c = line.split(",")
         real.add((c[2], c[4]))
-    r = corridor.route("Lima", "Baku", modes="air")
+    r = corridor.route("Lima", "Baku", modes="air", air_network="imported")
     flights = [(leg.origin.code, leg.destination.code) for leg in r.legs if leg.mode == "air"]
     assert len(flights) >= 2 and all(f in real for f in flights), flights
 
@@ -144,7 +144,9 @@ def test_air_costing_function():
     p = defaults()
     pax = make_cargo("passengers", passengers=2)
     c = air.costs([5_000], pax, p)
-    assert c.co2e_kg[0] == pytest.approx(2 * 5_000 * p.value("air.passenger_co2e.long"))
+    assert c.co2e_ttw_kg[0] == pytest.approx(2 * 5_000 * p.value("air.passenger_co2e.long"))
+    assert c.co2e_wtt_kg[0] == pytest.approx(c.co2e_ttw_kg[0] / p.value("air.rf_multiplier")
+                                             * p.value("air.wtt_per_ttw"))
     assert air.journey_usd(pax, p) is None  # no sourced fare
     freight = make_cargo("general", tonnes=0.1)
     assert air.chargeable_kg(100, p, 1.0) == pytest.approx(1e6 / p.value("air.volumetric_divisor"))

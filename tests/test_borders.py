@@ -120,3 +120,30 @@ def test_open_pairs_are_normalised():
     sc = scenario_mod.parse({"open": {"borders": ["az-am", "AM–TR"]}})
     assert sc.opened_borders == ["AM-AZ", "AM-TR"]
     assert scenario_mod.opened_pairs(sc) == {frozenset({"AM", "AZ"}), frozenset({"AM", "TR"})}
+
+
+def test_a_scenario_reopening_kars_gyumri_takes_the_closed_line(net):
+    closed = corridor.route("Kars", "Gyumri", modes="rail,road")
+    opened = corridor.route("Kars", "Gyumri", modes="rail,road",
+                            scenario={"name": "Kars–Gyumri reopened", "open": {"borders": ["AM-TR"]}})
+    assert frozenset({"AM", "TR"}) in _pairs(opened) and "GE" not in _countries(opened)
+    assert opened.extra["difference"]["distance_km"] < 0
+    assert opened.distance_km < closed.distance_km / 2  # the direct line, not the detour through Georgia
+
+
+def test_a_crossing_with_a_sourced_range_gives_its_border_leg_that_range():
+    """Terespol–Brest: the typical wait sets the leg, the published low and high its range."""
+    from types import SimpleNamespace
+
+    from corridor.costing import ranges
+    from corridor.costing.params import defaults
+
+    row = border_table.row_for(("PL", "BY"), "rail", 23.63, 52.07)
+    assert row is not None and "Terespol" in row.crossing and "railtech.com" in row.source
+    assert row.wait_low_h <= row.wait_typical_h <= row.wait_high_h
+    leg = SimpleNamespace(mode="transfer", kind="break of gauge", duration_h=row.wait_typical_h,
+                          border=SimpleNamespace(countries=("BY", "PL")),
+                          origin=SimpleNamespace(lon=23.63, lat=52.07))
+    fast, slow = ranges.leg_range(leg, SimpleNamespace(in_force=defaults(), cargo=None))
+    assert (fast, slow) == (row.wait_low_h, row.wait_high_h)
+    assert slow > defaults().value("range.border.gauge.slow")  # the source, not the default bound

@@ -278,9 +278,9 @@ def test_the_build_reads_no_costing_module():
 def test_an_air_factor_override_changes_an_air_route_without_a_rebuild(net):
     from corridor.network import load_network
 
-    base = corridor.route("IST", "GYD", modes="air")
-    slow = corridor.route("IST", "GYD", modes="air", costs={"air": {"cruise_speed": 400,
-                                                                    "check_in": {"value": 3, "source": "my airline"}}})
+    base = corridor.route("IST", "GYD", modes="air", cargo="passengers")  # check-in is a passenger's
+    slow = corridor.route("IST", "GYD", modes="air", cargo="passengers",
+                          costs={"air": {"cruise_speed": 400, "check_in": {"value": 3, "source": "my airline"}}})
     assert load_network(progress=False) is net  # same compiled network, nothing rebuilt
     flights = [leg for leg in slow.legs if leg.mode == "air"]
     assert flights

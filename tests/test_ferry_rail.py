@@ -53,7 +53,6 @@ def test_tashkent_poti_goes_by_rail_and_the_caspian_ferry():
     assert "TM" in crossings or "KZ" in crossings, crossings
 
 
-@pytest.mark.xfail(strict=True, reason="the rail layer (scgraph-data, simplified OSM geometry) runs short on mountain lines: 1,110 km with the YHT closed")
 def test_ankara_kars_by_rail_follows_the_conventional_line():
     r = corridor.route("Ankara", "Kars", modes="rail")
     assert 1_250 <= r.distance_km <= 1_450, r.distance_km
@@ -72,8 +71,7 @@ CROSSINGS = [
     pytest.param(("CN", "KZ"), "Khorgos", "KZ", 30, id="Altynkol–Khorgos"),
     pytest.param(("KZ", "UZ"), "Saryaghash", "KZ", 40, id="Saryagash–Keles"),
     pytest.param(("TM", "UZ"), "Farap", "TM", 40, id="Farap–Alat"),
-    pytest.param(("KZ", "TM"), "Zhanaozen", "KZ", 200, id="Bolashak–Serhetyaka",
-                 marks=pytest.mark.xfail(strict=True, reason="Uzen–Bereket line missing from the rail layer")),
+    pytest.param(("KZ", "TM"), "Zhanaozen", "KZ", 200, id="Bolashak–Serhetyaka"),
     pytest.param(("AZ", "GE"), "Gardabani", "GE", 30, id="Boyuk Kesik–Gardabani"),
     pytest.param(("GE", "TR"), "Akhalkalaki", "GE", 60, id="Kartsakhi–Akhalkalaki"),
     pytest.param(("IR", "TM"), "Sarakhs", "IR", 30, id="Sarakhs"),
@@ -90,3 +88,30 @@ def test_rail_border_crossing_is_joined(net, pair, town, country, reach_km):
     u = np.asarray(net.edge_u)[here]
     km = haversine_km(net.node_lon[u], net.node_lat[u], lon, lat)
     assert len(km) and km.min() <= reach_km, (pair, town, km.min() if len(km) else None)
+
+
+def test_altynkol_to_aktau_stays_in_kazakhstan_on_the_published_length():
+    r = corridor.route("44.165,80.285", "Aktau", modes="rail")
+    assert not r.border_crossings, r.borders  # Zhetygen–Altynkol, not out through China and Dostyk
+    assert abs(r.distance_km / 3_128 - 1) <= 0.10, r.distance_km  # KTZ: 3,128 km (seanews.ru 2024-03-12)
+
+
+def test_rail_runs_at_the_speed_of_the_country_it_crosses(net):
+    from corridor.costing import rail
+    from corridor.costing.params import defaults
+
+    params = defaults()
+    kz = net.tables["countries"].index("KZ")
+    de = net.tables["countries"].index("DE")
+    rail_edges = np.flatnonzero((net.edge_mode == M.RAIL) & (net.edge_km > 1))
+    first = {c: rail_edges[net.node_country[net.edge_u[rail_edges]] == i][:1] for c, i in (("KZ", kz), ("DE", de))}
+    for country, key in (("KZ", "rail.speed_by_country.KZ"), ("DE", "rail.speed_by_country.EU")):
+        c = rail.edge_costs(net, first[country], _cargo(), params)
+        assert c.hours[0] == pytest.approx(float(net.edge_km[first[country]][0]) * 24 / params.value(key))
+    assert params.value("rail.speed_by_country.KZ") > params.value("rail.speed") > params.value("rail.speed_by_country.EU")
+
+
+def _cargo():
+    from corridor.costing.cargo import DEFAULT
+
+    return DEFAULT

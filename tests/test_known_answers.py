@@ -28,7 +28,7 @@ def _figures_sane(route) -> None:
 
 @pytest.mark.parametrize("origin, destination", [("PECLL", "RULED"), ("Lima", "Baku")])
 def test_surface_and_air_together_give_a_route(origin, destination):
-    r = corridor.route(origin, destination, modes=ALL_MODES)
+    r = corridor.route(origin, destination, modes=ALL_MODES, cargo="general", tonnes=1)  # a TEU does not fly
     assert "air" in r.modes and r.legs
     _figures_sane(r)
     # The legs join up: each starts where the previous one ended.
@@ -39,7 +39,7 @@ def test_surface_and_air_together_give_a_route(origin, destination):
 @pytest.mark.parametrize("origin, destination, modes", [("Lima", "Istanbul", "air"),
                                                         ("Lima", "Baku", ALL_MODES)])
 def test_pareto_routes_with_flights_have_no_negative_figures(origin, destination, modes):
-    r = corridor.route(origin, destination, modes=modes, pareto=True)
+    r = corridor.route(origin, destination, modes=modes, pareto=True, cargo="general", tonnes=1)
     front = r.extra["pareto"]
     assert front and any("air" in p.modes for p in front)
     for p in (r, *front):
@@ -51,7 +51,7 @@ def test_airport_handling_is_shown_as_assumed_whatever_the_objective():
 
     assumed = [defaults().value("air.check_in"), defaults().value("air.arrival")]
     for optimize in ("time", "cost", "co2", "time=1,co2=1"):
-        r = corridor.route("Lima", "Istanbul", modes="air", optimize=optimize)
+        r = corridor.route("Lima", "Istanbul", modes="air", cargo="passengers", optimize=optimize)
         airports = [leg for leg in r.legs if leg.kind == "airport"]
         assert [leg.duration_h for leg in airports] == assumed, optimize
 

@@ -92,3 +92,38 @@ def test_lookup_lists_country_ports(net):
 def test_places_cli(cli):
     out = cli("places", "chancai", check_rc=0).stdout
     assert "PECHY" in out.splitlines()[1] and "PE" in out
+
+
+def test_places_are_typed_and_still_read_like_the_old_dicts(net):
+    import dataclasses
+
+    import corridor
+    from corridor.places import PlaceMatch
+
+    rows = corridor.places("chancai", limit=3)
+    first = rows[0]
+    assert isinstance(first, PlaceMatch) and (first.code, first.kind, first.country) == ("PECHY", "port", "PE")
+    assert first["code"] == first.code and first.get("note") is None and first.get("score") == first.score
+    with pytest.raises(KeyError):
+        first["ports"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.code = "PECLL"
+    assert first.score is not None and list(first.to_dict()) == ["kind", "name", "code", "country", "lat", "lon", "score"]
+
+
+@pytest.mark.parametrize("query", ["chancai", "PE", "-11.6,-77.3", "Baku"])
+def test_places_json_is_the_same_from_cli_and_http(net, http, capsys, query):
+    """The JSON of ``corridor places --json`` and ``GET /places`` is the typed matches' to_dict(),
+    in the same order (checked byte for byte against the 0.1 dicts when the type came in)."""
+    import json
+
+    import corridor
+    from corridor.cli import main
+
+    want = [m.to_dict() for m in corridor.places(query)]
+    assert main(["places", query, "--json"]) == 0
+    out = capsys.readouterr().out
+    assert out == json.dumps(want, ensure_ascii=False) + "\n"
+    body = http.get("/places", params={"q": query}).content.decode("utf-8")
+    assert body == json.dumps(want, ensure_ascii=False, separators=(",", ":"))
+    assert [list(d) for d in json.loads(body)] == [list(d) for d in want]  # same keys, same order

@@ -112,7 +112,7 @@ def test_the_cli_prints_and_writes_the_range(cli):
     assert f"({fast:.1f}–{slow:.1f})" in total
 
 
-@pytest.mark.parametrize("row_id", ["chancay-shanghai", "xian-baku", "altynkol-poti"])
+@pytest.mark.parametrize("row_id", ["chancay-shanghai", "xian-baku", "altynkol-poti", "altynkol-aktau", "xian-tashkent"])
 def test_published_operating_times_fall_inside_the_range(net, row_id):
     (row,) = [r for r in calibration.read_rows() if r["id"] == row_id]
     result = calibration.calibrate(row)
@@ -126,3 +126,13 @@ def test_every_calibration_row_names_its_source():
     for r in rows:
         assert r["source"] and r["date"] and r["published"], r["id"]
         assert 0 < float(r["low"]) <= float(r["high"]) and r["unit"] in ("d", "h"), r["id"]
+
+
+def test_rail_in_azerbaijan_runs_at_its_own_sourced_speed(routes):
+    """The Alat–Baku rail leg (Azerbaijan only) takes its distance at rail.speed_by_country.AZ."""
+    params = defaults()
+    assert "BTK" in params["rail.speed_by_country.AZ"].source or "Baku" in params["rail.speed_by_country.AZ"].source
+    (leg,) = [leg for leg in routes["rail-ferry"].legs if leg.mode == "rail" and "Alat" in leg.origin.label]
+    day_km = params.value("rail.speed_by_country.AZ")
+    assert day_km != params.value("rail.speed")
+    assert leg.duration_h == pytest.approx(leg.distance_km * 24.0 / day_km, rel=0.02)

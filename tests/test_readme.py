@@ -79,14 +79,20 @@ CLAIMS = {
     "Caspian ferry from Kuryk (Russia avoided by default)": "Kuryk",
     "round the Caspian through Russia": "RU",
     "IATA codes (upper case) are airports": lambda out: "IST" in out and "GYD" in out,
-    'LIM -> hub -> GYD; every flight leg says its "source"': _legs_source,
+    "1 t of general cargo LIM -> MAD -> IST -> GYD, 3.4 days": lambda out: _legs_source(out) and [
+        leg["to"][-4:-1] for leg in _json(out)["legs"] if leg["mode"] == "air"] == ["MAD", "IST", "GYD"]
+        and _json(out)["cargo"]["tonnes"] == 1.0 and 2 * 24 <= _json(out)["duration_h"] <= 4 * 24,
+    "the same chain for one passenger": lambda out: "(MAD)" in out and "(IST)" in out and "1 passenger" in out,
+    "the modelled network (opt-in)": "modelled",
     "rail and road, and by air": lambda out: "alternatives:" in out and "air" in out,
     "which air and port data are in use": "air: ",
+    "the legs as CSV on stdout": lambda out: out.startswith("leg,mode,kind,") and "border_name" in out,
 }
 
 # Comments that describe rather than claim something a run can check, with the reason.
 UNCHECKED = {
     "self-contained page (opens offline), static map": "the files' content is tested in test_report.py",
+    "offline map page, static map": "the files' content is tested in test_exports.py",
     "a weighted mix": "the answer does not restate the objective's weights",
     "new reports, each selection [in] its context": "the test's reports database is empty",
 }

@@ -1,3 +1,8 @@
-from corridor.cli import main
+"""``python -m corridor``: the command line."""
+
 import sys
-sys.exit(main())
+
+from corridor.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -386,7 +386,67 @@ def search(text: str, net, *, limit: int = 10) -> list[tuple[int, float]]:
     return ranked[:limit]
 
 
-def lookup(query, net, *, limit: int = 10) -> list[dict]:
+@dataclass(frozen=True)
+class PlaceMatch:
+    """One answer of :func:`corridor.places`: a port, a country's port, a city or a point.
+
+    Serialises with :meth:`to_dict` to the JSON of ``corridor places --json`` and ``GET /places``;
+    ``match["name"]`` and ``match.get("note")`` read the same keys, as the dicts of corridor 0.1 did.
+
+    Attributes
+    ----------
+    kind : str
+        "port", "city", "point" or "airport".
+    name : str
+        The place's name ("Chancay"), or "lat,lon" for a point.
+    code : str or None
+        UN/LOCODE of a port ("PECHY"), IATA code of an airport.
+    country : str or None
+        ISO 3166 alpha-2 code.
+    lat, lon : float
+        Degrees (WGS 84), rounded to 6 decimals.
+    note : str or None
+        Which reading of the query was taken, when it could be read otherwise.
+    score : float or None
+        How well a port's name matched the query, 0 to 100 (name searches only).
+    """
+
+    kind: str
+    name: str
+    code: str | None
+    country: str | None
+    lat: float
+    lon: float
+    note: str | None = None
+    score: float | None = None
+
+    @classmethod
+    def of(cls, place: Place, score: float | None = None) -> PlaceMatch:
+        """The match for a resolved :class:`Place`, with its name-search score if any."""
+        d = place.to_dict()
+        return cls(d["kind"], d["name"], d["code"], d["country"], d["lat"], d["lon"], d.get("note"),
+                   None if score is None else round(score, 1))
+
+    def to_dict(self) -> dict:
+        """The JSON object: kind, name, code, country, lat, lon, then note and score when set."""
+        d = {"kind": self.kind, "name": self.name, "code": self.code, "country": self.country,
+             "lat": self.lat, "lon": self.lon}
+        if self.note:
+            d["note"] = self.note
+        if self.score is not None:
+            d["score"] = self.score
+        return d
+
+    def __getitem__(self, key: str):
+        """``match["name"]``: the value :meth:`to_dict` has under ``key`` (KeyError otherwise)."""
+        return self.to_dict()[key]
+
+    def get(self, key: str, default=None):
+        """``match.get("note")``, as for a dict."""
+        return self.to_dict().get(key, default)
+
+
+def find(query, net, *, limit: int = 10) -> list[PlaceMatch]:
     """What ``corridor places`` lists: a country's main ports, a point, or the best name matches."""
     limit = check_limit(limit)
     place = None
@@ -395,12 +455,14 @@ def lookup(query, net, *, limit: int = 10) -> list[dict]:
     except PlaceNotFound:
         pass
     if place is not None and place.kind == "country":
-        return [port_place(net, i).to_dict() for i in place.ports][:limit]
+        return [PlaceMatch.of(port_place(net, i)) for i in place.ports][:limit]
     if place is not None and (place.kind == "point" or (place.kind == "city" and not place.note)):
-        return [place.to_dict()]
-    rows = [place.to_dict()] if place is not None and place.kind == "city" else []  # the ports it also names follow
-    for i, score in search(str(query), net, limit=limit - len(rows)):
-        d = port_place(net, i).to_dict()
-        d["score"] = round(score, 1)
-        rows.append(d)
+        return [PlaceMatch.of(place)]
+    rows = [PlaceMatch.of(place)] if place is not None and place.kind == "city" else []  # the ports it also names follow
+    rows += [PlaceMatch.of(port_place(net, i), score) for i, score in search(str(query), net, limit=limit - len(rows))]
     return rows
+
+
+def lookup(query, net, *, limit: int = 10) -> list[dict]:
+    """:func:`find` as JSON-ready dicts (``GET /places``)."""
+    return [m.to_dict() for m in find(query, net, limit=limit)]

@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from corridor import alternatives as alternatives_mod
+from corridor import liner
 from corridor import modes as M
 from corridor import transit_policy
 from corridor.air import plan as air_plan
@@ -165,11 +166,27 @@ class _Request:
     avoid_keys: list
     restrictions: dict
     notes: list
+    liner: bool = False  # sail container sea legs on sourced liner services (corridor.liner)
+
+
+def _sailer(ctx: Ctx, blocked: int, avoid: list[str]):
+    """Sea legs between two places under the request's closures, for the liner hub chains."""
+    sea = ctx.replace(profile=replace(ctx.profile, modes=frozenset({"sea"})))
+
+    def sail(a: Place, b: Place):
+        return _legs(sea, access(ctx.net, a, sea.profile), access(ctx.net, b, sea.profile), blocked, avoid)
+
+    return sail
 
 
 def _route(ctx: Ctx, req: _Request) -> Route:
     legs = [leg for a, b in zip(req.accesses[:-1], req.accesses[1:])
             for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
+    notes = list(req.notes)
+    if req.liner:
+        legs, liner_notes = liner.apply(legs, ctx.profile, _sailer(ctx, req.blocked, req.avoid_keys),
+                                        lambda code: resolve(code, ctx.net))
+        notes += liner_notes
     annotate(legs, ctx.profile)
     used = {leg.mode for leg in legs if leg.mode != "transfer"}
     kinds = {leg.kind for leg in legs if leg.mode == "transfer"}
@@ -178,7 +195,7 @@ def _route(ctx: Ctx, req: _Request) -> Route:
                     "sources": [f"{s['package']} {s['version']}: {s['name']}" for s in manifest["sources"]]}
     objective = {"weights": ctx.objective, "reference": {k: round(v, 2) for k, v in ctx.refs.items()}}
     r = Route(req.stops[0], req.stops[-1], legs, assumptions_for(ctx.profile, used, kinds), req.restrictions,
-              network_info, list(req.notes), cargo=ctx.profile.cargo.to_dict(), objective=objective)
+              network_info, notes, cargo=ctx.profile.cargo.to_dict(), objective=objective)
     air_plan.annotate_route(r, ctx.net, ctx.profile, used)
     set_ranges(r.legs, ctx.profile)
     return r
@@ -203,8 +220,8 @@ class _Solver:
     """Runs one request under exclusions (for alternatives) and objectives (for the Pareto front)."""
 
     def __init__(self, net, profile, stops, base_blocked, avoid_keys, restrictions, notes, closed_ports, countries,
-                 closed_crossings=None):
-        self.net, self.profile, self.stops = net, profile, stops
+                 closed_crossings=None, liner=False):
+        self.net, self.profile, self.stops, self.liner = net, profile, stops, liner
         self.base_blocked, self.avoid_keys = base_blocked, avoid_keys
         self.restrictions, self.notes = restrictions, notes
         self.closed_ports, self.countries = closed_ports, countries
@@ -245,7 +262,8 @@ class _Solver:
         if exclude:
             restrictions["excluded"] = [f"{k}: {'-'.join(sorted(v)) if isinstance(v, frozenset) else v}"
                                         for k, v in exclude]
-        req = _Request(self.stops, self.accesses(profile, frozenset(ports)), blocked, avoid, restrictions, self.notes)
+        req = _Request(self.stops, self.accesses(profile, frozenset(ports)), blocked, avoid, restrictions, self.notes,
+                       self.liner)
         route = _route(ctx, req)
         _border_notes(route, self.net, self.closed_crossings)
         return route
@@ -274,7 +292,7 @@ def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: tran
     entry = transit_policy.summary(best, frozenset(hit), avoided, policy.rows)
     strict = _Solver(solver.net, solver.profile, solver.stops, solver.base_blocked, solver.avoid_keys,
                      dict(solver.restrictions, transit_policy=entry), [*solver.notes, transit_policy.note(entry)],
-                     solver.closed_ports, solver.countries | avoided, solver.closed_crossings)
+                     solver.closed_ports, solver.countries | avoided, solver.closed_crossings, solver.liner)
     strict.seed(solver.profile, solver.closed_ports, accesses)
     try:
         best_strict, refs_strict = _best(strict, objective, pareto)
@@ -302,7 +320,11 @@ def plan(request: RouteRequest, *, network: Network | None = None, open_borders:
     scenario is planned on top of this, by :func:`corridor.whatif.solve`). The borders closed in
     ``data/policy/borders.csv`` are closed, less the country pairs in ``open_borders``
     (frozensets of two ISO codes: a scenario's ``open.borders``)."""
-    net = air_plan.network_for(network or load_network(), request.modes)  # imported air routes, when asked for
+    return air_plan.sourced_or_modelled(request, lambda req: _plan(req, network=network, open_borders=open_borders))
+
+
+def _plan(request: RouteRequest, *, network: Network | None, open_borders: frozenset) -> Route:
+    net = air_plan.network_for(network or load_network(), request.modes, request.air_network)  # its air network
     modes = request.modes
     allowed = frozenset(modes) if modes is not None else frozenset(DEFAULT_MODES)
     the_cargo = request.load()
@@ -351,7 +373,7 @@ def plan(request: RouteRequest, *, network: Network | None = None, open_borders:
     if open_borders:
         restrictions["opened_borders"] = sorted("-".join(sorted(p)) for p in open_borders)
     solver = _Solver(net, profile, stops, blocked, avoid_keys, restrictions, notes, ports_closed, countries,
-                     border_table.closed_for(frozenset(open_borders)))
+                     border_table.closed_for(frozenset(open_borders)), request.services == "liner")
     solver.seed(profile, ports_closed, accesses)  # joining points to the network is the costly part
     best, refs = _best(solver, objective, request.pareto)
     land = allowed != frozenset({"sea"})
@@ -365,9 +387,7 @@ def plan(request: RouteRequest, *, network: Network | None = None, open_borders:
     if alternatives:
         alts = alternatives_mod.alternatives(solver, best, alternatives, objective, refs)
         if modes is None:  # air is never a default mode: offer it beside the others (in place of the last)
-            by_air = air_plan.by_air(lambda: plan(request.with_options(modes=("air",), via=(), alternatives=0,
-                                                                       pareto=False), network=net,
-                                                  open_borders=open_borders))
+            by_air = air_plan.by_air(request, lambda req: plan(req, network=net, open_borders=open_borders))
             if by_air is not None:
                 alts = [*alts[:alternatives], by_air]
         if land:

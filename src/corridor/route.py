@@ -35,6 +35,7 @@ class TransferKind(StrEnum):
     FERRY_BORDER = "ferry border"
     AIRPORT = "airport"
     CONNECTION = "connection"
+    TRANSSHIPMENT = "transshipment"  # a box changing ship at a liner hub (corridor/liner.py)
 
     @property
     def is_border(self) -> bool:
@@ -77,8 +78,39 @@ class Border:
         return {"countries": list(self.countries), "name": self.name, "kind": self.kind.value}
 
 
+@dataclass(frozen=True)
+class LinerService:
+    """A published liner service a sea leg sails on (``data/liner/services.csv``): its name,
+    carrier, source and the source's date."""
+
+    name: str
+    carrier: str
+    source: str
+    date: str
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "carrier": self.carrier, "source": self.source, "date": self.date}
+
+
 @dataclass
 class Leg:
+    """One step of a route: a move by one mode, or a transfer (port, terminal, border, airport).
+
+    Attributes
+    ----------
+    mode : str
+        "sea", "rail", "road", "ferry", "air", or "transfer".
+    origin, destination : Place
+        Where the leg starts and ends.
+    distance_km, duration_h : float
+        Length and planning time; ``time_range`` gives the fast and slow hours.
+    kind : TransferKind or None
+        What a transfer is; ``border`` holds the crossing of a border transfer.
+    cost_usd, co2e_ttw_kg, co2e_wtt_kg : float
+        Money and emissions (``co2e_kg`` is their well-to-wheel sum); ``basis`` names the
+        assumptions behind each figure.
+    """
+
     mode: str
     origin: Place
     destination: Place
@@ -99,6 +131,9 @@ class Leg:
     # (fast, slow) hours, set by costing/ranges.py; None for legs made elsewhere (scenario services,
     # report hand-overs), whose range is their planning time
     duration_h_range: tuple[float, float] | None = None
+    # container sea legs and transshipments: the sourced liner service (None on a sea leg: no
+    # sourced service, a direct call is assumed); see corridor/liner.py
+    service: LinerService | None = None
 
     def __post_init__(self) -> None:
         # An unknown kind or a border without its crossing is a bug in the code building legs.
@@ -149,11 +184,30 @@ class Leg:
             d.update(kind=self.kind.value if self.kind else None, name=self.name, assumption=self.assumption)
         if self.border is not None:
             d["border"] = self.border.to_dict()
+        if self.mode == "sea" or self.kind == TransferKind.TRANSSHIPMENT:
+            d["service"] = self.service.to_dict() if self.service is not None else None
         return d
 
 
 @dataclass
 class Route:
+    """The answer to :func:`corridor.route`: legs in order, with totals, restrictions and sources.
+
+    Attributes
+    ----------
+    origin, destination : Place
+        The places as resolved (a note says which reading of the query was taken).
+    legs : list of Leg
+        Moves and transfers in order; totals (``distance_km``, ``duration_h``, ``cost_usd``,
+        ``co2e_kg``) are their sums.
+    assumptions : list
+        The sourced figures the costing used.
+    restrictions : dict
+        Passages and countries avoided, and the transit policy applied.
+    notes : list of str
+        What the user should know about this answer.
+    """
+
     origin: Place
     destination: Place
     legs: list[Leg]

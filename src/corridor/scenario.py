@@ -34,8 +34,9 @@ from corridor.errors import BadInput
 _DWELL = {"port": "dwell.port", "ferry_terminal": "dwell.ferry_terminal", "sea_ferry": "dwell.sea_ferry",
           "rail_road": "dwell.rail_road", "border_road": "border.road", "border_rail": "border.rail",
           "border_gauge": "border.gauge", "border_ferry": "border.ferry"}
-_SPEEDS = {"sea": ["sea.speed.container", "sea.speed.bulk", "sea.speed.general"], "rail": ["rail.speed"],
-           "road": ["road.speed"]}
+# a scenario's rail speed replaces the per-country ones too (costing/rail.py)
+_SPEEDS = {"sea": ["sea.speed.container", "sea.speed.bulk", "sea.speed.general"],
+           "rail": ["rail.speed", "rail.speed_by_country.KZ", "rail.speed_by_country.EU"], "road": ["road.speed"]}
 
 
 @dataclass(frozen=True)

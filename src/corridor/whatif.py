@@ -37,7 +37,7 @@ def solve(request, *, network=None) -> Route:
     """
     if request.scenario is None:
         return plan(request, network=network)
-    net = air_plan.network_for(network or load_network(), request.modes)  # imported air routes, once for all
+    net = air_plan.network_for(network or load_network(), request.modes, request.air_network)  # once for all
     return plan_with_scenario(request, network=net)
 
 

@@ -1,71 +1,61 @@
-"""Air chains over real routes, for the country report: no invented flights.
+"""Air chains over routes known to be flown, for the country report: no invented flights.
 
-The planner's air network is *modelled* (large airports linked within range), so a shortest path
-there may name a flight nobody flies (Lima -> Malaga). The report instead picks its airports from
-routes known to be flown:
+The routes are those of the ``sourced`` air network (:mod:`corridor.air.overlay`):
 
 * ``curated/air_routes.csv``: hub-to-hub routes, each row naming its carriers and a source
   (an airline or airport announcement, dated);
 * the OpenFlights routes the user imported (``corridor data fetch air`` or ``import-air``), when present
   (never shipped: the user's own file).
 
-Airports that have closed (``curated/closed_airports.csv``, sourced: Berlin-Tegel) are never used.
-Air freight door to door adds the handling a forwarder plans for (:data:`FREIGHT_TIMES`).
+Closed airports (``curated/closed_airports.csv``, sourced: Berlin-Tegel) are never used, and
+domestic-only airports (``curated/domestic_airports.csv``) only within their country. Air freight
+door to door adds the handling a forwarder plans for (:data:`FREIGHT_TIMES`); ``corridor route
+--modes air`` adds the same to a consignment's legs, so a report built on it needs nothing more.
 """
 
 from __future__ import annotations
 
-import csv
 import heapq
-from functools import lru_cache
-from importlib import resources
 
-from corridor.costing import Assumption
+from corridor.air.overlay import (
+    CURATED_LABEL,
+    closed_airports,
+    curated_routes,
+    domestic_airports,
+)
+from corridor.costing.params import defaults
 from corridor.geo import haversine_km
 
 MAX_FLIGHTS = 3  # at most two connections: longer chains are not what a forwarder books
 
-FREIGHT_ORIGIN = Assumption(
-    "air freight: export handling, screening, export clearance and build-up at the origin airport", 24.0, "h",
-    "'security screening, weighing and measuring ... Export customs clearance ... consolidated into Unit Load "
-    "Devices, a stage that typically requires between 12 and 24 hours' (climbtheladder.com, 'How Long Does Air "
-    "Freight Take'); the upper figure, as cargo must meet the airline's cut-off before departure")
-FREIGHT_HUB = Assumption(
-    "air freight: cargo transfer at a hub (unload, sort, reload)", 8.0, "h",
-    "'Major hubs: Airports like Dubai, Amsterdam, and Seoul typically process transfers in 4-8 hours' "
-    "(56ok.com, air cargo transit timelines); the upper figure; replaces the passenger connection time")
-FREIGHT_DESTINATION = Assumption(
-    "air freight: unloading, import clearance and release at the destination airport", 24.0, "h",
-    "assumption: taken equal to the origin handling (no published figure for import release found)")
-FREIGHT_TIMES = (FREIGHT_ORIGIN, FREIGHT_HUB, FREIGHT_DESTINATION)
-
-
-def _curated(name: str) -> list[dict]:
-    path = resources.files("corridor.data") / "curated" / name
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-@lru_cache(maxsize=1)
-def closed_airports() -> dict[str, dict]:
-    """Closed airports by IATA code, each with its closing date and source."""
-    return {r["iata"]: r for r in _curated("closed_airports.csv")}
+_DEFAULTS = defaults()
+FREIGHT_ORIGIN, FREIGHT_HUB, FREIGHT_DESTINATION = FREIGHT_TIMES = tuple(
+    _DEFAULTS.labelled(k) for k in ("air.freight_export", "air.freight_hub", "air.freight_import"))
+__all__ = ["FREIGHT_TIMES", "MAX_FLIGHTS", "best_chain", "closed_airports", "routes"]
 
 
 def routes() -> tuple[dict[frozenset, str], str]:
     """Flown routes as {frozenset({a, b}): source} and which data they come from. Curated routes
-    always; the user's OpenFlights import added when present. Closed airports are left out."""
+    always; the user's OpenFlights import added when present. Closed airports are left out, and
+    domestic-only airports' routes abroad."""
     from corridor.air.openflights import load_imported
+    from corridor.data.airports import read_airports
 
-    closed = closed_airports()
-    out = {frozenset((r["from"], r["to"])): f"{r['carriers']}: {r['source']}" for r in _curated("air_routes.csv")}
-    label = "curated hub routes (curated/air_routes.csv, each sourced)"
+    out = dict(curated_routes())
+    label = CURATED_LABEL
     imported = load_imported()
     if imported is not None:
         for a, b, _airlines in imported["pairs"]:
             out.setdefault(frozenset((a, b)), f"OpenFlights import ({imported.get('file', 'routes.dat')})")
         label += f" and the imported OpenFlights routes ({imported.get('file', 'routes.dat')})"
-    return {k: v for k, v in out.items() if len(k) == 2 and not (k & closed.keys())}, label
+    ap = read_airports()
+    country = dict(zip(ap.iata.tolist(), ap.country.tolist()))
+    closed, domestic = closed_airports().keys(), domestic_airports().keys()
+
+    def usable(pair: frozenset) -> bool:
+        a, b = tuple(pair)
+        return not (pair & closed) and not ((pair & domestic) and country.get(a) != country.get(b))
+    return {k: v for k, v in out.items() if len(k) == 2 and usable(k)}, label
 
 
 def best_chain(origins: list[str], destinations: list[str], coords: dict[str, tuple[float, float]],

@@ -1,4 +1,8 @@
-"""Legs of a path that flies: road to the airport, check-in, each flight, connections, arrival.
+"""Legs of a path that flies: road to the airport, departure, each flight, connections, arrival.
+
+Departure, change of aircraft and arrival take a passenger's times, or air freight's handling
+(export handling before the cut-off, a cargo transfer at each hub, import release) for a
+consignment (:func:`corridor.costing.air.handling_keys`).
 
 A path is cut into surface stretches (handed to :func:`corridor.directions.legs_from_path`)
 and air stretches (built here): every flight is its own leg, carrying ``source`` ("modelled"
@@ -77,10 +81,11 @@ def _connector(weights, mode: int, a: Place, b: Place, km: float) -> Leg:
                cost_usd=usd, co2e_ttw_kg=ttw, co2e_wtt_kg=wtt)
 
 
-def _arrival_hours(flown: bool, params) -> float:
+def _arrival_hours(flown: bool, params, cargo) -> float:
     """Arrival handling as charged: a trip that flew pays it in full; one that reached an airport and
-    left it by road without flying was charged check-in plus arrival less one connection in all."""
-    return params.value("air.arrival") - (0.0 if flown else params.value("air.connection"))
+    left it by road without flying was charged departure plus arrival less one change of aircraft in all."""
+    _, change, arrival = air.handling_hours(params, cargo)
+    return arrival - (0.0 if flown else change)
 
 
 def legs(net, res: PathResult, weights, origin: Place, destination: Place, start_mode: int, end_mode: int,
@@ -95,15 +100,16 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
     if not any(is_air) and M.AIR not in (start_mode, end_mode):
         return legs_from_path(net, res, weights, origin, destination, start_mode, end_mode, start_km, end_km)
     out: list[Leg] = []
-    params = weights.profile.params
+    params, cargo = weights.profile.params, weights.profile.cargo
+    depart_key, change_key, arrive_key = air.handling_keys(cargo)
     nodes = [int(n) for n in res.nodes]
     k = 0
     here, mode, km0 = origin, start_mode, start_km
     if start_mode == M.AIR:  # by road to the first airport, then check in
         at = airport_place(net, nodes[0])
         out.append(_road(origin, at, start_km, params))
-        out.append(_transfer("airport", f"{at.label}: departure", at, params.value("air.check_in"),
-                             params.label("air.check_in")))
+        out.append(_transfer("airport", f"{at.label}: departure", at, params.value(depart_key),
+                             params.label(depart_key)))
         here = at
     elif edges and is_air[0]:  # by the surface connector to the road node, whose access edge leads to the airport
         here = _node_place(net, nodes[0])
@@ -128,12 +134,12 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
             if int(net.node_mode[v]) == M.AIR:  # road -> airport: departure
                 at = airport_place(net, v)
                 out.append(_road(here, at, km, params))
-                out.append(_transfer("airport", f"{at.label}: departure", at, params.value("air.check_in"),
-                                     params.label("air.check_in")))
+                out.append(_transfer("airport", f"{at.label}: departure", at, params.value(depart_key),
+                                     params.label(depart_key)))
             else:  # airport -> road: arrival
                 at = airport_place(net, u)
-                out.append(_transfer("airport", f"{at.label}: arrival", at, _arrival_hours(flown, params),
-                                     params.label("air.arrival")))
+                out.append(_transfer("airport", f"{at.label}: arrival", at, _arrival_hours(flown, params, cargo),
+                                     params.label(arrive_key)))
                 road_end = Place("waypoint", f"road near {at.label}", float(net.node_lon[v]), float(net.node_lat[v]))
                 out.append(_road(at, road_end, km, params))
                 at = road_end
@@ -142,15 +148,34 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
         else:
             a, b = airport_place(net, u), airport_place(net, v)
             if flown:
-                out.append(_transfer("connection", f"{a.label}: connection", a, params.value("air.connection"),
-                                     params.label("air.connection")))
+                out.append(_transfer("connection", f"{a.label}: connection", a, params.value(change_key),
+                                     params.label(change_key)))
             out.append(_flight(net, e, a, b, params))
             flown, here = True, b
         k += 1
     if end_mode == M.AIR:  # arrive, then by road to the destination
-        out.append(_transfer("airport", f"{here.label}: arrival", here, _arrival_hours(flown, params),
-                             params.label("air.arrival")))
+        out.append(_transfer("airport", f"{here.label}: arrival", here, _arrival_hours(flown, params, cargo),
+                             params.label(arrive_key)))
         out.append(_road(here, destination, end_km, params))
     elif edges and is_air[-1]:  # the path left the airport by road: the connector to the destination
         out.append(_connector(weights, end_mode, here, destination, end_km))
     return [leg for leg in out if leg.mode == "transfer" or leg.distance_km > 0 or leg.duration_h > 0]
+
+
+def join_connections(legs: list[Leg], params, cargo) -> list[Leg]:
+    """A call at an airport between two flights (a via, planned as two trips) is a change of
+    aircraft, not an arrival and a departure: the pair of transfers becomes one connection."""
+    _, change_key, _ = air.handling_keys(cargo)
+    out: list[Leg] = []
+    for leg in legs:
+        prev = out[-1] if out else None
+        if (prev is not None and leg.mode == prev.mode == "transfer" and prev.kind == leg.kind == TransferKind.AIRPORT
+                and prev.name.endswith(": arrival") and leg.name.endswith(": departure")
+                and prev.origin.code == leg.origin.code and any(x.mode == "air" for x in out)):
+            joined = _transfer("connection", f"{leg.origin.label}: connection", leg.origin, params.value(change_key),
+                               params.label(change_key))
+            joined.basis = {"duration_h": [params[change_key]]}
+            out[-1] = joined
+            continue
+        out.append(leg)
+    return out

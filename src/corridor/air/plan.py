@@ -7,24 +7,28 @@ from functools import lru_cache
 import numpy as np
 
 from corridor import modes as M
-from corridor.air.legs import legs  # noqa: F401  (the planner's leg builder for paths that may fly)
-from corridor.air.overlay import NEVER, air_index, air_network, air_source  # noqa: F401
+from corridor.air.legs import (
+    join_connections,
+    legs,  # noqa: F401  (the planner's leg builder for paths that may fly)
+)
+from corridor.air.overlay import NEVER, air_index, air_network, air_source
 from corridor.air.weights import edge_weights  # noqa: F401
 from corridor.build.air import KIND_ACCESS
 from corridor.costing import air, objective
 from corridor.costing.params import defaults
+from corridor.errors import CorridorError, NoRoute
 from corridor.geo import chord_for_km, km_for_chord, to_unit_vectors
 
 AIRPORT_CANDIDATES = 3
 
 
-def airport_hours(km, params):
+def airport_hours(km, params, cargo=None):
     """Hours the search charges a place's connector to an airport ``km`` away by road: the road,
     plus the same share of handling the airport's access edge carries
     (:func:`corridor.costing.air.airport_edge_hours`). Access edges are undirected, so both
     directions, and so both ends of a trip, must be charged alike: were leaving dearer by
     connector than by access edge, the search would save time by a detour through the road network."""
-    return np.asarray(km) / air.road_kmh(params) + air.airport_edge_hours(params)
+    return np.asarray(km) / air.road_kmh(params) + air.airport_edge_hours(params, cargo)
 
 
 @lru_cache(maxsize=8)
@@ -51,8 +55,8 @@ def airport_parts(net, place, profile) -> list:
     return [(nodes[i[ok]], km_for_chord(chord[ok]), M.AIR)]
 
 
-def assumptions(used: set, params) -> list:
-    return [params.labelled(key) for key in air.TIME_KEYS] if "air" in used else []
+def assumptions(used: set, params, cargo=None) -> list:
+    return [params.labelled(key) for key in air.time_keys(cargo)] if "air" in used else []
 
 
 # The planner's speed for airport connectors before :func:`connector_costs` prices them with
@@ -60,10 +64,11 @@ def assumptions(used: set, params) -> list:
 ROAD_KMH = defaults().value("air.road_access_speed")
 
 
-def network_for(net, modes):
-    """The network with imported air routes laid over it when the request names air."""
+def network_for(net, modes, which: str = "sourced"):
+    """The network flying air network ``which`` (:data:`corridor.air.overlay.AIR_NETWORKS`) when
+    the request names air; ``net`` as it is otherwise."""
     names = modes.split(",") if isinstance(modes, str) else list(modes or [])
-    return air_network(net) if any(str(m).strip().lower() == "air" for m in names) else net
+    return air_network(net, which) if any(str(m).strip().lower() == "air" for m in names) else net
 
 
 def connector_costs(ctx, cost, km, mode):
@@ -74,7 +79,7 @@ def connector_costs(ctx, cost, km, mode):
     if not (mode == M.AIR).any():
         return cost
     scale = objective.factor(ctx.objective, ctx.refs, "time")
-    return np.where(mode == M.AIR, airport_hours(km, ctx.profile.params) * scale, cost)
+    return np.where(mode == M.AIR, airport_hours(km, ctx.profile.params, ctx.profile.cargo) * scale, cost)
 
 
 def annotate_route(route, net, profile, used) -> None:
@@ -86,10 +91,14 @@ def annotate_route(route, net, profile, used) -> None:
     if "air" not in used:
         return
     params, cargo = profile.params, profile.cargo
-    route.assumptions += assumptions(used, params)
+    route.legs[:] = join_connections(route.legs, params, cargo)
+    route.assumptions += assumptions(used, params, cargo)
     label = route.network["air"]["label"]
     route.notes.append(f"air: {label} network" + (" (links between airports by a documented rule, not real "
-                                                   "schedules)" if label == "modelled" else ""))
+                                                   "schedules)" if label.startswith("modelled") else ""))
+    if cargo.kind != "passengers":
+        route.notes.append(f"air freight: {cargo.describe()}, door to door with export handling before the "
+                           "airline's cut-off, a cargo transfer at each hub and import release (air.freight_*)")
     usd = air.journey_usd(cargo, params)
     if usd is None:
         route.notes.append("cost_usd leaves out the air fare: no published fare source was found, so none is "
@@ -97,18 +106,38 @@ def annotate_route(route, net, profile, used) -> None:
     previous = None
     for leg in route.legs:
         if leg.mode == "air":
-            leg.co2e_ttw_kg = float(air.costs([leg.distance_km], cargo, params).co2e_ttw_kg[0])
+            c = air.costs([leg.distance_km], cargo, params)
+            leg.co2e_ttw_kg, leg.co2e_wtt_kg = float(c.co2e_ttw_kg[0]), float(c.co2e_wtt_kg[0])
             if previous != "air" and usd is not None:
                 leg.cost_usd = usd
         if leg.mode != "transfer":
             previous = leg.mode
 
 
-def by_air(solve):
-    """The same trip by air (``solve()`` plans it), or None when air cannot make it."""
-    from corridor.errors import CorridorError
+def by_air(request, plan_request):
+    """The same trip by air, or None when air cannot make it: ``plan_request(req)`` plans ``req``.
+    A cargo that cannot fly (containers, bulk) is offered as the default air consignment instead
+    (:func:`corridor.air.consignment.for_air`), which the answer's cargo shows."""
+    from corridor.air.consignment import for_air
 
     try:
-        return solve()
+        return plan_request(for_air(request.with_options(modes=("air",), via=(), alternatives=0, pareto=False)))
     except CorridorError:
         return None
+
+
+def sourced_or_modelled(request, plan_request):
+    """``plan_request(request)``; when only air is asked for on the sourced network and no chain of
+    sourced routes makes the trip, the modelled network's answer instead, labelled as such in a note."""
+    try:
+        return plan_request(request)
+    except NoRoute as e:
+        if request.air_network != "sourced" or tuple(request.modes or ()) != ("air",):
+            raise
+        why = str(e)
+    route = plan_request(request.with_options(air_network="modelled"))
+    route.notes.insert(0, f"air: no chain of sourced routes makes this trip ({why}); this answer flies the "
+                          "MODELLED network instead (links by a documented rule, not real schedules): check each "
+                          "flight; 'corridor data fetch air' adds real routes")
+    route.network["air"] = dict(route.network.get("air", {}), fallback_from="sourced")
+    return route

@@ -45,7 +45,7 @@ def _price(net, profile, weights):
     hours[(net.edge_req & ~np.uint8(profile.mode_mask)) != 0] = np.inf
     sel = np.flatnonzero(net.edge_mode == M.AIR)
     h = air.edge_costs(net, sel, profile.cargo, profile.params).hours
-    allowed = (net.edge_req[sel] & ~np.uint8(profile.mode_mask)) == 0
+    allowed = ((net.edge_req[sel] & ~np.uint8(profile.mode_mask)) == 0) & air.allowed(profile.cargo)
     hours[sel] = np.where(allowed, h, np.inf)
     hours.setflags(write=False)
     fastest = max(air.kmh(profile.params), air.road_kmh(profile.params))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from corridor import modes as M
@@ -230,6 +230,112 @@ def add_port_terminal(g: GraphBuilder, port: PortRow, sea_node: int, terminals: 
     return berth
 
 
+def _point(text: str) -> tuple[float, float]:
+    lon, lat = (float(v) for v in text.split())
+    return lon, lat
+
+
+def _points(text: str) -> np.ndarray:
+    return np.array([_point(p) for p in text.split(";")])
+
+
+def _read_curated(name: str) -> list[dict]:
+    with open(curated_path(name), newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def drop_false_edges(lonlat: np.ndarray, edges: np.ndarray, match_km: float = 1.0) -> tuple[np.ndarray, int]:
+    """The layer's edges without those ``rail_dropped_edges.csv`` lists (a straight edge standing
+    for a line that runs elsewhere), matched by both ends within ``match_km``; and how many."""
+    keep = np.ones(len(edges), bool)
+    for row in _read_curated("rail_dropped_edges.csv"):
+        (ax, ay), (bx, by) = _point(row["from"]), _point(row["to"])
+        u, v = lonlat[edges[:, 0]], lonlat[edges[:, 1]]
+        near = [haversine_km(p[:, 0], p[:, 1], x, y) <= match_km for p in (u, v) for x, y in ((ax, ay), (bx, by))]
+        keep &= ~((near[0] & near[3]) | (near[1] & near[2]))
+    return edges[keep], int((~keep).sum())
+
+
+def stretch_to_published(lon, lat, u, v, km) -> tuple[np.ndarray, list[dict]]:
+    """Edge lengths with the track between two stations of ``rail_line_lengths.csv`` stretched
+    to the published length (the layer's simplified geometry cuts corners on mountain lines).
+
+    The track is the layer's shortest rail path between the rail nodes nearest the two stations;
+    each of its edges is scaled by published / path length. Returns the lengths and what was done.
+    """
+    km = np.array(km, dtype=np.float64)
+    nodes = np.unique(np.concatenate([u, v]))
+    near = _Nearest(lon[nodes], lat[nodes], 0, ids=nodes)
+    key = np.minimum(u, v).astype(np.int64) * len(lon) + np.maximum(u, v)
+    order = np.lexsort((km, key))
+    first = order[np.unique(key[order], return_index=True)[1]]  # the shortest edge of each node pair
+    graph = coo_matrix((km[first] + 1e-9, (u[first], v[first])), shape=(len(lon), len(lon))).tocsr()
+    sorted_first = first[np.argsort(key[first])]
+    done = []
+    for row in _read_curated("rail_line_lengths.csv"):
+        (a, _), (b, _) = (near(*_point(row[k]), 5.0) for k in ("from", "to"))
+        published = float(row["km"])
+        _, pred = dijkstra(graph, directed=False, indices=int(a[0]), return_predecessors=True,
+                           limit=2 * published)
+        path, node = [], int(b[0])
+        while node != int(a[0]) and node >= 0:
+            path.append(node)
+            node = int(pred[node])
+        if node < 0 or not path:
+            raise ValueError(f"rail_line_lengths.csv {row['id']}: no rail path between its stations")
+        path.append(node)
+        pair = np.minimum(path[:-1], path[1:]).astype(np.int64) * len(lon) + np.maximum(path[:-1], path[1:])
+        on_path = sorted_first[np.searchsorted(key[sorted_first], pair)]
+        layer_km = float(km[on_path].sum())
+        km[on_path] *= published / layer_km
+        done.append({"id": row["id"], "layer_km": round(layer_km, 1), "published_km": published})
+    return km, done
+
+
+def add_rail_layer(g: GraphBuilder) -> tuple:
+    """The rail layer (scgraph-data) with its curated corrections, as rail edges of ``g``.
+
+    False edges are dropped (``rail_dropped_edges.csv``), pieces split by the export joined,
+    high-speed-only lines closed to freight, missing lines added (``rail_links.csv``) and
+    tracks stretched to their published lengths (``rail_line_lengths.csv``).
+
+    Returns
+    -------
+    tuple
+        The layer's :class:`_Nearest` lookup and its statistics.
+    """
+    rail_xy, rail_e = read_layer("rail")
+    rail_e, dropped = drop_false_edges(rail_xy, rail_e)
+    rail0 = g.add_nodes(rail_xy[:, 0], rail_xy[:, 1], M.RAIL)
+    joins, stats = repair_rail(rail_xy, rail_e)
+    stats["false_edges_dropped"] = dropped
+    # after the repair: it would join the loose nodes of a closed line back together
+    rail_e, joins, stats["highspeed_only_edges_closed"] = close_highspeed_only(rail_xy, rail_e, joins)
+    u, v = [rail0 + rail_e[:, 0], rail0 + joins[:, 0]], [rail0 + rail_e[:, 1], rail0 + joins[:, 1]]
+    kind = [np.zeros(len(rail_e), np.uint8), np.full(len(joins), 2, np.uint8)]
+    rail_near = _Nearest(rail_xy[:, 0], rail_xy[:, 1], rail0)
+    stats["curated_links"] = []
+    for link in read_rail_links():
+        pts = _points(link["points"])
+        first = g.add_nodes(pts[:, 0], pts[:, 1], M.RAIL)
+        ids = np.arange(first, first + len(pts))
+        u.append(ids[:-1])
+        v.append(ids[1:])
+        ends, _ = rail_near(pts[[0, -1], 0], pts[[0, -1], 1], float(link["join_km"]))
+        joined = sorted((end, node) for end, node in set(zip(ids[[0, -1]].tolist(), ends.tolist())) if node >= 0)
+        u.append(np.array([e for e, _ in joined], np.int64))
+        v.append(np.array([n for _, n in joined], np.int64))
+        kind.append(np.full(len(ids) - 1 + len(joined), 3, np.uint8))
+        stats["curated_links"].append(link["name"])
+    u, v, kind = np.concatenate(u), np.concatenate(v), np.concatenate(kind)
+    lon, lat = g.coords()
+    km = haversine_km(lon[u], lat[u], lon[v], lat[v])
+    km, stats["stretched_to_published"] = stretch_to_published(lon, lat, u, v, km)
+    g.add_edges(u, v, mode=M.RAIL, req=M.bit(M.RAIL), km=km, kind=kind)
+    stats.update(nodes=int(len(rail_xy)), edges=int(len(rail_e)))
+    return rail_near, stats
+
+
 def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray, progress) -> dict:
     """The whole multimodal graph: the sea layer's nodes first (same ids), then the rest.
 
@@ -244,30 +350,11 @@ def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray,
     terminals: list[dict] = []
 
     progress(1, 6)
-    rail_xy, rail_e = read_layer("rail")
-    rail0 = g.add_nodes(rail_xy[:, 0], rail_xy[:, 1], M.RAIL)
-    joins, stats["rail"] = repair_rail(rail_xy, rail_e)
-    # after the repair: it would join the loose nodes of a closed line back together
-    rail_e, joins, stats["rail"]["highspeed_only_edges_closed"] = close_highspeed_only(rail_xy, rail_e, joins)
-    g.add_edges(rail0 + rail_e[:, 0], rail0 + rail_e[:, 1], mode=M.RAIL, req=M.bit(M.RAIL))
-    g.add_edges(rail0 + joins[:, 0], rail0 + joins[:, 1], mode=M.RAIL, req=M.bit(M.RAIL), kind=2)
-    rail_near = _Nearest(rail_xy[:, 0], rail_xy[:, 1], rail0)
-    stats["rail"]["curated_links"] = []
-    for link in read_rail_links():
-        pts = np.array([[float(v) for v in p.split()] for p in link["points"].split(";")])
-        first = g.add_nodes(pts[:, 0], pts[:, 1], M.RAIL)
-        ids = np.arange(first, first + len(pts))
-        g.add_edges(ids[:-1], ids[1:], mode=M.RAIL, req=M.bit(M.RAIL), kind=3)
-        ends, _ = rail_near(pts[[0, -1], 0], pts[[0, -1], 1], float(link["join_km"]))
-        for end, node in set(zip(ids[[0, -1]].tolist(), ends.tolist())):
-            if node >= 0:
-                g.add_edges(end, node, mode=M.RAIL, req=M.bit(M.RAIL), kind=3)
-        stats["rail"]["curated_links"].append(link["name"])
+    rail_near, stats["rail"] = add_rail_layer(g)
     lon, lat = g.coords()
     is_rail = np.concatenate(g.mode) == M.RAIL
     rail_ids = np.flatnonzero(is_rail)
     rail_near = _Nearest(lon[is_rail], lat[is_rail], 0, ids=rail_ids)  # now with the curated links
-    stats["rail"].update(nodes=int(len(rail_xy)), edges=int(len(rail_e)))
 
     progress(2, 6)
     road_xy, road_e = read_layer("road")

@@ -78,8 +78,9 @@ def run(args) -> int:
         return 0
     doc = openflights.load_imported()
     if doc is None:
-        status = {"air": "modelled", "note": "no routes imported; 'corridor data import-air FILE' or "
-                                             "'corridor data fetch air' to use real routes"}
+        status = {"air": "sourced", "note": "no routes imported: air flies the curated, sourced routes "
+                                            "(curated/air_routes.csv); 'corridor data import-air FILE' or "
+                                            "'corridor data fetch air' adds real routes"}
     else:
         status = {"air": "imported", "stored": str(openflights.imported_path()),
                   **{k: v for k, v in doc.items() if k != "pairs"}}

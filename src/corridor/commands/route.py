@@ -1,4 +1,5 @@
-"""``corridor route ORIGIN DESTINATION``: the best route, as a table, JSON or GeoJSON."""
+"""``corridor route ORIGIN DESTINATION``: the best route, as a table or JSON, and as files
+(GeoJSON, KML, CSV, GeoParquet, HTML map, PNG map: declared in :mod:`corridor.export`)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ def register(sub) -> None:
     from corridor.request import ROUTE
 
     r = sub.add_parser("route", help=HELP, description=HELP)
+    from corridor.export import add_arguments
+
     ROUTE.add_arguments(r)  # every option as declared in corridor.request.route
-    out = r.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print the route as JSON (documented in README)")
-    out.add_argument("--geojson", metavar="FILE", help="write the route as GeoJSON to FILE ('-' for stdout)")
+    r.add_argument("--json", action="store_true", help="print the route as JSON (documented in README)")
+    add_arguments(r)  # the file outputs, as declared in corridor.export.OUTPUTS
 
 
 def fmt_hours(h: float) -> str:
@@ -63,6 +65,11 @@ def print_table(route) -> None:
           "bound, a min-max envelope, not percentiles (costing/defaults.toml, range.*)")
     print(f"cargo: {_cargo_text(route.cargo, route.modes)}; CO2e well-to-wheel {d['co2e_kg']:,.0f} kg "
           f"(WTT {d['co2e_wtt_kg']:,.0f} + TTW {d['co2e_ttw_kg']:,.0f}); sources per leg in --json 'basis'")
+    for leg in route.legs:  # liner services (corridor.liner): where the box changes ship, on which service
+        if leg.service is not None and leg.mode == "transfer":
+            print(f"liner: transship at {leg.origin.label} (service {leg.service.name}, {leg.service.carrier})")
+        elif leg.service is not None:
+            print(f"liner: {leg.origin.label} -> {leg.destination.label} on {leg.service.name} ({leg.service.carrier})")
     for a in d["assumptions"]:
         print(f"assumption: {a['name']} {a['value']:g} {a['unit']} ({a['source']})")
     if d["restrictions"]["avoided"]:
@@ -85,23 +92,23 @@ def print_table(route) -> None:
 
 
 def run(args) -> int:
+    from corridor import export
     from corridor.request import ROUTE, RouteRequest
     from corridor.whatif import solve
 
-    route = solve(RouteRequest.make(**ROUTE.from_args(args)))
+    outputs = export.requested(args)
+    export.check(outputs, args.json)  # before the search: a missing package or two stdout answers
+    request = RouteRequest.make(**ROUTE.from_args(args))
+    route = solve(request)
     if args.json:
         print(json.dumps(route.to_dict(), ensure_ascii=False, allow_nan=False))
-    elif args.geojson:
-        text = json.dumps(route.to_geojson(), ensure_ascii=False, allow_nan=False)
-        if args.geojson == "-":
-            print(text)
-        else:
-            with open(args.geojson, "w", encoding="utf-8") as f:
-                f.write(text)
-            print(f"wrote {args.geojson}: {route.distance_km:,.0f} km, {fmt_hours(route.duration_h)}, "
-                  f"passages: {', '.join(route.passages) or 'none'}")
-    else:
+    elif not outputs:
         print_table(route)
+    written = export.write(route, outputs)
+    if written and not args.json and all(target != "-" for _, target in outputs):
+        for path in written:  # stdout carries nothing else: say what was written
+            print(f"wrote {path}: {route.distance_km:,.0f} km, {fmt_hours(route.duration_h)}, "
+                  f"passages: {', '.join(route.passages) or 'none'}")
     return 0
 
 

@@ -22,9 +22,11 @@ name = "air"
 # The DESNZ passenger factors' own boundary between short and long haul (their labels say it).
 DESNZ_SHORT_HAUL_KM = 3_700.0
 TRANSFER_KINDS = ("airport", "connection")  # the transfers a trip by air adds
-# What a route's time by air rests on, for the answer's list of assumptions.
-TIME_KEYS = ("air.cruise_speed", "air.taxi", "air.connection", "air.check_in", "air.arrival",
-             "air.road_access_speed")
+# Cargo that does not fly: containers and bulk go by weight-limited ULDs only as general cargo.
+GROUNDED = ("container", "dry-bulk", "liquid-bulk")
+# Departure, change of aircraft and arrival: a passenger's, and air freight's handling and cut-off.
+PASSENGER_HANDLING = ("air.check_in", "air.connection", "air.arrival")
+FREIGHT_HANDLING = ("air.freight_export", "air.freight_hub", "air.freight_import")
 
 
 def kmh(params, cargo=None) -> float:
@@ -37,7 +39,24 @@ def road_kmh(params) -> float:
 
 
 def allowed(cargo) -> bool:
-    return True
+    """Passengers and general cargo fly; containers and bulk do not (:data:`GROUNDED`)."""
+    return cargo.kind not in GROUNDED
+
+
+def handling_keys(cargo) -> tuple[str, str, str]:
+    """Keys of the departure, change-of-aircraft and arrival times for ``cargo``: air freight is
+    handled and cut off hours before a passenger checks in (:data:`FREIGHT_HANDLING`)."""
+    return PASSENGER_HANDLING if cargo is None or cargo.kind == "passengers" else FREIGHT_HANDLING
+
+
+def handling_hours(params, cargo) -> tuple[float, float, float]:
+    """Hours of departure, change of aircraft and arrival for ``cargo``."""
+    return tuple(params.value(k) for k in handling_keys(cargo))
+
+
+def time_keys(cargo) -> tuple[str, ...]:
+    """What a route's time by air rests on, for the answer's list of assumptions."""
+    return ("air.cruise_speed", "air.taxi", *handling_keys(cargo), "air.road_access_speed")
 
 
 def block_hours(km, params):
@@ -45,15 +64,16 @@ def block_hours(km, params):
     return params.value("air.taxi") + np.asarray(km, dtype=np.float64) / kmh(params)
 
 
-def flight_edge_hours(km, params):
-    """What one flight costs the search: its block time plus one connection (see :mod:`corridor.build.air`)."""
-    return block_hours(km, params) + params.value("air.connection")
+def flight_edge_hours(km, params, cargo=None):
+    """What one flight costs the search: its block time plus one change of aircraft (see :mod:`corridor.build.air`)."""
+    return block_hours(km, params) + handling_hours(params, cargo)[1]
 
 
-def airport_edge_hours(params) -> float:
+def airport_edge_hours(params, cargo=None) -> float:
     """Hours of an airport <-> road transfer edge (undirected, so departure and arrival share it):
-    half of check-in plus arrival, less the one connection time that the last flight carries."""
-    return (params.value("air.check_in") + params.value("air.arrival") - params.value("air.connection")) / 2.0
+    half of departure plus arrival handling, less the one change of aircraft the last flight carries."""
+    departure, change, arrival = handling_hours(params, cargo)
+    return (departure + arrival - change) / 2.0
 
 
 def chargeable_kg(weight_kg: float, params, volume_m3: float = 0.0) -> float:
@@ -67,14 +87,21 @@ def _passenger_co2e_per_km(km, params):
 
 
 def costs(km, cargo, params) -> Costs:
-    """Block hours and kg CO2e (tank-to-wheel; the passenger factors include radiative forcing,
-    the freight factor does not) of flights of ``km``; USD is per journey (:func:`journey_usd`)."""
+    """Block hours and kg CO2e of flights of ``km``, tank-to-wheel and well-to-tank apart; USD is
+    per journey (:func:`journey_usd`).
+
+    Tank-to-wheel: the passenger factors include radiative forcing, the freight factor does not.
+    Well-to-tank is the fuel's upstream share (``air.wtt_per_ttw``) of the combustion CO2e, taken
+    without the radiative-forcing uplift (``air.rf_multiplier``), which concerns burning at altitude only.
+    """
     km = np.asarray(km, dtype=np.float64)
     if cargo.kind == "passengers":
-        co2 = km * _passenger_co2e_per_km(km, params) * max(cargo.passengers, 1)
+        ttw = km * _passenger_co2e_per_km(km, params) * max(cargo.passengers, 1)
+        burnt = ttw / params.value("air.rf_multiplier")
     else:
-        co2 = km * tonnes(cargo, params) * params.value("air.freight_co2e")
-    return Costs(block_hours(km, params), np.zeros(len(km)), co2, np.zeros(len(km)))
+        ttw = km * tonnes(cargo, params) * params.value("air.freight_co2e")
+        burnt = ttw
+    return Costs(block_hours(km, params), np.zeros(len(km)), ttw, burnt * params.value("air.wtt_per_ttw"))
 
 
 def edge_costs(net, edges, cargo, params) -> Costs:
@@ -83,8 +110,9 @@ def edge_costs(net, edges, cargo, params) -> Costs:
     km = net.edge_km[edges]
     access = np.asarray(net.edge_kind)[edges] == KIND_ACCESS
     c = costs(km, cargo, params)
-    hours = np.where(access, airport_edge_hours(params) + km / road_kmh(params), flight_edge_hours(km, params))
-    return Costs(hours, c.usd, np.where(access, 0.0, c.co2e_ttw_kg), c.co2e_wtt_kg)
+    hours = np.where(access, airport_edge_hours(params, cargo) + km / road_kmh(params),
+                     flight_edge_hours(km, params, cargo))
+    return Costs(hours, c.usd, np.where(access, 0.0, c.co2e_ttw_kg), np.where(access, 0.0, c.co2e_wtt_kg))
 
 
 def journey_usd(cargo, params) -> float | None:
@@ -99,12 +127,13 @@ def journey_usd(cargo, params) -> float | None:
 def basis(cargo, params) -> dict[str, list[str]]:
     if cargo.kind == "passengers":
         return {"duration_h": ["air.cruise_speed", "air.taxi"],
-                "co2e_kg": ["air.passenger_co2e.short", "air.passenger_co2e.long"],
+                "co2e_kg": ["air.passenger_co2e.short", "air.passenger_co2e.long", "air.rf_multiplier",
+                            "air.wtt_per_ttw"],
                 "cost_usd": ["air.passenger_fare"]}
-    return {"duration_h": ["air.cruise_speed", "air.taxi"], "co2e_kg": ["air.freight_co2e"],
+    return {"duration_h": ["air.cruise_speed", "air.taxi"], "co2e_kg": ["air.freight_co2e", "air.wtt_per_ttw"],
             "cost_usd": ["air.freight_rate", "air.volumetric_divisor"]}
 
 
-def transfer_basis() -> dict[str, list[str]]:
+def transfer_basis(cargo=None) -> dict[str, list[str]]:
     """Keys behind the hours of an airport or connection transfer (:data:`TRANSFER_KINDS`)."""
-    return {"duration_h": ["air.check_in", "air.arrival", "air.connection"]}
+    return {"duration_h": list(handling_keys(cargo))}

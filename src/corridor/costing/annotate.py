@@ -17,7 +17,7 @@ def _keys(leg, profile) -> dict[str, list[str]]:
     if leg.mode != "transfer":
         return costing_for(leg.mode).basis(cargo, params)
     if leg.kind in air.TRANSFER_KINDS:
-        return air.transfer_basis()
+        return air.transfer_basis(cargo)
     return transfer.basis(leg.kind, cargo) if leg.kind in transfer.KEYS else {}
 
 

@@ -35,6 +35,16 @@ def _speed_scaled(hours: float, params, key: str) -> tuple[float, float]:
     return hours * v / fast_v, hours * v / slow_v
 
 
+def _rail(leg, params) -> tuple[float, float]:
+    """Rail runs at each country's planning speed (``rail.speed_by_country``): its fast time is
+    the distance at the fast bound and its slow time at the slow bound of ``rail.speed``, never
+    faster or slower than planned (a country planned outside the bounds keeps its own time)."""
+    fast_v, slow_v = bound(params, "rail.speed", FAST), bound(params, "rail.speed", SLOW)
+    if slow_v <= 0 or fast_v <= 0:
+        raise BadInput("Costing parameters range.rail.speed.fast and range.rail.speed.slow must be speeds above 0.")
+    return min(leg.duration_h, leg.distance_km * 24.0 / fast_v), max(leg.duration_h, leg.distance_km * 24.0 / slow_v)
+
+
 def _sea(leg, cargo, params) -> tuple[float, float]:
     canal_keys = [keys[0] for keys in (sea.canal(p, cargo, params)[2] for p in leg.passages) if keys]
     waits = sum(params.value(k) for k in canal_keys)
@@ -79,8 +89,10 @@ def leg_range(leg, profile) -> tuple[float, float]:
         return _sea(leg, cargo, params)
     if leg.mode == "ferry":
         return _ferry(leg, params)
-    if leg.mode in ("rail", "road"):
-        return _speed_scaled(leg.duration_h, params, f"{leg.mode}.speed")
+    if leg.mode == "rail":
+        return _rail(leg, params)
+    if leg.mode == "road":
+        return _speed_scaled(leg.duration_h, params, "road.speed")
     return leg.duration_h, leg.duration_h
 
 

@@ -56,6 +56,9 @@ KEYS = {  # kind: (hours, USD per TEU, kg CO2e per TEU)
     "rail border": ("border.rail", "handling.border", None),
     "road border": ("border.road", "handling.border", None),
     "ferry border": ("border.ferry", "handling.border", None),
+    # a box changing ship at a liner hub (corridor/liner.py): not a network edge, so not in KINDS;
+    # no per-lift price is published: the ocean rate is the carrier's all-in rate (dwell.transshipment)
+    "transshipment": ("dwell.transshipment", None, "hub.port"),
 }
 
 

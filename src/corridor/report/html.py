@@ -7,62 +7,19 @@ import html
 import json
 from pathlib import Path
 
+from corridor.export.mapdraw import Line, Marker, legend_html
+from corridor.export.mapdraw import svg_map as draw_svg
 from corridor.report.build import assumption_text
-from corridor.report.shapes import country_rings, source
-
-COLOURS = {"sea": "#1f77b4", "rail": "#d62728", "road": "#8c564b", "ferry": "#17becf", "air": "#9467bd",
-           "transfer": "#7f7f7f"}
-W, H = 1200, 600
-
-
-def _xy(lon: float, lat: float) -> tuple[float, float]:
-    return (lon + 180.0) / 360.0 * W, (90.0 - lat) / 180.0 * H
-
-
-def _path(points) -> str:
-    return "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in (_xy(lo, la) for lo, la in points))
+from corridor.report.shapes import source
 
 
 def svg_map(report: dict) -> str:
-    parts = [f'<svg id="map" viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg" role="img" '
-             f'aria-label="map of the options"><rect width="{W}" height="{H}" fill="#eaf2f8"/>']
-    parts.append('<g fill="#f4f1e8" stroke="#b9b3a4" stroke-width="0.5">' +
-                 "".join(f'<path d="{_path(r)}Z"/>' for r in country_rings() if len(r) > 2) + "</g>")
-    for lon in range(-180, 181, 30):
-        x, _ = _xy(lon, 0)
-        parts.append(f'<line x1="{x:.0f}" y1="0" x2="{x:.0f}" y2="{H}" stroke="#c8d6e5" stroke-width="0.4"/>')
-    for lat in range(-60, 61, 30):
-        _, y = _xy(0, lat)
-        parts.append(f'<line x1="0" y1="{y:.0f}" x2="{W}" y2="{y:.0f}" stroke="#c8d6e5" stroke-width="0.4"/>')
-    for k, opt in enumerate(report["options"]):
-        key = opt["option"]["key"]
-        g = [f'<g class="option" data-option="{html.escape(key)}"><title>{html.escape(opt["option"]["label"])}</title>']
-        for leg in opt["map"]:
-            for part in _leg_parts(leg):
-                if len(part) > 1:
-                    g.append(f'<path d="{_path(part)}" fill="none" stroke="{COLOURS.get(leg["mode"], "#000")}" '
-                             f'stroke-width="2" stroke-opacity="0.8" data-mode="{leg["mode"]}"/>')
-        g.append("</g>")
-        parts.append("".join(g))
-    for gw in report["gateways"]:
-        for p in gw["seaports"][:2] + gw["airports"][:1]:
-            x, y = _xy(p["lon"], p["lat"])
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#000"><title>{html.escape(p["name"])}</title></circle>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _leg_parts(leg: dict):
-    """Parts of a leg's geometry split where it jumps across the antimeridian."""
-    geom = leg.get("parts")
-    for part in geom or []:
-        out = [part[0]]
-        for a, b in zip(part[:-1], part[1:]):
-            if abs(b[0] - a[0]) > 180:
-                yield out
-                out = []
-            out.append(b)
-        yield out
+    """The report's map: every option drawn, coloured by mode, and the main gateways."""
+    lines = [Line(opt["option"]["key"], opt["option"]["label"], [(leg["mode"], leg.get("parts")) for leg in opt["map"]])
+             for opt in report["options"]]
+    markers = [Marker(p["lon"], p["lat"], p["name"]) for gw in report["gateways"]
+               for p in gw["seaports"][:2] + gw["airports"][:1]]
+    return draw_svg(lines, markers)
 
 
 def _port_text(p: dict) -> str:
@@ -139,7 +96,7 @@ def render(report: dict) -> str:
                   f"<br>land border points: {len(g['borders'])} ({_cell(sorted({b['neighbour'] + ' ' + b['mode'] for b in g['borders']}))})</p>"
                   + "".join(f"<p class=note>{html.escape(n)}</p>" for n in g["notes"]))
     assumptions = "".join(f"<li>{html.escape(assumption_text(a))}</li>" for a in report["assumptions"])
-    legend = " ".join(f'<span style="color:{c}">&#9632; {m}</span>' for m, c in COLOURS.items() if m != "transfer")
+    legend = legend_html()
     data = json.dumps(report["summary"], ensure_ascii=False).replace("</", "<\\/")
     fp = html.escape(str(report.get("network", {}).get("fingerprint", "")))
     title = f"Corridor report {g0['name']} → {g1['name']}"

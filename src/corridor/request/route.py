@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from corridor.air.consignment import AIR_NETWORKS
 from corridor.costing import cargo as cargo_mod
 from corridor.errors import BadInput
 from corridor.mode_options import AVAILABLE_MODES, VESSELS
@@ -61,8 +62,14 @@ ROUTE = Service("route", (
            cli="--close-ports"),
     Option("allow_countries", "list", "ISO codes lifted from the transit policy (land routes avoid RU, BY "
            "and war zones unless allowed)", default=(), item=checks.country, cli="--allow-countries"),
+    Option("air_network", "choice", "flights air may take: sourced (routes with a published source, plus "
+           "your OpenFlights import), modelled (links by a documented rule), imported (your import only)",
+           default="sourced", choices=AIR_NETWORKS, cli="--air-network"),
     Option("policy", "table", "transit policy TOML file (or table) over the default one, e.g. [countries] "
            "IR = \"avoid\", RU = \"allow\"", cli="--policy"),
+    Option("services", "choice", "containers by sea: liner (default) sails each leg on a sourced liner "
+           "service, changing ship at its hubs; direct assumes a direct call (bulk is always direct)",
+           default="liner", choices=("liner", "direct"), cli="--services"),
 ))
 
 
@@ -98,6 +105,8 @@ class RouteRequest:
     close_ports: tuple[str, ...] = ()
     allow_countries: tuple[str, ...] = ()
     policy: Any = None
+    services: str = "liner"
+    air_network: str = "sourced"
 
     @classmethod
     def make(cls, **options: Any) -> "RouteRequest":
@@ -116,7 +125,9 @@ class RouteRequest:
     def is_valid(self) -> None:
         """Checks across options (cargo quantities against the cargo kind, objective, tables):
         raises :class:`BadInput`, else returns."""
-        self.load()
+        from corridor.air import consignment
+
+        consignment.check(self.modes, self.load())
         self.objective()
         if self.modes is not None and not self.modes:
             raise BadInput(f"No mode given; available modes: {', '.join(AVAILABLE_MODES)}.")
@@ -131,7 +142,9 @@ class RouteRequest:
 
     def load(self) -> cargo_mod.Cargo:
         """What is carried, from cargo, teu, feu, tonnes, passengers and vessel class."""
-        return cargo_mod.make_cargo(self.cargo, teu=self.teu, feu=self.feu, tonnes=self.tonnes,
+        from corridor.air.consignment import default_tonnes
+
+        return cargo_mod.make_cargo(self.cargo, teu=self.teu, feu=self.feu, tonnes=default_tonnes(self),
                                     passengers=self.passengers, vessel_class=self.vessel_class)
 
     def objective(self) -> dict[str, float]:

@@ -1,0 +1,88 @@
+"""Liner services and transshipment (corridor.liner): container sea legs name their sourced
+service, sail a sourced hub chain through its hubs paying the transshipment dwell, or say that a
+direct call is assumed; bulk cargo and ``services="direct"`` sail as found."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import corridor
+from corridor import liner
+from corridor.costing.params import defaults
+from corridor.route import TransferKind
+
+HOPS_AMERICAS = {"PA", "CO", "JM"}  # Caribbean and Pacific hubs of the Americas
+HOPS_MED = {"ES", "MA", "IT", "MT", "GR", "TR", "EG"}
+
+
+def test_every_row_names_its_source_and_every_chain_hop_sails_on_its_service(net):
+    ports = set(np.asarray(net.port_code).tolist())
+    for hub in liner.hubs().values():
+        assert hub.source and hub.date and hub.role, hub.code
+        assert hub.routed_at in ports, f"{hub.code} is sailed to {hub.routed_at}, not a port of the network"
+    for s in liner.services().values():
+        assert s.service.source and s.service.date and s.service.carrier and len(s.ports) >= 2, s.service.name
+    for lane in liner.lanes():
+        assert lane.source and lane.date and lane.note
+        assert len(lane.services) == len(lane.via) + 1
+        ends = [lane.origins, *({h} for h in lane.via), lane.destinations]
+        for name, a, b in zip(lane.services, ends[:-1], ends[1:]):
+            calls = liner.services()[name].ports
+            assert a <= calls and b <= calls, (name, a, b)
+
+
+def test_chancay_shanghai_is_the_sourced_direct_cosco_service():
+    r = corridor.route("PECHY", "CNSHA")
+    sea = [leg for leg in r.legs if leg.mode == "sea"]
+    assert len(sea) == 1 and not any(leg.kind == TransferKind.TRANSSHIPMENT for leg in r.legs)
+    assert sea[0].service is not None and "COSCO" in sea[0].service.carrier
+    assert sea[0].to_dict()["service"]["name"] == sea[0].service.name
+
+
+@pytest.fixture(scope="module")
+def callao_poti():
+    return (corridor.route("Callao", "Poti", teu=1), corridor.route("Callao", "Poti", teu=1, services="direct"))
+
+
+def test_callao_poti_transships_in_the_americas_and_the_mediterranean_paying_dwell(callao_poti):
+    liner_route, direct = callao_poti
+    hubs = [leg for leg in liner_route.legs if leg.kind == TransferKind.TRANSSHIPMENT]
+    countries = [liner.hubs()[leg.origin.code].country for leg in hubs]
+    assert countries[0] in HOPS_AMERICAS and set(countries[1:]) & HOPS_MED, countries
+    dwell = defaults().value("dwell.transshipment")
+    assert all(leg.duration_h == pytest.approx(dwell) and leg.service is not None for leg in hubs)
+    assert all(leg.service is not None for leg in liner_route.legs if leg.mode == "sea")
+    # the hops follow the direct call's way round: a little longer, never a detour
+    sea_km = sum(leg.distance_km for leg in liner_route.legs if leg.mode == "sea")
+    assert direct.distance_km <= sea_km <= 1.05 * direct.distance_km
+    assert liner_route.duration_h >= direct.duration_h + len(hubs) * dwell
+    assert liner_route.passages == direct.passages
+    d = liner_route.to_dict()
+    assert [leg["kind"] for leg in d["legs"] if leg["mode"] == "transfer"] == ["transshipment"] * len(hubs)
+    assert any("transships at" in n for n in d["notes"])
+    props = [f["properties"] for f in liner_route.to_geojson()["features"] if "mode" in f["properties"]]
+    assert all("service" in p for p in props)
+
+
+def test_direct_services_reproduce_the_route_as_found(callao_poti):
+    _, direct = callao_poti
+    assert [leg.mode for leg in direct.legs] == ["sea"]
+    assert direct.legs[0].service is None and not any("liner" in n for n in direct.notes)
+
+
+def test_bulk_sails_direct_whatever_the_option():
+    liner_route = corridor.route("Callao", "Poti", cargo="dry-bulk", tonnes=50_000)
+    direct = corridor.route("Callao", "Poti", cargo="dry-bulk", tonnes=50_000, services="direct")
+    assert liner_route.to_dict() == direct.to_dict()
+    assert [leg.mode for leg in liner_route.legs] == ["sea"] and liner_route.legs[0].service is None
+
+
+def test_a_leg_with_no_sourced_service_says_a_direct_call_is_assumed(capsys):
+    from corridor.commands.route import print_table
+
+    r = corridor.route("PECHY", "GEPTI")
+    assert [leg.mode for leg in r.legs] == ["sea"] and r.legs[0].to_dict()["service"] is None
+    assert any("no sourced liner service between Chancay (PECHY) and Poti (GEPTI)" in n for n in r.notes)
+    print_table(corridor.route("Callao", "Poti"))
+    assert "transship at Balboa (service California Express, MSC)" in capsys.readouterr().out
