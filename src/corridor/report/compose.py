@@ -4,6 +4,7 @@ and its name, built from the typed legs."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 from dataclasses import dataclass, field
 
@@ -136,7 +137,7 @@ def merge(parts: list[Route], handover=None) -> Route:
     if len(parts) == 1:
         return parts[0]
     legs, handed_over = list(parts[0].legs), []
-    for before, after in zip(parts[:-1], parts[1:]):
+    for before, after in itertools.pairwise(parts):
         a, b = moves(before), moves(after)
         if handover is not None and a and b and (a[-1] == "sea") != (b[0] == "sea"):
             handed_over.append(handover(before.destination))

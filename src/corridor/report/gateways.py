@@ -88,8 +88,9 @@ def _seaports(net: Network, iso2: str, city) -> tuple[list[dict], list[str]]:
         return seaports, [n for n in (container_note,) if n] + [
             ("other " if ranked else "") + "seaports ranked by the port table's major flag and distance to the "
             "capital; port size and facilities need the World Port Index: 'corridor data fetch wpi'"]
-    notes = [n for n in (container_note,) if n] + [f"{'other ' if ranked else ''}seaports ranked by harbour size in the {index[1]['source']} ({index[1]['origin']}), then distance "
-             "to the capital"]
+    by_size = (f"{'other ' if ranked else ''}seaports ranked by harbour size in the {index[1]['source']} "
+               f"({index[1]['origin']}), then distance to the capital")
+    notes = [n for n in (container_note,) if n] + [by_size]
     for p in seaports:
         if p["curated"] and (p["wpi"] is None or p["wpi"]["harbor_size"] not in wpi.SIZES[:1]):
             size = p["wpi"]["harbor_size"] if p["wpi"] else "no entry"

@@ -47,6 +47,7 @@ DIRECT_SERVICES = {
 ENTRY_OPTIONS = 4  # best chains through distinct entry gateways shown as options
 SIDE_GATEWAYS = 6  # gateways per side planned pairwise (best land legs first)
 REAL_ALTERNATIVE = 1.5  # a sea chain is an option only within this factor of the fastest (assumption)
+NORTHERN = "shortest land route; may cross Russia: sanctions risk, avoided by the transit policy unless allowed"
 WAYS_ROUND = {  # the ocean passages that make a way round the world, and what to avoid to force it
     "panama": ("via the Panama Canal", ["suez", "good-hope"]),
     "suez": ("via the Suez Canal", ["panama", "good-hope", "magellan"]),
@@ -126,8 +127,14 @@ def _chains(plan, handover, exits: list[dict], entries: list[dict], start, end, 
                 continue
             parts = [p for p in (x["land"], sea, e["land"]) if p is not None]
             out.append((merge(parts, handover), x, e))
-    out.sort(key=lambda t: t[0].duration_h)
+    out.sort(key=lambda t: _rank(t[0]))
     return out
+
+
+def _rank(r) -> tuple:
+    """Chains on sourced liner services first (a direct call with no published service is an
+    assumption, data/liner/), then by time."""
+    return (any("direct call is assumed" in n for n in r.notes), r.duration_h)
 
 
 def _way_round(r) -> str | None:
@@ -257,8 +264,7 @@ def _land_bridges(net, plan, handover, ga: dict, start, end) -> list[Option]:
         if _km(net, hub, end) > _km(net, first_port, end):
             continue  # the hub is not on the way (India -> Germany does not go by Shanghai)
         for key, av, what in (("hub-middle", ["RU"], "Middle Corridor, Russia avoided"),
-                              ("hub-northern", [], "shortest land route; may cross Russia: sanctions risk, "
-                                                   "avoided by the transit policy unless allowed")):
+                              ("hub-northern", [], NORTHERN)):
             try:
                 first = plan(first_port, hub, modes="sea") if first_port != hub else None
                 second = plan(hub, end, modes=LAND, avoid_countries=av,
@@ -300,10 +306,10 @@ def _way(o: Option) -> tuple:
 
 
 def prune(opts: list[Option]) -> list[Option]:
-    """Distinct options only: the fastest of each way round (:func:`_way`): another one the same
-    way (e.g. Batumi beside Poti) would be slower, or slower and dearer, for the same passages."""
+    """Distinct options only: one per way round (:func:`_way`), on sourced liner services if any,
+    else the fastest: another one the same way (e.g. Batumi beside Poti) adds nothing."""
     out: list[Option] = []
-    for o in sorted(opts, key=lambda o: o.route.duration_h):
+    for o in sorted(opts, key=lambda o: _rank(o.route)):
         if not any(_way(o) == _way(k) for k in out):
             out.append(o)
     return out
