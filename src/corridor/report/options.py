@@ -212,7 +212,8 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
         if way in shown or ((x["flag"] or e["flag"]) and shown):  # a flagged gateway only when nothing else
             continue
         shown.add(way)  # one entry port per country and way round: Batumi beside Poti adds nothing
-        label = describe(r) + _policy_note(x, e)
+        label = describe(r) + _policy_note(x, e) + ("; direct call assumed: no sourced liner service"
+                                                   if _rank(r)[0] else "")
         out.append(Option(f"sea:{e['code']}", label, f"gateways {x['name']} -> {e['name']}, "
                           "ranked by the whole chain", r, gateway_chain(r)))
     # the planner's own whole chain from the origin's first gateway (as `corridor route` plans it)
