@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from corridor.costing import Assumption
 from corridor.errors import CorridorError
 from corridor.report.compose import Context, Option, gateway_chain, merge
 from corridor.report.gateways import main_city
 from corridor.request import RouteRequest
-from corridor.route import Route, TransferKind
 
 AIR_FREIGHT = {"cargo": "general", "tonnes": 1.0}  # the air freight consignment: 1 t of general cargo
 
@@ -33,7 +31,7 @@ def _air_chain(ga: dict, gb: dict) -> list[str] | None:
 def air_options(ctx: Context, *, costs, avoid, open_borders=frozenset()) -> list[Option]:
     """Air freight (1 t of general cargo) and air passengers (1) city to city: road to the first
     airport, the flights of the chain (each one a flown route), road from the last airport; freight
-    adds its handling at origin, hubs and destination (:data:`corridor.air.hubs.FREIGHT_TIMES`)."""
+    pays its handling at origin, hubs and destination as the planner counts it (corridor.air)."""
     from corridor import planner as planner_mod
     from corridor.air import hubs
 
@@ -68,38 +66,6 @@ def air_options(ctx: Context, *, costs, avoid, open_borders=frozenset()) -> list
         # the flights are flown routes (checked above); only their times come from the air model
         r.notes = [n for n in r.notes if not n.startswith("air: modelled")] + [
             f"air: each flight is a route flown ({hubs.routes()[1]}); flight times from the air model"]
-        if key == "air-freight":
-            _add_freight_handling(r, chain)
         recipe = (f"{label}; each flight a route flown ({hubs.routes()[1]})" + (f", connecting at {via}" if via else ""))
         out.append(Option(key, label, recipe, r, gateway_chain(r)))
     return out
-
-
-def _add_freight_handling(r: Route, chain: list[str]) -> None:
-    """Air freight door to door: handling at the origin and destination airports and a cargo
-    transfer at each hub (its time beyond the connection the planner already counts)."""
-    from corridor.air import hubs
-    from corridor.route import Leg
-
-    def step(at, what: Assumption, hours: float) -> Leg:
-        return Leg("transfer", at, at, 0.0, hours, [], [], [[[at.lon, at.lat], [at.lon, at.lat]]],
-                   kind=TransferKind.AIRPORT, name=f"{at.label} (air cargo)", assumption=what.name,
-                   basis={"duration_h": [what]})
-
-    legs = r.legs
-    flights = [k for k, leg in enumerate(legs) if leg.mode == "air"]
-    out = []
-    for k, leg in enumerate(legs):
-        if k == flights[0]:
-            out.append(step(leg.origin, hubs.FREIGHT_ORIGIN, hubs.FREIGHT_ORIGIN.value))
-        out.append(leg)
-        if k in flights[:-1]:
-            nxt = flights[flights.index(k) + 1]
-            counted = sum(x.duration_h for x in legs[k + 1:nxt])
-            out.append(step(leg.destination, hubs.FREIGHT_HUB, max(0.0, hubs.FREIGHT_HUB.value - counted)))
-        if k == flights[-1]:
-            out.append(step(leg.destination, hubs.FREIGHT_DESTINATION, hubs.FREIGHT_DESTINATION.value))
-    r.legs[:] = out
-    r.assumptions += [a for a in hubs.FREIGHT_TIMES if a.name not in {x.name for x in r.assumptions}]
-
-
