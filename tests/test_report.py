@@ -42,12 +42,24 @@ def test_pe_az_must_show(pe_az):
     assert chain.index("Shanghai") < [k for k, x in enumerate(chain) if x.startswith("CN–KZ")][0] \
         < chain.index(a["legs"][[leg["mode"] for leg in a["legs"]].index("ferry")]["from"]) < len(chain) - 1
     # (b) all sea via Panama, Gibraltar and the Bosporus to Poti or Batumi, then rail to Baku
-    b = [o for o in opts if {"Panama Canal", "Strait of Gibraltar", "Bosporus"} <= set(o["passages"])][0]
+    b = [o for o in opts if {"Panama Canal", "Strait of Gibraltar", "Bosporus"} <= set(o["passages"])
+         and {"Poti", "Batumi"} & set(o["option"]["gateway_chain"])][0]
     chain = b["option"]["gateway_chain"]
     assert {"Poti", "Batumi"} & set(chain) and _legs(b, "rail") and "Baku" in chain[-1]
     assert any(x.startswith("AZ–GE border") for x in chain)
-    # (c) via Suez or the Cape
-    assert any({"Suez Canal", "Cape of Good Hope"} & set(o["passages"]) for o in opts)
+    label = b["option"]["label"]  # named from its typed legs: the sea part, its passages, the land part
+    assert label.startswith("sea via Panama Canal") and ("to Poti" in label or "to Batumi" in label) and "rail to" in label
+    # (c) via Suez or the Cape only as a real alternative: within 1.5x the fastest surface option
+    surface = [o for o in opts if o["option"]["group"] == "surface"]
+    fastest = min(o["option"]["duration_days"] for o in surface)
+    for o in surface:
+        if {"Suez Canal", "Cape of Good Hope"} & set(o["passages"]):
+            assert o["option"]["duration_days"] <= 1.5 * fastest, o["option"]["label"]
+    # (c') Bosporus closed: a Turkish Mediterranean or Aegean port and rail, not a detour through Iran
+    bosporus = [w for w in pe_az["whatif"] if "Bosporus" in w["name"]][0]
+    best = bosporus["best"]
+    assert "rail" in best["label"] and "Iran" not in best["label"] and "Bosporus" not in best["chokepoints"]
+    assert not any(x.startswith("IR") or "(IR)" in x for x in best["gateway_chain"])
     # (d) air via Istanbul
     d = [o for o in opts if "air" in o["modes"]]
     assert d and all(any("IST" in x for x in o["option"]["gateway_chain"]) for o in d)
@@ -57,8 +69,13 @@ def test_pe_az_must_show(pe_az):
         assert word in names
     panama = [w for w in pe_az["whatif"] if "Panama" in w["name"]][0]
     assert any(r.get("difference", {}).get("duration_days", 0) > 1 for r in panama["options"])
-    suez = [w for w in pe_az["whatif"] if "Suez" in w["name"]][0]
-    assert any(not r["possible"] for r in suez["options"])
+    suez = [w for w in pe_az["whatif"] if "Suez" in w["name"]][0]  # only the options through Suez are affected
+    assert all("Suez Canal" in o["passages"] for o in opts if o["option"]["key"] in suez["rerun"])
+    # the region's closed borders opened: Armenia-Azerbaijan and Kars-Gyumri (Armenia-Turkiye)
+    assert "AM-AZ" in names and "Kars" in names
+    for o in opts:  # every option shows its time range
+        low, high = o["option"]["duration_days_range"]
+        assert low <= o["option"]["duration_days"] <= high
     g_pe, g_az = pe_az["gateways"]
     assert {"PECHY", "PECLL"} <= {p["code"] for p in g_pe["seaports"]} and g_pe["airports"][0]["iata"] == "LIM"
     assert g_az["borders"] and g_az["seaports"][0]["code"] == "AZBAK"

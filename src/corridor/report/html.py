@@ -55,6 +55,8 @@ def _row(s: dict) -> str:
               "chokepoints", "borders"):
         v = s[k]
         text = f"{v:,.1f}" if isinstance(v, float) else _cell(v)
+        if k == "duration_days" and s.get("duration_days_range"):
+            text += " ({:.1f}&ndash;{:.1f})".format(*s["duration_days_range"])  # the time range, fast to slow
         if k == "label" and s.get("best"):
             text += f' <strong class="best">({html.escape(", ".join(s["best"]))})</strong>'
         cells.append(f'<td data-v="{html.escape(str(v)) if v is not None else ""}">{text}</td>')
@@ -65,7 +67,7 @@ def _row(s: dict) -> str:
 def render(report: dict) -> str:
     widget = (Path(__file__).resolve().parents[1] / "web" / "report-widget.js").read_text(encoding="utf-8")
     g0, g1 = report["gateways"]
-    heads = ["option", "modes", "km", "days", "USD", "kg CO2e", "transshipments", "chokepoints", "borders",
+    heads = ["option", "modes", "km", "days (range)", "USD", "kg CO2e", "transshipments", "chokepoints", "borders",
              "gateway chain"]
     rows_by_key = {s["key"]: s for s in report["summary"]}
     tables = []
@@ -81,7 +83,12 @@ def render(report: dict) -> str:
                 "no longer possible" if not r.get("possible") else
                 f"{r['difference']['duration_days']:+.1f} days, {_usd_change(r['difference']['cost_usd'])}, "
                 f"{r['difference']['co2e_kg']:+,.0f} kg CO2e") + "</li>" for r in w["options"])
-        whatifs.append(f"<h3>{html.escape(w['name'])}</h3><ul>{items}</ul>")
+        best = w.get("best")
+        if best:
+            d = best["difference"]
+            items += (f"<li>fastest under it: {html.escape(best['label'])}: {best['duration_days']:.1f} days "
+                      f"({d['duration_days']:+.1f} days against the fastest today)</li>")
+        whatifs.append(f"<h3>{html.escape(w['name'])}</h3><ul>{items or '<li>no option changes</li>'}</ul>")
     gw = []
     for g in (g0, g1):
         gw.append(f"<h3>{html.escape(g['name'])}</h3><p>seaports: {_cell([_port_text(p) for p in g['seaports']]) or 'none'}"
