@@ -112,3 +112,23 @@ def test_rate_limited_requests_get_429_with_retry_after(tmp_path):
         assert r.status_code == 429 and r.json()["code"] == "rate_limited"
         assert 1 <= int(r.headers["Retry-After"]) <= 30
         assert client.get("/health").status_code == 200  # /health is never rate limited
+
+
+def test_a_table_stops_at_its_deadline_between_blocks_of_rows(net, monkeypatch):
+    from corridor import deadline
+    from corridor.engine import table
+
+    monkeypatch.setenv("CORRIDOR_NO_CH", "1")  # the Dijkstra rows (the bucket search is one short call)
+    kernel, rows_done = table._dijkstra_rows, []
+
+    def slow_kernel(*args):
+        kernel(*args)
+        rows_done.append(args[-1].shape[0])
+        time.sleep(0.3)  # each block outlasts the whole deadline
+
+    monkeypatch.setattr(table, "_dijkstra_rows", slow_kernel)
+    ports = ["NLRTM", "BEANR", "DEHAM", "CNSHA", "SGSIN", "CNNGB", "KRPUS", "USLAX", "USNYC", "AEJEA",
+             "ESALG", "GRPIR", "EGPSD", "INNSA", "LKCMB", "BRSSZ", "ZADUR", "JPTYO", "AUMEL", "PECHY"]
+    with pytest.raises(deadline.DeadlineExceeded), deadline.within(0.25):
+        table.matrix(ports, ports[:3], network=net, threads=1)
+    assert sum(rows_done) <= table.ROWS_PER_CHECK < len(ports)  # stopped after one block, not all 20 rows
