@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -27,6 +28,7 @@ from typing import Any
 
 from corridor import deadline
 
+WORKER_NICENESS = 10  # searches yield the CPU to the event loop: refusals and /health come first
 STARTUP_TIMEOUT_S = 600.0  # a first run may build the network (about a minute, more on a busy machine)
 
 
@@ -63,6 +65,7 @@ def warm_up(net) -> None:
 def _serve(conn) -> None:
     """A worker process: load the network, say ``ready``, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then ends its workers
+    os.nice(WORKER_NICENESS)
     from corridor.network import load_network
 
     try:
