@@ -4,7 +4,8 @@ The request mix: 95 % sea routes between major container ports (``/route?from=..
 over :data:`SEA_PORTS`), 5 % multimodal routes between inland cities (:data:`LAND_PAIRS`),
 drawn with ``random.Random(7)``. Requests are sent at ``--rate`` per second for
 ``--duration`` seconds without waiting for answers (open loop, so a slow server meets the
-same load, as real clients do). Meanwhile ``/health`` is asked every 100 ms. After the load,
+same load, as real clients do). Meanwhile ``/health`` is asked every 100 ms from a separate
+process (so that its timings are the server's, not those of this busy load generator). After the load,
 a sea route is asked every 250 ms until one is answered 200 within 200 ms ("recovered").
 Then a burst: ``--burst`` requests of the same mix at one instant.
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import random
 import socket
@@ -84,15 +86,19 @@ async def _send(http: httpx.AsyncClient, params: dict, out: list) -> None:
     out.append((status, time.perf_counter() - t))
 
 
-async def _health_probe(http: httpx.AsyncClient, stop: asyncio.Event, out: list) -> None:
-    while not stop.is_set():
-        t = time.perf_counter()
-        try:
-            status = (await http.get("/health")).status_code
-        except httpx.HTTPError as e:
-            status = type(e).__name__
-        out.append((status, time.perf_counter() - t))
-        await asyncio.sleep(HEALTH_EVERY_S)
+def _health_probe(base: str, stop, out) -> None:
+    """Ask ``/health`` every HEALTH_EVERY_S until ``stop`` is set; send the (status, seconds) list to ``out``."""
+    results = []
+    with httpx.Client(base_url=base, timeout=CLIENT_TIMEOUT_S) as http:
+        while not stop.is_set():
+            t = time.perf_counter()
+            try:
+                status = http.get("/health").status_code
+            except httpx.HTTPError as e:
+                status = type(e).__name__
+            results.append((status, time.perf_counter() - t))
+            time.sleep(HEALTH_EVERY_S)
+    out.send(results)
 
 
 async def _open_loop(http, rng, rate: float, duration_s: float, share: float) -> tuple[list, float]:
@@ -128,8 +134,9 @@ async def _run(base: str, args) -> dict:
             await http.get("/route", params={"from": a, "to": b})
         for a, b in zip(SEA_PORTS, SEA_PORTS[1:] + SEA_PORTS[:1]):
             await http.get("/route", params={"from": a, "to": b})
-        stop, health = asyncio.Event(), []
-        probe = asyncio.create_task(_health_probe(http, stop, health))
+        stop, (results_in, results_out) = multiprocessing.Event(), multiprocessing.Pipe(duplex=False)
+        probe = multiprocessing.Process(target=_health_probe, args=(base, stop, results_out))
+        probe.start()
         load_start = time.perf_counter()
         results, sent_s = await _open_loop(http, rng, args.rate, args.duration, args.multimodal)
         load_s = time.perf_counter() - load_start
@@ -140,7 +147,8 @@ async def _run(base: str, args) -> dict:
         await asyncio.gather(*[_send(http, _mix(rng, args.multimodal), burst) for _ in range(args.burst)])
         burst_s = time.perf_counter() - t
         stop.set()
-        await probe
+        health = results_in.recv()
+        probe.join()
     hp = [t for s, t in health if s == 200]
     return {"rate": args.rate, "duration_s": args.duration, "send_s": round(sent_s, 2),
             "load": _summary(f"open loop {args.rate:g}/s", results, load_s),

@@ -99,6 +99,7 @@ def run(args) -> int:
         print(f"corridor: {install_hint(settings)}", file=sys.stderr)
     console.note(f"serving on http://{args.host}:{args.port}/ (API docs at /docs), "
                  f"{args.workers} worker{'s' if args.workers > 1 else ''}")
+    # proxy_headers off: CORRIDOR_TRUSTED_PROXIES alone decides whose X-Forwarded-For names the client
     uvicorn.run("corridor.server.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info")
+                workers=args.workers, log_level="info", proxy_headers=False)
     return 0

@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from corridor import __version__
-from corridor.network import cache_root, load_network
+from corridor.network import cache_root, load_network, network_dir
 from corridor.server import errors, web
 from corridor.server.admission import (
     Admission,
@@ -28,7 +28,7 @@ from corridor.server.admission import (
 from corridor.server.limits import BodyLimit
 from corridor.server.ratelimit import SharedRateLimit, parse_proxies, parse_rate
 from corridor.server.services import SERVICES, osrm
-from corridor.server.settings import Settings
+from corridor.server.settings import ENV, Settings
 
 COMPUTING_PATHS = ("/route", "/table", "/report")  # their OSRM forms (/route/v1/...) included
 GRACE_S = 2.0  # past its deadline, a computation's worker is replaced after this long
@@ -45,12 +45,12 @@ Errors are JSON `{"code": ..., "message": ...}`. The web map is at `/`.
 """
 
 
-def _rate_limit(settings: Settings) -> SharedRateLimit | None:
-    """The shared per-client limit ``settings.rate_limit`` describes, or None when it is off."""
-    rate = parse_rate(settings.rate_limit)
+def _rate_limit(settings: Settings, field: str, table: str) -> SharedRateLimit | None:
+    """The shared per-client limit the setting ``field`` describes (kept in ``table``), or None when off."""
+    rate = parse_rate(getattr(settings, field), ENV[field])
     if rate is None:
         return None
-    return SharedRateLimit(*rate, settings.rate_db or cache_root() / "ratelimit.sqlite")
+    return SharedRateLimit(*rate, settings.rate_db or cache_root() / "ratelimit.sqlite", table)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -70,20 +70,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.network = load_network()
         # a fresh pool per start: the last stop closed the previous one (an app started twice, as in tests)
         app.state.admission = Admission(settings.max_inflight, settings.max_queue, GRACE_S)
-        await app.state.admission.pool.start(str(app.state.network.path))
+        workers_ready = app.state.admission.pool.start(str(network_dir()))  # they load while this process does
+        app.state.network = load_network()
+        await workers_ready
         yield
         app.state.admission.close()
-        if app.state.rate_limit is not None:
-            app.state.rate_limit.close()
+        for limit in (app.state.rate_limit, app.state.signin_limit):
+            if limit is not None:
+                limit.close()
 
     # /docs is served by corridor.server.web from local assets (no CDN); ReDoc would need one.
     app = FastAPI(title="corridor", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
-    app.state.rate_limit = _rate_limit(settings)
+    app.state.rate_limit = _rate_limit(settings, "rate_limit", "bucket")
+    app.state.signin_limit = _rate_limit(settings, "signin_rate", "signin")
     app.state.trusted_proxies = parse_proxies(settings.trusted_proxies)
     errors.install(app)
     app.add_exception_handler(TryLater, try_later_response)

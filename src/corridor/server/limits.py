@@ -65,6 +65,19 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": payload})
 
 
+def _client(request: Request) -> str:
+    """The address a request counts against (behind trusted proxies, the client they name)."""
+    return client_address(request.client.host if request.client else "unknown",
+                          request.headers.get("x-forwarded-for"), request.app.state.trusted_proxies)
+
+
+def signin_wait(request: Request) -> float:
+    """Take one sign-in attempt from the client's bucket (``signin_rate``): 0 when it may go
+    ahead, else the seconds until it may try again."""
+    limit = request.app.state.signin_limit
+    return 0.0 if limit is None else limit.acquire(_client(request))
+
+
 def rate_limit(request: Request) -> None:
     """Take one request from the client's bucket of the shared rate limit, when one is set.
 
@@ -76,8 +89,7 @@ def rate_limit(request: Request) -> None:
     app = request.app
     if app.state.rate_limit is None:
         return
-    who = client_address(request.client.host if request.client else "unknown",
-                         request.headers.get("x-forwarded-for"), app.state.trusted_proxies)
+    who = _client(request)
     wait = app.state.rate_limit.acquire(who)
     if wait > 0:
         raise TryLater(f"Too many requests from {who}: this server allows {app.state.settings.rate_limit} per "

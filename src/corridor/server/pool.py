@@ -169,14 +169,14 @@ class ProcessPool:
         self._closed = False
         self.replaced = 0
 
-    async def start(self, network_path: str) -> None:
-        """Start the workers and wait until each has loaded the network; workers parked by a
-        closed pool on the same ``network_path`` are taken over.
+    def start(self, network_path: str):
+        """Start the workers now (taking over those a closed pool parked on the same
+        ``network_path``); await the result until each has loaded the network.
 
         Raises
         ------
         RuntimeError
-            When a worker cannot load the network (its message says why) or takes too long.
+            When awaited, if a worker cannot load the network (its message says why) or takes too long.
         """
         self._idle = asyncio.Queue()
         loop = asyncio.get_running_loop()
@@ -186,7 +186,9 @@ class ProcessPool:
                 worker.adopt(loop, self._on_message)
                 self._workers.add(worker)
                 self._idle.put_nowait(worker)
-        starts = [self._spawn(frees_slot=False) for _ in range(self.size - len(self._workers))]
+        return self._ready([self._spawn(frees_slot=False) for _ in range(self.size - len(self._workers))])
+
+    async def _ready(self, starts: list) -> None:
         try:
             await asyncio.wait_for(asyncio.gather(*starts), STARTUP_TIMEOUT_S)
         except BaseException:

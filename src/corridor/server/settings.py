@@ -15,9 +15,10 @@ ENV = {"max_table_cells": "CORRIDOR_MAX_TABLE", "max_alternatives": "CORRIDOR_MA
        "max_body_bytes": "CORRIDOR_MAX_BODY", "request_timeout_s": "CORRIDOR_REQUEST_TIMEOUT",
        "web_assets": "CORRIDOR_WEB_ASSETS", "max_inflight": "CORRIDOR_MAX_INFLIGHT",
        "max_queue": "CORRIDOR_MAX_QUEUE", "rate_limit": "CORRIDOR_RATE_LIMIT",
-       "rate_db": "CORRIDOR_RATE_DB", "trusted_proxies": "CORRIDOR_TRUSTED_PROXIES"}
+       "rate_db": "CORRIDOR_RATE_DB", "trusted_proxies": "CORRIDOR_TRUSTED_PROXIES",
+       "signin_rate": "CORRIDOR_SIGNIN_RATE"}
 # Fields read as text (checked where they are used) and the counts that may be 0.
-_TEXT = {"rate_limit", "trusted_proxies"}
+_TEXT = {"rate_limit", "trusted_proxies", "signin_rate"}
 _MAY_BE_ZERO = {"max_alternatives", "max_queue"}
 
 
@@ -59,6 +60,9 @@ class Settings:
     trusted_proxies : str
         Comma-separated addresses or networks (CIDR) of reverse proxies whose
         ``X-Forwarded-For`` names the client; empty (the default) trusts none.
+    signin_rate : str
+        Per-client limit on admin sign-in attempts (``POST /admin/login``), as ``rate_limit``
+        and in the same SQLite file; default ``5/minute``, so a token cannot be guessed by trying.
     """
 
     max_table_cells: int = 10_000
@@ -71,6 +75,7 @@ class Settings:
     rate_limit: str = "off"
     rate_db: Path | None = None
     trusted_proxies: str = ""
+    signin_rate: str = "5/minute"
 
     @classmethod
     def from_env(cls, environ=None) -> Settings:
