@@ -10,6 +10,7 @@ import time
 import httpx
 import pytest
 
+from corridor.server.app import GRACE_S
 from http_server import ServerProcess
 
 TIMEOUT_S = 1.0
@@ -60,7 +61,7 @@ def test_overload_is_refused_at_once_and_health_answers(server):
     assert sorted(r.status_code for r, _ in routes if r.status_code != 503) == [504, 504]
     assert health.status_code == 200 and health_s < 0.25
     assert health.json()["load"]["max_inflight"] == 1
-    _idle(server.base, 3.0)
+    _idle(server.base, GRACE_S + 1)  # stopped at a deadline check, or its worker replaced GRACE_S after
 
 
 def test_timeout_answers_on_time_and_frees_the_worker(server):
@@ -69,7 +70,9 @@ def test_timeout_answers_on_time_and_frees_the_worker(server):
     took = time.perf_counter() - t
     assert r.status_code == 504 and r.json()["code"] == "timeout"
     assert TIMEOUT_S <= took < TIMEOUT_S * 1.25, took
-    _idle(server.base, 3.0)  # the work stopped at its next search rather than running its 44 to the end
+    # the work stopped at a deadline check rather than running its 44 searches to the end
+    assert _idle(server.base, GRACE_S + 1) < GRACE_S
+    assert httpx.get(f"{server.base}/health", timeout=5).json()["load"]["replaced"] == 0  # no worker killed
     fast = httpx.get(f"{server.base}/route", params=FAST, timeout=30)
     assert fast.status_code == 200 and fast.json()["distance_km"] > 0
 

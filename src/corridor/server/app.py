@@ -31,7 +31,7 @@ from corridor.server.services import SERVICES, osrm
 from corridor.server.settings import ENV, Settings
 
 COMPUTING_PATHS = ("/route", "/table", "/report")  # their OSRM forms (/route/v1/...) included
-GRACE_S = 2.0  # past its deadline, a computation's worker is replaced after this long
+GRACE_S = 5.0  # past its deadline, a computation that has not stopped at a check has its worker replaced
 
 DESCRIPTION = """Open multimodal trade-corridor planner over HTTP (today: sea routes).
 

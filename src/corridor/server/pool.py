@@ -28,7 +28,7 @@ from typing import Any
 
 from corridor import deadline
 
-WORKER_NICENESS = 10  # searches yield the CPU to the event loop: refusals and /health come first
+WORKER_NICENESS = 2  # a mild preference for the event loop (refusals, /health); more starves the searches on a shared machine
 STARTUP_TIMEOUT_S = 600.0  # a first run may build the network (about a minute, more on a busy machine)
 
 
@@ -214,6 +214,8 @@ class ProcessPool:
                 ready.set_result(None)
             self._free(worker, worker.frees_slot)
         elif kind in ("ok", "error"):
+            if worker not in self._workers:  # an answer sent just before the worker was killed
+                return
             job, worker.job = worker.job, None
             if job is not None and not job.done():
                 if kind == "ok":
@@ -221,7 +223,7 @@ class ProcessPool:
                 else:
                     job.set_exception(_rebuild(*value))
             self._free(worker, True)
-        else:  # "failed" (could not load the network) or "dead"
+        elif worker in self._workers or worker in self._starting:  # "failed" (no network) or "dead"
             self._workers.discard(worker)
             ready = self._starting.pop(worker, None)
             if ready is not None and not ready.done():
@@ -276,9 +278,15 @@ class ProcessPool:
             raise
 
     def _end_if_stuck(self, worker: _Worker, job: asyncio.Future) -> None:
-        """Kill the worker if it is still on the job that timed out (its reader then replaces it)."""
+        """Kill the worker if it is still on the job that timed out, and free its slot now: the
+        work has stopped (its reader then starts a replacement, which the next job waits for)."""
         if worker.job is job and not job.done():
             worker.kill()
+            worker.job = None
+            self._workers.discard(worker)
+            self.replaced += 1
+            self._spawn(frees_slot=False)
+            self._on_free()
 
     def status(self) -> dict:
         return {"workers": len(self._workers) - len(self._starting), "starting": len(self._starting),
