@@ -135,3 +135,31 @@ def test_a_table_stops_at_its_deadline_between_blocks_of_rows(net, monkeypatch):
     with pytest.raises(deadline.DeadlineExceeded), deadline.within(0.25):
         table.matrix(ports, ports[:3], network=net, threads=1)
     assert sum(rows_done) <= table.ROWS_PER_CHECK < len(ports)  # stopped after one block, not all 20 rows
+
+
+def test_a_stuck_worker_is_killed_after_the_grace_and_replaced():
+    from corridor.errors import BadInput
+    from corridor.request import RouteRequest
+    from corridor.server.pool import ProcessPool
+
+    async def run():
+        freed = []
+        # workers without a network (setup=dict): this tests the pool, not the searches
+        pool = ProcessPool(1, grace_s=0.3, on_free=lambda: freed.append(time.monotonic()), setup=dict)
+        await pool.start("no network")
+        try:
+            with pytest.raises(BadInput, match="speed"):  # a job's own error comes back as itself
+                await pool.run(RouteRequest.make, (), {"origin": "A", "destination": "B", "speed_kn": -1},
+                               time.monotonic() + 30)
+            start = time.monotonic()
+            with pytest.raises(TimeoutError):  # time.sleep never checks the deadline: a stuck job
+                await pool.run(time.sleep, (60,), {}, start + 0.2)
+            assert time.monotonic() - start < 0.4
+            while len(freed) < 2:
+                await asyncio.sleep(0.02)
+            assert freed[1] - start < 0.2 + 0.3 + 0.5 and pool.status()["replaced"] == 1
+            assert await pool.run(abs, (-3,), {}, time.monotonic() + 60) == 3  # the replacement works
+        finally:
+            pool.close()
+
+    asyncio.run(asyncio.wait_for(run(), 120))

@@ -50,31 +50,31 @@ class WorkerLost(Exception):
     """The worker process running a job died (killed, out of memory) before answering."""
 
 
-def warm_up(net) -> None:
-    """Load the compiled search kernels and the sea and multimodal hierarchies now, so the first
-    job is as fast as the rest."""
+def warm_network():
+    """The compiled network, with the search kernels and the sea and multimodal hierarchies
+    loaded, so that a worker's first job is as fast as the rest."""
     from corridor.engine.table import matrix
+    from corridor.network import load_network
     from corridor.planner import plan
     from corridor.request import RouteRequest
 
+    net = load_network(progress=False)
     plan(RouteRequest.make(origin="NLRTM", destination="BEANR"), network=net)
     plan(RouteRequest.make(origin="Yerevan", destination="Baku"), network=net)
     matrix(["NLRTM"], ["BEANR"], network=net, threads=1)
+    return net
 
 
-def _serve(conn) -> None:
-    """A worker process: load the network, say ``ready``, then answer jobs until the pipe closes."""
+def _serve(conn, setup) -> None:
+    """A worker process: ``setup()`` (the network), say ``ready``, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then ends its workers
     os.nice(WORKER_NICENESS)
-    from corridor.network import load_network
-
     try:
-        net = load_network(progress=False)
-        warm_up(net)
+        net = setup()
     except BaseException as e:  # noqa: BLE001 - reported to the server, which refuses to start
         conn.send(("failed", f"{type(e).__name__}: {e}"))
         return
-    conn.send(("ready", str(net.path)))
+    conn.send(("ready", str(getattr(net, "path", ""))))
     while True:
         try:
             fn, args, kwargs, seconds = conn.recv()
@@ -107,9 +107,10 @@ class _Worker:
 
     _ids = itertools.count()
 
-    def __init__(self, ctx, loop: asyncio.AbstractEventLoop, on_message):
+    def __init__(self, ctx, loop: asyncio.AbstractEventLoop, on_message, setup):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child,), daemon=True, name=f"corridor-compute-{next(self._ids)}")
+        self.proc = ctx.Process(target=_serve, args=(child, setup), daemon=True,
+                                name=f"corridor-compute-{next(self._ids)}")
         self.proc.start()
         child.close()
         self.job: asyncio.Future | None = None
@@ -156,12 +157,15 @@ class ProcessPool:
     grace_s : float
         How long past its deadline a job may still run before its worker is killed and replaced.
     on_free : callable
-        Called (on the event loop) each time a worker becomes free for the next job, including a
-        fresh one that replaced a killed worker: the caller's slot accounting.
+        Called (on the event loop) each time a job's worker is free for the next job, or was
+        replaced: the caller's slot accounting.
+    setup : callable
+        Run once in each worker (a module-level function): what :data:`THIS_NETWORK` stands
+        for in the jobs; default :func:`warm_network`.
     """
 
-    def __init__(self, size: int, grace_s: float, on_free=lambda: None):
-        self.size, self.grace_s, self._on_free = size, grace_s, on_free
+    def __init__(self, size: int, grace_s: float, on_free=lambda: None, setup=warm_network):
+        self.size, self.grace_s, self._on_free, self._setup = size, grace_s, on_free, setup
         self._ctx = multiprocessing.get_context("spawn")  # no fork: the server process has threads
         self._idle: asyncio.Queue | None = None
         self._workers: set[_Worker] = set()
@@ -198,7 +202,7 @@ class ProcessPool:
     def _spawn(self, *, frees_slot: bool) -> asyncio.Future:
         """A new worker; ``frees_slot``: it replaces one lost during a job, whose slot it frees when ready."""
         loop = asyncio.get_running_loop()
-        worker = _Worker(self._ctx, loop, self._on_message)
+        worker = _Worker(self._ctx, loop, self._on_message, self._setup)
         worker.frees_slot = frees_slot
         self._workers.add(worker)
         ready = loop.create_future()
