@@ -16,7 +16,9 @@ client timeout.
 
 Run (from the repository root, with the network in the cache):
     python bench/load.py --rate 200 --duration 20 --burst 300
-Prints a Markdown table (and writes bench/results/load.json).
+Prints a Markdown table (and writes bench/results/load.json): latencies as this client saw
+them, and as the server held them (``server_*``, from its ``Server-Timing`` header): on a
+shared machine the load generator itself waits for the CPU, and only the latter is the server's.
 """
 
 from __future__ import annotations
@@ -65,25 +67,39 @@ def _percentile(values: list[float], q: float) -> float | None:
     return values[min(len(values) - 1, int(q / 100 * len(values)))]
 
 
-def _summary(name: str, results: list[tuple[int | str, float]], elapsed_s: float) -> dict:
-    """Counts by status, achieved answer rate and latency percentiles (ms) of the 200 answers."""
-    ok = [t for s, t in results if s == 200]
-    refused = [t for s, t in results if s in (429, 503)]
-    counts = {str(k): sum(1 for s, _ in results if s == k) for k in (200, 429, 503, 504)}
+def _summary(name: str, results: list[tuple[int | str, float, float | None]], elapsed_s: float) -> dict:
+    """Counts by status, achieved answer rate and latency percentiles (ms) of the 200 answers, as
+    this client saw them and as the server held them (its ``Server-Timing``, when it sends one)."""
+    ok = [t for s, t, _ in results if s == 200]
+    ok_server = [t for s, _, t in results if s == 200 and t is not None]
+    refused = [t for s, t, _ in results if s in (429, 503)]
+    refused_server = [t for s, _, t in results if s in (429, 503) and t is not None]
+    counts = {str(k): sum(1 for s, _, _ in results if s == k) for k in (200, 429, 503, 504)}
     counts["errors"] = len(results) - sum(counts.values())
     ms = lambda v: None if v is None else round(1000 * v, 1)  # noqa: E731
     return {"test": name, "sent": len(results), "answered_per_s": round(len(ok) / elapsed_s, 1),
             **counts, "p50_ms": ms(_percentile(ok, 50)), "p95_ms": ms(_percentile(ok, 95)),
-            "p99_ms": ms(_percentile(ok, 99)), "refused_p99_ms": ms(_percentile(refused, 99))}
+            "p99_ms": ms(_percentile(ok, 99)), "refused_p99_ms": ms(_percentile(refused, 99)),
+            "server_p50_ms": ms(_percentile(ok_server, 50)), "server_p99_ms": ms(_percentile(ok_server, 99)),
+            "server_refused_p99_ms": ms(_percentile(refused_server, 99))}
+
+
+def _server_time(response: httpx.Response) -> float | None:
+    """Seconds the server says it held the request (``Server-Timing: app;dur=MS``), or None."""
+    for part in response.headers.get("server-timing", "").split(";"):
+        if part.strip().startswith("dur="):
+            return float(part.strip()[4:]) / 1000
+    return None
 
 
 async def _send(http: httpx.AsyncClient, params: dict, out: list) -> None:
     t = time.perf_counter()
     try:
-        status = (await http.get("/route", params=params)).status_code
+        r = await http.get("/route", params=params)
+        status, held = r.status_code, _server_time(r)
     except httpx.HTTPError as e:
-        status = type(e).__name__
-    out.append((status, time.perf_counter() - t))
+        status, held = type(e).__name__, None
+    out.append((status, time.perf_counter() - t, held))
 
 
 def _health_probe(base: str, stop, out) -> None:
@@ -160,7 +176,7 @@ async def _run(base: str, args) -> dict:
 
 def _table(report: dict) -> str:
     cols = ("test", "sent", "answered_per_s", "200", "429", "503", "504", "errors", "p50_ms", "p95_ms", "p99_ms",
-            "refused_p99_ms")
+            "refused_p99_ms", "server_p50_ms", "server_p99_ms", "server_refused_p99_ms")
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in (report["load"], report["burst"]):
         lines.append("| " + " | ".join(str(row[c]) for c in cols) + " |")

@@ -89,6 +89,7 @@ def run(args) -> int:
     settings = replace(settings, **{k: v for k, v in flags.items() if v is not None})
     try:
         parse_rate(settings.rate_limit)
+        parse_rate(settings.signin_rate, ENV["signin_rate"])
         parse_proxies(settings.trusted_proxies)
     except ValueError as e:
         raise BadInput(str(e)) from None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import time
 from collections import deque
 
 from fastapi import Request
@@ -130,7 +131,9 @@ class Admission:
 
 class AdmissionGate:
     """ASGI middleware: 503 at once for a computing request beyond ``max_inflight + max_queue``
-    held by this process, before its body is read or anything is parsed.
+    held by this process, before its body is read or anything is parsed. Every computing
+    answer carries ``Server-Timing: app;dur=MS``, the milliseconds this process held the
+    request (what a client measures beyond it is network and client time).
 
     Parameters
     ----------
@@ -151,11 +154,19 @@ class AdmissionGate:
         if scope["type"] != "http" or not any(scope["path"] == p or scope["path"].startswith(p + "/")
                                               for p in self.paths):
             return await self.app(scope, receive, send)
+        start = time.perf_counter()
+
+        async def timed_send(message):
+            if message["type"] == "http.response.start":
+                took = f"app;dur={1000 * (time.perf_counter() - start):.1f}".encode()
+                message = {**message, "headers": [*message.get("headers", []), (b"server-timing", took)]}
+            await send(message)
+
         if self.held >= self.max_inflight + self.max_queue:
-            return await self._refuse(send)
+            return await self._refuse(timed_send)
         self.held += 1
         try:
-            return await self.app(scope, receive, send)
+            return await self.app(scope, receive, timed_send)
         finally:
             self.held -= 1
 

@@ -44,12 +44,14 @@ class Settings:
         Largest request body.
     request_timeout_s : float
         Longest time a request may wait and compute before it is answered with a timeout error;
-        its computation stops then too (at the next search it would start).
+        its computation stops then too (at its next deadline check; a worker still busy a grace
+        period later is replaced).
     web_assets : Path or None
         A ``node_modules`` folder holding the map library and country shapes; default (None)
         the copies shipped with corridor (``corridor/web/vendor/``).
     max_inflight : int
-        Computations one server process runs at once; default its number of CPUs.
+        Computations one server process runs at once, each in its own worker process
+        (:mod:`corridor.server.pool`); default its number of CPUs.
     max_queue : int
         Computing requests one process lets wait for a free slot; beyond it, 503 at once.
     rate_limit : str
@@ -122,4 +124,5 @@ class Settings:
         """The limits as ``/health`` reports them."""
         return {"max_table_cells": self.max_table_cells, "max_alternatives": self.max_alternatives,
                 "max_body_bytes": self.max_body_bytes, "request_timeout_s": self.request_timeout_s,
-                "max_inflight": self.max_inflight, "max_queue": self.max_queue, "rate_limit": self.rate_limit}
+                "max_inflight": self.max_inflight, "max_queue": self.max_queue, "rate_limit": self.rate_limit,
+                "signin_rate": self.signin_rate}
