@@ -81,6 +81,8 @@ def test_oversized_place_is_refused_without_computing(server):
     t = time.perf_counter()
     r = httpx.get(f"{server.base}/route", params={"from": "x" * 10_000, "to": "BEANR"}, timeout=30)
     assert r.status_code in (400, 422) and time.perf_counter() - t < 0.5
+    held_ms = float(r.headers["server-timing"].split("dur=")[1])
+    assert held_ms < 10, r.headers["server-timing"]  # refused in under 10 ms inside the server
     assert r.json()["code"] in ("bad_input", "invalid_parameter") and "from" in r.json()["message"]
     assert httpx.get(f"{server.base}/health", timeout=5).json()["load"]["running"] == 0
 

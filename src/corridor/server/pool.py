@@ -287,6 +287,8 @@ class ProcessPool:
         if worker.job is job and not job.done():
             worker.kill()
             worker.job = None
+            if self._closed:
+                return
             self._workers.discard(worker)
             self.replaced += 1
             self._spawn(frees_slot=False)
