@@ -70,8 +70,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # a fresh pool per start: the last stop closed the previous one (an app started twice, as in tests)
+        # a fresh pool and limits per start: the last stop closed the previous ones (an app started twice)
         app.state.admission = Admission(settings.max_inflight, settings.max_queue, GRACE_S)
+        app.state.rate_limit = _rate_limit(settings, "rate_limit", "bucket")
+        app.state.signin_limit = _rate_limit(settings, "signin_rate", "signin")
         workers_ready = app.state.admission.pool.start(str(network_dir()))  # they load while this process does
         app.state.network = load_network()
         await workers_ready
@@ -85,8 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="corridor", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
-    app.state.rate_limit = _rate_limit(settings, "rate_limit", "bucket")
-    app.state.signin_limit = _rate_limit(settings, "signin_rate", "signin")
+    for field in ("rate_limit", "signin_rate"):  # a wrong setting fails here, before start-up
+        parse_rate(getattr(settings, field), ENV[field])
     app.state.trusted_proxies = parse_proxies(settings.trusted_proxies)
     errors.install(app)
     app.add_exception_handler(TryLater, try_later_response)
