@@ -4,7 +4,8 @@ The request mix: 95 % sea routes between major container ports (``/route?from=..
 over :data:`SEA_PORTS`), 5 % multimodal routes between inland cities (:data:`LAND_PAIRS`),
 drawn with ``random.Random(7)``. Requests are sent at ``--rate`` per second for
 ``--duration`` seconds without waiting for answers (open loop, so a slow server meets the
-same load, as real clients do). Meanwhile ``/health`` is asked every 100 ms. After the load,
+same load, as real clients do). Meanwhile ``/health`` is asked every 100 ms from a separate
+process (so that its timings are the server's, not those of this busy load generator). After the load,
 a sea route is asked every 250 ms until one is answered 200 within 200 ms ("recovered").
 Then a burst: ``--burst`` requests of the same mix at one instant.
 
@@ -15,7 +16,9 @@ client timeout.
 
 Run (from the repository root, with the network in the cache):
     python bench/load.py --rate 200 --duration 20 --burst 300
-Prints a Markdown table (and writes bench/results/load.json).
+Prints a Markdown table (and writes bench/results/load.json): latencies as this client saw
+them, and as the server held them (``server_*``, from its ``Server-Timing`` header): on a
+shared machine the load generator itself waits for the CPU, and only the latter is the server's.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import random
 import socket
@@ -63,36 +67,54 @@ def _percentile(values: list[float], q: float) -> float | None:
     return values[min(len(values) - 1, int(q / 100 * len(values)))]
 
 
-def _summary(name: str, results: list[tuple[int | str, float]], elapsed_s: float) -> dict:
-    """Counts by status, achieved answer rate and latency percentiles (ms) of the 200 answers."""
-    ok = [t for s, t in results if s == 200]
-    refused = [t for s, t in results if s in (429, 503)]
-    counts = {str(k): sum(1 for s, _ in results if s == k) for k in (200, 429, 503, 504)}
+def _summary(name: str, results: list[tuple[int | str, float, float | None]], elapsed_s: float) -> dict:
+    """Counts by status, achieved answer rate and latency percentiles (ms) of the 200 answers, as
+    this client saw them and as the server held them (its ``Server-Timing``, when it sends one)."""
+    ok = [t for s, t, _ in results if s == 200]
+    ok_server = [t for s, _, t in results if s == 200 and t is not None]
+    refused = [t for s, t, _ in results if s in (429, 503)]
+    refused_server = [t for s, _, t in results if s in (429, 503) and t is not None]
+    counts = {str(k): sum(1 for s, _, _ in results if s == k) for k in (200, 429, 503, 504)}
     counts["errors"] = len(results) - sum(counts.values())
     ms = lambda v: None if v is None else round(1000 * v, 1)  # noqa: E731
     return {"test": name, "sent": len(results), "answered_per_s": round(len(ok) / elapsed_s, 1),
             **counts, "p50_ms": ms(_percentile(ok, 50)), "p95_ms": ms(_percentile(ok, 95)),
-            "p99_ms": ms(_percentile(ok, 99)), "refused_p99_ms": ms(_percentile(refused, 99))}
+            "p99_ms": ms(_percentile(ok, 99)), "refused_p99_ms": ms(_percentile(refused, 99)),
+            "server_p50_ms": ms(_percentile(ok_server, 50)), "server_p99_ms": ms(_percentile(ok_server, 99)),
+            "server_refused_p99_ms": ms(_percentile(refused_server, 99))}
+
+
+def _server_time(response: httpx.Response) -> float | None:
+    """Seconds the server says it held the request (``Server-Timing: app;dur=MS``), or None."""
+    for part in response.headers.get("server-timing", "").split(";"):
+        if part.strip().startswith("dur="):
+            return float(part.strip()[4:]) / 1000
+    return None
 
 
 async def _send(http: httpx.AsyncClient, params: dict, out: list) -> None:
     t = time.perf_counter()
     try:
-        status = (await http.get("/route", params=params)).status_code
+        r = await http.get("/route", params=params)
+        status, held = r.status_code, _server_time(r)
     except httpx.HTTPError as e:
-        status = type(e).__name__
-    out.append((status, time.perf_counter() - t))
+        status, held = type(e).__name__, None
+    out.append((status, time.perf_counter() - t, held))
 
 
-async def _health_probe(http: httpx.AsyncClient, stop: asyncio.Event, out: list) -> None:
-    while not stop.is_set():
-        t = time.perf_counter()
-        try:
-            status = (await http.get("/health")).status_code
-        except httpx.HTTPError as e:
-            status = type(e).__name__
-        out.append((status, time.perf_counter() - t))
-        await asyncio.sleep(HEALTH_EVERY_S)
+def _health_probe(base: str, stop, out) -> None:
+    """Ask ``/health`` every HEALTH_EVERY_S until ``stop`` is set; send the (status, seconds) list to ``out``."""
+    results = []
+    with httpx.Client(base_url=base, timeout=CLIENT_TIMEOUT_S) as http:
+        while not stop.is_set():
+            t = time.perf_counter()
+            try:
+                status = http.get("/health").status_code
+            except httpx.HTTPError as e:
+                status = type(e).__name__
+            results.append((status, time.perf_counter() - t))
+            time.sleep(HEALTH_EVERY_S)
+    out.send(results)
 
 
 async def _open_loop(http, rng, rate: float, duration_s: float, share: float) -> tuple[list, float]:
@@ -128,8 +150,9 @@ async def _run(base: str, args) -> dict:
             await http.get("/route", params={"from": a, "to": b})
         for a, b in zip(SEA_PORTS, SEA_PORTS[1:] + SEA_PORTS[:1]):
             await http.get("/route", params={"from": a, "to": b})
-        stop, health = asyncio.Event(), []
-        probe = asyncio.create_task(_health_probe(http, stop, health))
+        stop, (results_in, results_out) = multiprocessing.Event(), multiprocessing.Pipe(duplex=False)
+        probe = multiprocessing.Process(target=_health_probe, args=(base, stop, results_out))
+        probe.start()
         load_start = time.perf_counter()
         results, sent_s = await _open_loop(http, rng, args.rate, args.duration, args.multimodal)
         load_s = time.perf_counter() - load_start
@@ -140,7 +163,8 @@ async def _run(base: str, args) -> dict:
         await asyncio.gather(*[_send(http, _mix(rng, args.multimodal), burst) for _ in range(args.burst)])
         burst_s = time.perf_counter() - t
         stop.set()
-        await probe
+        health = results_in.recv()
+        probe.join()
     hp = [t for s, t in health if s == 200]
     return {"rate": args.rate, "duration_s": args.duration, "send_s": round(sent_s, 2),
             "load": _summary(f"open loop {args.rate:g}/s", results, load_s),
@@ -152,7 +176,7 @@ async def _run(base: str, args) -> dict:
 
 def _table(report: dict) -> str:
     cols = ("test", "sent", "answered_per_s", "200", "429", "503", "504", "errors", "p50_ms", "p95_ms", "p99_ms",
-            "refused_p99_ms")
+            "refused_p99_ms", "server_p50_ms", "server_p99_ms", "server_refused_p99_ms")
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in (report["load"], report["burst"]):
         lines.append("| " + " | ".join(str(row[c]) for c in cols) + " |")

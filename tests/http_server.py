@@ -40,7 +40,7 @@ class ServerProcess:
         self._log = open(log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "corridor.server.app:create_app",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning", "--no-proxy-headers"],
             env={**os.environ, **(env or {})}, stdout=self._log, stderr=subprocess.STDOUT, cwd=cwd)
         deadline = time.monotonic() + timeout_s
         while True:

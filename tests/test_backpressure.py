@@ -10,6 +10,7 @@ import time
 import httpx
 import pytest
 
+from corridor.server.app import GRACE_S
 from http_server import ServerProcess
 
 TIMEOUT_S = 1.0
@@ -60,7 +61,7 @@ def test_overload_is_refused_at_once_and_health_answers(server):
     assert sorted(r.status_code for r, _ in routes if r.status_code != 503) == [504, 504]
     assert health.status_code == 200 and health_s < 0.25
     assert health.json()["load"]["max_inflight"] == 1
-    _idle(server.base, 3.0)
+    _idle(server.base, GRACE_S + 1)  # stopped at a deadline check, or its worker replaced GRACE_S after
 
 
 def test_timeout_answers_on_time_and_frees_the_worker(server):
@@ -69,7 +70,9 @@ def test_timeout_answers_on_time_and_frees_the_worker(server):
     took = time.perf_counter() - t
     assert r.status_code == 504 and r.json()["code"] == "timeout"
     assert TIMEOUT_S <= took < TIMEOUT_S * 1.25, took
-    _idle(server.base, 3.0)  # the work stopped at its next search rather than running its 44 to the end
+    # the work stopped at a deadline check rather than running its 44 searches to the end
+    assert _idle(server.base, GRACE_S + 1) < GRACE_S
+    assert httpx.get(f"{server.base}/health", timeout=5).json()["load"]["replaced"] == 0  # no worker killed
     fast = httpx.get(f"{server.base}/route", params=FAST, timeout=30)
     assert fast.status_code == 200 and fast.json()["distance_km"] > 0
 
@@ -78,6 +81,8 @@ def test_oversized_place_is_refused_without_computing(server):
     t = time.perf_counter()
     r = httpx.get(f"{server.base}/route", params={"from": "x" * 10_000, "to": "BEANR"}, timeout=30)
     assert r.status_code in (400, 422) and time.perf_counter() - t < 0.5
+    held_ms = float(r.headers["server-timing"].split("dur=")[1])
+    assert held_ms < 10, r.headers["server-timing"]  # refused in under 10 ms inside the server
     assert r.json()["code"] in ("bad_input", "invalid_parameter") and "from" in r.json()["message"]
     assert httpx.get(f"{server.base}/health", timeout=5).json()["load"]["running"] == 0
 
@@ -112,3 +117,51 @@ def test_rate_limited_requests_get_429_with_retry_after(tmp_path):
         assert r.status_code == 429 and r.json()["code"] == "rate_limited"
         assert 1 <= int(r.headers["Retry-After"]) <= 30
         assert client.get("/health").status_code == 200  # /health is never rate limited
+
+
+def test_a_table_stops_at_its_deadline_between_blocks_of_rows(net, monkeypatch):
+    from corridor import deadline
+    from corridor.engine import table
+
+    monkeypatch.setenv("CORRIDOR_NO_CH", "1")  # the Dijkstra rows (the bucket search is one short call)
+    kernel, rows_done = table._dijkstra_rows, []
+
+    def slow_kernel(*args):
+        kernel(*args)
+        rows_done.append(args[-1].shape[0])
+        time.sleep(0.3)  # each block outlasts the whole deadline
+
+    monkeypatch.setattr(table, "_dijkstra_rows", slow_kernel)
+    ports = ["NLRTM", "BEANR", "DEHAM", "CNSHA", "SGSIN", "CNNGB", "KRPUS", "USLAX", "USNYC", "AEJEA",
+             "ESALG", "GRPIR", "EGPSD", "INNSA", "LKCMB", "BRSSZ", "ZADUR", "JPTYO", "AUMEL", "PECHY"]
+    with pytest.raises(deadline.DeadlineExceeded), deadline.within(0.25):
+        table.matrix(ports, ports[:3], network=net, threads=1)
+    assert sum(rows_done) <= table.ROWS_PER_CHECK < len(ports)  # stopped after one block, not all 20 rows
+
+
+def test_a_stuck_worker_is_killed_after_the_grace_and_replaced():
+    from corridor.errors import BadInput
+    from corridor.request import RouteRequest
+    from corridor.server.pool import ProcessPool
+
+    async def run():
+        freed = []
+        # workers without a network (setup=dict): this tests the pool, not the searches
+        pool = ProcessPool(1, grace_s=0.3, on_free=lambda: freed.append(time.monotonic()), setup=dict)
+        await pool.start("no network")
+        try:
+            with pytest.raises(BadInput, match="speed"):  # a job's own error comes back as itself
+                await pool.run(RouteRequest.make, (), {"origin": "A", "destination": "B", "speed_kn": -1},
+                               time.monotonic() + 30)
+            start = time.monotonic()
+            with pytest.raises(TimeoutError):  # time.sleep never checks the deadline: a stuck job
+                await pool.run(time.sleep, (60,), {}, start + 0.2)
+            assert time.monotonic() - start < 0.4
+            while len(freed) < 2:
+                await asyncio.sleep(0.02)
+            assert freed[1] - start < 0.2 + 0.3 + 0.5 and pool.status()["replaced"] == 1
+            assert await pool.run(abs, (-3,), {}, time.monotonic() + 60) == 3  # the replacement works
+        finally:
+            pool.close()
+
+    asyncio.run(asyncio.wait_for(run(), 120))

@@ -233,3 +233,70 @@ def test_network_verify_on_an_intact_copy(copy):
 def test_the_tests_use_their_own_cache(net):
     repository = Path(__file__).resolve().parent.parent
     assert Path(net.path).parent == repository / "test-artifacts" / "cache"
+
+
+# --- cached hierarchies and hub labels: a tiny one built here, damaged, then loaded -------------
+
+def _tiny_hierarchy(folder: Path):
+    """A contraction hierarchy of a 6 x 6 grid, with hub labels, saved in ``folder``."""
+    from corridor.build.contraction import build_hierarchy
+    from corridor.engine.hierarchies import _attach_labels
+
+    side = 6
+    ids = np.arange(side * side).reshape(side, side)
+    u = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])
+    v = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
+    w = 1.0 + (u * 7 % 5)  # unequal weights: one shortest path each
+    h = build_hierarchy(side * side, u, v, w, np.arange(len(u), dtype=np.int32))
+    path = folder / "ch-sea-test.npz"
+    h.save(path)
+    object.__setattr__(h, "_path", path)
+    _attach_labels(h, h.labels_dir, build=True)
+    return h, len(u)
+
+
+def _flip(path: Path, at: int, value: int = 0xFF) -> None:
+    data = bytearray(path.read_bytes())
+    data[at:at + 4] = bytes([value] * 4)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "out of range", "missing"])
+def test_damaged_hub_labels_are_rebuilt_the_same(tmp_path, capsys, damage):
+    from corridor.engine.hierarchies import _attach_labels, load_hierarchy
+
+    h, m = _tiny_hierarchy(tmp_path)
+    folder, good = h.labels_dir, h.labels
+    hub = folder / "hub.npy"
+    if damage == "truncate":
+        hub.write_bytes(hub.read_bytes()[:-8])
+    elif damage == "flip":  # the last entry's bytes: -1, an index outside the nodes
+        _flip(hub, hub.stat().st_size - 4)
+    elif damage == "out of range":  # same size, dtype and shape: only the structure check sees it
+        np.save(hub, np.full(len(good.hub), 10_000, np.int32))
+    else:
+        hub.unlink()
+    again = load_hierarchy(h.path, len(h.rank), m)
+    _attach_labels(again, folder, build=True)
+    assert "damaged" in capsys.readouterr().err
+    for name in ("indptr", "hub", "dist", "r_indptr", "r_tail", "r_w", "r_slot"):
+        assert np.array_equal(getattr(again.labels, name), getattr(good, name)), name
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "out of range"])
+def test_a_damaged_hierarchy_file_is_not_used(tmp_path, capsys, damage):
+    from corridor.build.contraction import _ARRAYS
+    from corridor.engine.hierarchies import load_hierarchy
+
+    h, m = _tiny_hierarchy(tmp_path)
+    assert load_hierarchy(h.path, len(h.rank), m) is not None
+    if damage == "truncate":
+        h.path.write_bytes(h.path.read_bytes()[:-100])
+    elif damage == "flip":  # inside the zip's first array: its CRC no longer matches
+        _flip(h.path, 120, 0x5A)
+    else:  # a well-formed file whose search edges point past the nodes
+        arrays = {k: getattr(h, k) for k in _ARRAYS}
+        arrays["s_head"] = arrays["s_head"] + len(h.rank)
+        np.savez(h.path, **arrays, stats=np.array(repr(h.stats)))
+    assert load_hierarchy(h.path, len(h.rank), m) is None
+    assert "damaged" in capsys.readouterr().err

@@ -30,7 +30,10 @@ def make_server(tmp_path, net):
     servers = []
 
     def start(db_url: str, **env) -> Server:
-        env = {"CORRIDOR_REPORTS_DB": db_url, "CORRIDOR_ADMIN_TOKEN": TOKEN, "CORRIDOR_REPORTS_RATE": "off", **env}
+        # its own sign-in buckets (a test's attempts do not count against the next), one compute worker
+        env = {"CORRIDOR_REPORTS_DB": db_url, "CORRIDOR_ADMIN_TOKEN": TOKEN, "CORRIDOR_REPORTS_RATE": "off",
+               "CORRIDOR_RATE_DB": str(tmp_path / f"rate-{len(servers)}.sqlite"), "CORRIDOR_MAX_INFLIGHT": "1",
+               **env}
         servers.append(Server({k: v for k, v in env.items() if v is not None},
                               tmp_path / f"server-{len(servers)}.log"))
         return servers[-1]
@@ -213,6 +216,18 @@ def test_admin_refuses_without_token(db, make_server):
     disabled = make_server(db, CORRIDOR_ADMIN_TOKEN=None)
     r = httpx.get(f"{disabled.base}/admin/reports", headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 403 and r.json()["code"] == "admin_disabled" and "CORRIDOR_ADMIN_TOKEN" in r.json()["message"]
+
+
+def test_admin_sign_in_attempts_are_rate_limited(make_server, tmp_path):
+    server = make_server(str(tmp_path / "reports.sqlite3"), CORRIDOR_SIGNIN_RATE="3/minute")
+    codes = [httpx.post(f"{server.base}/admin/login", data={"token": f"guess-{i}"}).status_code for i in range(3)]
+    assert codes == [403, 403, 403]
+    refused = httpx.post(f"{server.base}/admin/login", data={"token": TOKEN}, follow_redirects=False)
+    assert refused.status_code == 429 and "set-cookie" not in refused.headers  # even the right token waits
+    assert 1 <= int(refused.headers["retry-after"]) <= 20 and "Too many sign-in attempts" in refused.text
+    other = httpx.post(f"{server.base}/admin/login", data={"token": TOKEN}, follow_redirects=False,
+                       headers={"X-Forwarded-For": "198.51.100.7"})
+    assert other.status_code == 429  # a forged forwarded-for from an untrusted peer changes nothing
 
 
 def test_rate_limit(db, make_server):

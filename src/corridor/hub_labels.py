@@ -29,6 +29,8 @@ import numpy as np
 from numba import njit
 
 from corridor.ch_unpack import unpack_slots
+from corridor.hierarchy_integrity import describe_labels, open_labels
+from corridor.network_integrity import DamagedNetwork
 from corridor.search import PathResult, WorkPool
 
 
@@ -49,16 +51,31 @@ class Labels:
     stats: dict
 
     def save(self, folder: Path) -> None:
-        """Write one ``.npy`` per array (then ``stats.json``, which marks the folder complete)."""
+        """Write one ``.npy`` per array, then ``stats.json``, which marks the folder complete and
+        records each file's bytes, dtype and shape (checked by :meth:`load`)."""
         folder.mkdir(parents=True, exist_ok=True)
         for name in ("indptr", "hub", "dist", "r_indptr", "r_tail", "r_w", "r_slot"):
             np.save(folder / f"{name}.npy", getattr(self, name))
-        (folder / "stats.json").write_text(json.dumps(self.stats))
+        (folder / "stats.json").write_text(json.dumps({**self.stats, "files": describe_labels(folder)}))
 
     @classmethod
     def load(cls, folder: Path) -> "Labels":
-        arrays = {p.stem: np.load(p, mmap_mode="r" if p.stem in _BIG else None) for p in folder.glob("*.npy")}
-        return cls(**arrays, stats=json.loads((folder / "stats.json").read_text()))
+        """The labels saved in ``folder``; their files checked against ``stats.json`` (check the
+        structure against the hierarchy with :func:`corridor.hierarchy_integrity.check_labels`).
+
+        Raises
+        ------
+        DamagedNetwork
+            When ``stats.json`` is unreadable or a file differs from what :meth:`save` wrote.
+        """
+        try:
+            stats = json.loads((folder / "stats.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise DamagedNetwork(f"{folder.name}/stats.json cannot be read ({e})") from None
+        if not isinstance(stats, dict):
+            raise DamagedNetwork(f"{folder.name}/stats.json is not a record of the labels")
+        arrays = open_labels(folder, stats)
+        return cls(**{k: a if k in _BIG else np.array(a) for k, a in arrays.items()}, stats=stats)
 
 
 @njit(cache=True)

@@ -89,6 +89,7 @@ def run(args) -> int:
     settings = replace(settings, **{k: v for k, v in flags.items() if v is not None})
     try:
         parse_rate(settings.rate_limit)
+        parse_rate(settings.signin_rate, ENV["signin_rate"])
         parse_proxies(settings.trusted_proxies)
     except ValueError as e:
         raise BadInput(str(e)) from None
@@ -99,6 +100,7 @@ def run(args) -> int:
         print(f"corridor: {install_hint(settings)}", file=sys.stderr)
     console.note(f"serving on http://{args.host}:{args.port}/ (API docs at /docs), "
                  f"{args.workers} worker{'s' if args.workers > 1 else ''}")
+    # proxy_headers off: CORRIDOR_TRUSTED_PROXIES alone decides whose X-Forwarded-For names the client
     uvicorn.run("corridor.server.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info")
+                workers=args.workers, log_level="info", proxy_headers=False)
     return 0

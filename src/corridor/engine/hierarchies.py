@@ -17,7 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from corridor.build.contraction import CODE_HASH, FORMAT, Hierarchy, build_hierarchy
+from corridor.hierarchy_integrity import check_hierarchy, check_labels
 from corridor.hub_labels import Labels, build_labels
+from corridor.network_integrity import DamagedNetwork
 
 
 _LOCK = threading.Lock()
@@ -56,10 +58,7 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
         path = Path(net.path) / f"ch-{layer}-{FORMAT}-{CODE_HASH}-{int(blocked):x}-{digest}.npz"
         h = _MEMO.get(key)
         if h is None and path.exists():
-            try:
-                h = Hierarchy.load(path)
-            except Exception:  # a damaged file: build again
-                h = None
+            h = load_hierarchy(path, n, len(net.edge_u))
         if h is None:
             if not build:
                 return None
@@ -84,13 +83,38 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
         return h
 
 
+def _damaged(what: Path, e: Exception, then: str) -> None:
+    import sys
+
+    print(f"corridor: the cached {what.name} is damaged ({e}); {then}", file=sys.stderr, flush=True)
+
+
+def load_hierarchy(path: Path, n_nodes: int, n_edges: int) -> Hierarchy | None:
+    """The hierarchy cached in ``path``, checked (:func:`~corridor.hierarchy_integrity.check_hierarchy`);
+    None, saying so on stderr, when the file is damaged (the caller builds it again)."""
+    try:
+        h = Hierarchy.load(path)
+        check_hierarchy(h, n_nodes, n_edges)
+    except Exception as e:  # noqa: BLE001 - a damaged cache file of any kind (zip, pickle, structure)
+        _damaged(path, e, "not using it")
+        return None
+    return h
+
+
 def _attach_labels(h: Hierarchy, folder: Path, build: bool) -> None:
-    """Load the hub labels saved in ``folder``, or build and save them (``build``)."""
+    """Load the hub labels saved in ``folder`` (checked against their record and ``h``), or build
+    and save them (``build``, also when the saved ones are damaged)."""
     if h.labels is not None:
         return
     if (folder / "stats.json").exists():
-        object.__setattr__(h, "_labels", Labels.load(folder))
-    elif build:
+        try:
+            lab = Labels.load(folder)
+            check_labels(lab, h)
+            object.__setattr__(h, "_labels", lab)
+            return
+        except DamagedNetwork as e:
+            _damaged(folder, e, "building them again" if build else "searching without them")
+    if build:
         lab = build_labels(h)
         try:
             lab.save(folder)

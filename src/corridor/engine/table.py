@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
+from corridor import deadline
 from corridor.costing import Assumption
 from corridor.costing import sea as sea_costing
 from corridor.data import passages as P
@@ -182,6 +183,7 @@ def _key(query):
 def _resolve_all(queries, net: Network, cache: dict, profile: Profile) -> list[tuple[Place, Access | None]]:
     rows = []
     for q in queries:
+        deadline.check()
         k = _key(q)
         if k not in cache:
             place = resolve(q, net)
@@ -209,6 +211,11 @@ longer); smaller tables use it only when it is already on disk (build it ahead w
 ``corridor network --hierarchies``)."""
 
 
+ROWS_PER_CHECK = 4
+"""Dijkstra rows each thread runs between two deadline checks (a row on the sea layer takes
+milliseconds to a few tenths of a second)."""
+
+
 def _hierarchy(net: Network, blocked: int, cells: int):
     """The sea CH (km metric) for ``blocked``, or None when the plain Dijkstra should run."""
     if os.environ.get("CORRIDOR_NO_CH"):
@@ -221,31 +228,34 @@ def _hierarchy(net: Network, blocked: int, cells: int):
 def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int, *, use_ch: bool | None = None) -> None:
     """Fill ``out`` with least km: by buckets on the contraction hierarchy when one is at hand
     (or ``use_ch``), else by one Dijkstra per origin row, split between ``threads`` threads.
-    Both give the same figures (up to float rounding, ~1e-11 km)."""
+    Both give the same figures (up to float rounding, ~1e-11 km). The Dijkstra rows check the
+    :mod:`corridor.deadline` between blocks; the bucket search is one call (milliseconds for
+    a server-sized table), after which the deadline is checked."""
     if use_ch is not False:
         h = _hierarchy(net, blocked, out.size if use_ch is None else CH_MIN_CELLS)
         if h is not None:
             from corridor.search_ch import ch_table
 
             ch_table(h, src, dst, out, threads)
+            deadline.check()
             return
     indptr, nodes, km = src
     indptr_s, head_s, edge_s = net.sea_csr
-    chunks = [c for c in np.array_split(np.arange(len(indptr) - 1), max(1, threads)) if len(c)]
 
-    def rows(chunk: np.ndarray) -> None:
-        lo, hi = int(chunk[0]), int(chunk[-1]) + 1
+    def rows(lo: int, hi: int) -> None:
         sub = indptr[lo:hi + 1]
         _dijkstra_rows(indptr_s, head_s, edge_s, net.edge_km, net.edge_flags,
                        np.uint32(blocked), sub - sub[0], nodes[sub[0]:sub[-1]], km[sub[0]:sub[-1]],
                        *dst, out[lo:hi])
 
-    if len(chunks) <= 1:
-        for c in chunks:
-            rows(c)
-        return
-    with ThreadPoolExecutor(len(chunks)) as pool:
-        list(pool.map(rows, chunks))
+    # Rows go in blocks of ROWS_PER_CHECK per thread, with a deadline check between blocks: one
+    # kernel call cannot be interrupted, so a server's timed-out table stops within one block.
+    n_rows, step = len(indptr) - 1, ROWS_PER_CHECK * max(1, threads)
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        for start in range(0, n_rows, step):
+            deadline.check()
+            parts = [c for c in np.array_split(np.arange(start, min(start + step, n_rows)), max(1, threads)) if len(c)]
+            list(pool.map(lambda c: rows(int(c[0]), int(c[-1]) + 1), parts))
 
 
 def _place_key(a: Place) -> tuple:

@@ -1,24 +1,28 @@
 """Back-pressure: a bounded number of computations per process and a bounded wait queue.
 
-A computing request takes a slot (or waits in the queue for one); when the queue is full it
-is refused at once with 503 and ``Retry-After``, instead of waiting behind work the server
-cannot finish in time. The slot stays taken until the computation has really ended, even
-when the request was already answered with a timeout, so the CPUs are never oversubscribed.
-Everything here runs on the event loop except the computations, which run in this
-process's own pool of ``max_inflight`` threads.
+Two gates. :class:`AdmissionGate`, an ASGI middleware, counts the computing requests a server
+process holds, from the moment their headers arrive: beyond ``max_inflight + max_queue`` it
+answers 503 with ``Retry-After`` before reading the body, parsing or checking anything. Behind
+it, a computing request takes a slot of :class:`Admission` (or waits in the queue for one).
+The slot stays taken until the computation has really ended, even when the request was
+already answered with a timeout, so the CPUs are never oversubscribed. Everything here runs
+on the event loop; the computations run in :class:`~corridor.server.pool.ProcessPool`'s
+``max_inflight`` worker processes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import math
+import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from corridor.server.errors import LimitExceeded, error_body
+from corridor.server.pool import ProcessPool
 
 
 class TryLater(LimitExceeded):
@@ -44,22 +48,32 @@ def try_later_response(request: Request, e: TryLater) -> JSONResponse:
                         status_code=e.status, headers={"Retry-After": str(max(1, math.ceil(e.retry_after_s)))})
 
 
+def overloaded(max_inflight: int, max_queue: int) -> TryLater:
+    """The 503 a request gets when every slot and the whole queue are taken."""
+    return TryLater(
+        f"The server is busy: {max_inflight} computations running and {max_queue} waiting "
+        "(max_inflight, max_queue: CORRIDOR_MAX_INFLIGHT, CORRIDOR_MAX_QUEUE); retry in a moment.",
+        limit="max_queue", value=max_queue, status=503, code="overloaded", retry_after_s=1)
+
+
 class Admission:
     """Slots for ``max_inflight`` computations and a queue of at most ``max_queue`` waiting ones.
 
     Parameters
     ----------
     max_inflight : int
-        Computations run at once (also the number of threads that run them).
+        Computations run at once (also the number of worker processes that run them).
     max_queue : int
         Requests allowed to wait for a slot; 0 refuses any request that finds no free slot.
+    grace_s : float
+        How long past its deadline a computation may run before its worker is replaced.
     """
 
-    def __init__(self, max_inflight: int, max_queue: int):
+    def __init__(self, max_inflight: int, max_queue: int, grace_s: float):
         self.max_inflight, self.max_queue = max_inflight, max_queue
         self.running = 0
         self._waiting: deque[asyncio.Future] = deque()
-        self.executor = ThreadPoolExecutor(max_inflight, thread_name_prefix="corridor-compute")
+        self.pool = ProcessPool(max_inflight, grace_s, on_free=self.release)
 
     @property
     def waiting(self) -> int:
@@ -79,10 +93,7 @@ class Admission:
             self.running += 1
             return
         if self.waiting >= self.max_queue:
-            raise TryLater(
-                f"The server is busy: {self.max_inflight} computations running and {self.max_queue} waiting "
-                "(max_inflight, max_queue: CORRIDOR_MAX_INFLIGHT, CORRIDOR_MAX_QUEUE); retry in a moment.",
-                limit="max_queue", value=self.max_queue, status=503, code="overloaded", retry_after_s=1)
+            raise overloaded(self.max_inflight, self.max_queue)
         turn = asyncio.get_running_loop().create_future()
         self._waiting.append(turn)
         try:
@@ -104,17 +115,67 @@ class Admission:
                 return
         self.running -= 1
 
-    def start(self, job) -> Future:
-        """Run ``job()`` in a slot already taken; the slot is released when it ends, however it ends."""
-        loop = asyncio.get_running_loop()
-        done = self.executor.submit(job)
-        done.add_done_callback(lambda _: loop.call_soon_threadsafe(self.release))
-        return done
+    async def run(self, fn, args: tuple, kwargs: dict, end: float):
+        """``fn(*args, **kwargs)`` in a worker process, in a slot already taken (released when the
+        worker is free again, however the job ends); see :meth:`ProcessPool.run`."""
+        return await self.pool.run(fn, args, kwargs, end)
 
     def status(self) -> dict:
-        """What ``/health`` shows: computations running and waiting in this process."""
+        """What ``/health`` shows: computations running and waiting in this process, and its workers."""
         return {"running": self.running, "waiting": self.waiting, "max_inflight": self.max_inflight,
-                "max_queue": self.max_queue}
+                "max_queue": self.max_queue, **self.pool.status()}
 
     def close(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.pool.close()
+
+
+class AdmissionGate:
+    """ASGI middleware: 503 at once for a computing request beyond ``max_inflight + max_queue``
+    held by this process, before its body is read or anything is parsed. Every computing
+    answer carries ``Server-Timing: app;dur=MS``, the milliseconds this process held the
+    request (what a client measures beyond it is network and client time).
+
+    Parameters
+    ----------
+    app
+        The application behind the gate.
+    paths : tuple of str
+        Path prefixes of the computing services (``/route``, ``/table``...); other paths pass.
+    max_inflight, max_queue : int
+        As :class:`Admission`.
+    """
+
+    def __init__(self, app, *, paths: tuple[str, ...], max_inflight: int, max_queue: int):
+        self.app, self.paths = app, paths
+        self.max_inflight, self.max_queue = max_inflight, max_queue
+        self.held = 0
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not any(scope["path"] == p or scope["path"].startswith(p + "/")
+                                              for p in self.paths):
+            return await self.app(scope, receive, send)
+        start = time.perf_counter()
+
+        async def timed_send(message):
+            if message["type"] == "http.response.start":
+                took = f"app;dur={1000 * (time.perf_counter() - start):.1f}".encode()
+                message = {**message, "headers": [*message.get("headers", []), (b"server-timing", took)]}
+            await send(message)
+
+        if self.held >= self.max_inflight + self.max_queue:
+            return await self._refuse(timed_send)
+        self.held += 1
+        try:
+            return await self.app(scope, receive, timed_send)
+        finally:
+            self.held -= 1
+
+    async def _refuse(self, send):
+        e = overloaded(self.max_inflight, self.max_queue)
+        retry = str(max(1, math.ceil(e.retry_after_s)))
+        payload = json.dumps(error_body(e.code, str(e), limit=e.limit, value=e.value,
+                                        retry_after_s=int(retry))).encode()
+        await send({"type": "http.response.start", "status": e.status,
+                    "headers": [(b"content-type", b"application/json"), (b"retry-after", retry.encode()),
+                                (b"content-length", str(len(payload)).encode())]})
+        await send({"type": "http.response.body", "body": payload})

@@ -3,31 +3,35 @@ and the web map around one compiled network.
 
 The network is loaded once per process when the app starts, before it accepts requests,
 and shared read-only by every request (:class:`corridor.network.Network` is immutable;
-restrictions are per-call arguments). Each uvicorn worker is one such process.
+restrictions are per-call arguments). Each uvicorn worker is one such process; its searches
+run in its own ``max_inflight`` worker processes (:mod:`corridor.server.pool`), which load the
+network too, so that its event loop stays free to refuse, queue and answer ``/health``.
 
 Run it with ``corridor serve`` or ``uvicorn --factory corridor.server.app:create_app``.
 """
 
 from __future__ import annotations
 
-import sys
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from corridor import __version__
-from corridor.engine.table import matrix
-from corridor.network import cache_root, load_network
-from corridor.planner import plan
-from corridor.request import RouteRequest
+from corridor.network import cache_root, load_network, network_dir
 from corridor.server import errors, web
-from corridor.server.admission import Admission, TryLater, try_later_response
+from corridor.server.admission import (
+    Admission,
+    AdmissionGate,
+    TryLater,
+    try_later_response,
+)
 from corridor.server.limits import BodyLimit
 from corridor.server.ratelimit import SharedRateLimit, parse_proxies, parse_rate
 from corridor.server.services import SERVICES, osrm
-from corridor.server.settings import Settings
+from corridor.server.settings import ENV, Settings
 
-SWITCH_INTERVAL_S = 0.0005
+COMPUTING_PATHS = ("/route", "/table", "/report")  # their OSRM forms (/route/v1/...) included
+GRACE_S = 5.0  # past its deadline, a computation that has not stopped at a check has its worker replaced
 
 DESCRIPTION = """Open multimodal trade-corridor planner over HTTP (today: sea routes).
 
@@ -41,21 +45,12 @@ Errors are JSON `{"code": ..., "message": ...}`. The web map is at `/`.
 """
 
 
-def _warm_up(net) -> None:
-    """Load the compiled search kernels and the sea and multimodal hierarchies now, so the first
-    request is as fast as the rest (loading them holds the interpreter for up to a second,
-    which would stall every other request and /health)."""
-    plan(RouteRequest.make(origin="NLRTM", destination="BEANR"), network=net)
-    plan(RouteRequest.make(origin="Yerevan", destination="Baku"), network=net)
-    matrix(["NLRTM"], ["BEANR"], network=net, threads=1)
-
-
-def _rate_limit(settings: Settings) -> SharedRateLimit | None:
-    """The shared per-client limit ``settings.rate_limit`` describes, or None when it is off."""
-    rate = parse_rate(settings.rate_limit)
+def _rate_limit(settings: Settings, field: str, table: str) -> SharedRateLimit | None:
+    """The shared per-client limit the setting ``field`` describes (kept in ``table``), or None when off."""
+    rate = parse_rate(getattr(settings, field), ENV[field])
     if rate is None:
         return None
-    return SharedRateLimit(*rate, settings.rate_db or cache_root() / "ratelimit.sqlite")
+    return SharedRateLimit(*rate, settings.rate_db or cache_root() / "ratelimit.sqlite", table)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -72,32 +67,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         The application; OpenAPI docs at ``/docs``, schema at ``/openapi.json``.
     """
     settings = settings or Settings.from_env()
-    # The event loop shares the interpreter lock with the computing threads; a short switch
-    # interval lets it take the lock back within 0.5 ms (not 5 ms) each time it wakes, so that
-    # refusals and /health are answered at once while the threads compute.
-    sys.setswitchinterval(SWITCH_INTERVAL_S)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # a fresh pool and limits per start: the last stop closed the previous ones (an app started twice)
+        app.state.admission = Admission(settings.max_inflight, settings.max_queue, GRACE_S)
+        app.state.rate_limit = _rate_limit(settings, "rate_limit", "bucket")
+        app.state.signin_limit = _rate_limit(settings, "signin_rate", "signin")
+        workers_ready = app.state.admission.pool.start(str(network_dir()))  # they load while this process does
         app.state.network = load_network()
-        _warm_up(app.state.network)
-        # a fresh pool per start: the last stop closed the previous one (an app started twice, as in tests)
-        app.state.admission = Admission(settings.max_inflight, settings.max_queue)
+        await workers_ready
         yield
         app.state.admission.close()
-        if app.state.rate_limit is not None:
-            app.state.rate_limit.close()
+        for limit in (app.state.rate_limit, app.state.signin_limit):
+            if limit is not None:
+                limit.close()
 
     # /docs is served by corridor.server.web from local assets (no CDN); ReDoc would need one.
     app = FastAPI(title="corridor", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
-    app.state.admission = Admission(settings.max_inflight, settings.max_queue)
-    app.state.rate_limit = _rate_limit(settings)
+    for field in ("rate_limit", "signin_rate"):  # a wrong setting fails here, before start-up
+        parse_rate(getattr(settings, field), ENV[field])
     app.state.trusted_proxies = parse_proxies(settings.trusted_proxies)
     errors.install(app)
     app.add_exception_handler(TryLater, try_later_response)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # added last, so it runs first: an overloaded server refuses before reading the body
+    app.add_middleware(AdmissionGate, paths=COMPUTING_PATHS, max_inflight=settings.max_inflight,
+                       max_queue=settings.max_queue)
     for service in SERVICES:
         app.include_router(service.router)
     app.include_router(osrm.router)  # OSRM-compatible /route/v1, /table/v1, /nearest/v1

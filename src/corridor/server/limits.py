@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 
@@ -11,6 +10,7 @@ from fastapi import Request
 from corridor import deadline
 from corridor.server.admission import TryLater
 from corridor.server.errors import LimitExceeded, error_body
+from corridor.server.pool import THIS_NETWORK, WorkerLost
 from corridor.server.ratelimit import client_address
 
 
@@ -65,46 +65,73 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": payload})
 
 
-async def compute(request: Request, fn, /, *args, **kwargs):
-    """Run ``fn(*args, **kwargs)`` in a computing slot, within the request time limit.
+def _client(request: Request) -> str:
+    """The address a request counts against (behind trusted proxies, the client they name)."""
+    return client_address(request.client.host if request.client else "unknown",
+                          request.headers.get("x-forwarded-for"), request.app.state.trusted_proxies)
 
-    In order: the client's rate limit (when one is set), a slot of
-    :class:`~corridor.server.admission.Admission` (waiting in its queue if need be), then the
-    work in the slot's thread under a :mod:`corridor.deadline` that ends with the time limit,
-    so that work answered with a timeout stops at its next search and frees its slot.
+
+def signin_wait(request: Request) -> float:
+    """Take one sign-in attempt from the client's bucket (``signin_rate``): 0 when it may go
+    ahead, else the seconds until it may try again."""
+    limit = request.app.state.signin_limit
+    return 0.0 if limit is None else limit.acquire(_client(request))
+
+
+def rate_limit(request: Request) -> None:
+    """Take one request from the client's bucket of the shared rate limit, when one is set.
 
     Raises
     ------
     TryLater
-        429 ``rate_limited`` or 503 ``overloaded``, at once, with the seconds to wait.
+        429 ``rate_limited`` with the seconds to wait.
+    """
+    app = request.app
+    if app.state.rate_limit is None:
+        return
+    who = _client(request)
+    wait = app.state.rate_limit.acquire(who)
+    if wait > 0:
+        raise TryLater(f"Too many requests from {who}: this server allows {app.state.settings.rate_limit} per "
+                       "client (rate_limit: CORRIDOR_RATE_LIMIT); retry later.",
+                       limit="rate_limit", value=app.state.settings.rate_limit, status=429, code="rate_limited",
+                       retry_after_s=wait)
+
+
+async def compute(request: Request, fn, /, *args, **kwargs):
+    """Run ``fn(*args, **kwargs)`` in a worker process, within the request time limit.
+
+    In order: the client's rate limit (when one is set), a slot of
+    :class:`~corridor.server.admission.Admission` (waiting in its queue if need be), then the
+    work in a worker process under a :mod:`corridor.deadline` that ends with the time limit,
+    so that work answered with a timeout stops at its next check (or its worker is replaced)
+    and frees its slot. ``fn`` is a module-level function; an argument that is the server's
+    network is passed as the worker's own.
+
+    Raises
+    ------
+    TryLater
+        429 ``rate_limited`` or 503 ``overloaded``, at once, with the seconds to wait; 503
+        ``worker_lost`` when the worker process died during the work.
     LimitExceeded
         With status 504 when the time limit passes first (waiting for a slot included).
     """
     app = request.app
     settings = app.state.settings
     end = time.monotonic() + settings.request_timeout_s
-    if app.state.rate_limit is not None:
-        who = client_address(request.client.host if request.client else "unknown",
-                             request.headers.get("x-forwarded-for"), app.state.trusted_proxies)
-        wait = app.state.rate_limit.acquire(who)
-        if wait > 0:
-            raise TryLater(f"Too many requests from {who}: this server allows {settings.rate_limit} per client "
-                           "(rate_limit: CORRIDOR_RATE_LIMIT); retry later.",
-                           limit="rate_limit", value=settings.rate_limit, status=429, code="rate_limited",
-                           retry_after_s=wait)
+    rate_limit(request)
+    net = app.state.network
+    args = tuple(THIS_NETWORK if a is net else a for a in args)
+    kwargs = {k: THIS_NETWORK if v is net else v for k, v in kwargs.items()}
     admission = app.state.admission
-
-    def job():
-        with deadline.within(end - time.monotonic()):
-            return fn(*args, **kwargs)
-
     try:
         await admission.acquire(end - time.monotonic())
-        done = asyncio.wrap_future(admission.start(job))
-        # shield: on timeout the answer goes out now, and the work stops at its own deadline check
-        return await asyncio.wait_for(asyncio.shield(done), max(0.0, end - time.monotonic()))
+        return await admission.run(fn, args, kwargs, end)
     except (TimeoutError, deadline.DeadlineExceeded):
         raise LimitExceeded(
             f"The request took longer than this server's limit of {settings.request_timeout_s:g} s "
             "(request_timeout_s: --timeout or CORRIDOR_REQUEST_TIMEOUT); ask for less, e.g. a smaller table.",
             limit="request_timeout_s", value=settings.request_timeout_s, status=504, code="timeout") from None
+    except WorkerLost as e:
+        raise TryLater(f"The computation was lost ({e}); retry in a moment.", limit="max_inflight",
+                       value=settings.max_inflight, status=503, code="worker_lost", retry_after_s=1) from None

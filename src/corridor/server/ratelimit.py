@@ -20,12 +20,12 @@ import time
 from pathlib import Path
 
 PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
-_SCHEMA = "CREATE TABLE IF NOT EXISTS bucket (client TEXT PRIMARY KEY, tokens REAL NOT NULL, at REAL NOT NULL)"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS {table} (client TEXT PRIMARY KEY, tokens REAL NOT NULL, at REAL NOT NULL)"
 _PRUNE_EVERY = 1000  # requests between sweeps of the buckets that have refilled
 
 
-def parse_rate(text: str) -> tuple[int, float] | None:
-    """``"60/minute"`` as ``(60, 60.0)``; None for ``"off"``.
+def parse_rate(text: str, variable: str = "CORRIDOR_RATE_LIMIT") -> tuple[int, float] | None:
+    """``"60/minute"`` as ``(60, 60.0)``; None for ``"off"``; errors name ``variable``.
 
     Raises
     ------
@@ -37,7 +37,7 @@ def parse_rate(text: str) -> tuple[int, float] | None:
         return None
     count, _, period = text.partition("/")
     if not count.isdigit() or int(count) < 1 or period not in PERIODS:
-        raise ValueError(f"CORRIDOR_RATE_LIMIT={text!r}: write N/second, N/minute, N/hour or off")
+        raise ValueError(f"{variable}={text!r}: write N/second, N/minute, N/hour or off")
     return int(count), PERIODS[period]
 
 
@@ -99,16 +99,20 @@ class SharedRateLimit:
         Time in which a bucket refills completely.
     path : Path
         The SQLite file (created with its folder when missing).
+    table : str
+        The table of buckets: one per limit, so that limits sharing the file keep apart.
     """
 
-    def __init__(self, burst: int, period_s: float, path: Path):
-        self.burst, self.period_s, self.rate = burst, period_s, burst / period_s
+    def __init__(self, burst: int, period_s: float, path: Path, table: str = "bucket"):
+        if not table.isidentifier():
+            raise ValueError(f"rate-limit table {table!r} is not a plain name")
+        self.burst, self.period_s, self.rate, self.table = burst, period_s, burst / period_s, table
         path.parent.mkdir(parents=True, exist_ok=True)
         # autocommit mode: each acquire is its own BEGIN IMMEDIATE ... COMMIT
         self._db = sqlite3.connect(path, timeout=2.0, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # a lost bucket after a power cut is harmless
-        self._db.execute(_SCHEMA)
+        self._db.execute(_SCHEMA.format(table=table))
         self._calls = 0
 
     def acquire(self, client: str) -> float:
@@ -122,14 +126,14 @@ class SharedRateLimit:
         now = time.time()  # wall clock: the processes share it, not a monotonic clock
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            row = self._db.execute("SELECT tokens, at FROM bucket WHERE client = ?", (client,)).fetchone()
+            row = self._db.execute(f"SELECT tokens, at FROM {self.table} WHERE client = ?", (client,)).fetchone()
             tokens = float(self.burst) if row is None else min(float(self.burst), row[0] + max(0.0, now - row[1]) * self.rate)
             wait = 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
-            self._db.execute("INSERT OR REPLACE INTO bucket VALUES (?, ?, ?)",
+            self._db.execute(f"INSERT OR REPLACE INTO {self.table} VALUES (?, ?, ?)",
                              (client, tokens - 1.0 if wait == 0.0 else tokens, now))
             self._calls += 1
             if self._calls % _PRUNE_EVERY == 0:  # bounds the file: a full bucket is as good as none
-                self._db.execute("DELETE FROM bucket WHERE at < ?", (now - self.period_s,))
+                self._db.execute(f"DELETE FROM {self.table} WHERE at < ?", (now - self.period_s,))
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")

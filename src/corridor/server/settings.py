@@ -15,9 +15,10 @@ ENV = {"max_table_cells": "CORRIDOR_MAX_TABLE", "max_alternatives": "CORRIDOR_MA
        "max_body_bytes": "CORRIDOR_MAX_BODY", "request_timeout_s": "CORRIDOR_REQUEST_TIMEOUT",
        "web_assets": "CORRIDOR_WEB_ASSETS", "max_inflight": "CORRIDOR_MAX_INFLIGHT",
        "max_queue": "CORRIDOR_MAX_QUEUE", "rate_limit": "CORRIDOR_RATE_LIMIT",
-       "rate_db": "CORRIDOR_RATE_DB", "trusted_proxies": "CORRIDOR_TRUSTED_PROXIES"}
+       "rate_db": "CORRIDOR_RATE_DB", "trusted_proxies": "CORRIDOR_TRUSTED_PROXIES",
+       "signin_rate": "CORRIDOR_SIGNIN_RATE"}
 # Fields read as text (checked where they are used) and the counts that may be 0.
-_TEXT = {"rate_limit", "trusted_proxies"}
+_TEXT = {"rate_limit", "trusted_proxies", "signin_rate"}
 _MAY_BE_ZERO = {"max_alternatives", "max_queue"}
 
 
@@ -43,12 +44,14 @@ class Settings:
         Largest request body.
     request_timeout_s : float
         Longest time a request may wait and compute before it is answered with a timeout error;
-        its computation stops then too (at the next search it would start).
+        its computation stops then too (at its next deadline check; a worker still busy a grace
+        period later is replaced).
     web_assets : Path or None
         A ``node_modules`` folder holding the map library and country shapes; default (None)
         the copies shipped with corridor (``corridor/web/vendor/``).
     max_inflight : int
-        Computations one server process runs at once; default its number of CPUs.
+        Computations one server process runs at once, each in its own worker process
+        (:mod:`corridor.server.pool`); default its number of CPUs.
     max_queue : int
         Computing requests one process lets wait for a free slot; beyond it, 503 at once.
     rate_limit : str
@@ -59,6 +62,9 @@ class Settings:
     trusted_proxies : str
         Comma-separated addresses or networks (CIDR) of reverse proxies whose
         ``X-Forwarded-For`` names the client; empty (the default) trusts none.
+    signin_rate : str
+        Per-client limit on admin sign-in attempts (``POST /admin/login``), as ``rate_limit``
+        and in the same SQLite file; default ``5/minute``, so a token cannot be guessed by trying.
     """
 
     max_table_cells: int = 10_000
@@ -71,6 +77,7 @@ class Settings:
     rate_limit: str = "off"
     rate_db: Path | None = None
     trusted_proxies: str = ""
+    signin_rate: str = "5/minute"
 
     @classmethod
     def from_env(cls, environ=None) -> Settings:
@@ -117,4 +124,5 @@ class Settings:
         """The limits as ``/health`` reports them."""
         return {"max_table_cells": self.max_table_cells, "max_alternatives": self.max_alternatives,
                 "max_body_bytes": self.max_body_bytes, "request_timeout_s": self.request_timeout_s,
-                "max_inflight": self.max_inflight, "max_queue": self.max_queue, "rate_limit": self.rate_limit}
+                "max_inflight": self.max_inflight, "max_queue": self.max_queue, "rate_limit": self.rate_limit,
+                "signin_rate": self.signin_rate}

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hmac
 import html
 import json
+import math
 import os
 import threading
 from urllib.parse import parse_qs, urlsplit
@@ -45,6 +46,7 @@ from corridor.reports.ratelimit import RateLimiter
 from corridor.reports.recheck import api_query, recheck
 from corridor.reports.store import ReportStore, open_store
 from corridor.server.errors import error_body
+from corridor.server.limits import signin_wait
 
 router = APIRouter(tags=["reports"])
 
@@ -216,6 +218,10 @@ async def admin_login(request: Request) -> Response:
     expected = os.environ.get("CORRIDOR_ADMIN_TOKEN", "")
     if not expected:
         return _admin_refusal(request)
+    wait = math.ceil(signin_wait(request))
+    if wait:  # before the token is even read: guessing it costs a try per attempt
+        return HTMLResponse(_login_page(f"Too many sign-in attempts from your address; try again in {wait} s."),
+                            status_code=429, headers={**_ADMIN_HEADERS, "Retry-After": str(wait)})
     try:
         body = await _read_body(request)
     except ReportError as e:

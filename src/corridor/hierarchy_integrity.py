@@ -1,0 +1,98 @@
+"""Are a cached contraction hierarchy and its hub labels the ones their build wrote? Checked on load.
+
+The search kernels follow their offsets and indices without bounds checks, so a damaged file
+(truncated, flipped bytes) would read outside memory and crash the process. A hierarchy is
+one ``.npz`` (a zip: each array carries a CRC-32 that ``numpy`` checks as it reads); hub labels
+are ``.npy`` files, memory-mapped, whose sizes, dtypes and shapes ``stats.json`` records
+(:func:`describe_labels`). Both are then checked for structure: every offsets array and
+index in range. Any mismatch raises :class:`~corridor.network_integrity.DamagedNetwork`;
+the caller rebuilds (hierarchies and labels are caches: a rebuild gives the same figures).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from corridor.network_integrity import DamagedNetwork, open_arrays
+
+LABEL_ARRAYS = ("indptr", "hub", "dist", "r_indptr", "r_tail", "r_w", "r_slot")
+
+
+def _offsets(what: str, p: np.ndarray, count: int, target: int) -> None:
+    """A CSR offsets array: ``count + 1`` entries from 0, never decreasing, ending at ``target``."""
+    if p.ndim != 1 or len(p) != count + 1 or p[0] != 0 or p[-1] != target or (np.diff(p) < 0).any():
+        raise DamagedNetwork(f"{what} is not a valid offsets array (damaged index)")
+
+
+def _in_range(what: str, v: np.ndarray, low: int, bound: int) -> None:
+    if v.ndim != 1 or (len(v) and (v.min() < low or v.max() >= bound)):
+        raise DamagedNetwork(f"{what} holds an index outside {low}..{bound - 1} (damaged index)")
+
+
+def _same_length(what: str, *arrays: np.ndarray) -> None:
+    if len({len(a) for a in arrays}) != 1:
+        raise DamagedNetwork(f"{what}: arrays that go together differ in length")
+
+
+def check_hierarchy(h, n_nodes: int, n_edges: int) -> None:
+    """Raise :class:`DamagedNetwork` unless the hierarchy ``h`` fits a layer of ``n_nodes``
+    nodes over a network of ``n_edges`` edges, every index in range."""
+    if len(h.rank) != n_nodes:
+        raise DamagedNetwork(f"the hierarchy ranks {len(h.rank)} nodes, its layer has {n_nodes}")
+    _in_range("rank", h.rank, 0, n_nodes)
+    _same_length("up_*", h.up_head, h.up_w, h.up_mid, h.up_eid)
+    _offsets("up_indptr", h.up_indptr, n_nodes, len(h.up_head))
+    _in_range("up_head", h.up_head, 0, n_nodes)
+    _in_range("up_mid", h.up_mid, -1, n_nodes)
+    _in_range("up_eid", h.up_eid, -1, n_edges)
+    _same_length("s_*", h.s_head, h.s_w, h.s_slot)
+    _offsets("s_indptr", h.s_indptr, n_nodes, len(h.s_head))
+    _in_range("s_head", h.s_head, 0, n_nodes)
+    _in_range("s_slot", h.s_slot, 0, len(h.up_head))
+
+
+def describe_labels(folder: Path) -> dict:
+    """Bytes, dtype and shape of each label array in ``folder`` (recorded in ``stats.json``)."""
+    files = {}
+    for name in LABEL_ARRAYS:
+        path = folder / f"{name}.npy"
+        a = np.load(path, mmap_mode="r")
+        files[path.name] = {"bytes": path.stat().st_size, "dtype": a.dtype.str, "shape": list(a.shape)}
+    return files
+
+
+def open_labels(folder: Path, stats: dict) -> dict[str, np.ndarray]:
+    """The label arrays, memory-mapped, after checking them against ``stats["files"]`` (when
+    the labels were saved with that record).
+
+    Raises
+    ------
+    DamagedNetwork
+        A file missing, of another size, dtype or shape than the build wrote.
+    """
+    files = stats.get("files")
+    if files is None:  # saved by an older corridor: no record to compare, the structure check remains
+        arrays = {}
+        for name in LABEL_ARRAYS:
+            try:
+                arrays[name] = np.load(folder / f"{name}.npy", mmap_mode="r")
+            except (ValueError, OSError, EOFError) as e:
+                raise DamagedNetwork(f"{name}.npy cannot be read as an array ({e})") from None
+        return arrays
+    if not isinstance(files, dict) or sorted(files) != sorted(f"{n}.npy" for n in LABEL_ARRAYS):
+        raise DamagedNetwork(f"{folder.name}/stats.json does not list the label files")
+    return open_arrays(folder, {"files": files})
+
+
+def check_labels(labels, h) -> None:
+    """Raise :class:`DamagedNetwork` unless the hub ``labels`` fit the hierarchy ``h``."""
+    n = len(h.rank)
+    _same_length("hub, dist", labels.hub, labels.dist)
+    _offsets("indptr", labels.indptr, n, len(labels.hub))
+    _in_range("hub", labels.hub, 0, n)
+    _same_length("r_*", labels.r_tail, labels.r_w, labels.r_slot)
+    _offsets("r_indptr", labels.r_indptr, n, len(labels.r_tail))
+    _in_range("r_tail", labels.r_tail, 0, n)
+    _in_range("r_slot", labels.r_slot, 0, len(h.up_head))
