@@ -1,7 +1,9 @@
 """The hierarchies that come with the network, built ahead so that :func:`corridor.route` with
-the default cargo, speed, costs and objective finds one (``corridor network --hierarchies``,
-or ``python -m corridor.default_hierarchies``). Every other request (another speed, cost or
-CO2e objective, closed ports or countries, extra closed passages) runs A*.
+the default cargo, speed, costs and objective finds one: in a detached low-priority process
+after the first search that misses one (:func:`corridor.engine.hierarchies.start_background_build`
+runs ``python -m corridor.default_hierarchies --background``), or in the foreground by
+``corridor network --hierarchies``. Every other request (another speed, cost or CO2e
+objective, closed ports or countries, extra closed passages) runs A*.
 
 Kept apart from the construction (:mod:`corridor.build.contraction`) and the store
 (:mod:`corridor.engine.hierarchies`): naming the default requests takes the planner's
@@ -10,6 +12,10 @@ search setting (:class:`~corridor.engine.restrictions.Ctx`) and the transit poli
 
 from __future__ import annotations
 
+import argparse
+import fcntl
+import json
+import os
 import sys
 import time
 
@@ -23,7 +29,7 @@ from corridor.costing import sea as sea_costing
 from corridor.costing.cargo import make_cargo
 from corridor.costing.profile import Profile
 from corridor.data import passages as P
-from corridor.engine.hierarchies import hierarchy
+from corridor.engine.hierarchies import defaults_marker, hierarchy
 from corridor.engine.restrictions import Ctx, blocked_mask
 
 
@@ -69,7 +75,65 @@ def build_default_hierarchies(net, *, progress: bool = True) -> list[Hierarchy]:
     return out
 
 
-if __name__ == "__main__":  # python -m corridor.default_hierarchies: build them ahead for the installed network
+def _wait_for(pid: int, most_s: float) -> None:
+    """Wait until process ``pid`` has ended or ``most_s`` seconds have passed: the command that
+    started the background build finishes first, so the two never add up their memory."""
+    end = time.monotonic() + most_s
+    while time.monotonic() < end:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        except PermissionError:  # alive, another user's
+            pass
+        time.sleep(0.5)
+
+
+def build_in_background(after: int | None) -> int:
+    """The background build: low priority, under the network's build lock (given up at once
+    when another process holds it: that one is building), then the marker file that stops
+    further background builds of this network (written last, atomically)."""
+    from corridor.network import load_network, network_dir
+
+    os.nice(10)
+    if after:
+        _wait_for(after, 60.0)
+    path = network_dir()
+    try:
+        fd = os.open(path.parent / f".{path.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)  # network.build_lock's
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # held (BlockingIOError) or no cache to write: nothing to do here
+        return 0
+    try:
+        if not path.exists() or defaults_marker(path).exists():
+            return 0
+        t = time.perf_counter()
+        built = build_default_hierarchies(load_network(progress=False), progress=True)
+        marker = defaults_marker(path)
+        tmp = marker.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"seconds": round(time.perf_counter() - t, 1),
+                                   "hierarchies": [str(h.path.name) for h in built if h.path is not None]}))
+        os.replace(tmp, marker)
+        return 0
+    finally:
+        os.close(fd)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m corridor.default_hierarchies [--background [--after PID]]``: build them ahead
+    for the installed network."""
+    ap = argparse.ArgumentParser(prog="python -m corridor.default_hierarchies", description=main.__doc__)
+    ap.add_argument("--background", action="store_true",
+                    help="low priority, under the build lock, quiet if another process is building")
+    ap.add_argument("--after", type=int, help="start once this process has ended (at most a minute later)")
+    args = ap.parse_args(argv)
+    if args.background:
+        return build_in_background(args.after)
     from corridor.network import load_network
 
     build_default_hierarchies(load_network())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
