@@ -54,25 +54,53 @@ def default_requests(net) -> list[tuple[str, str, np.ndarray | None, int]]:
             ("surface routes under the transit policy (hours)", "all", hours(M.SURFACE, policy), blocked | closed)]
 
 
-def build_default_hierarchies(net, *, progress: bool = True) -> list[Hierarchy]:
+def _build_one(net, index: int, progress: bool) -> Hierarchy:
+    """Build (or load) the ``index``-th hierarchy of :func:`default_requests` (with its hub
+    labels on the sea layer), saying so on stderr."""
+    name, layer, weight, blocked = default_requests(net)[index]
+    t = time.perf_counter()
+    h = hierarchy(net, layer, blocked, weight, build=False)
+    if h is None or (layer == "sea" and h.labels is None):
+        if progress:
+            what = "hub labels" if h is not None else "contraction hierarchy"
+            print(f"corridor: building the {what} for {name} ...", file=sys.stderr, flush=True)
+        h = hierarchy(net, layer, blocked, weight, quiet=True, labels=layer == "sea")
+    if progress:
+        print(f"corridor: contraction hierarchy for {name}: {h.stats['upward_edges']:,} upward edges, "
+              f"ready in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+    return h
+
+
+def _build_in_worker(index: int, progress: bool) -> None:
+    """One worker process's share: it loads the (memory-mapped) network itself."""
+    from corridor.network import load_network
+
+    _build_one(load_network(progress=False), index, progress)
+
+
+def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -> list[Hierarchy]:
     """Build (or load) the hierarchies of :func:`default_requests`, saying so on stderr.
 
-    On 2 CPUs: about 2 min for each sea one and 4 min for each of the whole network's, once
-    per network (then cached, loaded in well under a second)."""
-    out = []
-    for name, layer, weight, blocked in default_requests(net):
-        t = time.perf_counter()
-        h = hierarchy(net, layer, blocked, weight, build=False)
-        if h is None or (layer == "sea" and h.labels is None):
-            if progress:
-                what = "hub labels" if h is not None else "contraction hierarchy"
-                print(f"corridor: building the {what} for {name} ...", file=sys.stderr, flush=True)
-            h = hierarchy(net, layer, blocked, weight, quiet=True, labels=layer == "sea")
-        if progress:
-            print(f"corridor: contraction hierarchy for {name}: {h.stats['upward_edges']:,} upward edges, "
-                  f"ready in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
-        out.append(h)
-    return out
+    With ``workers`` > 1 the missing ones are built by that many processes at once (each
+    contraction runs on one core). On 2 CPUs, one at a time: about 2 min for each sea one and
+    4 min for each of the whole network's, once per network (then cached, loaded in well under
+    a second)."""
+    requests = default_requests(net)
+    missing = [i for i, (_, layer, weight, blocked) in enumerate(requests)
+               if (h := hierarchy(net, layer, blocked, weight, build=False)) is None
+               or (layer == "sea" and h.labels is None)]
+    if workers > 1 and len(missing) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn, not fork: a fresh interpreter per worker (numba's threads do not survive a fork)
+        with ProcessPoolExecutor(min(workers, len(missing)), mp_context=multiprocessing.get_context("spawn")) as pool:
+            for done in [pool.submit(_build_in_worker, i, progress) for i in missing]:
+                done.result()
+    return [_build_one(net, i, progress and (workers == 1 or len(missing) <= 1)) for i in range(len(requests))]
+
+
+BACKGROUND_WORKERS = 2  # both cores, at low priority: the background build takes about half as long
 
 
 def _wait_for(pid: int, most_s: float) -> None:
@@ -108,7 +136,7 @@ def build_in_background(after: int | None) -> int:
         if not path.exists() or defaults_marker(path).exists():
             return 0
         t = time.perf_counter()
-        built = build_default_hierarchies(load_network(progress=False), progress=True)
+        built = build_default_hierarchies(load_network(progress=False), progress=True, workers=BACKGROUND_WORKERS)
         marker = defaults_marker(path)
         tmp = marker.with_suffix(".tmp")
         tmp.write_text(json.dumps({"seconds": round(time.perf_counter() - t, 1),
@@ -127,11 +155,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="low priority, under the build lock, quiet if another process is building")
     ap.add_argument("--after", type=int, help="start once this process has ended (at most a minute later)")
     args = ap.parse_args(argv)
-    if args.background:
-        return build_in_background(args.after)
+    # the module's own functions, not __main__'s copies: worker processes import them by name
+    from corridor import default_hierarchies as mod
     from corridor.network import load_network
 
-    build_default_hierarchies(load_network())
+    if args.background:
+        return mod.build_in_background(args.after)
+    mod.build_default_hierarchies(load_network(), workers=BACKGROUND_WORKERS)
     return 0
 
 
