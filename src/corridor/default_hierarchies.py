@@ -155,9 +155,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="low priority, under the build lock, quiet if another process is building")
     ap.add_argument("--after", type=int, help="start once this process has ended (at most a minute later)")
     args = ap.parse_args(argv)
-    # the module's own functions, not __main__'s copies: worker processes import them by name
-    from corridor import default_hierarchies as mod
+    import importlib
+
     from corridor.network import load_network
+
+    # the module's own functions, not __main__'s copies: worker processes import them by name
+    mod = importlib.import_module("corridor.default_hierarchies")
 
     if args.background:
         return mod.build_in_background(args.after)

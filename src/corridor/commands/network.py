@@ -107,7 +107,10 @@ def run(args) -> int:
             print(f"  {key}: {json.dumps(counts, ensure_ascii=False)}")
     _print_seaports(m.get("ports", {}))
     if args.hierarchies:
-        from corridor.default_hierarchies import BACKGROUND_WORKERS, build_default_hierarchies
+        from corridor.default_hierarchies import (
+            BACKGROUND_WORKERS,
+            build_default_hierarchies,
+        )
 
         build_default_hierarchies(net, progress=console.progress(), workers=BACKGROUND_WORKERS)
     found = sorted(p.name for p in net.path.glob("ch-*.npz"))
