@@ -84,7 +84,9 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
     With ``workers`` > 1 the missing ones are built by that many processes at once (each
     contraction runs on one core). On 2 CPUs, one at a time: about 2 min for each sea one and
     4 min for each of the whole network's, once per network (then cached, loaded in well under
-    a second)."""
+    a second). Then writes the marker that stops background builds of this network
+    (:func:`corridor.engine.hierarchies.defaults_marker`; atomically, last)."""
+    t = time.perf_counter()
     requests = default_requests(net)
     missing = [i for i, (_, layer, weight, blocked) in enumerate(requests)
                if (h := hierarchy(net, layer, blocked, weight, build=False)) is None
@@ -97,7 +99,16 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
         with ProcessPoolExecutor(min(workers, len(missing)), mp_context=multiprocessing.get_context("spawn")) as pool:
             for done in [pool.submit(_build_in_worker, i, progress) for i in missing]:
                 done.result()
-    return [_build_one(net, i, progress and (workers == 1 or len(missing) <= 1)) for i in range(len(requests))]
+    built = [_build_one(net, i, progress and (workers == 1 or len(missing) <= 1)) for i in range(len(requests))]
+    marker = defaults_marker(net.path)
+    try:
+        tmp = marker.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"seconds": round(time.perf_counter() - t, 1), "workers": workers,
+                                   "hierarchies": [h.path.name for h in built if h.path is not None]}))
+        os.replace(tmp, marker)
+    except OSError:  # a read-only cache: they are in memory only
+        pass
+    return built
 
 
 BACKGROUND_WORKERS = 2  # both cores, at low priority: the background build takes about half as long
@@ -119,8 +130,7 @@ def _wait_for(pid: int, most_s: float) -> None:
 
 def build_in_background(after: int | None) -> int:
     """The background build: low priority, under the network's build lock (given up at once
-    when another process holds it: that one is building), then the marker file that stops
-    further background builds of this network (written last, atomically)."""
+    when another process holds it: that one is building)."""
     from corridor.network import load_network, network_dir
 
     os.nice(10)
@@ -135,13 +145,7 @@ def build_in_background(after: int | None) -> int:
     try:
         if not path.exists() or defaults_marker(path).exists():
             return 0
-        t = time.perf_counter()
-        built = build_default_hierarchies(load_network(progress=False), progress=True, workers=BACKGROUND_WORKERS)
-        marker = defaults_marker(path)
-        tmp = marker.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"seconds": round(time.perf_counter() - t, 1),
-                                   "hierarchies": [str(h.path.name) for h in built if h.path is not None]}))
-        os.replace(tmp, marker)
+        build_default_hierarchies(load_network(progress=False), progress=True, workers=BACKGROUND_WORKERS)
         return 0
     finally:
         os.close(fd)
