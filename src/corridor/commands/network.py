@@ -115,5 +115,6 @@ def run(args) -> int:
         build_default_hierarchies(net, progress=console.progress(), workers=BACKGROUND_WORKERS)
     found = sorted(p.name for p in net.path.glob("ch-*.npz"))
     print(f"  speed-ups: {len(found)} contraction hierarchies ({', '.join(found) or 'none'})"
-          + ("" if found else "; 'corridor network --hierarchies' builds them"))
+          + ("" if found else "; the first route starts building them in the background, "
+             "'corridor network --hierarchies' builds them now"))
     return 0
