@@ -147,7 +147,7 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int) -> Hiera
 
 
 BACKGROUND_ENV = "CORRIDOR_BACKGROUND_BUILD"  # "0": never start the background build
-BACKGROUND_MINUTES = 12  # the default hierarchies from scratch on 2 busy CPUs (bench/ch.py)
+BACKGROUND_MINUTES = 12  # the default hierarchies one after another on 2 CPUs (bench/ch.py); two workers take less
 RECHECK_S = 20.0  # while the background build runs, a missing hierarchy is looked for again this often
 _BACKGROUND: dict = {}  # network folder -> True once this process started or saw the background build
 
