@@ -14,6 +14,9 @@ import pytest
 # collection, before anything can look the cache up; subprocesses inherit it.
 TEST_CACHE = Path(__file__).resolve().parent.parent / "test-artifacts" / "cache"
 os.environ["CORRIDOR_CACHE_DIR"] = str(TEST_CACHE)
+# No background hierarchy build (a detached process on CI's 2 cores): the tests that need a
+# hierarchy build it themselves.
+os.environ["CORRIDOR_BACKGROUND_BUILD"] = "0"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,7 +1,9 @@
 """The hierarchies that come with the network, built ahead so that :func:`corridor.route` with
-the default cargo, speed, costs and objective finds one (``corridor network --hierarchies``,
-or ``python -m corridor.default_hierarchies``). Every other request (another speed, cost or
-CO2e objective, closed ports or countries, extra closed passages) runs A*.
+the default cargo, speed, costs and objective finds one: in a detached low-priority process
+after the first search that misses one (:func:`corridor.engine.hierarchies.start_background_build`
+runs ``python -m corridor.default_hierarchies --background``), or in the foreground by
+``corridor network --hierarchies``. Every other request (another speed, cost or CO2e
+objective, closed ports or countries, extra closed passages) runs A*.
 
 Kept apart from the construction (:mod:`corridor.build.contraction`) and the store
 (:mod:`corridor.engine.hierarchies`): naming the default requests takes the planner's
@@ -10,6 +12,10 @@ search setting (:class:`~corridor.engine.restrictions.Ctx`) and the transit poli
 
 from __future__ import annotations
 
+import argparse
+import fcntl
+import json
+import os
 import sys
 import time
 
@@ -23,7 +29,7 @@ from corridor.costing import sea as sea_costing
 from corridor.costing.cargo import make_cargo
 from corridor.costing.profile import Profile
 from corridor.data import passages as P
-from corridor.engine.hierarchies import hierarchy
+from corridor.engine.hierarchies import defaults_marker, hierarchy
 from corridor.engine.restrictions import Ctx, blocked_mask
 
 
@@ -48,28 +54,123 @@ def default_requests(net) -> list[tuple[str, str, np.ndarray | None, int]]:
             ("surface routes under the transit policy (hours)", "all", hours(M.SURFACE, policy), blocked | closed)]
 
 
-def build_default_hierarchies(net, *, progress: bool = True) -> list[Hierarchy]:
-    """Build (or load) the hierarchies of :func:`default_requests`, saying so on stderr.
-
-    On 2 CPUs: about 2 min for each sea one and 4 min for each of the whole network's, once
-    per network (then cached, loaded in well under a second)."""
-    out = []
-    for name, layer, weight, blocked in default_requests(net):
-        t = time.perf_counter()
-        h = hierarchy(net, layer, blocked, weight, build=False)
-        if h is None or (layer == "sea" and h.labels is None):
-            if progress:
-                what = "hub labels" if h is not None else "contraction hierarchy"
-                print(f"corridor: building the {what} for {name} ...", file=sys.stderr, flush=True)
-            h = hierarchy(net, layer, blocked, weight, quiet=True, labels=layer == "sea")
+def _build_one(net, index: int, progress: bool) -> Hierarchy:
+    """Build (or load) the ``index``-th hierarchy of :func:`default_requests` (with its hub
+    labels on the sea layer), saying so on stderr."""
+    name, layer, weight, blocked = default_requests(net)[index]
+    t = time.perf_counter()
+    h = hierarchy(net, layer, blocked, weight, build=False)
+    if h is None or (layer == "sea" and h.labels is None):
         if progress:
-            print(f"corridor: contraction hierarchy for {name}: {h.stats['upward_edges']:,} upward edges, "
-                  f"ready in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
-        out.append(h)
-    return out
+            what = "hub labels" if h is not None else "contraction hierarchy"
+            print(f"corridor: building the {what} for {name} ...", file=sys.stderr, flush=True)
+        h = hierarchy(net, layer, blocked, weight, quiet=True, labels=layer == "sea")
+    if progress:
+        print(f"corridor: contraction hierarchy for {name}: {h.stats['upward_edges']:,} upward edges, "
+              f"ready in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+    return h
 
 
-if __name__ == "__main__":  # python -m corridor.default_hierarchies: build them ahead for the installed network
+def _build_in_worker(index: int, progress: bool) -> None:
+    """One worker process's share: it loads the (memory-mapped) network itself."""
     from corridor.network import load_network
 
-    build_default_hierarchies(load_network())
+    _build_one(load_network(progress=False), index, progress)
+
+
+def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -> list[Hierarchy]:
+    """Build (or load) the hierarchies of :func:`default_requests`, saying so on stderr.
+
+    With ``workers`` > 1 the missing ones are built by that many processes at once (each
+    contraction runs on one core). On 2 CPUs, one at a time: about 2 min for each sea one and
+    4 min for each of the whole network's, once per network (then cached, loaded in well under
+    a second). Then writes the marker that stops background builds of this network
+    (:func:`corridor.engine.hierarchies.defaults_marker`; atomically, last)."""
+    t = time.perf_counter()
+    requests = default_requests(net)
+    missing = [i for i, (_, layer, weight, blocked) in enumerate(requests)
+               if (h := hierarchy(net, layer, blocked, weight, build=False)) is None
+               or (layer == "sea" and h.labels is None)]
+    if workers > 1 and len(missing) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn, not fork: a fresh interpreter per worker (numba's threads do not survive a fork)
+        with ProcessPoolExecutor(min(workers, len(missing)), mp_context=multiprocessing.get_context("spawn")) as pool:
+            for done in [pool.submit(_build_in_worker, i, progress) for i in missing]:
+                done.result()
+    built = [_build_one(net, i, progress and (workers == 1 or len(missing) <= 1)) for i in range(len(requests))]
+    marker = defaults_marker(net.path)
+    try:
+        tmp = marker.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"seconds": round(time.perf_counter() - t, 1), "workers": workers,
+                                   "hierarchies": [h.path.name for h in built if h.path is not None]}))
+        os.replace(tmp, marker)
+    except OSError:  # a read-only cache: they are in memory only
+        pass
+    return built
+
+
+BACKGROUND_WORKERS = 2  # both cores, at low priority: the background build takes about half as long
+
+
+def _wait_for(pid: int, most_s: float) -> None:
+    """Wait until process ``pid`` has ended or ``most_s`` seconds have passed: the command that
+    started the background build finishes first, so the two never add up their memory."""
+    end = time.monotonic() + most_s
+    while time.monotonic() < end:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        except PermissionError:  # alive, another user's
+            pass
+        time.sleep(0.5)
+
+
+def build_in_background(after: int | None) -> int:
+    """The background build: low priority, under the network's build lock (given up at once
+    when another process holds it: that one is building)."""
+    from corridor.network import load_network, network_dir
+
+    os.nice(10)
+    if after:
+        _wait_for(after, 60.0)
+    path = network_dir()
+    try:
+        fd = os.open(path.parent / f".{path.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)  # network.build_lock's
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # held (BlockingIOError) or no cache to write: nothing to do here
+        return 0
+    try:
+        if not path.exists() or defaults_marker(path).exists():
+            return 0
+        build_default_hierarchies(load_network(progress=False), progress=True, workers=BACKGROUND_WORKERS)
+        return 0
+    finally:
+        os.close(fd)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m corridor.default_hierarchies [--background [--after PID]]``: build them ahead
+    for the installed network."""
+    ap = argparse.ArgumentParser(prog="python -m corridor.default_hierarchies", description=main.__doc__)
+    ap.add_argument("--background", action="store_true",
+                    help="low priority, under the build lock, quiet if another process is building")
+    ap.add_argument("--after", type=int, help="start once this process has ended (at most a minute later)")
+    args = ap.parse_args(argv)
+    import importlib
+
+    from corridor.network import load_network
+
+    # the module's own functions, not __main__'s copies: worker processes import them by name
+    mod = importlib.import_module("corridor.default_hierarchies")
+
+    if args.background:
+        return mod.build_in_background(args.after)
+    mod.build_default_hierarchies(load_network(), workers=BACKGROUND_WORKERS)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

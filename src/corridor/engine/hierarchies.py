@@ -5,13 +5,22 @@ A hierarchy is valid for exactly the weights and the passage mask it was built w
 keyed by both and cached on disk beside the compiled network (whose folder is itself
 fingerprinted), so a rebuilt network gets fresh hierarchies; the file name also carries the
 construction code's hash (:data:`corridor.build.contraction.CODE_HASH`).
+
+The default requests' hierarchies (:mod:`corridor.default_hierarchies`) are built in a
+detached, low-priority background process the first time a search misses one
+(:func:`start_background_build`); searches run A* (exact, slower) meanwhile and switch over
+once the files are there.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +29,6 @@ from corridor.build.contraction import CODE_HASH, FORMAT, Hierarchy, build_hiera
 from corridor.hierarchy_integrity import check_hierarchy, check_labels
 from corridor.hub_labels import Labels, build_labels
 from corridor.network_integrity import DamagedNetwork
-
 
 _LOCK = threading.Lock()
 _MEMO: dict = {}
@@ -146,10 +154,68 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int) -> Hiera
         return None
     key = (id(net), layer, id(weight), int(blocked))
     hit = _BY_ARRAY.get(key)
-    if hit is not None and hit[0] is net and hit[1] is weight:
+    if hit is not None and hit[0] is net and hit[1] is weight and time.monotonic() < hit[3]:
         return hit[2]
     h = hierarchy(net, layer, blocked, weight, build=False)
+    recheck = float("inf")
+    if h is None or (layer == "sea" and h.labels is None):
+        if h is not None:  # the background build writes a sea hierarchy's hub labels after it
+            with _LOCK:
+                _attach_labels(h, h.labels_dir, False)
+        if start_background_build(net):  # look again once it may have written more
+            recheck = time.monotonic() + RECHECK_S
     if len(_BY_ARRAY) >= _BY_ARRAY_SIZE:
         _BY_ARRAY.pop(next(iter(_BY_ARRAY)))
-    _BY_ARRAY[key] = (net, weight, h)  # holding them keeps their ids from being reused
+    _BY_ARRAY[key] = (net, weight, h, recheck)  # holding them keeps their ids from being reused
     return h
+
+
+BACKGROUND_ENV = "CORRIDOR_BACKGROUND_BUILD"  # "0": never start the background build
+BACKGROUND_MINUTES = 12  # the default hierarchies one after another on 2 CPUs (bench/ch.py); two workers take less
+RECHECK_S = 20.0  # while the background build runs, a missing hierarchy is looked for again this often
+_BACKGROUND: dict = {}  # network folder -> True once this process started or saw the background build
+
+
+def defaults_marker(net_path: Path) -> Path:
+    """The file the background build writes once every default hierarchy of this code is built."""
+    return Path(net_path) / f"ch-defaults-{FORMAT}-{CODE_HASH}.done"
+
+
+def build_lock_held(net_path: Path) -> bool:
+    """Whether a process holds the network's build lock (:func:`corridor.network.build_lock`'s
+    file: the network build and the background hierarchy build take turns on it)."""
+    net_path = Path(net_path)
+    try:
+        fd = os.open(net_path.parent / f".{net_path.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def start_background_build(net) -> bool:
+    """Start building the default hierarchies in a detached, low-priority process, unless they
+    are built (:func:`defaults_marker`), one is building them already, or ``CORRIDOR_BACKGROUND_BUILD=0``;
+    says so once per process on stderr. True while a background build may be running."""
+    path = Path(net.path)
+    if os.environ.get(BACKGROUND_ENV, "1") == "0" or defaults_marker(path).exists():
+        _BACKGROUND.pop(path, None)
+        return False
+    if path not in _BACKGROUND:
+        _BACKGROUND[path] = True
+        if not build_lock_held(path):
+            try:
+                with open(path / "hierarchies-background.log", "ab") as log:
+                    subprocess.Popen([sys.executable, "-m", "corridor.default_hierarchies", "--background",
+                                      "--after", str(os.getpid())], stdin=subprocess.DEVNULL, stdout=log,
+                                     stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
+            except OSError:  # a read-only cache or no process to spare: stay on A*
+                return False
+        print(f"corridor: fast paths are being prepared in the background (about {BACKGROUND_MINUTES} min); "
+              "answers are exact meanwhile", file=sys.stderr, flush=True)
+    return True

@@ -1,0 +1,163 @@
+"""Issue #17's targets in one table, corridor beside scgraph and searoute, in one run.
+
+Run (needs ``pip install -e '.[bench]'``; a few minutes, more with the options)::
+
+    python bench/fast.py                 # runs bench/ch.py, then the rows below
+    python bench/fast.py --reuse         # takes bench/results/ch.json from an earlier bench/ch.py run
+    python bench/fast.py --first-run     # + the README's first command on an empty cache (network build
+                                         #   included; the background hierarchy build then timed on its own)
+    python bench/fast.py --venv          # + a fresh ``pip install --no-compile .``: seconds and MB
+
+Rows (each says how it is measured):
+
+* sea ``corridor.route``, default multimodal ``corridor.route``, 50 x 50 and 1,000 x 1,000 sea
+  tables: from bench/ch.py (50 major-port pairs, median of 20 runs per pair; its docstring).
+* any surface request: the same pairs over sea, rail, road and ferry with non-default options
+  (20,000 t of dry bulk, a CO2e objective, Suez closed, Russia and Belarus allowed), each pair once after a warm-up
+  call, p90 over all of them: what runs when no hierarchy fits.
+* import + first route: a fresh interpreter, from before ``import corridor`` to the first
+  sea route's answer (network and hierarchies cached).
+* first command: ``corridor report PE AZ`` in a fresh process on an empty cache folder, wall
+  time and the peak resident memory of the process (ru_maxrss of the child), with the
+  background build off; then the default hierarchies built as the background build does it.
+
+Results go to bench/results/fast.json. Never run in CI (minutes, and it measures the machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from speed import choose_pairs  # bench/ is on sys.path when run as a script
+
+SURFACE = ["sea", "rail", "road", "ferry"]
+NON_DEFAULT = [{"cargo": "dry-bulk", "tonnes": 20000}, {"optimize": "co2"}, {"avoid": "suez"}, {"allow_countries": "RU,BY"}]
+
+
+def any_surface_ms(pairs) -> list[float]:
+    """Whole calls with non-default options (one warm-up call per option first)."""
+    import corridor
+    from corridor.errors import CorridorError
+
+    out = []
+    for options in NON_DEFAULT:
+        first = True
+        for p in pairs:
+            a, b = tuple(p["a"]), tuple(p["b"])
+            try:
+                if first:
+                    corridor.route(a, b, modes=SURFACE, **options)
+                    first = False
+                t = time.perf_counter()
+                corridor.route(a, b, modes=SURFACE, **options)
+                out.append(1000 * (time.perf_counter() - t))
+            except CorridorError as e:  # no route under these options: not a timing, but said
+                print(f"fast.py: {a} -> {b} {options}: {e}", file=sys.stderr)
+    return out
+
+
+def import_and_first_route_s(env: dict) -> float:
+    code = ("import time; t = time.perf_counter(); import corridor; corridor.route('CNSHA', 'NLRTM'); "
+            "print(time.perf_counter() - t)")
+    runs = [float(subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
+                                 text=True).stdout.split()[-1]) for _ in range(3)]
+    return statistics.median(runs)
+
+
+def first_run(env: dict) -> dict:
+    """The README's first command on an empty cache, then the background build's work alone."""
+    with tempfile.TemporaryDirectory(prefix="corridor-first-run-") as cache:
+        env = dict(env, CORRIDOR_CACHE_DIR=cache, CORRIDOR_BACKGROUND_BUILD="0")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "corridor", "report", "PE", "AZ"], env=env, check=True,
+                       capture_output=True)
+        seconds = time.perf_counter() - t
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "corridor.default_hierarchies", "--background"], env=env, check=True,
+                       capture_output=True)
+        hier = time.perf_counter() - t
+    return {"seconds": seconds, "peak_mib": peak / 1024 if peak > before else float("nan"),
+            "background_hierarchies_s": hier}
+
+
+def fresh_venv() -> dict:
+    with tempfile.TemporaryDirectory(prefix="corridor-venv-") as d:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "venv", f"{d}/v"], check=True)
+        subprocess.run([f"{d}/v/bin/pip", "install", "-q", "--no-cache-dir", "--no-compile", str(ROOT)], check=True)
+        seconds = time.perf_counter() - t
+        mb = int(subprocess.run(["du", "-sm", f"{d}/v"], check=True, capture_output=True, text=True).stdout.split()[0])
+    return {"seconds": seconds, "mb": mb}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reuse", action="store_true", help="use bench/results/ch.json instead of running bench/ch.py")
+    ap.add_argument("--first-run", action="store_true", help="also time the first command on an empty cache")
+    ap.add_argument("--venv", action="store_true", help="also time and size a fresh pip install --no-compile .")
+    args = ap.parse_args()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
+    if not args.reuse:
+        subprocess.run([sys.executable, str(HERE / "ch.py")], env=env, check=True)
+    ch = json.loads((HERE / "results" / "ch.json").read_text())
+    p2p = ch["point_to_point_ms"]
+
+    from corridor.network import load_network
+
+    pairs, _, _ = choose_pairs(load_network(progress=False))
+    surface = any_surface_ms(pairs)
+    first_route = import_and_first_route_s(env)
+    extra = {"first_run": first_run(env) if args.first_run else None, "venv": fresh_venv() if args.venv else None}
+
+    def ms(name, stat="median"):
+        return f"{p2p[name][stat]:.3f} ms"
+
+    big = ch["matrix_1000"]["ch"]
+    rows = [("whole sea corridor.route, median", "<= 0.2 ms, 3x scgraph", ms("corridor.route (sea, CH)"),
+             ms("scgraph default"), ms("searoute")),
+            ("any surface request (non-default options), p90", "<= 10 ms",
+             f"{np.percentile(surface, 90):.1f} ms", "-", "-"),
+            ("default multimodal corridor.route, median", "<= 2 ms", ms("corridor.route (all surface, CH)"), "-", "-"),
+            ("sea table 50 x 50", "<= 0.02 s, 2.5x scgraph", f"{ch['matrix_50_s']['ch']:.4f} s",
+             f"{ch['matrix_50_s']['scgraph']:.4f} s", "-"),
+            ("sea table 1,000 x 1,000", "<= 1 s", f"{big['seconds']:.2f} s ({big['peak_mib']:,.0f} MiB)", "-", "-"),
+            ("import + first route (built)", "<= 0.5 s", f"{first_route:.2f} s", "-", "-")]
+    if extra["first_run"]:
+        f = extra["first_run"]
+        rows += [("first command, empty cache (network build incl.)", "<= 3 min, <= 3 GiB",
+                  f"{f['seconds']:.0f} s, {f['peak_mib']:,.0f} MiB", "-", "-"),
+                 ("  then default hierarchies (background build)", "(in the background)",
+                  f"{f['background_hierarchies_s'] / 60:.1f} min", "-", "-")]
+    if extra["venv"]:
+        v = extra["venv"]
+        rows.append(("base venv, pip install --no-compile .", "<= 700 MB", f"{v['mb']} MB ({v['seconds']:.0f} s)",
+                     "-", "-"))
+    head = ("target", "goal", "corridor", "scgraph 3.6", "searoute")
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(5)]
+    print(f"\nissue #17 targets, {os.cpu_count()} CPUs, one run")
+    for r in [head, tuple("-" * w for w in widths), *rows]:
+        print(" | ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+    out = HERE / "results" / "fast.json"
+    out.write_text(json.dumps({"rows": rows, "any_surface_ms": surface, "import_first_route_s": first_route,
+                               **extra}, indent=1))
+    print(f"\nwrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

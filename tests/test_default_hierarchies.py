@@ -1,0 +1,97 @@
+"""The default requests' hierarchies: that default routes ask for exactly their weights, and the
+background build that makes them (started once, switched off by CORRIDOR_BACKGROUND_BUILD=0,
+quiet while another process holds the build lock, picked up by searches once written). Cheap:
+nothing here contracts a network."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from corridor.engine import hierarchies as H
+
+
+@pytest.fixture
+def fake_net(tmp_path):
+    path = tmp_path / "network-0123456789abcdef"
+    path.mkdir()
+    return SimpleNamespace(path=path)
+
+
+@pytest.fixture
+def spawned(monkeypatch):
+    calls = []
+    monkeypatch.setattr(H.subprocess, "Popen", lambda cmd, **kw: calls.append(cmd))
+    monkeypatch.setattr(H, "_BACKGROUND", {})
+    monkeypatch.setenv(H.BACKGROUND_ENV, "1")
+    return calls
+
+
+def test_background_build_starts_once_and_says_so(fake_net, spawned, capsys):
+    assert H.start_background_build(fake_net) and H.start_background_build(fake_net)
+    assert len(spawned) == 1
+    cmd = spawned[0]
+    assert cmd[1:4] == ["-m", "corridor.default_hierarchies", "--background"]
+    assert cmd[cmd.index("--after") + 1] == str(os.getpid())
+    err = capsys.readouterr().err
+    assert err.count("prepared in the background") == 1 and "exact meanwhile" in err
+
+
+def test_background_build_switched_off_or_done(fake_net, spawned, monkeypatch, capsys):
+    monkeypatch.setenv(H.BACKGROUND_ENV, "0")
+    assert not H.start_background_build(fake_net)
+    monkeypatch.setenv(H.BACKGROUND_ENV, "1")
+    H.defaults_marker(fake_net.path).write_text("{}")
+    assert not H.start_background_build(fake_net)
+    assert spawned == [] and capsys.readouterr().err == ""
+
+
+def test_no_second_builder_while_the_lock_is_held(fake_net, spawned, capsys):
+    fd = os.open(fake_net.path.parent / f".{fake_net.path.name}.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        assert H.build_lock_held(fake_net.path)
+        assert H.start_background_build(fake_net)  # a build is under way: say so, start none
+    finally:
+        os.close(fd)
+    assert spawned == [] and "prepared in the background" in capsys.readouterr().err
+    assert not H.build_lock_held(fake_net.path)
+
+
+def test_a_miss_is_looked_up_again_while_the_background_build_runs(monkeypatch):
+    """A long-running process (the server) switches to the hierarchy once it is on disk."""
+    net, weight = object(), np.zeros(3)
+    weight.flags.writeable = False
+    on_disk: list = [None]
+    now = [100.0]
+    monkeypatch.setattr(H, "hierarchy", lambda *a, **kw: on_disk[0])
+    monkeypatch.setattr(H, "start_background_build", lambda n: True)
+    monkeypatch.setattr(H.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(H, "_BY_ARRAY", {})
+    monkeypatch.delenv("CORRIDOR_NO_CH", raising=False)
+    assert H.cached_hierarchy(net, "all", weight, 0) is None
+    on_disk[0] = built = SimpleNamespace(labels=None)
+    assert H.cached_hierarchy(net, "all", weight, 0) is None  # the miss is cached for a while
+    now[0] += H.RECHECK_S + 1
+    assert H.cached_hierarchy(net, "all", weight, 0) is built
+
+
+def test_default_routes_ask_for_the_default_hierarchies(net, monkeypatch):
+    """The weights a default surface route looks up (border closures, and the transit policy's
+    second search) are exactly those the background build makes hierarchies for."""
+    import corridor
+    from corridor.default_hierarchies import default_requests
+    from corridor.engine import search
+
+    asked = []
+    monkeypatch.setattr(search, "cached_hierarchy",
+                        lambda n, layer, w, blocked: asked.append((layer, w, blocked)))
+    corridor.route((40.18, 44.51), (41.72, 44.79))  # Yerevan -> Tbilisi, over land
+    defaults = [(layer, w, blocked) for _, layer, w, blocked in default_requests(net) if w is not None]
+    assert asked and all(any(layer == d[0] and w is d[1] and blocked == d[2] for d in defaults)
+                         for layer, w, blocked in asked)
+    assert any(layer == "all" for layer, _, _ in asked)
