@@ -86,3 +86,13 @@ def test_a_leg_with_no_sourced_service_says_a_direct_call_is_assumed(capsys):
     assert any("no sourced liner service between Chancay (PECHY) and Poti (GEPTI)" in n for n in r.notes)
     print_table(corridor.route("Callao", "Poti"))
     assert "transship at Balboa (service California Express, MSC)" in capsys.readouterr().out
+
+
+def test_the_report_counts_each_change_of_ship(callao_poti):
+    from corridor.report.compose import Option
+
+    liner_route, direct = callao_poti
+    hubs = sum(1 for leg in liner_route.legs if leg.kind == TransferKind.TRANSSHIPMENT)
+    count = [Option(key="k", label="l", recipe="r", route=r, gateways=[]).summary()["transshipments"]
+             for r in (liner_route, direct)]
+    assert hubs >= 2 and count[0] == count[1] + hubs

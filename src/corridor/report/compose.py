@@ -16,7 +16,7 @@ LAND = "rail,road,ferry"
 
 # Transfers where the cargo changes vehicle (border crossings are counted apart, as borders).
 TRANSSHIPMENTS = frozenset({TransferKind.PORT, TransferKind.SHIP_FERRY, TransferKind.CONNECTION,
-                            TransferKind.RAIL_ROAD_TERMINAL})
+                            TransferKind.RAIL_ROAD_TERMINAL, TransferKind.TRANSSHIPMENT})
 
 
 # Consignments compared apart: an option is only ranked against options moving the same thing.
