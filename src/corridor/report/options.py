@@ -11,7 +11,7 @@ than another are dropped; each is named from its typed legs (:func:`.compose.des
 
 from __future__ import annotations
 
-from corridor import transit_policy
+from corridor import liner, transit_policy
 from corridor.errors import CorridorError, NoRoute
 from corridor.geo import haversine_km
 from corridor.report.air import air_options
@@ -134,7 +134,7 @@ def _chains(plan, handover, exits: list[dict], entries: list[dict], start, end, 
 def _rank(r) -> tuple:
     """Chains on sourced liner services first (a direct call with no published service is an
     assumption, data/liner/), then by time."""
-    return (any("direct call is assumed" in n for n in r.notes), r.duration_h)
+    return (liner.assumes_direct_call(r.notes), r.duration_h)
 
 
 def _way_round(r) -> str | None:
