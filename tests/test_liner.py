@@ -100,7 +100,8 @@ def test_a_deep_sea_leg_with_no_sourced_service_changes_ship_at_one_assumed_hub(
     assert liner_route.passages == direct.passages
     assert any(f"one transshipment at {liner.hubs()[c].name}" in n and "assumed" in n
                for n in liner_route.notes for c in liner.hubs() if liner.hubs()[c].routed_at == hub.origin.code)
-    assert not liner.assumes_direct_call(liner_route.notes)
+    assert not liner.assumes_direct_call(liner_route.notes) and liner.assumes_hub(liner_route.legs)
+    assert not liner.assumes_hub(direct.legs)
 
 
 def test_a_short_leg_with_no_sourced_service_says_a_direct_call_is_assumed(capsys):

@@ -56,6 +56,11 @@ def assumes_direct_call(notes: list[str]) -> bool:
     return any(DIRECT_CALL_ASSUMED in n for n in notes)
 
 
+def assumes_hub(legs: list[Leg]) -> bool:
+    """Whether a route changes ship at an assumed hub (a transshipment with no sourced service)."""
+    return any(leg.kind == TransferKind.TRANSSHIPMENT and leg.service is None for leg in legs)
+
+
 @dataclass(frozen=True)
 class Hub:
     code: str
