@@ -1,6 +1,8 @@
 """Liner services and transshipment (corridor.liner): container sea legs name their sourced
-service, sail a sourced hub chain through its hubs paying the transshipment dwell, or say that a
-direct call is assumed; bulk cargo and ``services="direct"`` sail as found."""
+service, sail a sourced hub chain through its hubs paying the transshipment dwell, change ship at
+an assumed hub on a deep-sea leg with neither, or say that a direct call is assumed on a shorter
+one; bulk cargo and ``services="direct"`` sail as found; a report never marks a direct-assumed
+option best over one on sourced services."""
 
 from __future__ import annotations
 
@@ -78,12 +80,37 @@ def test_bulk_sails_direct_whatever_the_option():
     assert [leg.mode for leg in liner_route.legs] == ["sea"] and liner_route.legs[0].service is None
 
 
-def test_a_leg_with_no_sourced_service_says_a_direct_call_is_assumed(capsys):
+@pytest.fixture(scope="module")
+def callao_izmit():
+    return (corridor.route("Callao", "TRIZT", teu=1), corridor.route("Callao", "TRIZT", teu=1, services="direct"))
+
+
+def test_a_deep_sea_leg_with_no_sourced_service_changes_ship_at_one_assumed_hub(callao_izmit):
+    liner_route, direct = callao_izmit
+    assert direct.distance_km > liner.ASSUMED_HUB_MIN_NMI * 1.852  # the direct call is deep-sea
+    hubs = [leg for leg in liner_route.legs if leg.kind == TransferKind.TRANSSHIPMENT]
+    assert len(hubs) == 1 and hubs[0].origin.code in {h.routed_at for h in liner.hubs().values()}
+    hub = hubs[0]
+    assert hub.service is None and "hub assumed" in hub.assumption and "(assumed)" in hub.name
+    assert hub.duration_h == pytest.approx(defaults().value("dwell.transshipment"))
+    assert hub.to_dict()["service"] is None
+    # the hub is on the way: through it the box sails little farther than the direct call
+    sea_km = sum(leg.distance_km for leg in liner_route.legs if leg.mode == "sea")
+    assert direct.distance_km <= sea_km <= liner.MAX_DETOUR * direct.distance_km
+    assert liner_route.passages == direct.passages
+    assert any(f"one transshipment at {liner.hubs()[c].name}" in n and "assumed" in n
+               for n in liner_route.notes for c in liner.hubs() if liner.hubs()[c].routed_at == hub.origin.code)
+    assert not liner.assumes_direct_call(liner_route.notes) and liner.assumes_hub(liner_route.legs)
+    assert not liner.assumes_hub(direct.legs)
+
+
+def test_a_short_leg_with_no_sourced_service_says_a_direct_call_is_assumed(capsys):
     from corridor.commands.route import print_table
 
-    r = corridor.route("PECHY", "GEPTI")
+    r = corridor.route("GEPTI", "TRSSX")  # Poti -> Samsun, well under the deep-sea threshold
     assert [leg.mode for leg in r.legs] == ["sea"] and r.legs[0].to_dict()["service"] is None
-    assert any("no sourced liner service between Chancay (PECHY) and Poti (GEPTI)" in n for n in r.notes)
+    assert any("no sourced liner service between Poti (GEPTI) and Samsun (TRSSX)" in n for n in r.notes)
+    assert liner.assumes_direct_call(r.notes)
     print_table(corridor.route("Callao", "Poti"))
     assert "transship at Balboa (service California Express, MSC)" in capsys.readouterr().out
 
@@ -96,3 +123,18 @@ def test_the_report_counts_each_change_of_ship(callao_poti):
     count = [Option(key="k", label="l", recipe="r", route=r, gateways=[]).summary()["transshipments"]
              for r in (liner_route, direct)]
     assert hubs >= 2 and count[0] == count[1] + hubs
+
+
+def test_a_report_does_not_mark_a_direct_assumed_option_best_over_sourced_ones():
+    from corridor.report.compose import group_summary
+
+    def row(key, days, usd, assumed):
+        return {"key": key, "group": "surface", "consignment": "1 TEU container", "duration_days": days,
+                "cost_usd": usd, "co2e_kg": days * 100, "direct_call_assumed": assumed}
+
+    rows = [row("assumed", 27.0, 3000.0, True), row("sourced", 35.0, 4000.0, False)]
+    (group,) = group_summary(rows)
+    assert group["fastest"] == group["cheapest"] == group["lowest CO2e"] == "sourced"
+    assert rows[0]["best"] == [] and len(rows) == 2  # still listed, unmarked
+    only_assumed = [row("assumed", 27.0, 3000.0, True)]
+    assert group_summary(only_assumed)[0]["fastest"] == "assumed"  # nothing sourced to prefer

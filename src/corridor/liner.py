@@ -8,7 +8,12 @@ at query time: editing it needs no network rebuild):
 * a sourced hub chain (``lanes.csv``): the leg is sailed again through its hubs (``hubs.csv``),
   each hop on the sea network and on its named service, with a transshipment step at every hub
   paying ``dwell.transshipment`` (``costing/defaults.toml``);
-* neither: the direct call is kept, the leg's service is ``None`` and a note says so.
+* neither, on a deep-sea leg (over :data:`ASSUMED_HUB_MIN_NMI`): one transshipment is assumed
+  at the hub of ``hubs.csv`` nearest the leg's sea path, the leg sailed through it; a hop keeps a
+  sourced service where one calls at both its ports, the transfer's ``service`` is ``None`` and
+  its ``assumption`` and a note say the hub is assumed;
+* neither, on a shorter leg (or where no hub fits): the direct call is kept, the leg's service is
+  ``None`` and a note says so.
 
 Bulk and general cargo sail on tramp ships, direct: their legs are left as found.
 """
@@ -24,7 +29,7 @@ from itertools import pairwise
 
 from corridor.costing import transfer as transfer_costing
 from corridor.errors import CorridorError
-from corridor.geo import split_antimeridian
+from corridor.geo import KM_PER_NMI, haversine_km, split_antimeridian
 from corridor.places import Place
 from corridor.route import Leg, LinerService, TransferKind
 
@@ -32,6 +37,28 @@ from corridor.route import Leg, LinerService, TransferKind
 # canal is closed or avoided): the direct call is kept and the note says why. A bound chosen
 # for this check, not a published figure.
 MAX_DETOUR = 1.5
+
+# Assumptions, not published figures: a container leg with no sourced service longer than this
+# crosses between trade regions, where lines sail hub to hub and feed secondary ports (no direct
+# deep-sea call is claimed); an assumed hub lies within HUB_NEAR_PATH_KM of the leg's sea path and
+# at least HUB_FROM_END_KM from both its ends (nearer, it would be a port call, not a feeder).
+ASSUMED_HUB_MIN_NMI = 3000.0
+HUB_NEAR_PATH_KM = 500.0
+HUB_FROM_END_KM = 300.0
+
+# The words of a route note saying a sea leg keeps a direct call no sourced service supports.
+DIRECT_CALL_ASSUMED = "a direct call is assumed"
+
+
+def assumes_direct_call(notes: list[str]) -> bool:
+    """Whether a route's notes say one of its sea legs assumes a direct call with no sourced
+    service and no assumed hub."""
+    return any(DIRECT_CALL_ASSUMED in n for n in notes)
+
+
+def assumes_hub(legs: list[Leg]) -> bool:
+    """Whether a route changes ship at an assumed hub (a transshipment with no sourced service)."""
+    return any(leg.kind == TransferKind.TRANSSHIPMENT and leg.service is None for leg in legs)
 
 
 @dataclass(frozen=True)
@@ -111,16 +138,22 @@ def _label(p: Place) -> str:
     return f"{p.label} ({p.code})" if p.code else p.label
 
 
-def _transshipment(hub: Place, code: str, service: LinerService, profile) -> Leg:
+def _transshipment(hub: Place, code: str, service: LinerService | None, profile) -> Leg:
+    """A change of ship at hub ``code``; ``service`` None: the hub is assumed, no service sourced."""
     hours, usd, co2 = transfer_costing.costs(TransferKind.TRANSSHIPMENT, profile.cargo, profile.in_force)
+    assumption = transfer_costing.label(TransferKind.TRANSSHIPMENT)
+    name = f"{hubs()[code].name} ({code}) transshipment"
+    if service is None:
+        name += " (assumed)"
+        assumption += f"; hub assumed: no sourced service (a leg over {ASSUMED_HUB_MIN_NMI:,.0f} nmi, corridor/liner.py)"
     return Leg("transfer", hub, hub, 0.0, hours, [], [], split_antimeridian([hub.lon, hub.lon], [hub.lat, hub.lat]),
-               kind=TransferKind.TRANSSHIPMENT, name=f"{hubs()[code].name} ({code}) transshipment",
-               assumption=transfer_costing.label(TransferKind.TRANSSHIPMENT), cost_usd=usd, co2e_ttw_kg=co2,
+               kind=TransferKind.TRANSSHIPMENT, name=name, assumption=assumption, cost_usd=usd, co2e_ttw_kg=co2,
                service=service)
 
 
-def _via_hubs(leg: Leg, via, names, profile, sail, port) -> tuple[list[Leg] | None, str]:
-    """The leg sailed through its hubs, or None and why not."""
+def _via_hubs(leg: Leg, via, hop_services, profile, sail, port, assumed: bool = False) -> tuple[list[Leg] | None, str]:
+    """The leg sailed through its hubs, hop ``i`` on ``hop_services[i]`` (None: not sourced), or
+    None and why not. ``assumed``: the hubs are assumed, their transfers name no service."""
     stops = [leg.origin, *(port(hubs()[code].routed_at) for code in via), leg.destination]
     out: list[Leg] = []
     for i, (a, b) in enumerate(pairwise(stops)):
@@ -130,15 +163,63 @@ def _via_hubs(leg: Leg, via, names, profile, sail, port) -> tuple[list[Leg] | No
             return None, f"no sea route from {_label(a)} to {_label(b)} in this request ({e})"
         hop[0].origin, hop[-1].destination = a, b  # the leg's own ends, named as the route named them
         for h in hop:
-            h.service = services()[names[i]].service
+            h.service = hop_services[i]
         if i:
-            out.append(_transshipment(a, via[i - 1], services()[names[i]].service, profile))
+            out.append(_transshipment(a, via[i - 1], None if assumed else hop_services[i], profile))
         out += hop
     km = sum(h.distance_km for h in out)
     if km > MAX_DETOUR * leg.distance_km:
         return None, (f"through its hubs it sails {km:,.0f} km against {leg.distance_km:,.0f} km direct "
                       "(a closed or avoided passage)")
     return out, ""
+
+
+def assumed_hubs(leg: Leg, port: Callable[[str], Place]) -> list[str]:
+    """Hubs where a leg with no sourced service is assumed to change ship, best first: those with
+    a sourced service to one of its ends, then the nearest to its sea path; empty for a leg of
+    :data:`ASSUMED_HUB_MIN_NMI` or less.
+
+    Parameters
+    ----------
+    leg
+        A container sea leg with no sourced direct service or hub chain.
+    port
+        The place of a port of the network, by UN/LOCODE.
+    """
+    if leg.distance_km <= ASSUMED_HUB_MIN_NMI * KM_PER_NMI:
+        return []
+    path = [pt for part in leg.geometry for pt in part]
+    lons, lats = [pt[0] for pt in path], [pt[1] for pt in path]
+    ends = {leg.origin.code, leg.destination.code}
+    ranked = []
+    for code, hub in hubs().items():
+        if code in ends or hub.routed_at in ends:
+            continue
+        at = port(hub.routed_at)
+        off_path = float(min(haversine_km(at.lon, at.lat, lons, lats)))
+        from_ends = min(float(haversine_km(at.lon, at.lat, p.lon, p.lat)) for p in (leg.origin, leg.destination))
+        if off_path <= HUB_NEAR_PATH_KM and from_ends >= HUB_FROM_END_KM:
+            linked = any(direct_service(code, e) for e in ends if e)
+            ranked.append((not linked, off_path, code))
+    return [code for *_, code in sorted(ranked)]
+
+
+def _assumed_hub(leg: Leg, profile, sail, port) -> tuple[list[Leg] | None, str]:
+    """The leg sailed through its best assumed hub and the note saying so, or None and why none
+    (empty when the leg is short enough to be sailed direct)."""
+    why = ""
+    for code in assumed_hubs(leg, port):
+        hub = port(hubs()[code].routed_at)
+        hop_services = [direct_service(leg.origin.code, code), direct_service(code, leg.destination.code)]
+        hops, why = _via_hubs(leg, (code,), hop_services, profile, sail, port, assumed=True)
+        if hops is not None:
+            sourced = "; ".join(f"{_label(a)} to {_label(b)} on {s.name} ({s.carrier})"
+                                for a, b, s in ((leg.origin, hub, hop_services[0]), (hub, leg.destination, hop_services[1]))
+                                if s is not None)
+            return hops, (f"liner: no sourced service between {_label(leg.origin)} and {_label(leg.destination)}: "
+                          f"one transshipment at {hubs()[code].name} ({code}) assumed"
+                          + (f", {sourced}" if sourced else ", neither hop sourced"))
+    return None, f"; no hub fits: {why}" if why else ""
 
 
 def apply(legs: list[Leg], profile, sail: Callable[[Place, Place], list[Leg]],
@@ -173,16 +254,21 @@ def apply(legs: list[Leg], profile, sail: Callable[[Place, Place], list[Leg]],
             continue
         if found is not None:
             via, names, lane = found
-            hops, why = _via_hubs(leg, via, names, profile, sail, port)
+            hops, why = _via_hubs(leg, via, [services()[n].service for n in names], profile, sail, port)
             if hops is not None:
                 out += hops
                 notes.append(f"liner: {_label(leg.origin)} to {_label(leg.destination)} transships at "
                              f"{', '.join(hubs()[c].name for c in via)} ({lane.note})")
                 continue
             notes.append(f"liner chain {_label(leg.origin)} to {_label(leg.destination)} via "
-                         f"{', '.join(hubs()[c].name for c in via)} not used: {why}; a direct call is assumed")
+                         f"{', '.join(hubs()[c].name for c in via)} not used: {why}; {DIRECT_CALL_ASSUMED}")
         else:
+            hops, note = _assumed_hub(leg, profile, sail, port)
+            if hops is not None:
+                out += hops
+                notes.append(note)
+                continue
             notes.append(f"no sourced liner service between {_label(leg.origin)} and {_label(leg.destination)}: "
-                         "a direct call is assumed (data/liner/)")
+                         f"{DIRECT_CALL_ASSUMED} (data/liner/){note}")
         out.append(leg)
     return out, notes

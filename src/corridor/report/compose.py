@@ -8,6 +8,7 @@ import itertools
 import sys
 from dataclasses import dataclass, field
 
+from corridor import liner
 from corridor.errors import CorridorError
 from corridor.network import Network
 from corridor.route import Route, TransferKind
@@ -53,6 +54,7 @@ class Option:
                 "cost_usd": round(r.cost_usd, 2) if r.priced else None, "co2e_kg": round(r.co2e_kg, 2),
                 "transshipments": transship, "chokepoints": r.passages, "borders": r.borders,
                 "gateway_chain": self.gateways, "container_only": self.container_only, "group": self.group,
+                "direct_call_assumed": liner.assumes_direct_call(r.notes),
                 "consignment": _consignment(r.cargo)}
 
 
@@ -69,15 +71,18 @@ def _consignment(cargo: dict) -> str:
 def group_summary(rows: list[dict]) -> list[dict]:
     """The summary rows by consignment group (in :data:`GROUPS` order), each group naming its
     fastest, cheapest and lowest-CO2e option; each row gets ``best`` (the marks it holds).
-    Unpriced options (USD null) are not candidates for cheapest."""
+    Unpriced options (USD null) are not candidates for cheapest; an option assuming a direct
+    sea call with no sourced liner service is a candidate only when no option of its group is on
+    sourced services (or an assumed hub): it stays listed, unmarked."""
     groups = []
     for key, title in GROUPS.items():
         members = [r for r in rows if r["group"] == key]
         if not members:
             continue
         marks = {}
+        candidates = [r for r in members if not r["direct_call_assumed"]] or members
         for mark, field_name in BEST:
-            ranked = [r for r in members if r[field_name] is not None]
+            ranked = [r for r in candidates if r[field_name] is not None]
             if ranked:
                 marks[mark] = min(ranked, key=lambda r: r[field_name])["key"]
         for r in members:

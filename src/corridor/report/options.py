@@ -11,7 +11,7 @@ than another are dropped; each is named from its typed legs (:func:`.compose.des
 
 from __future__ import annotations
 
-from corridor import transit_policy
+from corridor import liner, transit_policy
 from corridor.errors import CorridorError, NoRoute
 from corridor.geo import haversine_km
 from corridor.report.air import air_options
@@ -132,9 +132,9 @@ def _chains(plan, handover, exits: list[dict], entries: list[dict], start, end, 
 
 
 def _rank(r) -> tuple:
-    """Chains on sourced liner services first (a direct call with no published service is an
-    assumption, data/liner/), then by time."""
-    return (any("direct call is assumed" in n for n in r.notes), r.duration_h)
+    """Chains on sourced liner services first, then those changing ship at an assumed hub, then
+    those assuming a direct call with no published service (data/liner/); then by time."""
+    return (liner.assumes_direct_call(r.notes), liner.assumes_hub(r.legs), r.duration_h)
 
 
 def _way_round(r) -> str | None:
@@ -213,7 +213,8 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
             continue
         shown.add(way)  # one entry port per country and way round: Batumi beside Poti adds nothing
         label = describe(r) + _policy_note(x, e) + ("; direct call assumed: no sourced liner service"
-                                                   if _rank(r)[0] else "")
+                                                   if _rank(r)[0] else "; hub assumed: no sourced liner service"
+                                                   if _rank(r)[1] else "")
         out.append(Option(f"sea:{e['code']}", label, f"gateways {x['name']} -> {e['name']}, "
                           "ranked by the whole chain", r, gateway_chain(r)))
     # the planner's own whole chain from the origin's first gateway (as `corridor route` plans it)
