@@ -314,4 +314,16 @@ def prune(opts: list[Option]) -> list[Option]:
     for o in sorted(opts, key=lambda o: _rank(o.route)):
         if not any(_way(o) == _way(k) for k in out):
             out.append(o)
-    return out
+    return [o for o in out if not any(_outdone(o, k) for k in out)]
+
+
+def _outdone(o: Option, by: Option) -> bool:
+    """``o`` is slower and dearer than ``by`` through the same passages and borders from the same
+    start: a longer way round that only how it was composed made (e.g. landing at Tianjin and
+    railing back to Shanghai), which a user would not recognise as an option."""
+    a, b = o.route, by.route
+    if o is by or o.group != by.group or not (a.priced and b.priced):
+        return False
+    same = (sorted(a.passages), sorted(a.borders), o.gateways[:2]) == (sorted(b.passages), sorted(b.borders),
+                                                                       by.gateways[:2])
+    return same and a.duration_h > b.duration_h and a.cost_usd > b.cost_usd
