@@ -83,7 +83,8 @@ def main():
         (lat1, lon1), (lat2, lon2) = [(float(net.port_lat[where[c]]), float(net.port_lon[where[c]])) for c in (a, b)]
         cape = r["via"] == "Cape of Good Hope"
         try:
-            c_nmi = corridor.route(a, b, avoid="suez" if cape else None).distance_nmi
+            # services="direct": a published distance is the direct sailing, not a liner service via hubs
+            c_nmi = corridor.route(a, b, avoid="suez" if cape else None, services="direct").distance_nmi
         except corridor.CorridorError as e:
             c_nmi = None
             failed.append(f"{a}->{b}: {type(e).__name__}: {e}")
