@@ -104,7 +104,7 @@ def main():
                for name, lo, hi in BANDS}
 
     print("Accuracy against published port-to-port distances: bench/data/published_distances.csv")
-    print("  257 figures from NGA Pub. 151 'Distances Between Ports' (11th ed. 2001) and 2 from the Suez Canal")
+    print("  261 figures from NGA Pub. 151 'Distances Between Ports' (11th ed. 2001) and 2 from the Suez Canal")
     print("  Authority. Provenance and caveats are in bench/data/published_distances.md. Pub. 151 measures")
     print("  between central port positions, not always along the shortest route.")
     print("  All three tools get the same port coordinates, taken from corridor's compiled port table.")
