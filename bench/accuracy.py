@@ -2,7 +2,7 @@
 
 What it measures
     Each tool's relative error against the distances in bench/data/published_distances.csv. The file
-    holds 257 figures from NGA Pub. 151 *Distances Between Ports* (2001) and 2 from the Suez Canal
+    holds 261 figures from NGA Pub. 151 *Distances Between Ports* (2001) and 2 from the Suez Canal
     Authority. Provenance and caveats are in bench/data/published_distances.md. The error is
     (tool - published) / published, in %. For each tool the script reports the median and p90 of
     |error|, the mean signed error, and the shares within 2 % and 5 %. It reports them over all rows
@@ -105,7 +105,7 @@ def main():
                for name, lo, hi in BANDS}
 
     print("Accuracy against published port-to-port distances: bench/data/published_distances.csv")
-    print("  257 figures from NGA Pub. 151 'Distances Between Ports' (11th ed. 2001) and 2 from the Suez Canal")
+    print("  261 figures from NGA Pub. 151 'Distances Between Ports' (11th ed. 2001) and 2 from the Suez Canal")
     print("  Authority. Provenance and caveats are in bench/data/published_distances.md. Pub. 151 measures")
     print("  between central port positions, not always along the shortest route.")
     print("  All three tools get the same port coordinates, taken from corridor's compiled port table.")

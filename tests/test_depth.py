@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -77,6 +79,20 @@ def test_rotterdam_hamburg_goes_round_the_wadden_islands():
 def test_shanghai_lianyungang_stays_outside_the_jiangsu_sand_ridges():
     r = corridor.route("CNSHA", "CNLYG")
     assert _points_in(r, BY_KEY["jiangsu-radial-ridges"]) == 0
+
+
+def _published_nmi(origin: str, destination: str) -> float:
+    path = Path(__file__).resolve().parent.parent / "bench" / "data" / "published_distances.csv"
+    with path.open(encoding="utf-8") as f:
+        return next(float(r["distance_nmi"]) for r in csv.DictReader(f)
+                    if (r["origin_locode"], r["destination_locode"]) == (origin, destination))
+
+
+@pytest.mark.xfail(strict=True, reason="issue #14: 310 nmi against NGA Pub. 151's 414 (-25 %); the route crosses the "
+                   "Yangtze mouth bar and hugs the ridges' drawn edge, where Pub. 151's coastal route keeps near 123 E")
+def test_shanghai_lianyungang_is_within_three_percent_of_pub_151():
+    r = corridor.route("CNLYG", "CNSHA")
+    assert r.distance_nmi == pytest.approx(_published_nmi("CNLYG", "CNSHA"), rel=0.03)
 
 
 def test_port_draughts_prefer_the_authority_then_the_world_port_index():
