@@ -255,10 +255,10 @@ def describe(r: Route) -> str:
     words = []
     for p in parts:
         via = p["passages"] + [f"{h} (change)" for h in dict.fromkeys(p["hubs"]) if p["mode"] in ("sea", "air")]
-        text = p["mode"] + (f" via {_and(via)}" if via else "") + f" to {p['to']}"
+        text = p["mode"] + (f" via {and_join(via)}" if via else "") + f" to {p['to']}"
         words.append(text)
     return ", ".join(words)
 
 
-def _and(names: list[str]) -> str:
+def and_join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

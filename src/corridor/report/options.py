@@ -137,6 +137,16 @@ def _rank(r) -> tuple:
     return (liner.assumes_direct_call(r.notes), liner.assumes_hub(r.legs), r.duration_h)
 
 
+def _entry_option(r, x: dict, e: dict) -> Option:
+    """The option of the chain ``r`` from exit port ``x`` to entry port ``e``, its name saying
+    what it assumes where no liner service is sourced."""
+    label = describe(r) + _policy_note(x, e) + ("; direct call assumed: no sourced liner service"
+                                               if _rank(r)[0] else "; hub assumed: no sourced liner service"
+                                               if _rank(r)[1] else "")
+    return Option(f"sea:{e['code']}", label, f"gateways {x['name']} -> {e['name']}, ranked by the whole chain",
+                  r, gateway_chain(r))
+
+
 def _way_round(r) -> str | None:
     return next((k for k in WAYS_ROUND if k in {p for leg in r.legs for p in leg.passages}), None)
 
@@ -147,10 +157,12 @@ def _policy_note(x: dict, e: dict) -> str:
 
 
 def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=None, open_borders=frozenset(),
-            record: bool = False) -> list[Option]:
+            record: bool = False, by_entry: dict | None = None) -> list[Option]:
     """The options for the report's pair, under extra ``avoid`` passages, ``costs`` or
     ``open_borders`` (a what-if); ``origin_port`` forces the origin's gateway. ``record``: keep the
-    ranked entry gateways in the report's gateways (the baseline run)."""
+    ranked entry gateways in the report's gateways (the baseline run). ``by_entry``: filled with
+    the best chain through every entry port planned, as an option keyed like the shown ones
+    (``sea:CODE``), so that a what-if finds the same entry port even where it is not shown."""
     from corridor import planner as planner_mod
 
     net, ga, gb = ctx.net, ctx.gateways[ctx.a], ctx.gateways[ctx.b]
@@ -191,6 +203,9 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
     listed = (exits, entries)
     exits, entries = exits[:per_side], entries[:per_side]
     chains = _chains(plan, handover, exits, entries, start, end)
+    if by_entry is not None:
+        for r, x, e in reversed(chains):  # the best (first) chain through each entry port wins
+            by_entry[f"sea:{e['code']}"] = _entry_option(r, x, e)
     if record:
         exits, entries = listed
         for g, side in ((ga, exits), (gb, entries)):
@@ -212,11 +227,7 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
         if way in shown or ((x["flag"] or e["flag"]) and shown):  # a flagged gateway only when nothing else
             continue
         shown.add(way)  # one entry port per country and way round: Batumi beside Poti adds nothing
-        label = describe(r) + _policy_note(x, e) + ("; direct call assumed: no sourced liner service"
-                                                   if _rank(r)[0] else "; hub assumed: no sourced liner service"
-                                                   if _rank(r)[1] else "")
-        out.append(Option(f"sea:{e['code']}", label, f"gateways {x['name']} -> {e['name']}, "
-                          "ranked by the whole chain", r, gateway_chain(r)))
+        out.append(_entry_option(r, x, e))
     # the planner's own whole chain from the origin's first gateway (as `corridor route` plans it)
     if exits:
         own = by_sea(plan, exits[0]["code"], end)
