@@ -10,8 +10,8 @@ from pathlib import Path
 from corridor.export.mapdraw import Line, Marker, legend_html
 from corridor.export.mapdraw import svg_map as draw_svg
 from corridor.report.build import assumption_text
-from corridor.report.text import change_words
 from corridor.report.shapes import source
+from corridor.report.text import change_words
 
 
 def svg_map(report: dict) -> str:
