@@ -239,11 +239,15 @@ def describe(r: Route) -> str:
         part["to"], part["to_waypoint"] = leg.destination.label, leg.destination.kind == "waypoint"
         part["passages"] += [n for n in leg.passage_names if n not in part["passages"]]
         last_mode = leg.mode
-    moved = [p for p in parts if p["mode"] != "road" or p["km"] >= FIRST_MILE_KM]
-    if moved and moved[-1] is not parts[-1] and moved[-1]["to_waypoint"]:
-        # the last mile by road is left out: the movement before it ends where the goods do
-        # ("rail to Baku"), not at the nameless node where the road begins ("near Baku (AZ)")
-        moved[-1] = dict(moved[-1], to=parts[-1]["to"])
+    moved = []
+    for p in parts:
+        if p["mode"] == "road" and p["km"] < FIRST_MILE_KM:
+            if moved and moved[-1]["to_waypoint"]:
+                # a short road move left out hands its end to the movement before: "rail to Baku",
+                # "rail to New York", not the nameless node where the road begins ("near Baku (AZ)")
+                moved[-1] = dict(moved[-1], to=p["to"], to_waypoint=p["to_waypoint"])
+            continue
+        moved.append(p)
     moved = moved or parts
     parts = []
     for p in moved:  # a short road move between two legs of one mode (port to rail yard) joins them
