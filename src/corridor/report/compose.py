@@ -227,6 +227,8 @@ def describe(r: Route) -> str:
         if leg.mode == "transfer":
             if leg.border is None:
                 pending.append(leg.origin.label)
+                if parts and parts[-1]["to_border"]:  # a ferry clears customs at the port it lands at: name the port
+                    parts[-1].update(to=leg.origin.label, to_border=False)
             continue
         if leg.mode == last_mode:
             part = parts[-1]
@@ -237,6 +239,7 @@ def describe(r: Route) -> str:
         pending = []
         part["km"] += leg.distance_km
         part["to"], part["to_waypoint"] = leg.destination.label, leg.destination.kind == "waypoint"
+        part["to_border"] = leg.destination.kind == "border"
         part["passages"] += [n for n in leg.passage_names if n not in part["passages"]]
         last_mode = leg.mode
     moved = []
