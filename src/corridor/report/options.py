@@ -140,11 +140,16 @@ def _rank(r) -> tuple:
 def _entry_option(r, x: dict, e: dict, key: str) -> Option:
     """The option ``key`` of the chain ``r`` from exit port ``x`` to entry port ``e``, its name
     saying what it assumes where no liner service is sourced."""
-    label = describe(r) + _policy_note(x, e) + ("; direct call assumed: no sourced liner service"
-                                               if _rank(r)[0] else "; hub assumed: no sourced liner service"
-                                               if _rank(r)[1] else "")
+    label = describe(r) + _policy_note(x, e) + _liner_note(r)
     return Option(key, label, f"gateways {x['name']} -> {e['name']}, ranked by the whole chain",
                   r, gateway_chain(r))
+
+
+def _liner_note(r) -> str:
+    """What an option's name adds where its sea legs sail on no sourced liner service."""
+    direct, hub, _ = _rank(r)
+    return ("; direct call assumed: no sourced liner service" if direct
+            else "; hub assumed: no sourced liner service" if hub else "")
 
 
 def _way_round(r) -> str | None:
@@ -237,7 +242,7 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
         own = by_sea(plan, exits[0]["code"], end)
         if own is not None:
             r = merge([p for p in (exits[0]["land"], own) if p is not None], handover)
-            out.append(Option("planner", describe(r), "the planner's own chain by sea and land",
+            out.append(Option("planner", describe(r) + _liner_note(r), "the planner's own chain by sea and land",
                               r, gateway_chain(r)))
     # one other way round the world, when it is a real alternative to the fastest
     if chains:
@@ -254,7 +259,7 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
         if alts:
             key, (r, x, e) = min(alts, key=lambda a: a[1][0].duration_h)
             if r.duration_h <= REAL_ALTERNATIVE * quickest:
-                out.append(Option(f"way:{key}", describe(r), f"the fastest chain {WAYS_ROUND[key][0]}, the other way "
+                out.append(Option(f"way:{key}", describe(r) + _liner_note(r), f"the fastest chain {WAYS_ROUND[key][0]}, the other way "
                                   f"round the world (within {REAL_ALTERNATIVE:g}x the fastest)", r, gateway_chain(r)))
     if not bulk:
         out += _land_bridges(net, plan, handover, ga, start, end)
@@ -289,7 +294,7 @@ def _land_bridges(net, plan, handover, ga: dict, start, end) -> list[Option]:
                 continue
             r = merge([p for p in (first, second) if p is not None], handover)
             recipe = f"sea to {hub}, container trains ({what})" + (f"; {direct[0][1]}" if direct else "")
-            out.append(Option(key, f"{describe(r)} ({what})", recipe, r, gateway_chain(r), container_only=True))
+            out.append(Option(key, f"{describe(r)} ({what}){_liner_note(r)}", recipe, r, gateway_chain(r), container_only=True))
     return out
 
 

@@ -26,6 +26,11 @@ def _liner_terms(r) -> tuple[str, str]:
     return ("sourced", f"sourced liner services changing ship at {and_join(hubs)}") if hubs else ("", "")
 
 
+def _hub_hours(r) -> float:
+    """Hours a route spends changing ship at liner hubs."""
+    return sum(leg.duration_h for leg in r.legs if leg.kind == TransferKind.TRANSSHIPMENT)
+
+
 def _row(o: Option, n: Option | None, why: str = "") -> dict:
     """A base option ``o`` against ``n``, the same option under the change (None: there is none,
     ``why`` says why). ``rerouted``: the name of ``n`` when it goes another way; ``caveat``: the
@@ -36,13 +41,16 @@ def _row(o: Option, n: Option | None, why: str = "") -> dict:
     a, b = o.route, n.route
     priced = a.priced and b.priced  # an unsourced price (air passenger fare) stays null
     terms = (_liner_terms(a), _liner_terms(b))
+    hub_days = (_hub_hours(b) - _hub_hours(a)) / 24
     return dict(row, possible=True, duration_days=round(b.duration_h / 24, 2),
                 duration_days_range=[round(h / 24, 2) for h in b.duration_h_range],
                 cost_usd=round(b.cost_usd, 2) if priced else None,
                 co2e_kg=round(b.co2e_kg, 2), chokepoints=b.passages, gateway_chain=n.gateways,
                 rerouted=n.label if n.label != o.label else None,
                 caveat=(f"not like with like: today on {terms[0][1] or 'no liner service'}, under it on "
-                        f"{terms[1][1] or 'no liner service'}") if terms[0][0] != terms[1][0] else None,
+                        f"{terms[1][1] or 'no liner service'}"
+                        + (f"; {hub_days:+.1f} d of the difference is changes of ship added or left out"
+                           if abs(hub_days) >= 0.05 else "")) if terms[0][0] != terms[1][0] else None,
                 difference={"duration_days": round((b.duration_h - a.duration_h) / 24, 2),
                             "cost_usd": round(b.cost_usd - a.cost_usd, 2) if priced else None,
                             "co2e_kg": round(b.co2e_kg - a.co2e_kg, 2)})
