@@ -68,7 +68,10 @@ def change_words(row: dict, day: str = "d", against: str = "") -> str:
     when it is another, the difference (``against``: what it is measured against), and the
     caveat when the liner terms differ."""
     if not row.get("possible"):
-        return "no longer possible" + (f" ({row['why']})" if row.get("why") else "")
+        why = row.get("why") or ""
+        if why.startswith("no longer"):  # not offered any more, though perhaps still possible
+            return why
+        return "no longer possible" + (f" ({why})" if why else "")
     d = row["difference"]
     words = f"{d['duration_days']:+.1f} {day}, {_usd(d['cost_usd'], '+,.0f')}, {d['co2e_kg']:+,.0f} kg CO2e{against}"
     if row.get("rerouted"):

@@ -7,9 +7,10 @@ from __future__ import annotations
 from corridor import liner
 from corridor.data import borders as border_table
 from corridor.report.compose import Context, Option, and_join
-from corridor.report.options import options
+from corridor.report.options import REAL_ALTERNATIVE, options
 from corridor.route import TransferKind
 
+OTHER_WAY = "no longer a real alternative"  # why an other-way-round option drops out under a change
 PANAMA_RESTRICTED = {"sea": {"canal_wait": {"panama": {
     "value": 240.0, "source": "what-if: a 10-day queue at the Panama Canal, as in the 2023 drought "
     "(waits of days to weeks reported); assumption of this report"}}}}
@@ -61,6 +62,8 @@ def _counterpart(o: Option, alt: dict, by_entry: dict) -> tuple[Option | None, s
     chain through the port where it lands (even one not shown), else None and why."""
     sea = [leg for leg in o.route.legs if leg.mode == "sea"]
     landing = sea[-1].destination if sea else None
+    if o.key.startswith("way:"):  # the other way round itself: never replaced by the way it is the alternative to
+        return alt.get(o.key), f"{OTHER_WAY} (beyond {REAL_ALTERNATIVE:g}x the quickest chain under it, or closed)"
     n = alt.get(o.key) or by_entry.get(o.key) or (landing and by_entry.get(f"sea:{landing.code}"))
     if n is not None:
         return n, ""
