@@ -49,6 +49,8 @@ def test_pe_az_must_show(pe_az):
     assert any(x.startswith("AZ–GE border") for x in chain)
     label = b["option"]["label"]  # named from its typed legs: the sea part, its passages, the land part
     assert label.startswith("sea via Panama Canal") and ("to Poti" in label or "to Batumi" in label) and "rail to" in label
+    # the goods end in Baku: an option is named by the place, not by the node its last road mile starts at
+    assert all(" near " not in o["option"]["label"] for o in opts) and "rail to Baku" in label
     # (c) via Suez or the Cape only as a real alternative: within 1.5x the fastest surface option
     surface = [o for o in opts if o["option"]["group"] == "surface"]
     fastest = min(o["option"]["duration_days"] for o in surface)
@@ -219,3 +221,34 @@ def test_a_country_without_an_ocean_port_starts_at_its_capital_and_uses_neighbou
     g_kz = rep["gateways"][0]
     foreign = [n for n in g_kz["notes"] if "foreign ports" in n]
     assert foreign and "RU" not in foreign[0].split(":")[-1]  # not through the transit-policy countries
+
+
+def _landing(opt) -> str | None:
+    sea = [leg for leg in opt["legs"] if leg["mode"] == "sea"]
+    return sea[-1]["to_place"]["name"] if sea else None
+
+
+def test_whatif_rows_compare_an_option_with_itself(pe_az):
+    """Each what-if row is the same option under the change: it lands at the same port or is no
+    longer possible (with why); a row going another way names it, and a row whose liner terms
+    differ (Chancay: an assumed hub against Callao's sourced chain) says it is not like with like."""
+    by_key = {o["option"]["key"]: o for o in pe_az["options"]}
+    for w in pe_az["whatif"]:
+        for row in w["options"]:
+            base = by_key[row["option"]]
+            if not row["possible"]:
+                assert row["why"], (w["name"], row["label"])
+                continue
+            landing = _landing(base)
+            assert landing is None or landing in row["gateway_chain"], (w["name"], row["label"], row["gateway_chain"])
+            if sorted(row["chokepoints"]) != sorted(base["passages"]):  # another way round: named
+                assert row["rerouted"], (w["name"], row["label"])
+            if ("hub assumed" in row["label"]) != ("hub assumed" in (row["rerouted"] or row["label"])):
+                assert row["caveat"] and "not like with like" in row["caveat"], (w["name"], row["label"])
+    bosporus = next(w for w in pe_az["whatif"] if "Bosporus" in w["name"])
+    black_sea = [k for k, o in by_key.items() if o["option"]["group"] == "surface" and "Bosporus" in o["passages"]]
+    assert black_sea and set(black_sea) <= set(bosporus["rerun"])
+    for row in bosporus["options"]:  # through the Bosporus to a Black Sea port: no way round it by sea
+        assert not row["possible"] and "no sea route to" in row["why"]
+    chancay = next(w for w in pe_az["whatif"] if "Chancay" in w["name"])
+    assert any(row.get("caveat") for row in chancay["options"])

@@ -61,6 +61,9 @@ def test_air_freight_takes_two_to_four_days_door_to_door_on_flown_routes(pe_az):
     assert "AGP" not in _airport_codes(freight)  # the modelled Lima -> Malaga flight is gone
     handling = {a["name"] for a in freight["assumptions"]}
     assert {a.name for a in hubs.FREIGHT_TIMES} <= handling
+    # handling has published bounds (range.air.*): the range is a range, and still 2-4 days
+    low, high = freight["option"]["duration_days_range"]
+    assert 2.0 <= low < freight["option"]["duration_days"] <= high <= 4.0
 
 
 def test_no_closed_airport_in_any_option(pe_az, cn_de):

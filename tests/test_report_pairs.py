@@ -51,3 +51,8 @@ def test_pair_options_are_distinct_and_plausible(net, pair):
                 assert not (x["duration_days"] > y["duration_days"] and x["cost_usd"] > y["cost_usd"]), (pair, x["label"])
         low, high = x["duration_days_range"]
         assert low <= x["duration_days"] <= high, (pair, x["label"])
+    keys = [o["option"]["key"] for o in opts]  # the text and page list rows by key: two alike hide one
+    assert len(keys) == len(set(keys)), (pair, keys)
+    sea = [x for x in surface if x["key"].startswith("sea:")]  # a chain by sea within 1.5x the quickest one
+    for x in sea:
+        assert x["duration_days"] <= 1.5 * min(y["duration_days"] for y in sea) + 0.01, (pair, x["label"])

@@ -6,13 +6,14 @@ its slow time with the slow bounds: a min/max envelope of published figures, not
 Times proportional to distance scale with the speed; waits and dwells take the bound itself; a
 border with published waits (``data/policy/borders.csv``) takes its own low and high figures; a
 ferry waits from nothing to the whole interval between sailings. A sea speed the caller gave
-is kept (no speed range). Air legs and air transfers
-have no published variability here: their range is their planning time.
+is kept (no speed range). Air handling (freight export, hub transfer and import; a passenger's
+check-in and connection) takes its published bounds (``range.air.*``); a flight and a passenger's
+arrival have no published variability here: their range is their planning time.
 """
 
 from __future__ import annotations
 
-from corridor.costing import sea, transfer
+from corridor.costing import air, sea, transfer
 from corridor.data import borders as border_table
 from corridor.errors import BadInput
 
@@ -80,9 +81,20 @@ def _transfer(leg, params) -> tuple[float, float]:
     return min(leg.duration_h, low), max(leg.duration_h, high)
 
 
+def _air_transfer(leg, params, cargo) -> tuple[float, float]:
+    """An airport departure, connection or arrival: the bounds of the handling figure it was
+    timed with (recognised by its assumption, the figure's label), else its planning time."""
+    for key in air.handling_keys(cargo):
+        if leg.assumption == params.label(key) and f"range.{key}.fast" in params:
+            return min(leg.duration_h, bound(params, key, FAST)), max(leg.duration_h, bound(params, key, SLOW))
+    return leg.duration_h, leg.duration_h
+
+
 def leg_range(leg, profile) -> tuple[float, float]:
     """Fast and slow hours of ``leg`` under the request's parameters (``profile.in_force``)."""
     params, cargo = profile.in_force, profile.cargo
+    if leg.mode == "transfer" and leg.kind in air.TRANSFER_KINDS:
+        return _air_transfer(leg, params, cargo)
     if leg.mode == "transfer":
         return _transfer(leg, params)
     if leg.mode == "sea":

@@ -227,6 +227,8 @@ def describe(r: Route) -> str:
         if leg.mode == "transfer":
             if leg.border is None:
                 pending.append(leg.origin.label)
+                if parts and parts[-1]["to_border"]:  # a ferry clears customs at the port it lands at: name the port
+                    parts[-1].update(to=leg.origin.label, to_border=False)
             continue
         if leg.mode == last_mode:
             part = parts[-1]
@@ -236,10 +238,20 @@ def describe(r: Route) -> str:
             parts.append(part)
         pending = []
         part["km"] += leg.distance_km
-        part["to"] = leg.destination.label
+        part["to"], part["to_waypoint"] = leg.destination.label, leg.destination.kind == "waypoint"
+        part["to_border"] = leg.destination.kind == "border"
         part["passages"] += [n for n in leg.passage_names if n not in part["passages"]]
         last_mode = leg.mode
-    moved = [p for p in parts if p["mode"] != "road" or p["km"] >= FIRST_MILE_KM] or parts
+    moved = []
+    for p in parts:
+        if p["mode"] == "road" and p["km"] < FIRST_MILE_KM:
+            if moved and moved[-1]["to_waypoint"]:
+                # a short road move left out hands its end to the movement before: "rail to Baku",
+                # "rail to New York", not the nameless node where the road begins ("near Baku (AZ)")
+                moved[-1] = dict(moved[-1], to=p["to"], to_waypoint=p["to_waypoint"])
+            continue
+        moved.append(p)
+    moved = moved or parts
     parts = []
     for p in moved:  # a short road move between two legs of one mode (port to rail yard) joins them
         if parts and parts[-1]["mode"] == p["mode"]:
@@ -250,10 +262,10 @@ def describe(r: Route) -> str:
     words = []
     for p in parts:
         via = p["passages"] + [f"{h} (change)" for h in dict.fromkeys(p["hubs"]) if p["mode"] in ("sea", "air")]
-        text = p["mode"] + (f" via {_and(via)}" if via else "") + f" to {p['to']}"
+        text = p["mode"] + (f" via {and_join(via)}" if via else "") + f" to {p['to']}"
         words.append(text)
     return ", ".join(words)
 
 
-def _and(names: list[str]) -> str:
+def and_join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -11,6 +11,7 @@ from corridor.export.mapdraw import Line, Marker, legend_html
 from corridor.export.mapdraw import svg_map as draw_svg
 from corridor.report.build import assumption_text
 from corridor.report.shapes import source
+from corridor.report.text import change_words
 
 
 def svg_map(report: dict) -> str:
@@ -36,10 +37,6 @@ def _port_text(p: dict) -> str:
 def _cargo_text(c: dict) -> str:
     amount = f"{c['teu']:g} TEU" if "teu" in c else f"{c.get('tonnes', 0):,.0f} t"
     return f"{c['kind']}, {amount}, vessel class {c.get('vessel_class')} (air options state their own)"
-
-
-def _usd_change(v) -> str:
-    return "USD not priced" if v is None else f"{v:+,.0f} USD"
 
 
 def _cell(v) -> str:
@@ -79,15 +76,11 @@ def render(report: dict) -> str:
     whatifs = []
     for w in report["whatif"]:
         items = "".join(
-            f"<li>{html.escape(r['label'])}: " + (
-                "no longer possible" if not r.get("possible") else
-                f"{r['difference']['duration_days']:+.1f} days, {_usd_change(r['difference']['cost_usd'])}, "
-                f"{r['difference']['co2e_kg']:+,.0f} kg CO2e") + "</li>" for r in w["options"])
+            f"<li>{html.escape(r['label'])}: {html.escape(change_words(r, 'days'))}</li>" for r in w["options"])
         best = w.get("best")
         if best:
-            d = best["difference"]
-            items += (f"<li>fastest under it: {html.escape(best['label'])}: {best['duration_days']:.1f} days "
-                      f"({d['duration_days']:+.1f} days against the fastest today)</li>")
+            items += (f"<li>fastest under it: {html.escape(best['label'])}: {best['duration_days']:.1f} days; "
+                      f"{html.escape(change_words(best, 'days', ' against the fastest today'))}</li>")
         whatifs.append(f"<h3>{html.escape(w['name'])}</h3><ul>{items or '<li>no option changes</li>'}</ul>")
     gw = []
     for g in (g0, g1):

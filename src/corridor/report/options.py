@@ -137,6 +137,21 @@ def _rank(r) -> tuple:
     return (liner.assumes_direct_call(r.notes), liner.assumes_hub(r.legs), r.duration_h)
 
 
+def _entry_option(r, x: dict, e: dict, key: str) -> Option:
+    """The option ``key`` of the chain ``r`` from exit port ``x`` to entry port ``e``, its name
+    saying what it assumes where no liner service is sourced."""
+    label = describe(r) + _policy_note(x, e) + _liner_note(r)
+    return Option(key, label, f"gateways {x['name']} -> {e['name']}, ranked by the whole chain",
+                  r, gateway_chain(r))
+
+
+def _liner_note(r) -> str:
+    """What an option's name adds where its sea legs sail on no sourced liner service."""
+    direct, hub, _ = _rank(r)
+    return ("; direct call assumed: no sourced liner service" if direct
+            else "; hub assumed: no sourced liner service" if hub else "")
+
+
 def _way_round(r) -> str | None:
     return next((k for k in WAYS_ROUND if k in {p for leg in r.legs for p in leg.passages}), None)
 
@@ -147,10 +162,12 @@ def _policy_note(x: dict, e: dict) -> str:
 
 
 def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=None, open_borders=frozenset(),
-            record: bool = False) -> list[Option]:
+            record: bool = False, by_entry: dict | None = None) -> list[Option]:
     """The options for the report's pair, under extra ``avoid`` passages, ``costs`` or
     ``open_borders`` (a what-if); ``origin_port`` forces the origin's gateway. ``record``: keep the
-    ranked entry gateways in the report's gateways (the baseline run)."""
+    ranked entry gateways in the report's gateways (the baseline run). ``by_entry``: filled with
+    the best chain through every entry port planned, as an option keyed like the shown ones
+    (``sea:CODE``), so that a what-if finds the same entry port even where it is not shown."""
     from corridor import planner as planner_mod
 
     net, ga, gb = ctx.net, ctx.gateways[ctx.a], ctx.gateways[ctx.b]
@@ -191,6 +208,10 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
     listed = (exits, entries)
     exits, entries = exits[:per_side], entries[:per_side]
     chains = _chains(plan, handover, exits, entries, start, end)
+    if by_entry is not None:
+        for r, x, e in reversed(chains):  # the best (first) chain through each entry port (and pair) wins
+            for key in (f"sea:{e['code']}", f"sea:{x['code']}-{e['code']}"):
+                by_entry[key] = _entry_option(r, x, e, key)
     if record:
         exits, entries = listed
         for g, side in ((ga, exits), (gb, entries)):
@@ -203,31 +224,29 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
         exits, entries = exits[:per_side], entries[:per_side]
     # the best chain through each of the best entry gateways; flagged ones only when nothing else
     shown: set[tuple] = set()
+    quickest = min((r.duration_h for r, _, _ in chains), default=0.0)  # chains are ranked by liner terms first
     for r, x, e in chains:
         if len(shown) == ENTRY_OPTIONS:
             break
-        if r.duration_h > REAL_ALTERNATIVE * chains[0][0].duration_h:
-            break  # e.g. US -> JP by rail to New York and through Panama: not a real alternative
+        if r.duration_h > REAL_ALTERNATIVE * quickest:
+            continue  # e.g. US -> JP by rail to New York and through Panama: not a real alternative
         way = (e["country"], frozenset(p for leg in r.legs for p in leg.passages))
         if way in shown or ((x["flag"] or e["flag"]) and shown):  # a flagged gateway only when nothing else
             continue
         shown.add(way)  # one entry port per country and way round: Batumi beside Poti adds nothing
-        label = describe(r) + _policy_note(x, e) + ("; direct call assumed: no sourced liner service"
-                                                   if _rank(r)[0] else "; hub assumed: no sourced liner service"
-                                                   if _rank(r)[1] else "")
-        out.append(Option(f"sea:{e['code']}", label, f"gateways {x['name']} -> {e['name']}, "
-                          "ranked by the whole chain", r, gateway_chain(r)))
+        # keys stay unique: a second way to the same port (Tokyo from Los Angeles and from New York)
+        twice = any(o.key == f"sea:{e['code']}" for o in out)
+        out.append(_entry_option(r, x, e, f"sea:{x['code']}-{e['code']}" if twice else f"sea:{e['code']}"))
     # the planner's own whole chain from the origin's first gateway (as `corridor route` plans it)
     if exits:
         own = by_sea(plan, exits[0]["code"], end)
         if own is not None:
             r = merge([p for p in (exits[0]["land"], own) if p is not None], handover)
-            out.append(Option("planner", describe(r), "the planner's own chain by sea and land",
+            out.append(Option("planner", describe(r) + _liner_note(r), "the planner's own chain by sea and land",
                               r, gateway_chain(r)))
     # one other way round the world, when it is a real alternative to the fastest
     if chains:
-        fastest = chains[0][0]
-        used = _way_round(fastest)
+        used = _way_round(chains[0][0])  # the best-ranked chain's way round; the others are the alternatives
         alts = []
         for key, (text, extra) in WAYS_ROUND.items():
             if key == used:
@@ -239,8 +258,8 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
                 alts.append((key, found[0]))
         if alts:
             key, (r, x, e) = min(alts, key=lambda a: a[1][0].duration_h)
-            if r.duration_h <= REAL_ALTERNATIVE * fastest.duration_h:
-                out.append(Option(f"way:{key}", describe(r), f"the fastest chain {WAYS_ROUND[key][0]}, the other way "
+            if r.duration_h <= REAL_ALTERNATIVE * quickest:
+                out.append(Option(f"way:{key}", describe(r) + _liner_note(r), f"the fastest chain {WAYS_ROUND[key][0]}, the other way "
                                   f"round the world (within {REAL_ALTERNATIVE:g}x the fastest)", r, gateway_chain(r)))
     if not bulk:
         out += _land_bridges(net, plan, handover, ga, start, end)
@@ -275,7 +294,7 @@ def _land_bridges(net, plan, handover, ga: dict, start, end) -> list[Option]:
                 continue
             r = merge([p for p in (first, second) if p is not None], handover)
             recipe = f"sea to {hub}, container trains ({what})" + (f"; {direct[0][1]}" if direct else "")
-            out.append(Option(key, f"{describe(r)} ({what})", recipe, r, gateway_chain(r), container_only=True))
+            out.append(Option(key, f"{describe(r)} ({what}){_liner_note(r)}", recipe, r, gateway_chain(r), container_only=True))
     return out
 
 

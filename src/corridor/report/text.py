@@ -53,19 +53,28 @@ def text(rep: dict) -> str:
         if not w["options"]:
             out.append("  no option changes")
         for r in w["options"]:
-            out.append(f"  {r['label']}: " + _change(r))
+            out.append(f"  {r['label']}: " + change_words(r))
         if w.get("best"):
-            out.append(f"  fastest under it: {w['best']['label']}: {w['best']['duration_days']:.1f} d "
-                       f"({_change(w['best'])} against the fastest today)")
+            out.append(f"  fastest under it: {w['best']['label']}: {w['best']['duration_days']:.1f} d; "
+                       + change_words(w["best"], against=" against the fastest today"))
     out.append("assumptions and sources:")
     for a in rep["assumptions"]:
         out.append(f"  {assumption_text(a)}")
     return "\n".join(out)
 
 
-def _change(row: dict) -> str:
-    """A what-if row's difference in words."""
+def change_words(row: dict, day: str = "d", against: str = "") -> str:
+    """A what-if row's change in words: 'no longer possible' and why, else the way it now goes
+    when it is another, the difference (``against``: what it is measured against), and the
+    caveat when the liner terms differ."""
     if not row.get("possible"):
-        return "no longer possible"
+        why = row.get("why") or ""
+        if why.startswith("no longer"):  # not offered any more, though perhaps still possible
+            return why
+        return "no longer possible" + (f" ({why})" if why else "")
     d = row["difference"]
-    return f"{d['duration_days']:+.1f} d, {_usd(d['cost_usd'], '+,.0f')}, {d['co2e_kg']:+,.0f} kg CO2e"
+    words = f"{d['duration_days']:+.1f} {day}, {_usd(d['cost_usd'], '+,.0f')}, {d['co2e_kg']:+,.0f} kg CO2e{against}"
+    if row.get("rerouted"):
+        words = f"now {row['rerouted']}: {words}"
+    return words + (f" ({row['caveat']})" if row.get("caveat") else "")
+
