@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import builtins
 import math
+import re
 
 import numpy as np
 import pytest
 
 import corridor
-from corridor.errors import BadInput
 from corridor.engine.table import matrix
+from corridor.errors import BadInput
 
 geopandas = pytest.importorskip("geopandas")
 shapely_geometry = pytest.importorskip("shapely.geometry")
@@ -33,6 +34,33 @@ def test_geodataframe_from_route_has_one_row_per_leg_then_the_ends(land_route):
     assert list(frame["mode"][:len(land_route.legs)]) == [leg.mode for leg in land_route.legs]
     assert list(frame["role"][-2:]) == ["origin", "destination"]
     assert frame["distance_km"][:len(land_route.legs)].sum() == pytest.approx(land_route.distance_km, abs=0.5)
+
+
+def test_to_geodataframe_is_the_same_rows_with_a_crs(land_route):
+    frame = land_route.to_geodataframe()
+    assert frame.crs.to_epsg() == 4326
+    assert list(frame["mode"][:len(land_route.legs)]) == [leg.mode for leg in land_route.legs]
+    ends = frame.geometry[-2:]
+    assert [(round(g.x, 6), round(g.y, 6)) for g in ends] == \
+        [(round(p.lon, 6), round(p.lat, 6)) for p in (land_route.origin, land_route.destination)]
+
+
+def test_the_text_table_gives_nautical_miles_only_on_water(capsys):
+    from corridor.commands.route import print_table
+
+    r = corridor.route("Tbilisi", "Constanta")  # rail to Poti, then by sea
+    print_table(r)
+    lines = capsys.readouterr().out.splitlines()
+    header = re.split(r"\s{2,}", lines[1].strip())
+    nmi = header.index("nmi (water)")
+    legs = [re.split(r"\s{2,}", line.strip()) for line in lines[3:3 + len(r.legs)]]
+    modes = [cells[0] for cells in legs]
+    assert modes == [leg.mode for leg in r.legs] and "sea" in modes and "rail" in modes
+    for cells, leg in zip(legs, r.to_dict()["legs"]):
+        assert (cells[nmi] == "-") == (leg["mode"] not in ("sea", "ferry")), cells
+    water = sum(leg["distance_nmi"] for leg in r.to_dict()["legs"] if leg["mode"] in ("sea", "ferry"))
+    total = re.split(r"\s{2,}", next(line for line in lines if line.startswith("total")).strip())
+    assert total[2] == f"{water:,.0f}"
 
 
 def test_shape_of_route_geometry_is_the_whole_line(land_route):

@@ -345,6 +345,23 @@ class Route:
         gives one row per leg; for one shapely geometry use ``shapely.geometry.shape(route.geometry)``."""
         return self.to_geojson()
 
+    def to_geodataframe(self):
+        """The legs and both ends as a geopandas GeoDataFrame in EPSG:4326 (geopandas is needed).
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            One row per feature of :meth:`to_geojson`: the legs in order, then the origin and
+            the destination, with the same properties as columns.
+
+        Raises
+        ------
+        BadInput
+            If geopandas is not installed.
+        """
+        gpd = require("geopandas", "Route.to_geodataframe()")
+        return gpd.GeoDataFrame.from_features(self.to_geojson()["features"], crs="EPSG:4326")
+
     def legs_frame(self):
         """The legs as a pandas DataFrame, one row per leg in order (pandas is needed).
 

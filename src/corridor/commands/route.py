@@ -43,16 +43,24 @@ def _cargo_text(cargo: dict, modes: list[str]) -> str:
     return f"{text} (vessel class {cargo.get('vessel_class')})" if "sea" in modes else text
 
 
+_WATER = ("sea", "ferry")  # nautical miles mean something only on water
+
+
+def _nmi(leg: dict) -> str:
+    return f"{leg['distance_nmi']:,.0f}" if leg["mode"] in _WATER else "-"
+
+
 def print_table(route) -> None:
     d = route.to_dict()
     o, t = route.origin, route.destination
     print(f"{o.label} ({o.code or o.kind}) -> {t.label} ({t.code or t.kind})")
-    rows = [("mode", "from", "to", "km", "nmi", "time", "USD", "kg CO2e", "passages")]
+    rows = [("mode", "from", "to", "km", "nmi (water)", "time", "USD", "kg CO2e", "passages")]
     for leg in d["legs"]:
         rows.append((leg["mode"], leg["from"], leg["to"], f"{leg['distance_km']:,.0f}",
-                     f"{leg['distance_nmi']:,.0f}", fmt_range(leg["duration_h"], leg["duration_h_range"]), f"{leg['cost_usd']:,.0f}",
+                     _nmi(leg), fmt_range(leg["duration_h"], leg["duration_h_range"]), f"{leg['cost_usd']:,.0f}",
                      f"{leg['co2e_kg']:,.0f}", ", ".join(leg["passages"]) or "-"))
-    rows.append(("total", "", "", f"{d['distance_km']:,.0f}", f"{d['distance_nmi']:,.0f}",
+    water = [leg["distance_nmi"] for leg in d["legs"] if leg["mode"] in _WATER]
+    rows.append(("total", "", "", f"{d['distance_km']:,.0f}", f"{sum(water):,.0f}" if water else "-",
                  fmt_range(d["duration_h"], d["duration_h_range"]), _usd(d["cost_usd"]), f"{d['co2e_kg']:,.0f}",
                  ", ".join(d["passages"]) or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
