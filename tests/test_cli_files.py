@@ -28,7 +28,7 @@ def places_csv(tmp_path):
 
 def test_geojson_into_a_missing_folder(cli, tmp_path):
     target = tmp_path / "no-such-folder" / "r.geojson"
-    _fails_plainly(cli("route", "NLRTM", "BEANR", "--geojson", str(target)), str(target), "No such file")
+    _fails_plainly(cli("route", "NLRTM", "BEANR", "--geojson", str(target)), str(target), "does not exist")
 
 
 def test_geojson_onto_a_folder(cli, tmp_path):
