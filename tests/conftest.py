@@ -53,6 +53,20 @@ def cli(net):
     return run
 
 
+@pytest.fixture
+def run(net, capsys):
+    """``corridor`` in this process: main(argv) -> (exit code, stdout, stderr); the network is loaded
+    first (session fixture)."""
+    from corridor.cli import main
+
+    def call(*argv: str):
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return call
+
+
 @pytest.fixture(scope="session")
 def server(net, tmp_path_factory):
     """One real ``corridor serve`` on loopback for the HTTP tests (test_server, test_osrm). A

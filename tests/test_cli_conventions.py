@@ -13,18 +13,6 @@ import pytest
 from corridor.cli import main
 
 
-@pytest.fixture
-def run(net, capsys):
-    """main(argv) -> (exit code, stdout, stderr); the network is loaded first (session fixture)."""
-
-    def call(*argv: str):
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
-
-
 def test_version_names_package_and_network(capsys):
     from corridor import __version__
     from corridor.network import fingerprint

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 import corridor
-from corridor.cli import main
 from corridor.export.geoparquet import to_geoparquet
 from corridor.export.kml import NS, to_kml
 from corridor.export.legs_table import FIELDS, LIST_SEPARATOR, to_csv
@@ -34,16 +33,6 @@ def land_route(net):
 @pytest.fixture(scope="module")
 def features(land_route):
     return land_route.to_geojson()["features"]
-
-
-@pytest.fixture
-def run(net, capsys):
-    def call(*argv: str):
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
 
 
 def test_csv_has_one_row_per_leg_with_the_json_figures_and_typed_fields(land_route):

@@ -36,6 +36,7 @@ from corridor import modes as M
 from corridor.data.userdir import CacheError, cache_error, cache_root
 from corridor.data.watermask import WaterMask, build_water_bits
 from corridor.geo import to_unit_vectors
+from corridor.locks import lock_is_free
 from corridor.network_integrity import (DamagedNetwork, check_checksums, check_structure, describe_files,
                                         open_arrays, read_manifest)
 
@@ -150,20 +151,6 @@ def build_lock(root: Path, name: str):
         os.close(fd)  # closing the descriptor releases the lock
 
 
-def _lock_is_free(root: Path, name: str) -> bool:
-    try:
-        fd = os.open(root / f".{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(fd)
-
-
 def clean_debris(root: Path) -> list[Path]:
     """Remove what killed builds left in ``root`` (temporary folders whose build lock nobody
     holds); returns the folders removed. Quiet when the folder cannot be read or written."""
@@ -175,7 +162,7 @@ def clean_debris(root: Path) -> list[Path]:
     for path in candidates:
         match = _TEMP.match(path.name)
         if match:
-            dead = _lock_is_free(root, match.group(1))
+            dead = lock_is_free(root, match.group(1))
         else:
             dead = time.time() - path.stat().st_mtime > _LEGACY_TEMP_AGE_S
         if dead:

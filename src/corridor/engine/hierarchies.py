@@ -14,7 +14,6 @@ once the files are there.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import subprocess
@@ -28,6 +27,7 @@ import numpy as np
 from corridor.build.contraction import CODE_HASH, FORMAT, Hierarchy, build_hierarchy
 from corridor.hierarchy_integrity import check_hierarchy, check_labels
 from corridor.hub_labels import Labels, build_labels
+from corridor.locks import lock_is_free
 from corridor.network_integrity import DamagedNetwork
 
 _LOCK = threading.Lock()
@@ -185,17 +185,7 @@ def build_lock_held(net_path: Path) -> bool:
     """Whether a process holds the network's build lock (:func:`corridor.network.build_lock`'s
     file: the network build and the background hierarchy build take turns on it)."""
     net_path = Path(net_path)
-    try:
-        fd = os.open(net_path.parent / f".{net_path.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
+    return not lock_is_free(net_path.parent, net_path.name)
 
 
 def start_background_build(net) -> bool:
