@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
-
-import dataclasses
 
 from corridor.build.contraction import Hierarchy, build_hierarchy
 from corridor.engine.hierarchies import hierarchy, sea_hierarchy
@@ -15,6 +18,17 @@ from corridor.engine.restrictions import blocked_mask
 from corridor.search_ch import ch_shortest_path
 
 DEFAULT = blocked_mask([], [], "seagoing")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def sea_route_hierarchy_beside(net):
+    """The default sea route hierarchy (hours, with hub labels; :func:`defaults` uses it) is built
+    in a second process while this one builds the km hierarchy: each contraction takes minutes on
+    one core, and CI has two."""
+    code = "from corridor.default_hierarchies import _build_in_worker; _build_in_worker(1, False)"
+    proc = subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ))
+    yield proc
+    proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +162,7 @@ REGION = (25.0, 75.0, 30.0, 55.0)  # lon, lat box from Türkiye to Kazakhstan: t
 
 
 @pytest.fixture(scope="module")
-def defaults(net):
+def defaults(net, sea_route_hierarchy_beside):
     """Route hierarchies by layer: (hierarchy, weight, closed passages). "sea": the default sea
     request's, as `corridor network --hierarchies` builds it (with its hub labels). "all": the
     default surface request's weights cut to REGION (a small regional network, built in seconds;
@@ -161,6 +175,7 @@ def defaults(net):
             req.setdefault(layer, (w, blocked))
     w_sea, b_sea = req["sea"]
     w_all, b_all = req["all"]
+    assert sea_route_hierarchy_beside.wait(timeout=1800) == 0  # then hierarchy() loads it from disk
     lo0, lo1, la0, la1 = REGION
     inside = (net.node_lon > lo0) & (net.node_lon < lo1) & (net.node_lat > la0) & (net.node_lat < la1)
     w_region = np.where(inside[net.edge_u] & inside[net.edge_v], w_all, np.inf)
