@@ -12,7 +12,9 @@ from corridor.errors import BadInput
 # the modelled network, or the user's import alone.
 AIR_NETWORKS = ("sourced", "modelled", "imported")
 DEFAULT_TONNES = 1.0  # the air consignment when none is given: 1 t of general cargo
-GROUNDED = ("container", "dry-bulk", "liquid-bulk")  # cargo no air option carries
+# Cargo no air option carries (corridor.costing.air reads it too): a box or bulk flies only as
+# general cargo, by weight.
+GROUNDED = ("container", "dry-bulk", "liquid-bulk")
 
 
 def air_only(modes) -> bool:

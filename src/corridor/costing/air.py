@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from corridor.air.consignment import GROUNDED
 from corridor.build.air import KIND_ACCESS
 from corridor.costing import Costs, tonnes
 
@@ -22,8 +23,6 @@ name = "air"
 # The DESNZ passenger factors' own boundary between short and long haul (their labels say it).
 DESNZ_SHORT_HAUL_KM = 3_700.0
 TRANSFER_KINDS = ("airport", "connection")  # the transfers a trip by air adds
-# Cargo that does not fly: containers and bulk go by weight-limited ULDs only as general cargo.
-GROUNDED = ("container", "dry-bulk", "liquid-bulk")
 # Departure, change of aircraft and arrival: a passenger's, and air freight's handling and cut-off.
 PASSENGER_HANDLING = ("air.check_in", "air.connection", "air.arrival")
 FREIGHT_HANDLING = ("air.freight_export", "air.freight_hub", "air.freight_import")
