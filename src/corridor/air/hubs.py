@@ -21,7 +21,8 @@ from corridor.air.overlay import (
     CURATED_LABEL,
     closed_airports,
     curated_routes,
-    domestic_airports,
+    flies_between,
+    import_stamp,
 )
 from corridor.costing.params import defaults
 from corridor.geo import haversine_km
@@ -34,10 +35,20 @@ FREIGHT_ORIGIN, FREIGHT_HUB, FREIGHT_DESTINATION = FREIGHT_TIMES = tuple(
 __all__ = ["FREIGHT_TIMES", "MAX_FLIGHTS", "best_chain", "closed_airports", "routes"]
 
 
+_ROUTES: dict = {}  # import stamp -> routes(): a report asks several times per country pair
+
+
 def routes() -> tuple[dict[frozenset, str], str]:
     """Flown routes as {frozenset({a, b}): source} and which data they come from. Curated routes
     always; the user's OpenFlights import added when present. Closed airports are left out, and
-    domestic-only airports' routes abroad."""
+    domestic-only airports' routes abroad. Read once per import (callers must not change it)."""
+    stamp = import_stamp()
+    if stamp not in _ROUTES:
+        _ROUTES[stamp] = _read_routes()
+    return _ROUTES[stamp]
+
+
+def _read_routes() -> tuple[dict[frozenset, str], str]:
     from corridor.air.openflights import load_imported
     from corridor.data.airports import read_airports
 
@@ -50,12 +61,7 @@ def routes() -> tuple[dict[frozenset, str], str]:
         label += f" and the imported OpenFlights routes ({imported.get('file', 'routes.dat')})"
     ap = read_airports()
     country = dict(zip(ap.iata.tolist(), ap.country.tolist()))
-    closed, domestic = closed_airports().keys(), domestic_airports().keys()
-
-    def usable(pair: frozenset) -> bool:
-        a, b = tuple(pair)
-        return not (pair & closed) and not ((pair & domestic) and country.get(a) != country.get(b))
-    return {k: v for k, v in out.items() if len(k) == 2 and usable(k)}, label
+    return {k: v for k, v in out.items() if len(k) == 2 and flies_between(*k, country)}, label
 
 
 def best_chain(origins: list[str], destinations: list[str], coords: dict[str, tuple[float, float]],

@@ -68,6 +68,14 @@ def curated_routes() -> dict[frozenset, str]:
     return {frozenset((r["from"], r["to"])): f"{r['carriers']}: {r['source']}" for r in _curated("air_routes.csv")}
 
 
+def flies_between(a: str, b: str, country: dict[str, str]) -> bool:
+    """Whether a route between airports ``a`` and ``b`` may be flown: neither is closed, and a
+    domestic-only airport flies only within its country (``country``: IATA -> ISO code)."""
+    pair = {a, b}
+    return not (pair & closed_airports().keys()) and not (
+        (pair & domestic_airports().keys()) and country.get(a) != country.get(b))
+
+
 class AirIndex:
     """Airport codes <-> nodes of a network (airport nodes follow read_airports' order)."""
 
@@ -96,7 +104,8 @@ def air_index(net) -> AirIndex:
     return _CACHE[key]
 
 
-def _stamp():
+def import_stamp():
+    """Path, modification time and size of the imported routes file, or None without an import."""
     path = openflights.imported_path()
     if not path.is_file():
         return None
@@ -109,7 +118,7 @@ def air_network(net, which: str = "sourced"):
     if which not in AIR_NETWORKS:
         raise BadInput(f"Unknown air network {which!r}; choose one of: {', '.join(AIR_NETWORKS)}.")
     base = getattr(net, "air_base", net)
-    stamp = _stamp()
+    stamp = import_stamp()
     key = ("overlay", id(base), stamp, which)
     if key not in _CACHE:
         doc = openflights.load_imported() if stamp is not None else None
@@ -138,11 +147,8 @@ def _overlay(net, which: str, doc: dict | None):
     idx = air_index(net)
     country = {str(c): str(k) for c, k in zip(idx.airports.iata, idx.airports.country)}
     closed, domestic = closed_airports(), domestic_airports()
-
-    def usable(a: str, b: str) -> bool:
-        return (a in idx.by_code and b in idx.by_code and not ({a, b} & closed.keys())
-                and not (({a, b} & domestic.keys()) and country[a] != country[b]))
-    directed = {p: v for p, v in _added_routes(which, doc).items() if usable(*p)}
+    directed = {(a, b): v for (a, b), v in _added_routes(which, doc).items()
+                if a in idx.by_code and b in idx.by_code and flies_between(a, b, country)}
     undirected = sorted({tuple(sorted(p)) for p in directed})
     u = np.array([idx.by_code[a] for a, _ in undirected], np.int32)
     v = np.array([idx.by_code[b] for _, b in undirected], np.int32)
