@@ -8,17 +8,16 @@ from functools import lru_cache
 import numpy as np
 
 from corridor import alternatives as alternatives_mod
-from corridor import liner
+from corridor import liner, transit_policy
 from corridor import modes as M
-from corridor import transit_policy
 from corridor.air import plan as air_plan
 from corridor.costing import draft as draft_check
-from corridor.costing import sea as sea_costing
 from corridor.costing import objective as objective_mod
+from corridor.costing import sea as sea_costing
 from corridor.costing import transfer as transfer_costing
 from corridor.costing.annotate import annotate
-from corridor.costing.ranges import set_ranges
 from corridor.costing.profile import Profile, assumptions_for
+from corridor.costing.ranges import set_ranges
 from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.directions import legs_from_path

@@ -10,6 +10,7 @@ airport access edges cost the road time plus the airport's share of handling.
 from __future__ import annotations
 
 import dataclasses
+
 import numpy as np
 
 from corridor import modes as M

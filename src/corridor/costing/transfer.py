@@ -10,6 +10,7 @@ from corridor.costing import Assumption
 from corridor.costing.params import defaults
 from corridor.data import borders as border_table
 
+
 def border_mode(kind: str) -> str | None:
     """The mode of a border leg's kind ('road border' -> 'road'; a break of gauge is rail); None
     for an open border (its mode is not kept, and the border table has no rows inside unions)."""
