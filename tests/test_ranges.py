@@ -136,3 +136,12 @@ def test_rail_in_azerbaijan_runs_at_its_own_sourced_speed(routes):
     day_km = params.value("rail.speed_by_country.AZ")
     assert day_km != params.value("rail.speed")
     assert leg.duration_h == pytest.approx(leg.distance_km * 24.0 / day_km, rel=0.02)
+
+
+def test_a_scenario_speed_replaces_every_default_speed_of_its_mode():
+    from corridor.costing.params import defaults
+    from corridor.scenario import parse
+
+    costs = parse({"speeds": {"rail": 500, "sea": 12}}).costs
+    speeds = [k for k in defaults() if k.startswith(("rail.speed", "sea.speed."))]
+    assert speeds and all(costs[k] == (500 if k.startswith("rail") else 12) for k in speeds)

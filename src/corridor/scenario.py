@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corridor.costing.params import read_toml
+from corridor.costing.params import defaults, read_toml
 from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.errors import BadInput
@@ -34,9 +34,16 @@ from corridor.errors import BadInput
 _DWELL = {"port": "dwell.port", "ferry_terminal": "dwell.ferry_terminal", "sea_ferry": "dwell.sea_ferry",
           "rail_road": "dwell.rail_road", "border_road": "border.road", "border_rail": "border.rail",
           "border_gauge": "border.gauge", "border_ferry": "border.ferry"}
-# a scenario's rail speed replaces the per-country ones too (costing/rail.py)
-_SPEEDS = {"sea": ["sea.speed.container", "sea.speed.bulk", "sea.speed.general"],
-           "rail": ["rail.speed", "rail.speed_by_country.KZ", "rail.speed_by_country.EU"], "road": ["road.speed"]}
+# a scenario's speed replaces every default speed of its mode: each cargo's and class's at sea,
+# the per-country ones on rail (costing/rail.py)
+_SPEEDS = {"sea": ("sea.speed.",), "rail": ("rail.speed", "rail.speed_by_country."), "road": ("road.speed",)}
+
+
+def _speed_keys(mode: str) -> list[str]:
+    """The default keys a scenario's ``[speeds] mode`` replaces, read from the defaults so that a
+    speed added there (a class, a country) is never left out; a prefix ending in "." takes all."""
+    return [k for k in defaults()
+            if any(k == p or (p.endswith(".") and k.startswith(p)) for p in _SPEEDS[mode])]
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,7 @@ def parse(value) -> Scenario:
     for k, v in data.get("speeds", {}).items():
         if k not in _SPEEDS:
             raise BadInput(f"{where}: [speeds] takes sea (kn), rail (km/day) and road (km/h), not {k!r}.")
-        for key in _SPEEDS[k]:
+        for key in _speed_keys(k):
             flat[key] = v
     for k, v in data.get("dwell", {}).items():
         if k not in _DWELL:
