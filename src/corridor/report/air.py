@@ -37,9 +37,10 @@ def air_options(ctx: Context, *, costs, avoid, open_borders=frozenset()) -> list
 
     ga, gb = ctx.gateways[ctx.a], ctx.gateways[ctx.b]
     chain = _air_chain(ga, gb)
+    flown_from = hubs.routes()[1]  # which data the flown routes come from (routes() rereads an import)
     if chain is None:
         ga["notes"].append(f"no air option: the flown routes known (curated/air_routes.csv"
-                           f"{', OpenFlights import' if 'OpenFlights' in hubs.routes()[1] else ''}) do not link "
+                           f"{', OpenFlights import' if 'OpenFlights' in flown_from else ''}) do not link "
                            f"{ga['name']}'s airports with {gb['name']}'s; 'corridor data fetch air' (OpenFlights) adds more")
         return []
     city_a, city_b = main_city(ga["country"]), main_city(gb["country"])
@@ -65,7 +66,7 @@ def air_options(ctx: Context, *, costs, avoid, open_borders=frozenset()) -> list
         r = merge(parts)
         # the flights are flown routes (checked above); only their times come from the air model
         r.notes = [n for n in r.notes if not n.startswith("air: modelled")] + [
-            f"air: each flight is a route flown ({hubs.routes()[1]}); flight times from the air model"]
-        recipe = (f"{label}; each flight a route flown ({hubs.routes()[1]})" + (f", connecting at {via}" if via else ""))
+            f"air: each flight is a route flown ({flown_from}); flight times from the air model"]
+        recipe = (f"{label}; each flight a route flown ({flown_from})" + (f", connecting at {via}" if via else ""))
         out.append(Option(key, label, recipe, r, gateway_chain(r)))
     return out

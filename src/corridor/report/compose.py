@@ -107,7 +107,6 @@ class Context:
             print(f"report: {text}", file=sys.stderr, flush=True)
 
 
-
 def handover_leg(cargo: dict, costs):
     """A port transfer (ship <-> rail or road) between two separately planned parts, costed like
     the planner's port terminals (costing/transfer.py, defaults.toml, ``costs`` overrides)."""
@@ -209,8 +208,6 @@ def gateway_chain(r: Route) -> list[str]:
                 add(p.label)
     add(r.destination.label)
     return out
-
-
 
 
 FIRST_MILE_KM = 100.0  # road moves shorter than this are drayage (to a port or yard), left out of a name

@@ -6,6 +6,7 @@ provenance line (``source``)."""
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 from importlib import resources
 
@@ -30,4 +31,4 @@ def country_rings() -> list[list[tuple[float, float]]]:
     """Every ring of every country as (lon, lat) points."""
     data = _load()
     points, starts = data["points"], data["starts"]
-    return [[(float(x), float(y)) for x, y in points[a:b]] for a, b in zip(starts[:-1], starts[1:])]
+    return [[(float(x), float(y)) for x, y in points[a:b]] for a, b in itertools.pairwise(starts)]

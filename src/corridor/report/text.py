@@ -9,8 +9,6 @@ def assumption_text(a: dict) -> str:
     return f"{a['name']}: {value} ({a['source']})"
 
 
-
-
 def _usd(value, spec: str = ",.0f") -> str:
     return "USD not priced" if value is None else f"{value:{spec}} USD"
 
@@ -77,4 +75,3 @@ def change_words(row: dict, day: str = "d", against: str = "") -> str:
     if row.get("rerouted"):
         words = f"now {row['rerouted']}: {words}"
     return words + (f" ({row['caveat']})" if row.get("caveat") else "")
-
