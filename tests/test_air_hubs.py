@@ -122,3 +122,10 @@ def test_general_cargo_by_air_defaults_to_one_tonne():
 def test_a_container_never_flies_beside_surface_modes(data_dir):
     r = corridor.route("Lima", "Baku", modes="sea,rail,road,ferry,air")  # 1 TEU by default
     assert "air" not in r.modes and r.legs
+
+
+def test_a_scenario_on_an_unpriced_route_gives_no_price_difference():
+    r = corridor.route("Lima", "Baku", modes="air", cargo="passengers", scenario={"speeds": {"road": 50}})
+    d = r.to_dict()
+    assert d["cost_usd"] is None and d["baseline"]["cost_usd"] is None
+    assert d["difference"]["cost_usd"] is None and d["difference"]["co2e_kg"] is not None

@@ -70,7 +70,8 @@ def plan_with_scenario(request, *, network) -> Route:
 def difference(route: Route, baseline: Route) -> dict:
     return {"duration_h": round(route.duration_h - baseline.duration_h, 1),
             "duration_days": round((route.duration_h - baseline.duration_h) / 24.0, 2),
-            "cost_usd": round(route.cost_usd - baseline.cost_usd, 2),
+            # no difference of prices where one has no source (passenger fares): never a made-up 0
+            "cost_usd": round(route.cost_usd - baseline.cost_usd, 2) if route.priced and baseline.priced else None,
             "co2e_kg": round(route.co2e_kg - baseline.co2e_kg, 2),
             "distance_km": round(route.distance_km - baseline.distance_km, 1)}
 

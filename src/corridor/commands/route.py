@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from corridor.usd import usd_cell, usd_words
+
 HELP = "best route between two places"
 
 
@@ -61,7 +63,7 @@ def print_table(route) -> None:
                      f"{leg['co2e_kg']:,.0f}", ", ".join(leg["passages"]) or "-"))
     water = [leg["distance_nmi"] for leg in d["legs"] if leg["mode"] in _WATER]
     rows.append(("total", "", "", f"{d['distance_km']:,.0f}", f"{sum(water):,.0f}" if water else "-",
-                 fmt_range(d["duration_h"], d["duration_h_range"]), _usd(d["cost_usd"]), f"{d['co2e_kg']:,.0f}",
+                 fmt_range(d["duration_h"], d["duration_h_range"]), usd_cell(d["cost_usd"]), f"{d['co2e_kg']:,.0f}",
                  ", ".join(d["passages"]) or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for k, row in enumerate(rows):
@@ -89,13 +91,13 @@ def print_table(route) -> None:
             print(f"{name}:")
             for i, alt in enumerate(d[name]):
                 via = alt["passages"] + ["–".join(b["countries"]) for b in alt["border_crossings"]]
-                print(f"  {i + 1}. {alt['duration_days']:.1f} d  {_usd(alt['cost_usd'])} USD  {alt['co2e_kg']:,.0f} kg CO2e  "
+                print(f"  {i + 1}. {alt['duration_days']:.1f} d  {usd_words(alt['cost_usd'])}  {alt['co2e_kg']:,.0f} kg CO2e  "
                       f"{alt['distance_km']:,.0f} km  modes {','.join(alt['modes'])}  via {', '.join(via) or '-'}")
     if "difference" in d:
         diff, base = d["difference"], d["baseline"]
-        print(f"scenario {d['scenario']['name']!r} vs baseline ({base['duration_days']:.1f} d, {_usd(base['cost_usd'])} USD, "
+        print(f"scenario {d['scenario']['name']!r} vs baseline ({base['duration_days']:.1f} d, {usd_words(base['cost_usd'])}, "
               f"{base['co2e_kg']:,.0f} kg CO2e, via {', '.join(base['passages']) or '-'}): "
-              f"{diff['duration_days']:+.1f} days, {diff['cost_usd']:+,.0f} USD, {diff['co2e_kg']:+,.0f} kg CO2e")
+              f"{diff['duration_days']:+.1f} days, {usd_words(diff['cost_usd'], '+,.0f')}, {diff['co2e_kg']:+,.0f} kg CO2e")
     print(f"network: {d['network']['fingerprint']} (sources: {'; '.join(d['network']['sources'])})")
 
 
@@ -118,8 +120,3 @@ def run(args) -> int:
             print(f"wrote {path}: {route.distance_km:,.0f} km, {fmt_hours(route.duration_h)}, "
                   f"passages: {', '.join(route.passages) or 'none'}")
     return 0
-
-
-def _usd(value) -> str:
-    """A route's USD; None when a price has no source (air passenger fares): 'not priced'."""
-    return "not priced" if value is None else f"{value:,.0f}"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from corridor.usd import usd_words
+
 
 def assumption_text(a: dict) -> str:
     """'name: value unit (source)'; a figure with no source found reads 'not found'."""
     value = "not found" if a["value"] is None else f"{a['value']:g} {a['unit']}"
     return f"{a['name']}: {value} ({a['source']})"
-
-
-def _usd(value, spec: str = ",.0f") -> str:
-    return "USD not priced" if value is None else f"{value:{spec}} USD"
 
 
 def text(rep: dict) -> str:
@@ -41,7 +39,7 @@ def text(rep: dict) -> str:
             best = f"  [{', '.join(s['best'])}]" if s["best"] else ""
             low, high = s["duration_days_range"]
             out.append(f"  {i}. {s['label']}{best}\n     {s['duration_days']:.1f} d (range {low:.1f}-{high:.1f} d)  "
-                       f"{_usd(s['cost_usd'])}  "
+                       f"{usd_words(s['cost_usd'])}  "
                        f"{s['co2e_kg']:,.0f} kg CO2e  "
                        f"{s['distance_km']:,.0f} km  transshipments {s['transshipments']}  "
                        f"chokepoints {', '.join(s['chokepoints']) or '-'}  borders {len(s['borders'])}\n"
@@ -71,7 +69,7 @@ def change_words(row: dict, day: str = "d", against: str = "") -> str:
             return why
         return "no longer possible" + (f" ({why})" if why else "")
     d = row["difference"]
-    words = f"{d['duration_days']:+.1f} {day}, {_usd(d['cost_usd'], '+,.0f')}, {d['co2e_kg']:+,.0f} kg CO2e{against}"
+    words = f"{d['duration_days']:+.1f} {day}, {usd_words(d['cost_usd'], '+,.0f')}, {d['co2e_kg']:+,.0f} kg CO2e{against}"
     if row.get("rerouted"):
         words = f"now {row['rerouted']}: {words}"
     return words + (f" ({row['caveat']})" if row.get("caveat") else "")
