@@ -31,6 +31,7 @@ from corridor.costing.profile import Profile
 from corridor.data import passages as P
 from corridor.engine.hierarchies import defaults_marker, hierarchy
 from corridor.engine.restrictions import Ctx, blocked_mask
+from corridor.locks import lock_path
 
 
 def default_requests(net) -> list[tuple[str, str, np.ndarray | None, int]]:
@@ -140,7 +141,7 @@ def build_in_background(after: int | None) -> int:
         _wait_for(after, 60.0)
     path = network_dir()
     try:
-        fd = os.open(path.parent / f".{path.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)  # network.build_lock's
+        fd = os.open(lock_path(path.parent, path.name), os.O_RDWR | os.O_CREAT, 0o644)  # network.build_lock's
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:  # held (BlockingIOError) or no cache to write: nothing to do here
         return 0
