@@ -31,6 +31,7 @@ from corridor.costing.profile import Profile
 from corridor.data import passages as P
 from corridor.engine.hierarchies import defaults_marker, hierarchy
 from corridor.engine.restrictions import Ctx, blocked_mask
+from corridor.locks import lock_path
 
 
 def default_requests(net) -> list[tuple[str, str, np.ndarray | None, int]]:
@@ -54,10 +55,10 @@ def default_requests(net) -> list[tuple[str, str, np.ndarray | None, int]]:
             ("surface routes under the transit policy (hours)", "all", hours(M.SURFACE, policy), blocked | closed)]
 
 
-def _build_one(net, index: int, progress: bool) -> Hierarchy:
-    """Build (or load) the ``index``-th hierarchy of :func:`default_requests` (with its hub
-    labels on the sea layer), saying so on stderr."""
-    name, layer, weight, blocked = default_requests(net)[index]
+def _build_one(net, request: tuple[str, str, np.ndarray | None, int], progress: bool) -> Hierarchy:
+    """Build (or load) the hierarchy of one of :func:`default_requests` (with its hub labels on
+    the sea layer), saying so on stderr."""
+    name, layer, weight, blocked = request
     t = time.perf_counter()
     h = hierarchy(net, layer, blocked, weight, build=False)
     if h is None or (layer == "sea" and h.labels is None):
@@ -75,7 +76,8 @@ def _build_in_worker(index: int, progress: bool) -> None:
     """One worker process's share: it loads the (memory-mapped) network itself."""
     from corridor.network import load_network
 
-    _build_one(load_network(progress=False), index, progress)
+    net = load_network(progress=False)
+    _build_one(net, default_requests(net)[index], progress)
 
 
 def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -> list[Hierarchy]:
@@ -99,7 +101,8 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
         with ProcessPoolExecutor(min(workers, len(missing)), mp_context=multiprocessing.get_context("spawn")) as pool:
             for done in [pool.submit(_build_in_worker, i, progress) for i in missing]:
                 done.result()
-    built = [_build_one(net, i, progress and (workers == 1 or len(missing) <= 1)) for i in range(len(requests))]
+    # the requests of above, not computed again per hierarchy (each computation weighs every edge three times)
+    built = [_build_one(net, r, progress and (workers == 1 or len(missing) <= 1)) for r in requests]
     marker = defaults_marker(net.path)
     try:
         tmp = marker.with_suffix(".tmp")
@@ -138,7 +141,7 @@ def build_in_background(after: int | None) -> int:
         _wait_for(after, 60.0)
     path = network_dir()
     try:
-        fd = os.open(path.parent / f".{path.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)  # network.build_lock's
+        fd = os.open(lock_path(path.parent, path.name), os.O_RDWR | os.O_CREAT, 0o644)  # network.build_lock's
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:  # held (BlockingIOError) or no cache to write: nothing to do here
         return 0

@@ -7,10 +7,15 @@ import os
 from pathlib import Path
 
 
+def lock_path(root: Path, name: str) -> Path:
+    """The build lock file of network ``name`` in ``root``: ``root/.<name>.lock``."""
+    return Path(root) / f".{name}.lock"
+
+
 def lock_is_free(root: Path, name: str) -> bool:
-    """Whether no process holds ``root/.<name>.lock`` (False too when the file cannot be opened)."""
+    """Whether no process holds :func:`lock_path` (False too when the file cannot be opened)."""
     try:
-        fd = os.open(Path(root) / f".{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(lock_path(root, name), os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:
         return False
     try:

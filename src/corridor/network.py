@@ -36,7 +36,7 @@ from corridor import modes as M
 from corridor.data.userdir import CacheError, cache_error, cache_root
 from corridor.data.watermask import WaterMask, build_water_bits
 from corridor.geo import to_unit_vectors
-from corridor.locks import lock_is_free
+from corridor.locks import lock_is_free, lock_path
 from corridor.network_integrity import (DamagedNetwork, check_checksums, check_structure, describe_files,
                                         open_arrays, read_manifest)
 
@@ -136,7 +136,7 @@ def build_lock(root: Path, name: str):
     process holds it). The lock is released when the process ends, however it ends."""
     try:
         root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(root / f".{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(lock_path(root, name), os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
         raise cache_error(root, e, "build the compiled network") from None
     try:

@@ -92,8 +92,6 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
 
 
 def _damaged(what: Path, e: Exception, then: str) -> None:
-    import sys
-
     print(f"corridor: the cached {what.name} is damaged ({e}); {then}", file=sys.stderr, flush=True)
 
 
