@@ -24,7 +24,7 @@ BY_KEY = {s.key: s for s in SHOALS}
 
 
 def test_every_shoal_names_its_source_and_is_a_polygon():
-    assert {"wadden-nl", "wadden-de-east", "wadden-de-elbe", "jiangsu-radial-ridges"} <= set(BY_KEY)
+    assert {"wadden-nl", "wadden-de-east", "wadden-de-elbe", "jiangsu-radial-ridges", "yangtze-mouth-shoals"} <= set(BY_KEY)
     for s in SHOALS:
         assert s.source.strip() and len(s.polygon) >= 3, s.key
         assert np.ptp(s.polygon[:, 0]) < 180.0, s.key  # the even-odd test does not cross the antimeridian
@@ -76,9 +76,17 @@ def test_rotterdam_hamburg_goes_round_the_wadden_islands():
     assert not any(_points_in(r, BY_KEY[k]) for k in ("wadden-nl", "wadden-de-east", "wadden-de-elbe"))
 
 
-def test_shanghai_lianyungang_stays_outside_the_jiangsu_sand_ridges():
+def test_shanghai_lianyungang_stays_outside_the_jiangsu_sand_ridges_and_the_yangtze_bar():
     r = corridor.route("CNSHA", "CNLYG")
     assert _points_in(r, BY_KEY["jiangsu-radial-ridges"]) == 0
+    assert _points_in(r, BY_KEY["yangtze-mouth-shoals"]) == 0
+
+
+def test_the_yangtze_mouth_shoals_leave_the_river_ports_reachable():
+    """The polygon closes the northern outlets only: Nantong, upriver, is still reached from the sea."""
+    r = corridor.route("KRPUS", "CNNTG")
+    assert _points_in(r, BY_KEY["yangtze-mouth-shoals"]) == 0
+    assert r.distance_nmi > corridor.route("KRPUS", "CNSHA").distance_nmi
 
 
 def _published_nmi(origin: str, destination: str) -> float:
@@ -88,8 +96,9 @@ def _published_nmi(origin: str, destination: str) -> float:
                     if (r["origin_locode"], r["destination_locode"]) == (origin, destination))
 
 
-@pytest.mark.xfail(strict=True, reason="issue #14: 310 nmi against NGA Pub. 151's 414 (-25 %); the route crosses the "
-                   "Yangtze mouth bar and hugs the ridges' drawn edge, where Pub. 151's coastal route keeps near 123 E")
+@pytest.mark.xfail(strict=True, reason="issue #14: 338 nmi against NGA Pub. 151's 414 (-18 %); the route now leaves by "
+                   "the North Passage but hugs the ridges' drawn edge near 122.3-122.5 E, where Pub. 151's coastal "
+                   "route keeps near 123 E; no published depth line found that would move that edge")
 def test_shanghai_lianyungang_is_within_three_percent_of_pub_151():
     r = corridor.route("CNLYG", "CNSHA")
     assert r.distance_nmi == pytest.approx(_published_nmi("CNLYG", "CNSHA"), rel=0.03)
