@@ -85,9 +85,9 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
     """Build (or load) the hierarchies of :func:`default_requests`, saying so on stderr.
 
     With ``workers`` > 1 the missing ones are built by that many processes at once (each
-    contraction runs on one core). On 2 CPUs, one at a time: about 2 min for each sea one and
-    4 min for each of the whole network's, once per network (then cached, loaded in well under
-    a second). Then writes the marker that stops background builds of this network
+    contraction runs on one core). On 2 idle CPUs, one at a time: about 2 min for each sea one
+    and 4 min for each of the whole network's; several times that on a busy machine (once per
+    network, then cached, loaded in well under a second). Then writes the marker that stops background builds of this network
     (:func:`corridor.engine.hierarchies.defaults_marker`; atomically, last)."""
     t = time.perf_counter()
     requests = default_requests(net)

@@ -24,7 +24,7 @@ def register(sub) -> None:
                         "rebuild a damaged network")
     n.add_argument("--hierarchies", action="store_true",
                    help="build the contraction hierarchies and hub labels of the default requests (once per "
-                        "network, about 6 minutes on 2 CPUs): default routes and sea tables become much faster; after the first "
+                        "network, several minutes, tens on a busy 2-CPU machine): default routes and sea tables become much faster; after the first "
                         "run they are built in the background anyway")
 
 

@@ -170,7 +170,8 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int) -> Hiera
 
 
 BACKGROUND_ENV = "CORRIDOR_BACKGROUND_BUILD"  # "0": never start the background build
-BACKGROUND_MINUTES = 12  # the default hierarchies one after another on 2 CPUs (bench/ch.py); two workers take less
+# measured on a loaded 2-CPU machine (README): sea hierarchies after 15 min, all after 33; idle, a few minutes
+BACKGROUND_DURATION = "several minutes, tens on a busy 2-CPU machine"
 RECHECK_S = 20.0  # while the background build runs, a missing hierarchy is looked for again this often
 _BACKGROUND: dict = {}  # network folder -> True once this process started or saw the background build
 
@@ -219,6 +220,6 @@ def start_background_build(net) -> bool:
                                      stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
             except OSError:  # a read-only cache or no process to spare: stay on A*
                 return False
-        print(f"corridor: fast paths are being prepared in the background (about {BACKGROUND_MINUTES} min); "
+        print(f"corridor: fast paths are being prepared in the background ({BACKGROUND_DURATION}); "
               "answers are exact meanwhile", file=sys.stderr, flush=True)
     return True
