@@ -20,7 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from corridor.network_integrity import DamagedNetwork, check_checksums, open_arrays, sha256
+from corridor.network_integrity import (
+    DamagedNetwork,
+    check_checksums,
+    open_arrays,
+    sha256,
+)
 
 LABEL_ARRAYS = ("indptr", "hub", "dist", "r_indptr", "r_tail", "r_w", "r_slot")
 
