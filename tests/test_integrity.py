@@ -224,10 +224,21 @@ def test_rebuild_keeps_hierarchies_only_on_an_identical_network(copy, tmp_path):
         assert not new.exists()
 
 
-def test_network_verify_on_an_intact_copy(copy):
+def test_network_verify_checks_the_network_and_each_speed_up(copy):
+    """An intact network, an intact hierarchy and its hub labels, one of whose distances is wrong."""
+    from corridor.engine.hierarchies import defaults_marker
+
+    h, _ = _tiny_hierarchy(copy)
+    _poke_distance(h.labels_dir / "dist.npy")
+    defaults_marker(copy).write_text("{}")
     done = _run(["network", "--verify"], copy.parent)
     assert done.returncode == 0, done.stderr
-    assert f"verified {copy}" in done.stderr and "damaged" not in done.stderr
+    assert f"verified {copy}" in done.stderr and f"the compiled network in {copy} is damaged" not in done.stderr
+    assert (f"the cached {h.labels_dir.name} is damaged (dist.npy differs from what the build wrote (checksum)); "
+            "deleting it") in done.stderr
+    assert "verified 1 of 2 cached hierarchies" in done.stderr
+    assert h.path.exists() and not h.labels_dir.exists()
+    assert not defaults_marker(copy).exists()  # else the background build would not make them again
 
 
 def test_the_tests_use_their_own_cache(net):
@@ -300,3 +311,28 @@ def test_a_damaged_hierarchy_file_is_not_used(tmp_path, capsys, damage):
         np.savez(h.path, **arrays, stats=np.array(repr(h.stats)))
     assert load_hierarchy(h.path, len(h.rank), m) is None
     assert "damaged" in capsys.readouterr().err
+
+
+def _poke_distance(path: Path) -> None:
+    """Add 1 km to the first hub distance in ``path``: in range, so only a checksum sees it."""
+    dist = np.load(path)
+    with open(path, "r+b") as f:
+        f.seek(_data_offset(path))
+        f.write(np.float64(dist[0] + 1.0).tobytes())
+
+
+def test_checksums_catch_what_loading_misses_in_speed_ups(tmp_path):
+    from corridor.engine.hierarchies import load_hierarchy
+    from corridor.hierarchy_integrity import check_labels, damaged_speed_ups, record_of
+    from corridor.hub_labels import Labels
+
+    h, m = _tiny_hierarchy(tmp_path)
+    assert damaged_speed_ups(tmp_path) == (2, {})
+    _poke_distance(h.labels_dir / "dist.npy")
+    record = json.loads(record_of(h.path).read_text())
+    record["sha256"] = "0" * 64  # as if the file had changed since its build
+    record_of(h.path).write_text(json.dumps(record))
+    check_labels(Labels.load(h.labels_dir), load_hierarchy(h.path, len(h.rank), m))  # loading sees nothing
+    checked, damaged = damaged_speed_ups(tmp_path)
+    assert checked == 2 and damaged == {h.path: "ch-sea-test.npz differs from what the build wrote (checksum)",
+                                        h.labels_dir: "dist.npy differs from what the build wrote (checksum)"}

@@ -32,6 +32,7 @@ from corridor.data import passages as P
 from corridor.engine.hierarchies import defaults_marker, hierarchy
 from corridor.engine.restrictions import Ctx, blocked_mask
 from corridor.locks import lock_path
+from corridor.worker_processes import exit_on_sigterm, run_in_workers
 
 
 def default_requests(net) -> list[tuple[str, str, np.ndarray | None, int]]:
@@ -84,9 +85,9 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
     """Build (or load) the hierarchies of :func:`default_requests`, saying so on stderr.
 
     With ``workers`` > 1 the missing ones are built by that many processes at once (each
-    contraction runs on one core). On 2 CPUs, one at a time: about 2 min for each sea one and
-    4 min for each of the whole network's, once per network (then cached, loaded in well under
-    a second). Then writes the marker that stops background builds of this network
+    contraction runs on one core). On 2 idle CPUs, one at a time: about 2 min for each sea one
+    and 4 min for each of the whole network's; several times that on a busy machine (once per
+    network, then cached, loaded in well under a second). Then writes the marker that stops background builds of this network
     (:func:`corridor.engine.hierarchies.defaults_marker`; atomically, last)."""
     t = time.perf_counter()
     requests = default_requests(net)
@@ -94,13 +95,7 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
                if (h := hierarchy(net, layer, blocked, weight, build=False)) is None
                or (layer == "sea" and h.labels is None)]
     if workers > 1 and len(missing) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # spawn, not fork: a fresh interpreter per worker (numba's threads do not survive a fork)
-        with ProcessPoolExecutor(min(workers, len(missing)), mp_context=multiprocessing.get_context("spawn")) as pool:
-            for done in [pool.submit(_build_in_worker, i, progress) for i in missing]:
-                done.result()
+        run_in_workers(_build_in_worker, [(i, progress) for i in missing], min(workers, len(missing)))
     # the requests of above, not computed again per hierarchy (each computation weighs every edge three times)
     built = [_build_one(net, r, progress and (workers == 1 or len(missing) <= 1)) for r in requests]
     marker = defaults_marker(net.path)
@@ -168,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # the module's own functions, not __main__'s copies: worker processes import them by name
     mod = importlib.import_module("corridor.default_hierarchies")
-
+    exit_on_sigterm()  # killed (by a user, a shutdown): the workers go with it, the lock is released
     if args.background:
         return mod.build_in_background(args.after)
     mod.build_default_hierarchies(load_network(), workers=BACKGROUND_WORKERS)

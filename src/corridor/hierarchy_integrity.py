@@ -2,20 +2,30 @@
 
 The search kernels follow their offsets and indices without bounds checks, so a damaged file
 (truncated, flipped bytes) would read outside memory and crash the process. A hierarchy is
-one ``.npz`` (a zip: each array carries a CRC-32 that ``numpy`` checks as it reads); hub labels
-are ``.npy`` files, memory-mapped, whose sizes, dtypes and shapes ``stats.json`` records
-(:func:`describe_labels`). Both are then checked for structure: every offsets array and
-index in range. Any mismatch raises :class:`~corridor.network_integrity.DamagedNetwork`;
-the caller rebuilds (hierarchies and labels are caches: a rebuild gives the same figures).
+one ``.npz`` (a zip: each array carries a CRC-32 that ``numpy`` checks as it reads) whose size
+and SHA-256 a record beside it holds (:func:`record_hierarchy`); hub labels are ``.npy``
+files, memory-mapped, whose sizes, dtypes, shapes and SHA-256s ``stats.json`` records
+(:func:`describe_labels`). Loading checks sizes, dtypes and shapes, then the structure: every
+offsets array and index in range. Checksums are compared on request (:func:`damaged_speed_ups`,
+``corridor network --verify``): about 150 MiB of labels per sea hierarchy is too much to hash
+on every load. Any mismatch raises :class:`~corridor.network_integrity.DamagedNetwork`; the
+caller rebuilds (hierarchies and labels are caches: a rebuild gives the same figures).
 """
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import numpy as np
 
-from corridor.network_integrity import DamagedNetwork, open_arrays
+from corridor.network_integrity import (
+    DamagedNetwork,
+    check_checksums,
+    open_arrays,
+    sha256,
+)
 
 LABEL_ARRAYS = ("indptr", "hub", "dist", "r_indptr", "r_tail", "r_w", "r_slot")
 
@@ -54,12 +64,13 @@ def check_hierarchy(h, n_nodes: int, n_edges: int) -> None:
 
 
 def describe_labels(folder: Path) -> dict:
-    """Bytes, dtype and shape of each label array in ``folder`` (recorded in ``stats.json``)."""
+    """Bytes, dtype, shape and SHA-256 of each label array in ``folder`` (recorded in ``stats.json``)."""
     files = {}
     for name in LABEL_ARRAYS:
         path = folder / f"{name}.npy"
         a = np.load(path, mmap_mode="r")
-        files[path.name] = {"bytes": path.stat().st_size, "dtype": a.dtype.str, "shape": list(a.shape)}
+        files[path.name] = {"bytes": path.stat().st_size, "dtype": a.dtype.str, "shape": list(a.shape),
+                            "sha256": sha256(path)}
     return files
 
 
@@ -96,3 +107,74 @@ def check_labels(labels, h) -> None:
     _offsets("r_indptr", labels.r_indptr, n, len(labels.r_tail))
     _in_range("r_tail", labels.r_tail, 0, n)
     _in_range("r_slot", labels.r_slot, 0, len(h.up_head))
+
+
+def record_of(path: Path) -> Path:
+    """Where the size and SHA-256 of the hierarchy cached in ``path`` (``.npz``) are recorded."""
+    return path.with_suffix(".json")
+
+
+def record_hierarchy(path: Path) -> None:
+    """Record the size and SHA-256 of the hierarchy just saved in ``path`` (atomically)."""
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps({"bytes": path.stat().st_size, "sha256": sha256(path)}))
+    os.replace(tmp, record_of(path))
+
+
+def _check_hierarchy_file(path: Path) -> None:
+    """Compare ``path`` with its record; without one (saved by an older corridor), read every
+    member, which checks their CRC-32s."""
+    record = record_of(path)
+    if not record.is_file():
+        try:
+            with np.load(path) as z:
+                for name in z.files:
+                    z[name]
+        except Exception as e:  # noqa: BLE001 - a damaged zip fails in many ways
+            raise DamagedNetwork(f"it cannot be read ({e})") from None
+        return
+    try:
+        files = {path.name: json.loads(record.read_text(encoding="utf-8"))}
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise DamagedNetwork(f"{record.name} is not valid JSON ({e})") from None
+    if not isinstance(files[path.name], dict):
+        raise DamagedNetwork(f"{record.name} is not a record of the file")
+    open_arrays(path.parent, {"files": files})  # its size (not an .npy: nothing to open)
+    check_checksums(path.parent, {"files": files})
+
+
+def _check_labels_folder(folder: Path) -> None:
+    """Compare the label files in ``folder`` with ``stats.json``; their checksums too, unless
+    saved by an older corridor, which recorded none."""
+    try:
+        stats = json.loads((folder / "stats.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise DamagedNetwork(f"stats.json cannot be read ({e})") from None
+    if not isinstance(stats, dict):
+        raise DamagedNetwork("stats.json is not a record of the labels")
+    open_labels(folder, stats)
+    files = stats.get("files") or {}
+    if any("sha256" in record for record in files.values()):
+        check_checksums(folder, {"files": files})
+
+
+def damaged_speed_ups(folder: Path) -> tuple[int, dict[Path, str]]:
+    """Check every cached hierarchy (``ch-*.npz``) and hub labels folder (``ch-*.labels``) in the
+    network folder ``folder`` against what its build recorded: sizes, dtypes, shapes, SHA-256s.
+
+    Returns
+    -------
+    checked : int
+        How many hierarchies and label folders were checked.
+    damaged : dict
+        Path -> what is wrong with it, for each damaged one.
+    """
+    checks = [(p, _check_hierarchy_file) for p in sorted(folder.glob("ch-*.npz"))]
+    checks += [(p, _check_labels_folder) for p in sorted(folder.glob("ch-*.labels")) if p.is_dir()]
+    damaged = {}
+    for path, check in checks:
+        try:
+            check(path)
+        except (DamagedNetwork, OSError) as e:
+            damaged[path] = str(e)
+    return len(checks), damaged

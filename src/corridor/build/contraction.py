@@ -57,6 +57,7 @@ from pathlib import Path
 import numpy as np
 from numba import njit
 
+from corridor.hierarchy_integrity import record_hierarchy
 from corridor.search import _heap_pop, _heap_push
 
 # Witness searches: settled-node limits when ranking nodes (often) and when contracting one
@@ -379,6 +380,7 @@ class Hierarchy:
         return t
 
     def save(self, path: Path) -> None:
+        """Write the arrays to ``path`` (atomically), then the record of its size and checksum."""
         arrays = {k: getattr(self, k) for k in _ARRAYS}
         arrays["stats"] = np.array(repr(self.stats))
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -386,6 +388,7 @@ class Hierarchy:
         os.close(fd)
         np.savez(tmp, **arrays)
         os.replace(tmp, path)
+        record_hierarchy(path)
 
     @classmethod
     def load(cls, path: Path) -> "Hierarchy":

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from corridor import console
+from corridor.errors import CorridorError
 
 HELP = "show, verify or rebuild the compiled network and its sources"
 
@@ -23,7 +24,7 @@ def register(sub) -> None:
                         "rebuild a damaged network")
     n.add_argument("--hierarchies", action="store_true",
                    help="build the contraction hierarchies and hub labels of the default requests (once per "
-                        "network, about 6 minutes on 2 CPUs): default routes and sea tables become much faster; after the first "
+                        "network, several minutes, tens on a busy 2-CPU machine): default routes and sea tables become much faster; after the first "
                         "run they are built in the background anyway")
 
 
@@ -64,6 +65,26 @@ def _rebuild(path: Path) -> None:
                      f"({'the rebuilt network is identical' if kept else 'the rebuilt network differs'})")
 
 
+def _verify_speed_ups(path: Path) -> None:
+    """Check the cached hierarchies and hub labels in ``path`` against their records; delete
+    the damaged ones, naming each, so that they are built again."""
+    from corridor.engine.hierarchies import discard
+    from corridor.hierarchy_integrity import damaged_speed_ups
+
+    checked, damaged = damaged_speed_ups(path)
+    for p, why in damaged.items():
+        print(f"corridor: the cached {p.name} is damaged ({why}); deleting it: it is built again in the "
+              "background after the next route (or by 'corridor network --hierarchies')", file=sys.stderr)
+    if damaged:
+        try:
+            discard(path, list(damaged))
+        except OSError as e:
+            raise CorridorError(f"cannot delete the damaged files in {path} ({e}); delete them by hand") from None
+    if checked:
+        console.note(f"verified {checked - len(damaged)} of {checked} cached hierarchies and hub labels "
+                     "against their recorded sizes and checksums")
+
+
 def _print_seaports(ports: dict) -> None:
     """Which ports are not seaports and which are kept over land, with the reason for each."""
     if "not_seaports" not in ports:
@@ -93,6 +114,7 @@ def run(args) -> int:
         try:
             network.verify(path)
             console.note(f"verified {path}: every file matches its recorded size, shape and checksum")
+            _verify_speed_ups(path)
         except network.DamagedNetwork as e:
             print(f"corridor: the compiled network in {path} is damaged ({e}); rebuilding it", file=sys.stderr)
             network.build(path, progress=console.progress())

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -25,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from corridor.build.contraction import CODE_HASH, FORMAT, Hierarchy, build_hierarchy
-from corridor.hierarchy_integrity import check_hierarchy, check_labels
+from corridor.hierarchy_integrity import check_hierarchy, check_labels, record_of
 from corridor.hub_labels import Labels, build_labels
 from corridor.locks import lock_is_free
 from corridor.network_integrity import DamagedNetwork
@@ -169,7 +170,8 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int) -> Hiera
 
 
 BACKGROUND_ENV = "CORRIDOR_BACKGROUND_BUILD"  # "0": never start the background build
-BACKGROUND_MINUTES = 12  # the default hierarchies one after another on 2 CPUs (bench/ch.py); two workers take less
+# measured on a loaded 2-CPU machine (README): sea hierarchies after 15 min, all after 33; idle, a few minutes
+BACKGROUND_DURATION = "several minutes, tens on a busy 2-CPU machine"
 RECHECK_S = 20.0  # while the background build runs, a missing hierarchy is looked for again this often
 _BACKGROUND: dict = {}  # network folder -> True once this process started or saw the background build
 
@@ -177,6 +179,20 @@ _BACKGROUND: dict = {}  # network folder -> True once this process started or sa
 def defaults_marker(net_path: Path) -> Path:
     """The file the background build writes once every default hierarchy of this code is built."""
     return Path(net_path) / f"ch-defaults-{FORMAT}-{CODE_HASH}.done"
+
+
+def discard(net_path: Path, damaged: list[Path]) -> None:
+    """Delete the damaged cached hierarchies (``.npz``: with its record and hub labels, built
+    from it) and hub labels folders in ``damaged``, and the defaults marker of the network in
+    ``net_path``, so that the next route's background build makes them again."""
+    for path in damaged:
+        if path.suffix == ".npz":
+            record_of(path).unlink(missing_ok=True)
+            shutil.rmtree(path.with_suffix(".labels"), ignore_errors=True)
+            path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(path)
+    defaults_marker(net_path).unlink(missing_ok=True)
 
 
 def build_lock_held(net_path: Path) -> bool:
@@ -204,6 +220,6 @@ def start_background_build(net) -> bool:
                                      stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
             except OSError:  # a read-only cache or no process to spare: stay on A*
                 return False
-        print(f"corridor: fast paths are being prepared in the background (about {BACKGROUND_MINUTES} min); "
+        print(f"corridor: fast paths are being prepared in the background ({BACKGROUND_DURATION}); "
               "answers are exact meanwhile", file=sys.stderr, flush=True)
     return True
