@@ -5,8 +5,8 @@ from __future__ import annotations
 from corridor.errors import CorridorError
 from corridor.report import memo
 from corridor.report.compose import Context, Option, gateway_chain, merge
-from corridor.report.memo import Change
 from corridor.report.gateways import main_city
+from corridor.report.memo import Change
 from corridor.request import RouteRequest
 
 AIR_FREIGHT = {"cargo": "general", "tonnes": 1.0}  # the air freight consignment: 1 t of general cargo
