@@ -147,3 +147,11 @@ def test_a_crossing_with_a_sourced_range_gives_its_border_leg_that_range():
     fast, slow = ranges.leg_range(leg, SimpleNamespace(in_force=defaults(), cargo=None))
     assert (fast, slow) == (row.wait_low_h, row.wait_high_h)
     assert slow > defaults().value("range.border.gauge.slow")  # the source, not the default bound
+
+
+def test_a_border_leg_at_a_located_crossing_is_named_as_the_table_names_it(net):
+    r = corridor.route("Tbilisi", "Kars", modes="rail")  # by rail only over the Baku–Tbilisi–Kars line
+    leg = next(leg for leg in r.legs if leg.border is not None and set(leg.border.countries) == {"GE", "TR"})
+    row = border_table.row_for(leg.border.countries, "rail", leg.origin.lon, leg.origin.lat)
+    assert row is not None and row.lon is not None  # the table locates this crossing
+    assert leg.border.name == f"GE–TR border at {row.crossing}" and leg.origin.label == leg.border.name

@@ -1,6 +1,6 @@
 """Ten country pairs checked for distinct, plausible options (issue #15): no two options the
-same way round, none slower and dearer than another the same way, none across a closed border
-or an avoided transit-policy country unless its label says so, no flight that is not flown.
+same way round, none slower and dearer than another the same way, none across a closed border,
+none across a transit-policy country unless its label names it with the policy's category, no flight that is not flown.
 What-ifs are skipped (the report's ``whatif=False``) to keep the suite's time."""
 
 from __future__ import annotations
@@ -19,6 +19,12 @@ def _crossed(opt) -> set[frozenset]:
     return {frozenset(leg["border"]["countries"]) for leg in opt["legs"] if leg.get("border")}
 
 
+def _visited(opt) -> set[str]:
+    """Countries an option sets foot in: its legs' ends and both sides of each border."""
+    ends = {leg[k]["country"] for leg in opt["legs"] for k in ("from_place", "to_place") if leg[k].get("country")}
+    return ends | {c for pair in _crossed(opt) for c in pair}
+
+
 @pytest.mark.parametrize("pair", PAIRS)
 def test_pair_options_are_distinct_and_plausible(net, pair):
     a, b = pair.split("-")
@@ -27,6 +33,7 @@ def test_pair_options_are_distinct_and_plausible(net, pair):
     assert opts, pair
     closed = border_table.closed_pairs()
     avoided = set(transit_policy.restrictions())
+    listed = transit_policy.table()
     flown, _ = hubs.routes()
     ways = []
     for o in opts:
@@ -39,6 +46,9 @@ def test_pair_options_are_distinct_and_plausible(net, pair):
         countries = {c for pair_ in _crossed(o) for c in pair_}
         if countries & avoided:  # crossing an avoided country is said in the label
             assert "Russia" in row["label"] or "transit policy" in row["label"], (pair, row["label"])
+        for c in sorted((_visited(o) - {a, b}) & set(listed)):  # any policy country: named with its category
+            assert listed[c].name in row["label"] and listed[c].category in row["label"], (pair, c, row["label"])
+            assert c in {e["country"] for e in o["restrictions"]["transit_risk"]}, (pair, c, row["label"])
         for leg in o["legs"]:
             if leg["mode"] == "air":
                 assert frozenset((leg["from_place"]["code"], leg["to_place"]["code"])) in flown, (pair, row["label"])

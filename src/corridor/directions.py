@@ -19,9 +19,16 @@ from scipy.spatial import cKDTree
 from corridor import modes as M
 from corridor.costing import ferry as ferry_costing
 from corridor.costing import transfer as transfer_costing
+from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.data.cities import read_cities
-from corridor.geo import densify, haversine_km, km_for_chord, split_antimeridian, to_unit_vectors
+from corridor.geo import (
+    densify,
+    haversine_km,
+    km_for_chord,
+    split_antimeridian,
+    to_unit_vectors,
+)
 from corridor.places import Place
 from corridor.route import Border, Leg, TransferKind
 
@@ -115,8 +122,14 @@ def _add_connector(s: _Stretch, weights, mode: int, km: float) -> None:
     s.wtt += wtt
 
 
-def _border_place(net, e: int, v: int) -> str:
-    """Where a crossing is: the arrival port of a ferry (customs clear there), else the nearest city."""
+def _border_place(net, e: int, v: int, crossing: dict) -> str:
+    """Where a crossing is: the arrival port of a ferry (customs clear there), else the named
+    crossing of ``data/policy/borders.csv`` that it is (located by the table's coordinates, as
+    its wait is), else the nearest city."""
+    row = border_table.row_for(crossing["countries"], crossing["mode"], float(net.node_lon[v]),
+                               float(net.node_lat[v]))
+    if row is not None and row.crossing and row.lon is not None:  # a row without coordinates may be another crossing
+        return f"at {row.crossing}"
     if int(net.edge_mode[e]) == M.FERRY:
         ferry = net.tables["ferries"][int(net.edge_ref[e])]
         ends = dict(zip((ferry["from_code"], ferry["to_code"]), ferry["name"].split(" – ")))
@@ -177,7 +190,7 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
             crossing = borders[b]
             pair = tuple(sorted(crossing["countries"]))
             kind = TransferKind(transfer_costing.border_kind(crossing))  # the kind the costing charges
-            border = Border(pair, f"{'–'.join(pair)} border {_border_place(net, e, v)}", kind)
+            border = Border(pair, f"{'–'.join(pair)} border {_border_place(net, e, v, crossing)}", kind)
             at = Place("border", border.name, float(net.node_lon[v]), float(net.node_lat[v]))
             cur.lon.pop()
             cur.lat.pop()

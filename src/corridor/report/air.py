@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from corridor.errors import CorridorError
+from corridor.report import memo
 from corridor.report.compose import Context, Option, gateway_chain, merge
 from corridor.report.gateways import main_city
+from corridor.report.memo import Change
 from corridor.request import RouteRequest
 
 AIR_FREIGHT = {"cargo": "general", "tonnes": 1.0}  # the air freight consignment: 1 t of general cargo
@@ -28,10 +30,11 @@ def _air_chain(ga: dict, gb: dict) -> list[str] | None:
     return hubs.best_chain(gateways_of(ga), gateways_of(gb), coords, start, end)
 
 
-def air_options(ctx: Context, *, costs, avoid, open_borders=frozenset()) -> list[Option]:
+def air_options(ctx: Context, *, costs, avoid, open_borders=frozenset(), change: Change | None = None) -> list[Option]:
     """Air freight (1 t of general cargo) and air passengers (1) city to city: road to the first
     airport, the flights of the chain (each one a flown route), road from the last airport; freight
-    pays its handling at origin, hubs and destination as the planner counts it (corridor.air)."""
+    pays its handling at origin, hubs and destination as the planner counts it (corridor.air).
+    ``change``: what a what-if changes; a plan it cannot alter keeps the baseline's answer (:mod:`.memo`)."""
     from corridor import planner as planner_mod
     from corridor.air import hubs
 
@@ -52,8 +55,12 @@ def air_options(ctx: Context, *, costs, avoid, open_borders=frozenset()) -> list
     for key, label, load in recipes:
 
         def plan(o, d, load=load, **kw):
-            return planner_mod.plan(RouteRequest.make(origin=o, destination=d, costs=costs, avoid=avoid,
-                                                      **load, **kw), network=ctx.net, open_borders=open_borders)
+            this = memo.key(o, d, dict(kw, **load, costs=costs, avoid=list(avoid)), open_borders)
+            before = memo.key(o, d, dict(kw, **load, costs=None, avoid=[]))
+            return memo.planned(ctx.cache, this, before, change or memo.Change(unknown=True), kw.get("modes"),
+                                lambda: planner_mod.plan(RouteRequest.make(origin=o, destination=d, costs=costs,
+                                                                           avoid=avoid, **load, **kw),
+                                                         network=ctx.net, open_borders=open_borders))
         try:
             parts = [plan(city_a, chain[0], modes="road")] if city_a is not None else []
             flights = plan(chain[0], chain[-1], modes="air", via=chain[1:-1])

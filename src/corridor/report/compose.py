@@ -8,7 +8,7 @@ import itertools
 import sys
 from dataclasses import dataclass, field
 
-from corridor import liner
+from corridor import liner, transit_policy
 from corridor.errors import CorridorError
 from corridor.network import Network
 from corridor.route import Route, TransferKind
@@ -31,12 +31,26 @@ BEST = (("fastest", "duration_days"), ("cheapest", "cost_usd"), ("lowest CO2e", 
 
 @dataclass
 class Option:
+    """One option of the report. Its label ends by naming every transit-policy country the
+    route crosses (bar the pair's own), with the policy's category and action, as
+    ``corridor route`` notes them (``restrictions.transit_risk``): set here, so no recipe can
+    leave it out."""
+
     key: str
     label: str
     recipe: str
     route: Route
     gateways: list[str]
     container_only: bool = False
+
+    def __post_init__(self) -> None:
+        entries = transit_risks(self.route)
+        if entries:
+            self.route.restrictions = dict(self.route.restrictions, transit_risk=entries)
+        named = [e for e in entries if e["name"] not in self.label]  # e.g. "may cross Russia" says it already
+        if named:
+            self.label += "; crosses " + and_join([f"{e['name']} ({e['category']}, {_ACTION[e['action']]})"
+                                                  for e in named])
 
     @property
     def group(self) -> str:
@@ -154,9 +168,25 @@ def merge(parts: list[Route], handover=None) -> Route:
             assumptions.append(x)
     restrictions = dict(parts[0].restrictions, modes=sorted({m for r in parts for m in r.restrictions["modes"]}),
                         avoided=sorted({x for r in parts for x in r.restrictions.get("avoided", [])}))
+    risks = {e["country"]: e for r in reversed(parts) for e in r.restrictions.get("transit_risk", [])}
+    if risks:  # each part's, not the first part's only
+        restrictions["transit_risk"] = [risks[c] for c in sorted(risks)]
     notes = list(dict.fromkeys(n for r in parts for n in r.notes if not n.startswith(AT_SEA_ONLY)))
     return Route(parts[0].origin, parts[-1].destination, legs, assumptions, restrictions, parts[0].network,
                  notes, parts[0].cargo, parts[0].objective)
+
+
+_ACTION = {"flag": "flagged by the transit policy", "avoid": "avoided by the transit policy, but no route avoids it",
+           "allow": "allowed for this option"}
+
+
+def transit_risks(r: Route) -> list[dict]:
+    """The transit-policy countries ``r`` crosses, bar its own ends' countries: the entry its parts
+    were planned with (``restrictions.transit_risk``), else the default policy's (a country that
+    was the end of a part, e.g. a gateway port's)."""
+    ends = [r.origin.country, r.destination.country]
+    planned = {e["country"]: e for e in r.restrictions.get("transit_risk", [])}
+    return [planned.get(e["country"], e) for e in transit_policy.risks(r, transit_policy.load(), ends)]
 
 
 def by_sea(plan, port: str, end, **kw) -> Route | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from corridor import liner, transit_policy
 from corridor.errors import CorridorError, NoRoute
 from corridor.geo import haversine_km
+from corridor.report import memo
 from corridor.report.air import air_options
 from corridor.report.compose import (
     LAND,
@@ -162,12 +163,15 @@ def _policy_note(x: dict, e: dict) -> str:
 
 
 def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=None, open_borders=frozenset(),
-            record: bool = False, by_entry: dict | None = None) -> list[Option]:
+            record: bool = False, by_entry: dict | None = None, touches: str | None = None) -> list[Option]:
     """The options for the report's pair, under extra ``avoid`` passages, ``costs`` or
     ``open_borders`` (a what-if); ``origin_port`` forces the origin's gateway. ``record``: keep the
     ranked entry gateways in the report's gateways (the baseline run). ``by_entry``: filled with
     the best chain through every entry port planned, as an option keyed like the shown ones
-    (``sea:CODE``), so that a what-if finds the same entry port even where it is not shown."""
+    (``sea:CODE``), so that a what-if finds the same entry port even where it is not shown.
+    ``touches``: the one passage whose figures ``costs`` changes (Panama's queue): a plan that
+    does not cross it keeps the baseline's answer (:mod:`.memo`), as do those a closure or an
+    opened border cannot alter."""
     from corridor import planner as planner_mod
 
     net, ga, gb = ctx.net, ctx.gateways[ctx.a], ctx.gateways[ctx.b]
@@ -175,22 +179,22 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
     bulk = cargo.get("cargo") in ("dry-bulk", "liquid-bulk")
     handover = handover_leg(cargo, costs)
 
+    change = memo.Change(frozenset([*avoid, *([touches] if touches else [])]), frozenset(open_borders),
+                         unknown=costs is not None and touches is None)
+
     def plan(o, d, **kw):
+        before = dict(kw)  # the same request without the what-if
         if kw.get("modes") != LAND:  # the what-ifs change sea passages and canal waits, never a land part
+            before.setdefault("costs", None)
+            before["avoid"] = list(kw.get("avoid", []))
             kw.setdefault("costs", costs)
             kw["avoid"] = [*avoid, *kw.get("avoid", [])]
-        key = (str(o), str(d), repr(sorted(kw.items())), repr(sorted(map(sorted, open_borders))))
-        if key not in ctx.cache and kw.get("modes") == LAND and not _same_land(ctx, o, d):
-            ctx.cache[key] = NoRoute(f"{o} and {d} are on land networks that do not connect")
-        if key not in ctx.cache:
-            try:
-                ctx.cache[key] = planner_mod.plan(RouteRequest.make(origin=o, destination=d, **{**cargo, **kw}),
-                                                  network=net, open_borders=open_borders)
-            except CorridorError as e:
-                ctx.cache[key] = e
-        if isinstance(ctx.cache[key], CorridorError):
-            raise ctx.cache[key]
-        return ctx.cache[key]
+        this = memo.key(o, d, kw, open_borders)
+        if this not in ctx.cache and kw.get("modes") == LAND and not _same_land(ctx, o, d):
+            ctx.cache[this] = NoRoute(f"{o} and {d} are on land networks that do not connect")
+        return memo.planned(ctx.cache, this, memo.key(o, d, before), change, kw.get("modes"),
+                            lambda: planner_mod.plan(RouteRequest.make(origin=o, destination=d, **{**cargo, **kw}),
+                                                     network=net, open_borders=open_borders))
 
     if "ocean" not in ctx.cache:
         ctx.cache["ocean"] = ocean_mask(net)
@@ -269,7 +273,7 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
     except CorridorError:
         pass
     if not bulk:
-        out += air_options(ctx, costs=costs, avoid=avoid, open_borders=open_borders)
+        out += air_options(ctx, costs=costs, avoid=avoid, open_borders=open_borders, change=change)
     return prune(out)
 
 

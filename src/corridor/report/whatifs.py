@@ -78,7 +78,7 @@ def rerun(ctx: Context, base: list[Option], name: str, touches=None, **kw) -> di
     under the change, with its difference from the fastest surface option today."""
     ctx.say(f"what-if: {name}")
     by_entry: dict = {}
-    changed = options(ctx, by_entry=by_entry, **kw)
+    changed = options(ctx, by_entry=by_entry, touches=touches, **kw)
     alt = {o.key: o for o in changed}
     rows = []
     for o in base:
