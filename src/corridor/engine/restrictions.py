@@ -70,17 +70,13 @@ class Ctx:
         """The objective per edge (inf: not allowed) and its lower bound per km."""
         if self._w is None:
             net = self.net
-            w = objective_mod.edge_weight(net, self.weights, self.objective, self.refs)
+            w, bound = _objective_weight(net, self.profile, self.weights, self.objective, self.refs)
             if self.closed_ports or self.countries or self.border_pairs or self.closed_crossings:
                 def bound_of(x):
                     return objective_mod.lower_bound_per_km(net, x, self.profile, self.objective, self.refs)
 
                 w, bound = _closed_weight(net, w, self.closed_ports, self.countries, self.border_pairs,
                                           self.closed_crossings, bound_of)
-            elif list(self.objective) == ["time"]:
-                bound = self.weights.hours_per_km
-            else:
-                bound = objective_mod.lower_bound_per_km(net, w, self.profile, self.objective, self.refs)
             self._w = (w, max(bound, 1e-9))
         return self._w
 
@@ -90,6 +86,31 @@ class Ctx:
             sel = mode == m
             out[sel] = objective_mod.connector_weight(self.profile, int(m), km[sel], self.objective, self.refs)
         return out
+
+
+_OBJECTIVE: dict = {}
+_OBJECTIVE_SIZE = 4  # an entry is one float per edge (~15 MB on the full network)
+
+
+def _objective_weight(net: Network, profile: Profile, weights, objective: dict,
+                      refs: dict) -> tuple[np.ndarray, float]:
+    """The objective per edge and its lower bound per km, shared read-only per distinct metric:
+    a mix over millions of edges costs tens of ms, and a read-only result lets
+    :func:`_closed_weight` cache the closures on top of it. Keyed by the metric's values
+    (network fingerprint, profile, objective, the references it reads), never by object ids."""
+    if list(objective) == ["time"]:
+        return weights.hours, weights.hours_per_km  # already shared and read-only
+    key = (net.manifest["fingerprint"], profile, tuple(sorted(objective.items())),
+           tuple(sorted((k, refs[k]) for k in objective if k in refs)))
+    hit = _OBJECTIVE.pop(key, None)
+    if hit is None or hit[0] is not net:  # another network object under one fingerprint: recompute
+        w = objective_mod.edge_weight(net, weights, objective, refs)
+        w.flags.writeable = False
+        hit = (net, w, objective_mod.lower_bound_per_km(net, w, profile, objective, refs))
+    _OBJECTIVE[key] = hit  # most recent last
+    while len(_OBJECTIVE) > _OBJECTIVE_SIZE:
+        _OBJECTIVE.pop(next(iter(_OBJECTIVE)))
+    return hit[1], hit[2]
 
 
 _CLOSED: dict = {}
