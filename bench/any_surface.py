@@ -4,8 +4,9 @@ The 50 pairs of bench/speed.py over sea, rail, road and ferry, with each non-def
 alone (20,000 t of dry bulk, a CO2e objective, Suez closed, Russia and Belarus allowed): what
 runs when no hierarchy fits. Each option gets one warm-up call, then every pair once; the table
 gives the median and p90 ms per option and over all. "before" runs another checkout's code
-(``--before-src``, default /work/main/src) in a fresh process on the same cache folder, "after"
-this checkout's, one right after the other; the answers (hours, USD, kg CO2e) must agree.
+(``--before-src``, default /work/main/src; it must compile the same network, or it builds its own
+first and the run stops) in a fresh process on the same cache folder, "after" this checkout's,
+one right after the other; the answers (hours, USD, kg CO2e) are compared pair by pair.
 First it builds the hour landmarks (:mod:`corridor.engine.hour_landmarks`) if they are
 missing, as the background build would, and says how long that took.
 
@@ -93,6 +94,8 @@ def main() -> None:
         json.dump(pairs, f)
     before, after = _run(args.before_src, Path(f.name)), _run(SRC, Path(f.name))
     os.unlink(f.name)
+    if before.pop("fingerprint") != after.pop("fingerprint"):
+        sys.exit("the two checkouts compiled different networks: take a before checkout of the same network")
 
     def stats(rows):
         ms = [r[0] for r in rows if r[0] is not None]
@@ -112,6 +115,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        print(json.dumps(time_options(json.loads(Path(sys.argv[2]).read_text()))))
+        from corridor.network import load_network
+
+        fingerprint = load_network(progress=False).manifest["fingerprint"]
+        print(json.dumps({"fingerprint": fingerprint, **time_options(json.loads(Path(sys.argv[2]).read_text()))}))
     else:
         main()
