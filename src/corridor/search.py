@@ -1,7 +1,8 @@
 """Shortest paths on the compiled network: A* compiled by numba.
 
 The heuristic is the larger of the great-circle distance to the nearest target and the
-ALT landmark bound (see :mod:`corridor.build.landmarks`), both admissible and consistent.
+ALT landmark bound (km landmarks, :mod:`corridor.build.landmarks`, or for surface requests
+hour landmarks, :mod:`corridor.engine.hour_landmarks`), both admissible and consistent.
 
 Sources and targets are sets of (node, connector cost) so that an endpoint joined to several
 nodes, or a country with several ports, is one search. Edges whose passage bits meet the
