@@ -41,32 +41,20 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-from speed import choose_pairs  # bench/ is on sys.path when run as a script
-
-SURFACE = ["sea", "rail", "road", "ferry"]
-NON_DEFAULT = [{"cargo": "dry-bulk", "tonnes": 20000}, {"optimize": "co2"}, {"avoid": "suez"}, {"allow_countries": "RU,BY"}]
+sys.path.insert(0, str(HERE))  # bench/'s own modules, below
+from any_surface import NON_DEFAULT, time_options
+from speed import choose_pairs
 
 
 def any_surface_ms(pairs) -> list[float]:
-    """Whole calls with non-default options (one warm-up call per option first)."""
-    import corridor
-    from corridor.errors import CorridorError
-
+    """Whole calls with non-default options (one warm-up call per option first; bench/any_surface.py)."""
     out = []
-    for options in NON_DEFAULT:
-        first = True
-        for p in pairs:
-            a, b = tuple(p["a"]), tuple(p["b"])
-            try:
-                if first:
-                    corridor.route(a, b, modes=SURFACE, **options)
-                    first = False
-                t = time.perf_counter()
-                corridor.route(a, b, modes=SURFACE, **options)
-                out.append(1000 * (time.perf_counter() - t))
-            except CorridorError as e:  # no route under these options: not a timing, but said
-                print(f"fast.py: {a} -> {b} {options}: {e}", file=sys.stderr)
+    for options, rows in zip(NON_DEFAULT, time_options(pairs).values()):
+        for p, (ms, answer) in zip(pairs, rows):
+            if ms is None:  # no route under these options: not a timing, but said
+                print(f"fast.py: {tuple(p['a'])} -> {tuple(p['b'])} {options}: {answer}", file=sys.stderr)
+            else:
+                out.append(ms)
     return out
 
 

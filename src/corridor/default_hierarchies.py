@@ -29,6 +29,7 @@ from corridor.costing import sea as sea_costing
 from corridor.costing.cargo import make_cargo
 from corridor.costing.profile import Profile
 from corridor.data import passages as P
+from corridor.engine import hour_landmarks
 from corridor.engine.hierarchies import defaults_marker, hierarchy
 from corridor.engine.restrictions import Ctx, blocked_mask
 from corridor.locks import lock_path
@@ -98,6 +99,11 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
         run_in_workers(_build_in_worker, [(i, progress) for i in missing], min(workers, len(missing)))
     # the requests of above, not computed again per hierarchy (each computation weighs every edge three times)
     built = [_build_one(net, r, progress and (workers == 1 or len(missing) <= 1)) for r in requests]
+    if hour_landmarks.load(net) is None:  # for the requests no hierarchy fits (their A*'s bound)
+        try:
+            hour_landmarks.build(net)
+        except OSError:  # a read-only cache: A* keeps the km landmarks
+            pass
     marker = defaults_marker(net.path)
     try:
         tmp = marker.with_suffix(".tmp")

@@ -1,7 +1,8 @@
 """Shortest paths on the compiled network: A* compiled by numba.
 
 The heuristic is the larger of the great-circle distance to the nearest target and the
-ALT landmark bound (see :mod:`corridor.build.landmarks`), both admissible and consistent.
+ALT landmark bound (km landmarks, :mod:`corridor.build.landmarks`, or for surface requests
+hour landmarks, :mod:`corridor.engine.hour_landmarks`), both admissible and consistent.
 
 Sources and targets are sets of (node, connector cost) so that an endpoint joined to several
 nodes, or a country with several ports, is one search. Edges whose passage bits meet the
@@ -61,7 +62,7 @@ def _heap_pop(keys, vals, size):
 
 
 @njit(cache=True, inline="always")
-def _heuristic(v, node_xyz, target_xyz, radius, lm, lm_hi, lm_lo, h_scale):
+def _heuristic(v, node_xyz, target_xyz, radius, lm, active, lm_hi, lm_lo, h_scale, lm_scale):
     hv = 0.0
     for t in range(target_xyz.shape[0]):
         dx = node_xyz[v, 0] - target_xyz[t, 0]
@@ -70,20 +71,21 @@ def _heuristic(v, node_xyz, target_xyz, radius, lm, lm_hi, lm_lo, h_scale):
         c = math.sqrt(dx * dx + dy * dy + dz * dz)
         d = 2.0 * radius * math.asin(min(1.0, c / 2.0))
         hv = d if t == 0 else min(hv, d)
-    for k in range(lm.shape[0]):
+    hl = 0.0
+    for k in active:
         x = lm[k, v]
         if x == np.inf:
             if lm_lo[k] < np.inf:
                 return np.inf  # v and the targets lie in different components
             continue
-        hv = max(hv, x - lm_hi[k], lm_lo[k] - x)
-    return hv * h_scale
+        hl = max(hl, x - lm_hi[k], lm_lo[k] - x)
+    return max(hv * h_scale, hl * lm_scale)
 
 
 @njit(cache=True, nogil=True)
 def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
-           src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, radius, lm, lm_hi, lm_lo, h_scale,
-           g, h, goal, pred_node, pred_edge, touched, keys, vals, out_nodes, out_edges):
+           src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, radius, lm, active, lm_hi, lm_lo, h_scale,
+           lm_scale, g, h, goal, pred_node, pred_edge, touched, keys, vals, out_nodes, out_edges):
     """A* from the sources to the targets. Writes the path to out_* and returns (cost, edge
     count, source cost, cost at the target node); the edge count is -1 when no target is
     reached. The work arrays (g, h, goal, pred_*) are clean on entry (inf, -1, inf, -1, -1)
@@ -132,7 +134,7 @@ def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
                 pred_node[v] = u
                 pred_edge[v] = e
                 if h[v] < 0.0:
-                    h[v] = _heuristic(v, node_xyz, target_xyz, radius, lm, lm_hi, lm_lo, h_scale)
+                    h[v] = _heuristic(v, node_xyz, target_xyz, radius, lm, active, lm_hi, lm_lo, h_scale, lm_scale)
                 if h[v] == np.inf:
                     continue  # cannot reach any target
                 size = _heap_push(keys, vals, size, ng + h[v], v)
@@ -208,35 +210,78 @@ class PathResult:
     target_cost: float  # connector cost at the end
 
 
+_ACTIVE_LANDMARKS = 8  # of 24: the bound is nearly as tight, and a node's bound reads a third as much
+
+
+def _target_bounds(lm, dst_nodes, dst_units) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per landmark, (max_j(L_tj - c_j), min_j(L_tj + c_j)) over the targets t_j, with their
+    connector costs c_j in the landmarks' unit (unreachable targets left out), and whether it
+    may serve: not when the targets lie both in its component and outside it, where a node it
+    cannot reach might still reach a target (the kernel would take it for cut off)."""
+    at_targets = lm[:, dst_nodes.astype(np.int64)]
+    finite = np.isfinite(at_targets)
+    return (np.where(finite, at_targets - dst_units, -np.inf).max(axis=1),
+            np.where(finite, at_targets + dst_units, np.inf).min(axis=1),
+            finite.all(axis=1) | ~finite.any(axis=1))
+
+
+def _gains(lm, src_nodes, lm_hi, lm_lo, usable) -> np.ndarray:
+    """Per landmark, its bound at the worst-placed source (inf: it separates them from the
+    targets; -inf: it may not serve)."""
+    at = lm[:, src_nodes.astype(np.int64)]
+    with np.errstate(invalid="ignore"):
+        gain = np.maximum(at - lm_hi[:, None], lm_lo[:, None] - at).min(axis=1)
+    return np.where(usable, np.where(np.isnan(gain), np.inf, gain), -np.inf)
+
+
+def _at_sources(lm, src_nodes, lm_hi, lm_lo, usable) -> float:
+    gains = _gains(lm, src_nodes, lm_hi, lm_lo, usable)
+    return float(max(gains.max(), 0.0)) if len(gains) else 0.0
+
+
+def _active(lm, src_nodes, lm_hi, lm_lo, usable) -> np.ndarray:
+    """The usable landmarks giving the best bound at the sources (Goldberg & Harrelson's active
+    landmarks): any subset keeps the bound a lower bound, so the answer is unchanged."""
+    gains = _gains(lm, src_nodes, lm_hi, lm_lo, usable)
+    best = np.argsort(-gains, kind="stable")[:_ACTIVE_LANDMARKS]
+    return np.sort(best[usable[best]]).astype(np.int64)
+
+
 def shortest_path(net, src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, *, blocked: int,
                   weight: np.ndarray, cost_per_km: float, landmarks: str = "sea",
-                  graph: tuple | None = None) -> PathResult | None:
+                  graph: tuple | None = None, landmark_dist: np.ndarray | None = None,
+                  landmark_scale: float | None = None) -> PathResult | None:
     """Least-cost path from any source node to any target node, or None when none exists.
 
     ``weight`` is the cost of each edge (inf: not allowed); ``cost_per_km`` a lower bound
     of cost per km over allowed edges and connectors, which scales the distance bounds of
     the heuristic; ``landmarks`` names the landmark set valid for the allowed edges;
     ``graph`` (indptr, head, edge) a sub-graph to search instead of the whole network
-    (``net.sea_csr`` for sea-only searches, whose nodes all lie in it).
+    (``net.sea_csr`` for sea-only searches, whose nodes all lie in it); ``landmark_dist``
+    landmark distances in another unit (:mod:`corridor.engine.hour_landmarks`) instead of
+    ``net.landmark_km[landmarks]``, with ``landmark_scale`` the cost per unit that bounds them.
     """
     targets = np.asarray(target_xyz, dtype=np.float64).reshape(-1, 3)
     if len(targets) > _MAX_HEURISTIC_TARGETS:  # a min over many targets costs more than it saves
         targets = targets[:0]
-    # ALT bound to the set of targets t_j with connector cost c_j (km-equivalent c_j / s),
+    # ALT bound to the set of targets t_j with connector cost c_j (c_j / s in the landmarks' unit),
     # per landmark L: min_j d(v, t_j) + c_j / s >= max(L_v - max_j(L_tj - c_j / s), min_j(L_tj + c_j / s) - L_v).
-    lm = net.landmark_km[landmarks]
-    at_targets = lm[:, np.asarray(dst_nodes, np.int64)]
-    dst = np.asarray(dst_cost, np.float64)
-    finite = np.isfinite(at_targets)
-    lm_hi = np.where(finite, at_targets - dst / cost_per_km, -np.inf).max(axis=1)
-    lm_lo = np.where(finite, at_targets + dst / cost_per_km, np.inf).min(axis=1)
-    indptr, head, edge = graph or (net.csr_indptr, net.csr_head, net.csr_edge)
     src_nodes, dst_nodes = np.asarray(src_nodes, np.int32), np.asarray(dst_nodes, np.int32)
+    dst = np.asarray(dst_cost, np.float64)
+    lm, lm_scale = net.landmark_km[landmarks], cost_per_km
+    bounds = _target_bounds(lm, dst_nodes, dst / lm_scale)
+    if landmark_dist is not None and landmark_scale:
+        other = _target_bounds(landmark_dist, dst_nodes, dst / landmark_scale)
+        if (_at_sources(landmark_dist, src_nodes, *other) * landmark_scale
+                > _at_sources(lm, src_nodes, *bounds) * lm_scale):  # the set that bounds higher here
+            lm, lm_scale, bounds = landmark_dist, landmark_scale, other
+    lm_hi, lm_lo, _ = bounds
+    indptr, head, edge = graph or (net.csr_indptr, net.csr_head, net.csr_edge)
     with _POOL.borrow((len(indptr) - 1, len(head))) as work:
         best, m, source_cost, target_g = _astar(
             indptr, head, edge, weight, net.edge_flags, np.uint32(blocked), net.node_xyz,
-            src_nodes, np.asarray(src_cost, np.float64), dst_nodes, dst, targets, EARTH_RADIUS_KM, lm, lm_hi,
-            lm_lo, float(cost_per_km), *work)
+            src_nodes, np.asarray(src_cost, np.float64), dst_nodes, dst, targets, EARTH_RADIUS_KM, lm,
+            _active(lm, src_nodes, *bounds), lm_hi, lm_lo, float(cost_per_km), float(lm_scale), *work)
         if m < 0:
             return None
         nodes, edges = work[8][:m + 1].copy(), work[9][:m].copy()

@@ -14,6 +14,7 @@ from corridor.costing import objective as objective_mod
 from corridor.costing.profile import Profile
 from corridor.data import borders as border_table
 from corridor.data import passages as P
+from corridor.engine import hour_landmarks
 from corridor.network import Network
 
 
@@ -70,19 +71,24 @@ class Ctx:
         """The objective per edge (inf: not allowed) and its lower bound per km."""
         if self._w is None:
             net = self.net
-            w = objective_mod.edge_weight(net, self.weights, self.objective, self.refs)
+            _, w, bound, _ = _metric(net, self.profile, self.weights, self.objective, self.refs)
             if self.closed_ports or self.countries or self.border_pairs or self.closed_crossings:
                 def bound_of(x):
                     return objective_mod.lower_bound_per_km(net, x, self.profile, self.objective, self.refs)
 
                 w, bound = _closed_weight(net, w, self.closed_ports, self.countries, self.border_pairs,
                                           self.closed_crossings, bound_of)
-            elif list(self.objective) == ["time"]:
-                bound = self.weights.hours_per_km
-            else:
-                bound = objective_mod.lower_bound_per_km(net, w, self.profile, self.objective, self.refs)
             self._w = (w, max(bound, 1e-9))
         return self._w
+
+    def landmark_scale(self, ref: np.ndarray) -> float:
+        """The factor that turns :mod:`corridor.engine.hour_landmarks` distances (``ref`` per
+        edge) into a lower bound of this request's objective: taken over the objective before
+        the closures, which only raise weights, so one figure per metric serves them all."""
+        hit = _metric(self.net, self.profile, self.weights, self.objective, self.refs)
+        if hit[3] is None:
+            hit[3] = hour_landmarks.scale(hit[1], ref)
+        return hit[3]
 
     def connector(self, mode: np.ndarray, km: np.ndarray) -> np.ndarray:
         out = np.zeros(len(km))
@@ -90,6 +96,32 @@ class Ctx:
             sel = mode == m
             out[sel] = objective_mod.connector_weight(self.profile, int(m), km[sel], self.objective, self.refs)
         return out
+
+
+_OBJECTIVE: dict = {}
+_OBJECTIVE_SIZE = 4  # an entry is one float per edge (~15 MB on the full network)
+
+
+def _metric(net: Network, profile: Profile, weights, objective: dict, refs: dict) -> list:
+    """``[network, weight per edge, its lower bound per km, hour-landmark scale or None]`` of the
+    request's objective before its closures, shared read-only per distinct metric: a mix over
+    millions of edges costs tens of ms, and a read-only result lets :func:`_closed_weight` cache
+    the closures on top of it. Keyed by the metric's values (network fingerprint, profile,
+    objective, the references it reads), never by object ids."""
+    key = (net.manifest["fingerprint"], profile, tuple(sorted(objective.items())),
+           tuple(sorted((k, refs[k]) for k in objective if k in refs)))
+    hit = _OBJECTIVE.pop(key, None)
+    if hit is None or hit[0] is not net:  # another network object under one fingerprint: recompute
+        if list(objective) == ["time"]:
+            hit = [net, weights.hours, weights.hours_per_km, None]  # already shared and read-only
+        else:
+            w = objective_mod.edge_weight(net, weights, objective, refs)
+            w.flags.writeable = False
+            hit = [net, w, objective_mod.lower_bound_per_km(net, w, profile, objective, refs), None]
+    _OBJECTIVE[key] = hit  # most recent last
+    while len(_OBJECTIVE) > _OBJECTIVE_SIZE:
+        _OBJECTIVE.pop(next(iter(_OBJECTIVE)))
+    return hit
 
 
 _CLOSED: dict = {}

@@ -7,6 +7,7 @@ import numpy as np
 
 from corridor import deadline
 from corridor.air import plan as air_plan
+from corridor.engine import hour_landmarks
 from corridor.engine.access import Access
 from corridor.engine.hierarchies import cached_hierarchy
 from corridor.engine.restrictions import Ctx
@@ -48,10 +49,13 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
     if hierarchy is not None:  # built for exactly these weights and closures: A*'s cost, far faster
         res = ch_shortest_path(hierarchy, a_nodes, a_cost, b_nodes, b_cost)
     else:
+        landmarks = "none" if "air" in profile.modes else profile.landmarks
+        hours = hour_landmarks.load(net) if landmarks == "all" else None  # sea: the km ones are tight already
+        alpha = ctx.landmark_scale(hours[1]) if hours is not None else 0.0
         res = shortest_path(net, a_nodes, a_cost, b_nodes, b_cost, targets, blocked=blocked,
-                            weight=weight, cost_per_km=bound,
-                            landmarks="none" if "air" in profile.modes else profile.landmarks,
-                            graph=net.sea_csr if sea_only else None)
+                            weight=weight, cost_per_km=bound, landmarks=landmarks,
+                            graph=net.sea_csr if sea_only else None,
+                            landmark_dist=hours[0] if alpha > 0 else None, landmark_scale=alpha)
     if res is None or not np.isfinite(res.cost):
         return None
     ia = int(np.flatnonzero(a_nodes == res.nodes[0])[np.argmin(np.abs(a_cost[a_nodes == res.nodes[0]] - res.source_cost))])

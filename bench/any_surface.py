@@ -1,0 +1,123 @@
+"""Issue #17's "any surface request" row by option, before and after, back to back.
+
+The 50 pairs of bench/speed.py over sea, rail, road and ferry, with each non-default option
+alone (20,000 t of dry bulk, a CO2e objective, Suez closed, Russia and Belarus allowed): what
+runs when no hierarchy fits. Each option gets one warm-up call, then every pair once; the table
+gives the median and p90 ms per option and over all. "before" runs another checkout's code
+(``--before-src``, default /work/main/src; it must compile the same network, or it builds its own
+first and the run stops) in a fresh process on the same cache folder, "after" this checkout's,
+one right after the other; the answers (hours, USD, kg CO2e) are compared pair by pair.
+First it builds the hour landmarks (:mod:`corridor.engine.hour_landmarks`) if they are
+missing, as the background build would, and says how long that took.
+
+Run (the network must already be built in $CORRIDOR_CACHE_DIR; a few minutes)::
+
+    CORRIDOR_BACKGROUND_BUILD=0 python bench/any_surface.py [--pairs 50] [--before-src ../main/src]
+
+Never run in CI (minutes, and it measures the machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+SURFACE = ["sea", "rail", "road", "ferry"]
+NON_DEFAULT = [{"cargo": "dry-bulk", "tonnes": 20000}, {"optimize": "co2"}, {"avoid": "suez"},
+               {"allow_countries": "RU,BY"}]
+
+
+def label(options: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in options.items())
+
+
+def time_options(pairs) -> dict[str, list]:
+    """Per option: [(ms, (hours, USD, kg CO2e) or the error)] of one call per pair, after a warm-up call."""
+    import corridor
+    from corridor.errors import CorridorError
+
+    out = {}
+    for options in NON_DEFAULT:
+        rows, warm = [], False
+        for p in pairs:
+            a, b = tuple(p["a"]), tuple(p["b"])
+            try:
+                if not warm:
+                    corridor.route(a, b, modes=SURFACE, **options)
+                    warm = True
+                t = time.perf_counter()
+                r = corridor.route(a, b, modes=SURFACE, **options)
+                ms = 1000 * (time.perf_counter() - t)
+                totals = r.totals()
+                rows.append((ms, [round(totals[f], 6) for f in ("duration_h", "cost_usd", "co2e_kg")]))
+            except CorridorError as e:  # no route under these options: not a timing, but said
+                rows.append((None, f"{type(e).__name__}: {e}"))
+        out[label(options)] = rows
+    return out
+
+
+def _run(src: Path, pairs_file: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(src), CORRIDOR_BACKGROUND_BUILD="0")
+    out = subprocess.run([sys.executable, __file__, "--child", str(pairs_file)], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def main() -> None:
+    import numpy as np
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pairs", type=int, default=50, help="the first N pairs of bench/speed.py")
+    ap.add_argument("--before-src", type=Path, default=Path("/work/main/src"), help="the code to compare with")
+    args = ap.parse_args()
+    sys.path.insert(0, str(HERE))
+    from speed import choose_pairs  # bench/ is on sys.path when run as a script
+
+    from corridor.engine import hour_landmarks
+    from corridor.network import load_network
+
+    net = load_network()
+    if hour_landmarks.load(net) is None:
+        t = time.perf_counter()
+        hour_landmarks.build(net)
+        print(f"hour landmarks built in {time.perf_counter() - t:.1f} s (once per network)")
+    pairs = choose_pairs(net)[0][:args.pairs]
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(pairs, f)
+    before, after = _run(args.before_src, Path(f.name)), _run(SRC, Path(f.name))
+    os.unlink(f.name)
+    if before.pop("fingerprint") != after.pop("fingerprint"):
+        sys.exit("the two checkouts compiled different networks: take a before checkout of the same network")
+
+    def stats(rows):
+        ms = [r[0] for r in rows if r[0] is not None]
+        return f"{np.median(ms):8.1f} {np.percentile(ms, 90):8.1f}"
+
+    print(f"\n{len(pairs)} pairs, modes {','.join(SURFACE)}, one call each after a warm-up; ms")
+    print(f"{'option':<32} {'before median':>13} {'p90':>8} | {'after median':>12} {'p90':>8} | answers")
+    every_b, every_a = [], []
+    for name in before:
+        same = sum(b[1] == a[1] for b, a in zip(before[name], after[name]))
+        every_b += before[name]
+        every_a += after[name]
+        print(f"{name:<32} {stats(before[name]):>22} | {stats(after[name]):>21} | {same}/{len(pairs)} equal")
+    print(f"{'all options':<32} {stats(every_b):>22} | {stats(every_a):>21}")
+    print(f"load: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        from corridor.network import load_network
+
+        fingerprint = load_network(progress=False).manifest["fingerprint"]
+        print(json.dumps({"fingerprint": fingerprint, **time_options(json.loads(Path(sys.argv[2]).read_text()))}))
+    else:
+        main()
