@@ -42,7 +42,7 @@ from corridor.network_integrity import (DamagedNetwork, check_checksums, check_s
                                         open_arrays, read_manifest)
 
 FORMAT_VERSION = 3  # 3: the manifest lists every file (size, dtype, shape, SHA-256)
-_FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "build/landmarks.py",
+_FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "build/landmarks.py", "build/graphs.py",
                           "build/intermodal.py", "build/ferry_lanes.py", "build/air.py", "air/model.py",
                           "data/airports.py", "data/land.py", "data/cities.py", "modes.py", "data/passages.py",
                           "data/ports.py", "data/shoals.py", "data/watermask.py", "snapping.py", "network.py", "network_integrity.py")

@@ -11,9 +11,9 @@ the lane, and so does its drawn geometry.
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from corridor.build.graphs import shortest_edge_graph
 from corridor.geo import haversine_km
 
 
@@ -34,7 +34,7 @@ class SeaPaths:
     def __init__(self, sea: dict):
         n = len(sea["node_lon"])
         self.lon, self.lat = np.asarray(sea["node_lon"]), np.asarray(sea["node_lat"])
-        self.graph = coo_matrix((sea["edge_km"], (sea["edge_u"], sea["edge_v"])), shape=(n, n)).tocsr()
+        self.graph = shortest_edge_graph(sea["edge_u"], sea["edge_v"], sea["edge_km"], n)
 
     def nodes(self, a: int, b: int) -> np.ndarray:
         """Sea nodes from ``a`` to ``b`` (both included); raises when they are not joined."""

@@ -10,8 +10,9 @@ A* search meets graph theory", SODA 2005).
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
+
+from corridor.build.graphs import shortest_edge_graph
 
 N_LANDMARKS = 24
 
@@ -23,7 +24,7 @@ def select_landmarks(indptr, head, edge, edge_km, joinable, *, count: int = N_LA
     cost exactness."""
     n = len(indptr) - 1
     tail = np.repeat(np.arange(n), np.diff(indptr))
-    graph = csr_matrix((edge_km[edge], (tail, head)), shape=(n, n))
+    graph = shortest_edge_graph(tail, head, edge_km[edge], n)
     candidates = np.flatnonzero(joinable)
     ids, dists = [], []
     nearest = np.full(n, np.inf)
