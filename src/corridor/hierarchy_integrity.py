@@ -143,6 +143,18 @@ def _check_hierarchy_file(path: Path) -> None:
     check_checksums(path.parent, {"files": files})
 
 
+def _check_recorded_array(path: Path) -> None:
+    """Compare an array cached beside the hierarchies (the hour landmarks) with its record."""
+    try:
+        files = {path.name: json.loads(record_of(path).read_text(encoding="utf-8"))}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise DamagedNetwork(f"its record {record_of(path).name} cannot be read ({e})") from None
+    if not isinstance(files[path.name], dict):
+        raise DamagedNetwork(f"{record_of(path).name} is not a record of the file")
+    open_arrays(path.parent, {"files": files})
+    check_checksums(path.parent, {"files": files})
+
+
 def _check_labels_folder(folder: Path) -> None:
     """Compare the label files in ``folder`` with ``stats.json``; their checksums too, unless
     saved by an older corridor, which recorded none."""
@@ -171,6 +183,7 @@ def damaged_speed_ups(folder: Path) -> tuple[int, dict[Path, str]]:
     """
     checks = [(p, _check_hierarchy_file) for p in sorted(folder.glob("ch-*.npz"))]
     checks += [(p, _check_labels_folder) for p in sorted(folder.glob("ch-*.labels")) if p.is_dir()]
+    checks += [(p, _check_recorded_array) for p in sorted(folder.glob("landmarks-hours-*.npy"))]
     damaged = {}
     for path, check in checks:
         try:

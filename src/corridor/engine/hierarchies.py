@@ -193,10 +193,11 @@ def defaults_marker(net_path: Path) -> Path:
 
 def discard(net_path: Path, damaged: list[Path]) -> None:
     """Delete the damaged cached hierarchies (``.npz``: with its record and hub labels, built
-    from it) and hub labels folders in ``damaged``, and the defaults marker of the network in
-    ``net_path``, so that the next route's background build makes them again."""
+    from it), recorded arrays (``.npy``, the hour landmarks: with its record) and hub labels
+    folders in ``damaged``, and the defaults marker of the network in ``net_path``, so that
+    the next route's background build makes them again."""
     for path in damaged:
-        if path.suffix == ".npz":
+        if path.suffix in (".npz", ".npy"):
             record_of(path).unlink(missing_ok=True)
             shutil.rmtree(path.with_suffix(".labels"), ignore_errors=True)
             path.unlink(missing_ok=True)

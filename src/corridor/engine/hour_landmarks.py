@@ -13,12 +13,17 @@ does; :func:`corridor.search.shortest_path` takes whichever set bounds the sourc
 
 Built once per network from the same landmark nodes as the km ones (one Dijkstra each,
 ~0.5 s apiece), with the default hierarchies in the background build, and kept beside them
-in the network's folder (memory-mapped; about 170 MB). Without the file, A* runs on the km
-landmarks as before.
+in the network's folder (memory-mapped; about 170 MB). The file is named by a digest of the
+reference weights it was computed with, so that a corridor whose default costing differs (an
+upgrade) never bounds with distances in other hours (an overestimate would cost exactness);
+its size, dtype, shape and SHA-256 are recorded beside it for ``corridor network --verify``.
+Without the file, A* runs on the km landmarks as before.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import threading
 from pathlib import Path
@@ -27,15 +32,27 @@ import numpy as np
 from numba import njit
 
 from corridor import modes as M
+from corridor.network_integrity import sha256
 from corridor.search import _heap_pop, _heap_push
 
 FORMAT = 2
 _MEMO: dict = {}
+_REFERENCE: dict = {}  # network folder -> (reference weights, the landmarks' path): hashed once
 _LOCK = threading.Lock()
 
 
-def path_of(net) -> Path:
-    return Path(net.path) / f"landmarks-hours-{FORMAT}.npy"
+def path_of(net, ref: np.ndarray) -> Path:
+    """The landmarks of ``net`` computed with the reference weights ``ref``."""
+    digest = hashlib.sha256(np.ascontiguousarray(ref).tobytes()).hexdigest()[:12]
+    return Path(net.path) / f"landmarks-hours-{FORMAT}-{digest}.npy"
+
+
+def _reference(net) -> tuple[np.ndarray, Path]:
+    key = str(net.path)
+    if key not in _REFERENCE:
+        ref = reference_per_edge(net)
+        _REFERENCE[key] = (ref, path_of(net, ref))
+    return _REFERENCE[key]
 
 
 def reference_per_edge(net) -> np.ndarray:
@@ -72,32 +89,36 @@ def _dijkstra_all(indptr, head, edge, weight, source, out):
 
 def build(net) -> Path:
     """Compute and save the landmarks of ``net`` (atomically); the path of the file."""
-    weight = np.where(net.edge_mode == M.AIR, np.inf, reference_per_edge(net))  # as the km ones: no air
+    ref, path = _reference(net)
+    weight = np.where(net.edge_mode == M.AIR, np.inf, ref)  # as the km ones: no air
     nodes = np.argmin(net.landmark_km["all"], axis=1)  # each landmark is 0 km from itself
     dist = np.empty((len(nodes), net.n_nodes))
     for k, s in enumerate(nodes):
         _dijkstra_all(net.csr_indptr, net.csr_head, net.csr_edge, weight, int(s), dist[k])
-    path = path_of(net)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     with open(tmp, "wb") as f:
         np.save(f, dist)
+    record = {"bytes": tmp.stat().st_size, "dtype": dist.dtype.str, "shape": list(dist.shape), "sha256": sha256(tmp)}
+    tmp_record = path.with_suffix(f".json.{os.getpid()}.tmp")
+    tmp_record.write_text(json.dumps(record))
+    os.replace(tmp_record, path.with_suffix(".json"))  # the record first: a file is never unrecorded
     os.replace(tmp, path)
     return path
 
 
 def load(net) -> tuple[np.ndarray, np.ndarray] | None:
     """(distances of shape (landmarks, nodes), reference per edge), or None until built."""
-    key = str(path_of(net))
+    key = str(net.path)
     with _LOCK:
         hit = _MEMO.get(key)
         if hit is None:
-            path = path_of(net)
+            ref, path = _reference(net)
             if not path.exists():
                 return None
             dist = np.asarray(np.load(path, mmap_mode="r"))  # a plain view, which numba takes
             if dist.shape != net.landmark_km["all"].shape:
-                return None  # another network's or a damaged file: the km landmarks serve
-            hit = _MEMO[key] = (dist, reference_per_edge(net))
+                return None  # a damaged file: the km landmarks serve
+            hit = _MEMO[key] = (dist, ref)
         return hit
 
 
