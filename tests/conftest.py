@@ -39,6 +39,29 @@ def net():
 
 
 @pytest.fixture(scope="session")
+def sea_route_hierarchy(net, _own_data_dir):
+    """A second process building the default sea route hierarchy (hours, with its hub labels; the
+    one ``corridor.route`` uses), which test_ch.py waits for: minutes on one core. Under a lock, so
+    that with pytest-xdist one worker's process builds it and the other's then loads it; at low
+    priority, so that the tests timing a server meanwhile (test_backpressure.py) keep their core."""
+    lock = TEST_CACHE.parent / "sea-route-hierarchy.lock"
+    code = ("import fcntl, os, sys; os.nice(10); "
+            "fcntl.flock(os.open(sys.argv[1], os.O_RDWR | os.O_CREAT), fcntl.LOCK_EX); "
+            "from corridor.default_hierarchies import _build_in_worker; _build_in_worker(1, False)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(lock)], env=dict(os.environ))
+    yield proc
+    proc.wait()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _slow_builds_start_first(request):
+    """Start :func:`sea_route_hierarchy` with the first test when a selected test needs it: CI has
+    two cores and the tests before test_ch.py mostly use one, so the build is done by then."""
+    if any("sea_route_hierarchy" in item.fixturenames for item in request.session.items):
+        request.getfixturevalue("sea_route_hierarchy")
+
+
+@pytest.fixture(scope="session")
 def cli(net):
     """Run the real ``corridor`` command; returns the CompletedProcess."""
 

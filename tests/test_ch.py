@@ -1,11 +1,11 @@
-"""Contraction hierarchies and hub labels: the same costs as plain Dijkstra and A*, the same tables."""
+"""Contraction hierarchies and hub labels: the same costs as plain Dijkstra and A*, the same tables.
+
+The km checks run on the sea layer cut to SEA_REGION (about 4,000 nodes, contracted in seconds):
+they check the algorithm, and the whole sea layer's km hierarchy (minutes) is bench/ch.py's."""
 
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -18,22 +18,26 @@ from corridor.engine.restrictions import blocked_mask
 from corridor.search_ch import ch_shortest_path
 
 DEFAULT = blocked_mask([], [], "seagoing")
+SEA_REGION = (30.0, 110.0, -45.0, 30.0)  # lon, lat box: the Indian Ocean, from Suez to Malacca
 
 
-@pytest.fixture(scope="module", autouse=True)
-def sea_route_hierarchy_beside(net):
-    """The default sea route hierarchy (hours, with hub labels; :func:`defaults` uses it) is built
-    in a second process while this one builds the km hierarchy: each contraction takes minutes on
-    one core, and CI has two."""
-    code = "from corridor.default_hierarchies import _build_in_worker; _build_in_worker(1, False)"
-    proc = subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ))
-    yield proc
-    proc.wait()
+def _in_box(net, box) -> np.ndarray:
+    lo0, lo1, la0, la1 = box
+    return (net.node_lon > lo0) & (net.node_lon < lo1) & (net.node_lat > la0) & (net.node_lat < la1)
 
 
 @pytest.fixture(scope="module")
-def hier(net):
-    return hierarchy(net, "sea", DEFAULT, labels=True)
+def km(net):
+    """Edge km inside SEA_REGION, inf (no edge) elsewhere: read-only, like the shared weight arrays."""
+    inside = _in_box(net, SEA_REGION)
+    w = np.where(inside[net.edge_u] & inside[net.edge_v], net.edge_km, np.inf)
+    w.flags.writeable = False
+    return w
+
+
+@pytest.fixture(scope="module")
+def hier(net, km):
+    return hierarchy(net, "sea", DEFAULT, km, labels=True)
 
 
 @pytest.fixture(params=["labels", "search"])
@@ -46,29 +50,35 @@ def engine(request, hier):
 
 
 @pytest.fixture(scope="module")
-def sea(net):
-    """scipy graph of the open sea edges (cheapest of parallel edges) and its node count."""
+def sea(net, km):
+    """scipy graph of the open sea edges in the region (cheapest of parallel edges) and its node count."""
     indptr, head, edge = net.sea_csr
     n = net.n_sea_nodes
     tail = np.repeat(np.arange(n), np.diff(indptr))
-    ok = (net.edge_flags[edge] & DEFAULT) == 0
-    r, c, w = tail[ok], head[ok], net.edge_km[edge][ok]
+    ok = ((net.edge_flags[edge] & DEFAULT) == 0) & np.isfinite(km[edge])
+    r, c, w = tail[ok], head[ok], km[edge][ok]
     order = np.lexsort((w, c, r))
     _, first = np.unique(np.column_stack([r[order], c[order]]), axis=0, return_index=True)
     k = order[first]
     return csr_matrix((w[k], (r[k], c[k])), shape=(n, n)), n
 
 
-def test_ch_matches_plain_dijkstra_on_1000_pairs(net, engine, sea):
+@pytest.fixture(scope="module")
+def ocean(sea):
+    """The nodes of the region's main component: pairs with a route."""
     from scipy.sparse.csgraph import connected_components
 
-    graph, n = sea
+    graph, _ = sea
     _, label = connected_components(graph, directed=False)
-    ocean = np.flatnonzero(label == np.bincount(label).argmax())  # pairs with a route (not the Caspian)
+    return np.flatnonzero(label == np.bincount(label).argmax())
+
+
+def test_ch_matches_plain_dijkstra_on_1000_pairs(net, engine, sea, ocean):
+    graph, n = sea
     rng = np.random.default_rng(11)
     sources = rng.choice(ocean, 40, replace=False)
     dist = dijkstra(graph, indices=sources)
-    far = rng.choice(n, 50, replace=False)  # and some unreachable ones, which must stay None
+    far = rng.choice(n, 50, replace=False)  # and some unreachable ones (outside the region), which must stay None
     for s in sources[:5]:
         assert (ch_shortest_path(engine, [s], [0.0], far, np.zeros(len(far))) is None) == \
             bool(np.isinf(dijkstra(graph, indices=s)[far]).all())
@@ -89,53 +99,59 @@ def test_ch_matches_plain_dijkstra_on_1000_pairs(net, engine, sea):
     assert checked == 1000
 
 
-def test_ch_connector_costs_like_astar(net, engine):
+def test_ch_connector_costs_like_astar(net, engine, km, ocean):
     """Several sources and targets with connector costs: the A* search's cost."""
     from corridor import modes as M
     from corridor.search import shortest_path
 
     n = net.n_sea_nodes
     sea_only = (net.edge_mode == M.SEA) & (np.asarray(net.edge_u) < n) & (np.asarray(net.edge_v) < n)
-    weight = np.where(sea_only, net.edge_km, np.inf)
+    weight = np.where(sea_only, km, np.inf)
     rng = np.random.default_rng(3)
     for _ in range(200):
-        src, dst = rng.choice(n, 3, replace=False), rng.choice(n, 2, replace=False)
+        src, dst = rng.choice(ocean, 3, replace=False), rng.choice(ocean, 2, replace=False)
         sc, dc = rng.uniform(0, 50, 3), rng.uniform(0, 50, 2)
         a = shortest_path(net, src, sc, dst, dc, net.node_xyz[dst], blocked=DEFAULT, weight=weight,
                           cost_per_km=1.0, landmarks="sea")
         c = ch_shortest_path(engine, src, sc, dst, dc)
-        assert (a is None) == (c is None)
-        if a is not None:
-            assert c.cost == pytest.approx(a.cost, abs=1e-6)
-            assert c.source_cost + net.edge_km[c.edges].sum() + c.target_cost == pytest.approx(c.cost, abs=1e-6)
+        assert a is not None and c is not None  # all in the main component
+        assert c.cost == pytest.approx(a.cost, abs=1e-6)
+        assert c.source_cost + net.edge_km[c.edges].sum() + c.target_cost == pytest.approx(c.cost, abs=1e-6)
 
 
-def test_table_cells_equal_dijkstra_rows(net, hier):
-    from corridor.engine.table import _fill
+def test_table_cells_equal_dijkstra_rows(net, hier, km, ocean, monkeypatch):
+    """The table's bucket search on the hierarchy and its Dijkstra rows, both on the region's km."""
+    from types import SimpleNamespace
+
+    from corridor.engine import table
 
     rng = np.random.default_rng(5)
 
     def conns(k):
         counts = rng.integers(1, 4, k)
         indptr = np.concatenate([[0], np.cumsum(counts)])
-        return indptr, rng.choice(net.n_sea_nodes, indptr[-1]).astype(np.int32), rng.uniform(0, 30, indptr[-1])
+        return indptr, rng.choice(ocean, indptr[-1]).astype(np.int32), rng.uniform(0, 30, indptr[-1])
 
     src, dst = conns(60), conns(45)
+    first = slice(src[0][0], src[0][1])  # the first row starts outside the main component: no route
+    src[1][first] = rng.choice(np.setdiff1d(np.arange(net.n_sea_nodes), ocean), first.stop - first.start)
     plain, fast = np.empty((60, 45)), np.empty((60, 45))
-    _fill(net, DEFAULT, src, dst, plain, 2, use_ch=False)
-    _fill(net, DEFAULT, src, dst, fast, 2, use_ch=True)
+    region = SimpleNamespace(sea_csr=net.sea_csr, edge_km=km, edge_flags=net.edge_flags)  # what _fill reads
+    monkeypatch.setattr(table, "_hierarchy", lambda *_: hier)
+    table._fill(region, DEFAULT, src, dst, plain, 2, use_ch=False)
+    table._fill(region, DEFAULT, src, dst, fast, 2, use_ch=True)
+    assert np.isinf(plain[0]).all() and np.isfinite(plain[1:]).all()
     assert np.array_equal(np.isinf(plain), np.isinf(fast))
     ok = np.isfinite(plain)
     assert np.abs(plain[ok] - fast[ok]).max() <= 1e-6
 
 
-def test_hierarchy_is_cached_on_disk(net, hier):
-    files = list(net.path.glob("ch-sea-*.npz"))
-    assert files
-    again = Hierarchy.load(max(files, key=lambda p: p.stat().st_mtime))
-    assert again.stats["nodes"] == net.n_sea_nodes
-    assert sea_hierarchy(net, DEFAULT) is hier
-    assert sea_hierarchy(net, DEFAULT | 1 << 30, build=False) is None  # another mask: not built unasked
+def test_hierarchy_is_cached_on_disk(net, hier, km):
+    assert hier.path.parent == net.path and hier.path.exists()
+    again = Hierarchy.load(hier.path)
+    assert again.stats["nodes"] == net.n_sea_nodes and np.array_equal(again.rank, hier.rank)
+    assert sea_hierarchy(net, DEFAULT, km) is hier
+    assert sea_hierarchy(net, DEFAULT | 1 << 30, km, build=False) is None  # another mask: not built unasked
 
 
 def test_small_graph_keeps_every_distance():
@@ -162,7 +178,7 @@ REGION = (25.0, 75.0, 30.0, 55.0)  # lon, lat box from Türkiye to Kazakhstan: t
 
 
 @pytest.fixture(scope="module")
-def defaults(net, sea_route_hierarchy_beside):
+def defaults(net, sea_route_hierarchy):
     """Route hierarchies by layer: (hierarchy, weight, closed passages). "sea": the default sea
     request's, as `corridor network --hierarchies` builds it (with its hub labels). "all": the
     default surface request's weights cut to REGION (a small regional network, built in seconds;
@@ -175,7 +191,7 @@ def defaults(net, sea_route_hierarchy_beside):
             req.setdefault(layer, (w, blocked))
     w_sea, b_sea = req["sea"]
     w_all, b_all = req["all"]
-    assert sea_route_hierarchy_beside.wait(timeout=1800) == 0  # then hierarchy() loads it from disk
+    assert sea_route_hierarchy.wait(timeout=1800) == 0  # then hierarchy() loads it from disk
     lo0, lo1, la0, la1 = REGION
     inside = (net.node_lon > lo0) & (net.node_lon < lo1) & (net.node_lat > la0) & (net.node_lat < la1)
     w_region = np.where(inside[net.edge_u] & inside[net.edge_v], w_all, np.inf)
