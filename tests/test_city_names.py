@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from corridor.data.cities import read_cities
-from corridor.data.city_names import build_index, city_name_index, fold, load_index, save_index
+from corridor.data.city_names import (
+    build_index,
+    city_name_index,
+    fold,
+    load_index,
+    save_index,
+)
 
 NAMES = ["Köln", "Xi'an", "Москва", "北京", "Cologne", "Xian"]
 ALTERNATES = [["Cologne", "Koeln", "Kōln"], ["Xi’an", "西安"], ["Moskva", "Moscou"], ["Beijing", ""],
