@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -30,6 +29,8 @@ from numbers import Integral, Real
 import numpy as np
 
 from corridor.data.cities import read_cities
+from corridor.data.city_names import city_name_index
+from corridor.data.city_names import fold as _fold
 from corridor.errors import BadInput, PlaceNotFound
 
 _COORDS = re.compile(r"^\s*\(?\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)?\s*$")
@@ -152,41 +153,9 @@ def _name_index(net) -> tuple[list[str], dict[str, int]]:
     return names, codes
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents or apostrophes: "Xi’an" and "xian" match."""
-    if text.isascii():  # most gazetteer names: the same result, without the costly decomposition
-        return text.strip().lower().replace("'", "").replace("`", "")
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "'’`ʼ")
-
-
-@lru_cache(maxsize=1)
-def _city_names() -> dict[str, int]:
-    """Folded name or alternate name -> index of the most populous city bearing it."""
-    return {name: found[0] for name, found in _cities_by_name().items()}
-
-
-@lru_cache(maxsize=1)
-def _cities_by_name() -> dict[str, list[int]]:
-    """Folded name or alternate name -> indexes of every city bearing it, most populous first."""
-    cities = read_cities("15000")
-    out: dict[str, list[int]] = {}
-    for i in range(len(cities.name)):
-        for name in {_fold(str(n)) for n in (cities.name[i], *cities.alternates[i])}:
-            out.setdefault(name, []).append(i)
-    return out
-
-
-@lru_cache(maxsize=1)
-def _big_cities_by_name() -> dict[str, list[int]]:
-    """:func:`_cities_by_name` for cities of at least :data:`BIG_CITY` people only (a few hundred,
-    so a port name is checked against them without folding the whole gazetteer)."""
-    cities = read_cities("15000")
-    out: dict[str, list[int]] = {}
-    for i in np.flatnonzero(cities.population >= BIG_CITY):
-        for name in {_fold(str(n)) for n in (cities.name[i], *cities.alternates[i])}:
-            out.setdefault(name, []).append(int(i))
-    return out
+def _cities_named(folded: str) -> list[int]:
+    """Indexes of every city bearing the folded name (or having it as an alternate), most populous first."""
+    return city_name_index().cities(folded)
 
 
 def _cities_named_near(folded: str, lon: float, lat: float, km: float) -> list[int]:
@@ -194,9 +163,8 @@ def _cities_named_near(folded: str, lon: float, lat: float, km: float) -> list[i
     from corridor.geo import haversine_km
 
     cities = read_cities("15000")
-    near = np.flatnonzero(haversine_km(lon, lat, cities.lon, cities.lat) <= km)
-    return [int(i) for i in near
-            if folded in {_fold(str(n)) for n in (cities.name[i], *cities.alternates[i])}]
+    named = set(_cities_named(folded))
+    return [int(i) for i in np.flatnonzero(haversine_km(lon, lat, cities.lon, cities.lat) <= km) if i in named]
 
 
 def city_place(i: int, note: str | None = None) -> Place:
@@ -282,8 +250,9 @@ def resolve(query, net) -> Place:
         lat = float(np.mean(net.port_lat[ports]))
         return Place("country", country.name, lon, lat, code=country.alpha_2, country=country.alpha_2,
                      ports=tuple(ports))
-    city = _city_names().get(_fold(text))
-    if city is not None:
+    named = _cities_named(_fold(text))
+    if named:
+        city = named[0]
         typo = _port_typo(net, text, city)
         return typo if typo is not None else _city_with_notes(net, text, city)
     matches = search(text, net, limit=5)
@@ -310,8 +279,9 @@ def _port_or_city(net, text: str, port: Place) -> Place:
     folded = _fold(text)
     near = _cities_named_near(folded, port.lon, port.lat, NEAR_KM)
     biggest_near = max((int(cities.population[i]) for i in near), default=0)
-    far_big = [i for i in _big_cities_by_name().get(folded, [])
-               if i not in near and cities.population[i] >= FAR_CITY_FACTOR * biggest_near]
+    far_big = [i for i in _cities_named(folded)
+               if cities.population[i] >= BIG_CITY and i not in near
+               and cities.population[i] >= FAR_CITY_FACTOR * biggest_near]
     if far_big:
         city = far_big[0]
         return city_place(city, _join(f"the city in {cities.country[city]}, the largest place of that name; "
@@ -355,7 +325,7 @@ def _city_with_notes(net, text: str, city: int) -> Place:
              if folded in _fold(names[i]) and _km(place, net.port_lon[i], net.port_lat[i]) <= PORT_OF_CITY_KM]
     port_note = (f"the city; its port is {names[ports[0]]}: give {str(net.port_code[ports[0]])!r} to start "
                  "from the port" if ports else None)
-    return replace(place, note=_join(port_note, _other_cities(_cities_by_name().get(_fold(text), []), city)))
+    return replace(place, note=_join(port_note, _other_cities(_cities_named(_fold(text)), city)))
 
 
 def _close_enough(query: str, name: str) -> bool:

@@ -10,7 +10,7 @@ an approximation that can misplace a border by a few kilometres, see DATA.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -27,7 +27,12 @@ class Cities:
     lon: np.ndarray
     lat: np.ndarray
     population: np.ndarray
-    alternates: tuple[tuple[str, ...], ...]
+
+    @cached_property
+    def alternates(self) -> tuple[tuple[str, ...], ...]:
+        """Each city's alternate names; read on first use, as unpacking them takes most of a second
+        and a query by name reads the folded index of :mod:`corridor.data.city_names` instead."""
+        return _unpack_names(_read("c15000_alternates")[0])
 
 
 def table_path() -> Path:
@@ -56,10 +61,9 @@ def read_cities(size: str = "15000") -> Cities:
     ``size`` is kept for callers that name the file; the denser ``cities1000`` is :func:`read_towns`."""
     if size != "15000":
         raise ValueError(f"cities{size}: corridor ships cities15000 (read_cities) and cities1000 (read_towns)")
-    name, country, lon, lat, population, alternates = _read(
-        "c15000_name", "c15000_country", "c15000_lon", "c15000_lat", "c15000_population", "c15000_alternates")
-    return Cities(name=name, country=country, lon=lon / SCALE, lat=lat / SCALE, population=population,
-                  alternates=_unpack_names(alternates))
+    name, country, lon, lat, population = _read(
+        "c15000_name", "c15000_country", "c15000_lon", "c15000_lat", "c15000_population")
+    return Cities(name=name, country=country, lon=lon / SCALE, lat=lat / SCALE, population=population)
 
 
 @dataclass(frozen=True)
