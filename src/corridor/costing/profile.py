@@ -96,8 +96,8 @@ def edge_weights(net, profile: Profile) -> Weights:
 # A report asks for a few cargoes and parameter sets and several mode sets of each. The
 # prices (about 107 MB over 1.9 M edges) depend on the cargo and parameters only, so each is
 # computed once and every mode set reuses it, adding just its own masked hours (15 MB).
-_PRICES_KEPT = 4  # cargo and parameter sets: a report uses up to 4
-_MODE_SETS_KEPT = 4  # weights kept per price set: a report uses up to 3
+_PRICES_KEPT = 6  # (network, cargo, parameters): a report uses 6 (air runs on an overlay network)
+_MODE_SETS_KEPT = 3  # weights kept per pricing: a report uses up to 3
 
 
 @dataclass
