@@ -32,6 +32,7 @@ from corridor.data.cities import read_cities
 from corridor.data.city_names import city_name_index
 from corridor.data.city_names import fold as _fold
 from corridor.errors import BadInput, PlaceNotFound
+from corridor.network_memo import per_network
 
 _COORDS = re.compile(r"^\s*\(?\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)?\s*$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -146,7 +147,7 @@ def check_limit(limit) -> int:
     return int(limit)
 
 
-@lru_cache(maxsize=4)
+@per_network(maxsize=4)
 def _name_index(net) -> tuple[list[str], dict[str, int]]:
     names = [str(n) for n in net.port_name]
     codes = {str(c): i for i, c in enumerate(net.port_code)}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 
@@ -30,6 +29,7 @@ from corridor.errors import BadInput, CorridorError, NoRoute
 from corridor.geo import haversine_km
 from corridor.mode_options import DEFAULT_MODES
 from corridor.network import Network, load_network
+from corridor.network_memo import per_network
 from corridor.places import Place, resolve
 from corridor.request import RouteRequest
 from corridor.route import Route
@@ -119,7 +119,7 @@ def _via_place(q, net: Network):
 NEAR_CLOSED_KM = 60.0  # a closed border this close to the route is one it went round
 
 
-@lru_cache(maxsize=4)
+@per_network(maxsize=4)
 def _closed_border_points(net: Network) -> dict:
     """(country pair, mode) -> lon, lat arrays of the network's crossing edges of that border."""
     borders = net.tables["borders"]

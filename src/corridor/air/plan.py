@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from corridor import modes as M
@@ -18,6 +16,7 @@ from corridor.costing import air, objective
 from corridor.costing.params import defaults
 from corridor.errors import CorridorError, NoRoute
 from corridor.geo import chord_for_km, km_for_chord, to_unit_vectors
+from corridor.network_memo import per_network
 
 AIRPORT_CANDIDATES = 3
 
@@ -31,7 +30,7 @@ def airport_hours(km, params, cargo=None):
     return np.asarray(km) / air.road_kmh(params) + air.airport_edge_hours(params, cargo)
 
 
-@lru_cache(maxsize=8)
+@per_network(maxsize=8)
 def _flying(net):
     """KD-tree of the airports with at least one usable flight, and their nodes."""
     from scipy.spatial import cKDTree

@@ -15,6 +15,7 @@ import numpy as np
 
 from corridor import modes as M
 from corridor.costing import air
+from corridor.network_memo import per_network
 
 
 def edge_weights(net, profile):
@@ -23,22 +24,17 @@ def edge_weights(net, profile):
 
     if "air" not in profile.modes:
         return surface_weights(net, profile)
+    return _with_air(net, profile)
+
+
+@per_network(maxsize=8)
+def _with_air(net, profile):
+    from corridor.costing.profile import edge_weights as surface_weights
+
     # The profile prices surface modes only; with air alone it is asked for road too, and every
     # edge needing a mode the request does not allow is shut again in _price.
     base = profile if profile.modes - {"air"} else dataclasses.replace(profile, modes=profile.modes | {"road"})
-    return _with_air(net, profile, surface_weights(net, base))
-
-
-_CACHE: dict = {}
-
-
-def _with_air(net, profile, weights):
-    key = (id(net), profile, id(weights))
-    if key not in _CACHE:
-        if len(_CACHE) > 8:
-            _CACHE.clear()
-        _CACHE[key] = (_price(net, profile, weights), weights)  # keeps ``weights`` alive: its id stays unique
-    return _CACHE[key][0]
+    return _price(net, profile, surface_weights(net, base))
 
 
 def _price(net, profile, weights):

@@ -4,12 +4,15 @@ The profile is applied at query time (nothing is rebuilt): each surface mode's c
 (:mod:`corridor.costing.registry`) prices its own edges in hours, USD and kg CO2e (TTW and
 WTT) for the cargo, edges needing a mode the request does not allow cost infinity,
 transfers and border crossings add their dwell, handling and hub emissions, and canals add
-their wait and dues. The arrays are computed once
-per (network, profile) and then shared read-only; they depend on nothing else.
+their wait and dues. The prices are computed once per (network, cargo, parameters) and
+shared by every set of modes, which only shuts edges and sets the search's speed bound; the
+arrays are read-only and depend on nothing else.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -17,10 +20,12 @@ import numpy as np
 
 from corridor import modes as M
 from corridor.costing import Assumption, sea, transfer
-from corridor.costing.cargo import DEFAULT as DEFAULT_CARGO, Cargo
+from corridor.costing.cargo import DEFAULT as DEFAULT_CARGO
+from corridor.costing.cargo import Cargo
 from corridor.costing.params import Params, defaults
 from corridor.costing.registry import COSTING, costing_for
 from corridor.data import passages as P
+from corridor.network_memo import per_network
 
 
 @dataclass(frozen=True)
@@ -83,10 +88,58 @@ class Weights:
 
 
 def edge_weights(net, profile: Profile) -> Weights:
-    return _edge_weights(net, profile)
+    """The per-edge weights of ``profile`` on ``net``: one shared read-only object per
+    (network, profile) while cached."""
+    return _priced(net, profile.cargo, profile.in_force).weights(net, profile)
 
 
-@lru_cache(maxsize=4)
+# A report asks for a few cargoes and parameter sets and several mode sets of each. The
+# prices (about 107 MB over 1.9 M edges) depend on the cargo and parameters only, so each is
+# computed once and every mode set reuses it, adding just its own masked hours (15 MB).
+_PRICES_KEPT = 6  # (network, cargo, parameters): a report uses 6 (air runs on an overlay network)
+_MODE_SETS_KEPT = 3  # weights kept per pricing: a report uses up to 3
+
+
+@dataclass
+class _Prices:
+    """What every edge costs for one cargo and set of parameters, whichever modes are allowed:
+    ``hours`` before shutting edges the request's modes do not allow."""
+
+    hours: np.ndarray
+    border_wait_h: np.ndarray
+    usd: np.ndarray
+    co2e_ttw_kg: np.ndarray
+    co2e_wtt_kg: np.ndarray
+    border_usd: np.ndarray
+    border_co2e_kg: np.ndarray
+    kmh: dict[str, float]  # per surface mode: the fastest moving edge's speed
+    forbidden: int  # mask of the modes that may not carry the cargo
+    by_profile: OrderedDict = field(default_factory=OrderedDict)  # Profile -> Weights, oldest first
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def weights(self, net, profile: Profile) -> Weights:
+        """The weights of ``profile`` (whose cargo and parameters these prices are): edges
+        needing a mode it does not allow, or one that may not carry the cargo, cost infinity."""
+        with self.lock:  # one object per profile: later caches key on the arrays' identity
+            w = self.by_profile.get(profile)
+            if w is None:
+                w = self._masked(net, profile)
+                self.by_profile[profile] = w
+                while len(self.by_profile) > _MODE_SETS_KEPT:
+                    self.by_profile.popitem(last=False)
+            self.by_profile.move_to_end(profile)
+            return w
+
+    def _masked(self, net, profile: Profile) -> Weights:
+        usable = np.uint8(profile.mode_mask & ~self.forbidden)
+        hours = np.where((net.edge_req & ~usable) == 0, self.hours, np.inf)
+        hours.setflags(write=False)
+        fastest = max((self.kmh[name] for name in M.SURFACE if name in profile.modes), default=0.0)
+        return Weights(hours, self.border_wait_h, 1.0 / fastest if fastest else 0.0, self.usd, self.co2e_ttw_kg,
+                       self.co2e_wtt_kg, self.border_usd, self.border_co2e_kg, profile)
+
+
+@per_network(maxsize=4)
 def _structure(net) -> tuple[np.ndarray, np.ndarray]:
     """Per edge: the transfer kind (index in transfer.KINDS, -1 if none) of transfer edges and
     border crossings; computed once per network."""
@@ -104,21 +157,19 @@ def _structure(net) -> tuple[np.ndarray, np.ndarray]:
     return kind, border
 
 
-@lru_cache(maxsize=6)
-def _edge_weights(net, profile: Profile) -> Weights:
+@per_network(maxsize=_PRICES_KEPT)
+def _priced(net, cargo: Cargo, params: Params) -> _Prices:
     km, mode = net.edge_km, net.edge_mode
-    cargo, params = profile.cargo, profile.in_force
     n = len(km)
     hours = np.full(n, np.inf)
     usd, ttw, wtt = np.zeros(n), np.zeros(n), np.zeros(n)
-    fastest = 0.0  # km/h over the allowed modes' moving edges: the search's lower bound on time
+    kmh = {}  # the search's lower bound on time comes from the allowed modes' fastest edges
     for name in M.SURFACE:  # air edges are priced by the air layer (corridor.air.weights)
         sel = np.flatnonzero(mode == M.BY_NAME[name])
         c = costing_for(name).edge_costs(net, sel, cargo, params)
         hours[sel], usd[sel], ttw[sel], wtt[sel] = c.hours, c.usd, c.co2e_ttw_kg, c.co2e_wtt_kg
         moving = c.hours > 0
-        if name in profile.modes and moving.any():
-            fastest = max(fastest, float(np.max(km[sel][moving] / c.hours[moving])))
+        kmh[name] = float(np.max(km[sel][moving] / c.hours[moving])) if moving.any() else 0.0
     # Canals: a wait and dues on every edge that crosses their gate (one per crossing).
     for key in ("suez", "panama"):
         sel = (net.edge_flags & np.uint32(P.BIT[key])) != 0
@@ -137,14 +188,10 @@ def _edge_weights(net, profile: Profile) -> Weights:
     hours += wait
     usd += b_usd
     ttw += b_co2
-    allowed = (net.edge_req & ~np.uint8(profile.mode_mask)) == 0
-    for name, costing in COSTING.items():
-        if not costing.allowed(cargo):
-            allowed &= (net.edge_req & np.uint8(M.bit(M.BY_NAME[name]))) == 0
-    hours[~allowed] = np.inf
     for a in (hours, wait, usd, ttw, wtt, b_usd, b_co2):
         a.setflags(write=False)
-    return Weights(hours, wait, 1.0 / fastest if fastest else 0.0, usd, ttw, wtt, b_usd, b_co2, profile)
+    forbidden = M.mask_of(name for name, costing in COSTING.items() if not costing.allowed(cargo))
+    return _Prices(hours, wait, usd, ttw, wtt, b_usd, b_co2, kmh, forbidden)
 
 
 def assumptions_for(profile: Profile, used_modes: set[str], transfer_kinds: set[str]) -> list[Assumption]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from corridor.costing import Assumption
 from corridor.costing.params import defaults
 from corridor.data import borders as border_table
+from corridor.network_memo import per_network
 
 
 def border_mode(kind: str) -> str | None:
@@ -24,7 +23,7 @@ def table_wait(row) -> Assumption:
                       f"{row.source} ({row.date}){rng} (data/policy/borders.csv)")
 
 
-@lru_cache(maxsize=4)
+@per_network(maxsize=4)
 def table_waits(net) -> np.ndarray:
     """Per edge: the wait (h) the border table sets for that crossing, NaN where it sets none
     (no row, no typical figure, or a crossing inside a customs union). Read-only, once per network."""
