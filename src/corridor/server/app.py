@@ -25,6 +25,7 @@ from corridor.server.admission import (
     TryLater,
     try_later_response,
 )
+from corridor.server.answers import AnswerCache
 from corridor.server.limits import BodyLimit
 from corridor.server.ratelimit import SharedRateLimit, parse_proxies, parse_rate
 from corridor.server.services import SERVICES, osrm
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.admission = Admission(settings.max_inflight, settings.max_queue, GRACE_S)
         app.state.rate_limit = _rate_limit(settings, "rate_limit", "bucket")
         app.state.signin_limit = _rate_limit(settings, "signin_rate", "signin")
+        app.state.answers = AnswerCache(settings.answer_cache_mb * 1_000_000)
         workers_ready = app.state.admission.pool.start(str(network_dir()))  # they load while this process does
         app.state.network = load_network()
         await workers_ready

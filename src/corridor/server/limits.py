@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Hashable
 
 from fastapi import Request
 
@@ -98,15 +99,17 @@ def rate_limit(request: Request) -> None:
                        retry_after_s=wait)
 
 
-async def compute(request: Request, fn, /, *args, **kwargs):
+async def compute(request: Request, fn, /, *args, answer_key: Hashable | None = None, **kwargs):
     """Run ``fn(*args, **kwargs)`` in a worker process, within the request time limit.
 
-    In order: the client's rate limit (when one is set), a slot of
+    In order: the client's rate limit (when one is set), the answer kept for an identical
+    request (when ``answer_key`` is given: the request's values, which with ``fn`` and the
+    network decide the answer, and ``fn`` returns encoded bytes), a slot of
     :class:`~corridor.server.admission.Admission` (waiting in its queue if need be), then the
     work in a worker process under a :mod:`corridor.deadline` that ends with the time limit,
     so that work answered with a timeout stops at its next check (or its worker is replaced)
     and frees its slot. ``fn`` is a module-level function; an argument that is the server's
-    network is passed as the worker's own.
+    network is passed as the worker's own. Only answers are kept, never errors.
 
     Raises
     ------
@@ -121,12 +124,15 @@ async def compute(request: Request, fn, /, *args, **kwargs):
     end = time.monotonic() + settings.request_timeout_s
     rate_limit(request)
     net = app.state.network
+    key = _answer_key(fn, net, answer_key)
+    if key is not None and (kept := app.state.answers.get(key)) is not None:
+        return kept
     args = tuple(THIS_NETWORK if a is net else a for a in args)
     kwargs = {k: THIS_NETWORK if v is net else v for k, v in kwargs.items()}
     admission = app.state.admission
     try:
         await admission.acquire(end - time.monotonic())
-        return await admission.run(fn, args, kwargs, end)
+        answer = await admission.run(fn, args, kwargs, end)
     except (TimeoutError, deadline.DeadlineExceeded):
         raise LimitExceeded(
             f"The request took longer than this server's limit of {settings.request_timeout_s:g} s "
@@ -135,3 +141,19 @@ async def compute(request: Request, fn, /, *args, **kwargs):
     except WorkerLost as e:
         raise TryLater(f"The computation was lost ({e}); retry in a moment.", limit="max_inflight",
                        value=settings.max_inflight, status=503, code="worker_lost", retry_after_s=1) from None
+    if key is not None:
+        app.state.answers.put(key, answer)
+    return answer
+
+
+def _answer_key(fn, net, values: Hashable | None) -> tuple | None:
+    """The answer cache's key: the job, the network and the request's values; None when there
+    are no values or they do not hash (a list inside: such requests are not kept)."""
+    if values is None:
+        return None
+    key = (fn.__module__, fn.__qualname__, net.manifest["fingerprint"], values)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key

@@ -10,16 +10,15 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-
 ENV = {"max_table_cells": "CORRIDOR_MAX_TABLE", "max_alternatives": "CORRIDOR_MAX_ALTERNATIVES",
        "max_body_bytes": "CORRIDOR_MAX_BODY", "request_timeout_s": "CORRIDOR_REQUEST_TIMEOUT",
        "web_assets": "CORRIDOR_WEB_ASSETS", "max_inflight": "CORRIDOR_MAX_INFLIGHT",
        "max_queue": "CORRIDOR_MAX_QUEUE", "rate_limit": "CORRIDOR_RATE_LIMIT",
        "rate_db": "CORRIDOR_RATE_DB", "trusted_proxies": "CORRIDOR_TRUSTED_PROXIES",
-       "signin_rate": "CORRIDOR_SIGNIN_RATE"}
+       "signin_rate": "CORRIDOR_SIGNIN_RATE", "answer_cache_mb": "CORRIDOR_ANSWER_CACHE_MB"}
 # Fields read as text (checked where they are used) and the counts that may be 0.
 _TEXT = {"rate_limit", "trusted_proxies", "signin_rate"}
-_MAY_BE_ZERO = {"max_alternatives", "max_queue"}
+_MAY_BE_ZERO = {"max_alternatives", "max_queue", "answer_cache_mb"}
 
 
 def cpu_count() -> int:
@@ -65,6 +64,9 @@ class Settings:
     signin_rate : str
         Per-client limit on admin sign-in attempts (``POST /admin/login``), as ``rate_limit``
         and in the same SQLite file; default ``5/minute``, so a token cannot be guessed by trying.
+    answer_cache_mb : int
+        Megabytes of encoded answers one process keeps for identical requests
+        (:mod:`corridor.server.answers`); 0 keeps none.
     """
 
     max_table_cells: int = 10_000
@@ -78,6 +80,7 @@ class Settings:
     rate_db: Path | None = None
     trusted_proxies: str = ""
     signin_rate: str = "5/minute"
+    answer_cache_mb: int = 64
 
     @classmethod
     def from_env(cls, environ=None) -> Settings:

@@ -15,7 +15,8 @@ router = APIRouter(tags=["health"])
 async def health(request: Request):
     """``status``, corridor's ``version``, the ``network`` fingerprint and sources, the
     ``available_modes`` and ``vessels``, the server's ``limits``, its ``load`` (computations
-    running and waiting in this process), whether the web map's assets are installed (``web_assets``) and the ``options`` of each service as declared in
+    running and waiting in this process), its ``answer_cache`` (answers kept for identical
+    requests, hits and misses), whether the web map's assets are installed (``web_assets``) and the ``options`` of each service as declared in
     :mod:`corridor.request` (name, query name, kind, help, default, unit, range, choices): the
     web map builds its form from them."""
     net = request.app.state.network
@@ -28,6 +29,7 @@ async def health(request: Request):
         "available_modes": list(AVAILABLE_MODES), "vessels": list(VESSELS),
         "limits": request.app.state.settings.limits(),
         "load": request.app.state.admission.status(),
+        "answer_cache": request.app.state.answers.status(),
         "web_assets": request.app.state.web_assets,
         "options": {s.name: s.describe() for s in (ROUTE, TABLE, REPORT)},
     }

@@ -14,20 +14,21 @@ import re
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from corridor.errors import BadInput
-from corridor.whatif import solve
 from corridor.request import ROUTE, RouteRequest
+from corridor.server.answers import encode_json
 from corridor.server.errors import LimitExceeded
 from corridor.server.limits import compute
+from corridor.whatif import solve
 
 router = APIRouter(tags=["route"])
 
 
-def _answer(net, request: RouteRequest, fmt: str):
+def _answer(net, request: RouteRequest, fmt: str) -> bytes:
     best = solve(request, network=net)
-    return best.to_geojson() if fmt == "geojson" else best.to_dict()
+    return encode_json(best.to_geojson() if fmt == "geojson" else best.to_dict())
 
 
 def _slug(text: str) -> str:
@@ -47,12 +48,12 @@ async def route(request: Request, format: str = "json", **options):
     if (req.alternatives or req.pareto) and format == "geojson":
         raise BadInput("Alternatives and the Pareto front come in JSON only; export an alternative as GeoJSON "
                        "by passing its avoided passages in `avoid`.")
-    body = await compute(request, _answer, request.app.state.network, req, format)
+    body = await compute(request, _answer, request.app.state.network, req, format, answer_key=(req, format))
     if format == "geojson":
         name = f"corridor-{_slug(str(req.origin))}-{_slug(str(req.destination))}.geojson"
-        return JSONResponse(body, media_type="application/geo+json",
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return JSONResponse(body)
+        return Response(body, media_type="application/geo+json",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(body, media_type="application/json")
 
 
 route.__signature__ = inspect.Signature([  # the declared options, typed and ranged for OpenAPI
