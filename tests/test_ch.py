@@ -260,7 +260,7 @@ def test_routes_use_the_hierarchy_and_match_astar(net, defaults, monkeypatch):
 def test_requests_with_the_same_closures_share_one_weight_array(net):
     """The transit policy's second search (Russia, Belarus closed) asks for the same read-only
     weights every time, which is how cached_hierarchy finds the hierarchy built for it;
-    arrays made per request (objective mixes) stay private and never match one."""
+    an objective mix gets its own shared array, which never matches one."""
     from corridor import transit_policy
     from corridor.default_hierarchies import default_requests
     from corridor.costing import params as params_mod
@@ -280,5 +280,8 @@ def test_requests_with_the_same_closures_share_one_weight_array(net):
     ru = [i for i, c in enumerate(net.tables["countries"]) if c == "RU"][0]
     inside = np.flatnonzero((net.node_country[net.edge_u] == ru) & (net.node_country[net.edge_v] == ru))
     assert len(inside) and np.isinf(a[inside]).all()
-    mixed = Ctx(net, profile, {"time": 1.0, "co2": 1.0}, {"time": 1.0, "co2": 1.0}, countries=policy).weight()[0]
-    assert mixed.flags.writeable and mixed is not a
+    mix = {"time": 1.0, "co2": 1.0}
+    mixed = Ctx(net, profile, mix, mix, countries=policy).weight()[0]
+    # a mix is shared per distinct metric too (keyed by its values), never with the default's
+    assert mixed is not a and not any(w is mixed for _, _, w, _ in default_requests(net))
+    assert Ctx(net, profile, dict(mix), dict(mix), countries=policy).weight()[0] is mixed

