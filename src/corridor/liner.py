@@ -27,6 +27,8 @@ from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
 
+import numpy as np
+
 from corridor.costing import transfer as transfer_costing
 from corridor.errors import CorridorError
 from corridor.geo import KM_PER_NMI, haversine_km, split_antimeridian
@@ -188,19 +190,21 @@ def assumed_hubs(leg: Leg, port: Callable[[str], Place]) -> list[str]:
     """
     if leg.distance_km <= ASSUMED_HUB_MIN_NMI * KM_PER_NMI:
         return []
-    path = [pt for part in leg.geometry for pt in part]
-    lons, lats = [pt[0] for pt in path], [pt[1] for pt in path]
+    path = np.array([pt for part in leg.geometry for pt in part], dtype=float).reshape(-1, 2)
     ends = {leg.origin.code, leg.destination.code}
+    codes = [code for code, hub in hubs().items() if code not in ends and hub.routed_at not in ends]
+    if not codes or not len(path):
+        return []
+    at = [port(hubs()[code].routed_at) for code in codes]
+    lon, lat = np.array([p.lon for p in at]), np.array([p.lat for p in at])
+    # every hub against every point of the path at once (a per-hub loop cost milliseconds a call)
+    off_path = haversine_km(lon[:, None], lat[:, None], path[None, :, 0], path[None, :, 1]).min(axis=1)
+    from_ends = np.minimum(*(haversine_km(lon, lat, p.lon, p.lat) for p in (leg.origin, leg.destination)))
     ranked = []
-    for code, hub in hubs().items():
-        if code in ends or hub.routed_at in ends:
-            continue
-        at = port(hub.routed_at)
-        off_path = float(min(haversine_km(at.lon, at.lat, lons, lats)))
-        from_ends = min(float(haversine_km(at.lon, at.lat, p.lon, p.lat)) for p in (leg.origin, leg.destination))
-        if off_path <= HUB_NEAR_PATH_KM and from_ends >= HUB_FROM_END_KM:
+    for code, off, end in zip(codes, off_path.tolist(), from_ends.tolist()):
+        if off <= HUB_NEAR_PATH_KM and end >= HUB_FROM_END_KM:
             linked = any(direct_service(code, e) for e in ends if e)
-            ranked.append((not linked, off_path, code))
+            ranked.append((not linked, off, code))
     return [code for *_, code in sorted(ranked)]
 
 
