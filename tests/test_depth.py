@@ -96,9 +96,9 @@ def _published_nmi(origin: str, destination: str) -> float:
                     if (r["origin_locode"], r["destination_locode"]) == (origin, destination))
 
 
-@pytest.mark.xfail(strict=True, reason="issue #14: 338 nmi against NGA Pub. 151's 414 (-18 %); the route now leaves by "
-                   "the North Passage but hugs the ridges' drawn edge near 122.3-122.5 E, where Pub. 151's coastal "
-                   "route keeps near 123 E; no published depth line found that would move that edge")
+@pytest.mark.xfail(strict=True, reason="issue #14: 338 nmi against NGA Pub. 151's 414 (-18 %); Pub. 151 measures from "
+                   "the Bund up the Huangpu (corridor: Wusong) and keeps further off the Jiangsu shoals than the "
+                   "ridges' drawn edge; no published depth line found to move that edge (DATA.md, Depth)")
 def test_shanghai_lianyungang_is_within_three_percent_of_pub_151():
     r = corridor.route("CNLYG", "CNSHA")
     assert r.distance_nmi == pytest.approx(_published_nmi("CNLYG", "CNSHA"), rel=0.03)
