@@ -186,6 +186,21 @@ def _table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def wait_ready(proc: subprocess.Popen, base: str) -> None:
+    """Return once the server started as ``proc`` answers ``/health`` (exit if it died or took 300 s)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"corridor serve exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    sys.exit("corridor serve did not answer /health in 300 s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rate", type=float, default=200, help="requests per second (default 200)")
@@ -203,18 +218,7 @@ def main() -> None:
                              "--workers", str(args.workers), *args.serve_args.split()],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            if proc.poll() is not None:
-                sys.exit(f"corridor serve exited with {proc.returncode}")
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit("corridor serve did not answer /health in 300 s")
-            time.sleep(0.2)
+        wait_ready(proc, base)
         report = asyncio.run(_run(base, args))
     finally:
         proc.terminate()

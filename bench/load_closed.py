@@ -25,21 +25,15 @@ import threading
 import time
 
 import httpx
-from load import LAND_PAIRS, SEA_PORTS, _free_port, _mix, _percentile, _server_time
-
-
-def _wait_ready(proc: subprocess.Popen, base: str) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"corridor serve exited with {proc.returncode}")
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
-    sys.exit("corridor serve did not answer /health in 300 s")
+from load import (
+    LAND_PAIRS,
+    SEA_PORTS,
+    _free_port,
+    _mix,
+    _percentile,
+    _server_time,
+    wait_ready,
+)
 
 
 def _clients(base: str, threads: int, seconds: float, share: float) -> list:
@@ -74,7 +68,7 @@ def main() -> None:
     proc = subprocess.Popen([sys.executable, "-m", "corridor", "serve", "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
     try:
-        _wait_ready(proc, base)
+        wait_ready(proc, base)
         with httpx.Client(base_url=base, timeout=60) as http:  # the warm-up of bench/load.py
             for a, b in [*LAND_PAIRS, *zip(SEA_PORTS, SEA_PORTS[1:] + SEA_PORTS[:1])]:
                 http.get("/route", params={"from": a, "to": b})
