@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -186,6 +187,25 @@ def _table(report: dict) -> str:
     return "\n".join(lines)
 
 
+@contextmanager
+def served(*serve_args: str):
+    """``corridor serve`` on a free port of 127.0.0.1 with ``serve_args``: its base URL once it
+    answers ``/health``; stopped on leaving."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([sys.executable, "-m", "corridor", "serve", "--host", "127.0.0.1", "--port", str(port),
+                             *serve_args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
+    try:
+        wait_ready(proc, base)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def wait_ready(proc: subprocess.Popen, base: str) -> None:
     """Return once the server started as ``proc`` answers ``/health`` (exit if it died or took 300 s)."""
     deadline = time.monotonic() + 300
@@ -212,20 +232,8 @@ def main() -> None:
     args = ap.parse_args()
     if not (0 < args.duration <= 120 and 0 < args.rate <= 2000 and 0 <= args.burst <= 5000):
         ap.error("--duration must be in (0, 120], --rate in (0, 2000], --burst in [0, 5000]")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-m", "corridor", "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", str(args.workers), *args.serve_args.split()],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
-    try:
-        wait_ready(proc, base)
+    with served("--workers", str(args.workers), *args.serve_args.split()) as base:
         report = asyncio.run(_run(base, args))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     report["command"] = "python bench/load.py " + " ".join(sys.argv[1:])
     out = Path(__file__).parent / "results" / "load.json"
     out.parent.mkdir(exist_ok=True)

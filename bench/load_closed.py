@@ -17,23 +17,12 @@ them and as the server held them (``Server-Timing``), and the server's answer ca
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import subprocess
-import sys
 import threading
 import time
 
 import httpx
-from load import (
-    LAND_PAIRS,
-    SEA_PORTS,
-    _free_port,
-    _mix,
-    _percentile,
-    _server_time,
-    wait_ready,
-)
+from load import LAND_PAIRS, SEA_PORTS, _mix, _percentile, _server_time, served
 
 
 def _clients(base: str, threads: int, seconds: float, share: float) -> list:
@@ -63,23 +52,12 @@ def main() -> None:
     args = ap.parse_args()
     if not (0 < args.duration <= 120 and 0 < args.threads <= 64):
         ap.error("--duration must be in (0, 120], --threads in (0, 64]")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-m", "corridor", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
-    try:
-        wait_ready(proc, base)
+    with served() as base:
         with httpx.Client(base_url=base, timeout=60) as http:  # the warm-up of bench/load.py
             for a, b in [*LAND_PAIRS, *zip(SEA_PORTS, SEA_PORTS[1:] + SEA_PORTS[:1])]:
                 http.get("/route", params={"from": a, "to": b})
         results = _clients(base, args.threads, args.duration, args.multimodal)
         cache = httpx.get(f"{base}/health", timeout=10).json().get("answer_cache")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     ok = [t for s, t, _ in results if s == 200]
     held = [t for s, _, t in results if s == 200 and t is not None]
     ms = lambda v, q: round(1000 * _percentile(v, q), 1) if v else None
