@@ -45,7 +45,7 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
     targets = to_unit_vectors([p.lon for p in b.candidates], [p.lat for p in b.candidates])
     sea_only = profile.modes == frozenset({"sea"})
     hierarchy = None if "air" in profile.modes else cached_hierarchy(net, "sea" if sea_only else "all", weight,
-                                                                      blocked)
+                                                                      blocked, ctx.weight_key())
     if hierarchy is not None:  # built for exactly these weights and closures: A*'s cost, far faster
         res = ch_shortest_path(hierarchy, a_nodes, a_cost, b_nodes, b_cost)
     else:
