@@ -195,13 +195,19 @@ def _sea_hop(net: Network, a: Place, b: Place, profile: Profile, objective: tupl
     return tuple(_legs(sea, access(net, a, profile), access(net, b, profile), blocked, list(avoid)))
 
 
+@per_network(maxsize=512)
+def _port(net: Network, code: str) -> Place:
+    """The network's port ``code`` (the liner asks for every hub's on each container sea leg)."""
+    return resolve(code, net)
+
+
 def _route(ctx: Ctx, req: _Request) -> Route:
     legs = [leg for a, b in zip(req.accesses[:-1], req.accesses[1:])
             for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
     notes = list(req.notes)
     if req.liner:
         legs, liner_notes = liner.apply(legs, ctx.profile, _sailer(ctx, req.blocked, req.avoid_keys),
-                                        lambda code: resolve(code, ctx.net))
+                                        lambda code: _port(ctx.net, code))
         notes += liner_notes
     annotate(legs, ctx.profile)
     used = {leg.mode for leg in legs if leg.mode != "transfer"}

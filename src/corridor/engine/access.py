@@ -71,12 +71,22 @@ def _land(net: Network, lon: float, lat: float, profile: Profile) -> list[tuple[
     for mode in (M.RAIL, M.ROAD):
         if M.NAMES[mode] not in profile.modes:
             continue
-        tree, ids = net.land_trees[mode]
-        chord, idx = tree.query(to_unit_vectors(lon, lat), k=LAND_CANDIDATES,
-                                distance_upper_bound=chord_for_km(LAND_REACH_KM))
-        ok = np.isfinite(chord)
-        parts.append((ids[idx[ok]], km_for_chord(chord[ok]), M.ROAD))
+        parts.append((*_land_nodes(net, mode, float(lon), float(lat)), M.ROAD))
     return parts
+
+
+@per_network(maxsize=1024)
+def _land_nodes(net: Network, mode: int, lon: float, lat: float) -> tuple[np.ndarray, np.ndarray]:
+    """The ``mode`` nodes a truck joins from (lon, lat) and their km: kept per network and exact
+    coordinates, of which they are a function; the arrays are shared, hence read-only."""
+    tree, ids = net.land_trees[mode]
+    chord, idx = tree.query(to_unit_vectors(lon, lat), k=LAND_CANDIDATES,
+                            distance_upper_bound=chord_for_km(LAND_REACH_KM))
+    ok = np.isfinite(chord)
+    nodes, km = np.asarray(ids[idx[ok]]), km_for_chord(chord[ok])
+    nodes.flags.writeable = False
+    km.flags.writeable = False
+    return nodes, km
 
 
 @per_network(maxsize=1024)
