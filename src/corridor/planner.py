@@ -32,7 +32,7 @@ from corridor.network import Network, load_network
 from corridor.network_memo import per_network
 from corridor.places import Place, resolve
 from corridor.request import RouteRequest
-from corridor.route import Route
+from corridor.route import Leg, Route
 from corridor.search import PathResult
 
 
@@ -178,10 +178,16 @@ def _sailer(ctx: Ctx, blocked: int, avoid: list[str]):
               ctx.countries, ctx.border_pairs, ctx.closed_crossings, blocked, tuple(avoid))
 
     def sail(a: Place, b: Place):
-        # fresh copies: the liner renames their ends and services, costing annotates them
-        return [replace(leg) for leg in _sea_hop(ctx.net, a, b, *metric)]
+        return [_fresh(leg) for leg in _sea_hop(ctx.net, a, b, *metric)]
 
     return sail
+
+
+def _fresh(leg: Leg) -> Leg:
+    """A copy of a kept leg that shares nothing editable with it: the liner renames a hop's ends
+    and services, costing annotates it, and a caller may edit its answer's lists."""
+    return replace(leg, passages=list(leg.passages), passage_names=list(leg.passage_names),
+                   geometry=[[list(point) for point in part] for part in leg.geometry], basis=dict(leg.basis))
 
 
 @per_network(maxsize=256)
