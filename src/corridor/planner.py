@@ -137,12 +137,15 @@ def _border_notes(route: Route, net: Network, closed: frozenset) -> None:
     points = _closed_border_points(net)
     line = np.array([xy for part in route.geometry["coordinates"] for xy in part], float)
     shut = set()
-    if len(line):
+    keys = [key for key in closed if key in points]
+    if len(line) and keys:
         line = line[:: max(1, len(line) // 2000)]
-        for key in closed:
-            at = points.get(key)
-            if at is not None and np.min(haversine_km(at[:, None, 0], at[:, None, 1], line[None, :, 0],
-                                                      line[None, :, 1])) <= NEAR_CLOSED_KM:
+        # every closed border's crossings against the line at once, then the nearest per border
+        at = np.concatenate([points[key] for key in keys])
+        nearest = haversine_km(at[:, None, 0], at[:, None, 1], line[None, :, 0], line[None, :, 1]).min(axis=1)
+        starts = np.cumsum([0, *(len(points[key]) for key in keys[:-1])])
+        for key, km in zip(keys, np.minimum.reduceat(nearest, starts).tolist()):
+            if km <= NEAR_CLOSED_KM:
                 shut.add("-".join(sorted(key[0])))
     if shut:
         rows = [r for r in border_table.rows() if r.key in shut and r.status == "closed"]
