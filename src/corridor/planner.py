@@ -117,6 +117,8 @@ def _via_place(q, net: Network):
 
 
 NEAR_CLOSED_KM = 60.0  # a closed border this close to the route is one it went round
+# the latitude gap beyond which two points are farther apart than that (1 km spare for rounding)
+_NEAR_CLOSED_DEG_LAT = (NEAR_CLOSED_KM + 1.0) / float(haversine_km(0.0, 0.0, 0.0, 1.0))
 
 
 @per_network(maxsize=4)
@@ -140,13 +142,15 @@ def _border_notes(route: Route, net: Network, closed: frozenset) -> None:
     keys = [key for key in closed if key in points]
     if len(line) and keys:
         line = line[:: max(1, len(line) // 2000)]
-        # every closed border's crossings against the line at once, then the nearest per border
+        # every closed border's crossings against the line at once; only the pairs of points
+        # close enough in latitude can be near (a degree of latitude is the least km a degree
+        # can be), and they keep their exact distances
         at = np.concatenate([points[key] for key in keys])
-        nearest = haversine_km(at[:, None, 0], at[:, None, 1], line[None, :, 0], line[None, :, 1]).min(axis=1)
-        starts = np.cumsum([0, *(len(points[key]) for key in keys[:-1])])
-        for key, km in zip(keys, np.minimum.reduceat(nearest, starts).tolist()):
-            if km <= NEAR_CLOSED_KM:
-                shut.add("-".join(sorted(key[0])))
+        owner = np.repeat(np.arange(len(keys)), [len(points[key]) for key in keys])
+        i, j = np.nonzero(np.abs(at[:, None, 1] - line[None, :, 1]) <= _NEAR_CLOSED_DEG_LAT)
+        nearest = np.full(len(keys), np.inf)
+        np.minimum.at(nearest, owner[i], haversine_km(at[i, 0], at[i, 1], line[j, 0], line[j, 1]))
+        shut.update("-".join(sorted(key[0])) for key, km in zip(keys, nearest.tolist()) if km <= NEAR_CLOSED_KM)
     if shut:
         rows = [r for r in border_table.rows() if r.key in shut and r.status == "closed"]
         route.restrictions["closed_borders"] = [r.to_dict() for r in rows]
