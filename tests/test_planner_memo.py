@@ -44,8 +44,10 @@ def test_an_answer_through_kept_liner_hops_is_unchanged_by_edits_to_an_earlier_o
         leg.service = None
     again = corridor.route(a, b, modes="sea")
     assert again.to_dict() == expected
-    slower = corridor.route(a, b, modes="sea", speed_kn=12)  # another metric: its own hops, not these
-    assert slower.duration_h > again.duration_h
+    round_africa = corridor.route(a, b, modes="sea", avoid="suez")  # other closures: its own hops, not these
+    assert "suez" not in {p for leg in round_africa.legs for p in leg.passages} and "suez" in {
+        p for leg in again.legs for p in leg.passages}
+    assert round_africa.distance_km > again.distance_km
 
 
 def test_parameters_hash_by_value():
