@@ -18,6 +18,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,15 +27,23 @@ SURFACE = ["sea", "rail", "road", "ferry"]
 NAMED = [("CNSHA", "NLRTM"), ("SGSIN", "USLAX"), ("PECHY", "CNSHA"), ("DEHAM", "USNYC")]
 
 
-def measure(repeats: int) -> dict:
-    """This process's figures (its ``corridor`` is the one on PYTHONPATH)."""
+def draw_pairs() -> list[dict]:
+    """bench/speed.py's 50 pairs (drawing them routes each pair: done in a process of its own,
+    so that the measuring processes start with nothing kept)."""
     sys.path.insert(0, str(HERE))
     from speed import choose_pairs
 
+    from corridor.network import load_network
+
+    return choose_pairs(load_network(progress=False))[0]
+
+
+def measure(pairs: list[dict], repeats: int) -> dict:
+    """This process's figures (its ``corridor`` is the one on PYTHONPATH)."""
     import corridor
     from corridor.network import load_network
 
-    pairs, _, _ = choose_pairs(load_network(progress=False))
+    load_network(progress=False)
     codes = NAMED + [(p["code_a"], p["code_b"]) for p in pairs[:16]]
     sets = {"sea": [lambda p=p: corridor.route(tuple(p["a"]), tuple(p["b"]), modes=["sea"]) for p in pairs],
             "surface": [lambda p=p: corridor.route(tuple(p["a"]), tuple(p["b"]), modes=SURFACE) for p in pairs],
@@ -63,19 +72,28 @@ def main() -> None:
     ap.add_argument("--before-src", required=True, help="the src folder of the code to compare with")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=10)
-    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--child", help=argparse.SUPPRESS)  # "pairs", or the pairs' JSON file to measure
     args = ap.parse_args()
+    if args.child == "pairs":
+        print(json.dumps(draw_pairs()))
+        return
     if args.child:
-        print(json.dumps(measure(args.repeats)))
+        print(json.dumps(measure(json.loads(Path(args.child).read_text()), args.repeats)))
         return
     after_src = str(HERE.parent / "src")
-    runs: dict = {"before": [], "after": []}
-    for _ in range(args.rounds):
-        for label, src in (("before", args.before_src), ("after", after_src)):
-            env = dict(os.environ, PYTHONPATH=src, CORRIDOR_BACKGROUND_BUILD="0")
-            cmd = [sys.executable, __file__, "--child", "--before-src", src, "--repeats", str(args.repeats)]
-            runs[label].append(json.loads(subprocess.run(cmd, env=env, capture_output=True, text=True,
-                                                         check=True).stdout.splitlines()[-1]))
+
+    def child(src: str, what: str) -> str:
+        env = dict(os.environ, PYTHONPATH=src, CORRIDOR_BACKGROUND_BUILD="0")
+        cmd = [sys.executable, __file__, "--child", what, "--before-src", src, "--repeats", str(args.repeats)]
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout.splitlines()[-1]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pairs_file = Path(tmp) / "pairs.json"
+        pairs_file.write_text(child(after_src, "pairs"))
+        runs: dict = {"before": [], "after": []}
+        for _ in range(args.rounds):
+            for label, src in (("before", args.before_src), ("after", after_src)):
+                runs[label].append(json.loads(child(src, str(pairs_file))))
     print(f"load average {os.getloadavg()[0]:.1f}; ms, median of {args.rounds} rounds")
     print(f"{'set':<9}{'figure':<8}{'before':>10}{'after':>10}")
     for name in ("sea", "surface", "codes"):
