@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from corridor.jit import njit
 
 from corridor.geo import EARTH_RADIUS_KM
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from numba import njit
+from corridor.jit import njit
 
 from corridor import hub_labels
 from corridor.build.contraction import Hierarchy

@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numba import njit
+from corridor.jit import njit
 
 from corridor.hierarchy_integrity import record_hierarchy
 from corridor.search import _heap_pop, _heap_push

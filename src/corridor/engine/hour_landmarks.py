@@ -29,7 +29,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from numba import njit
+from corridor.jit import njit
 
 from corridor import modes as M
 from corridor.network_integrity import sha256

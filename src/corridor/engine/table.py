@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
+from corridor.jit import njit
 
 from corridor import deadline
 from corridor.costing import Assumption
