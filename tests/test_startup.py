@@ -58,3 +58,24 @@ def test_kernels_run_as_python_first_then_compiled_calling_each_other(tmp_path):
     before, after = out.splitlines()
     assert before == "False 20.0"
     assert after == "True 20.0 CPUDispatcher CPUDispatcher"
+
+
+def test_hierarchy_mapped_from_its_file_equals_the_one_read(tmp_path):
+    from dataclasses import fields
+
+    import numpy as np
+
+    from corridor.build.contraction import Hierarchy
+    from corridor.engine.hierarchies import _mapped_hierarchy
+
+    rng = np.random.default_rng(7)
+    arrays = {f.name: rng.integers(0, 50, 9 + i).astype(np.int32 if i % 2 else np.float64)
+              for i, f in enumerate(fields(Hierarchy)) if f.name != "stats"}
+    saved = Hierarchy(**arrays, stats={"nodes": 8, "build_seconds": 0.5})
+    saved.save(tmp_path / "h.npz")
+    mapped, read = _mapped_hierarchy(tmp_path / "h.npz"), Hierarchy.load(tmp_path / "h.npz")
+    assert mapped.stats == read.stats == saved.stats
+    for name, a in arrays.items():
+        b = getattr(mapped, name)
+        assert b.dtype == a.dtype and np.array_equal(b, a) and np.array_equal(b, getattr(read, name))
+        assert b.flags.writeable and type(b) is np.ndarray  # what the kernels were compiled for

@@ -317,7 +317,9 @@ class Network:
         # 1 GB at every start; the hot arrays stay writable ndarrays, so numba sees the same types.
         a = open_arrays(self.path, self.manifest, mmap_mode="c")  # raise DamagedNetwork: never hand the kernels bad indices
         check_structure(a, self.manifest["sea_nodes"])
-        hot = {name: np.asarray(a[name]) for name in _HOT}
+        # Plain ndarray views (np.memmap's indexing costs microseconds a call); the others read-only.
+        a = {name: np.asarray(array) for name, array in a.items()}
+        hot = {name: a[name] for name in _HOT}
         for name, array in a.items():
             if name not in _HOT:
                 array.setflags(write=False)
