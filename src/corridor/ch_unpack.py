@@ -5,6 +5,7 @@ hierarchy's searches (:mod:`corridor.search_ch`) and its hub labels (:mod:`corri
 from __future__ import annotations
 
 import numpy as np
+
 from corridor.jit import njit
 
 

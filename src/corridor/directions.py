@@ -43,7 +43,8 @@ TERMINAL_NAME_KM = 30.0
 
 @lru_cache(maxsize=1)
 def _city_index() -> tuple[cKDTree, np.ndarray, np.ndarray]:
-    from scipy.spatial import cKDTree  # scipy is slow to import: only when a leg end needs a town
+    # scipy is slow to import: only when a leg end needs a town
+    from scipy.spatial import cKDTree
 
     c = read_cities("15000")
     return cKDTree(to_unit_vectors(c.lon, c.lat)), c.name, c.country

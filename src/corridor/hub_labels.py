@@ -26,13 +26,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
-from corridor.jit import njit
 
 from corridor.ch_unpack import unpack_slots
 from corridor.hierarchy_integrity import describe_labels, open_labels
+from corridor.jit import njit
 from corridor.network_integrity import DamagedNetwork
 from corridor.search import PathResult, WorkPool
-
 
 _BIG = ("hub", "dist")  # memory-mapped: a query reads two labels, so they stay on disk
 

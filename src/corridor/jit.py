@@ -5,8 +5,10 @@ in numba's on-disk cache, more than a whole sea route takes otherwise. So ``@nji
 (the same options as :func:`numba.njit`) returns a :class:`Kernel` that imports numba on its
 first call only. A kernel marked ``interpret_first=True`` (small loops: a hub-label query,
 the unpacking of one path) runs as plain Python for its first :data:`INTERPRETED_CALLS`
-calls while numba is not loaded yet, a few milliseconds, so one route from a fresh process
-never waits for numba; any other kernel's call, or more calls, load numba for all of them.
+calls while numba is not loaded yet, a few milliseconds, so a sea route on hub labels from a
+fresh process never waits for numba; any other kernel's call, or more calls, load numba for
+all of them. Such a kernel must mean the same in Python as compiled (no numba-only features,
+no integer overflow): the answers of 20 sea routes are the same either way (README, Speed).
 
 When numba loads, every kernel becomes a numba dispatcher, and every module of corridor that
 holds a :class:`Kernel` under a name gets the dispatcher in its place, so compiled kernels
@@ -37,13 +39,13 @@ class Kernel:
         self.dispatcher = None
         _KERNELS.append(self)
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
         if self.dispatcher is None:
             if self.interpret_first and not _STATE["loaded"] and self.interpreted_calls < INTERPRETED_CALLS:
                 self.interpreted_calls += 1
-                return self.py_func(*args)
+                return self.py_func(*args, **kwargs)
             load_numba()
-        return self.dispatcher(*args)
+        return self.dispatcher(*args, **kwargs)
 
     def __getattr__(self, name):  # numba's attributes (signatures, stats...): compile first
         if name.startswith("__"):

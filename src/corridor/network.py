@@ -28,7 +28,6 @@ from contextlib import contextmanager
 from functools import cached_property, lru_cache
 from importlib import metadata, resources
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -367,7 +366,8 @@ class Network:
     @cached_property
     def tree(self) -> cKDTree:
         """KD-tree of the sea nodes (ids 0 .. n_sea_nodes - 1)."""
-        from scipy.spatial import cKDTree  # scipy takes a quarter of a second to import: only when needed
+        # scipy takes a quarter of a second to import: only when needed
+        from scipy.spatial import cKDTree
 
         return cKDTree(self.node_xyz[: self.n_sea_nodes])
 

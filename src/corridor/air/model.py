@@ -36,7 +36,8 @@ REGIONAL_RADIUS = Assumption("modelled regional links: medium airport to large a
 
 def modelled_links(a: Airports) -> tuple[np.ndarray, np.ndarray]:
     """(i, j) index pairs into ``a``, each unordered pair once."""
-    from scipy.spatial import cKDTree  # build time only: routes import this module, and scipy is slow to import
+    # build time only: routes import this module, and scipy is slow to import
+    from scipy.spatial import cKDTree
 
     large = np.flatnonzero((a.size == LARGE) & a.scheduled)
     medium = np.flatnonzero((a.size == MEDIUM) & a.scheduled)
