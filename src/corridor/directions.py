@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from corridor import modes as M
 from corridor.costing import ferry as ferry_costing
@@ -32,6 +32,9 @@ from corridor.geo import (
 from corridor.places import Place
 from corridor.route import Border, Leg, TransferKind
 
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
+
 NEAR_KM = 30.0  # a town farther than this does not make a point "near" it: the distance is said instead
 # A transfer's end this close to its port is named by the port; ports snapped to a far sea node
 # (inland river ports) have transfer edges of hundreds of km, and that far end is not the port.
@@ -40,6 +43,9 @@ TERMINAL_NAME_KM = 30.0
 
 @lru_cache(maxsize=1)
 def _city_index() -> tuple[cKDTree, np.ndarray, np.ndarray]:
+    # scipy is slow to import: only when a leg end needs a town
+    from scipy.spatial import cKDTree
+
     c = read_cities("15000")
     return cKDTree(to_unit_vectors(c.lon, c.lat)), c.name, c.country
 

@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from corridor.geo import EARTH_RADIUS_KM
+from corridor.jit import njit
 
 _MAX_HEURISTIC_TARGETS = 16
 

@@ -21,11 +21,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from numba import njit
 
 from corridor import hub_labels
 from corridor.build.contraction import Hierarchy
 from corridor.ch_unpack import unpack_slots
+from corridor.jit import njit
 from corridor.network_memo import per_network
 from corridor.search import PathResult, WorkPool, _heap_pop, _heap_push
 
