@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,11 +41,26 @@ class Potentials:
     hierarchy: Hierarchy
     missing: np.ndarray  # ids of the edges not in its graph (inf or closed for its request)
     edge_flags: np.ndarray  # the network's passage bits per edge
+    _fits: dict = field(default_factory=dict, compare=False, repr=False)
 
     def fits(self, weight: np.ndarray, blocked: int) -> bool:
-        """Whether a request with these weights and closed passages may use only edges of the hierarchy."""
+        """Whether a request with these weights and closed passages may use only edges of the
+        hierarchy. Remembered for read-only weights (a profile's or objective's shared arrays,
+        :mod:`corridor.engine.restrictions`): a look at every missing edge costs a millisecond or more."""
+        key = (id(weight), int(blocked))
+        hit = self._fits.get(key)
+        if hit is not None and hit[0] is weight:
+            return hit[1]
         m = self.missing
-        return not np.any(np.isfinite(weight[m]) & ((self.edge_flags[m] & np.uint32(blocked)) == 0))
+        ok = not np.any(np.isfinite(weight[m]) & ((self.edge_flags[m] & np.uint32(blocked)) == 0))
+        if not weight.flags.writeable:
+            if len(self._fits) >= _FITS_SIZE:
+                self._fits.pop(next(iter(self._fits)))
+            self._fits[key] = (weight, ok)  # holding the array keeps its id from being reused
+        return ok
+
+
+_FITS_SIZE = 16
 
 
 def of_graph(h: Hierarchy, weight: np.ndarray, blocked: int, edge_flags: np.ndarray) -> Potentials:
