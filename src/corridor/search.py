@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -268,6 +268,9 @@ class PathResult:
     target_cost: float  # connector cost at the end
 
 
+# The hour landmarks' bound at the sources was 0.6-0.8 of the exact default hours on long routes: a
+# CH-potential (the exact hours, with the same scale) under this many times it loses to the km landmarks.
+_POTENTIAL_HOPE = 2.0
 _ACTIVE_LANDMARKS = 8  # of 24: the bound is nearly as tight, and a node's bound reads a third as much
 
 
@@ -308,7 +311,7 @@ def _active(lm, src_nodes, lm_hi, lm_lo, usable) -> np.ndarray:
 def shortest_path(net, src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, *, blocked: int,
                   weight: np.ndarray, cost_per_km: float, landmarks: str = "sea",
                   graph: tuple | None = None, landmark_dist: np.ndarray | None = None,
-                  landmark_scale: float | None = None, potential: tuple | None = None) -> PathResult | None:
+                  landmark_scale: float | None = None, potential=None) -> PathResult | None:
     """Least-cost path from any source node to any target node, or None when none exists.
 
     ``weight`` is the cost of each edge (inf: not allowed); ``cost_per_km`` a lower bound
@@ -318,11 +321,12 @@ def shortest_path(net, src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, *, 
     (``net.sea_csr`` for sea-only searches, whose nodes all lie in it); ``landmark_dist``
     landmark distances in another unit (:mod:`corridor.engine.hour_landmarks`) instead of
     ``net.landmark_km[landmarks]``, with ``landmark_scale`` the cost per unit that bounds them;
-    ``potential`` a CH-potential (:mod:`corridor.engine.ch_potentials`: upward CSR, weights,
-    the targets' upward distances over the whole network, and the scale that makes them a lower
-    bound of ``weight``), which replaces the landmarks when it bounds the sources at least as
-    high (each bound a node reads costs memory traffic; the potential is exact for the default
-    weights, so where it wins it mostly wins everywhere).
+    ``potential`` a CH-potential: a callable giving a context that yields (upward CSR, weights,
+    the targets' upward distances over the whole network, the scale that makes them a lower
+    bound of ``weight``), :func:`corridor.engine.ch_potentials.bound`; called only when it may
+    beat the landmarks, it replaces them when it bounds the sources at least as high (each
+    bound a node reads costs memory traffic; the potential is exact for the default weights,
+    so where it wins it mostly wins everywhere).
     """
     targets = np.asarray(target_xyz, dtype=np.float64).reshape(-1, 3)
     if len(targets) > _MAX_HEURISTIC_TARGETS:  # a min over many targets costs more than it saves
@@ -335,14 +339,18 @@ def shortest_path(net, src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, *, 
     bounds = _target_bounds(lm, dst_nodes, dst / lm_scale)
     if landmark_dist is not None and landmark_scale:
         other = _target_bounds(landmark_dist, dst_nodes, dst / landmark_scale)
-        if (_at_sources(landmark_dist, src_nodes, *other) * landmark_scale
-                > _at_sources(lm, src_nodes, *bounds) * lm_scale):  # the set that bounds higher here
+        hours_at = _at_sources(landmark_dist, src_nodes, *other) * landmark_scale
+        km_at = _at_sources(lm, src_nodes, *bounds) * lm_scale
+        if hours_at > km_at:  # the set that bounds higher here
             lm, lm_scale, bounds = landmark_dist, landmark_scale, other
+        elif hours_at * _POTENTIAL_HOPE < km_at:
+            potential = None  # scaled as the hour landmarks, it cannot win: spare its first walk up the hierarchy
     lm_hi, lm_lo, _ = bounds
     active = _active(lm, src_nodes, *bounds)
     indptr, head, edge = graph or (net.csr_indptr, net.csr_head, net.csr_edge)
     with _POOL.borrow((len(indptr) - 1, len(head))) as work, \
-            _POTENTIAL_POOL.borrow((len(potential[3]) if potential else 0,)) as memo:
+            (nullcontext() if potential is None else potential()) as potential, \
+            _POTENTIAL_POOL.borrow((0 if potential is None else len(potential[3]),)) as memo:
         pot = _NO_POTENTIAL
         if potential is not None:
             pot = (*potential[:4], float(potential[4]), *memo)

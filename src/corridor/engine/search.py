@@ -3,7 +3,7 @@ request's weights and closed passages when one is on disk, else A*."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from functools import partial
 
 import numpy as np
 
@@ -54,12 +54,11 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
         landmarks = "none" if "air" in profile.modes else profile.landmarks
         hours = hour_landmarks.load(net) if landmarks == "all" else None  # sea: the km ones are tight already
         alpha = ctx.landmark_scale(hours[1]) if hours is not None else 0.0
-        with _potential(ctx, weight, blocked, b_nodes, b_cost, landmarks) as potential:
-            res = shortest_path(net, a_nodes, a_cost, b_nodes, b_cost, targets, blocked=blocked,
-                                weight=weight, cost_per_km=bound, landmarks=landmarks,
-                                graph=net.sea_csr if sea_only else None,
-                                landmark_dist=hours[0] if alpha > 0 else None, landmark_scale=alpha,
-                                potential=potential)
+        res = shortest_path(net, a_nodes, a_cost, b_nodes, b_cost, targets, blocked=blocked,
+                            weight=weight, cost_per_km=bound, landmarks=landmarks,
+                            graph=net.sea_csr if sea_only else None,
+                            landmark_dist=hours[0] if alpha > 0 else None, landmark_scale=alpha,
+                            potential=_potential(ctx, weight, blocked, b_nodes, b_cost, landmarks))
     if res is None or not np.isfinite(res.cost):
         return None
     ia = int(np.flatnonzero(a_nodes == res.nodes[0])[np.argmin(np.abs(a_cost[a_nodes == res.nodes[0]] - res.source_cost))])
@@ -69,11 +68,12 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
 
 
 def _potential(ctx: Ctx, weight: np.ndarray, blocked: int, dst_nodes, dst_cost, landmarks: str):
-    """The CH-potential of a surface A* (:mod:`corridor.engine.ch_potentials`), as a context
-    yielding None where none bounds this request (sea only, air, no hierarchy yet, or an edge
-    the default hierarchy leaves out that this request may use)."""
+    """The CH-potential of a surface A* (:mod:`corridor.engine.ch_potentials`) as
+    :func:`corridor.search.shortest_path` takes it, or None where none bounds this request
+    (sea only, air, no hierarchy yet, or an edge the default hierarchy leaves out that this
+    request may use)."""
     pot = ch_potentials.surface(ctx.net) if landmarks == "all" else None
     if pot is None or not pot.fits(weight, blocked):
-        return nullcontext()
+        return None
     alpha = ctx.landmark_scale(hour_landmarks._reference(ctx.net)[0])
-    return ch_potentials.bound(pot, dst_nodes, dst_cost, alpha) if alpha > 0 else nullcontext()
+    return partial(ch_potentials.bound, pot, dst_nodes, dst_cost, alpha) if alpha > 0 else None
