@@ -54,8 +54,8 @@ class Potentials:
         m = self.missing
         ok = not np.any(np.isfinite(weight[m]) & ((self.edge_flags[m] & np.uint32(blocked)) == 0))
         if not weight.flags.writeable:
-            if len(self._fits) >= _FITS_SIZE:
-                self._fits.pop(next(iter(self._fits)))
+            if len(self._fits) >= _FITS_SIZE:  # the oldest out; another thread may have taken it already
+                self._fits.pop(next(iter(self._fits), None), None)
             self._fits[key] = (weight, ok)  # holding the array keeps its id from being reused
         return ok
 
