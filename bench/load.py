@@ -87,9 +87,9 @@ class UniqueMix:
     """
 
     def __init__(self, base: str):
-        from corridor.network import (
-            network_dir,  # the folder only: the network is not loaded here
-        )
+        from corridor.network import network_dir
+
+        # the network folder's port codes only: the network itself is not loaded in the client
 
         self.ports = [str(c) for c in np.load(network_dir() / "port_code.npy", allow_pickle=True)]
         self.cities = {}
@@ -249,6 +249,26 @@ async def _recovery(pool) -> float | None:
     return None
 
 
+async def _floor(base: str, n: int) -> dict:
+    """What a request costs apart from planning: ``n`` ``/health`` and ``n`` answer-cache hits, one
+    after the other on one kept-alive connection; answers per second and p50 (ms) as the client
+    saw them and as the server held them (``Server-Timing``, the cache hits only)."""
+    pool, floor = KeepAlivePool(base, 1), {}
+    for name, path, params in (("health", "/health", {}), ("cache_hit", "/route", {"from": "NLRTM", "to": "SGSIN"})):
+        await pool.get(path, params)  # the answer is kept from here on
+        seen, held = [], []
+        start = time.perf_counter()
+        for _ in range(n):
+            t = time.perf_counter()
+            _, server_s = await pool.get(path, params)
+            seen.append(time.perf_counter() - t)
+            held.append(server_s)
+        floor[name] = {"per_s": round(n / (time.perf_counter() - start)), "p50_ms": round(1000 * _percentile(seen, 50), 2),
+                       "server_p50_ms": None if None in held else round(1000 * _percentile(held, 50), 2)}
+    await pool.close()
+    return floor
+
+
 def _cache_hit_rate(before: dict, after: dict) -> float | None:
     """Share of answer-cache lookups that hit between two ``/health`` ``answer_cache`` readings."""
     hits, misses = after["hits"] - before["hits"], after["misses"] - before["misses"]
@@ -262,6 +282,7 @@ def _cpu_s() -> float:
 
 async def _run(base: str, args) -> dict:
     rng = random.Random(7)
+    floor = await _floor(base, args.floor) if args.floor else None
     mix = UniqueMix(base) if args.mix == "unique" else _mix
     pool = KeepAlivePool(base, args.connections)
     for a, b in LAND_PAIRS:  # warm-up: hierarchies and kernels loaded before the clock starts
@@ -297,7 +318,7 @@ async def _run(base: str, args) -> dict:
             "burst": _summary(f"burst of {args.burst}", burst, burst_s),
             "health": {"asked": len(health), "ok": len(hp), "p50_ms": round(1000 * statistics.median(hp), 1) if hp else None,
                        "max_ms": round(1000 * max(hp), 1) if hp else None},
-            "recovered_after_s": recovered}
+            "recovered_after_s": recovered, "floor": floor}
 
 
 def _table(report: dict) -> str:
@@ -311,6 +332,10 @@ def _table(report: dict) -> str:
                  f"{load['client_cpu_s']} CPU s in {report['duration_s']:g} s. /health during the run: "
                  f"{h['ok']}/{h['asked']} answered, p50 {h['p50_ms']} ms, max {h['max_ms']} ms; "
                  f"back to normal {report['recovered_after_s']} s after the load.")
+    if report["floor"]:
+        lines.append("floor, one request at a time on one connection: " + "; ".join(
+            f"{name} {f['per_s']}/s, p50 {f['p50_ms']} ms (server {f['server_p50_ms']} ms)"
+            for name, f in report["floor"].items()))
     return "\n".join(lines)
 
 
@@ -357,13 +382,15 @@ def main() -> None:
     ap.add_argument("--mix", choices=("unique", "repeat"), default="unique",
                     help="unique: requests that do not repeat (default); repeat: 386 distinct requests")
     ap.add_argument("--connections", type=int, default=64, help="kept-alive connections of the load (default 64)")
+    ap.add_argument("--floor", type=int, default=500,
+                    help="/health and answer-cache hits timed one at a time before the load (default 500; 0: none)")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--serve-args", default="", help="extra flags for corridor serve, e.g. '--timeout 10'")
     args = ap.parse_args()
     if not (0 < args.duration <= 120 and 0 < args.rate <= 2000 and 0 <= args.burst <= 5000
-            and 0 < args.connections <= 1000):
+            and 0 < args.connections <= 1000 and 0 <= args.floor <= 10_000):
         ap.error("--duration must be in (0, 120], --rate in (0, 2000], --burst in [0, 5000], "
-                 "--connections in (0, 1000]")
+                 "--connections in (0, 1000], --floor in [0, 10000]")
     with served("--workers", str(args.workers), *args.serve_args.split()) as base:
         report = asyncio.run(_run(base, args))
     report["command"] = "python bench/load.py " + " ".join(sys.argv[1:])
