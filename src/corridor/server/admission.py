@@ -137,7 +137,9 @@ class AdmissionGate:
     """ASGI middleware: 503 at once for a computing request beyond ``max_inflight + max_queue``
     held by this process, before its body is read or anything is parsed. Every computing
     answer carries ``Server-Timing: app;dur=MS``, the milliseconds this process held the
-    request (what a client measures beyond it is network and client time).
+    request (what a client measures beyond it is network and client time). A GET whose raw
+    target the answer cache has answered before is sent from the cache at once, neither counted
+    nor refused (with a rate limit set, it is passed on uncounted, for the limit to count it).
 
     Parameters
     ----------
