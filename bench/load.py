@@ -252,19 +252,21 @@ async def _recovery(pool) -> float | None:
 async def _floor(base: str, n: int) -> dict:
     """What a request costs apart from planning: ``n`` ``/health`` and ``n`` answer-cache hits, one
     after the other on one kept-alive connection; answers per second and p50 (ms) as the client
-    saw them and as the server held them (``Server-Timing``, the cache hits only)."""
+    saw them and as the server held them (``Server-Timing``, the cache hits only), and the CPU
+    milliseconds the server process used per request (what a busy machine does not change)."""
     pool, floor = KeepAlivePool(base, 1), {}
     for name, path, params in (("health", "/health", {}), ("cache_hit", "/route", {"from": "NLRTM", "to": "SGSIN"})):
         await pool.get(path, params)  # the answer is kept from here on
         seen, held = [], []
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), server_cpu_s(base.pid)[0]
         for _ in range(n):
             t = time.perf_counter()
             _, server_s = await pool.get(path, params)
             seen.append(time.perf_counter() - t)
             held.append(server_s)
         floor[name] = {"per_s": round(n / (time.perf_counter() - start)), "p50_ms": round(1000 * _percentile(seen, 50), 2),
-                       "server_p50_ms": None if None in held else round(1000 * _percentile(held, 50), 2)}
+                       "server_p50_ms": None if None in held else round(1000 * _percentile(held, 50), 2),
+                       "server_cpu_ms": round(1000 * (server_cpu_s(base.pid)[0] - cpu) / n, 2)}
     await pool.close()
     return floor
 
@@ -294,9 +296,10 @@ async def _run(base: str, args) -> dict:
     stop, (results_in, results_out) = multiprocessing.Event(), multiprocessing.Pipe(duplex=False)
     probe = multiprocessing.Process(target=_health_probe, args=(base, stop, results_out))
     probe.start()
-    load_start, cpu_start = time.perf_counter(), _cpu_s()
+    load_start, cpu_start, server_start = time.perf_counter(), _cpu_s(), server_cpu_s(base.pid)
     results, sent_s = await _open_loop(pool, mix, rng, args.rate, args.duration, args.multimodal)
     load_s, client_cpu_s = time.perf_counter() - load_start, _cpu_s() - cpu_start
+    server_end = server_cpu_s(base.pid)
     cache_after = cache()
     # Answers still in flight after the last send count in the load; recovery starts after them.
     recovered = await _recovery(pool)
@@ -314,7 +317,9 @@ async def _run(base: str, args) -> dict:
     return {"rate": args.rate, "duration_s": args.duration, "mix": args.mix, "send_s": round(sent_s, 2),
             "load": {**_summary(f"open loop {args.rate:g}/s", results, load_s),
                      "cache_hit_rate": _cache_hit_rate(cache_before, cache_after),
-                     "client_cpu_s": round(client_cpu_s, 1)},
+                     "client_cpu_s": round(client_cpu_s, 1),
+                     "server_loop_cpu_s": round(server_end[0] - server_start[0], 1),
+                     "server_workers_cpu_s": round(server_end[1] - server_start[1], 1)},
             "burst": _summary(f"burst of {args.burst}", burst, burst_s),
             "health": {"asked": len(health), "ok": len(hp), "p50_ms": round(1000 * statistics.median(hp), 1) if hp else None,
                        "max_ms": round(1000 * max(hp), 1) if hp else None},
@@ -329,26 +334,57 @@ def _table(report: dict) -> str:
         lines.append("| " + " | ".join(str(row[c]) for c in cols) + " |")
     h, load = report["health"], report["load"]
     lines.append(f"\nanswer cache hit rate during the load {load['cache_hit_rate']}; the client used "
-                 f"{load['client_cpu_s']} CPU s in {report['duration_s']:g} s. /health during the run: "
+                 f"{load['client_cpu_s']} CPU s in {report['duration_s']:g} s, the server's event loop "
+                 f"{load['server_loop_cpu_s']} and its compute workers {load['server_workers_cpu_s']}. /health during the run: "
                  f"{h['ok']}/{h['asked']} answered, p50 {h['p50_ms']} ms, max {h['max_ms']} ms; "
                  f"back to normal {report['recovered_after_s']} s after the load.")
     if report["floor"]:
         lines.append("floor, one request at a time on one connection: " + "; ".join(
-            f"{name} {f['per_s']}/s, p50 {f['p50_ms']} ms (server {f['server_p50_ms']} ms)"
+            f"{name} {f['per_s']}/s, p50 {f['p50_ms']} ms (server {f['server_p50_ms']} ms, "
+            f"{f['server_cpu_ms']} CPU ms per request)"
             for name, f in report["floor"].items()))
     return "\n".join(lines)
 
 
+class Served(str):
+    """The base URL of a server :func:`served` started, with its process id (``pid``)."""
+
+    pid: int
+
+
+def server_cpu_s(pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the server process ``pid`` (its event loop: uvicorn with one
+    worker runs in it) and by its child processes alive now (the compute workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(p) -> list[str]:
+        return Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+
+    own = stat(pid)
+    children = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = stat(entry.name)
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                children += (int(fields[11]) + int(fields[12])) / tick
+    return (int(own[11]) + int(own[12])) / tick, children
+
+
 @contextmanager
 def served(*serve_args: str):
-    """``corridor serve`` on a free port of 127.0.0.1 with ``serve_args``: its base URL once it
-    answers ``/health``; stopped on leaving."""
+    """``corridor serve`` on a free port of 127.0.0.1 with ``serve_args``: its base URL (a
+    :class:`Served`, which knows the server's pid) once it answers ``/health``; stopped on leaving."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([sys.executable, "-m", "corridor", "serve", "--host", "127.0.0.1", "--port", str(port),
                              *serve_args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
     try:
         wait_ready(proc, base)
+        base = Served(base)
+        base.pid = proc.pid
         yield base
     finally:
         proc.terminate()
