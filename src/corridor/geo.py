@@ -116,6 +116,8 @@ def split_antimeridian(lons, lats) -> list[list[list[float]]]:
     if len(lons) < 2:
         return [[[float(lons[0]), float(lats[0])]] * 2] if len(lons) else []
     crossings = np.flatnonzero(np.abs(np.diff(lons)) > 180.0)  # the short way round crosses +-180
+    if not len(crossings):
+        return [np.column_stack([lons, lats]).tolist()]
     parts, start, carry = [], 0, None
     for i in crossings:
         x0, y0, x1, y1 = lons[i], lats[i], lons[i + 1], lats[i + 1]
