@@ -104,9 +104,10 @@ class _Path:
         ])
         self.lon = net.node_lon[self.nodes].astype(float)
         self.lat = net.node_lat[self.nodes].astype(float)
-        changes = np.flatnonzero(self.mode[1:] != self.mode[:-1]) + 1
-        events = np.union1d(np.flatnonzero(_event_edges(net)[edges]), changes)
-        self.events = ([0] if len(edges) and (not len(events) or events[0] != 0) else []) + events.tolist()
+        is_event = _event_edges(net)[edges]
+        is_event[1:] |= self.mode[1:] != self.mode[:-1]  # a change of mode
+        is_event[:1] = True  # the first edge: its mode may not be the start's
+        self.events = np.flatnonzero(is_event).tolist()
 
     def totals(self, s: _Stretch, last: int) -> tuple[float, float, float, float, float]:
         """km, hours, USD, TTW and WTT of ``s`` closed after its edges up to ``last`` (exclusive)."""
@@ -116,10 +117,8 @@ class _Path:
     def passages(self, first: int, last: int) -> list[str]:
         """Passage keys crossed by edges ``first:last``, in the order first crossed."""
         flags = self.flags[first:last]
-        flags = flags[flags != 0]
-        masks, at = np.unique(flags, return_index=True)
         keys: list[str] = []
-        for mask in masks[np.argsort(at)].tolist():
+        for mask in dict.fromkeys(flags[flags != 0].tolist()):  # each distinct value once, in path order
             keys += [k for k in P.keys_of(mask) if k not in keys]
         return keys
 
