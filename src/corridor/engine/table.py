@@ -226,17 +226,22 @@ def _hierarchy(net: Network, blocked: int, cells: int):
 
 
 def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int, *, use_ch: bool | None = None) -> None:
-    """Fill ``out`` with least km: by buckets on the contraction hierarchy when one is at hand
-    (or ``use_ch``), else by one Dijkstra per origin row, split between ``threads`` threads.
-    Both give the same figures (up to float rounding, ~1e-11 km). The Dijkstra rows check the
-    :mod:`corridor.deadline` between blocks; the bucket search is one call (milliseconds for
-    a server-sized table), after which the deadline is checked."""
+    """Fill ``out`` with least km: by a join of hub labels when the contraction hierarchy at hand
+    has them, by buckets on the hierarchy when it has not (or ``use_ch``), else by one Dijkstra
+    per origin row, split between ``threads`` threads. All give the same figures (up to float
+    rounding, ~1e-11 km). The Dijkstra rows check the :mod:`corridor.deadline` between blocks;
+    the label join and the bucket search are one call each (milliseconds for a server-sized
+    table), after which the deadline is checked."""
     if use_ch is not False:
         h = _hierarchy(net, blocked, out.size if use_ch is None else CH_MIN_CELLS)
         if h is not None:
+            from corridor import hub_labels
             from corridor.search_ch import ch_table
 
-            ch_table(h, src, dst, out, threads)
+            if h.labels is not None:
+                hub_labels.table(h.labels, src, dst, out, threads)
+            else:
+                ch_table(h, src, dst, out, threads)
             deadline.check()
             return
     indptr, nodes, km = src
