@@ -16,7 +16,7 @@ from corridor.errors import NoRoute
 from corridor.geo import chord_for_km, haversine_km, km_for_chord, to_unit_vectors
 from corridor.network import Network
 from corridor.places import Place, port_place
-from corridor.snapping import COAST_ALLOWANCE_KM, water_connectors
+from corridor.snapping import COAST_ALLOWANCE_KM, Connectors, water_connectors
 
 # A point whose water access crosses more land than this is served by its nearest port.
 POINT_MAX_LAND_KM = 25.0
@@ -84,7 +84,7 @@ def _nearest_port(net: Network, lon: float, lat: float) -> int:
     return int(np.argmin(d))
 
 
-def access(net: Network, place: Place, profile: Profile) -> Access:
+def access(net: Network, place: Place, profile: Profile, water: Connectors | None = None) -> Access:
     """How ``place`` joins ``net`` by the modes of ``profile``.
 
     Parameters
@@ -95,6 +95,9 @@ def access(net: Network, place: Place, profile: Profile) -> Access:
         A resolved place: port, country (its ports), passage (``--via suez``) or point.
     profile
         The request's costing profile; its modes decide which connectors count.
+    water
+        The point's :func:`~corridor.snapping.water_connectors` when already computed (tables
+        compute them for all their points at once).
 
     Returns
     -------
@@ -126,8 +129,9 @@ def access(net: Network, place: Place, profile: Profile) -> Access:
         parts = _land(net, place.lon, place.lat, profile) + air_plan.airport_parts(net, place, profile)
         on_water = False
         if use_sea and place.kind == "point":
-            c = water_connectors(place.lon, place.lat, tree=net.tree, node_lon=net.node_lon,
-                                 node_lat=net.node_lat, joinable=net.node_joinable, mask=net.water)
+            c = water if water is not None else water_connectors(
+                place.lon, place.lat, tree=net.tree, node_lon=net.node_lon,
+                node_lat=net.node_lat, joinable=net.node_joinable, mask=net.water)
             on_water = not c.empty and c.land_km <= POINT_MAX_LAND_KM
             if on_water:
                 parts.append((c.nodes, c.km, M.SEA))

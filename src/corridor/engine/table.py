@@ -35,7 +35,8 @@ from corridor.network import Network, load_network
 from corridor.optional import require
 from corridor.places import Place, resolve
 from corridor.costing.profile import Profile
-from corridor.engine.access import DIRECT_MAX_KM, Access, access, direct_crossing
+from corridor.engine.access import DIRECT_MAX_KM, Access, access
+from corridor.engine.table_access import clear_crossings, water_connectors_many
 from corridor.engine.restrictions import blocked_mask
 from corridor.request import TableRequest
 from corridor.search import _heap_pop, _heap_push
@@ -181,18 +182,22 @@ def _key(query):
 
 
 def _resolve_all(queries, net: Network, cache: dict, profile: Profile) -> list[tuple[Place, Access | None]]:
-    rows = []
-    for q in queries:
-        deadline.check()
-        k = _key(q)
-        if k not in cache:
-            place = resolve(q, net)
-            try:
-                cache[k] = (place, access(net, place, profile), None)
-            except NoRoute as e:  # a port off the network: its row or column stays NaN
-                cache[k] = (place, None, str(e))
-        rows.append(cache[k])
-    return rows
+    """(place, access or None, why not) per query; each distinct place resolved once, the
+    coordinate points joined to the water all at once (:mod:`corridor.engine.table_access`)."""
+    keys = [_key(q) for q in queries]
+    new: dict = {}
+    for q, k in zip(queries, keys):
+        if k not in cache and k not in new:
+            deadline.check()
+            new[k] = resolve(q, net)
+    points = [k for k, p in new.items() if p.kind == "point"] if "sea" in profile.modes else []
+    water = dict(zip(points, water_connectors_many(net, [new[k].lon for k in points], [new[k].lat for k in points])))
+    for k, place in new.items():
+        try:
+            cache[k] = (place, access(net, place, profile, water.get(k)), None)
+        except NoRoute as e:  # a port off the network: its row or column stays NaN
+            cache[k] = (place, None, str(e))
+    return [cache[k] for k in keys]
 
 
 def _connectors(accs: list[Access | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -284,6 +289,28 @@ def _near(src, dst) -> np.ndarray:
     return out
 
 
+def _crossings(net: Network, a: list[Access], b: list[Access]) -> np.ndarray:
+    """Per pair of accesses, the shortest straight open-water crossing between their sea
+    candidates (:func:`corridor.engine.access.direct_crossing`), inf when there is none; the
+    distinct pairs of accesses checked once, all together."""
+    pairs: dict = {}  # places repeat: one check per pair of accesses
+    for x, y in zip(a, b):
+        pairs.setdefault((id(x), id(y)), (x, y))
+    owner, ends = [], []
+    for k, (x, y) in enumerate(pairs.values()):
+        for pa in (p for p, sea in zip(x.candidates, x.sea) if sea):
+            for pb in (p for p, sea in zip(y.candidates, y.sea) if sea):
+                owner.append(k)
+                ends.append((pa.lon, pa.lat, pb.lon, pb.lat))
+    ends = np.array(ends, float).reshape(-1, 4)
+    d, clear = clear_crossings(net, *ends.T)
+    best = np.full(len(pairs), np.inf)
+    ok = clear & (d <= DIRECT_MAX_KM)
+    np.minimum.at(best, np.asarray(owner, np.int64)[ok], d[ok])
+    index = {key: k for k, key in enumerate(pairs)}
+    return best[[index[id(x), id(y)] for x, y in zip(a, b)]].reshape(-1)
+
+
 def _sequence(places):
     """Places as a list (any iterable of them: a generator, a pandas column)."""
     return places if places is None or isinstance(places, (str, list, tuple)) else list(places)
@@ -318,14 +345,10 @@ def matrix(origins, destinations, *, avoid=None, allow=None, vessel: str = "seag
     sid = np.array([ids.setdefault(_place_key(p), len(ids)) for p, _, _ in src])
     did = np.array([ids.setdefault(_place_key(q), len(ids)) for q, _, _ in dst])
     same = sid[:, None] == did[None, :]
-    crossings: dict = {}  # places repeat: one crossing per pair of accesses
-    for i, j in zip(*np.nonzero(_near(src, dst) & ~same)):
-        a, b = src[i][1], dst[j][1]
-        if (id(a), id(b)) not in crossings:
-            crossings[id(a), id(b)] = direct_crossing(net, a, b, profile)
-        direct = crossings[id(a), id(b)]
-        if direct is not None and not direct[0] > km[i, j]:
-            km[i, j] = direct[0]
+    rows, cols = np.nonzero(_near(src, dst) & ~same)
+    direct = _crossings(net, [src[i][1] for i in rows], [dst[j][1] for j in cols])
+    better = np.isfinite(direct) & ~(direct > km[rows, cols])  # as corridor.route: when not longer, or no route
+    km[rows[better], cols[better]] = direct[better]
     km[same] = 0.0
 
     notes: list[str] = []
