@@ -281,23 +281,33 @@ def _table_buckets(indptr, hub, dist, p_indptr, p_nodes, p_cost, best, touched):
     n = best.shape[0]
     m = p_indptr.shape[0] - 1
     counts = np.zeros(n, np.int64)
+    seen = np.empty(n, np.int32)  # the hubs of any destination, in order of first sight
+    n_seen = 0
     for j in range(m):  # first pass: bucket sizes
         lo, hi = p_indptr[j], p_indptr[j + 1]
         nt = _merge(indptr, hub, dist, p_nodes[lo:hi], p_cost[lo:hi], best, touched)
         for k in range(nt):
-            counts[touched[k]] += 1
-            best[touched[k]] = np.inf
+            h = touched[k]
+            if counts[h] == 0:
+                seen[n_seen] = h
+                n_seen += 1
+            counts[h] += 1
+            best[h] = np.inf
+    seen = seen[:n_seen]
     slot = np.full(n, -1, np.int32)
     n_dense = 0
-    for h in np.argsort(-counts, kind="mergesort"):  # biggest buckets first
+    for h in seen[np.argsort(-counts[seen], kind="mergesort")]:  # biggest buckets first
         if counts[h] * DENSE_SHARE < m or (n_dense + 1) * m > DENSE_MAX_ENTRIES:
             break
         slot[h] = n_dense
         n_dense += 1
     dense = np.full((n_dense, m), np.inf)
     b_indptr = np.zeros(n + 1, np.int64)
+    for h in seen:
+        if slot[h] < 0:
+            b_indptr[h + 1] = counts[h]
     for h in range(n):
-        b_indptr[h + 1] = b_indptr[h] + (counts[h] if slot[h] < 0 else 0)
+        b_indptr[h + 1] += b_indptr[h]
     fill = b_indptr[:-1].copy()
     b_col = np.empty(b_indptr[n], np.int32)
     b_dist = np.empty(b_indptr[n])
