@@ -30,7 +30,7 @@ from corridor.costing import Assumption
 from corridor.costing import sea as sea_costing
 from corridor.data import passages as P
 from corridor.errors import BadInput, NoRoute
-from corridor.geo import haversine_km
+from corridor.geo import chord_for_km, to_unit_vectors
 from corridor.network import Network, load_network
 from corridor.optional import require
 from corridor.places import Place, resolve
@@ -274,41 +274,51 @@ def _place_key(a: Place) -> tuple:
 
 
 def _near(src, dst) -> np.ndarray:
-    """``[i, j]``: some candidate of origin ``i`` lies within DIRECT_MAX_KM of one of destination ``j``."""
+    """``[i, j]``: some candidate of origin ``i`` may lie within DIRECT_MAX_KM of one of destination
+    ``j`` (a superset: :func:`_crossings` checks the distance itself)."""
+    from scipy.spatial import cKDTree
 
     def flat(rows):
         pts = [(c.lon, c.lat, i) for i, (_, a, _) in enumerate(rows) if a for c in a.candidates]
-        return np.array(pts, dtype=float).reshape(-1, 3)
+        pts = np.array(pts, dtype=float).reshape(-1, 3)
+        return cKDTree(to_unit_vectors(pts[:, 0], pts[:, 1]).reshape(-1, 3)), pts[:, 2].astype(np.int64)
 
-    o, d = flat(src), flat(dst)
     out = np.zeros((len(src), len(dst)), bool)
-    for lo in range(0, len(o), 512):
-        blk = o[lo:lo + 512]
-        r, c = np.nonzero(haversine_km(blk[:, :1], blk[:, 1:2], d[None, :, 0], d[None, :, 1]) <= DIRECT_MAX_KM)
-        out[blk[r, 2].astype(int), d[c, 2].astype(int)] = True
+    (o_tree, o_row), (d_tree, d_col) = flat(src), flat(dst)
+    # a chord a hair longer than DIRECT_MAX_KM's, so rounding can only add pairs, never drop one
+    pairs = o_tree.sparse_distance_matrix(d_tree, chord_for_km(DIRECT_MAX_KM) * (1 + 1e-6), output_type="ndarray")
+    out[o_row[pairs["i"]], d_col[pairs["j"]]] = True
     return out
 
 
 def _crossings(net: Network, a: list[Access], b: list[Access]) -> np.ndarray:
-    """Per pair of accesses, the shortest straight open-water crossing between their sea
-    candidates (:func:`corridor.engine.access.direct_crossing`), inf when there is none; the
-    distinct pairs of accesses checked once, all together."""
-    pairs: dict = {}  # places repeat: one check per pair of accesses
-    for x, y in zip(a, b):
-        pairs.setdefault((id(x), id(y)), (x, y))
-    owner, ends = [], []
-    for k, (x, y) in enumerate(pairs.values()):
-        for pa in (p for p, sea in zip(x.candidates, x.sea) if sea):
-            for pb in (p for p, sea in zip(y.candidates, y.sea) if sea):
-                owner.append(k)
-                ends.append((pa.lon, pa.lat, pb.lon, pb.lat))
-    ends = np.array(ends, float).reshape(-1, 4)
-    d, clear = clear_crossings(net, *ends.T)
-    best = np.full(len(pairs), np.inf)
+    """Per pair of accesses ``(a[k], b[k])``, the shortest straight open-water crossing between
+    their sea candidates (:func:`corridor.engine.access.direct_crossing`), inf when there is
+    none; each distinct pair of accesses checked once, all of them together."""
+    index: dict = {}  # places repeat: each distinct access once
+    accs: list[Access] = []
+    for x in (*a, *b):
+        if id(x) not in index:
+            index[id(x)] = len(accs)
+            accs.append(x)
+    sea = [[(p.lon, p.lat) for p, on_sea in zip(x.candidates, x.sea) if on_sea] for x in accs]
+    n_cand = np.array([len(c) for c in sea], np.int64)
+    first = np.concatenate([[0], np.cumsum(n_cand)[:-1]]).astype(np.int64)
+    lonlat = np.array([p for c in sea for p in c], float).reshape(-1, 2)
+    k = len(accs)
+    key = np.array([index[id(x)] for x in a], np.int64) * k + np.array([index[id(y)] for y in b], np.int64)
+    pairs, which = np.unique(key, return_inverse=True)
+    pa, pb = pairs // k, pairs % k
+    n = n_cand[pa] * n_cand[pb]  # every sea candidate of one with every one of the other
+    owner = np.repeat(np.arange(len(pairs)), n)
+    local = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    ca = first[pa][owner] + local // n_cand[pb][owner]
+    cb = first[pb][owner] + local % n_cand[pb][owner]
+    d, clear = clear_crossings(net, lonlat[ca, 0], lonlat[ca, 1], lonlat[cb, 0], lonlat[cb, 1])
     ok = clear & (d <= DIRECT_MAX_KM)
-    np.minimum.at(best, np.asarray(owner, np.int64)[ok], d[ok])
-    index = {key: k for k, key in enumerate(pairs)}
-    return best[[index[id(x), id(y)] for x, y in zip(a, b)]].reshape(-1)
+    best = np.full(len(pairs), np.inf)
+    np.minimum.at(best, owner[ok], d[ok])
+    return best[which.reshape(-1)]
 
 
 def _sequence(places):
