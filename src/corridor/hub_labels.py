@@ -260,8 +260,7 @@ def _merge(indptr, hub, dist, nodes, cost, best, touched):
             if best[h] == np.inf:
                 touched[nt] = h
                 nt += 1
-            if d < best[h]:
-                best[h] = d
+            best[h] = min(best[h], d)
     return nt
 
 
@@ -344,13 +343,10 @@ def _table_rows(indptr, hub, dist, slot, dense, b_indptr, b_col, b_dist, p_indpt
             if slot[h] >= 0:
                 col = dense[slot[h]]
                 for j in range(m):  # vectorised by the compiler: a select, no branch
-                    c = d + col[j]
-                    row[j] = c if c < row[j] else row[j]
+                    row[j] = min(row[j], d + col[j])
             else:
                 for q in range(b_indptr[h], b_indptr[h + 1]):
-                    c = d + b_dist[q]
-                    if c < row[b_col[q]]:
-                        row[b_col[q]] = c
+                    row[b_col[q]] = min(row[b_col[q]], d + b_dist[q])
 
 
 TABLE_CELLS_PER_THREAD = 100_000

@@ -13,13 +13,28 @@ a 1 km mask cell in practice (the tests compare both ways on random places).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 from numba import njit
 
 from corridor.data.watermask import CELLS_PER_DEGREE
-from corridor.geo import EARTH_RADIUS_KM, chord_for_km, haversine_km, km_for_chord, to_unit_vectors
-from corridor.snapping import (CANDIDATES, COAST_ALLOWANCE_KM, SAMPLE_STEP_KM, SEARCH_RADIUS_KM, TOLERATED_LAND_KM,
-                               TOLERATED_LAND_SHARE, Connectors)
+from corridor.geo import (
+    EARTH_RADIUS_KM,
+    chord_for_km,
+    haversine_km,
+    km_for_chord,
+    to_unit_vectors,
+)
+from corridor.snapping import (
+    CANDIDATES,
+    COAST_ALLOWANCE_KM,
+    SAMPLE_STEP_KM,
+    SEARCH_RADIUS_KM,
+    TOLERATED_LAND_KM,
+    TOLERATED_LAND_SHARE,
+    Connectors,
+)
 
 CROSSING_STEP_KM = 0.5  # WaterMask.land_km_along's default step, which direct_crossing uses
 
@@ -116,14 +131,14 @@ def water_connectors_many(net, lons, lats) -> list[Connectors]:
     # connector's land km is compared with a share of its length, and whole sample counts
     # can land exactly on that share.
     omega = np.empty(len(nodes))
-    for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+    for i, (lo, hi) in enumerate(pairwise(bounds)):
         if hi > lo:
             omega[lo:hi] = np.arccos(np.clip(b[lo:hi].copy() @ a[i].copy(), -1.0, 1.0))
     land = np.empty(len(nodes))
     _land_km(net.water.bits, a, b, owner, omega, SAMPLE_STEP_KM, COAST_ALLOWANCE_KM, land)
     clear = land <= np.maximum(TOLERATED_LAND_KM, TOLERATED_LAND_SHARE * km)
     out = []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
+    for lo, hi in pairwise(bounds):
         if lo == hi:
             out.append(Connectors(np.empty(0, np.int32), np.empty(0), float("inf")))
         elif clear[lo:hi].any():
