@@ -1,7 +1,9 @@
 """Closed-loop load test of ``corridor serve``: ``--threads`` clients, each sending its next
 request as soon as the last is answered, for ``--duration`` seconds.
 
-The mix and warm-up are :mod:`load`'s (95 % sea routes between major ports, 5 % multimodal).
+The mix and warm-up are :mod:`load`'s (95 % sea routes, 5 % multimodal): by default requests
+that do not repeat (random port pairs, jittered multimodal ends), ``--mix repeat`` the earlier
+386 distinct requests between major ports and cities.
 Unlike the open loop of ``bench/load.py``, whose single client opens a connection per
 pending request and on a busy machine measures itself, this needs only ``--threads`` kept-alive
 connections, so it still measures the server when the CPUs are shared. It starts
@@ -22,10 +24,18 @@ import threading
 import time
 
 import httpx
-from load import LAND_PAIRS, SEA_PORTS, _mix, _percentile, _server_time, served
+from load import (
+    LAND_PAIRS,
+    SEA_PORTS,
+    UniqueMix,
+    _mix,
+    _percentile,
+    _server_time,
+    served,
+)
 
 
-def _clients(base: str, threads: int, seconds: float, share: float) -> list:
+def _clients(base: str, threads: int, seconds: float, share: float, mix) -> list:
     out, end = [], time.monotonic() + seconds
 
     def client(seed: int) -> None:
@@ -33,7 +43,7 @@ def _clients(base: str, threads: int, seconds: float, share: float) -> list:
         with httpx.Client(base_url=base, timeout=60) as http:
             while time.monotonic() < end:
                 t = time.perf_counter()
-                r = http.get("/route", params=_mix(rng, share))
+                r = http.get("/route", params=mix(rng, share))
                 out.append((r.status_code, time.perf_counter() - t, _server_time(r)))
 
     workers = [threading.Thread(target=client, args=(seed,)) for seed in range(threads)]
@@ -49,6 +59,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=8, help="concurrent clients (default 8, at most 64)")
     ap.add_argument("--duration", type=float, default=30, help="seconds (default 30, at most 120)")
     ap.add_argument("--multimodal", type=float, default=0.05, help="share of multimodal requests (default 0.05)")
+    ap.add_argument("--mix", choices=("unique", "repeat"), default="unique",
+                    help="unique: requests that do not repeat (default); repeat: 386 distinct requests")
     args = ap.parse_args()
     if not (0 < args.duration <= 120 and 0 < args.threads <= 64):
         ap.error("--duration must be in (0, 120], --threads in (0, 64]")
@@ -56,7 +68,8 @@ def main() -> None:
         with httpx.Client(base_url=base, timeout=60) as http:  # the warm-up of bench/load.py
             for a, b in [*LAND_PAIRS, *zip(SEA_PORTS, SEA_PORTS[1:] + SEA_PORTS[:1])]:
                 http.get("/route", params={"from": a, "to": b})
-        results = _clients(base, args.threads, args.duration, args.multimodal)
+        mix = UniqueMix(base) if args.mix == "unique" else _mix
+        results = _clients(base, args.threads, args.duration, args.multimodal, mix)
         cache = httpx.get(f"{base}/health", timeout=10).json().get("answer_cache")
     ok = [t for s, t, _ in results if s == 200]
     held = [t for s, _, t in results if s == 200 and t is not None]

@@ -27,6 +27,20 @@ def test_requests_with_the_same_values_share_a_key():
     assert cache.get((RouteRequest.make(origin="NLRTM", destination="SGSIN", avoid=["suez"]), "json")) is None
 
 
+def test_an_answer_is_found_by_its_request_target_while_it_is_kept():
+    cache = AnswerCache(max_bytes=100_000)
+    target, headers = ("/route", b"from=NLRTM&to=SGSIN"), [(b"content-type", b"application/json")]
+    cache.remember_target(target, "k", headers)  # no answer kept for "k": nothing to find
+    assert cache.by_target(target) is None
+    cache.put("k", b"{}")
+    cache.remember_target(target, "k", headers)
+    assert cache.by_target(target) == (b"{}", headers) and cache.status()["hits"] == 1
+    assert cache.by_target(("/route", b"from=NLRTM&to=BEANR")) is None
+    for i in range(20):  # "k" flushed by newer answers: its target finds nothing either
+        cache.put(i, b"x" * 9_000)
+    assert cache.get("k") is None and cache.by_target(target) is None
+
+
 def test_a_repeated_route_is_answered_from_the_cache_with_the_same_bytes(http):
     params = {"from": "DEHAM", "to": "USNYC"}
     first = http.get("/route", params=params)

@@ -64,6 +64,30 @@ def test_overload_is_refused_at_once_and_health_answers(server):
     _idle(server.base, GRACE_S + 1)  # stopped at a deadline check, or its worker replaced GRACE_S after
 
 
+def test_an_answer_the_cache_keeps_is_served_while_every_slot_is_taken(server):
+    """A repeated request is answered from the answer cache before admission: never refused 503
+    while the slot and the queue are taken by other work, and sent with the same bytes and headers."""
+    give_up = time.monotonic() + 60
+    while True:  # 1 s limit: on a busy machine, or while a replaced worker loads, a try may time out
+        first = httpx.get(f"{server.base}/route", params=FAST, timeout=30)
+        if first.status_code == 200 or time.monotonic() > give_up:
+            break
+    assert first.status_code == 200
+
+    async def run():
+        async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
+            # one computes, one waits, the third finds the gate full; then the kept answer is asked
+            return await asyncio.gather(*[_timed(http, "/route", SLOW, after_s=0.05 * i) for i in range(3)],
+                                        _timed(http, "/route", FAST, after_s=0.4))
+
+    *slow, (kept, kept_s) = asyncio.run(run())
+    assert sorted(r.status_code for r, _ in slow) == [503, 504, 504]  # the gate was full all along
+    assert kept.status_code == 200 and kept_s < 0.5, (kept.status_code, kept_s)
+    assert kept.content == first.content and kept.headers["content-type"] == first.headers["content-type"]
+    assert "server-timing" in kept.headers
+    _idle(server.base, GRACE_S + 1)
+
+
 def test_timeout_answers_on_time_and_frees_the_worker(server):
     t = time.perf_counter()
     r = httpx.get(f"{server.base}/route", params=SLOW, timeout=30)

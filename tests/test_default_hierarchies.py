@@ -62,9 +62,14 @@ def test_no_second_builder_while_the_lock_is_held(fake_net, spawned, capsys):
     assert not H.build_lock_held(fake_net.path)
 
 
+class _Net:
+    """The least a network needs to be a cache key (corridor.network_memo.network_key)."""
+    path, manifest = "/nowhere/network-0123456789abcdef", {}
+
+
 def test_a_miss_is_looked_up_again_while_the_background_build_runs(monkeypatch):
     """A long-running process (the server) switches to the hierarchy once it is on disk."""
-    net, weight = object(), np.zeros(3)
+    net, weight = _Net(), np.zeros(3)
     weight.flags.writeable = False
     on_disk: list = [None]
     now = [100.0]
@@ -89,7 +94,7 @@ def test_default_routes_ask_for_the_default_hierarchies(net, monkeypatch):
 
     asked = []
     monkeypatch.setattr(search, "cached_hierarchy",
-                        lambda n, layer, w, blocked: asked.append((layer, w, blocked)))
+                        lambda n, layer, w, blocked, key: asked.append((layer, w, blocked)))
     corridor.route((40.18, 44.51), (41.72, 44.79))  # Yerevan -> Tbilisi, over land
     defaults = [(layer, w, blocked) for _, layer, w, blocked in default_requests(net) if w is not None]
     assert asked and all(any(layer == d[0] and w is d[1] and blocked == d[2] for d in defaults)

@@ -5,10 +5,11 @@ hierarchy's searches (:mod:`corridor.search_ch`) and its hub labels (:mod:`corri
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from corridor.jit import njit
 
 
-@njit(cache=True)
+@njit(cache=True, interpret_first=True)
 def unpack_slots(slots, rev, up_tail, up_indptr, up_head, up_mid, up_eid, out_nodes, out_edges):
     """Original edges, in order, of the upward slots ``slots`` traversed forward (tail -> head)
     or reversed (``rev``). Writes the node reached by each edge; returns the edge count."""

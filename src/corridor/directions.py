@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from corridor import modes as M
 from corridor.costing import ferry as ferry_costing
@@ -29,8 +29,12 @@ from corridor.geo import (
     split_antimeridian,
     to_unit_vectors,
 )
+from corridor.network_memo import per_network
 from corridor.places import Place
 from corridor.route import Border, Leg, TransferKind
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 NEAR_KM = 30.0  # a town farther than this does not make a point "near" it: the distance is said instead
 # A transfer's end this close to its port is named by the port; ports snapped to a far sea node
@@ -40,6 +44,9 @@ TERMINAL_NAME_KM = 30.0
 
 @lru_cache(maxsize=1)
 def _city_index() -> tuple[cKDTree, np.ndarray, np.ndarray]:
+    # scipy is slow to import: only when a leg end needs a town
+    from scipy.spatial import cKDTree
+
     c = read_cities("15000")
     return cKDTree(to_unit_vectors(c.lon, c.lat)), c.name, c.country
 
@@ -61,23 +68,96 @@ def where_is(lon: float, lat: float) -> str:
 
 @dataclass
 class _Stretch:
+    """A leg being built: the path's edges ``first`` onwards (up to where it is closed), plus the
+    connectors and ferry lanes that the edge range does not say."""
+
     mode: int | None
     start: Place
-    km: float = 0.0
+    first: int  # index in the path of its first edge
+    km: float = 0.0  # connectors; the edges' figures are summed when the stretch is closed
     hours: float = 0.0
     usd: float = 0.0
     ttw: float = 0.0
     wtt: float = 0.0
     sailing_interval_h: float = 0.0  # ferries: hours between sailings, for the leg's slow time
-    flags: list = field(default_factory=list)
-    lon: list = field(default_factory=list)
-    lat: list = field(default_factory=list)
+    lanes: dict = field(default_factory=dict)  # path index of a ferry edge -> its inner lane points, (n, 2)
+
+
+@per_network(maxsize=4)
+def _event_edges(net) -> np.ndarray:
+    """Per edge: True where a path needs more than sums (a transfer, a border crossing, a ferry
+    and its lane), once per network; the other edges of a leg are summed in bulk."""
+    mode = np.asarray(net.edge_mode)
+    return (mode == M.TRANSFER) | (mode == M.FERRY) | (np.asarray(net.edge_border) >= 0)
+
+
+class _Path:
+    """A path's per-edge figures as arrays, so a leg's sums and points are slices of them."""
+
+    def __init__(self, net, res, weights):
+        edges = np.asarray(res.edges, np.int64)
+        self.nodes = np.asarray(res.nodes, np.int64)
+        self.edges = edges
+        self.mode = net.edge_mode[edges]
+        self.flags = net.edge_flags[edges]
+        # rows: km, hours, usd, TTW, WTT of moving (border waits and fees go to the border's step)
+        self.sums = np.stack([
+            net.edge_km[edges].astype(float),
+            weights.hours[edges].astype(float) - weights.border_wait_h[edges].astype(float),
+            (weights.usd[edges] - weights.border_usd[edges]).astype(float),
+            (weights.co2e_ttw_kg[edges] - weights.border_co2e_kg[edges]).astype(float),
+            weights.co2e_wtt_kg[edges].astype(float),
+        ])
+        self.lon = net.node_lon[self.nodes].astype(float)
+        self.lat = net.node_lat[self.nodes].astype(float)
+        is_event = _event_edges(net)[edges]
+        is_event[1:] |= self.mode[1:] != self.mode[:-1]  # a change of mode
+        is_event[:1] = True  # the first edge: its mode may not be the start's
+        self.events = np.flatnonzero(is_event).tolist()
+
+    def totals(self, s: _Stretch, last: int) -> tuple[float, float, float, float, float]:
+        """km, hours, USD, TTW and WTT of ``s`` closed after its edges up to ``last`` (exclusive)."""
+        edge_sums = self.sums[:, s.first:last].sum(axis=1).tolist() if last > s.first else [0.0] * 5
+        return tuple(own + edges for own, edges in zip((s.km, s.hours, s.usd, s.ttw, s.wtt), edge_sums))
+
+    def passages(self, first: int, last: int) -> list[str]:
+        """Passage keys crossed by edges ``first:last``, in the order first crossed."""
+        flags = self.flags[first:last]
+        keys: list[str] = []
+        for mask in dict.fromkeys(flags[flags != 0].tolist()):  # each distinct value once, in path order
+            keys += [k for k in P.keys_of(mask) if k not in keys]
+        return keys
+
+    def points(self, s: _Stretch, last: int, drop_last: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The nodes reached by edges ``s.first:last`` (without the last one if ``drop_last``),
+        each ferry edge's lane before the node it reaches."""
+        lon_parts, lat_parts, at = [], [], s.first + 1
+        for k in sorted(s.lanes):
+            if k >= last:
+                break
+            lane = s.lanes[k]
+            lon_parts += [self.lon[at:k + 1], lane[:, 0]]
+            lat_parts += [self.lat[at:k + 1], lane[:, 1]]
+            at = k + 1
+        end = last if drop_last else last + 1
+        lon_parts.append(self.lon[at:end])
+        lat_parts.append(self.lat[at:end])
+        return np.concatenate(lon_parts), np.concatenate(lat_parts)
 
 
 def _waypoint(net, node: int) -> Place:
     """A node with nothing to name it but where it is."""
     lon, lat = float(net.node_lon[node]), float(net.node_lat[node])
     return Place("waypoint", where_is(lon, lat), lon, lat)
+
+
+@per_network(maxsize=4)
+def _port_index(net) -> dict[str, int]:
+    """Port code -> its first row in the network's port table, once per network."""
+    index: dict[str, int] = {}
+    for i, code in enumerate(net.port_code.tolist()):
+        index.setdefault(code, i)
+    return index
 
 
 def _terminal_end(net, node: int, t: dict) -> Place:
@@ -88,23 +168,25 @@ def _terminal_end(net, node: int, t: dict) -> Place:
     """
     lon, lat = float(net.node_lon[node]), float(net.node_lat[node])
     if t["code"]:
-        i = int(np.flatnonzero(net.port_code == t["code"])[0])
+        i = _port_index(net)[t["code"]]
         if float(haversine_km(lon, lat, net.port_lon[i], net.port_lat[i])) > TERMINAL_NAME_KM:
             return _waypoint(net, node)
     return Place("terminal", t["name"], lon, lat, code=t["code"], country=t["country"])
 
 
-def _close(s: _Stretch, end: Place) -> Leg:
-    passages: list[str] = []
-    for f in s.flags:
-        passages += [k for k in P.keys_of(int(f)) if k not in passages]
-    lon = [s.start.lon, *s.lon, end.lon]
-    lat = [s.start.lat, *s.lat, end.lat]
+def _close(path: _Path, s: _Stretch, last: int, end: Place, drop_last: bool = False) -> Leg:
+    """The leg of ``s`` over the path's edges up to ``last`` (exclusive), ending at ``end``; a leg
+    ending at a border drops the border's node (``end`` stands there)."""
+    km, hours, usd, ttw, wtt = path.totals(s, last)
+    passages = path.passages(s.first, last)
+    lon, lat = path.points(s, last, drop_last)
+    lon = np.concatenate([[s.start.lon], lon, [end.lon]])
+    lat = np.concatenate([[s.start.lat], lat, [end.lat]])
     if s.mode == M.SEA:
         lon, lat = densify(lon, lat, max_step_km=100.0)
-    return Leg(M.NAMES[s.mode], s.start, end, s.km, s.hours, passages,
+    return Leg(M.NAMES[s.mode], s.start, end, km, hours, passages,
                [P.BY_KEY[k].name for k in passages], split_antimeridian(lon, lat),
-               cost_usd=s.usd, co2e_ttw_kg=s.ttw, co2e_wtt_kg=s.wtt, sailing_interval_h=s.sailing_interval_h)
+               cost_usd=usd, co2e_ttw_kg=ttw, co2e_wtt_kg=wtt, sailing_interval_h=s.sailing_interval_h)
 
 
 def _transfer(kind: TransferKind, name: str, a: Place, b: Place, km: float, hours: float, assumption: str,
@@ -141,14 +223,19 @@ def _border_place(net, e: int, v: int, crossing: dict) -> str:
 
 def legs_from_path(net, res, weights, origin: Place, destination: Place, start_mode: int, end_mode: int,
                    start_km: float, end_km: float) -> list[Leg]:
-    """Legs and transfers of a path, the connectors at either end folded into their legs."""
+    """Legs and transfers of a path, the connectors at either end folded into their legs.
+
+    Only the path's *events* (transfers, border crossings, ferries, changes of mode) are visited
+    one by one; a leg's other edges are summed and drawn as slices of the path's arrays.
+    """
+    path = _Path(net, res, weights)
     legs: list[Leg] = []
-    cur = _Stretch(start_mode, origin, start_km)
+    cur = _Stretch(start_mode, origin, 0, start_km)
     _add_connector(cur, weights, start_mode, start_km)
     terminals, borders = net.tables["terminals"], net.tables["borders"]
-    for k, e in enumerate(res.edges):
-        u, v = int(res.nodes[k]), int(res.nodes[k + 1])
-        mode = int(net.edge_mode[e])
+    for k in path.events:
+        e, u, v = int(path.edges[k]), int(path.nodes[k]), int(path.nodes[k + 1])
+        mode = int(path.mode[k])
         if mode == M.TRANSFER:
             t = terminals[int(net.edge_ref[e])]
             sea_ferry = t["kind"] == "ferry terminal" and \
@@ -156,35 +243,24 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
             kind = TransferKind.SHIP_FERRY if sea_ferry else TransferKind(t["kind"])
             # the step runs from the node where the last leg ended to the one where the next begins
             first, last = _terminal_end(net, u, t), _terminal_end(net, v, t)
-            if cur.mode is not None and (cur.km > 0 or cur.lon):
-                legs.append(_close(cur, first))
+            if cur.mode is not None and (cur.km > 0 or k > cur.first):
+                legs.append(_close(path, cur, k, first))
             legs.append(_transfer(kind, f"{t['name']} ({t['kind']})", first, last, float(net.edge_km[e]),
                                   float(weights.hours[e]), transfer_costing.label(kind), float(weights.usd[e]),
                                   float(weights.co2e_ttw_kg[e])))
-            cur = _Stretch(None, last)
+            cur = _Stretch(None, last, k + 1)
             continue
         if cur.mode is None:
             cur.mode = mode
         elif cur.mode != mode:
             at = _waypoint(net, u)
-            legs.append(_close(cur, at))
-            cur = _Stretch(mode, at)
-        wait = float(weights.border_wait_h[e])
-        cur.km += float(net.edge_km[e])
-        cur.hours += float(weights.hours[e]) - wait
-        cur.usd += float(weights.usd[e] - weights.border_usd[e])
-        cur.ttw += float(weights.co2e_ttw_kg[e] - weights.border_co2e_kg[e])
-        cur.wtt += float(weights.co2e_wtt_kg[e])
-        cur.flags.append(net.edge_flags[e])
+            legs.append(_close(path, cur, k, at))
+            cur = _Stretch(mode, at, k)
         if mode == M.FERRY:  # draw the crossing along its sailing lane, not straight across land
             ferry = net.tables["ferries"][int(net.edge_ref[e])]
             cur.sailing_interval_h += ferry_costing.interval_h(ferry)
-            inner = ferry["geometry"][1:-1]
-            for lon, lat in (inner if u == int(net.edge_u[e]) else inner[::-1]):
-                cur.lon.append(lon)
-                cur.lat.append(lat)
-        cur.lon.append(float(net.node_lon[v]))
-        cur.lat.append(float(net.node_lat[v]))
+            inner = np.asarray(ferry["geometry"][1:-1], float).reshape(-1, 2)
+            cur.lanes[k] = inner if u == int(net.edge_u[e]) else inner[::-1]
         b = int(net.edge_border[e])
         if b >= 0:
             crossing = borders[b]
@@ -192,19 +268,19 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
             kind = TransferKind(transfer_costing.border_kind(crossing))  # the kind the costing charges
             border = Border(pair, f"{'–'.join(pair)} border {_border_place(net, e, v, crossing)}", kind)
             at = Place("border", border.name, float(net.node_lon[v]), float(net.node_lat[v]))
-            cur.lon.pop()
-            cur.lat.pop()
-            legs.append(_close(cur, at))
-            legs.append(_transfer(border.kind, border.name, at, at, 0.0, wait, transfer_costing.label(border.kind),
-                                  float(weights.border_usd[e]), float(weights.border_co2e_kg[e]), border))
-            cur = _Stretch(mode, at)
+            legs.append(_close(path, cur, k + 1, at, drop_last=True))
+            legs.append(_transfer(border.kind, border.name, at, at, 0.0, float(weights.border_wait_h[e]),
+                                  transfer_costing.label(border.kind), float(weights.border_usd[e]),
+                                  float(weights.border_co2e_kg[e]), border))
+            cur = _Stretch(mode, at, k + 1)
+    n = len(path.edges)
     if cur.mode is None:
         cur.mode = end_mode
     if cur.mode != end_mode:
         at = _waypoint(net, int(res.nodes[-1]))
-        legs.append(_close(cur, at))
-        cur = _Stretch(end_mode, at)
+        legs.append(_close(path, cur, n, at))
+        cur = _Stretch(end_mode, at, n)
     cur.km += end_km
     _add_connector(cur, weights, end_mode, end_km)
-    legs.append(_close(cur, destination))
+    legs.append(_close(path, cur, n, destination))
     return [leg for leg in legs if leg.mode == "transfer" or leg.distance_km > 0 or leg.duration_h > 0]

@@ -26,13 +26,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
-from numba import njit
 
 from corridor.ch_unpack import unpack_slots
 from corridor.hierarchy_integrity import describe_labels, open_labels
+from corridor.jit import njit
 from corridor.network_integrity import DamagedNetwork
 from corridor.search import PathResult, WorkPool
-
 
 _BIG = ("hub", "dist")  # memory-mapped: a query reads two labels, so they stay on disk
 
@@ -155,7 +154,7 @@ def build_labels(h) -> Labels:
     return Labels(indptr, hub, dist, r_indptr, tail[by_head], h.s_w[by_head], h.s_slot[by_head], stats)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, interpret_first=True)
 def _query(indptr, hub, dist, src, src_c, dst, dst_c, best, arg):
     """(cost, hub, source index, target index) of the least cost from any source to any
     target; ``best`` (inf) and ``arg`` are work arrays, left clean."""
@@ -186,7 +185,7 @@ def _query(indptr, hub, dist, src, src_c, dst, dst_c, best, arg):
     return cost, meet, si, ti
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, interpret_first=True)
 def _down(indptr, hub, dist, r_indptr, r_tail, r_w, r_slot, s, top, dv, out):
     """Upward-table slots of a shortest upward path from ``s`` to ``top``, from ``top`` down;
     returns their count. ``dv`` (inf) is a work array, left clean."""

@@ -121,6 +121,7 @@ def lanes() -> tuple[Lane, ...]:
                  for r in _rows("lanes.csv"))
 
 
+@lru_cache(maxsize=4096)  # services() is read once too; asked for every hub of every container leg
 def direct_service(a: str, b: str) -> LinerService | None:
     """A sourced service calling at both ports, or None."""
     return next((s.service for s in services().values() if a in s.ports and b in s.ports), None)

@@ -28,9 +28,9 @@ from contextlib import contextmanager
 from functools import cached_property, lru_cache
 from importlib import metadata, resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from corridor import modes as M
 from corridor.data import cities
@@ -40,6 +40,9 @@ from corridor.geo import to_unit_vectors
 from corridor.locks import lock_is_free, lock_path
 from corridor.network_integrity import (DamagedNetwork, check_checksums, check_structure, describe_files,
                                         open_arrays, read_manifest)
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 FORMAT_VERSION = 3  # 3: the manifest lists every file (size, dtype, shape, SHA-256)
 _FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "build/landmarks.py", "build/graphs.py",
@@ -296,45 +299,58 @@ def _csr(u: np.ndarray, v: np.ndarray, n: int) -> dict:
     return {"csr_indptr": indptr, "csr_head": head[order].astype(np.int32), "csr_edge": eid[order]}
 
 
+# Arrays the kernels read millions of times, handed to them as writable ndarrays (as when they were copies).
+_HOT = ("node_lon", "node_lat", "csr_indptr", "csr_head", "csr_edge", "edge_km", "edge_flags", "edge_mode",
+        "edge_req", "edge_border", "node_mode", "node_joinable", "landmark_km_sea", "landmark_km_all", "port_lon",
+        "port_lat")
+
+
 class Network:
     """Read-only view of a compiled network; safe to share between threads and requests."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self.manifest = read_manifest(self.path)
-        a = open_arrays(self.path, self.manifest)  # raise DamagedNetwork: never hand the kernels bad indices
+        # Copy-on-write maps: pages are read when first touched (a sea route touches a few percent
+        # of them) and shared with other processes through the page cache, instead of copying
+        # 1 GB at every start; the hot arrays stay writable ndarrays, so numba sees the same types.
+        a = open_arrays(self.path, self.manifest, mmap_mode="c")  # raise DamagedNetwork: never hand the kernels bad indices
         check_structure(a, self.manifest["sea_nodes"])
-        # Small, hot arrays are copied into memory; the search reads them millions of times.
-        self.node_lon = np.array(a["node_lon"])
-        self.node_lat = np.array(a["node_lat"])
-        self.csr_indptr = np.array(a["csr_indptr"])
-        self.csr_head = np.array(a["csr_head"])
-        self.csr_edge = np.array(a["csr_edge"])
-        self.edge_km = np.array(a["edge_km"])
-        self.edge_flags = np.array(a["edge_flags"])
+        # Plain ndarray views (np.memmap's indexing costs microseconds a call); the others read-only.
+        a = {name: np.asarray(array) for name, array in a.items()}
+        hot = {name: a[name] for name in _HOT}
+        for name, array in a.items():
+            if name not in _HOT:
+                array.setflags(write=False)
+        self.node_lon = hot["node_lon"]
+        self.node_lat = hot["node_lat"]
+        self.csr_indptr = hot["csr_indptr"]
+        self.csr_head = hot["csr_head"]
+        self.csr_edge = hot["csr_edge"]
+        self.edge_km = hot["edge_km"]
+        self.edge_flags = hot["edge_flags"]
         self.edge_kind = a["edge_kind"]
         self.edge_u = a["edge_u"]
         self.edge_v = a["edge_v"]
-        self.edge_mode = np.array(a["edge_mode"])
-        self.edge_req = np.array(a["edge_req"])
+        self.edge_mode = hot["edge_mode"]
+        self.edge_req = hot["edge_req"]
         self.edge_ref = a["edge_ref"]
-        self.edge_border = np.array(a["edge_border"])
-        self.node_mode = np.array(a["node_mode"])
+        self.edge_border = hot["edge_border"]
+        self.node_mode = hot["node_mode"]
         self.node_country = a["node_country"]
-        self.node_joinable = np.array(a["node_joinable"])
-        self.landmark_km = {"sea": np.array(a["landmark_km_sea"]), "all": np.array(a["landmark_km_all"]),
+        self.node_joinable = hot["node_joinable"]
+        self.landmark_km = {"sea": hot["landmark_km_sea"], "all": hot["landmark_km_all"],
                             "none": np.zeros((0, len(self.node_lon)))}
         self.n_sea_nodes = self.manifest["sea_nodes"]
         try:
             self.tables = json.loads((self.path / "tables.json").read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise DamagedNetwork(f"tables.json is not valid JSON ({e})") from None
-        self.node_xyz = to_unit_vectors(self.node_lon, self.node_lat)
         self.port_code = a["port_code"]
         self.port_name = a["port_name"]
         self.port_country = a["port_country"]
-        self.port_lon = np.array(a["port_lon"])
-        self.port_lat = np.array(a["port_lat"])
+        self.port_lon = hot["port_lon"]
+        self.port_lat = hot["port_lat"]
         self.port_major = a["port_major"]
         self.port_source = a["port_source"]
         self.port_conn_indptr = a["port_conn_indptr"]
@@ -343,13 +359,23 @@ class Network:
         self.port_land_km = a["port_land_km"]
 
     @cached_property
+    def node_xyz(self) -> np.ndarray:
+        """Unit vectors of the nodes (n, 3), for the KD-trees; computed on first use."""
+        return to_unit_vectors(self.node_lon, self.node_lat)
+
+    @cached_property
     def tree(self) -> cKDTree:
         """KD-tree of the sea nodes (ids 0 .. n_sea_nodes - 1)."""
+        # scipy takes a quarter of a second to import: only when needed
+        from scipy.spatial import cKDTree
+
         return cKDTree(self.node_xyz[: self.n_sea_nodes])
 
     @cached_property
     def land_trees(self) -> dict[int, tuple[cKDTree, np.ndarray]]:
         """Per land mode: KD-tree of its nodes and their ids."""
+        from scipy.spatial import cKDTree
+
         out = {}
         for mode in (M.RAIL, M.ROAD):
             ids = np.flatnonzero(self.node_mode == mode)

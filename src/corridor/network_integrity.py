@@ -67,8 +67,9 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
-def open_arrays(folder: Path, manifest: dict) -> dict[str, np.ndarray]:
-    """Every array of the manifest, memory-mapped, after checking its size, dtype and shape."""
+def open_arrays(folder: Path, manifest: dict, mmap_mode: str = "r") -> dict[str, np.ndarray]:
+    """Every array of the manifest, memory-mapped (``mmap_mode`` of :func:`numpy.load`; "c":
+    copy-on-write), after checking its size, dtype and shape."""
     arrays = {}
     for name, record in manifest["files"].items():
         path = folder / name
@@ -80,7 +81,7 @@ def open_arrays(folder: Path, manifest: dict) -> dict[str, np.ndarray]:
         if path.suffix != ".npy":
             continue
         try:
-            a = np.load(path, mmap_mode="r")
+            a = np.load(path, mmap_mode=mmap_mode)
         except (ValueError, OSError, EOFError) as e:
             raise DamagedNetwork(f"{name} cannot be read as an array ({e})") from None
         if a.dtype.str != record.get("dtype") or list(a.shape) != record.get("shape"):

@@ -71,3 +71,15 @@ def per_network(maxsize: int):
         cached.cache_len = cache.__len__
         return cached
     return decorate
+
+
+class HashedKey(tuple):
+    """A cache key (a tuple) that computes its hash once: a key holding a costing profile
+    (tens of µs to hash) is looked up by several caches per request."""
+
+    def __hash__(self) -> int:
+        try:
+            return self._hash
+        except AttributeError:
+            self._hash = tuple.__hash__(self)
+            return self._hash

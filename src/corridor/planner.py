@@ -32,7 +32,7 @@ from corridor.network import Network, load_network
 from corridor.network_memo import per_network
 from corridor.places import Place, resolve
 from corridor.request import RouteRequest
-from corridor.route import Route
+from corridor.route import Leg, Route
 from corridor.search import PathResult
 
 
@@ -117,6 +117,8 @@ def _via_place(q, net: Network):
 
 
 NEAR_CLOSED_KM = 60.0  # a closed border this close to the route is one it went round
+# the latitude gap beyond which two points are farther apart than that (1 km spare for rounding)
+_NEAR_CLOSED_DEG_LAT = (NEAR_CLOSED_KM + 1.0) / float(haversine_km(0.0, 0.0, 0.0, 1.0))
 
 
 @per_network(maxsize=4)
@@ -137,13 +139,18 @@ def _border_notes(route: Route, net: Network, closed: frozenset) -> None:
     points = _closed_border_points(net)
     line = np.array([xy for part in route.geometry["coordinates"] for xy in part], float)
     shut = set()
-    if len(line):
+    keys = [key for key in closed if key in points]
+    if len(line) and keys:
         line = line[:: max(1, len(line) // 2000)]
-        for key in closed:
-            at = points.get(key)
-            if at is not None and np.min(haversine_km(at[:, None, 0], at[:, None, 1], line[None, :, 0],
-                                                      line[None, :, 1])) <= NEAR_CLOSED_KM:
-                shut.add("-".join(sorted(key[0])))
+        # every closed border's crossings against the line at once; only the pairs of points
+        # close enough in latitude can be near (a degree of latitude is the least km a degree
+        # can be), and they keep their exact distances
+        at = np.concatenate([points[key] for key in keys])
+        owner = np.repeat(np.arange(len(keys)), [len(points[key]) for key in keys])
+        i, j = np.nonzero(np.abs(at[:, None, 1] - line[None, :, 1]) <= _NEAR_CLOSED_DEG_LAT)
+        nearest = np.full(len(keys), np.inf)
+        np.minimum.at(nearest, owner[i], haversine_km(at[i, 0], at[i, 1], line[j, 0], line[j, 1]))
+        shut.update("-".join(sorted(key[0])) for key, km in zip(keys, nearest.tolist()) if km <= NEAR_CLOSED_KM)
     if shut:
         rows = [r for r in border_table.rows() if r.key in shut and r.status == "closed"]
         route.restrictions["closed_borders"] = [r.to_dict() for r in rows]
@@ -173,12 +180,38 @@ class _Request:
 
 def _sailer(ctx: Ctx, blocked: int, avoid: list[str]):
     """Sea legs between two places under the request's closures, for the liner hub chains."""
-    sea = ctx.replace(profile=replace(ctx.profile, modes=frozenset({"sea"})))
+    profile = replace(ctx.profile, modes=frozenset({"sea"}))
+    metric = (profile, tuple(sorted(ctx.objective.items())), tuple(sorted(ctx.refs.items())), ctx.closed_ports,
+              ctx.countries, ctx.border_pairs, ctx.closed_crossings, blocked, tuple(avoid))
 
     def sail(a: Place, b: Place):
-        return _legs(sea, access(ctx.net, a, sea.profile), access(ctx.net, b, sea.profile), blocked, avoid)
+        return [_fresh(leg) for leg in _sea_hop(ctx.net, a, b, *metric)]
 
     return sail
+
+
+def _fresh(leg: Leg) -> Leg:
+    """A copy of a kept leg that shares nothing editable with it: the liner renames a hop's ends
+    and services, costing annotates it, and a caller may edit its answer's lists."""
+    return replace(leg, passages=list(leg.passages), passage_names=list(leg.passage_names),
+                   geometry=[[list(point) for point in part] for part in leg.geometry], basis=dict(leg.basis))
+
+
+@per_network(maxsize=256)
+def _sea_hop(net: Network, a: Place, b: Place, profile: Profile, objective: tuple, refs: tuple,
+             closed_ports: frozenset, countries: frozenset, border_pairs: frozenset, closed_crossings: frozenset,
+             blocked: int, avoid: tuple) -> tuple:
+    """The sea legs from ``a`` to ``b`` for one request metric, kept per network and the metric's
+    values: liner hops to and from the same hubs recur across requests (and a repeated request
+    sails them again), each a search plus its legs. Never edit the legs returned: copy them."""
+    sea = Ctx(net, profile, dict(objective), dict(refs), closed_ports, countries, border_pairs, closed_crossings)
+    return tuple(_legs(sea, access(net, a, profile), access(net, b, profile), blocked, list(avoid)))
+
+
+@per_network(maxsize=512)
+def _port(net: Network, code: str) -> Place:
+    """The network's port ``code`` (the liner asks for every hub's on each container sea leg)."""
+    return resolve(code, net)
 
 
 def _route(ctx: Ctx, req: _Request) -> Route:
@@ -187,7 +220,7 @@ def _route(ctx: Ctx, req: _Request) -> Route:
     notes = list(req.notes)
     if req.liner:
         legs, liner_notes = liner.apply(legs, ctx.profile, _sailer(ctx, req.blocked, req.avoid_keys),
-                                        lambda code: resolve(code, ctx.net))
+                                        lambda code: _port(ctx.net, code))
         notes += liner_notes
     annotate(legs, ctx.profile)
     used = {leg.mode for leg in legs if leg.mode != "transfer"}

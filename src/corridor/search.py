@@ -1,8 +1,9 @@
 """Shortest paths on the compiled network: A* compiled by numba.
 
-The heuristic is the larger of the great-circle distance to the nearest target and the
-ALT landmark bound (km landmarks, :mod:`corridor.build.landmarks`, or for surface requests
-hour landmarks, :mod:`corridor.engine.hour_landmarks`), both admissible and consistent.
+The heuristic is the largest of the great-circle distance to the nearest target, the ALT
+landmark bound (km landmarks, :mod:`corridor.build.landmarks`, or for surface requests hour
+landmarks, :mod:`corridor.engine.hour_landmarks`) and, when the caller gives one, a
+CH-potential (:mod:`corridor.engine.ch_potentials`), each admissible and consistent.
 
 Sources and targets are sets of (node, connector cost) so that an endpoint joined to several
 nodes, or a country with several ports, is one search. Edges whose passage bits meet the
@@ -14,13 +15,13 @@ from __future__ import annotations
 
 import math
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from corridor.geo import EARTH_RADIUS_KM
+from corridor.jit import njit
 
 _MAX_HEURISTIC_TARGETS = 16
 
@@ -61,8 +62,50 @@ def _heap_pop(keys, vals, size):
     return key, val, size
 
 
+@njit(cache=True)
+def _ch_potential(v, indptr, head, w, dist, memo, stack, pos, done, n_done):
+    """Least distance from ``v`` to the targets in a contraction hierarchy's graph (Strasser &
+    Zeitz's CH-potential): ``d(v) = min(dist[v], min over v's upward edges (v, u) of w + d(u))``,
+    with ``dist`` the targets' upward search (inf where it did not reach). Memoised in ``memo``
+    (-1: not yet known), each node it fills listed in ``done`` (``n_done[0]`` of them) for the
+    reset; an iterative depth-first walk up the hierarchy, whose upward edges form a DAG, so
+    ``stack`` never holds a node twice."""
+    if memo[v] >= 0.0:
+        return memo[v]
+    top = 0
+    stack[0] = v
+    pos[0] = indptr[v]
+    while top >= 0:
+        x = stack[top]
+        k = pos[top]
+        while k < indptr[x + 1] and memo[head[k]] >= 0.0:
+            k += 1
+        if k < indptr[x + 1]:  # an upper neighbour not known yet: resolve it first
+            pos[top] = k
+            top += 1
+            stack[top] = head[k]
+            pos[top] = indptr[head[k]]
+            continue
+        d = dist[x]
+        for j in range(indptr[x], indptr[x + 1]):
+            d = min(d, w[j] + memo[head[j]])
+        memo[x] = d
+        done[n_done[0]] = x
+        n_done[0] += 1
+        top -= 1
+    return memo[v]
+
+
+@njit(cache=True)
+def _forget(memo, done, n_done):
+    """Reset the CH-potential's memo to unknown (-1) where :func:`_ch_potential` filled it."""
+    for k in range(n_done[0]):
+        memo[done[k]] = -1.0
+    n_done[0] = 0
+
+
 @njit(cache=True, inline="always")
-def _heuristic(v, node_xyz, target_xyz, radius, lm, active, lm_hi, lm_lo, h_scale, lm_scale):
+def _heuristic(v, node_xyz, target_xyz, radius, lm, active, lm_hi, lm_lo, h_scale, lm_scale, pot):
     hv = 0.0
     for t in range(target_xyz.shape[0]):
         dx = node_xyz[v, 0] - target_xyz[t, 0]
@@ -79,18 +122,22 @@ def _heuristic(v, node_xyz, target_xyz, radius, lm, active, lm_hi, lm_lo, h_scal
                 return np.inf  # v and the targets lie in different components
             continue
         hl = max(hl, x - lm_hi[k], lm_lo[k] - x)
-    return max(hv * h_scale, hl * lm_scale)
+    p_indptr, p_head, p_w, p_dist, p_scale, memo, stack, pos, done, n_done = pot
+    hp = p_scale * _ch_potential(v, p_indptr, p_head, p_w, p_dist, memo, stack, pos, done, n_done) \
+        if p_scale > 0.0 else 0.0
+    return max(hv * h_scale, hl * lm_scale, hp)
 
 
 @njit(cache=True, nogil=True)
 def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
            src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, radius, lm, active, lm_hi, lm_lo, h_scale,
-           lm_scale, g, h, goal, pred_node, pred_edge, touched, keys, vals, out_nodes, out_edges):
+           lm_scale, pot, g, h, goal, pred_node, pred_edge, touched, keys, vals, out_nodes, out_edges):
     """A* from the sources to the targets. Writes the path to out_* and returns (cost, edge
     count, source cost, cost at the target node); the edge count is -1 when no target is
-    reached. The work arrays (g, h, goal, pred_*) are clean on entry (inf, -1, inf, -1, -1)
-    and are left clean: only the nodes the search touched are reset, so a query costs its
-    search space, not the size of the network."""
+    reached. ``pot`` is the CH-potential's tuple (:func:`_ch_potential`'s arrays after ``v``,
+    with its scale, 0: none, fifth). The work arrays (g, h, goal, pred_*, the potential's
+    memo) are clean on entry (inf, -1, inf, -1, -1, -1) and are left clean: only the nodes the
+    search touched are reset, so a query costs its search space, not the size of the network."""
     nt = 0
     for j in range(dst_nodes.shape[0]):
         goal[dst_nodes[j]] = min(goal[dst_nodes[j]], dst_cost[j])
@@ -134,7 +181,8 @@ def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
                 pred_node[v] = u
                 pred_edge[v] = e
                 if h[v] < 0.0:
-                    h[v] = _heuristic(v, node_xyz, target_xyz, radius, lm, active, lm_hi, lm_lo, h_scale, lm_scale)
+                    h[v] = _heuristic(v, node_xyz, target_xyz, radius, lm, active, lm_hi, lm_lo, h_scale, lm_scale,
+                                      pot)
                 if h[v] == np.inf:
                     continue  # cannot reach any target
                 size = _heap_push(keys, vals, size, ng + h[v], v)
@@ -163,6 +211,7 @@ def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
         pred_edge[v] = -1
     for j in range(dst_nodes.shape[0]):
         goal[dst_nodes[j]] = np.inf
+    _forget(pot[5], pot[8], pot[9])
     return best, m, source_cost, target_g
 
 
@@ -198,7 +247,16 @@ def _astar_work(n: int, edges: int) -> tuple:
             np.empty(n, np.int32), np.empty(n, np.int32))
 
 
+def _potential_work(n: int) -> tuple:
+    """The CH-potential's memo, walk stack and slots, and the list of memoised nodes (and its length)."""
+    return np.full(n, -1.0), np.empty(n, np.int32), np.empty(n, np.int64), np.empty(n, np.int32), np.zeros(1, np.int64)
+
+
+_NO_POTENTIAL = (np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0), np.zeros(0), 0.0, *_potential_work(0))
+
+
 _POOL = WorkPool(_astar_work)
+_POTENTIAL_POOL = WorkPool(_potential_work)
 
 
 @dataclass(frozen=True)
@@ -210,6 +268,9 @@ class PathResult:
     target_cost: float  # connector cost at the end
 
 
+# The hour landmarks' bound at the sources was 0.6-0.8 of the exact default hours on long routes: a
+# CH-potential (the exact hours, with the same scale) under this many times it loses to the km landmarks.
+_POTENTIAL_HOPE = 2.0
 _ACTIVE_LANDMARKS = 8  # of 24: the bound is nearly as tight, and a node's bound reads a third as much
 
 
@@ -250,7 +311,7 @@ def _active(lm, src_nodes, lm_hi, lm_lo, usable) -> np.ndarray:
 def shortest_path(net, src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, *, blocked: int,
                   weight: np.ndarray, cost_per_km: float, landmarks: str = "sea",
                   graph: tuple | None = None, landmark_dist: np.ndarray | None = None,
-                  landmark_scale: float | None = None) -> PathResult | None:
+                  landmark_scale: float | None = None, potential=None) -> PathResult | None:
     """Least-cost path from any source node to any target node, or None when none exists.
 
     ``weight`` is the cost of each edge (inf: not allowed); ``cost_per_km`` a lower bound
@@ -259,7 +320,13 @@ def shortest_path(net, src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, *, 
     ``graph`` (indptr, head, edge) a sub-graph to search instead of the whole network
     (``net.sea_csr`` for sea-only searches, whose nodes all lie in it); ``landmark_dist``
     landmark distances in another unit (:mod:`corridor.engine.hour_landmarks`) instead of
-    ``net.landmark_km[landmarks]``, with ``landmark_scale`` the cost per unit that bounds them.
+    ``net.landmark_km[landmarks]``, with ``landmark_scale`` the cost per unit that bounds them;
+    ``potential`` a CH-potential: a callable giving a context that yields (upward CSR, weights,
+    the targets' upward distances over the whole network, the scale that makes them a lower
+    bound of ``weight``), :func:`corridor.engine.ch_potentials.bound`; called only when it may
+    beat the landmarks, it replaces them when it bounds the sources at least as high (each
+    bound a node reads costs memory traffic; the potential is exact for the default weights,
+    so where it wins it mostly wins everywhere).
     """
     targets = np.asarray(target_xyz, dtype=np.float64).reshape(-1, 3)
     if len(targets) > _MAX_HEURISTIC_TARGETS:  # a min over many targets costs more than it saves
@@ -272,16 +339,31 @@ def shortest_path(net, src_nodes, src_cost, dst_nodes, dst_cost, target_xyz, *, 
     bounds = _target_bounds(lm, dst_nodes, dst / lm_scale)
     if landmark_dist is not None and landmark_scale:
         other = _target_bounds(landmark_dist, dst_nodes, dst / landmark_scale)
-        if (_at_sources(landmark_dist, src_nodes, *other) * landmark_scale
-                > _at_sources(lm, src_nodes, *bounds) * lm_scale):  # the set that bounds higher here
+        hours_at = _at_sources(landmark_dist, src_nodes, *other) * landmark_scale
+        km_at = _at_sources(lm, src_nodes, *bounds) * lm_scale
+        if hours_at > km_at:  # the set that bounds higher here
             lm, lm_scale, bounds = landmark_dist, landmark_scale, other
+        elif hours_at * _POTENTIAL_HOPE < km_at:
+            potential = None  # scaled as the hour landmarks, it cannot win: spare its first walk up the hierarchy
     lm_hi, lm_lo, _ = bounds
+    active = _active(lm, src_nodes, *bounds)
     indptr, head, edge = graph or (net.csr_indptr, net.csr_head, net.csr_edge)
-    with _POOL.borrow((len(indptr) - 1, len(head))) as work:
+    with _POOL.borrow((len(indptr) - 1, len(head))) as work, \
+            (nullcontext() if potential is None else potential()) as potential, \
+            _POTENTIAL_POOL.borrow((0 if potential is None else len(potential[3]),)) as memo:
+        pot = _NO_POTENTIAL
+        if potential is not None:
+            pot = (*potential[:4], float(potential[4]), *memo)
+            at_sources = min(_ch_potential(int(s), *pot[:4], *memo) for s in src_nodes) * pot[4]
+            if at_sources >= _at_sources(lm, src_nodes, *bounds) * lm_scale:
+                active = active[:0]
+            else:
+                _forget(memo[0], memo[3], memo[4])
+                pot = _NO_POTENTIAL
         best, m, source_cost, target_g = _astar(
             indptr, head, edge, weight, net.edge_flags, np.uint32(blocked), net.node_xyz,
             src_nodes, np.asarray(src_cost, np.float64), dst_nodes, dst, targets, EARTH_RADIUS_KM, lm,
-            _active(lm, src_nodes, *bounds), lm_hi, lm_lo, float(cost_per_km), float(lm_scale), *work)
+            active, lm_hi, lm_lo, float(cost_per_km), float(lm_scale), pot, *work)
         if m < 0:
             return None
         nodes, edges = work[8][:m + 1].copy(), work[9][:m].copy()

@@ -21,11 +21,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from numba import njit
 
 from corridor import hub_labels
 from corridor.build.contraction import Hierarchy
 from corridor.ch_unpack import unpack_slots
+from corridor.jit import njit
+from corridor.network_memo import per_network
 from corridor.search import PathResult, WorkPool, _heap_pop, _heap_push
 
 
@@ -309,18 +310,13 @@ def ch_table(h: Hierarchy, src, dst, out: np.ndarray, threads: int = 1) -> None:
             list(pool.map(run, chunks))
 
 
-_SNAP: dict = {}
-
-
+@per_network(maxsize=2)
 def _snap_tree(net):
     """KD-tree of the sea nodes a point may join (not lanes in canals or rivers), and their ids."""
-    key = id(net)
-    if key not in _SNAP:
-        from scipy.spatial import cKDTree
+    from scipy.spatial import cKDTree
 
-        ids = np.flatnonzero(net.node_joinable[:net.n_sea_nodes]).astype(np.int32)
-        _SNAP[key] = (net, cKDTree(net.node_xyz[ids]), ids)  # holding net keeps its id unique
-    return _SNAP[key][1:]
+    ids = np.flatnonzero(net.node_joinable[:net.n_sea_nodes]).astype(np.int32)
+    return cKDTree(net.node_xyz[ids]), ids
 
 
 def sea_point_path(net, h: Hierarchy, origin, destination) -> tuple[float, np.ndarray] | None:

@@ -95,10 +95,10 @@ def legs(net, res: PathResult, weights, origin: Place, destination: Place, start
     Durations come from the air assumptions, never from the search's costs: those are in the
     request's objective (USD, CO2e, or a weighted mix), not in hours.
     """
-    edges = [int(e) for e in res.edges]
-    is_air = [int(net.edge_mode[e]) == M.AIR for e in edges]
-    if not any(is_air) and M.AIR not in (start_mode, end_mode):
+    flies = net.edge_mode[np.asarray(res.edges, np.int64)] == M.AIR  # one array test: most paths do not fly
+    if not flies.any() and M.AIR not in (start_mode, end_mode):
         return legs_from_path(net, res, weights, origin, destination, start_mode, end_mode, start_km, end_km)
+    edges, is_air = [int(e) for e in res.edges], flies.tolist()
     out: list[Leg] = []
     params, cargo = weights.profile.params, weights.profile.cargo
     depart_key, change_key, arrive_key = air.handling_keys(cargo)

@@ -21,7 +21,6 @@ The model knows nothing about airlines, frequencies or traffic rights: it says w
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from corridor.costing import Assumption
 from corridor.data.airports import LARGE, MEDIUM, Airports
@@ -37,6 +36,9 @@ REGIONAL_RADIUS = Assumption("modelled regional links: medium airport to large a
 
 def modelled_links(a: Airports) -> tuple[np.ndarray, np.ndarray]:
     """(i, j) index pairs into ``a``, each unordered pair once."""
+    # build time only: routes import this module, and scipy is slow to import
+    from scipy.spatial import cKDTree
+
     large = np.flatnonzero((a.size == LARGE) & a.scheduled)
     medium = np.flatnonzero((a.size == MEDIUM) & a.scheduled)
     xyz = to_unit_vectors(a.lon, a.lat)

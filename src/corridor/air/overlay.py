@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import copy
 import csv
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from importlib import resources
 
@@ -36,12 +38,18 @@ from corridor.air.consignment import AIR_NETWORKS
 from corridor.build.air import KIND_IMPORTED, KIND_MODELLED
 from corridor.errors import BadInput
 from corridor.geo import haversine_km
+from corridor.network_memo import network_key, per_network
 
 NEVER = np.uint8(0x80)  # a mode bit no request allows
 KIND_SOURCED = 3  # a curated, sourced route (added at load time, like KIND_IMPORTED)
 CURATED_LABEL = "sourced (curated/air_routes.csv, each route with its carriers and a dated source)"
 
-_CACHE: dict = {}
+# Overlays by (base network's value, import stamp, choice): an overlay holds its base network, so
+# a network loaded again from the same folder gets the overlay made on the first one (equal
+# arrays); a few are kept, oldest out first.
+_OVERLAYS: OrderedDict = OrderedDict()
+_OVERLAYS_KEPT = 4
+_LOCK = threading.Lock()
 
 
 def _curated(name: str) -> list[dict]:
@@ -98,10 +106,13 @@ class AirIndex:
 
 
 def air_index(net) -> AirIndex:
-    key = ("index", id(net))
-    if key not in _CACHE:
-        _CACHE[key] = AirIndex(net)
-    return _CACHE[key]
+    """The :class:`AirIndex` of ``net`` (an overlay has its base network's airports)."""
+    return _air_index(getattr(net, "air_base", net))
+
+
+@per_network(maxsize=2)
+def _air_index(net) -> AirIndex:
+    return AirIndex(net)
 
 
 def import_stamp():
@@ -119,14 +130,23 @@ def air_network(net, which: str = "sourced"):
         raise BadInput(f"Unknown air network {which!r}; choose one of: {', '.join(AIR_NETWORKS)}.")
     base = getattr(net, "air_base", net)
     stamp = import_stamp()
-    key = ("overlay", id(base), stamp, which)
-    if key not in _CACHE:
-        doc = openflights.load_imported() if stamp is not None else None
-        if which == "imported" and doc is None:
-            raise BadInput("air_network 'imported' needs imported routes: run 'corridor data fetch air' or "
-                           "'corridor data import-air FILE' first, or use air_network 'sourced'.")
-        _CACHE[key] = _overlay(base, which, doc)
-    return _CACHE[key]
+    key = (network_key(base), stamp, which)
+    with _LOCK:
+        hit = _OVERLAYS.get(key)
+        if hit is not None:
+            _OVERLAYS.move_to_end(key)
+            return hit
+    doc = openflights.load_imported() if stamp is not None else None
+    if which == "imported" and doc is None:
+        raise BadInput("air_network 'imported' needs imported routes: run 'corridor data fetch air' or "
+                       "'corridor data import-air FILE' first, or use air_network 'sourced'.")
+    out = _overlay(base, which, doc)
+    with _LOCK:
+        out = _OVERLAYS.setdefault(key, out)  # a racing thread's, if it stored one first
+        _OVERLAYS.move_to_end(key)
+        while len(_OVERLAYS) > _OVERLAYS_KEPT:
+            _OVERLAYS.popitem(last=False)
+    return out
 
 
 def _added_routes(which: str, doc: dict | None) -> dict[tuple[str, str], tuple[int, str]]:

@@ -55,9 +55,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numba import njit
 
 from corridor.hierarchy_integrity import record_hierarchy
+from corridor.jit import njit
 from corridor.search import _heap_pop, _heap_push
 
 # Witness searches: settled-node limits when ranking nodes (often) and when contracting one

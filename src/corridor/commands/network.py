@@ -1,6 +1,7 @@
 """``corridor network``: the compiled network, its sources and statistics; ``--verify`` checks
 every file's checksum; ``--rebuild`` compiles it again (keeping the speed-ups that stay valid);
-``--hierarchies`` builds the speed-ups of the default requests (contraction hierarchies, hub labels)."""
+``--hierarchies`` builds the speed-ups of the default requests (contraction hierarchies, hub labels);
+``--clean`` lists what the cache folder holds that this corridor cannot use (``--yes``: removes it)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import sys
 from pathlib import Path
 
 from corridor import console
-from corridor.errors import CorridorError
+from corridor.cache_clean import find_unused, remove, size_of, speed_ups
+from corridor.errors import BadInput, CorridorError
 
 HELP = "show, verify or rebuild the compiled network and its sources"
 
@@ -26,23 +28,51 @@ def register(sub) -> None:
                    help="build the contraction hierarchies and hub labels of the default requests (once per "
                         "network, several minutes, tens on a busy 2-CPU machine): default routes and sea tables become much faster; after the first "
                         "run they are built in the background anyway")
+    n.add_argument("--clean", action="store_true",
+                   help="list what the cache folder holds that this corridor cannot use (networks of other "
+                        "sources or versions, old city name indexes, unfinished writes, stale hierarchies) and "
+                        "its size; never the current network nor what a process is building")
+    n.add_argument("--yes", action="store_true", help="with --clean: remove what it lists")
 
 
 def _size(paths: list[Path]) -> str:
-    total = sum(f.stat().st_size for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
-    return f"{total / 2**20:,.0f} MB"
+    return _mb(sum(size_of(p) for p in paths))
 
 
-def _speed_ups(path: Path) -> tuple[list[Path], list[Path]]:
-    """The hierarchies (with their hub labels) in ``path``: those this code can use, the stale ones."""
-    from corridor.build.contraction import CODE_HASH, FORMAT
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB"
 
-    current, stale = [], []
-    for p in sorted(path.glob("ch-*")):
-        parts = p.name.split("-")  # ch-<layer>-<format>-<code hash>-<closed>-<digest>[.npz|.labels]
-        ok = len(parts) >= 6 and parts[2] == str(FORMAT) and parts[3] == CODE_HASH
-        (current if ok else stale).append(p)
-    return current, stale
+
+def _clean(path: Path, remove_them: bool) -> int:
+    """List (or remove) what the cache folder of ``path`` holds that this corridor cannot use."""
+    root = path.parent
+    found, busy = find_unused(root, path)
+    for p in busy:
+        console.note(f"leaving {p}: a corridor process is building or updating it")
+    if not found:
+        print(f"nothing to clean in {root}: it holds only what this corridor uses")
+        return 0
+    freed = skipped = 0
+    for item in found:
+        if remove_them:
+            try:
+                done = remove(item, root)
+            except OSError as e:
+                raise CorridorError(f"cannot remove {item.path} ({e}); remove it by hand") from None
+            if not done:
+                skipped += 1
+                console.note(f"leaving {item.path}: a corridor process started building it")
+                continue
+            freed += item.bytes
+        print(f"{'removed' if remove_them else 'unused'}  {_mb(item.bytes):>9}  {item.path.name}  ({item.why})")
+    total = sum(i.bytes for i in found)
+    if remove_them:
+        print(f"removed {len(found) - skipped} items from {root}: {_mb(freed)} freed")
+    else:
+        print(f"{len(found)} items in {root} this corridor cannot use: {_mb(total)}; "
+              "'corridor network --clean --yes' removes them (a corridor of another version still running "
+              "may be reading an old network: stop it first)")
+    return 0
 
 
 def _rebuild(path: Path) -> None:
@@ -50,7 +80,7 @@ def _rebuild(path: Path) -> None:
 
     keep: tuple[str, ...] = ()
     if path.exists():
-        current, stale = _speed_ups(path)
+        current, stale = speed_ups(path)
         network_files = [p for p in path.iterdir() if p not in current and p not in stale]
         console.note(f"rebuilding {path}: deleting the network files ({len(network_files)}, {_size(network_files)})"
                      + (f" and {len(stale)} stale hierarchy files ({_size(stale)})" if stale else ""))
@@ -108,6 +138,10 @@ def run(args) -> int:
     from corridor import network
 
     path = network.network_dir()
+    if args.yes and not args.clean:
+        raise BadInput("--yes goes with --clean: 'corridor network --clean --yes'")
+    if args.clean:
+        return _clean(path, args.yes)
     if args.rebuild:
         _rebuild(path)
     elif args.verify and path.exists():

@@ -56,6 +56,8 @@ def register(sub) -> None:
     s.add_argument("--trusted-proxies", metavar="ADDRS",
                    help="comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed "
                         "(default none; env CORRIDOR_TRUSTED_PROXIES)")
+    s.add_argument("--access-log", action="store_true",
+                   help="log every request (uvicorn's access log; off by default: it costs each request a log record)")
     s.add_argument("--web-assets", metavar="DIR",
                    help="node_modules folder with the web map's assets (default: the copies shipped with corridor)")
 
@@ -102,5 +104,5 @@ def run(args) -> int:
                  f"{args.workers} worker{'s' if args.workers > 1 else ''}")
     # proxy_headers off: CORRIDOR_TRUSTED_PROXIES alone decides whose X-Forwarded-For names the client
     uvicorn.run("corridor.server.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info", proxy_headers=False)
+                workers=args.workers, log_level="info", proxy_headers=False, access_log=args.access_log)
     return 0

@@ -39,12 +39,13 @@ class Params:
         self._items = dict(items)
         self._labels = dict(labels or {})
         self._key = tuple(sorted((k, a.value, a.source) for k, a in self._items.items()))
+        self._hash = hash(self._key)  # once: every cache keyed by a profile hashes its parameters
 
     def __hash__(self) -> int:
-        return hash(self._key)
+        return self._hash
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Params) and self._key == other._key
+        return self is other or (isinstance(other, Params) and self._key == other._key)
 
     def __getitem__(self, key: str) -> Assumption:
         try:

@@ -55,11 +55,16 @@ class Profile:
     def unit(self, mode: int) -> tuple[float, float, float, float]:
         """Hours, USD, kg CO2e TTW, WTT per km of a connector of ``mode`` (a mode that may not
         carry the cargo counts its time only)."""
-        costing = costing_for(M.NAMES[mode])
-        c = costing.costs(np.ones(1), self.cargo, self.in_force)
-        if not costing.allowed(self.cargo):
-            return float(c.hours[0]), 0.0, 0.0, 0.0
-        return float(c.hours[0]), float(c.usd[0]), float(c.co2e_ttw_kg[0]), float(c.co2e_wtt_kg[0])
+        return _unit(M.NAMES[mode], self.cargo, self.in_force)
+
+
+@lru_cache(maxsize=64)  # asked for every connector of every search: a function of these values alone
+def _unit(mode: str, cargo: Cargo, params: Params) -> tuple[float, float, float, float]:
+    costing = costing_for(mode)
+    c = costing.costs(np.ones(1), cargo, params)
+    if not costing.allowed(cargo):
+        return float(c.hours[0]), 0.0, 0.0, 0.0
+    return float(c.hours[0]), float(c.usd[0]), float(c.co2e_ttw_kg[0]), float(c.co2e_wtt_kg[0])
 
 
 @lru_cache(maxsize=16)

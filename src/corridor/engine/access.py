@@ -15,6 +15,7 @@ from corridor.costing.profile import Profile
 from corridor.errors import NoRoute
 from corridor.geo import chord_for_km, haversine_km, km_for_chord, to_unit_vectors
 from corridor.network import Network
+from corridor.network_memo import per_network
 from corridor.places import Place, port_place
 from corridor.snapping import COAST_ALLOWANCE_KM, Connectors, water_connectors
 
@@ -70,12 +71,34 @@ def _land(net: Network, lon: float, lat: float, profile: Profile) -> list[tuple[
     for mode in (M.RAIL, M.ROAD):
         if M.NAMES[mode] not in profile.modes:
             continue
-        tree, ids = net.land_trees[mode]
-        chord, idx = tree.query(to_unit_vectors(lon, lat), k=LAND_CANDIDATES,
-                                distance_upper_bound=chord_for_km(LAND_REACH_KM))
-        ok = np.isfinite(chord)
-        parts.append((ids[idx[ok]], km_for_chord(chord[ok]), M.ROAD))
+        parts.append((*_land_nodes(net, mode, float(lon), float(lat)), M.ROAD))
     return parts
+
+
+@per_network(maxsize=1024)
+def _land_nodes(net: Network, mode: int, lon: float, lat: float) -> tuple[np.ndarray, np.ndarray]:
+    """The ``mode`` nodes a truck joins from (lon, lat) and their km: kept per network and exact
+    coordinates, of which they are a function; the arrays are shared, hence read-only."""
+    tree, ids = net.land_trees[mode]
+    chord, idx = tree.query(to_unit_vectors(lon, lat), k=LAND_CANDIDATES,
+                            distance_upper_bound=chord_for_km(LAND_REACH_KM))
+    ok = np.isfinite(chord)
+    nodes, km = np.asarray(ids[idx[ok]]), km_for_chord(chord[ok])
+    nodes.flags.writeable = False
+    km.flags.writeable = False
+    return nodes, km
+
+
+@per_network(maxsize=1024)
+def _point_water(net: Network, lon: float, lat: float) -> Connectors:
+    """The water connectors of the point (lon, lat): a function of the network and the exact
+    coordinates alone, so kept per both (a repeated point, or a liner hop from the same point,
+    skips the costliest part of joining it); the arrays are shared, hence read-only."""
+    c = water_connectors(lon, lat, tree=net.tree, node_lon=net.node_lon, node_lat=net.node_lat,
+                         joinable=net.node_joinable, mask=net.water)
+    c.nodes.flags.writeable = False
+    c.km.flags.writeable = False
+    return c
 
 
 def _nearest_port(net: Network, lon: float, lat: float) -> int:
@@ -129,9 +152,7 @@ def access(net: Network, place: Place, profile: Profile, water: Connectors | Non
         parts = _land(net, place.lon, place.lat, profile) + air_plan.airport_parts(net, place, profile)
         on_water = False
         if use_sea and place.kind == "point":
-            c = water if water is not None else water_connectors(
-                place.lon, place.lat, tree=net.tree, node_lon=net.node_lon,
-                node_lat=net.node_lat, joinable=net.node_joinable, mask=net.water)
+            c = water if water is not None else _point_water(net, float(place.lon), float(place.lat))
             on_water = not c.empty and c.land_km <= POINT_MAX_LAND_KM
             if on_water:
                 parts.append((c.nodes, c.km, M.SEA))

@@ -14,6 +14,7 @@ once the files are there.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import shutil
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +32,7 @@ from corridor.hierarchy_integrity import check_hierarchy, check_labels, record_o
 from corridor.hub_labels import Labels, build_labels
 from corridor.locks import lock_is_free
 from corridor.network_integrity import DamagedNetwork
+from corridor.network_memo import network_key
 
 _LOCK = threading.Lock()
 _MEMO: dict = {}
@@ -86,7 +89,7 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
                 pass
         object.__setattr__(h, "_path", path)
         _attach_labels(h, h.labels_dir, labels)
-        for k in [k for k, hit in _BY_ARRAY.items() if hit[2] is None]:  # a miss cached before is stale now
+        for k in [k for k, hit in _BY_ARRAY.items() if hit[0] is None]:  # a miss cached before is stale now
             del _BY_ARRAY[k]
         _MEMO[key] = h
         if fast is not None:
@@ -110,12 +113,44 @@ def load_hierarchy(path: Path, n_nodes: int, n_edges: int) -> Hierarchy | None:
     """The hierarchy cached in ``path``, checked (:func:`~corridor.hierarchy_integrity.check_hierarchy`);
     None, saying so on stderr, when the file is damaged (the caller builds it again)."""
     try:
-        h = Hierarchy.load(path)
+        h = _mapped_hierarchy(path)
         check_hierarchy(h, n_nodes, n_edges)
     except Exception as e:  # noqa: BLE001 - a damaged cache file of any kind (zip, pickle, structure)
         _damaged(path, e, "not using it")
         return None
     return h
+
+
+def _mapped_hierarchy(path: Path) -> Hierarchy:
+    """:meth:`Hierarchy.load`'s hierarchy with its arrays memory-mapped copy-on-write from the
+    ``.npz`` (stored uncompressed by :meth:`Hierarchy.save`) rather than read and copied: a
+    first route reads a few pages of them, not 31 MB (sea) or 150 MB (all)."""
+    arrays = {}
+    with zipfile.ZipFile(path) as z, open(path, "rb") as f:
+        for info in z.infolist():
+            name = info.filename.removesuffix(".npy")
+            if info.compress_type != zipfile.ZIP_STORED or name == "stats":
+                with z.open(info) as member:
+                    arrays[name] = np.lib.format.read_array(member)
+                continue
+            f.seek(info.header_offset)
+            local = f.read(30)  # the member's local header: its name and extra field lengths at 26
+            if local[:4] != b"PK\x03\x04":
+                raise DamagedNetwork(f"{path.name}: member {info.filename} has no local header")
+            f.seek(info.header_offset + 30 + int.from_bytes(local[26:28], "little")
+                   + int.from_bytes(local[28:30], "little"))
+            version = np.lib.format.read_magic(f)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                           (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read_header is None:
+                raise DamagedNetwork(f"{path.name}: member {info.filename} has .npy format {version}")
+            shape, fortran, dtype = read_header(f)
+            if dtype.hasobject:
+                raise DamagedNetwork(f"{path.name}: member {info.filename} holds Python objects")
+            arrays[name] = np.asarray(np.memmap(path, dtype=dtype, mode="c", offset=f.tell(), shape=shape,
+                                                order="F" if fortran else "C"))
+    arrays["stats"] = ast.literal_eval(str(arrays["stats"]))
+    return Hierarchy(**arrays)
 
 
 def _attach_labels(h: Hierarchy, folder: Path, build: bool) -> None:
@@ -150,21 +185,23 @@ _BY_ARRAY: dict = {}
 _BY_ARRAY_SIZE = 16
 
 
-def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int) -> Hierarchy | None:
+def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int, weight_key=None) -> Hierarchy | None:
     """The CH of ``layer`` for exactly ``weight`` and ``blocked`` if it is already on disk, else
     None (never builds).
 
-    Only read-only weight arrays are looked up: those are the costing profile's shared
-    arrays (:func:`corridor.costing.profile.edge_weights`), the same object for every request
-    with the same profile, so each is hashed once per process. Arrays made per request
-    (objective mixes, closed ports or countries) would cost a hash per call and have no
-    hierarchy anyway. ``CORRIDOR_NO_CH=1`` turns hierarchies off (A* everywhere)."""
+    Only read-only weight arrays are looked up: those are shared per distinct metric
+    (:meth:`corridor.engine.restrictions.Ctx.weight`), and ``weight_key`` is the value that
+    made them (:meth:`~corridor.engine.restrictions.Ctx.weight_key`), so the lookup costs a
+    dictionary access; without it, the array's bytes are hashed (tens of ms on the whole
+    network). ``CORRIDOR_NO_CH=1`` turns hierarchies off (A* everywhere)."""
     if weight.flags.writeable or os.environ.get("CORRIDOR_NO_CH"):
         return None
-    key = (id(net), layer, id(weight), int(blocked))
+    if weight_key is None:
+        weight_key = hashlib.sha256(np.ascontiguousarray(weight).tobytes()).hexdigest()
+    key = (network_key(net), layer, weight_key, int(blocked))
     hit = _BY_ARRAY.get(key)
-    if hit is not None and hit[0] is net and hit[1] is weight and time.monotonic() < hit[3]:
-        return hit[2]
+    if hit is not None and time.monotonic() < hit[1]:
+        return hit[0]
     h = hierarchy(net, layer, blocked, weight, build=False)
     recheck = float("inf")
     if h is None or (layer == "sea" and h.labels is None):
@@ -175,7 +212,7 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int) -> Hiera
             recheck = time.monotonic() + RECHECK_S
     if len(_BY_ARRAY) >= _BY_ARRAY_SIZE:
         _BY_ARRAY.pop(next(iter(_BY_ARRAY)))
-    _BY_ARRAY[key] = (net, weight, h, recheck)  # holding them keeps their ids from being reused
+    _BY_ARRAY[key] = (h, recheck)
     return h
 
 

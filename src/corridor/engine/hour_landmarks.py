@@ -29,9 +29,9 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from numba import njit
 
 from corridor import modes as M
+from corridor.jit import njit
 from corridor.network_integrity import sha256
 from corridor.search import _heap_pop, _heap_push
 

@@ -16,6 +16,7 @@ from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.engine import hour_landmarks
 from corridor.network import Network
+from corridor.network_memo import HashedKey, network_key
 
 
 def blocked_mask(avoid: list[str], allow: list[str], vessel: str) -> int:
@@ -69,16 +70,25 @@ class Ctx:
 
     def weight(self) -> tuple[np.ndarray, float]:
         """The objective per edge (inf: not allowed) and its lower bound per km."""
+        return self._weighted()[:2]
+
+    def weight_key(self) -> tuple:
+        """The value that identifies :meth:`weight`'s array: the network's value and the request
+        parameters that made it (profile, objective, references, closures), for the caches
+        keyed by weights (:func:`corridor.engine.hierarchies.cached_hierarchy`)."""
+        return self._weighted()[2]
+
+    def _weighted(self) -> tuple[np.ndarray, float, tuple]:
         if self._w is None:
             net = self.net
-            _, w, bound, _ = _metric(net, self.profile, self.weights, self.objective, self.refs)
+            key, w, bound, _ = _metric(net, self.profile, self.weights, self.objective, self.refs)
             if self.closed_ports or self.countries or self.border_pairs or self.closed_crossings:
                 def bound_of(x):
                     return objective_mod.lower_bound_per_km(net, x, self.profile, self.objective, self.refs)
 
-                w, bound = _closed_weight(net, w, self.closed_ports, self.countries, self.border_pairs,
-                                          self.closed_crossings, bound_of)
-            self._w = (w, max(bound, 1e-9))
+                key = HashedKey((key, self.closed_ports, self.countries, self.border_pairs, self.closed_crossings))
+                w, bound = _closed_weight(net, w, key, bound_of)
+            self._w = (w, max(bound, 1e-9), key)
         return self._w
 
     def landmark_scale(self, ref: np.ndarray) -> float:
@@ -103,21 +113,21 @@ _OBJECTIVE_SIZE = 4  # an entry is one float per edge (~15 MB on the full networ
 
 
 def _metric(net: Network, profile: Profile, weights, objective: dict, refs: dict) -> list:
-    """``[network, weight per edge, its lower bound per km, hour-landmark scale or None]`` of the
+    """``[key, weight per edge, its lower bound per km, hour-landmark scale or None]`` of the
     request's objective before its closures, shared read-only per distinct metric: a mix over
     millions of edges costs tens of ms, and a read-only result lets :func:`_closed_weight` cache
-    the closures on top of it. Keyed by the metric's values (network fingerprint, profile,
-    objective, the references it reads), never by object ids."""
-    key = (net.manifest["fingerprint"], profile, tuple(sorted(objective.items())),
-           tuple(sorted((k, refs[k]) for k in objective if k in refs)))
+    the closures on top of it. Keyed by the metric's values (``key``: the network's value,
+    profile, objective, the references it reads), never by object ids."""
+    key = HashedKey((network_key(net), profile, tuple(sorted(objective.items())),
+                     tuple(sorted((k, refs[k]) for k in objective if k in refs))))
     hit = _OBJECTIVE.pop(key, None)
-    if hit is None or hit[0] is not net:  # another network object under one fingerprint: recompute
+    if hit is None:
         if list(objective) == ["time"]:
-            hit = [net, weights.hours, weights.hours_per_km, None]  # already shared and read-only
+            hit = [key, weights.hours, weights.hours_per_km, None]  # already shared and read-only
         else:
             w = objective_mod.edge_weight(net, weights, objective, refs)
             w.flags.writeable = False
-            hit = [net, w, objective_mod.lower_bound_per_km(net, w, profile, objective, refs), None]
+            hit = [key, w, objective_mod.lower_bound_per_km(net, w, profile, objective, refs), None]
     _OBJECTIVE[key] = hit  # most recent last
     while len(_OBJECTIVE) > _OBJECTIVE_SIZE:
         _OBJECTIVE.pop(next(iter(_OBJECTIVE)))
@@ -128,26 +138,23 @@ _CLOSED: dict = {}
 _CLOSED_SIZE = 8
 
 
-def _closed_weight(net: Network, w: np.ndarray, ports: frozenset, countries: frozenset, pairs: frozenset,
-                   crossings: frozenset, bound_of) -> tuple[np.ndarray, float]:
+def _closed_weight(net: Network, w: np.ndarray, key: tuple, bound_of) -> tuple[np.ndarray, float]:
     """``w`` with the edges of closed ports, avoided countries, border pairs and closed
-    crossings (pair, mode) set to inf, and
-    its lower bound per km (``bound_of``). From a shared, read-only ``w`` (a costing profile's)
-    the result is shared and read-only too, so the same request shape (e.g. the transit
-    policy's Russia and Belarus) finds the hierarchy built for it
-    (:func:`corridor.engine.hierarchies.cached_hierarchy`). The entries hold the network and
-    ``w`` themselves, so their ids are not reused while cached."""
-    key = (id(net), id(w), ports, countries, pairs, crossings)
+    crossings (pair, mode) set to inf, and its lower bound per km (``bound_of``). ``key`` is
+    ``(w's metric key, ports, countries, pairs, crossings)``: the result's value, so the same
+    request shape (e.g. the transit policy's Russia and Belarus) gets one shared, read-only
+    array, which finds the hierarchy built for it
+    (:func:`corridor.engine.hierarchies.cached_hierarchy`)."""
     hit = _CLOSED.get(key)
-    if hit is not None and hit[0] is net and hit[1] is w:
-        return hit[2], hit[3]
-    out = np.where(_shut_edges(net, ports, countries, pairs, crossings), np.inf, w)
+    if hit is not None:
+        return hit
+    out = np.where(_shut_edges(net, *key[1:]), np.inf, w)
     bound = bound_of(out)
-    if not w.flags.writeable:
+    if not w.flags.writeable:  # a shared metric: share the result too
         out.flags.writeable = False
         if len(_CLOSED) >= _CLOSED_SIZE:
             _CLOSED.pop(next(iter(_CLOSED)))
-        _CLOSED[key] = (net, w, out, bound)
+        _CLOSED[key] = (out, bound)
     return out, bound
 
 

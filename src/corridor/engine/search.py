@@ -3,11 +3,13 @@ request's weights and closed passages when one is on disk, else A*."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from corridor import deadline
 from corridor.air import plan as air_plan
-from corridor.engine import hour_landmarks
+from corridor.engine import ch_potentials, hour_landmarks
 from corridor.engine.access import Access
 from corridor.engine.hierarchies import cached_hierarchy
 from corridor.engine.restrictions import Ctx
@@ -45,7 +47,7 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
     targets = to_unit_vectors([p.lon for p in b.candidates], [p.lat for p in b.candidates])
     sea_only = profile.modes == frozenset({"sea"})
     hierarchy = None if "air" in profile.modes else cached_hierarchy(net, "sea" if sea_only else "all", weight,
-                                                                      blocked)
+                                                                      blocked, ctx.weight_key())
     if hierarchy is not None:  # built for exactly these weights and closures: A*'s cost, far faster
         res = ch_shortest_path(hierarchy, a_nodes, a_cost, b_nodes, b_cost)
     else:
@@ -55,10 +57,23 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
         res = shortest_path(net, a_nodes, a_cost, b_nodes, b_cost, targets, blocked=blocked,
                             weight=weight, cost_per_km=bound, landmarks=landmarks,
                             graph=net.sea_csr if sea_only else None,
-                            landmark_dist=hours[0] if alpha > 0 else None, landmark_scale=alpha)
+                            landmark_dist=hours[0] if alpha > 0 else None, landmark_scale=alpha,
+                            potential=_potential(ctx, weight, blocked, b_nodes, b_cost, landmarks))
     if res is None or not np.isfinite(res.cost):
         return None
     ia = int(np.flatnonzero(a_nodes == res.nodes[0])[np.argmin(np.abs(a_cost[a_nodes == res.nodes[0]] - res.source_cost))])
     ib = int(np.flatnonzero(b_nodes == res.nodes[-1])[np.argmin(np.abs(b_cost[b_nodes == res.nodes[-1]] - res.target_cost))])
     return res, ctx.weights, (int(a_owner[ia]), int(a_mode[ia]), float(a_km[ia])), \
         (int(b_owner[ib]), int(b_mode[ib]), float(b_km[ib]))
+
+
+def _potential(ctx: Ctx, weight: np.ndarray, blocked: int, dst_nodes, dst_cost, landmarks: str):
+    """The CH-potential of a surface A* (:mod:`corridor.engine.ch_potentials`) as
+    :func:`corridor.search.shortest_path` takes it, or None where none bounds this request
+    (sea only, air, no hierarchy yet, or an edge the default hierarchy leaves out that this
+    request may use)."""
+    pot = ch_potentials.surface(ctx.net) if landmarks == "all" else None
+    if pot is None or not pot.fits(weight, blocked):
+        return None
+    alpha = ctx.landmark_scale(hour_landmarks._reference(ctx.net)[0])
+    return partial(ch_potentials.bound, pot, dst_nodes, dst_cost, alpha) if alpha > 0 else None

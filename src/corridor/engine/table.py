@@ -23,21 +23,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
 
 from corridor import deadline
 from corridor.costing import Assumption
 from corridor.costing import sea as sea_costing
+from corridor.costing.profile import Profile
 from corridor.data import passages as P
+from corridor.engine.access import DIRECT_MAX_KM, Access, access
+from corridor.engine.restrictions import blocked_mask
+from corridor.engine.table_access import clear_crossings, water_connectors_many
 from corridor.errors import BadInput, NoRoute
 from corridor.geo import chord_for_km, to_unit_vectors
+from corridor.jit import njit
 from corridor.network import Network, load_network
 from corridor.optional import require
 from corridor.places import Place, resolve
-from corridor.costing.profile import Profile
-from corridor.engine.access import DIRECT_MAX_KM, Access, access
-from corridor.engine.table_access import clear_crossings, water_connectors_many
-from corridor.engine.restrictions import blocked_mask
 from corridor.request import TableRequest
 from corridor.search import _heap_pop, _heap_push
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
-from numba import njit
 
 from corridor.data.watermask import CELLS_PER_DEGREE
 from corridor.geo import (
@@ -26,6 +25,7 @@ from corridor.geo import (
     km_for_chord,
     to_unit_vectors,
 )
+from corridor.jit import njit
 from corridor.snapping import (
     CANDIDATES,
     COAST_ALLOWANCE_KM,

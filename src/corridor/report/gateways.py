@@ -16,16 +16,27 @@ OCEAN_PROBE = "NLRTM"  # a port on the open ocean: a gateway that cannot reach i
 
 
 def main_city(iso2: str):
-    """The country's capital from GeoNames (else its most populous city), as a Place."""
-    from corridor.data.cities import capitals, read_cities
+    """The country's capital from GeoNames (else its most populous city), as a Place.
 
-    capital = capitals().get(iso2)
+    GeoNames' country table spells capitals in plain letters ("Brasilia", "Nur-Sultan") and its
+    city table as written locally ("Brasília", "Astana"), so the capital is the country's city
+    whose folded name (lower case, no accents or apostrophes) is the capital's, else the one with
+    such an alternate name; the most populous first."""
+    from corridor.data.cities import capitals, read_cities
+    from corridor.data.city_names import city_name_index, fold
+
     c = read_cities("15000")
     idx = np.flatnonzero(np.asarray(c.country) == iso2)
     if not len(idx):
         return None
-    cap = [int(i) for i in idx if str(c.name[i]) == capital]
-    return city_place(cap[0] if cap else int(idx[0]))  # cities are largest first
+    capital = capitals().get(iso2)
+    if capital is not None:
+        wanted = fold(capital)
+        named = [int(i) for i in idx if fold(str(c.name[i])) == wanted]
+        named = named or [i for i in city_name_index().cities(wanted) if str(c.country[i]) == iso2]
+        if named:
+            return city_place(named[0])
+    return city_place(int(idx[0]))  # cities are largest first
 
 
 def _seaports(net: Network, iso2: str, city) -> tuple[list[dict], list[str]]:

@@ -32,10 +32,11 @@ class Service:
 
     def check(self, given: dict[str, Any]) -> dict[str, Any]:
         """Every option of ``given`` checked (defaults for the rest); unknown names refused."""
-        unknown = [k for k in given if k not in self.names]
+        known = self.names
+        unknown = [k for k in given if k not in known]
         if unknown:
             raise BadInput(f"Unknown option {unknown[0]!r} for {self.name}; known options: "
-                           f"{', '.join(self.names)}.")
+                           f"{', '.join(known)}.")
         return {opt.name: opt.check(given.get(opt.name)) for opt in self.options}
 
     # --- the command line ---

@@ -2,7 +2,9 @@
 
 Two gates. :class:`AdmissionGate`, an ASGI middleware, counts the computing requests a server
 process holds, from the moment their headers arrive: beyond ``max_inflight + max_queue`` it
-answers 503 with ``Retry-After`` before reading the body, parsing or checking anything. Behind
+answers 503 with ``Retry-After`` before reading the body, parsing or checking anything. Before
+counting, it looks a GET's raw target up in the answer cache (:mod:`corridor.server.answers`):
+a request answered before is served from there at once, never counted nor refused. Behind
 it, a computing request takes a slot of :class:`Admission` (or waits in the queue for one).
 The slot stays taken until the computation has really ended, even when the request was
 already answered with a timeout, so the CPUs are never oversubscribed. Everything here runs
@@ -23,6 +25,8 @@ from fastapi.responses import JSONResponse
 
 from corridor.server.errors import LimitExceeded, error_body
 from corridor.server.pool import ProcessPool
+
+ANSWER_KEY = "corridor.answer_key"  # set in the ASGI scope by a request whose answer the cache keeps
 
 
 class TryLater(LimitExceeded):
@@ -133,7 +137,9 @@ class AdmissionGate:
     """ASGI middleware: 503 at once for a computing request beyond ``max_inflight + max_queue``
     held by this process, before its body is read or anything is parsed. Every computing
     answer carries ``Server-Timing: app;dur=MS``, the milliseconds this process held the
-    request (what a client measures beyond it is network and client time).
+    request (what a client measures beyond it is network and client time). A GET whose raw
+    target the answer cache has answered before is sent from the cache at once, neither counted
+    nor refused (with a rate limit set, it is passed on uncounted, for the limit to count it).
 
     Parameters
     ----------
@@ -162,11 +168,20 @@ class AdmissionGate:
                 message = {**message, "headers": [*message.get("headers", []), (b"server-timing", took)]}
             await send(message)
 
+        state = scope["app"].state
+        target = (scope["path"], scope["query_string"])
+        if scope["method"] == "GET" and hasattr(state, "answers"):
+            if state.rate_limit is None:
+                kept = state.answers.by_target(target)
+                if kept is not None:
+                    return await _send_kept(timed_send, *kept)
+            elif state.answers.by_target(target, count=False) is not None:
+                return await self.app(scope, receive, timed_send)  # counted against the client's rate, not a slot
         if self.held >= self.max_inflight + self.max_queue:
             return await self._refuse(timed_send)
         self.held += 1
         try:
-            return await self.app(scope, receive, timed_send)
+            return await self.app(scope, receive, _remembering(timed_send, scope, state, target))
         finally:
             self.held -= 1
 
@@ -179,3 +194,22 @@ class AdmissionGate:
                     "headers": [(b"content-type", b"application/json"), (b"retry-after", retry.encode()),
                                 (b"content-length", str(len(payload)).encode())]})
         await send({"type": "http.response.body", "body": payload})
+
+
+async def _send_kept(send, answer: bytes, headers: list) -> None:
+    """Send an answer the cache kept, with the headers it was first sent with."""
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": answer})
+
+
+def _remembering(send, scope, state, target: tuple):
+    """``send``, which also tells the answer cache the headers of a 200 answer it keeps, so that
+    the next request for the same ``target`` is found before admission."""
+
+    async def remembering_send(message):
+        if message["type"] == "http.response.start" and message["status"] == 200 and ANSWER_KEY in scope:
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server-timing"]
+            state.answers.remember_target(target, scope[ANSWER_KEY], headers)
+        await send(message)
+
+    return remembering_send

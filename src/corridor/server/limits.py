@@ -9,7 +9,7 @@ from collections.abc import Hashable
 from fastapi import Request
 
 from corridor import deadline
-from corridor.server.admission import TryLater
+from corridor.server.admission import ANSWER_KEY, TryLater
 from corridor.server.errors import LimitExceeded, error_body
 from corridor.server.pool import THIS_NETWORK, WorkerLost
 from corridor.server.ratelimit import client_address
@@ -125,8 +125,10 @@ async def compute(request: Request, fn, /, *args, answer_key: Hashable | None = 
     rate_limit(request)
     net = app.state.network
     key = _answer_key(fn, net, answer_key)
-    if key is not None and (kept := app.state.answers.get(key)) is not None:
-        return kept
+    if key is not None:
+        request.scope[ANSWER_KEY] = key  # the admission gate then finds the answer by the request's target too
+        if (kept := app.state.answers.get(key)) is not None:
+            return kept
     args = tuple(THIS_NETWORK if a is net else a for a in args)
     kwargs = {k: THIS_NETWORK if v is net else v for k, v in kwargs.items()}
     admission = app.state.admission

@@ -54,10 +54,12 @@ def warm_network():
     """The compiled network, with the search kernels and the sea and multimodal hierarchies
     loaded, so that a worker's first job is as fast as the rest."""
     from corridor.engine.table import matrix
+    from corridor.jit import load_numba
     from corridor.network import load_network
     from corridor.planner import plan
     from corridor.request import RouteRequest
 
+    load_numba()  # the warm-up routes then load the compiled kernels, not run their Python first
     net = load_network(progress=False)
     plan(RouteRequest.make(origin="NLRTM", destination="BEANR"), network=net)
     plan(RouteRequest.make(origin="Yerevan", destination="Baku"), network=net)

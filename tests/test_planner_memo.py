@@ -1,0 +1,58 @@
+"""What the planner keeps between calls (issue #17): a point's water connectors and truck nodes,
+and the liner's sea hops, kept per network and value. A kept answer must be the one a fresh
+computation gives, and nothing a caller or a later step edits may reach it."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+import corridor
+from corridor.costing.params import defaults
+from corridor.engine import access as access_mod
+from corridor.route import TransferKind
+from corridor.snapping import water_connectors
+
+
+def _port_point(net, code: str) -> tuple[float, float]:
+    i = int(np.flatnonzero(np.asarray(net.port_code) == code)[0])
+    return float(net.port_lat[i]), float(net.port_lon[i])
+
+
+def test_a_kept_point_is_what_snapping_it_again_gives_and_cannot_be_edited(net):
+    lat, lon = _port_point(net, "NLRTM")
+    kept = access_mod._point_water(net, lon, lat)
+    fresh = water_connectors(lon, lat, tree=net.tree, node_lon=net.node_lon, node_lat=net.node_lat,
+                             joinable=net.node_joinable, mask=net.water)
+    assert len(kept.nodes) and np.array_equal(kept.nodes, fresh.nodes) and np.array_equal(kept.km, fresh.km)
+    assert kept.land_km == fresh.land_km
+    assert access_mod._point_water(net, lon, lat) is kept
+    assert not kept.nodes.flags.writeable and not kept.km.flags.writeable
+
+
+def test_an_answer_through_kept_liner_hops_is_unchanged_by_edits_to_an_earlier_one(net):
+    a, b = _port_point(net, "CNSHA"), _port_point(net, "NLRTM")
+    first = corridor.route(a, b, modes="sea")
+    assert any(leg.kind == TransferKind.TRANSSHIPMENT for leg in first.legs)  # sailed through a hub
+    expected = copy.deepcopy(first.to_dict())  # to_dict shares the legs' lists
+    for leg in first.legs:  # a caller editing its answer in place
+        if leg.geometry and leg.geometry[0]:
+            leg.geometry[0][0][0] += 1.0
+        leg.passages.append("suez")
+        leg.basis["extra"] = []
+        leg.service = None
+    again = corridor.route(a, b, modes="sea")
+    assert again.to_dict() == expected
+    round_africa = corridor.route(a, b, modes="sea", avoid="suez")  # other closures: its own hops, not these
+    assert "suez" not in {p for leg in round_africa.legs for p in leg.passages} and "suez" in {
+        p for leg in again.legs for p in leg.passages}
+    assert round_africa.distance_km > again.distance_km
+
+
+def test_parameters_hash_by_value():
+    base = defaults()
+    same = base.override({}, "none")
+    other = base.override({"dwell": {"port": 99.0}}, "test")
+    assert same is not base and same == base and hash(same) == hash(base)
+    assert other != base and hash(other) != hash(base)
