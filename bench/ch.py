@@ -17,8 +17,11 @@ Tables printed (and written to bench/results/ch.json):
    * searoute 1.x, scgraph 3.6 default (bidirectional buckets) and scgraph's own CH, on a
      graph built from searoute's marnet (see bench/speed.py).
 2. Tables: 50 x 50 major ports (bench/matrix.py's draw), median of 20 runs, corridor with the
-   CH buckets and with one Dijkstra per row, and scgraph distance_matrix (fresh graph per run);
-   1,000 x 1,000 ports, one run each in a fresh process (2 threads), with its peak memory.
+   hierarchy (its hub labels when built, else CH buckets) and with one Dijkstra per row, and
+   scgraph distance_matrix (fresh graph per run); 1,000 x 1,000 ports, one run each in a fresh
+   process (2 threads), with its peak memory. ``python bench/ch.py --tables`` prints this part
+   alone, the 1,000 x 1,000 Dijkstra rows only with ``--tables dijkstra`` (run it with another
+   checkout's ``src`` on PYTHONPATH to compare two versions).
 3. Preprocessing: CH build time and size on disk; scgraph CH preprocessing time.
 
 Run: ``CORRIDOR_CACHE_DIR=... python bench/ch.py`` (builds the hierarchies first if they are not
@@ -85,12 +88,80 @@ def big_child(method: str) -> None:
                       "cells": int(np.isfinite(m.distance_km).sum()), "sum_km": float(np.nansum(m.distance_km))}))
 
 
+def tables(net, blocked: int, big_methods=("ch", "dijkstra")) -> dict:
+    """The sea tables part: 50 x 50 medians (corridor with and without the hierarchy, its search
+    alone, scgraph) and the 1,000 x 1,000 children of ``big_methods``; seconds and MiB, keyed as
+    in ch.json."""
+    from corridor.costing.profile import Profile
+    from corridor.engine.access import access
+    from corridor.engine.table import _connectors, _fill, matrix
+    from corridor.places import resolve
+
+    p50 = ports(net, 50, 2026)
+    matrix(p50[:2], p50[:2])
+
+    def med(fn, runs=REPEATS):
+        ts = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t)
+        return statistics.median(ts)
+
+    t50_ch = med(lambda: matrix(p50, p50))
+    os.environ["CORRIDOR_NO_CH"] = "1"
+    t50_dj = med(lambda: matrix(p50, p50))
+    del os.environ["CORRIDOR_NO_CH"]
+    accs = [access(net, resolve(q, net), Profile(frozenset({"sea"}))) for q in p50]
+    conn = _connectors(accs)
+    out = np.empty((50, 50))
+    k50_ch = med(lambda: _fill(net, blocked, conn, conn, out, os.cpu_count() or 1, use_ch=True))
+    k50_dj = med(lambda: _fill(net, blocked, conn, conn, out, os.cpu_count() or 1, use_ch=False))
+    nodes = [{"latitude": a, "longitude": b} for a, b in p50]
+    sc = []
+    for _ in range(REPEATS):
+        gg = marnet_geograph()
+        t = time.perf_counter()
+        gg.distance_matrix(nodes, output_units="km", silent=True)
+        sc.append(time.perf_counter() - t)
+    t50_sc = statistics.median(sc)
+    big = {}
+    for method in big_methods:
+        res = subprocess.run([sys.executable, __file__, "--big", method], check=True, capture_output=True, text=True)
+        big[method] = json.loads(res.stdout.splitlines()[-1])
+
+    return {"matrix_50_s": {"ch": t50_ch, "dijkstra": t50_dj, "kernel_ch": k50_ch, "kernel_dijkstra": k50_dj,
+                            "scgraph": t50_sc},
+            "matrix_1000": big}
+
+
+def print_tables(tab: dict) -> None:
+    m50, big = tab["matrix_50_s"], tab["matrix_1000"]
+    print(f"\nsea tables (median of {REPEATS} runs; 1,000 x 1,000: one run in a fresh process, "
+          f"{os.cpu_count()} threads)")
+    trows = [("corridor matrix 50 x 50, hierarchy", f"{m50['ch']:.4f} s"),
+             ("corridor matrix 50 x 50, Dijkstra rows", f"{m50['dijkstra']:.4f} s"),
+             ("  search kernel only, hierarchy", f"{m50['kernel_ch']:.4f} s"),
+             ("  search kernel only, Dijkstra rows", f"{m50['kernel_dijkstra']:.4f} s"),
+             ("scgraph distance_matrix 50 x 50", f"{m50['scgraph']:.4f} s")]
+    for m_, label in (("ch", "hierarchy"), ("dijkstra", "Dijkstra rows")):
+        if m_ in big:
+            trows.append((f"corridor matrix 1,000 x 1,000, {label}", f"{big[m_]['seconds']:.2f} s"))
+            trows.append(("  peak memory of that process", f"{big[m_]['peak_mib']:,.0f} MiB"))
+    if len(big) == 2:
+        trows.append(("  same cells and sums (hierarchy vs Dijkstra)",
+                      (f"{big['ch']['cells'] == big['dijkstra']['cells']}, "
+                       f"{abs(big['ch']['sum_km'] - big['dijkstra']['sum_km']):.1e} km")))
+    w = max(len(r[0]) for r in trows)
+    for a, b in trows:
+        print(f"{a:<{w}} | {b:>12}")
+
+
 def main() -> None:
     import corridor
     from corridor import modes as M
     from corridor.engine.hierarchies import sea_hierarchy
     from corridor.costing.profile import Profile
-    from corridor.engine.table import _connectors, _fill, matrix
     from corridor.network import load_network
     from corridor.places import resolve
     from corridor.engine.access import access
@@ -172,39 +243,7 @@ def main() -> None:
     rows.append(("scgraph CH", per_item_ms(
         lambda p: g.get_shortest_path(*pt(p), output_units="km", algorithm_fn="contraction_hierarchy"), pairs)))
 
-    # Tables
-    p50 = ports(net, 50, 2026)
-    matrix(p50[:2], p50[:2])
-
-    def med(fn, runs=REPEATS):
-        ts = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t)
-        return statistics.median(ts)
-
-    t50_ch = med(lambda: matrix(p50, p50))
-    os.environ["CORRIDOR_NO_CH"] = "1"
-    t50_dj = med(lambda: matrix(p50, p50))
-    del os.environ["CORRIDOR_NO_CH"]
-    accs = [access(net, resolve(q, net), Profile(frozenset({"sea"}))) for q in p50]
-    conn = _connectors(accs)
-    out = np.empty((50, 50))
-    k50_ch = med(lambda: _fill(net, blocked, conn, conn, out, os.cpu_count() or 1, use_ch=True))
-    k50_dj = med(lambda: _fill(net, blocked, conn, conn, out, os.cpu_count() or 1, use_ch=False))
-    nodes = [{"latitude": a, "longitude": b} for a, b in p50]
-    sc = []
-    for _ in range(REPEATS):
-        gg = marnet_geograph()
-        t = time.perf_counter()
-        gg.distance_matrix(nodes, output_units="km", silent=True)
-        sc.append(time.perf_counter() - t)
-    t50_sc = statistics.median(sc)
-    big = {}
-    for method in ("ch", "dijkstra"):
-        res = subprocess.run([sys.executable, __file__, "--big", method], check=True, capture_output=True, text=True)
-        big[method] = json.loads(res.stdout.splitlines()[-1])
+    tab = tables(net, blocked)
 
     print(f"machine: {os.cpu_count()} CPUs; corridor network {net.manifest['fingerprint']}, sea layer "
           f"{h.stats['nodes']:,} nodes, {h.stats['edges']:,} edges")
@@ -216,22 +255,7 @@ def main() -> None:
     print(head + "\n" + "-" * len(head))
     for name, ms in rows:
         print(f"{name:<{wn}} | {np.median(ms):>9.3f} | {np.percentile(ms, 90):>8.3f}")
-    print(f"\nsea tables (median of {REPEATS} runs; 1,000 x 1,000: one run in a fresh process, "
-          f"{os.cpu_count()} threads)")
-    trows = [("corridor matrix 50 x 50, CH buckets", f"{t50_ch:.4f} s"),
-             ("corridor matrix 50 x 50, Dijkstra rows", f"{t50_dj:.4f} s"),
-             ("  search kernel only, CH buckets", f"{k50_ch:.4f} s"),
-             ("  search kernel only, Dijkstra rows", f"{k50_dj:.4f} s"),
-             ("scgraph distance_matrix 50 x 50", f"{t50_sc:.4f} s")]
-    for m_, label in (("ch", "CH buckets"), ("dijkstra", "Dijkstra rows")):
-        trows.append((f"corridor matrix 1,000 x 1,000, {label}", f"{big[m_]['seconds']:.2f} s"))
-        trows.append(("  peak memory of that process", f"{big[m_]['peak_mib']:,.0f} MiB"))
-    trows.append(("  same cells and sums (CH vs Dijkstra)",
-                  f"{big['ch']['cells'] == big['dijkstra']['cells']}, "
-                  f"{abs(big['ch']['sum_km'] - big['dijkstra']['sum_km']):.1e} km"))
-    w = max(len(r[0]) for r in trows)
-    for a, b in trows:
-        print(f"{a:<{w}} | {b:>12}")
+    print_tables(tab)
     print("\npreprocessing (builds: one-off, then cached; measured when built, on this machine)")
     stats = h.stats
     hierarchies = build_default_hierarchies(net, progress=False)
@@ -261,14 +285,20 @@ def main() -> None:
         "point_to_point_ms": {name: {"median": float(np.median(ms)), "p90": float(np.percentile(ms, 90))}
                               for name, ms in rows},
         "astar_ch_max_diff_km": diff, "route_ch_astar_max_diff_km": route_diff,
-        "matrix_50_s": {"ch": t50_ch, "dijkstra": t50_dj, "kernel_ch": k50_ch, "kernel_dijkstra": k50_dj,
-                        "scgraph": t50_sc},
-        "matrix_1000": big, "ch_stats": stats, "hierarchies": sizes, "scgraph_ch_s": sc_ch_s}, indent=1))
+        **tab, "ch_stats": stats, "hierarchies": sizes, "scgraph_ch_s": sc_ch_s}, indent=1))
     print(f"\nwrote {out_file.relative_to(HERE.parent)}")
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--big"]:
         big_child(sys.argv[2])
+    elif sys.argv[1:2] == ["--tables"]:
+        from corridor.engine.restrictions import blocked_mask
+        from corridor.network import load_network
+
+        network = load_network(progress=False)
+        print(f"corridor from {Path(sys.modules['corridor'].__file__).parent}, network {network.manifest['fingerprint']}")
+        # the 1,000 x 1,000 Dijkstra rows (minutes on a busy machine) only with --tables dijkstra
+        print_tables(tables(network, blocked_mask([], [], "seagoing"), ("ch", *sys.argv[2:3])))
     else:
         main()

@@ -241,3 +241,151 @@ def shortest_path(h, labels: Labels, src_nodes, src_cost, dst_nodes, dst_cost):
     m = unpack_slots(slots, rev, h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid, nodes, edges)
     path = np.concatenate([[src[si]], nodes[:m]]).astype(np.int32)
     return PathResult(float(cost), path, edges[:m].copy(), float(sc[si]), float(dc[ti]))
+
+
+# Many-to-many tables: a bucket join of the places' labels (each place's connectors merged into
+# one label first), written straight into the output rows.
+
+@njit(cache=True, nogil=True)
+def _merge(indptr, hub, dist, nodes, cost, best, touched):
+    """Merge the labels of ``nodes`` (plus their connector ``cost``) into ``best`` (inf on entry);
+    returns how many hubs it set, listed in ``touched``."""
+    nt = 0
+    for j in range(nodes.shape[0]):
+        v = nodes[j]
+        for q in range(indptr[v], indptr[v + 1]):
+            h = hub[q]
+            d = cost[j] + dist[q]
+            if best[h] == np.inf:
+                touched[nt] = h
+                nt += 1
+            best[h] = min(best[h], d)
+    return nt
+
+
+DENSE_SHARE = 8
+"""A hub whose bucket holds at least 1 / DENSE_SHARE of the destinations gets a dense row (one
+entry per destination, inf where absent): a vectorised minimum over a row beats scattering
+that many entries one by one. The top hubs of the sea hierarchy are in nearly every label."""
+
+DENSE_MAX_ENTRIES = 4_000_000
+"""At most this many dense entries (32 MB), so very wide tables keep their memory bounded."""
+
+
+@njit(cache=True, nogil=True)
+def _table_buckets(indptr, hub, dist, p_indptr, p_nodes, p_cost, best, touched):
+    """The destinations' merged labels by hub: each hub's slot in the dense rows (-1: none), the
+    dense rows, and the other hubs' buckets as CSR (indptr by hub, column, distance)."""
+    n = best.shape[0]
+    m = p_indptr.shape[0] - 1
+    counts = np.zeros(n, np.int64)
+    seen = np.empty(n, np.int32)  # the hubs of any destination, in order of first sight
+    n_seen = 0
+    for j in range(m):  # first pass: bucket sizes
+        lo, hi = p_indptr[j], p_indptr[j + 1]
+        nt = _merge(indptr, hub, dist, p_nodes[lo:hi], p_cost[lo:hi], best, touched)
+        for k in range(nt):
+            h = touched[k]
+            if counts[h] == 0:
+                seen[n_seen] = h
+                n_seen += 1
+            counts[h] += 1
+            best[h] = np.inf
+    seen = seen[:n_seen]
+    slot = np.full(n, -1, np.int32)
+    n_dense = 0
+    for h in seen[np.argsort(-counts[seen], kind="mergesort")]:  # biggest buckets first
+        if counts[h] * DENSE_SHARE < m or (n_dense + 1) * m > DENSE_MAX_ENTRIES:
+            break
+        slot[h] = n_dense
+        n_dense += 1
+    dense = np.full((n_dense, m), np.inf)
+    b_indptr = np.zeros(n + 1, np.int64)
+    for h in seen:
+        if slot[h] < 0:
+            b_indptr[h + 1] = counts[h]
+    for h in range(n):
+        b_indptr[h + 1] += b_indptr[h]
+    fill = b_indptr[:-1].copy()
+    b_col = np.empty(b_indptr[n], np.int32)
+    b_dist = np.empty(b_indptr[n])
+    for j in range(m):  # second pass: merge again and place the entries
+        lo, hi = p_indptr[j], p_indptr[j + 1]
+        nt = _merge(indptr, hub, dist, p_nodes[lo:hi], p_cost[lo:hi], best, touched)
+        for k in range(nt):
+            h = touched[k]
+            if slot[h] >= 0:
+                dense[slot[h], j] = best[h]
+            else:
+                b_col[fill[h]] = j
+                b_dist[fill[h]] = best[h]
+                fill[h] += 1
+            best[h] = np.inf
+    return slot, dense, b_indptr, b_col, b_dist
+
+
+@njit(cache=True, nogil=True)
+def _table_rows(indptr, hub, dist, slot, dense, b_indptr, b_col, b_dist, p_indptr, p_nodes, p_cost, out,
+                best, touched):
+    """``out[i, j]`` = least cost from origin ``i`` to destination ``j`` over their common hubs
+    (inf: none)."""
+    m = out.shape[1]
+    for i in range(p_indptr.shape[0] - 1):
+        lo, hi = p_indptr[i], p_indptr[i + 1]
+        nt = _merge(indptr, hub, dist, p_nodes[lo:hi], p_cost[lo:hi], best, touched)
+        row = out[i]
+        row[:] = np.inf
+        for k in range(nt):
+            h = touched[k]
+            d = best[h]
+            best[h] = np.inf
+            if slot[h] >= 0:
+                col = dense[slot[h]]
+                for j in range(m):  # vectorised by the compiler: a select, no branch
+                    row[j] = min(row[j], d + col[j])
+            else:
+                for q in range(b_indptr[h], b_indptr[h + 1]):
+                    row[b_col[q]] = min(row[b_col[q]], d + b_dist[q])
+
+
+TABLE_CELLS_PER_THREAD = 100_000
+"""Smaller tables run on one thread: starting threads costs more than the join itself."""
+
+
+def table(labels: Labels, src, dst, out: np.ndarray, threads: int = 1) -> None:
+    """Fill ``out`` (origins x destinations) with least costs by the hub labels; ``src`` and
+    ``dst`` are CSR triples (indptr, nodes, connector cost) per origin / destination; inf where
+    no path. The same figures as :func:`corridor.search_ch.ch_table` (up to float rounding).
+
+    The destinations' labels go into buckets by hub; each origin's merged label then scans the
+    buckets of its hubs, so the work is the number of (origin, destination) hub matches, with
+    no graph search at all."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = len(labels.indptr) - 1
+
+    def csr(p):
+        return np.asarray(p[0], np.int64), np.asarray(p[1], np.int32), np.asarray(p[2], np.float64)
+
+    def work():
+        return np.full(n, np.inf), np.empty(n, np.int32)
+
+    lab = (labels.indptr, labels.hub, labels.dist)
+    buckets = _table_buckets(*lab, *csr(dst), *work())
+    s_indptr, s_nodes, s_cost = csr(src)
+    rows = len(s_indptr) - 1
+    parts = max(1, min(threads, out.size // TABLE_CELLS_PER_THREAD, rows))
+
+    def run(chunk):
+        lo, hi = int(chunk[0]), int(chunk[-1]) + 1
+        sub = s_indptr[lo:hi + 1]
+        _table_rows(*lab, *buckets, sub - sub[0], s_nodes[sub[0]:sub[-1]], s_cost[sub[0]:sub[-1]], out[lo:hi],
+                    *work())
+
+    chunks = [c for c in np.array_split(np.arange(rows), parts) if len(c)]
+    if len(chunks) <= 1:
+        for c in chunks:
+            run(c)
+    else:
+        with ThreadPoolExecutor(len(chunks)) as pool:
+            list(pool.map(run, chunks))

@@ -107,7 +107,7 @@ def _nearest_port(net: Network, lon: float, lat: float) -> int:
     return int(np.argmin(d))
 
 
-def access(net: Network, place: Place, profile: Profile) -> Access:
+def access(net: Network, place: Place, profile: Profile, water: Connectors | None = None) -> Access:
     """How ``place`` joins ``net`` by the modes of ``profile``.
 
     Parameters
@@ -118,6 +118,9 @@ def access(net: Network, place: Place, profile: Profile) -> Access:
         A resolved place: port, country (its ports), passage (``--via suez``) or point.
     profile
         The request's costing profile; its modes decide which connectors count.
+    water
+        The point's :func:`~corridor.snapping.water_connectors` when already computed (tables
+        compute them for all their points at once).
 
     Returns
     -------
@@ -149,7 +152,7 @@ def access(net: Network, place: Place, profile: Profile) -> Access:
         parts = _land(net, place.lon, place.lat, profile) + air_plan.airport_parts(net, place, profile)
         on_water = False
         if use_sea and place.kind == "point":
-            c = _point_water(net, float(place.lon), float(place.lat))
+            c = water if water is not None else _point_water(net, float(place.lon), float(place.lat))
             on_water = not c.empty and c.land_km <= POINT_MAX_LAND_KM
             if on_water:
                 parts.append((c.nodes, c.km, M.SEA))

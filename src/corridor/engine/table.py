@@ -29,10 +29,11 @@ from corridor.costing import Assumption
 from corridor.costing import sea as sea_costing
 from corridor.costing.profile import Profile
 from corridor.data import passages as P
-from corridor.engine.access import DIRECT_MAX_KM, Access, access, direct_crossing
+from corridor.engine.access import DIRECT_MAX_KM, Access, access
 from corridor.engine.restrictions import blocked_mask
+from corridor.engine.table_access import clear_crossings, water_connectors_many
 from corridor.errors import BadInput, NoRoute
-from corridor.geo import haversine_km
+from corridor.geo import chord_for_km, to_unit_vectors
 from corridor.jit import njit
 from corridor.network import Network, load_network
 from corridor.optional import require
@@ -181,18 +182,22 @@ def _key(query):
 
 
 def _resolve_all(queries, net: Network, cache: dict, profile: Profile) -> list[tuple[Place, Access | None]]:
-    rows = []
-    for q in queries:
-        deadline.check()
-        k = _key(q)
-        if k not in cache:
-            place = resolve(q, net)
-            try:
-                cache[k] = (place, access(net, place, profile), None)
-            except NoRoute as e:  # a port off the network: its row or column stays NaN
-                cache[k] = (place, None, str(e))
-        rows.append(cache[k])
-    return rows
+    """(place, access or None, why not) per query; each distinct place resolved once, the
+    coordinate points joined to the water all at once (:mod:`corridor.engine.table_access`)."""
+    keys = [_key(q) for q in queries]
+    new: dict = {}
+    for q, k in zip(queries, keys):
+        if k not in cache and k not in new:
+            deadline.check()
+            new[k] = resolve(q, net)
+    points = [k for k, p in new.items() if p.kind == "point"] if "sea" in profile.modes else []
+    water = dict(zip(points, water_connectors_many(net, [new[k].lon for k in points], [new[k].lat for k in points])))
+    for k, place in new.items():
+        try:
+            cache[k] = (place, access(net, place, profile, water.get(k)), None)
+        except NoRoute as e:  # a port off the network: its row or column stays NaN
+            cache[k] = (place, None, str(e))
+    return [cache[k] for k in keys]
 
 
 def _connectors(accs: list[Access | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -226,17 +231,22 @@ def _hierarchy(net: Network, blocked: int, cells: int):
 
 
 def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int, *, use_ch: bool | None = None) -> None:
-    """Fill ``out`` with least km: by buckets on the contraction hierarchy when one is at hand
-    (or ``use_ch``), else by one Dijkstra per origin row, split between ``threads`` threads.
-    Both give the same figures (up to float rounding, ~1e-11 km). The Dijkstra rows check the
-    :mod:`corridor.deadline` between blocks; the bucket search is one call (milliseconds for
-    a server-sized table), after which the deadline is checked."""
+    """Fill ``out`` with least km: by a join of hub labels when the contraction hierarchy at hand
+    has them, by buckets on the hierarchy when it has not (or ``use_ch``), else by one Dijkstra
+    per origin row, split between ``threads`` threads. All give the same figures (up to float
+    rounding, ~1e-11 km). The Dijkstra rows check the :mod:`corridor.deadline` between blocks;
+    the label join and the bucket search are one call each (milliseconds for a server-sized
+    table), after which the deadline is checked."""
     if use_ch is not False:
         h = _hierarchy(net, blocked, out.size if use_ch is None else CH_MIN_CELLS)
         if h is not None:
+            from corridor import hub_labels
             from corridor.search_ch import ch_table
 
-            ch_table(h, src, dst, out, threads)
+            if h.labels is not None:
+                hub_labels.table(h.labels, src, dst, out, threads)
+            else:
+                ch_table(h, src, dst, out, threads)
             deadline.check()
             return
     indptr, nodes, km = src
@@ -264,19 +274,51 @@ def _place_key(a: Place) -> tuple:
 
 
 def _near(src, dst) -> np.ndarray:
-    """``[i, j]``: some candidate of origin ``i`` lies within DIRECT_MAX_KM of one of destination ``j``."""
+    """``[i, j]``: some candidate of origin ``i`` may lie within DIRECT_MAX_KM of one of destination
+    ``j`` (a superset: :func:`_crossings` checks the distance itself)."""
+    from scipy.spatial import cKDTree
 
     def flat(rows):
         pts = [(c.lon, c.lat, i) for i, (_, a, _) in enumerate(rows) if a for c in a.candidates]
-        return np.array(pts, dtype=float).reshape(-1, 3)
+        pts = np.array(pts, dtype=float).reshape(-1, 3)
+        return cKDTree(to_unit_vectors(pts[:, 0], pts[:, 1]).reshape(-1, 3)), pts[:, 2].astype(np.int64)
 
-    o, d = flat(src), flat(dst)
     out = np.zeros((len(src), len(dst)), bool)
-    for lo in range(0, len(o), 512):
-        blk = o[lo:lo + 512]
-        r, c = np.nonzero(haversine_km(blk[:, :1], blk[:, 1:2], d[None, :, 0], d[None, :, 1]) <= DIRECT_MAX_KM)
-        out[blk[r, 2].astype(int), d[c, 2].astype(int)] = True
+    (o_tree, o_row), (d_tree, d_col) = flat(src), flat(dst)
+    # a chord a hair longer than DIRECT_MAX_KM's, so rounding can only add pairs, never drop one
+    pairs = o_tree.sparse_distance_matrix(d_tree, chord_for_km(DIRECT_MAX_KM) * (1 + 1e-6), output_type="ndarray")
+    out[o_row[pairs["i"]], d_col[pairs["j"]]] = True
     return out
+
+
+def _crossings(net: Network, a: list[Access], b: list[Access]) -> np.ndarray:
+    """Per pair of accesses ``(a[k], b[k])``, the shortest straight open-water crossing between
+    their sea candidates (:func:`corridor.engine.access.direct_crossing`), inf when there is
+    none; each distinct pair of accesses checked once, all of them together."""
+    index: dict = {}  # places repeat: each distinct access once
+    accs: list[Access] = []
+    for x in (*a, *b):
+        if id(x) not in index:
+            index[id(x)] = len(accs)
+            accs.append(x)
+    sea = [[(p.lon, p.lat) for p, on_sea in zip(x.candidates, x.sea) if on_sea] for x in accs]
+    n_cand = np.array([len(c) for c in sea], np.int64)
+    first = np.concatenate([[0], np.cumsum(n_cand)[:-1]]).astype(np.int64)
+    lonlat = np.array([p for c in sea for p in c], float).reshape(-1, 2)
+    k = len(accs)
+    key = np.array([index[id(x)] for x in a], np.int64) * k + np.array([index[id(y)] for y in b], np.int64)
+    pairs, which = np.unique(key, return_inverse=True)
+    pa, pb = pairs // k, pairs % k
+    n = n_cand[pa] * n_cand[pb]  # every sea candidate of one with every one of the other
+    owner = np.repeat(np.arange(len(pairs)), n)
+    local = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    ca = first[pa][owner] + local // n_cand[pb][owner]
+    cb = first[pb][owner] + local % n_cand[pb][owner]
+    d, clear = clear_crossings(net, lonlat[ca, 0], lonlat[ca, 1], lonlat[cb, 0], lonlat[cb, 1])
+    ok = clear & (d <= DIRECT_MAX_KM)
+    best = np.full(len(pairs), np.inf)
+    np.minimum.at(best, owner[ok], d[ok])
+    return best[which.reshape(-1)]
 
 
 def _sequence(places):
@@ -313,14 +355,10 @@ def matrix(origins, destinations, *, avoid=None, allow=None, vessel: str = "seag
     sid = np.array([ids.setdefault(_place_key(p), len(ids)) for p, _, _ in src])
     did = np.array([ids.setdefault(_place_key(q), len(ids)) for q, _, _ in dst])
     same = sid[:, None] == did[None, :]
-    crossings: dict = {}  # places repeat: one crossing per pair of accesses
-    for i, j in zip(*np.nonzero(_near(src, dst) & ~same)):
-        a, b = src[i][1], dst[j][1]
-        if (id(a), id(b)) not in crossings:
-            crossings[id(a), id(b)] = direct_crossing(net, a, b, profile)
-        direct = crossings[id(a), id(b)]
-        if direct is not None and not direct[0] > km[i, j]:
-            km[i, j] = direct[0]
+    rows, cols = np.nonzero(_near(src, dst) & ~same)
+    direct = _crossings(net, [src[i][1] for i in rows], [dst[j][1] for j in cols])
+    better = np.isfinite(direct) & ~(direct > km[rows, cols])  # as corridor.route: when not longer, or no route
+    km[rows[better], cols[better]] = direct[better]
     km[same] = 0.0
 
     notes: list[str] = []
