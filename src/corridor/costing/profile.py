@@ -164,7 +164,7 @@ class _Prices:
         """Price the edges of ``mode`` (a surface mode, or transfers) into the buffers: the
         mode's costing (a transfer: its terminal's), canal waits and dues, border crossings."""
         hours, wait, usd, ttw, wtt, b_usd, b_co2 = (self._buffers[name] for name in _PRICE_FIELDS)
-        sel = _edges_of(net, mode)
+        sel = edges_of(net, mode)
         cargo, params = self.cargo, self.params
         if mode == M.TRANSFER:
             table = _kind_costs(cargo, params)
@@ -203,11 +203,11 @@ def _kind_costs(cargo: Cargo, params: Params) -> np.ndarray:
 
 
 def _any_usable(net, mode: int, usable: np.uint8) -> bool:
-    return bool(((net.edge_req[_edges_of(net, mode)] & ~usable) == 0).any())
+    return bool(((net.edge_req[edges_of(net, mode)] & ~usable) == 0).any())
 
 
 @per_network(maxsize=4 * len(_PRICED_MODES))
-def _edges_of(net, mode: int) -> np.ndarray:
+def edges_of(net, mode: int) -> np.ndarray:
     """The edges of ``mode``, in order (read-only); once per network and mode."""
     out = np.flatnonzero(net.edge_mode == mode)
     out.setflags(write=False)
@@ -216,10 +216,10 @@ def _edges_of(net, mode: int) -> np.ndarray:
 
 @per_network(maxsize=4)
 def _transfer_kinds(net) -> np.ndarray:
-    """Per transfer edge (:func:`_edges_of` ``TRANSFER``): its kind, an index in transfer.KINDS."""
+    """Per transfer edge (:func:`edges_of` ``TRANSFER``): its kind, an index in transfer.KINDS."""
     terminals = net.tables["terminals"]
     kinds = []
-    for e in _edges_of(net, M.TRANSFER):
+    for e in edges_of(net, M.TRANSFER):
         t = terminals[int(net.edge_ref[e])]
         ship_to_ferry = t["kind"] == "ferry terminal" and int(net.edge_req[e]) & M.bit(M.SEA)
         kinds.append(transfer.KINDS.index("ship-ferry transshipment" if ship_to_ferry else t["kind"]))
