@@ -147,14 +147,15 @@ class _Prices:
             return w
 
     def _masked(self, net, profile: Profile) -> Weights:
-        usable = np.uint8(profile.mode_mask & ~self.forbidden)
+        allowed = (net.edge_req & ~np.uint8(profile.mode_mask & ~self.forbidden)) == 0
+        used = np.bincount(net.edge_mode[allowed], minlength=max(_PRICED_MODES) + 1)  # allowed edges per mode
         for mode in _PRICED_MODES:
             # a surface mode the profile names is priced even if the cargo may not use it: its
             # speed still sets the search's bound below
-            if mode not in self.priced and (M.NAMES[mode] in profile.modes or _any_usable(net, mode, usable)):
+            if mode not in self.priced and (M.NAMES[mode] in profile.modes or used[mode]):
                 self._price(net, mode)
                 self.priced.add(mode)
-        hours = np.where((net.edge_req & ~usable) == 0, self.hours, np.inf)
+        hours = np.where(allowed, self.hours, np.inf)
         hours.setflags(write=False)
         fastest = max((self.kmh[name] for name in M.SURFACE if name in profile.modes), default=0.0)
         return Weights(hours, self.border_wait_h, 1.0 / fastest if fastest else 0.0, self.usd, self.co2e_ttw_kg,
@@ -200,10 +201,6 @@ _PRICE_FIELDS = ("hours", "border_wait_h", "usd", "co2e_ttw_kg", "co2e_wtt_kg", 
 def _kind_costs(cargo: Cargo, params: Params) -> np.ndarray:
     """Hours, USD and kg CO2e of one step of each transfer kind (rows in transfer.KINDS' order)."""
     return np.array([transfer.costs(k, cargo, params) for k in transfer.KINDS])
-
-
-def _any_usable(net, mode: int, usable: np.uint8) -> bool:
-    return bool(((net.edge_req[edges_of(net, mode)] & ~usable) == 0).any())
 
 
 @per_network(maxsize=4 * len(_PRICED_MODES))
