@@ -4,9 +4,9 @@ The profile is applied at query time (nothing is rebuilt): each surface mode's c
 (:mod:`corridor.costing.registry`) prices its own edges in hours, USD and kg CO2e (TTW and
 WTT) for the cargo, edges needing a mode the request does not allow cost infinity,
 transfers and border crossings add their dwell, handling and hub emissions, and canals add
-their wait and dues. The prices are computed once per (network, cargo, parameters) and
-shared by every set of modes, which only shuts edges and sets the search's speed bound; the
-arrays are read-only and depend on nothing else.
+their wait and dues. The prices are computed once per (network, cargo, parameters), one edge
+mode at a time as requests first allow it, and shared by every set of modes, which only shuts
+edges and sets the search's speed bound; the arrays are read-only and depend on nothing else.
 """
 
 from __future__ import annotations

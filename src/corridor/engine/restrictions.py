@@ -175,7 +175,7 @@ def _shut_edges(net: Network, ports: frozenset, countries: frozenset, pairs: fro
         shut.append(np.flatnonzero(bad[net.edge_u] | bad[net.edge_v]))
     if ports:
         terminals = net.tables["terminals"]
-        bad_t = np.array([t["code"] in ports for t in terminals])
+        bad_t = np.array([t["code"] in ports for t in terminals], bool)
         transfers = edges_of(net, M.TRANSFER)
         shut.append(transfers[bad_t[net.edge_ref[transfers]]])
     if pairs or crossings:
