@@ -58,7 +58,7 @@ class Ctx:
     closed_crossings: frozenset = field(default_factory=border_table.closed)
     _w: tuple | None = None
 
-    def replace(self, **kw) -> "Ctx":
+    def replace(self, **kw) -> Ctx:
         d = {k: getattr(self, k) for k in ("net", "profile", "objective", "refs", "closed_ports", "countries",
                                              "border_pairs", "closed_crossings")}
         d.update(kw)
