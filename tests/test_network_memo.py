@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from corridor import modes as M
-from corridor.costing.profile import Profile, edge_weights
+from corridor.costing.cargo import make_cargo
+from corridor.costing.profile import Profile, _priced, edge_weights
 from corridor.network import Network
 from corridor.network_memo import network_key, per_network
 
@@ -40,6 +41,20 @@ def test_mode_sets_share_one_pricing_and_only_shut_edges(net):
     assert np.array_equal(a.hours[both], b.hours[both])
     assert np.isinf(a.hours[net.edge_mode == M.ROAD]).all() and np.isfinite(b.hours[net.edge_mode == M.ROAD]).any()
     assert a.hours_per_km != b.hours_per_km  # each bound from its own modes' fastest edges
+
+
+def test_a_sea_request_prices_only_sea_edges_and_later_modes_price_as_if_at_once(net):
+    cargo = make_cargo("general", tonnes=1234.0)  # a pricing no other test asks for first
+    sea, surface = Profile(frozenset({"sea"}), cargo=cargo), Profile(frozenset(M.SURFACE), cargo=cargo)
+    a = edge_weights(net, sea)
+    land = np.isin(net.edge_mode, [M.ROAD, M.RAIL, M.TRANSFER])
+    assert not a.usd[land].any() and not a.border_wait_h.any()  # nothing on land priced for a sea route
+    b = edge_weights(net, surface)
+    assert a.usd is b.usd and a.usd[land].any() and b.border_wait_h.any()  # priced into the shared arrays
+    at_once = _priced.__wrapped__(net, cargo, surface.in_force).weights(net, surface)  # uncached: all modes first
+    for name in ("hours", "border_wait_h", "usd", "co2e_ttw_kg", "co2e_wtt_kg", "border_usd", "border_co2e_kg"):
+        assert getattr(at_once, name).tobytes() == getattr(b, name).tobytes(), name
+    assert at_once.hours_per_km == b.hours_per_km
 
 
 def test_a_different_network_computes_again(tmp_path):

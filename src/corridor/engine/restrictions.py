@@ -11,12 +11,12 @@ import numpy as np
 from corridor import modes as M
 from corridor.air import plan as air_plan
 from corridor.costing import objective as objective_mod
-from corridor.costing.profile import Profile
+from corridor.costing.profile import Profile, edges_of
 from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.engine import hour_landmarks
 from corridor.network import Network
-from corridor.network_memo import HashedKey, network_key
+from corridor.network_memo import HashedKey, network_key, per_network
 
 
 def blocked_mask(avoid: list[str], allow: list[str], vessel: str) -> int:
@@ -58,7 +58,7 @@ class Ctx:
     closed_crossings: frozenset = field(default_factory=border_table.closed)
     _w: tuple | None = None
 
-    def replace(self, **kw) -> "Ctx":
+    def replace(self, **kw) -> Ctx:
         d = {k: getattr(self, k) for k in ("net", "profile", "objective", "refs", "closed_ports", "countries",
                                              "border_pairs", "closed_crossings")}
         d.update(kw)
@@ -148,7 +148,13 @@ def _closed_weight(net: Network, w: np.ndarray, key: tuple, bound_of) -> tuple[n
     hit = _CLOSED.get(key)
     if hit is not None:
         return hit
-    out = np.where(_shut_edges(net, *key[1:]), np.inf, w)
+    shut = _shut_edges(net, *key[1:])
+    shut = shut[np.isfinite(w[shut])]  # a sea route's closed road crossings are shut already
+    if len(shut) or w.flags.writeable:
+        out = w.copy()
+        out[shut] = np.inf
+    else:
+        out = w  # the closures change nothing: share the metric's array
     bound = bound_of(out)
     if not w.flags.writeable:  # a shared metric: share the result too
         out.flags.writeable = False
@@ -159,23 +165,31 @@ def _closed_weight(net: Network, w: np.ndarray, key: tuple, bound_of) -> tuple[n
 
 
 def _shut_edges(net: Network, ports: frozenset, countries: frozenset, pairs: frozenset,
-                crossings: frozenset = frozenset()):
-    if not (ports or countries or pairs or crossings):
-        return None
-    shut = np.zeros(len(net.edge_km), bool)
+                crossings: frozenset = frozenset()) -> np.ndarray:
+    """The edges (indices, maybe repeated) of closed ports, avoided countries, and border
+    crossings of avoided pairs or closed (pair, mode)."""
+    shut = [np.zeros(0, np.intp)]
     if countries:
         idx = [i for i, c in enumerate(net.tables["countries"]) if c in countries]
         bad = np.isin(net.node_country, idx)
-        shut |= bad[net.edge_u] | bad[net.edge_v]
+        shut.append(np.flatnonzero(bad[net.edge_u] | bad[net.edge_v]))
     if ports:
         terminals = net.tables["terminals"]
-        bad_t = np.array([t["code"] in ports for t in terminals] + [False])
-        sel = net.edge_mode == M.TRANSFER
-        ref = np.where(sel, np.asarray(net.edge_ref), len(terminals))
-        shut |= bad_t[np.clip(ref, 0, len(terminals))] & sel
+        bad_t = np.array([t["code"] in ports for t in terminals], bool)
+        transfers = edges_of(net, M.TRANSFER)
+        shut.append(transfers[bad_t[net.edge_ref[transfers]]])
     if pairs or crossings:
         borders = net.tables["borders"]
         bad_b = np.array([frozenset(b["countries"]) in pairs or (frozenset(b["countries"]), b["mode"]) in crossings
-                          for b in borders] + [False])
-        shut |= bad_b[np.where(net.edge_border >= 0, net.edge_border, len(borders))]
-    return shut
+                          for b in borders], bool)
+        crossing = _crossing_edges(net)
+        shut.append(crossing[bad_b[net.edge_border[crossing]]])
+    return np.concatenate(shut)
+
+
+@per_network(maxsize=4)
+def _crossing_edges(net: Network) -> np.ndarray:
+    """The edges that cross a border (read-only); once per network."""
+    out = np.flatnonzero(np.asarray(net.edge_border) >= 0)
+    out.setflags(write=False)
+    return out
