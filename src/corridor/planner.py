@@ -25,6 +25,7 @@ from corridor.engine.restrictions import Ctx, blocked_mask
 from corridor.engine.search import (
     best_path as _search,  # the name this module's callers use
 )
+from corridor.engine.sea_reach import sea_reach
 from corridor.errors import BadInput, CorridorError, NoRoute
 from corridor.geo import haversine_km
 from corridor.mode_options import DEFAULT_MODES
@@ -47,17 +48,23 @@ def _explain(ctx: Ctx, a: Access, b: Access, blocked: int, avoid: list[str]) -> 
         return f"the {p.name} (you asked to avoid it)" if key in avoid else f"the {p.name} ({p.closed_by_default or 'closed for this vessel class or scenario'})"
 
     closed = P.keys_of(blocked)
-    cutters = [k for k in closed if _search(ctx, a, b, blocked & ~P.BIT[k]) is not None]
+    cutters = [k for k in closed if _exists(ctx, a, b, blocked & ~P.BIT[k])]
     if cutters:
         return NoRoute(f"{what}: every route crosses {' or '.join(why(k) for k in cutters)}"
                        f"{_wider_hint(ctx, a, b, blocked)}.", cut_by=cutters)
-    if closed and _search(ctx, a, b, 0) is not None:
+    if closed and _exists(ctx, a, b, 0):
         return NoRoute(f"{what}: every route crosses several closed passages at once: "
                        f"{', '.join(why(k) for k in closed)}.", cut_by=closed)
     hint = _wider_hint(ctx, a, b, blocked)
     if hint:
         return NoRoute(f"{what}{hint}.", cut_by=["modes"])
     return NoRoute(f"{what}: they are on networks that do not connect.")
+
+
+def _exists(ctx: Ctx, a: Access, b: Access, blocked: int) -> bool:
+    """Whether a path exists: told by the sea graph's components where they can, else searched."""
+    known = sea_reach(ctx, a, b, blocked)
+    return known if known is not None else _search(ctx, a, b, blocked) is not None
 
 
 def _wider_hint(ctx: Ctx, a: Access, b: Access, blocked: int) -> str:
