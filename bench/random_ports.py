@@ -205,12 +205,17 @@ def main() -> None:
     print(f"{args.pairs} requests (seed {args.seed}; {sum(',' in r['origin'] for r in requests)}"
           f" multimodal), first call each after a worker's warm-up; {args.rounds} rounds alternating; "
           f"load {os.getloadavg()[0]:.2f}\n")
-    print("| code | median ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|")
+    kinds = ["no route" if "error" in a else "multimodal" if "," in r["origin"] else "sea"
+             for r, a in zip(requests, answers["after"])]
+    print("| code | requests | n | median ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|")
     for name, rounds in runs.items():
         # per request, the lower of the rounds' times: the noise of a shared machine only adds
-        ms = [min(t) for t in zip(*rounds)]
-        print(f"| {name} | {statistics.median(ms):.2f} | {_percentile(ms, 90):.2f} | {_percentile(ms, 99):.2f} | "
-              f"{max(ms):.1f} |")
+        best = [min(t) for t in zip(*rounds)]
+        for kind in ("all", "sea", "multimodal", "no route"):
+            ms = [t for t, k in zip(best, kinds) if kind in ("all", k)]
+            if ms:
+                print(f"| {name} | {kind} | {len(ms)} | {statistics.median(ms):.2f} | {_percentile(ms, 90):.2f} | "
+                      f"{_percentile(ms, 99):.2f} | {max(ms):.1f} |")
     if "before" in answers:
         diffs = [(r, d) for r, a, b in zip(requests, answers["before"], answers["after"]) if (d := _same(a, b))]
         print(f"\nanswers: {len(requests) - len(diffs)} of {len(requests)} identical")

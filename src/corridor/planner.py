@@ -140,20 +140,6 @@ def _closed_border_points(net: Network) -> dict:
     return {k: np.array(v, float) for k, v in out.items()}
 
 
-@per_network(maxsize=8)
-def _closed_points_by_lat(net: Network, keys: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Longitude, latitude and border (index in ``keys``) of the crossings of the borders
-    ``keys`` (:func:`_closed_border_points`' keys), sorted by latitude."""
-    points = _closed_border_points(net)
-    at = np.concatenate([points[key] for key in keys])
-    owner = np.repeat(np.arange(len(keys)), [len(points[key]) for key in keys])
-    order = np.argsort(at[:, 1], kind="stable")
-    out = (np.ascontiguousarray(at[order, 0]), np.ascontiguousarray(at[order, 1]), owner[order])
-    for a in out:
-        a.flags.writeable = False
-    return out
-
-
 def _border_notes(route: Route, net: Network, closed: frozenset) -> None:
     """Say which closed borders the route went round (those the network has within
     :data:`NEAR_CLOSED_KM` of the route) and what each restricted crossing it uses is subject to."""
@@ -163,16 +149,14 @@ def _border_notes(route: Route, net: Network, closed: frozenset) -> None:
     keys = [key for key in closed if key in points]
     if len(line) and keys:
         line = line[:: max(1, len(line) // 2000)]
-        # only the pairs of points close enough in latitude can be near (a degree of latitude is
-        # the least km a degree can be): with the crossings sorted by latitude, each line point's
-        # are one slice; the pairs keep their exact distances
-        lon, lat, owner = _closed_points_by_lat(net, tuple(keys))
-        lo = np.searchsorted(lat, line[:, 1] - _NEAR_CLOSED_DEG_LAT, "left")
-        count = np.searchsorted(lat, line[:, 1] + _NEAR_CLOSED_DEG_LAT, "right") - lo
-        j = np.repeat(np.arange(len(line)), count)
-        i = np.arange(len(j)) - np.repeat(np.cumsum(count) - count - lo, count)
+        # every closed border's crossings against the line at once; only the pairs of points
+        # close enough in latitude can be near (a degree of latitude is the least km a degree
+        # can be), and they keep their exact distances
+        at = np.concatenate([points[key] for key in keys])
+        owner = np.repeat(np.arange(len(keys)), [len(points[key]) for key in keys])
+        i, j = np.nonzero(np.abs(at[:, None, 1] - line[None, :, 1]) <= _NEAR_CLOSED_DEG_LAT)
         nearest = np.full(len(keys), np.inf)
-        np.minimum.at(nearest, owner[i], haversine_km(lon[i], lat[i], line[j, 0], line[j, 1]))
+        np.minimum.at(nearest, owner[i], haversine_km(at[i, 0], at[i, 1], line[j, 0], line[j, 1]))
         shut.update("-".join(sorted(key[0])) for key, km in zip(keys, nearest.tolist()) if km <= NEAR_CLOSED_KM)
     if shut:
         rows = [r for r in border_table.rows() if r.key in shut and r.status == "closed"]
