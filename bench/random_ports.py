@@ -167,7 +167,7 @@ def _child(src: str, mode: str, requests_file: str, answers: bool = False) -> di
     with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
         cmd = [sys.executable, __file__, "--child", mode, "--requests", requests_file, "--out", out.name]
         subprocess.run(cmd + (["--answers"] if answers else []), env=env, check=True)
-        return json.load(open(out.name))
+        return json.loads(Path(out.name).read_text())
 
 
 def main() -> None:
@@ -183,9 +183,9 @@ def main() -> None:
     ap.add_argument("--answers", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        requests = json.load(open(args.requests))
+        requests = json.loads(Path(args.requests).read_text())
         result = measure(requests, args.answers) if args.child == "measure" else profile(requests)
-        json.dump(result, open(args.out, "w"))
+        Path(args.out).write_text(json.dumps(result))
         return
 
     after_src = str(HERE.parent / "src")

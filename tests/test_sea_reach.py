@@ -9,8 +9,8 @@ from corridor.costing.profile import Profile
 from corridor.data import passages as P
 from corridor.engine.access import access
 from corridor.engine.restrictions import Ctx, blocked_mask
-from corridor.engine.search import best_path
 from corridor.engine.sea_reach import sea_reach
+from corridor.engine.search import best_path
 from corridor.places import resolve
 from corridor.request import RouteRequest
 

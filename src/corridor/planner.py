@@ -22,10 +22,10 @@ from corridor.data import passages as P
 from corridor.directions import legs_from_path
 from corridor.engine.access import Access, access, direct_crossing
 from corridor.engine.restrictions import Ctx, blocked_mask
+from corridor.engine.sea_reach import sea_reach
 from corridor.engine.search import (
     best_path as _search,  # the name this module's callers use
 )
-from corridor.engine.sea_reach import sea_reach
 from corridor.errors import BadInput, CorridorError, NoRoute
 from corridor.geo import haversine_km
 from corridor.mode_options import DEFAULT_MODES

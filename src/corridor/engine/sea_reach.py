@@ -33,7 +33,8 @@ def _components(ctx: Ctx, blocked: int) -> tuple[np.ndarray, np.ndarray]:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    from scipy.sparse import csr_matrix  # scipy is slow to import: only when a request has no route
+    # scipy is slow to import: only when a request has no route
+    from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
     net = ctx.net
@@ -52,6 +53,8 @@ def _components(ctx: Ctx, blocked: int) -> tuple[np.ndarray, np.ndarray]:
     joins = csr_matrix((np.ones(int(across.sum())), (a[across], b[across])), shape=(m, m))
     _, weak_of_strong = connected_components(joins, directed=False)
     labels = (weak_of_strong[strong], strong)
+    for a in labels:
+        a.flags.writeable = False  # shared by every request of this metric and mask
     with _LOCK:
         _CACHE[key] = labels
         while len(_CACHE) > _CACHE_SIZE:
