@@ -22,6 +22,7 @@ from corridor.data import passages as P
 from corridor.directions import legs_from_path
 from corridor.engine.access import Access, access, direct_crossing
 from corridor.engine.restrictions import Ctx, blocked_mask
+from corridor.engine.sea_reach import sea_reach
 from corridor.engine.search import (
     best_path as _search,  # the name this module's callers use
 )
@@ -47,17 +48,23 @@ def _explain(ctx: Ctx, a: Access, b: Access, blocked: int, avoid: list[str]) -> 
         return f"the {p.name} (you asked to avoid it)" if key in avoid else f"the {p.name} ({p.closed_by_default or 'closed for this vessel class or scenario'})"
 
     closed = P.keys_of(blocked)
-    cutters = [k for k in closed if _search(ctx, a, b, blocked & ~P.BIT[k]) is not None]
+    cutters = [k for k in closed if _exists(ctx, a, b, blocked & ~P.BIT[k])]
     if cutters:
         return NoRoute(f"{what}: every route crosses {' or '.join(why(k) for k in cutters)}"
                        f"{_wider_hint(ctx, a, b, blocked)}.", cut_by=cutters)
-    if closed and _search(ctx, a, b, 0) is not None:
+    if closed and _exists(ctx, a, b, 0):
         return NoRoute(f"{what}: every route crosses several closed passages at once: "
                        f"{', '.join(why(k) for k in closed)}.", cut_by=closed)
     hint = _wider_hint(ctx, a, b, blocked)
     if hint:
         return NoRoute(f"{what}{hint}.", cut_by=["modes"])
     return NoRoute(f"{what}: they are on networks that do not connect.")
+
+
+def _exists(ctx: Ctx, a: Access, b: Access, blocked: int) -> bool:
+    """Whether a path exists: told by the sea graph's components where they can, else searched."""
+    known = sea_reach(ctx, a, b, blocked)
+    return known if known is not None else _search(ctx, a, b, blocked) is not None
 
 
 def _wider_hint(ctx: Ctx, a: Access, b: Access, blocked: int) -> str:
@@ -208,10 +215,29 @@ def _sea_hop(net: Network, a: Place, b: Place, profile: Profile, objective: tupl
     return tuple(_legs(sea, access(net, a, profile), access(net, b, profile), blocked, list(avoid)))
 
 
-@per_network(maxsize=512)
-def _port(net: Network, code: str) -> Place:
-    """The network's port ``code`` (the liner asks for every hub's on each container sea leg)."""
-    return resolve(code, net)
+@per_network(maxsize=4)
+def _hub_ports(net: Network) -> dict[str, Place]:
+    """The network's port of every liner hub (``data/liner/hubs.csv``), by UN/LOCODE: the liner
+    asks for every hub's on each deep-sea container leg, one dictionary look-up each."""
+    out = {}
+    for code in {hub.routed_at for hub in liner.hubs().values()}:
+        try:
+            out[code] = resolve(code, net)
+        except CorridorError:
+            pass  # not in this network: asking for it raises, as resolve does
+    return out
+
+
+def _porter(net: Network):
+    """The liner's ``port``: the network's port by UN/LOCODE, the hubs' looked up in a dictionary
+    fetched once a route (a kept value is fetched in microseconds, and a leg asks for every hub)."""
+    hub_ports = _hub_ports(net)
+
+    def port(code: str) -> Place:
+        hub = hub_ports.get(code)
+        return hub if hub is not None else resolve(code, net)
+
+    return port
 
 
 def _route(ctx: Ctx, req: _Request) -> Route:
@@ -220,7 +246,7 @@ def _route(ctx: Ctx, req: _Request) -> Route:
     notes = list(req.notes)
     if req.liner:
         legs, liner_notes = liner.apply(legs, ctx.profile, _sailer(ctx, req.blocked, req.avoid_keys),
-                                        lambda code: _port(ctx.net, code))
+                                        _porter(ctx.net))
         notes += liner_notes
     annotate(legs, ctx.profile)
     used = {leg.mode for leg in legs if leg.mode != "transfer"}
