@@ -34,10 +34,10 @@ from pathlib import Path
 
 import numpy as np
 import searoute
+from speed import marnet_geograph  # bench/ is on sys.path when this file is run as a script
 
 import corridor
 from corridor.network import load_network
-from speed import marnet_geograph  # bench/ is on sys.path when this file is run as a script
 
 HERE = Path(__file__).resolve().parent
 KM_PER_NMI = 1.852

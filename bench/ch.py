@@ -160,12 +160,12 @@ def print_tables(tab: dict) -> None:
 def main() -> None:
     import corridor
     from corridor import modes as M
-    from corridor.engine.hierarchies import sea_hierarchy
     from corridor.costing.profile import Profile
+    from corridor.engine.access import access
+    from corridor.engine.hierarchies import sea_hierarchy
+    from corridor.engine.restrictions import blocked_mask
     from corridor.network import load_network
     from corridor.places import resolve
-    from corridor.engine.access import access
-    from corridor.engine.restrictions import blocked_mask
     from corridor.search import shortest_path
     from corridor.search_ch import ch_shortest_path
 
@@ -227,7 +227,7 @@ def main() -> None:
             ("corridor.route (sea, A*)", per_item_ms(without_ch(lambda p: route(p, ["sea"])), pairs)),
             ("corridor.route (all surface, CH)", per_item_ms(lambda p: route(p, surface), pairs)),
             ("corridor.route (all surface, A*)", per_item_ms(without_ch(lambda p: route(p, surface)), pairs))]
-    same = [(route(p, m).distance_km, without_ch(lambda q: route(q, m))(p).distance_km) for p in pairs
+    same = [(route(p, m).distance_km, without_ch(lambda q, m=m: route(q, m))(p).distance_km) for p in pairs
             for m in (["sea"], surface)]
     route_diff = max(abs(x - y) for x, y in same)
     import searoute
@@ -262,7 +262,7 @@ def main() -> None:
     prow = [("corridor sea CH (km) load from disk (this run)", f"{ch_ready_s:.2f} s"),
             ("corridor network build (all layers)", f"{net.manifest.get('build_seconds', float('nan')):.1f} s")]
     sizes = {}
-    for (name, layer, _, _), hh in zip(default_requests(net), hierarchies):
+    for (name, _, _, _), hh in zip(default_requests(net), hierarchies):
         size = hh.path.stat().st_size
         prow += [(f"CH for {name}: build", f"{hh.stats['build_seconds']:.1f} s"),
                  ("  size on disk", f"{size / 2**20:.1f} MiB"),

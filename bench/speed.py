@@ -136,6 +136,7 @@ def cold_start(tool, pair):
 
 def choose_pairs(net):
     import numpy as np
+
     import corridor
 
     joined = np.diff(net.port_conn_indptr) > 0
@@ -162,6 +163,7 @@ def choose_pairs(net):
 
 def main():
     import numpy as np
+
     from corridor.network import load_network
 
     net = load_network()

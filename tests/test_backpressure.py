@@ -9,9 +9,9 @@ import time
 
 import httpx
 import pytest
+from http_server import ServerProcess
 
 from corridor.server.app import GRACE_S
-from http_server import ServerProcess
 
 TIMEOUT_S = 1.0
 # 44 searches of a few tenths of a second each: far longer than TIMEOUT_S, stopped between searches.

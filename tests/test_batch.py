@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from corridor.batch import read_places, table
-from corridor.errors import BadInput
 from corridor.engine.table import matrix
+from corridor.errors import BadInput
 
 PORTS = ["PECHY", "PECLL", "CNSHA", "NLRTM", "SGSIN", "USNYC", "AEJEA", "GEPTI", "KZAAU"]
 

@@ -262,13 +262,13 @@ def test_requests_with_the_same_closures_share_one_weight_array(net):
     weights every time, which is how cached_hierarchy finds the hierarchy built for it;
     an objective mix gets its own shared array, which never matches one."""
     from corridor import transit_policy
-    from corridor.default_hierarchies import default_requests
     from corridor.costing import params as params_mod
     from corridor.costing import sea as sea_costing
     from corridor.costing.cargo import make_cargo
     from corridor.costing.profile import Profile
-    from corridor.modes import SURFACE
+    from corridor.default_hierarchies import default_requests
     from corridor.engine.restrictions import Ctx
+    from corridor.modes import SURFACE
 
     cargo, params = make_cargo(None), params_mod.load(None)
     profile = Profile(frozenset(SURFACE), sea_costing.speed(None, cargo, params), cargo, params)

@@ -6,10 +6,10 @@ import pytest
 
 import corridor
 from corridor import alternatives, transit_policy
+from corridor.commands.route import print_table
 from corridor.directions import NEAR_KM, TERMINAL_NAME_KM, where_is
 from corridor.geo import haversine_km
 from corridor.places import Place
-from corridor.commands.route import print_table
 from corridor.report.build import Option, _chain
 from corridor.route import Border, Leg, Route, TransferKind
 

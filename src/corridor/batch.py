@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from corridor.dask_checks import CONNECT_TIMEOUT_S, check_cluster, connect
-from corridor.errors import BadInput
 from corridor.engine.table import matrix
-from corridor.network import load_network
+from corridor.errors import BadInput
 from corridor.extras import require
+from corridor.network import load_network
 
 
 def read_places(path) -> tuple[list[str], list]:

@@ -38,8 +38,14 @@ from corridor.data.userdir import CacheError, cache_error, cache_root
 from corridor.data.watermask import WaterMask, build_water_bits
 from corridor.geo import to_unit_vectors
 from corridor.locks import lock_is_free, lock_path
-from corridor.network_integrity import (DamagedNetwork, check_checksums, check_structure, describe_files,
-                                        open_arrays, read_manifest)
+from corridor.network_integrity import (
+    DamagedNetwork,
+    check_checksums,
+    check_structure,
+    describe_files,
+    open_arrays,
+    read_manifest,
+)
 
 if TYPE_CHECKING:
     from scipy.spatial import cKDTree
@@ -233,10 +239,10 @@ def _same_network(old: Path, manifest: dict) -> bool:
 
 def _compile(tmp: Path, fingerprint_: str, progress: bool) -> dict:
     """Every layer's arrays and the manifest, written into the folder ``tmp``."""
-    from corridor.build.sea import build_sea_layer
     from corridor.build.intermodal import build_intermodal, write_tables
     from corridor.build.landmarks import select_landmarks
     from corridor.build.ports import connect_ports, port_water_points
+    from corridor.build.sea import build_sea_layer
     from corridor.data.ports import read_ports
 
     started = time.perf_counter()

@@ -56,7 +56,6 @@ def _readable(name: str) -> Path:
 
 def run(args) -> int:
     from corridor.air import openflights
-
     from corridor.data import wpi
 
     if args.data_command == "fetch" and args.dataset == "wpi":

@@ -254,7 +254,7 @@ def options(ctx: Context, *, origin_port: str | None = None, avoid=(), costs=Non
         alts = []
         best_exits = [x for x in exits if x["code"] in {t[1]["code"] for t in chains[:SIDE_GATEWAYS]}]
         best_entries = [e for e in entries if e["code"] in {t[2]["code"] for t in chains[:SIDE_GATEWAYS]}]
-        for key, (text, extra) in WAYS_ROUND.items():
+        for key, (_, extra) in WAYS_ROUND.items():
             if key == used:
                 continue
             found = [t for t in _chains(plan, handover, best_exits, best_entries, start, end, avoid=extra) if not (t[1]["flag"] or t[2]["flag"]) and _way_round(t[0]) == key]

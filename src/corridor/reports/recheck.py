@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from corridor.errors import CorridorError
 
+
 def route_request(query: str, page: str = "") -> dict | None:
     """The :func:`corridor.route` options in a report's query (or its page URL's query).
 

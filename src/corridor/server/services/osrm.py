@@ -22,9 +22,9 @@ import numpy as np
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
+from corridor.engine.table import matrix
 from corridor.errors import CorridorError, NoRoute, PlaceNotFound
 from corridor.geo import haversine_km
-from corridor.engine.table import matrix
 from corridor.polyline import encode
 from corridor.request import RouteRequest
 from corridor.server.errors import LimitExceeded
