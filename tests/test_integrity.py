@@ -31,7 +31,7 @@ def copy(net, tmp_path):
     target = root / net.path.name
     target.mkdir(parents=True)
     for path in net.path.iterdir():
-        if path.is_file() and not path.name.startswith("ch-"):
+        if path.is_file() and not path.name.startswith(("ch-", "landmarks-hours-")):  # hierarchies, hour landmarks
             os.link(path, target / path.name)
     return target
 
