@@ -8,7 +8,7 @@ import pytest
 
 import corridor
 from corridor.air.overlay import curated_routes
-from corridor.errors import BadInput
+from corridor.errors import BadInput, NoRoute
 from corridor.request import RouteRequest
 
 
@@ -71,6 +71,19 @@ def test_no_sourced_chain_falls_back_to_the_labelled_model(data_dir):
     r = corridor.route("Xi'an", "Baku", modes="air", cargo="passengers")
     assert r.network["air"]["data"] == "modelled" and r.network["air"]["fallback_from"] == "sourced"
     assert "MODELLED" in r.notes[0]
+
+
+def test_no_sourced_chain_with_road_falls_back_too(data_dir):
+    """Air beside road, no sourced flight from Nairobi: the labelled model, not 'no route'."""
+    r = corridor.route("Nairobi", "London", modes="air,road", cargo="general", tonnes=2)
+    assert r.network["air"]["fallback_from"] == "sourced" and "MODELLED" in r.notes[0]
+    assert any(leg.mode == "air" for leg in r.legs)
+
+
+def test_no_route_says_the_cargo_cannot_fly(data_dir):
+    """A container with air and road allowed: the reason names air and the cargo."""
+    with pytest.raises(NoRoute, match=r"air cannot carry container cargo"):
+        corridor.route("Nairobi", "London", modes="air,road")
 
 
 def test_domestic_only_airport_is_no_international_gateway(data_dir):

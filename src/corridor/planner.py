@@ -17,6 +17,7 @@ from corridor.costing import transfer as transfer_costing
 from corridor.costing.annotate import annotate
 from corridor.costing.profile import Profile, assumptions_for
 from corridor.costing.ranges import set_ranges
+from corridor.costing.registry import costing_for
 from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.directions import legs_from_path
@@ -42,6 +43,10 @@ def _explain(ctx: Ctx, a: Access, b: Access, blocked: int, avoid: list[str]) -> 
     what = f"No route from {a.requested.label} to {b.requested.label} by {', '.join(sorted(profile.modes))}"
     if ctx.countries or ctx.closed_ports:
         what += (f" avoiding {', '.join(sorted(ctx.countries | ctx.closed_ports))}")
+    grounded = sorted(m for m in profile.modes if not costing_for(m).allowed(profile.cargo))
+    if grounded:  # e.g. air with the default cargo, a container: said, not left to guess
+        kind = profile.cargo.kind
+        what += f" ({' and '.join(grounded)} cannot carry {kind if kind == 'passengers' else kind + ' cargo'})"
 
     def why(key: str) -> str:
         p = P.BY_KEY[key]

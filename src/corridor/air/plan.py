@@ -126,15 +126,19 @@ def by_air(request, plan_request):
 
 
 def sourced_or_modelled(request, plan_request):
-    """``plan_request(request)``; when only air is asked for on the sourced network and no chain of
-    sourced routes makes the trip, the modelled network's answer instead, labelled as such in a note."""
+    """``plan_request(request)``; when air is asked for on the sourced network and no route over
+    sourced flights (and the other modes asked for) makes the trip, the modelled network's answer
+    instead, labelled as such in a note."""
     try:
         return plan_request(request)
     except NoRoute as e:
-        if request.air_network != "sourced" or tuple(request.modes or ()) != ("air",):
+        if request.air_network != "sourced" or "air" not in tuple(request.modes or ()):
             raise
-        why = str(e)
-    route = plan_request(request.with_options(air_network="modelled"))
+        why, failed = str(e), e
+    try:
+        route = plan_request(request.with_options(air_network="modelled"))
+    except NoRoute:
+        raise failed from None  # the modelled network cannot make it either: the first reason stands
     route.notes.insert(0, f"air: no chain of sourced routes makes this trip ({why}); this answer flies the "
                           "MODELLED network instead (links by a documented rule, not real schedules): check each "
                           "flight; 'corridor data fetch air' adds real routes")
