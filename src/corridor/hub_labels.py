@@ -31,7 +31,7 @@ from corridor.ch_unpack import unpack_slots
 from corridor.hierarchy_integrity import describe_labels, open_labels
 from corridor.jit import njit
 from corridor.network_integrity import DamagedNetwork
-from corridor.search import PathResult, WorkPool
+from corridor.search import PathResult, WorkPool, in_row_chunks
 
 _BIG = ("hub", "dist")  # memory-mapped: a query reads two labels, so they stay on disk
 
@@ -360,8 +360,6 @@ def table(labels: Labels, src, dst, out: np.ndarray, threads: int = 1) -> None:
     The destinations' labels go into buckets by hub; each origin's merged label then scans the
     buckets of its hubs, so the work is the number of (origin, destination) hub matches, with
     no graph search at all."""
-    from concurrent.futures import ThreadPoolExecutor
-
     n = len(labels.indptr) - 1
 
     def csr(p):
@@ -376,16 +374,9 @@ def table(labels: Labels, src, dst, out: np.ndarray, threads: int = 1) -> None:
     rows = len(s_indptr) - 1
     parts = max(1, min(threads, out.size // TABLE_CELLS_PER_THREAD, rows))
 
-    def run(chunk):
-        lo, hi = int(chunk[0]), int(chunk[-1]) + 1
+    def run(lo, hi):
         sub = s_indptr[lo:hi + 1]
         _table_rows(*lab, *buckets, sub - sub[0], s_nodes[sub[0]:sub[-1]], s_cost[sub[0]:sub[-1]], out[lo:hi],
                     *work())
 
-    chunks = [c for c in np.array_split(np.arange(rows), parts) if len(c)]
-    if len(chunks) <= 1:
-        for c in chunks:
-            run(c)
-    else:
-        with ThreadPoolExecutor(len(chunks)) as pool:
-            list(pool.map(run, chunks))
+    in_row_chunks(rows, parts, run)

@@ -215,6 +215,20 @@ def _astar(indptr, head, edge, weight, edge_flags, blocked, node_xyz,
     return best, m, source_cost, target_g
 
 
+def in_row_chunks(rows: int, parts: int, run) -> None:
+    """``run(lo, hi)`` over ``rows`` table rows split into at most ``parts`` contiguous chunks,
+    each on its own thread when there are several (the compiled kernels release the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    chunks = [(int(c[0]), int(c[-1]) + 1) for c in np.array_split(np.arange(rows), max(1, min(parts, rows))) if len(c)]
+    if len(chunks) <= 1:
+        for lo, hi in chunks:
+            run(lo, hi)
+    else:
+        with ThreadPoolExecutor(len(chunks)) as pool:
+            list(pool.map(lambda c: run(*c), chunks))
+
+
 class WorkPool:
     """Work arrays lent to one search at a time and kept clean for the next one.
 

@@ -27,7 +27,7 @@ from corridor.build.contraction import Hierarchy
 from corridor.ch_unpack import unpack_slots
 from corridor.jit import njit
 from corridor.network_memo import per_network
-from corridor.search import PathResult, WorkPool, _heap_pop, _heap_push
+from corridor.search import PathResult, WorkPool, _heap_pop, _heap_push, in_row_chunks
 
 
 @njit(cache=True, inline="always")
@@ -284,8 +284,6 @@ def _scratch(h: Hierarchy):
 def ch_table(h: Hierarchy, src, dst, out: np.ndarray, threads: int = 1) -> None:
     """Fill ``out`` (origins x destinations) with least costs; ``src`` and ``dst`` are CSR
     triples (indptr, nodes, connector cost) per origin / destination. inf where no path."""
-    from concurrent.futures import ThreadPoolExecutor
-
     g = (h.s_indptr, h.s_head, h.s_w, h.s_indptr, h.s_head, h.s_w)
     d_indptr, d_nodes, d_cost = dst
     buckets = _buckets(*g, np.asarray(d_indptr, np.int64), np.asarray(d_nodes, np.int32),
@@ -293,21 +291,12 @@ def ch_table(h: Hierarchy, src, dst, out: np.ndarray, threads: int = 1) -> None:
     s_indptr, s_nodes, s_cost = (np.asarray(s_indptr_, t) for s_indptr_, t in
                                  zip(src, (np.int64, np.int32, np.float64)))
     out[...] = np.inf
-    rows = len(s_indptr) - 1
-    chunks = [c for c in np.array_split(np.arange(rows), max(1, min(threads, rows))) if len(c)]
-
-    def run(chunk):
-        lo, hi = int(chunk[0]), int(chunk[-1]) + 1
+    def run(lo, hi):
         sub = s_indptr[lo:hi + 1]
         _scan_rows(*g, *buckets, sub - sub[0], s_nodes[sub[0]:sub[-1]], s_cost[sub[0]:sub[-1]], out[lo:hi],
                    *_scratch(h))
 
-    if len(chunks) <= 1:
-        for c in chunks:
-            run(c)
-    else:
-        with ThreadPoolExecutor(len(chunks)) as pool:
-            list(pool.map(run, chunks))
+    in_row_chunks(len(s_indptr) - 1, threads, run)
 
 
 @per_network(maxsize=2)
