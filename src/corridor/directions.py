@@ -30,7 +30,7 @@ from corridor.geo import (
     to_unit_vectors,
 )
 from corridor.network_memo import per_network
-from corridor.places import Place
+from corridor.places import Place, port_row
 from corridor.route import Border, Leg, TransferKind
 
 if TYPE_CHECKING:
@@ -151,15 +151,6 @@ def _waypoint(net, node: int) -> Place:
     return Place("waypoint", where_is(lon, lat), lon, lat)
 
 
-@per_network(maxsize=4)
-def _port_index(net) -> dict[str, int]:
-    """Port code -> its first row in the network's port table, once per network."""
-    index: dict[str, int] = {}
-    for i, code in enumerate(net.port_code.tolist()):
-        index.setdefault(code, i)
-    return index
-
-
 def _terminal_end(net, node: int, t: dict) -> Place:
     """One end of a terminal's transfer edge: the terminal when the node is at it, else a waypoint.
 
@@ -168,7 +159,7 @@ def _terminal_end(net, node: int, t: dict) -> Place:
     """
     lon, lat = float(net.node_lon[node]), float(net.node_lat[node])
     if t["code"]:
-        i = _port_index(net)[t["code"]]
+        i = port_row(net, t["code"])
         if float(haversine_km(lon, lat, net.port_lon[i], net.port_lat[i])) > TERMINAL_NAME_KM:
             return _waypoint(net, node)
     return Place("terminal", t["name"], lon, lat, code=t["code"], country=t["country"])

@@ -154,6 +154,12 @@ def _name_index(net) -> tuple[list[str], dict[str, int]]:
     return names, codes
 
 
+def port_row(net, code: str) -> int | None:
+    """The row of the network's port table with UN/LOCODE ``code`` (None when absent); the index
+    is kept per network."""
+    return _name_index(net)[1].get(code)
+
+
 def _cities_named(folded: str) -> list[int]:
     """Indexes of every city bearing the folded name (or having it as an alternate), most populous first."""
     return city_name_index().cities(folded)

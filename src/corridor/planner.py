@@ -192,12 +192,10 @@ class _Request:
 
 def _sailer(ctx: Ctx, blocked: int, avoid: list[str]):
     """Sea legs between two places under the request's closures, for the liner hub chains."""
-    profile = replace(ctx.profile, modes=frozenset({"sea"}))
-    metric = (profile, tuple(sorted(ctx.objective.items())), tuple(sorted(ctx.refs.items())), ctx.closed_ports,
-              ctx.countries, ctx.border_pairs, ctx.closed_crossings, blocked, tuple(avoid))
+    settings = ctx.replace(profile=replace(ctx.profile, modes=frozenset({"sea"}))).settings()
 
     def sail(a: Place, b: Place):
-        return [_fresh(leg) for leg in _sea_hop(ctx.net, a, b, *metric)]
+        return [_fresh(leg) for leg in _sea_hop(ctx.net, a, b, settings, blocked, tuple(avoid))]
 
     return sail
 
@@ -210,14 +208,13 @@ def _fresh(leg: Leg) -> Leg:
 
 
 @per_network(maxsize=256)
-def _sea_hop(net: Network, a: Place, b: Place, profile: Profile, objective: tuple, refs: tuple,
-             closed_ports: frozenset, countries: frozenset, border_pairs: frozenset, closed_crossings: frozenset,
-             blocked: int, avoid: tuple) -> tuple:
-    """The sea legs from ``a`` to ``b`` for one request metric, kept per network and the metric's
-    values: liner hops to and from the same hubs recur across requests (and a repeated request
-    sails them again), each a search plus its legs. Never edit the legs returned: copy them."""
-    sea = Ctx(net, profile, dict(objective), dict(refs), closed_ports, countries, border_pairs, closed_crossings)
-    return tuple(_legs(sea, access(net, a, profile), access(net, b, profile), blocked, list(avoid)))
+def _sea_hop(net: Network, a: Place, b: Place, settings: tuple, blocked: int, avoid: tuple) -> tuple:
+    """The sea legs from ``a`` to ``b`` for one search setting (:meth:`Ctx.settings`), kept per
+    network and the setting's values: liner hops to and from the same hubs recur across requests
+    (and a repeated request sails them again), each a search plus its legs. Never edit the legs
+    returned: copy them."""
+    sea = Ctx.from_settings(net, settings)
+    return tuple(_legs(sea, access(net, a, sea.profile), access(net, b, sea.profile), blocked, list(avoid)))
 
 
 @per_network(maxsize=4)

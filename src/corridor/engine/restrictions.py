@@ -58,11 +58,23 @@ class Ctx:
     closed_crossings: frozenset = field(default_factory=border_table.closed)
     _w: tuple | None = None
 
+    _SETTINGS = ("profile", "objective", "refs", "closed_ports", "countries", "border_pairs", "closed_crossings")
+
     def replace(self, **kw) -> Ctx:
-        d = {k: getattr(self, k) for k in ("net", "profile", "objective", "refs", "closed_ports", "countries",
-                                             "border_pairs", "closed_crossings")}
+        d = {"net": self.net, **{k: getattr(self, k) for k in self._SETTINGS}}
         d.update(kw)
         return Ctx(**d)
+
+    def settings(self) -> tuple:
+        """Every field but the network, as hashable values (dicts as their sorted items): the key
+        of caches of what a search setting gives; :meth:`from_settings` makes the setting again."""
+        return tuple(tuple(sorted(v.items())) if isinstance(v, dict) else v
+                     for v in (getattr(self, k) for k in self._SETTINGS))
+
+    @classmethod
+    def from_settings(cls, net: Network, settings: tuple) -> Ctx:
+        """The setting :meth:`settings` describes, on ``net``."""
+        return cls(net, **{k: dict(v) if k in ("objective", "refs") else v for k, v in zip(cls._SETTINGS, settings)})
 
     @property
     def weights(self):
