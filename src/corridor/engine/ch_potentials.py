@@ -43,20 +43,21 @@ class Potentials:
     edge_flags: np.ndarray  # the network's passage bits per edge
     _fits: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def fits(self, weight: np.ndarray, blocked: int) -> bool:
+    def fits(self, weight: np.ndarray, blocked: int, weight_key=None) -> bool:
         """Whether a request with these weights and closed passages may use only edges of the
-        hierarchy. Remembered for read-only weights (a profile's or objective's shared arrays,
-        :mod:`corridor.engine.restrictions`): a look at every missing edge costs a millisecond or more."""
-        key = (id(weight), int(blocked))
-        hit = self._fits.get(key)
-        if hit is not None and hit[0] is weight:
-            return hit[1]
+        hierarchy. Remembered by ``weight_key``, the value that identifies the weights
+        (:meth:`corridor.engine.restrictions.Ctx.weight_key`), when given: a look at every
+        missing edge costs a millisecond or more."""
+        key = None if weight_key is None else (weight_key, int(blocked))
+        hit = self._fits.get(key) if key is not None else None
+        if hit is not None:
+            return hit
         m = self.missing
         ok = not np.any(np.isfinite(weight[m]) & ((self.edge_flags[m] & np.uint32(blocked)) == 0))
-        if not weight.flags.writeable:
+        if key is not None:
             if len(self._fits) >= _FITS_SIZE:  # the oldest out; another thread may have taken it already
                 self._fits.pop(next(iter(self._fits), None), None)
-            self._fits[key] = (weight, ok)  # holding the array keeps its id from being reused
+            self._fits[key] = ok
         return ok
 
 

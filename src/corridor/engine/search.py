@@ -73,7 +73,7 @@ def _potential(ctx: Ctx, weight: np.ndarray, blocked: int, dst_nodes, dst_cost, 
     (sea only, air, no hierarchy yet, or an edge the default hierarchy leaves out that this
     request may use)."""
     pot = ch_potentials.surface(ctx.net) if landmarks == "all" else None
-    if pot is None or not pot.fits(weight, blocked):
+    if pot is None or not pot.fits(weight, blocked, ctx.weight_key()):
         return None
     alpha = ctx.landmark_scale(hour_landmarks._reference(ctx.net)[0])
     return partial(ch_potentials.bound, pot, dst_nodes, dst_cost, alpha) if alpha > 0 else None
