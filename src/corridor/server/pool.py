@@ -18,6 +18,7 @@ same network takes them over (an app started again, as in tests) instead of star
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import multiprocessing
 import os
@@ -67,6 +68,11 @@ def warm_network():
     # too: half a second a worker would otherwise spend on its first such request, under load
     plan(RouteRequest.make(origin="Almaty", destination="Berlin"), network=net)
     matrix(["NLRTM"], ["BEANR"], network=net, threads=1)
+    # A full collection walks every object the warm-up made (numba's compiler above all): about
+    # 0.2 s, every few hundred requests, that stalls the worker and queues the requests behind
+    # it. They live as long as the worker, so they go to the permanent generation, never walked.
+    gc.collect()
+    gc.freeze()
     return net
 
 
