@@ -19,11 +19,6 @@ ENV = {"max_table_cells": "CORRIDOR_MAX_TABLE", "max_alternatives": "CORRIDOR_MA
 # Fields read as text (checked where they are used) and the counts that may be 0.
 _TEXT = {"rate_limit", "trusted_proxies", "signin_rate"}
 _MAY_BE_ZERO = {"max_alternatives", "max_queue", "answer_cache_mb"}
-# Requests that may wait per computing slot. A route takes a few ms, so 8 wait some 25 ms on
-# 2 slots, within a 50 ms p99, while a 100 ms request (a multimodal one under load) no longer
-# fills the queue and gets the requests behind it refused: with 2 a slot, 2-3 % of a 200/s
-# load were refused 503 (to retry a second later) though the slots were busy only half the time.
-QUEUE_PER_SLOT = 8
 
 
 def cpu_count() -> int:
@@ -57,8 +52,7 @@ class Settings:
         Computations one server process runs at once, each in its own worker process
         (:mod:`corridor.server.pool`); default its number of CPUs.
     max_queue : int
-        Computing requests one process lets wait for a free slot; beyond it, 503 at once;
-        default :data:`QUEUE_PER_SLOT` per slot.
+        Computing requests one process lets wait for a free slot; beyond it, 503 at once.
     rate_limit : str
         Per-client limit on the computing services, ``N/second``, ``N/minute`` or ``N/hour``,
         kept in a SQLite file shared by every worker; ``off`` (the default) for none.
@@ -81,7 +75,7 @@ class Settings:
     request_timeout_s: float = 30.0
     web_assets: Path | None = None
     max_inflight: int = field(default_factory=cpu_count)
-    max_queue: int = field(default_factory=lambda: QUEUE_PER_SLOT * cpu_count())
+    max_queue: int = field(default_factory=lambda: 2 * cpu_count())
     rate_limit: str = "off"
     rate_db: Path | None = None
     trusted_proxies: str = ""
