@@ -12,9 +12,10 @@ the A* that answers instead.
 "M" is checked by value, never assumed: R's and M's weight arrays and passage masks are
 compared edge by edge over the hierarchy's layer (:func:`_dominates`, remembered per pair of
 weight keys and masks). The candidates for M are R without its closed ports and border
-pairs (the transit policy's countries kept: the policy's hierarchy), then R without any of
-its closures, each with every passage mask a hierarchy of the layer is built with that
-closes no passage R opens.
+R without any of its closures, then R without its closed ports and border pairs (the
+transit policy's countries kept: the policy's hierarchy), each with every passage mask a
+hierarchy of the layer is built with that closes no passage R opens; the first whose best
+path stays open answers.
 """
 
 from __future__ import annotations
@@ -51,12 +52,34 @@ class Lower:
         return lambda: ch_potentials.bound(pot, dst_nodes, dst_cost, 1.0)
 
 
-def lower(ctx: Ctx, layer: str, blocked: int) -> Lower | None:
-    """A built hierarchy of ``layer`` ("sea" or "all") whose request the request ``ctx`` with
-    passages ``blocked`` closed only closes more than, or None."""
+def search(ctx: Ctx, layer: str, blocked: int, src_nodes, src_cost, dst_nodes, dst_cost) -> tuple:
+    """The request ``ctx``'s best path with passages ``blocked`` closed, read off a built
+    hierarchy of ``layer`` ("sea" or "all") whose request it only closes more than.
+
+    Returns
+    -------
+    tuple
+        ``(answer, lower)``: the answer is a :class:`~corridor.search.PathResult`, None when the
+        request has no path, or :data:`REFUSED` when no such hierarchy is built or the best
+        path of each uses an edge the request closes; ``lower`` is the last such hierarchy
+        tried (the closest to the request, whose distances bound A*'s), or None.
+    """
+    low = None
+    for low in lowers(ctx, layer, blocked):
+        answer = shortest_path(low, ctx.net, src_nodes, src_cost, dst_nodes, dst_cost)
+        if answer is not REFUSED:
+            return answer, low
+    return REFUSED, low
+
+
+def lowers(ctx: Ctx, layer: str, blocked: int):
+    """Each built hierarchy of ``layer`` whose request the request ``ctx`` with passages
+    ``blocked`` closed only closes more than (a :class:`Lower`), the most general first: a
+    request without closures is one few keys name, looked up once; the closer ones cost a
+    look-up (a hash of the weights) per new set of closures, spent only when needed."""
     weight, _ = ctx.weight()
     if weight.flags.writeable:  # not a shared metric: no value key to look it up by
-        return None
+        return
     own = (ctx.weight_key(), int(blocked))
     for base in _bases(ctx):
         w_m = base.weight()[0]
@@ -66,8 +89,7 @@ def lower(ctx: Ctx, layer: str, blocked: int) -> Lower | None:
                 continue
             h = cached_hierarchy(ctx.net, layer, w_m, b_m, key_m)
             if h is not None and _dominates(ctx.net, layer, weight, blocked, own[0], w_m, b_m, key_m):
-                return Lower(h, int(blocked), weight)
-    return None
+                yield Lower(h, int(blocked), weight)
 
 
 def shortest_path(low: Lower, net, src_nodes, src_cost, dst_nodes, dst_cost):
@@ -83,11 +105,12 @@ def shortest_path(low: Lower, net, src_nodes, src_cost, dst_nodes, dst_cost):
 
 
 def _bases(ctx: Ctx) -> list[Ctx]:
-    """The candidates for M: ``ctx`` less its closed ports and border pairs, then less every
-    closure (the default table's closed crossings kept), without repeats."""
+    """The candidates for M: ``ctx`` less every closure (the default table's closed crossings
+    kept), then less its closed ports and border pairs only (the transit policy's countries
+    kept: the policy's hierarchy), without repeats."""
     out = []
-    for c in (ctx.replace(closed_ports=frozenset(), border_pairs=frozenset()),
-              ctx.replace(closed_ports=frozenset(), border_pairs=frozenset(), countries=frozenset())):
+    for c in (ctx.replace(closed_ports=frozenset(), border_pairs=frozenset(), countries=frozenset()),
+              ctx.replace(closed_ports=frozenset(), border_pairs=frozenset())):
         if all(c.settings() != o.settings() for o in out):
             out.append(c)
     return out

@@ -50,12 +50,12 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
     sea_only = profile.modes == frozenset({"sea"})
     layer = "sea" if sea_only else "all"
     hierarchy = None if "air" in profile.modes else cached_hierarchy(net, layer, weight, blocked, ctx.weight_key())
-    low = res = None
+    res, low = closure_shortcut.REFUSED, None
     if hierarchy is not None:  # built for exactly these weights and closures: A*'s cost, far faster
         res = ch_shortest_path(hierarchy, a_nodes, a_cost, b_nodes, b_cost)
-    elif "air" not in profile.modes and (low := closure_shortcut.lower(ctx, layer, blocked)) is not None:
-        res = closure_shortcut.shortest_path(low, net, a_nodes, a_cost, b_nodes, b_cost)  # a built request plus closures
-    if hierarchy is None and (low is None or res is closure_shortcut.REFUSED):
+    elif "air" not in profile.modes:  # a built request plus closures, when its path stays open
+        res, low = closure_shortcut.search(ctx, layer, blocked, a_nodes, a_cost, b_nodes, b_cost)
+    if res is closure_shortcut.REFUSED:
         landmarks = "none" if "air" in profile.modes else profile.landmarks
         hours = hour_landmarks.load(net) if landmarks == "all" else None  # sea: the km ones are tight already
         alpha = ctx.landmark_scale(hours[1]) if hours is not None else 0.0
