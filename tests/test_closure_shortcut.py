@@ -85,16 +85,18 @@ def sea_default(net, sea_route_hierarchy):
 
 
 def _search_both_ways(net, monkeypatch, ctx, a, b, blocked):
-    """best_path's cost with the hierarchies, what the shortcut did, and the cost with A* alone."""
+    """best_path's cost with the hierarchies, what the shortcut did (and on which hierarchies),
+    and the cost with A* alone."""
     from corridor.engine import search
 
-    seen = []
+    seen, served_by = [], []
     real = closure_shortcut.search
 
     def spy(*args):
         answer, low = real(*args)
         if low is not None:  # a built request it only closes more than: served, or refused for A*
             seen.append("refused" if answer is closure_shortcut.REFUSED else "served")
+            served_by.append(low.hierarchy)
         return answer, low
 
     monkeypatch.setattr(closure_shortcut, "search", spy)
@@ -103,7 +105,7 @@ def _search_both_ways(net, monkeypatch, ctx, a, b, blocked):
     plain = search.best_path(ctx, a, b, blocked)
     monkeypatch.delenv("CORRIDOR_NO_CH")
     monkeypatch.setattr(closure_shortcut, "search", real)
-    return (None if fast is None else fast[0].cost), seen, (None if plain is None else plain[0].cost)
+    return (None if fast is None else fast[0].cost), (seen, served_by), (None if plain is None else plain[0].cost)
 
 
 SEA_PASSAGES = ["suez", "panama", "bab-el-mandeb", "malacca", "gibraltar", "hormuz", "good-hope"]
@@ -128,7 +130,7 @@ def test_sea_requests_with_random_closures_match_astar(net, sea_default, monkeyp
         blocked = sea_default[2] | P.mask_of(set(closed))
         assert blocked == blocked_mask(list(closed), [], "seagoing") | sea_default[2]
         a, b = (access(net, resolve(q, net), ctx.profile) for q in (x, y))
-        fast, seen, plain = _search_both_ways(net, monkeypatch, ctx, a, b, blocked)
+        fast, (seen, _), plain = _search_both_ways(net, monkeypatch, ctx, a, b, blocked)
         assert seen, "the shortcut was not tried for a request that only closes more"
         outcomes += seen
         assert (fast is None) == (plain is None)
@@ -139,8 +141,10 @@ def test_sea_requests_with_random_closures_match_astar(net, sea_default, monkeyp
 
 def test_surface_requests_with_closures_match_astar(net, monkeypatch):
     """Surface requests with Suez closed, or a country closed, on the default surface hierarchy
-    (when this cache has it): the same cost as A* alone."""
+    (when this cache has it), and the transit policy's countries with Suez closed on the
+    policy's hierarchy: the same cost as A* alone."""
     from corridor import modes as M
+    from corridor import transit_policy
     from corridor.costing.profile import Profile
     from corridor.data import passages as P
     from corridor.engine import ch_potentials
@@ -150,18 +154,22 @@ def test_surface_requests_with_closures_match_astar(net, monkeypatch):
 
     if ch_potentials.surface(net) is None:
         pytest.skip("the default surface hierarchy is not built in this cache")
+    default = ch_potentials.surface(net).hierarchy
     _, base = ch_potentials.default_request(net)
+    policy = frozenset(transit_policy.restrictions())
     cases = [("Mumbai", "Genoa", frozenset(), "suez"), ("Almaty", "Istanbul", frozenset({"GE"}), None),
-             ("Shanghai", "Hamburg", frozenset({"KZ"}), "malacca")]
+             ("Shanghai", "Hamburg", frozenset({"KZ"}), "malacca"), ("Almaty", "Istanbul", policy, "suez")]
     outcomes = []
     for x, y, countries, passage in cases:
         ctx = Ctx(net, Profile(frozenset(M.SURFACE)), countries=countries)
         blocked = base | (P.mask_of({passage}) if passage else 0)
         a, b = (access(net, resolve(q, net), ctx.profile) for q in (x, y))
-        fast, seen, plain = _search_both_ways(net, monkeypatch, ctx, a, b, blocked)
+        fast, (seen, used), plain = _search_both_ways(net, monkeypatch, ctx, a, b, blocked)
         assert seen
         outcomes += seen
         assert fast == pytest.approx(plain, rel=1e-9)
+        if countries == policy:  # on the policy's own hierarchy: the default's path crosses Russia
+            assert seen[-1] == "served" and used[-1] is not default
     assert "refused" in outcomes  # Mumbai-Genoa's best path runs through Suez
 
 
