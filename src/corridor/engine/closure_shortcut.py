@@ -11,8 +11,7 @@ the A* that answers instead.
 
 "M" is checked by value, never assumed: R's and M's weight arrays and passage masks are
 compared edge by edge over the hierarchy's layer (:func:`_dominates`, remembered per pair of
-weight keys and masks). The candidates for M are R without its closed ports and border
-R without any of its closures, then R without its closed ports and border pairs (the
+weight keys and masks). The candidates for M are R without any of its closures, then R without its closed ports and border pairs (the
 transit policy's countries kept: the policy's hierarchy), each with every passage mask a
 hierarchy of the layer is built with that closes no passage R opens; the first whose best
 path stays open answers.
@@ -20,6 +19,7 @@ path stays open answers.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -116,6 +116,7 @@ def _bases(ctx: Ctx) -> list[Ctx]:
     return out
 
 
+_NAME = re.compile(r"ch-\w+-\w+-\w+-([0-9a-f]+)-\w+\.npz")  # layer, format, code hash, mask, weights' digest
 _MASKS: dict = {}  # network folder, layer -> (passage masks with a hierarchy file, when to look again)
 _LOCK = threading.Lock()
 
@@ -128,8 +129,8 @@ def _built_masks(net, layer: str) -> list[int]:
     with _LOCK:
         hit = _MASKS.get(key)
         if hit is None or time.monotonic() >= hit[1]:
-            names = Path(net.path).glob(f"ch-{layer}-{FORMAT}-{CODE_HASH}-*.npz")
-            masks = sorted({int(p.name.split("-")[4], 16) for p in names})
+            named = (_NAME.fullmatch(p.name) for p in Path(net.path).glob(f"ch-{layer}-{FORMAT}-{CODE_HASH}-*.npz"))
+            masks = sorted({int(m[1], 16) for m in named if m})
             hit = _MASKS[key] = (masks, time.monotonic() + RECHECK_S)
         return hit[0]
 
