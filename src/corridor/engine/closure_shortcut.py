@@ -11,10 +11,10 @@ the A* that answers instead.
 
 "M" is checked by value, never assumed: R's and M's weight arrays and passage masks are
 compared edge by edge over the hierarchy's layer (:func:`_dominates`, remembered per pair of
-weight keys and masks). The candidates for M are R without any of its closures, then R without its closed ports and border pairs (the
-transit policy's countries kept: the policy's hierarchy), each with every passage mask a
-hierarchy of the layer is built with that closes no passage R opens; the first whose best
-path stays open answers.
+weight keys and masks). The candidates for M are R without any of its closures, then R
+without its closed ports and border pairs (the transit policy's countries kept: the policy's
+hierarchy), each with every passage mask a hierarchy of the layer is built with that closes
+no passage R opens; the first whose best path stays open answers.
 """
 
 from __future__ import annotations
