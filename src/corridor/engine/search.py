@@ -55,7 +55,7 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
         res = ch_shortest_path(hierarchy, a_nodes, a_cost, b_nodes, b_cost)
     elif "air" not in profile.modes:  # a built request plus closures, when its path stays open
         res, low = closure_shortcut.search(ctx, layer, blocked, a_nodes, a_cost, b_nodes, b_cost)
-    if res is closure_shortcut.REFUSED:
+    if res is closure_shortcut.REFUSED:  # no hierarchy answers: A*
         landmarks = "none" if "air" in profile.modes else profile.landmarks
         hours = hour_landmarks.load(net) if landmarks == "all" else None  # sea: the km ones are tight already
         alpha = ctx.landmark_scale(hours[1]) if hours is not None else 0.0
