@@ -1,5 +1,7 @@
 """The search between two accesses: on the contraction hierarchy built for exactly the
-request's weights and closed passages when one is on disk, else A*."""
+request's weights and closed passages when one is on disk, else on one built for a request it
+only closes more than when that one's path stays open (:mod:`corridor.engine.closure_shortcut`),
+else A*."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import numpy as np
 
 from corridor import deadline
 from corridor.air import plan as air_plan
-from corridor.engine import ch_potentials, hour_landmarks
+from corridor.engine import ch_potentials, closure_shortcut, hour_landmarks
 from corridor.engine.access import Access
 from corridor.engine.hierarchies import cached_hierarchy
 from corridor.engine.restrictions import Ctx
@@ -46,11 +48,14 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
     weight, bound = ctx.weight()
     targets = to_unit_vectors([p.lon for p in b.candidates], [p.lat for p in b.candidates])
     sea_only = profile.modes == frozenset({"sea"})
-    hierarchy = None if "air" in profile.modes else cached_hierarchy(net, "sea" if sea_only else "all", weight,
-                                                                      blocked, ctx.weight_key())
+    layer = "sea" if sea_only else "all"
+    hierarchy = None if "air" in profile.modes else cached_hierarchy(net, layer, weight, blocked, ctx.weight_key())
+    res, low = closure_shortcut.REFUSED, None
     if hierarchy is not None:  # built for exactly these weights and closures: A*'s cost, far faster
         res = ch_shortest_path(hierarchy, a_nodes, a_cost, b_nodes, b_cost)
-    else:
+    elif "air" not in profile.modes:  # a built request plus closures, when its path stays open
+        res, low = closure_shortcut.search(ctx, layer, blocked, a_nodes, a_cost, b_nodes, b_cost)
+    if res is closure_shortcut.REFUSED:  # no hierarchy answers: A*
         landmarks = "none" if "air" in profile.modes else profile.landmarks
         hours = hour_landmarks.load(net) if landmarks == "all" else None  # sea: the km ones are tight already
         alpha = ctx.landmark_scale(hours[1]) if hours is not None else 0.0
@@ -58,7 +63,8 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
                             weight=weight, cost_per_km=bound, landmarks=landmarks,
                             graph=net.sea_csr if sea_only else None,
                             landmark_dist=hours[0] if alpha > 0 else None, landmark_scale=alpha,
-                            potential=_potential(ctx, weight, blocked, b_nodes, b_cost, landmarks))
+                            potential=low.potential(b_nodes, b_cost) if low is not None
+                            else _potential(ctx, weight, blocked, b_nodes, b_cost, landmarks))
     if res is None or not np.isfinite(res.cost):
         return None
     ia = int(np.flatnonzero(a_nodes == res.nodes[0])[np.argmin(np.abs(a_cost[a_nodes == res.nodes[0]] - res.source_cost))])
