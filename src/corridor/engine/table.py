@@ -438,12 +438,42 @@ CELLS_NOTE = ("multimodal cells: the surface search's least time (hours, with tr
               "route a pair")
 
 
+def _search_block(ctx, blocked: int, src, dst, rows, cols, hours: np.ndarray, km: np.ndarray, threads: int,
+                  progress, ways: set) -> None:
+    """Cells ``rows`` x ``cols`` of ``hours`` and ``km`` (NaN where no route) by the search
+    setting ``ctx``: buckets on its hierarchy when one is on disk, else Dijkstra rows; names
+    the way in ``ways``."""
+    net = ctx.net
+    a, a_km = table_surface.connectors(ctx, [src[i][1] for i in rows])
+    b, b_km = table_surface.connectors(ctx, [dst[j][1] for j in cols])
+    h_out, k_out = np.full((len(rows), len(cols)), np.inf), np.full((len(rows), len(cols)), np.nan)
+    weight, _ = ctx.weight()
+    h = cached_hierarchy(net, "all", weight, blocked, ctx.weight_key())
+    if h is not None:
+        ways.add("buckets on the whole network's contraction hierarchy")
+        ch_table(h, a, b, h_out, threads, carried=(table_surface.search_edge_km(h, net.edge_km), a_km, b_km, k_out))
+        deadline.check()
+    else:
+        ways.add("one Dijkstra per row (no hierarchy for these options)")
+        flip = len(cols) < len(rows)  # the network is undirected: search from the shorter side
+        if flip:
+            a, b, a_km, b_km = b, a, b_km, a_km
+            h_out, k_out = h_out.T.copy(), k_out.T.copy()
+        dijkstra_rows((net.csr_indptr, net.csr_head, net.csr_edge), weight, net.edge_flags, blocked, a, b, h_out,
+                      threads, carried=(net.edge_km, a_km, b_km, k_out), progress=progress)
+        if flip:
+            h_out, k_out = h_out.T, k_out.T
+    h_out[~np.isfinite(h_out)] = np.nan
+    k_out[np.isnan(h_out)] = np.nan
+    hours[np.ix_(rows, cols)] = h_out
+    km[np.ix_(rows, cols)] = k_out
+
+
 def _fill_surface(ctx, blocked: int, src, dst, hours: np.ndarray, km: np.ndarray, threads: int,
                   transit_avoided: frozenset | None, progress) -> list[str]:
     """Fill ``hours`` and ``km`` of a multimodal table (NaN where no route), block by block of
     cells sharing one set of countries closed by the transit policy; returns the notes that
     say what the cells are and how they were found."""
-    net = ctx.net
     notes = [CELLS_NOTE]
     if transit_avoided is None:
         notes.append("no transit policy applied: cells may cross countries corridor.route avoids by default")
@@ -453,32 +483,22 @@ def _fill_surface(ctx, blocked: int, src, dst, hours: np.ndarray, km: np.ndarray
                      "countries), as corridor.route does")
     o_country = [table_surface.country_of(p) for p, _, _ in src]
     d_country = [table_surface.country_of(p) for p, _, _ in dst]
-    ways = set()
+    ways: set = set()
     for countries, rows, cols in table_surface.policy_groups(o_country, d_country, transit_avoided):
-        sub = ctx.replace(countries=countries)
-        a, a_km = table_surface.connectors(sub, [src[i][1] for i in rows])
-        b, b_km = table_surface.connectors(sub, [dst[j][1] for j in cols])
-        h_out, k_out = np.full((len(rows), len(cols)), np.inf), np.full((len(rows), len(cols)), np.nan)
-        weight, _ = sub.weight()
-        h = cached_hierarchy(net, "all", weight, blocked, sub.weight_key())
-        if h is not None:
-            ways.add("buckets on the whole network's contraction hierarchy")
-            ch_table(h, a, b, h_out, threads, carried=(table_surface.search_edge_km(h, net.edge_km), a_km, b_km, k_out))
-            deadline.check()
-        else:
-            ways.add("one Dijkstra per row (no hierarchy for these options)")
-            flip = len(cols) < len(rows)  # the network is undirected: search from the shorter side
-            if flip:
-                a, b, a_km, b_km = b, a, b_km, a_km
-                h_out, k_out = h_out.T.copy(), k_out.T.copy()
-            dijkstra_rows((net.csr_indptr, net.csr_head, net.csr_edge), weight, net.edge_flags, blocked, a, b, h_out,
-                          threads, carried=(net.edge_km, a_km, b_km, k_out), progress=progress)
-            if flip:
-                h_out, k_out = h_out.T, k_out.T
-        h_out[~np.isfinite(h_out)] = np.nan
-        k_out[np.isnan(h_out)] = np.nan
-        hours[np.ix_(rows, cols)] = h_out
-        km[np.ix_(rows, cols)] = k_out
+        _search_block(ctx.replace(countries=countries), blocked, src, dst, rows, cols, hours, km, threads,
+                      progress, ways)
+    if transit_avoided:
+        # as the planner: where no route avoids the policy's countries, the answer crosses them
+        rows, cols = (np.flatnonzero(np.isnan(hours).any(axis=k)) for k in (1, 0))
+        if len(rows):
+            before = np.isnan(hours)
+            h, k = np.full_like(hours, np.nan), np.full_like(km, np.nan)
+            _search_block(ctx, blocked, src, dst, rows, cols, h, k, threads, progress, ways)
+            crossing = before & ~np.isnan(h)
+            hours[crossing], km[crossing] = h[crossing], k[crossing]
+            if crossing.any():
+                notes.append(f"{int(crossing.sum()):,} cells have no route that avoids the transit policy's countries: "
+                             "they cross them, as corridor.route's answer then does (its transit_risk names them)")
     notes.append(f"cells found by {' and '.join(sorted(ways))}")
     missing = int(np.isnan(hours).sum())
     if missing:
