@@ -337,3 +337,32 @@ def ch_table(h: Hierarchy, src, dst, out: np.ndarray, threads: int = 1, carried=
                    src_x[part], np.empty(n if len(up_x) else 0), out_x[lo:hi])
 
     in_row_chunks(len(s_indptr) - 1, threads, run)
+
+
+@per_network(maxsize=2)
+def _snap_tree(net):
+    """KD-tree of the sea nodes a point may join (not lanes in canals or rivers), and their ids."""
+    from scipy.spatial import cKDTree
+
+    ids = np.flatnonzero(net.node_joinable[:net.n_sea_nodes]).astype(np.int32)
+    return cKDTree(net.node_xyz[ids]), ids
+
+
+def sea_point_path(net, h: Hierarchy, origin, destination) -> tuple[float, np.ndarray] | None:
+    """Shortest sea path between two ``(lat, lon)`` points on a km hierarchy: (km, path as
+    (lat, lon) rows), or None. Each point joins its nearest joinable sea node by a great
+    circle, as scgraph's ``get_shortest_path`` does: the bare engine, for benchmarks; routes
+    go through :func:`corridor.route`, which also checks the way from the point to the water."""
+    from corridor.geo import haversine_km, to_unit_vectors
+
+    tree, ids = _snap_tree(net)
+    pts = np.array([origin, destination], np.float64)
+    _, idx = tree.query(to_unit_vectors(pts[:, 1], pts[:, 0]))
+    a, b = ids[idx]
+    res = ch_shortest_path(h, np.array([a], np.int32), np.zeros(1), np.array([b], np.int32), np.zeros(1))
+    if res is None:
+        return None
+    lon = np.concatenate([pts[:1, 1], net.node_lon[res.nodes], pts[1:, 1]])
+    lat = np.concatenate([pts[:1, 0], net.node_lat[res.nodes], pts[1:, 0]])
+    ends = haversine_km(pts[:, 1], pts[:, 0], net.node_lon[[a, b]], net.node_lat[[a, b]])
+    return res.cost + float(ends.sum()), np.column_stack([lat, lon])
