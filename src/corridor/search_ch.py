@@ -315,9 +315,9 @@ def ch_table(h: Hierarchy, src, dst, out: np.ndarray, threads: int = 1, carried=
     """Fill ``out`` (origins x destinations) with least costs; ``src`` and ``dst`` are CSR
     triples (indptr, nodes, connector cost) per origin / destination. inf where no path.
 
-    ``carried``: ``(per search edge, per source connector, per destination connector, out_x)``
-    (sources and destinations in the order of their CSR nodes)
-    of a second sum taken along each least-cost path (km beside hours), written to ``out_x``."""
+    ``carried``: a second sum taken along each least-cost path (km beside hours), as
+    ``(per search edge, per source connector, per destination connector, out_x)`` (connectors
+    in the order of the CSR nodes); the sums are written to ``out_x``."""
     g = (h.s_indptr, h.s_head, h.s_w, h.s_indptr, h.s_head, h.s_w)
     none = np.empty(0)
     up_x, src_x, dst_x, out_x = (none, none, none, np.empty((len(out), 0))) if carried is None else carried
