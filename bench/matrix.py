@@ -161,7 +161,7 @@ def multimodal() -> None:
     out.mkdir(exist_ok=True)
     out.joinpath("matrix_multimodal.json").write_text(json.dumps(
         {"corridor_20_s": t20, "corridor_100_s": t100, "dijkstra_rows_20_s": t20_rows, "routes_20_s": t20_routes,
-         "cities": [n for n, _ in cities], "same": same,
+         "cities": [n for n, _ in cities], "same": {k: int(v) for k, v in same.items()},
          "sampled": len(pairs), "notes": m100.notes}, indent=1))
 
 
