@@ -111,6 +111,17 @@ def inland_cities(net, n: int) -> list[tuple[str, tuple[float, float]]]:
     return out
 
 
+def policy_cities(n: int) -> list[tuple[float, float]]:
+    """The ``n`` most populous cities of the transit policy's countries in Europe (RU, BY, UA),
+    whose cells take the planner's per-pair policy (no hierarchy fits it: Dijkstra rows)."""
+    from corridor.data.cities import read_cities
+
+    c = read_cities()
+    pick = np.flatnonzero(np.isin(c.country, ["RU", "BY", "UA"]) & (c.lon < 60))
+    pick = pick[np.argsort(-c.population[pick], kind="stable")][:n]
+    return [(float(c.lat[i]), float(c.lon[i])) for i in pick]
+
+
 def multimodal() -> None:
     import corridor
     from corridor.network import load_network
@@ -121,6 +132,8 @@ def multimodal() -> None:
     corridor.matrix(places[:2], modes=SURFACE)  # compile and warm up
     t20, m20 = timed(lambda: corridor.matrix(places[:20], modes=SURFACE), 3)
     t100, m100 = timed(lambda: corridor.matrix(places, modes=SURFACE), 3)
+    mixed = places[:15] + policy_cities(5)
+    t20_policy, m_policy = timed(lambda: corridor.matrix(mixed, modes=SURFACE), 1)
     os.environ["CORRIDOR_NO_CH"] = "1"  # the fallback: one Dijkstra per row on the whole network
     t20_rows, rows20 = timed(lambda: corridor.matrix(places[:20], modes=SURFACE), 1)
     del os.environ["CORRIDOR_NO_CH"]
@@ -145,6 +158,7 @@ def multimodal() -> None:
                 worst = max(worst, abs(r.distance_km - m100.distance_km[i, j]))
     rows = [("corridor.matrix 20 x 20, modes " + SURFACE, f"{t20:.3f} s"),
             ("corridor.matrix 100 x 100, modes " + SURFACE, f"{t100:.3f} s"),
+            ("  20 x 20 with 5 cities in RU, BY, UA (their cells: Dijkstra rows)", f"{t20_policy:.2f} s"),
             ("  20 x 20 by Dijkstra rows (CORRIDOR_NO_CH=1, the fallback)", f"{t20_rows:.2f} s"),
             ("  20 x 20 by routing each of the 380 pairs", f"{t20_routes:.2f} s"),
             ("  cells with a route (100 x 100)", f"{int(np.isfinite(m100.duration_h).sum()):,}"),
@@ -154,13 +168,14 @@ def multimodal() -> None:
     print(f"multimodal tables, inland cities of Europe and Asia; {os.cpu_count()} CPUs; "
           f"corridor network {net.manifest['fingerprint']}")
     print(next(n for n in m100.notes if n.startswith("cells found")))
+    print("with policy countries:", next(n for n in m_policy.notes if n.startswith("cells found")))
     width = max(len(r[0]) for r in rows)
     for name, value in rows:
         print(f"{name:{width}} | {value:>10}")
     out = Path(__file__).with_name("results")
     out.mkdir(exist_ok=True)
     out.joinpath("matrix_multimodal.json").write_text(json.dumps(
-        {"corridor_20_s": t20, "corridor_100_s": t100, "dijkstra_rows_20_s": t20_rows, "routes_20_s": t20_routes,
+        {"corridor_20_s": t20, "corridor_100_s": t100, "dijkstra_rows_20_s": t20_rows, "policy_20_s": t20_policy, "routes_20_s": t20_routes,
          "cities": [n for n, _ in cities], "same": {k: int(v) for k, v in same.items()},
          "sampled": len(pairs), "notes": m100.notes}, indent=1))
 

@@ -1,6 +1,8 @@
 """Distance and time between many origins and many destinations (a table, as in OSRM's ``table``).
 
-Each place is resolved and joined to the network once. Then one single-source Dijkstra per
+By sea unless the request names other modes; a multimodal table is described at
+:func:`_fill_surface` (its cells: :data:`CELLS_NOTE`). By sea, each place is resolved
+and joined to the network once. Then one single-source Dijkstra per
 origin, compiled by numba, runs over the same CSR arrays and passage mask as
 :mod:`corridor.search`, starting from all of the origin's connectors at once and stopping
 as soon as every destination connector is settled. A destination's value is the least
@@ -118,11 +120,14 @@ class Matrix:
         The places as resolved (a country is listed as the country; its best port is
         chosen per pair, as :func:`corridor.route` does).
     distance_km, duration_h : numpy.ndarray
-        ``len(origins) × len(destinations)`` floats, NaN where no route exists.
+        ``len(origins) × len(destinations)`` floats, NaN where no route exists. By sea: the
+        sea km and the sailing time at the sea speed; with other modes: the surface search's
+        least hours and the km of that path (:data:`CELLS_NOTE`).
     assumptions : list of Assumption
         The sea speed behind ``duration_h``, with its source.
     restrictions : dict
-        Passages avoided and closed, and the vessel, as in :meth:`corridor.Route.to_dict`.
+        Passages avoided and closed, and the vessel, as in :meth:`corridor.Route.to_dict`
+        (and ``modes``, for a table by other modes than sea).
     notes : list of str
         Places served by their nearest port, places the network does not reach.
     network : dict
