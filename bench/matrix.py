@@ -158,7 +158,7 @@ def multimodal() -> None:
                 worst = max(worst, abs(r.distance_km - m100.distance_km[i, j]))
     rows = [("corridor.matrix 20 x 20, modes " + SURFACE, f"{t20:.3f} s"),
             ("corridor.matrix 100 x 100, modes " + SURFACE, f"{t100:.3f} s"),
-            ("  20 x 20 with 5 cities in RU, BY, UA (their cells: Dijkstra rows)", f"{t20_policy:.2f} s"),
+            ("  20 x 20, 5 of them cities in RU, BY, UA (transit policy)", f"{t20_policy:.2f} s"),
             ("  20 x 20 by Dijkstra rows (CORRIDOR_NO_CH=1, the fallback)", f"{t20_rows:.2f} s"),
             ("  20 x 20 by routing each of the 380 pairs", f"{t20_routes:.2f} s"),
             ("  cells with a route (100 x 100)", f"{int(np.isfinite(m100.duration_h).sum()):,}"),
