@@ -94,3 +94,17 @@ def test_modes_are_checked_as_a_route_checks_them(items, as_text):
 def test_the_default_is_sea():
     assert TableRequest.make(origins=("NLRTM",)).modes == ("sea",)
     assert not TableRequest.make(origins=("NLRTM",), modes=None).multimodal
+
+
+def test_policy_groups_cover_every_cell_once_with_the_pairs_own_countries_open():
+    from corridor.engine.table_surface import policy_groups
+
+    avoided = frozenset({"RU", "BY", "UA"})
+    origins, destinations = [None, "RU", "DE", "RU", "BY"], ["BY", None, "RU"]
+    seen = np.zeros((5, 3), int)
+    for closed, rows, cols in policy_groups(origins, destinations, avoided):
+        seen[np.ix_(rows, cols)] += 1
+        for i in rows:
+            for j in cols:
+                assert closed == avoided - {origins[i], destinations[j]}
+    assert (seen == 1).all()
