@@ -438,9 +438,9 @@ def matrix(origins, destinations, *, modes=None, avoid=None, allow=None, vessel:
 
 
 CELLS_NOTE = ("multimodal cells: the surface search's least time (hours, with transfers and border crossings "
-              "as the network times them) and the km of that path; corridor.route may differ where it sails "
-              "containers on liner services (its default, services=liner) and adds costs per leg; USD and CO2e: "
-              "route a pair")
+              "as the network times them) and the km of that path, as corridor.route finds them with "
+              "services=direct; its default, services=liner, may differ where it sails containers on liner "
+              "services; USD and CO2e: route a pair")
 
 
 def _search_block(ctx, blocked: int, src, dst, rows, cols, hours: np.ndarray, km: np.ndarray, threads: int,
