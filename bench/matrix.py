@@ -5,6 +5,10 @@
 * 1,000 x 1,000 ports: corridor only (single process, both CPUs), one run, with peak memory.
 
 Run: ``python bench/matrix.py`` (writes bench/results/matrix.json). Takes a few minutes.
+
+``python bench/matrix.py --multimodal``: multimodal tables (sea, rail, road, ferry) of the
+most populous inland cities of Europe and Asia, 20 x 20 and 100 x 100, and a sample of cells
+checked against ``corridor.route`` (writes bench/results/matrix_multimodal.json).
 """
 
 from __future__ import annotations
@@ -86,5 +90,95 @@ def main() -> None:
          "peak_mib": peak}, indent=1))
 
 
+SURFACE = "sea,rail,road,ferry"
+INLAND_KM = 200.0  # an inland city: this far from every port
+
+
+def inland_cities(net, n: int) -> list[tuple[str, tuple[float, float]]]:
+    """The ``n`` most populous cities of Europe and Asia (longitude -10 to 135, latitude 20 to
+    65) at least INLAND_KM from every port of the network: (name, (lat, lon))."""
+    from corridor.data.cities import read_cities
+    from corridor.geo import haversine_km
+
+    c = read_cities()
+    box = (c.lon > -10) & (c.lon < 135) & (c.lat > 20) & (c.lat < 65)
+    out = []
+    for i in np.flatnonzero(box)[np.argsort(-c.population[box], kind="stable")]:
+        if haversine_km(c.lon[i], c.lat[i], net.port_lon, net.port_lat).min() >= INLAND_KM:
+            out.append((str(c.name[i]), (float(c.lat[i]), float(c.lon[i]))))
+            if len(out) == n:
+                break
+    return out
+
+
+def policy_cities(n: int) -> list[tuple[float, float]]:
+    """The ``n`` most populous cities of the transit policy's countries in Europe (RU, BY, UA),
+    whose cells take the planner's per-pair policy (no hierarchy fits it: Dijkstra rows)."""
+    from corridor.data.cities import read_cities
+
+    c = read_cities()
+    pick = np.flatnonzero(np.isin(c.country, ["RU", "BY", "UA"]) & (c.lon < 60))
+    pick = pick[np.argsort(-c.population[pick], kind="stable")][:n]
+    return [(float(c.lat[i]), float(c.lon[i])) for i in pick]
+
+
+def multimodal() -> None:
+    import corridor
+    from corridor.network import load_network
+
+    net = load_network(progress=False)
+    cities = inland_cities(net, 100)
+    places = [p for _, p in cities]
+    corridor.matrix(places[:2], modes=SURFACE)  # compile and warm up
+    t20, m20 = timed(lambda: corridor.matrix(places[:20], modes=SURFACE), 3)
+    t100, m100 = timed(lambda: corridor.matrix(places, modes=SURFACE), 3)
+    mixed = places[:15] + policy_cities(5)
+    t20_policy, m_policy = timed(lambda: corridor.matrix(mixed, modes=SURFACE), 1)
+    os.environ["CORRIDOR_NO_CH"] = "1"  # the fallback: one Dijkstra per row on the whole network
+    t20_rows, rows20 = timed(lambda: corridor.matrix(places[:20], modes=SURFACE), 1)
+    del os.environ["CORRIDOR_NO_CH"]
+    assert np.allclose(rows20.duration_h, m20.duration_h, equal_nan=True)
+    # before tables had modes: every pair routed (what /table/v1/surface does)
+    t = time.perf_counter()
+    for a in places[:20]:
+        for b in places[:20]:
+            if a != b:
+                corridor.route(a, b, modes=SURFACE, services="direct")
+    t20_routes = time.perf_counter() - t
+    rng = np.random.default_rng(17)
+    pairs = [tuple(int(x) for x in rng.choice(100, 2, replace=False)) for _ in range(20)]
+    same = {"direct": 0, "liner": 0}
+    worst = 0.0
+    for i, j in pairs:
+        for services in same:
+            r = corridor.route(places[i], places[j], modes=SURFACE, services=services)
+            ok = abs(r.duration_h - m100.duration_h[i, j]) <= 1e-6 * r.duration_h
+            same[services] += ok
+            if services == "direct":
+                worst = max(worst, abs(r.distance_km - m100.distance_km[i, j]))
+    rows = [("corridor.matrix 20 x 20, modes " + SURFACE, f"{t20:.3f} s"),
+            ("corridor.matrix 100 x 100, modes " + SURFACE, f"{t100:.3f} s"),
+            ("  20 x 20, 5 of them cities in RU, BY, UA (transit policy)", f"{t20_policy:.2f} s"),
+            ("  20 x 20 by Dijkstra rows (CORRIDOR_NO_CH=1, the fallback)", f"{t20_rows:.2f} s"),
+            ("  20 x 20 by routing each of the 380 pairs", f"{t20_routes:.2f} s"),
+            ("  cells with a route (100 x 100)", f"{int(np.isfinite(m100.duration_h).sum()):,}"),
+            ("  sampled cells = route hours, services=direct", f"{same['direct']} / {len(pairs)}"),
+            ("  sampled cells = route hours, services=liner", f"{same['liner']} / {len(pairs)}"),
+            ("  largest km difference, services=direct", f"{worst:.3f} km")]
+    print(f"multimodal tables, inland cities of Europe and Asia; {os.cpu_count()} CPUs; "
+          f"corridor network {net.manifest['fingerprint']}")
+    print(next(n for n in m100.notes if n.startswith("cells found")))
+    print("with policy countries:", next(n for n in m_policy.notes if n.startswith("cells found")))
+    width = max(len(r[0]) for r in rows)
+    for name, value in rows:
+        print(f"{name:{width}} | {value:>10}")
+    out = Path(__file__).with_name("results")
+    out.mkdir(exist_ok=True)
+    out.joinpath("matrix_multimodal.json").write_text(json.dumps(
+        {"corridor_20_s": t20, "corridor_100_s": t100, "dijkstra_rows_20_s": t20_rows, "policy_20_s": t20_policy, "routes_20_s": t20_routes,
+         "cities": [n for n, _ in cities], "same": {k: int(v) for k, v in same.items()},
+         "sampled": len(pairs), "notes": m100.notes}, indent=1))
+
+
 if __name__ == "__main__":
-    main()
+    multimodal() if "--multimodal" in sys.argv[1:] else main()

@@ -81,3 +81,10 @@ def test_cli_bad_output_name(cli, tmp_path):
     o = _csv(tmp_path / "o.csv", ["place"], [["PECHY"]])
     p = cli("matrix", "--origins", str(o), "--destinations", str(o), "--out", str(tmp_path / "m.xlsx"))
     assert p.returncode == 2 and ".csv or .parquet" in p.stderr
+
+
+def test_cli_refuses_air_in_a_table_naming_the_option(cli, tmp_path):
+    o = _csv(tmp_path / "o.csv", ["place"], [["PECHY"]])
+    p = cli("matrix", "--origins", str(o), "--destinations", str(o), "--out", str(tmp_path / "m.csv"),
+            "--modes", "rail,air")
+    assert p.returncode == 2 and "--modes" in p.stderr and "air" in p.stderr and not (tmp_path / "m.csv").exists()

@@ -107,6 +107,18 @@ def test_table_get_matches_route(http):
     assert d["restrictions"]["avoided"] == ["Suez Canal"]
 
 
+def test_table_by_surface_modes_get_and_post(http):
+    places = ["48.14,11.58", "43.24,76.95"]  # Munich, Almaty
+    d = http.get("/table", params={"origins": ";".join(places), "modes": "sea,rail,road,ferry"}).json()
+    want = corridor.matrix(places, modes="sea,rail,road,ferry")
+    assert np.allclose(np.array(d["duration_h"], float), want.duration_h, atol=0.06)
+    assert d["restrictions"]["modes"] == ["ferry", "rail", "road", "sea"] and d["notes"] == want.notes
+    body = http.post("/table", json={"origins": places, "modes": ["sea", "rail", "road", "ferry"]}).json()
+    assert body["duration_h"] == d["duration_h"]
+    refused = http.get("/table", params={"origins": ";".join(places), "modes": "air"})
+    assert refused.status_code == 400 and "air" in refused.json()["message"]
+
+
 def test_nearest_places_passages(http):
     near = http.get("/nearest", params={"lat": -11.6, "lon": -77.3, "number": 3}).json()
     assert near["ports"][0]["code"] == "PECHY" and len(near["ports"]) == 3

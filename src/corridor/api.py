@@ -113,15 +113,20 @@ def route(origin: PlaceQuery, destination: PlaceQuery, *, modes: Names = None,
     return solve(RouteRequest.make(**options))
 
 
-def matrix(origins: Sequence[PlaceQuery], destinations: Sequence[PlaceQuery] | None = None, *, avoid: Names = None,
-           allow: Names = None, vessel: str = "seagoing", speed_kn: float | None = None,
-           threads: int | None = None) -> Matrix:
-    """Sea distance and sailing time from every origin to every destination (OSRM's ``table``).
+def matrix(origins: Sequence[PlaceQuery], destinations: Sequence[PlaceQuery] | None = None, *,
+           modes: Names = None, avoid: Names = None, allow: Names = None, vessel: str = "seagoing",
+           speed_kn: float | None = None, threads: int | None = None) -> Matrix:
+    """Distance and time from every origin to every destination (OSRM's ``table``), by sea
+    unless ``modes`` says otherwise.
 
     Parameters
     ----------
     origins, destinations
         Places, each anything :func:`route` accepts; without destinations, origins x origins.
+    modes
+        As :func:`route` takes them, but the default is sea and air is refused. With rail, road
+        or ferry a cell is the surface search's least time (hours) and the km of that path,
+        under the transit policy; ``notes`` says so (README: Tables of many routes).
     avoid, allow, vessel, speed_kn
         As :func:`route` takes them (declared once in :mod:`corridor.request.table`).
     threads
@@ -138,10 +143,12 @@ def matrix(origins: Sequence[PlaceQuery], destinations: Sequence[PlaceQuery] | N
     PlaceNotFound, BadInput
         For a place that cannot be resolved or an invalid option.
     """
+    from corridor import transit_policy
     from corridor.engine.table import matrix as table
 
-    return table(origins, origins if destinations is None else destinations, avoid=avoid, allow=allow,
-                 vessel=vessel, speed_kn=speed_kn, threads=threads)
+    return table(origins, origins if destinations is None else destinations, modes=modes, avoid=avoid,
+                 allow=allow, vessel=vessel, speed_kn=speed_kn, threads=threads,
+                 transit_avoided=transit_policy.load().avoided())
 
 
 matrix.matrix = matrix  # type: ignore[attr-defined]  # the 0.1 spelling corridor.matrix.matrix(...) still works

@@ -67,7 +67,9 @@ def _read_rows(path: Path) -> tuple[list[str], list]:
 
 
 def _block(origins, destinations, options: dict) -> tuple[np.ndarray, np.ndarray]:
-    m = matrix(origins, destinations, threads=1, **options)
+    from corridor import transit_policy
+
+    m = matrix(origins, destinations, threads=1, transit_avoided=transit_policy.load().avoided(), **options)
     return m.distance_km, m.duration_h
 
 
@@ -89,7 +91,7 @@ def table(origins, destinations, *, block_rows: int = 25, dask: str | None = Non
     connect_timeout_s
         Seconds to wait for the Dask scheduler before reporting it unreachable.
     options
-        Keyword options of :func:`corridor.matrix` (``avoid``, ``allow``, ``vessel``, ``speed_kn``).
+        Keyword options of :func:`corridor.matrix` (``modes``, ``avoid``, ``allow``, ``vessel``, ``speed_kn``).
     """
     blocks = [(i, min(i + block_rows, len(origins))) for i in range(0, len(origins), block_rows)]
     km = np.full((len(origins), len(destinations)), np.nan)

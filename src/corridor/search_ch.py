@@ -44,6 +44,18 @@ def _upward(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c
             out_nodes, out_dist):
     """Complete upward search from the sources; writes the settled, unstalled nodes and
     their distances to out_*, returns their count. Resets ``dist`` before returning."""
+    none = src_c[:0]
+    return _upward_carrying(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c, dist, touched,
+                            keys, vals, out_nodes, out_dist, none, none, none, none)
+
+
+@njit(cache=True, nogil=True)
+def _upward_carrying(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c, dist, touched, keys,
+                     vals, out_nodes, out_dist, up_x, src_x, x, out_x):
+    """:func:`_upward`, also carrying a second sum along the paths it finds (a table's km beside
+    its hours): ``up_x`` per upward edge, ``src_x`` per source, ``x`` the work array (any
+    content), ``out_x`` per node written. Empty ``up_x``: nothing carried."""
+    carry = up_x.shape[0] > 0
     nt = 0
     size = 0
     for j in range(src.shape[0]):
@@ -53,6 +65,8 @@ def _upward(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c
                 touched[nt] = s
                 nt += 1
             dist[s] = src_c[j]
+            if carry:
+                x[s] = src_x[j]
     for k in range(nt):
         size = _heap_push(keys, vals, size, dist[touched[k]], touched[k])
     n_out = 0
@@ -64,6 +78,8 @@ def _upward(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c
             continue
         out_nodes[n_out] = u
         out_dist[n_out] = d
+        if carry:
+            out_x[n_out] = x[u]
         n_out += 1
         for k in range(up_indptr[u], up_indptr[u + 1]):
             v = up_head[k]
@@ -73,6 +89,8 @@ def _upward(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c
                     touched[nt] = v
                     nt += 1
                 dist[v] = nd
+                if carry:
+                    x[v] = x[u] + up_x[k]
                 size = _heap_push(keys, vals, size, nd, v)
     for k in range(nt):
         dist[touched[k]] = np.inf
@@ -218,32 +236,38 @@ def _reset(df, db, pf, pb, touched, nt):
 
 @njit(cache=True)
 def _buckets(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, dst_indptr, dst_nodes, dst_cost,
-             dist, touched, keys, vals):
+             dist, touched, keys, vals, up_x, dst_x, x):
     """Upward search from every destination; returns the buckets as CSR by node:
-    (indptr, destination column, distance)."""
+    (indptr, destination column, distance, carried sum: empty when ``up_x`` is)."""
     n = up_indptr.shape[0] - 1
     sn = np.empty(n, np.int32)
     sd = np.empty(n)
+    sx = np.empty(n if up_x.shape[0] else 0)
     cap = 1024
     b_node = np.empty(cap, np.int32)
     b_col = np.empty(cap, np.int32)
     b_dist = np.empty(cap)
+    b_x = np.empty(cap)
     nb = 0
     for j in range(dst_indptr.shape[0] - 1):
         lo, hi = dst_indptr[j], dst_indptr[j + 1]
-        m = _upward(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, dst_nodes[lo:hi],
-                    dst_cost[lo:hi], dist, touched, keys, vals, sn, sd)
+        m = _upward_carrying(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, dst_nodes[lo:hi],
+                             dst_cost[lo:hi], dist, touched, keys, vals, sn, sd, up_x,
+                             dst_x[lo:hi], x, sx)
         if nb + m > cap:
             cap = max(2 * cap, nb + m)
             a = np.empty(cap, np.int32)
             b = np.empty(cap, np.int32)
             c = np.empty(cap)
-            a[:nb], b[:nb], c[:nb] = b_node[:nb], b_col[:nb], b_dist[:nb]
-            b_node, b_col, b_dist = a, b, c
+            e = np.empty(cap)
+            a[:nb], b[:nb], c[:nb], e[:nb] = b_node[:nb], b_col[:nb], b_dist[:nb], b_x[:nb]
+            b_node, b_col, b_dist, b_x = a, b, c, e
         for q in range(m):
             b_node[nb] = sn[q]
             b_col[nb] = j
             b_dist[nb] = sd[q]
+            if up_x.shape[0]:
+                b_x[nb] = sx[q]
             nb += 1
     order = np.argsort(b_node[:nb], kind="mergesort")
     indptr = np.zeros(n + 1, np.int64)
@@ -251,20 +275,24 @@ def _buckets(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, dst_indpt
         indptr[b_node[q] + 1] += 1
     for v in range(n):
         indptr[v + 1] += indptr[v]
-    return indptr, b_col[:nb][order], b_dist[:nb][order]
+    return indptr, b_col[:nb][order], b_dist[:nb][order], b_x[:nb][order] if up_x.shape[0] else b_x[:0]
 
 
 @njit(cache=True, nogil=True)
-def _scan_rows(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, b_indptr, b_col, b_dist,
-               src_indptr, src_nodes, src_cost, out, dist, touched, keys, vals):
-    """``out[i, j]`` = least cost from origin ``i``'s sources to destination ``j`` (inf: none)."""
+def _scan_rows(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, b_indptr, b_col, b_dist, b_x,
+               src_indptr, src_nodes, src_cost, out, dist, touched, keys, vals, up_x, src_x, x, out_x):
+    """``out[i, j]`` = least cost from origin ``i``'s sources to destination ``j`` (inf: none),
+    and ``out_x[i, j]`` the sum carried along that path (when ``up_x`` is not empty)."""
     n = up_indptr.shape[0] - 1
+    carry = up_x.shape[0] > 0
     sn = np.empty(n, np.int32)
     sd = np.empty(n)
+    sx = np.empty(n if carry else 0)
     for i in range(src_indptr.shape[0] - 1):
         lo, hi = src_indptr[i], src_indptr[i + 1]
-        m = _upward(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src_nodes[lo:hi],
-                    src_cost[lo:hi], dist, touched, keys, vals, sn, sd)
+        m = _upward_carrying(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src_nodes[lo:hi],
+                             src_cost[lo:hi], dist, touched, keys, vals, sn, sd, up_x,
+                             src_x[lo:hi], x, sx)
         for q in range(m):
             u = sn[q]
             d = sd[q]
@@ -273,6 +301,8 @@ def _scan_rows(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, b_indpt
                 j = b_col[k]
                 if c < out[i, j]:
                     out[i, j] = c
+                    if carry:
+                        out_x[i, j] = sx[q] + b_x[k]
 
 
 def _scratch(h: Hierarchy):
@@ -281,20 +311,30 @@ def _scratch(h: Hierarchy):
     return np.full(n, np.inf), np.empty(n, np.int32), np.empty(cap), np.empty(cap, np.int32)
 
 
-def ch_table(h: Hierarchy, src, dst, out: np.ndarray, threads: int = 1) -> None:
+def ch_table(h: Hierarchy, src, dst, out: np.ndarray, threads: int = 1, carried=None) -> None:
     """Fill ``out`` (origins x destinations) with least costs; ``src`` and ``dst`` are CSR
-    triples (indptr, nodes, connector cost) per origin / destination. inf where no path."""
+    triples (indptr, nodes, connector cost) per origin / destination. inf where no path.
+
+    ``carried``: a second sum taken along each least-cost path (km beside hours), as
+    ``(per search edge, per source connector, per destination connector, out_x)`` (connectors
+    in the order of the CSR nodes); the sums are written to ``out_x``."""
     g = (h.s_indptr, h.s_head, h.s_w, h.s_indptr, h.s_head, h.s_w)
+    none = np.empty(0)
+    up_x, src_x, dst_x, out_x = (none, none, none, np.empty((len(out), 0))) if carried is None else carried
+    up_x, src_x, dst_x = (np.asarray(a, np.float64) for a in (up_x, src_x, dst_x))
+    n = len(h.rank)
     d_indptr, d_nodes, d_cost = dst
     buckets = _buckets(*g, np.asarray(d_indptr, np.int64), np.asarray(d_nodes, np.int32),
-                       np.asarray(d_cost, np.float64), *_scratch(h))
+                       np.asarray(d_cost, np.float64), *_scratch(h), up_x, dst_x, np.empty(n if len(up_x) else 0))
     s_indptr, s_nodes, s_cost = (np.asarray(s_indptr_, t) for s_indptr_, t in
                                  zip(src, (np.int64, np.int32, np.float64)))
     out[...] = np.inf
+
     def run(lo, hi):
         sub = s_indptr[lo:hi + 1]
-        _scan_rows(*g, *buckets, sub - sub[0], s_nodes[sub[0]:sub[-1]], s_cost[sub[0]:sub[-1]], out[lo:hi],
-                   *_scratch(h))
+        part = slice(sub[0], sub[-1])
+        _scan_rows(*g, *buckets, sub - sub[0], s_nodes[part], s_cost[part], out[lo:hi], *_scratch(h), up_x,
+                   src_x[part], np.empty(n if len(up_x) else 0), out_x[lo:hi])
 
     in_row_chunks(len(s_indptr) - 1, threads, run)
 

@@ -1,4 +1,5 @@
-"""``corridor matrix``: distance and time between many origins and destinations (sea).
+"""``corridor matrix``: distance and time between many origins and destinations (by sea, or
+by the modes of ``--modes``).
 
 ``--origins -`` or ``--destinations -`` reads that CSV from stdin; ``--out -`` writes the CSV
 table to stdout (the summary line then goes to stderr, so the table stays clean)."""
@@ -78,8 +79,13 @@ def run(args) -> int:
         if to_stdout:
             with open(out, encoding="utf-8", newline="") as f:
                 shutil.copyfileobj(f, sys.stdout)
-    summary = (f"{rows:,} pairs ({int((km == km).sum()):,} with a route); "
-               f"sea distance and time at {req.speed_kn or 16:g} kn")
+    summary = f"{rows:,} pairs ({int((km == km).sum()):,} with a route); "
+    if req.multimodal:
+        from corridor.engine.table import CELLS_NOTE
+
+        summary += f"by {', '.join(req.modes)}: {CELLS_NOTE}; the transit policy applies as in corridor route"
+    else:
+        summary += f"sea distance and time at {req.speed_kn or 16:g} kn"
     if to_stdout:
         console.note(f"wrote the table to stdout: {summary}")
     else:

@@ -1,6 +1,8 @@
 """Distance and time between many origins and many destinations (a table, as in OSRM's ``table``).
 
-Each place is resolved and joined to the network once. Then one single-source Dijkstra per
+By sea unless the request names other modes; a multimodal table is described at
+:func:`_fill_surface` (its cells: :data:`CELLS_NOTE`). By sea, each place is resolved
+and joined to the network once. Then one single-source Dijkstra per
 origin, compiled by numba, runs over the same CSR arrays and passage mask as
 :mod:`corridor.search`, starting from all of the origin's connectors at once and stopping
 as soon as every destination connector is settled. A destination's value is the least
@@ -25,11 +27,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from corridor import deadline
+from corridor import modes as M
 from corridor.costing import Assumption
 from corridor.costing import sea as sea_costing
 from corridor.costing.profile import Profile
 from corridor.data import passages as P
+from corridor.engine import table_surface
 from corridor.engine.access import DIRECT_MAX_KM, Access, access
+from corridor.engine.hierarchies import cached_hierarchy
 from corridor.engine.restrictions import blocked_mask
 from corridor.engine.table_access import clear_crossings, water_connectors_many
 from corridor.errors import BadInput, NoRoute
@@ -40,13 +45,17 @@ from corridor.optional import require
 from corridor.places import Place, resolve
 from corridor.request import TableRequest
 from corridor.search import _heap_pop, _heap_push
+from corridor.search_ch import ch_table
 
 
 @njit(cache=True, nogil=True)
-def _dijkstra_rows(indptr, head, edge, edge_km, edge_flags, blocked, src_indptr, src_nodes, src_km,
-                   dst_indptr, dst_nodes, dst_km, out):
-    """Fill ``out[i, j]``: least km from origin ``i``'s connectors to destination ``j``'s."""
+def _dijkstra_rows(indptr, head, edge, weight, edge_flags, blocked, src_indptr, src_nodes, src_cost,
+                   dst_indptr, dst_nodes, dst_cost, edge_x, src_x, dst_x, out, out_x):
+    """Fill ``out[i, j]``: least cost (``weight`` per edge) from origin ``i``'s connectors to
+    destination ``j``'s; with ``edge_x`` not empty, also ``out_x[i, j]``: the sum of ``edge_x``
+    (and of the connectors' ``src_x``, ``dst_x``) along that least-cost path (km beside hours)."""
     n = indptr.shape[0] - 1
+    carry = edge_x.shape[0] > 0
     is_dst = np.zeros(n, np.bool_)
     for k in range(dst_nodes.shape[0]):
         is_dst[dst_nodes[k]] = True
@@ -55,6 +64,7 @@ def _dijkstra_rows(indptr, head, edge, edge_km, edge_flags, blocked, src_indptr,
         if is_dst[v]:
             n_dst += 1
     g = np.empty(n)
+    x = np.empty(n if carry else 0)
     settled = np.empty(n, np.bool_)
     cap = head.shape[0] + src_nodes.shape[0] + 1
     keys = np.empty(cap)
@@ -65,8 +75,10 @@ def _dijkstra_rows(indptr, head, edge, edge_km, edge_flags, blocked, src_indptr,
         size = 0
         for k in range(src_indptr[i], src_indptr[i + 1]):
             s = src_nodes[k]
-            if src_km[k] < g[s]:
-                g[s] = src_km[k]
+            if src_cost[k] < g[s]:
+                g[s] = src_cost[k]
+                if carry:
+                    x[s] = src_x[k]
                 size = _heap_push(keys, vals, size, g[s], s)
         remaining = n_dst
         while size > 0 and remaining > 0:
@@ -81,14 +93,20 @@ def _dijkstra_rows(indptr, head, edge, edge_km, edge_flags, blocked, src_indptr,
                 if edge_flags[e] & blocked:
                     continue
                 v = head[slot]
-                nd = d + edge_km[e]
+                nd = d + weight[e]
                 if nd < g[v]:
                     g[v] = nd
+                    if carry:
+                        x[v] = x[u] + edge_x[e]
                     size = _heap_push(keys, vals, size, nd, v)
         for j in range(dst_indptr.shape[0] - 1):
             best = np.inf
             for k in range(dst_indptr[j], dst_indptr[j + 1]):
-                best = min(best, g[dst_nodes[k]] + dst_km[k])
+                c = g[dst_nodes[k]] + dst_cost[k]
+                if c < best:
+                    best = c
+                    if carry:
+                        out_x[i, j] = x[dst_nodes[k]] + dst_x[k]
             out[i, j] = best
 
 
@@ -102,11 +120,14 @@ class Matrix:
         The places as resolved (a country is listed as the country; its best port is
         chosen per pair, as :func:`corridor.route` does).
     distance_km, duration_h : numpy.ndarray
-        ``len(origins) × len(destinations)`` floats, NaN where no route exists.
+        ``len(origins) × len(destinations)`` floats, NaN where no route exists. By sea: the
+        sea km and the sailing time at the sea speed; with other modes: the surface search's
+        least hours and the km of that path (:data:`CELLS_NOTE`).
     assumptions : list of Assumption
         The sea speed behind ``duration_h``, with its source.
     restrictions : dict
-        Passages avoided and closed, and the vessel, as in :meth:`corridor.Route.to_dict`.
+        Passages avoided and closed, and the vessel, as in :meth:`corridor.Route.to_dict`
+        (and ``modes``, for a table by other modes than sea).
     notes : list of str
         Places served by their nearest port, places the network does not reach.
     network : dict
@@ -241,7 +262,6 @@ def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int, *
         h = _hierarchy(net, blocked, out.size if use_ch is None else CH_MIN_CELLS)
         if h is not None:
             from corridor import hub_labels
-            from corridor.search_ch import ch_table
 
             if h.labels is not None:
                 hub_labels.table(h.labels, src, dst, out, threads)
@@ -249,14 +269,27 @@ def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int, *
                 ch_table(h, src, dst, out, threads)
             deadline.check()
             return
-    indptr, nodes, km = src
     indptr_s, head_s, edge_s = net.sea_csr
+    dijkstra_rows((indptr_s, head_s, edge_s), net.edge_km, net.edge_flags, blocked, src, dst, out, threads)
+
+
+def dijkstra_rows(graph, weight, edge_flags, blocked: int, src, dst, out: np.ndarray, threads: int,
+                  carried=None, progress=None) -> None:
+    """Fill ``out`` with least costs by one Dijkstra per origin row on ``graph`` (CSR indptr,
+    head, edge id), ``weight`` per edge, passages in ``blocked`` closed; ``src``, ``dst`` as
+    :func:`_connectors` gives them (with the cost as third array). ``carried``: as
+    :func:`corridor.search_ch.ch_table` takes it (per edge here, not per hierarchy edge).
+    ``progress(rows_done, rows)`` after each block of rows."""
+    indptr, nodes, cost = src
+    none = np.empty(0)
+    edge_x, src_x, dst_x, out_x = (none, none, none, np.empty((len(out), 0))) if carried is None else carried
+    indptr_g, head_g, edge_g = graph
 
     def rows(lo: int, hi: int) -> None:
         sub = indptr[lo:hi + 1]
-        _dijkstra_rows(indptr_s, head_s, edge_s, net.edge_km, net.edge_flags,
-                       np.uint32(blocked), sub - sub[0], nodes[sub[0]:sub[-1]], km[sub[0]:sub[-1]],
-                       *dst, out[lo:hi])
+        part = slice(sub[0], sub[-1])
+        _dijkstra_rows(indptr_g, head_g, edge_g, weight, edge_flags, np.uint32(blocked), sub - sub[0], nodes[part],
+                       cost[part], *dst, edge_x, src_x[part], dst_x, out[lo:hi], out_x[lo:hi])
 
     # Rows go in blocks of ROWS_PER_CHECK per thread, with a deadline check between blocks: one
     # kernel call cannot be interrupted, so a server's timed-out table stops within one block.
@@ -266,6 +299,8 @@ def _fill(net: Network, blocked: int, src, dst, out: np.ndarray, threads: int, *
             deadline.check()
             parts = [c for c in np.array_split(np.arange(start, min(start + step, n_rows)), max(1, threads)) if len(c)]
             list(pool.map(lambda c: rows(int(c[0]), int(c[-1]) + 1), parts))
+            if progress is not None:
+                progress(min(start + step, n_rows), n_rows)
 
 
 def _place_key(a: Place) -> tuple:
@@ -326,56 +361,155 @@ def _sequence(places):
     return places if places is None or isinstance(places, (str, list, tuple)) else list(places)
 
 
-def matrix(origins, destinations, *, avoid=None, allow=None, vessel: str = "seagoing",
-           speed_kn: float | None = None, network: Network | None = None,
-           threads: int | None = None) -> Matrix:
+def matrix(origins, destinations, *, modes=None, avoid=None, allow=None, vessel: str = "seagoing",
+           speed_kn: float | None = None, network: Network | None = None, threads: int | None = None,
+           transit_avoided: frozenset | None = None, progress=None) -> Matrix:
     """The table :func:`corridor.matrix` answers (see it for the options), on ``network``
-    (default: the installed one). Unreachable pairs are NaN, not errors."""
-    req = TableRequest.make(origins=_sequence(origins), destinations=_sequence(destinations), avoid=avoid,
-                            allow=allow, vessel=vessel, speed_kn=speed_kn)
+    (default: the installed one). Unreachable pairs are NaN, not errors.
+
+    ``transit_avoided``: the countries the transit policy avoids
+    (``corridor.transit_policy.load().avoided()``, which the engine may not import), closed in
+    a multimodal table's cells as the planner closes them; None: no policy (said in the notes).
+    ``progress(rows_done, rows)``: called as a multimodal table without a hierarchy fills its rows."""
+    req = TableRequest.make(origins=_sequence(origins), destinations=_sequence(destinations), modes=modes,
+                            avoid=avoid, allow=allow, vessel=vessel, speed_kn=speed_kn)
     origins, destinations, vessel = list(req.origins), list(req.destinations or ()), req.vessel
     if not origins or not destinations:
         raise BadInput("A table needs at least one origin and one destination.")
     avoid_keys, allow_keys = list(req.avoid), list(req.allow)
-    speed = sea_costing.speed(req.speed_kn)
     net = network or load_network()
+    threads = threads or os.cpu_count() or 1
+    notes: list[str] = []
+    if req.multimodal:
+        ctx, blocked = table_surface.setting(net, req.modes, avoid_keys, allow_keys, vessel, req.speed_kn)
+        profile, speed = ctx.profile, ctx.profile.sea_speed
+    else:
+        speed = sea_costing.speed(req.speed_kn)
+        profile, blocked = Profile(frozenset({"sea"}), speed), blocked_mask(avoid_keys, allow_keys, vessel)
     cache: dict = {}
-    profile = Profile(frozenset({"sea"}), speed)
     src = _resolve_all(origins, net, cache, profile)
     dst = _resolve_all(destinations, net, cache, profile)
-    blocked = blocked_mask(avoid_keys, allow_keys, vessel)
 
     km = np.full((len(src), len(dst)), np.nan)
-    _fill(net, blocked, _connectors([a for _, a, _ in src]), _connectors([a for _, a, _ in dst]), km,
-          threads or os.cpu_count() or 1)
-    km[np.isinf(km)] = np.nan
+    if req.multimodal:
+        hours = np.full_like(km, np.nan)
+        notes += _fill_surface(ctx, blocked, src, dst, hours, km, threads, transit_avoided, progress)
+    else:
+        _fill(net, blocked, _connectors([a for _, a, _ in src]), _connectors([a for _, a, _ in dst]), km, threads)
+        km[np.isinf(km)] = np.nan
     # What corridor.route adds to the network search: a straight open-water crossing between
     # nearby places when it is shorter, and nothing at all between a place and itself.
     ids: dict = {}
     sid = np.array([ids.setdefault(_place_key(p), len(ids)) for p, _, _ in src])
     did = np.array([ids.setdefault(_place_key(q), len(ids)) for q, _, _ in dst])
     same = sid[:, None] == did[None, :]
-    rows, cols = np.nonzero(_near(src, dst) & ~same)
-    direct = _crossings(net, [src[i][1] for i in rows], [dst[j][1] for j in cols])
-    better = np.isfinite(direct) & ~(direct > km[rows, cols])  # as corridor.route: when not longer, or no route
-    km[rows[better], cols[better]] = direct[better]
+    if "sea" in profile.modes:
+        rows, cols = np.nonzero(_near(src, dst) & ~same)
+        direct = _crossings(net, [src[i][1] for i in rows], [dst[j][1] for j in cols])
+        if req.multimodal:  # compared in the search's unit, hours, as the route compares them
+            direct_h = ctx.connector(np.full(len(direct), M.SEA), np.where(np.isfinite(direct), direct, 0.0))
+            better = np.isfinite(direct) & ~(direct_h > hours[rows, cols])
+            hours[rows[better], cols[better]] = direct_h[better]
+        else:
+            better = np.isfinite(direct) & ~(direct > km[rows, cols])  # as corridor.route: when not longer, or no route
+        km[rows[better], cols[better]] = direct[better]
     km[same] = 0.0
+    if not req.multimodal:
+        hours = km / (speed.value * 1.852)
+    else:
+        hours[same] = 0.0
 
-    notes: list[str] = []
     for _, a, problem in (*src, *dst):
         for note in ([problem] if problem else a.notes):
             if note not in notes:
                 notes.append(note)
     manifest = net.manifest
+    restrictions = {"avoided": [P.BY_KEY[k].name for k in avoid_keys],
+                    "closed": [{"passage": P.BY_KEY[k].name, "why": P.BY_KEY[k].closed_by_default}
+                               for k in P.keys_of(blocked) if k not in avoid_keys],
+                    "vessel": vessel}
+    if req.multimodal:
+        restrictions["modes"] = sorted(req.modes)
     return Matrix(
-        [p for p, _, _ in src], [p for p, _, _ in dst], km, km / (speed.value * 1.852), [speed],
-        {"avoided": [P.BY_KEY[k].name for k in avoid_keys],
-         "closed": [{"passage": P.BY_KEY[k].name, "why": P.BY_KEY[k].closed_by_default}
-                    for k in P.keys_of(blocked) if k not in avoid_keys],
-         "vessel": vessel},
+        [p for p, _, _ in src], [p for p, _, _ in dst], km, hours, [speed], restrictions,
         {"fingerprint": manifest["fingerprint"],
          "sources": [f"{s['package']} {s['version']}: {s['name']}" for s in manifest["sources"]]},
         notes)
+
+
+CELLS_NOTE = ("multimodal cells: the surface search's least time (hours, with transfers and border crossings "
+              "as the network times them) and the km of that path, as corridor.route finds them with "
+              "services=direct; its default, services=liner, may differ where it sails containers on liner "
+              "services; USD and CO2e: route a pair")
+
+
+def _search_block(ctx, blocked: int, src, dst, rows, cols, hours: np.ndarray, km: np.ndarray, threads: int,
+                  progress, ways: set) -> None:
+    """Cells ``rows`` x ``cols`` of ``hours`` and ``km`` (NaN where no route) by the search
+    setting ``ctx``: buckets on its hierarchy when one is on disk, else Dijkstra rows; names
+    the way in ``ways``."""
+    net = ctx.net
+    a, a_km = table_surface.connectors(ctx, [src[i][1] for i in rows])
+    b, b_km = table_surface.connectors(ctx, [dst[j][1] for j in cols])
+    h_out, k_out = np.full((len(rows), len(cols)), np.inf), np.full((len(rows), len(cols)), np.nan)
+    weight, _ = ctx.weight()
+    h = cached_hierarchy(net, "all", weight, blocked, ctx.weight_key())
+    if h is not None:
+        ways.add("buckets on the whole network's contraction hierarchy")
+        ch_table(h, a, b, h_out, threads, carried=(table_surface.search_edge_km(h, net.edge_km), a_km, b_km, k_out))
+        deadline.check()
+    else:
+        ways.add("one Dijkstra per row (no hierarchy for these options)")
+        flip = len(cols) < len(rows)  # the network is undirected: search from the shorter side
+        if flip:
+            a, b, a_km, b_km = b, a, b_km, a_km
+            h_out, k_out = h_out.T.copy(), k_out.T.copy()
+        dijkstra_rows((net.csr_indptr, net.csr_head, net.csr_edge), weight, net.edge_flags, blocked, a, b, h_out,
+                      threads, carried=(net.edge_km, a_km, b_km, k_out), progress=progress)
+        if flip:
+            h_out, k_out = h_out.T, k_out.T
+    h_out[~np.isfinite(h_out)] = np.nan
+    k_out[np.isnan(h_out)] = np.nan
+    hours[np.ix_(rows, cols)] = h_out
+    km[np.ix_(rows, cols)] = k_out
+
+
+def _fill_surface(ctx, blocked: int, src, dst, hours: np.ndarray, km: np.ndarray, threads: int,
+                  transit_avoided: frozenset | None, progress) -> list[str]:
+    """Fill ``hours`` and ``km`` of a multimodal table (NaN where no route), block by block of
+    cells sharing one set of countries closed by the transit policy; returns the notes that
+    say what the cells are and how they were found."""
+    notes = [CELLS_NOTE]
+    if transit_avoided is None:
+        notes.append("no transit policy applied: cells may cross countries corridor.route avoids by default")
+        transit_avoided = frozenset()
+    elif transit_avoided:
+        notes.append(f"transit policy: cells avoid {', '.join(sorted(transit_avoided))} (but a pair's own "
+                     "countries), as corridor.route does")
+    o_country = [table_surface.country_of(p) for p, _, _ in src]
+    d_country = [table_surface.country_of(p) for p, _, _ in dst]
+    ways: set = set()
+    for countries, rows, cols in table_surface.policy_groups(o_country, d_country, transit_avoided):
+        _search_block(ctx.replace(countries=countries), blocked, src, dst, rows, cols, hours, km, threads,
+                      progress, ways)
+    if transit_avoided:
+        # as the planner: where no route avoids the policy's countries, the answer crosses them
+        rows, cols = (np.flatnonzero(np.isnan(hours).any(axis=k)) for k in (1, 0))
+        if len(rows):
+            before = np.isnan(hours)
+            h, k = np.full_like(hours, np.nan), np.full_like(km, np.nan)
+            _search_block(ctx, blocked, src, dst, rows, cols, h, k, threads, progress, ways)
+            crossing = before & ~np.isnan(h)
+            hours[crossing], km[crossing] = h[crossing], k[crossing]
+            if crossing.any():
+                notes.append(f"{int(crossing.sum()):,} cells have no route that avoids the transit policy's countries: "
+                             "they cross them, as corridor.route's answer then does (its transit_risk names them)")
+    notes.append(f"cells found by {' and '.join(sorted(ways))}")
+    missing = int(np.isnan(hours).sum())
+    if missing:
+        notes.append(f"{missing:,} of {hours.size:,} cells have no route by {', '.join(sorted(ctx.profile.modes))} "
+                     "(NaN; corridor.route says why for one pair)")
+    return notes
 
 
 __all__ = ["matrix", "Matrix"]

@@ -3,10 +3,11 @@ declared once (sharing the route's declarations where the option is the same).""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from corridor.errors import BadInput
+from corridor.mode_options import AVAILABLE_MODES
 from corridor.request.options import Option
 from corridor.request.route import ROUTE, RouteRequest
 from corridor.request.service import Service
@@ -17,6 +18,9 @@ TABLE = Service("table", (
     Option("origins", "places", "places the rows start from", max_items=MAX_TABLE_PLACES),
     Option("destinations", "places", "places the columns end at (default: the origins)",
            max_items=MAX_TABLE_PLACES),
+    # route's modes, with the table's own default (sea: tables made before it existed stay the same)
+    replace(ROUTE["modes"], default=("sea",), help="modes to use (default: sea); with rail, road or ferry, "
+            "each cell is the surface search's time and km (README: Tables of many routes)"),
     ROUTE["avoid"], ROUTE["allow"], ROUTE["vessel"], ROUTE["speed_kn"],
 ))
 
@@ -31,10 +35,11 @@ REPORT = Service("report", (
 
 @dataclass(frozen=True)
 class TableRequest:
-    """A checked table request (sea distance and time between many places)."""
+    """A checked table request (distance and time between many places, by sea by default)."""
 
     origins: tuple
     destinations: tuple | None = None
+    modes: tuple[str, ...] = ("sea",)
     avoid: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     vessel: str = "seagoing"
@@ -42,7 +47,18 @@ class TableRequest:
 
     @classmethod
     def make(cls, **options: Any) -> "TableRequest":
-        return cls(**TABLE.check(options))
+        req = cls(**TABLE.check(options))
+        if not req.modes:  # as a route says it
+            raise BadInput(f"No mode given; available modes: {', '.join(AVAILABLE_MODES)}.")
+        if "air" in req.modes:  # flights are priced per consignment by the planner, not on the table's graph
+            raise BadInput(f"Option modes (`{TABLE['modes'].flag}`): air is not available in tables; give "
+                           "surface modes (sea, rail, road, ferry), or route each pair by air with corridor route.")
+        return req
+
+    @property
+    def multimodal(self) -> bool:
+        """Whether the cells come from the surface search (any mode but sea alone)."""
+        return self.modes != ("sea",)
 
 
 @dataclass(frozen=True)

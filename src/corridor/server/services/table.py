@@ -1,5 +1,5 @@
-"""``/table``: distances and sailing times between many places (OSRM's ``table``), see
-:func:`corridor.matrix`.
+"""``/table``: distances and times between many places (OSRM's ``table``; by sea unless
+``modes`` names others), see :func:`corridor.matrix`.
 
 ``GET /table?origins=PECHY;CNSHA&destinations=NLRTM;SGSIN`` (places separated by ``;``, as
 ``lat,lon`` contains a comma) or ``POST /table`` with the same fields as JSON, where a place
@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from corridor import transit_policy
 from corridor.engine.table import matrix
 from corridor.request import TABLE
 from corridor.server.errors import LimitExceeded
@@ -28,6 +29,7 @@ class TableBody(BaseModel):
 
     origins: list[str | tuple[float, float]] = Field(description="places: names, codes, 'lat,lon' or [lat, lon]")
     destinations: list[str | tuple[float, float]] | None = Field(None, description="default: the origins")
+    modes: str | list[str] | None = Field(None, description=TABLE["modes"].help)
     avoid: str | list[str] | None = Field(None, description="passages to avoid")
     allow: str | list[str] | None = Field(None, description="passages closed by default to open")
     vessel: str = "seagoing"
@@ -51,7 +53,8 @@ def _check_size(request: Request, n_origins: int, n_destinations: int) -> None:
 async def _table(request: Request, origins, destinations, **options) -> JSONResponse:
     destinations = destinations or origins
     _check_size(request, len(origins), len(destinations))
-    result = await compute(request, matrix, origins, destinations, network=request.app.state.network, **options)
+    result = await compute(request, matrix, origins, destinations, network=request.app.state.network,
+                           transit_avoided=transit_policy.load().avoided(), **options)
     return JSONResponse(result.to_dict())
 
 
@@ -75,5 +78,5 @@ router.get("/table", summary="Distance and time table between places")(table_get
 @router.post("/table", summary="Distance and time table between places (JSON body)")
 async def table_post(request: Request, body: TableBody):
     """As ``GET /table``, for long lists; places may be ``[lat, lon]`` pairs."""
-    return await _table(request, body.origins, body.destinations, avoid=body.avoid, allow=body.allow,
-                        vessel=body.vessel, speed_kn=body.speed)
+    return await _table(request, body.origins, body.destinations, modes=body.modes, avoid=body.avoid,
+                        allow=body.allow, vessel=body.vessel, speed_kn=body.speed)
