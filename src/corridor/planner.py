@@ -192,10 +192,12 @@ class _Request:
 
 def _sailer(ctx: Ctx, blocked: int, avoid: list[str]):
     """Sea legs between two places under the request's closures, for the liner hub chains."""
-    settings = ctx.replace(profile=replace(ctx.profile, modes=frozenset({"sea"}))).settings()
+    settings: list = []  # made on the first hop: most routes sail none (a sourced service, or short)
 
     def sail(a: Place, b: Place):
-        return [_fresh(leg) for leg in _sea_hop(ctx.net, a, b, settings, blocked, tuple(avoid))]
+        if not settings:
+            settings.append(ctx.replace(profile=replace(ctx.profile, modes=frozenset({"sea"}))).settings())
+        return [_fresh(leg) for leg in _sea_hop(ctx.net, a, b, settings[0], blocked, tuple(avoid))]
 
     return sail
 
@@ -242,14 +244,41 @@ def _porter(net: Network):
     return port
 
 
+@per_network(maxsize=256)
+def _sea_stretch(net: Network, a: Place, b: Place, settings: tuple, blocked: int, avoid: tuple,
+                 on_liner: bool) -> tuple[tuple, tuple]:
+    """The legs from ``a`` to ``b`` of a sea-only request (:func:`_sea_hop`'s), the liner applied
+    when ``on_liner``, and the liner's notes, kept per network and value: a repeated sea request
+    neither searches nor builds legs nor matches liner hubs again. Never edit the legs returned:
+    copy them."""
+    legs = [_fresh(leg) for leg in _sea_hop(net, a, b, settings, blocked, avoid)]
+    if not on_liner:
+        return tuple(legs), ()
+    sea = Ctx.from_settings(net, settings)
+    legs, notes = liner.apply(legs, sea.profile, _sailer(sea, blocked, list(avoid)), _porter(net))
+    return tuple(legs), tuple(notes)
+
+
+def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
+    """The route's legs between its stops, sailed on liner services when the request asks, and
+    the liner's notes. A sea-only request open to every port and country is the value of its
+    stops and setting (:func:`_sea_stretch`); the liner treats each sea leg on its own, so
+    stretch by stretch is the same answer."""
+    pairs = list(zip(req.accesses[:-1], req.accesses[1:]))
+    if ctx.profile.modes == frozenset({"sea"}) and not (ctx.closed_ports or ctx.countries):
+        settings = ctx.settings()
+        kept = [_sea_stretch(ctx.net, a.requested, b.requested, settings, req.blocked, tuple(req.avoid_keys),
+                             req.liner) for a, b in pairs]
+        return [_fresh(leg) for legs, _ in kept for leg in legs], [n for _, notes in kept for n in notes]
+    legs = [leg for a, b in pairs for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
+    if not req.liner:
+        return legs, []
+    return liner.apply(legs, ctx.profile, _sailer(ctx, req.blocked, req.avoid_keys), _porter(ctx.net))
+
+
 def _route(ctx: Ctx, req: _Request) -> Route:
-    legs = [leg for a, b in zip(req.accesses[:-1], req.accesses[1:])
-            for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
-    notes = list(req.notes)
-    if req.liner:
-        legs, liner_notes = liner.apply(legs, ctx.profile, _sailer(ctx, req.blocked, req.avoid_keys),
-                                        _porter(ctx.net))
-        notes += liner_notes
+    legs, liner_notes = _legs_on_liner(ctx, req)
+    notes = [*req.notes, *liner_notes]
     annotate(legs, ctx.profile)
     used = {leg.mode for leg in legs if leg.mode != "transfer"}
     kinds = {leg.kind for leg in legs if leg.mode == "transfer"}
