@@ -10,7 +10,8 @@ their first calls, the random pairs' first calls (median, p90), and whether ever
 error) is the same as the other version's (floats to 1e-9 relative) and a repeated pair's
 the same as its first. ``--profile`` adds,
 for the 50 pairs' repeated calls, the cumulative ms per call of bench/random_ports.py's
-stages and the top functions by own time.
+stages and the top functions by own time; ``--scgraph`` times scgraph's ``get_shortest_path``
+on the same pairs in the same alternation (bench/ch.py's "scgraph default").
 
 Run: ``CORRIDOR_BACKGROUND_BUILD=0 python bench/sea_call.py --before-src /work/main/src``
 """
@@ -112,10 +113,31 @@ def measure(reqs: dict, answers: bool, profile: bool) -> dict:
     return out
 
 
+def measure_scgraph(reqs: dict) -> dict:
+    """scgraph's ``get_shortest_path`` on the same pairs, timed as :func:`measure` times the
+    route (bench/ch.py's "scgraph default" row)."""
+    sys.path.insert(0, str(HERE))
+    from speed import marnet_geograph
+
+    g = marnet_geograph()
+    medians = []
+    for a, b in reqs["pairs"]:
+        ends = ({"latitude": a[0], "longitude": a[1]}, {"latitude": b[0], "longitude": b[1]})
+        g.get_shortest_path(*ends, output_units="km")
+        ts = []
+        for _ in range(REPEATS):
+            t = time.perf_counter()
+            g.get_shortest_path(*ends, output_units="km")
+            ts.append(time.perf_counter() - t)
+        medians.append(1000 * statistics.median(ts))
+    return {"median": medians}
+
+
 def _child(src: str, reqs_file: str, answers: bool, profile: bool) -> dict:
     env = dict(os.environ, PYTHONPATH=src, CORRIDOR_BACKGROUND_BUILD="0")
     with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
         cmd = [sys.executable, __file__, "--child", reqs_file, "--out", out.name]
+        cmd += ["--scgraph"] if src == "scgraph" else []
         cmd += ["--answers"] if answers else []
         cmd += ["--profile"] if profile else []
         subprocess.run(cmd, env=env, check=True)
@@ -128,13 +150,15 @@ def main() -> None:
     ap.add_argument("--random", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--scgraph", action="store_true", help="time scgraph's get_shortest_path in the same run")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     ap.add_argument("--answers", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         reqs = json.loads(Path(args.child).read_text())
-        Path(args.out).write_text(json.dumps(measure(reqs, args.answers, args.profile), default=str))
+        result = measure_scgraph(reqs) if args.scgraph else measure(reqs, args.answers, args.profile)
+        Path(args.out).write_text(json.dumps(result, default=str))
         return
     after_src = str(HERE.parent / "src")
     os.environ["CORRIDOR_BACKGROUND_BUILD"] = "0"
@@ -145,13 +169,14 @@ def main() -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(reqs, f)
     versions = {"after": after_src} | ({"before": args.before_src} if args.before_src else {})
+    versions |= {"scgraph": "scgraph"} if args.scgraph else {}
     runs: dict = {name: [] for name in versions}
     answers: dict = {}
     for r in range(args.rounds):
         for name in (list(versions) if r % 2 == 0 else list(versions)[::-1]):
             res = _child(versions[name], f.name, name not in answers, args.profile and r == 0)
             runs[name].append(res)
-            if res["answers"] is not None:
+            if res.get("answers") is not None:
                 answers[name] = res["answers"]
     print(f"uptime: {os.popen('uptime').read().strip()}")
     print(f"{len(reqs['pairs'])} major-port pairs (sea, by coordinates) and {len(reqs['random'])} random "
@@ -159,11 +184,18 @@ def main() -> None:
     print("| code | 50 pairs median of medians ms | p90 ms | 50 pairs first calls median ms | "
           "random first median ms | random p90 ms |\n|---|---|---|---|---|---|")
     for name, rr in runs.items():
+        if name == "scgraph":
+            med = [min(t) for t in zip(*(res["median"] for res in rr))]
+            print(f"| scgraph get_shortest_path | {statistics.median(med):.3f} | {_percentile(med, 90):.3f} | "
+                  "– | – | – |")
+            continue
         # per request, the lowest of the rounds' figures: the noise of a shared machine only adds
         med, first, rand = ([min(t) for t in zip(*(res[k] for res in rr))] for k in ("median", "first", "random_first"))
         print(f"| {name} | {statistics.median(med):.3f} | {_percentile(med, 90):.3f} | "
               f"{statistics.median(first):.3f} | {statistics.median(rand):.3f} | {_percentile(rand, 90):.3f} |")
     for name, rr in runs.items():
+        if name == "scgraph":
+            continue
         res = next(r for r in rr if r["answers"] is not None)
         repeats = [d for a, b in zip(res["answers"], res["repeat_answers"]) if (d := _same(a, b))]
         print(f"{name}: {len(res['repeat_answers']) - len(repeats)} of {len(res['repeat_answers'])} repeated "

@@ -202,11 +202,22 @@ def _sailer(ctx: Ctx, blocked: int, avoid: list[str]):
     return sail
 
 
+def _kept(leg: Leg) -> Leg:
+    """A leg as a cache keeps it: its geometry's parts as read-only ``(n, 2)`` arrays, not
+    thousands of small lists (which the garbage collector would walk again and again while
+    the cache lives). :func:`_fresh` gives it back as a leg."""
+    parts = [np.array(part, float) for part in leg.geometry]
+    for part in parts:
+        part.flags.writeable = False
+    return replace(leg, geometry=parts)
+
+
 def _fresh(leg: Leg) -> Leg:
-    """A copy of a kept leg that shares nothing editable with it: the liner renames a hop's ends
-    and services, costing annotates it, and a caller may edit its answer's lists."""
+    """A copy of a kept leg (:func:`_kept`) that shares nothing editable with it: the liner
+    renames a hop's ends and services, costing annotates it, and a caller may edit its answer's
+    lists."""
     return replace(leg, passages=list(leg.passages), passage_names=list(leg.passage_names),
-                   geometry=[[list(point) for point in part] for part in leg.geometry], basis=dict(leg.basis))
+                   geometry=[part.tolist() for part in leg.geometry], basis=dict(leg.basis))
 
 
 @per_network(maxsize=256)
@@ -216,7 +227,8 @@ def _sea_hop(net: Network, a: Place, b: Place, settings: tuple, blocked: int, av
     (and a repeated request sails them again), each a search plus its legs. Never edit the legs
     returned: copy them."""
     sea = Ctx.from_settings(net, settings)
-    return tuple(_legs(sea, access(net, a, sea.profile), access(net, b, sea.profile), blocked, list(avoid)))
+    return tuple(_kept(leg) for leg in _legs(sea, access(net, a, sea.profile), access(net, b, sea.profile), blocked,
+                                             list(avoid)))
 
 
 @per_network(maxsize=4)
@@ -244,19 +256,35 @@ def _porter(net: Network):
     return port
 
 
+class _Stop:
+    """A stop as a cache key: equal and hashed as its place (a value); it carries the place's
+    access to the network, so that computing a missing entry does not join the place again."""
+
+    __slots__ = ("place", "access")
+
+    def __init__(self, acc: Access):
+        self.place, self.access = acc.requested, acc
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Stop) and other.place == self.place
+
+    def __hash__(self) -> int:
+        return hash(self.place)
+
+
 @per_network(maxsize=256)
-def _sea_stretch(net: Network, a: Place, b: Place, settings: tuple, blocked: int, avoid: tuple,
+def _sea_stretch(net: Network, a: _Stop, b: _Stop, settings: tuple, blocked: int, avoid: tuple,
                  on_liner: bool) -> tuple[tuple, tuple]:
-    """The legs from ``a`` to ``b`` of a sea-only request (:func:`_sea_hop`'s), the liner applied
-    when ``on_liner``, and the liner's notes, kept per network and value: a repeated sea request
-    neither searches nor builds legs nor matches liner hubs again. Never edit the legs returned:
-    copy them."""
-    legs = [_fresh(leg) for leg in _sea_hop(net, a, b, settings, blocked, avoid)]
-    if not on_liner:
-        return tuple(legs), ()
+    """The legs from ``a`` to ``b`` of a sea-only request, the liner applied when ``on_liner``,
+    and the liner's notes, kept per network and value: a repeated sea request neither searches
+    nor builds legs nor matches liner hubs again. Kept apart from :func:`_sea_hop`'s hub hops,
+    which recur across requests: requests mostly do not, and would push the hops out. Never
+    edit the legs returned: copy them."""
     sea = Ctx.from_settings(net, settings)
-    legs, notes = liner.apply(legs, sea.profile, _sailer(sea, blocked, list(avoid)), _porter(net))
-    return tuple(legs), tuple(notes)
+    legs = _legs(sea, a.access, b.access, blocked, list(avoid))
+    if on_liner:
+        legs, notes = liner.apply(legs, sea.profile, _sailer(sea, blocked, list(avoid)), _porter(net))
+    return tuple(_kept(leg) for leg in legs), tuple(notes if on_liner else ())
 
 
 def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
@@ -267,8 +295,8 @@ def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
     pairs = list(zip(req.accesses[:-1], req.accesses[1:]))
     if ctx.profile.modes == frozenset({"sea"}) and not (ctx.closed_ports or ctx.countries):
         settings = ctx.settings()
-        kept = [_sea_stretch(ctx.net, a.requested, b.requested, settings, req.blocked, tuple(req.avoid_keys),
-                             req.liner) for a, b in pairs]
+        kept = [_sea_stretch(ctx.net, _Stop(a), _Stop(b), settings, req.blocked, tuple(req.avoid_keys), req.liner)
+                for a, b in pairs]
         return [_fresh(leg) for legs, _ in kept for leg in legs], [n for _, notes in kept for n in notes]
     legs = [leg for a, b in pairs for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
     if not req.liner:
