@@ -8,8 +8,9 @@ network, 5 % multimodal routes between points within bench/load.py's ``JITTER_DE
 ``LAND_PAIRS`` cities. Each process first warms up as a server worker does
 (:func:`corridor.server.pool.warm_network`), then makes every request once: the planner keeps
 per-value results (snapping, liner hops) that make a repeat cheap, and real requests mostly
-do not repeat. The slowest tenth (p90 and up) is then asked again, each in a fresh process
-and under cProfile, and their time is split by planner stage.
+do not repeat. The slowest tenth (p90 and up) is then asked again, in a fresh process
+and each under cProfile, and their time is split by planner stage, summed and, for each request over
+``--over`` ms, one row a request.
 
 ``--before-src`` runs the same requests with another checkout's code, in alternating fresh
 processes (``--rounds``), and checks that both give the same answers (``Route.to_dict()``, or
@@ -114,14 +115,15 @@ def measure(requests: list[dict], answers: bool) -> dict:
     return {"ms": ms, "answers": out}
 
 
-def profile(requests: list[dict]) -> dict:
-    """Milliseconds by stage (:data:`STAGES`) summed over ``requests``, each a first call under cProfile."""
+def profile(requests: list[dict]) -> list[dict]:
+    """Milliseconds by stage (:data:`STAGES`) of each of ``requests``, each a first call under cProfile."""
     import corridor
     from corridor.server.pool import warm_network
 
     warm_network()
-    totals = dict.fromkeys([s[0] for s in STAGES] + ["whole call"], 0.0)
+    out = []
     for r in requests:
+        totals = dict.fromkeys([s[0] for s in STAGES] + ["whole call"], 0.0)
         prof = cProfile.Profile()
         prof.enable()
         try:
@@ -136,7 +138,8 @@ def profile(requests: list[dict]) -> dict:
             for label, suffix, name in STAGES:
                 if fn == name and file.endswith(suffix):
                     totals[label] += 1000 * cum
-    return totals
+        out.append(totals)
+    return out
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -177,6 +180,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--before-src", help="the src folder of the code to compare with")
     ap.add_argument("--no-profile", action="store_true", help="skip the stage breakdown of the slowest tenth")
+    ap.add_argument("--over", type=float, default=30.0,
+                    help="list each request slower than this many ms with its stages (default 30)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--requests", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -225,14 +230,25 @@ def main() -> None:
         return
     for name in versions:
         ms = [min(t) for t in zip(*runs[name])]
-        slow = [requests[i] for i in range(len(ms)) if ms[i] >= _percentile(ms, 90)]
+        slow_at = [i for i in range(len(ms)) if ms[i] >= _percentile(ms, 90)]
+        slow = [requests[i] for i in slow_at]
         with open(f.name + ".slow", "w") as g:
             json.dump(slow, g)
-        stages = _child(versions[name], "profile", f.name + ".slow")
+        each = _child(versions[name], "profile", f.name + ".slow")
         print(f"\n{name}: the {len(slow)} slowest requests (p90 and up), first calls under cProfile, ms summed\n")
         print("| stage | ms |\n|---|---|")
-        for label, value in stages.items():
-            print(f"| {label} | {value:.1f} |")
+        for label in each[0] if each else ():
+            print(f"| {label} | {sum(e[label] for e in each):.1f} |")
+        over = [k for k, i in enumerate(slow_at) if ms[i] > args.over]
+        if over:
+            # one row a request: where a stall comes from (a run's lower time, then its profiled stages)
+            cols = [label for label in each[0] if not label.startswith(" ")]
+            print(f"\n{name}: the {len(over)} requests over {args.over:g} ms, each under cProfile\n")
+            print("| request | kind | ms | " + " | ".join(cols) + " |\n|" + "---|" * (len(cols) + 3))
+            for k in over:
+                r, i = slow[k], slow_at[k]
+                print(f"| {r['origin']} -> {r['destination']} | {kinds[i]} | {ms[i]:.1f} | "
+                      + " | ".join(f"{each[k][c]:.1f}" for c in cols) + " |")
 
 
 if __name__ == "__main__":

@@ -42,3 +42,29 @@ def test_a_request_that_is_not_sea_only_is_left_to_the_search(net):
     ctx = _ctx(net, frozenset({"sea", "rail", "road"}))
     a, b = (access(net, resolve(q, net), ctx.profile) for q in ("AZBAK", "NLRTM"))
     assert sea_reach(ctx, a, b, blocked_mask([], [], "seagoing")) is None
+
+
+def test_components_per_mask_are_those_of_the_whole_graph_under_the_mask(net):
+    """The per-metric base joined through the open passages partitions the sea nodes as the
+    components of the whole sea graph under that mask do."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from corridor.engine.sea_reach import _components
+
+    ctx = _ctx(net)
+    indptr, head, edge = net.sea_csr
+    n = len(indptr) - 1
+
+    def same_partition(x, y):
+        return len(np.unique(np.stack([x, y]), axis=1)[0]) == len(np.unique(x)) == len(np.unique(y))
+
+    default = blocked_mask([], [], "seagoing")
+    for mask in (default, default & ~P.BIT["volga-don"], blocked_mask(["suez", "panama"], [], "seagoing"), 0):
+        keep = np.isfinite(ctx.weight()[0][edge]) & ((net.edge_flags[edge] & np.uint32(mask)) == 0)
+        kept_indptr = np.concatenate([[0], np.cumsum(keep)])[indptr]
+        graph = csr_matrix((np.ones(int(keep.sum())), head[keep], kept_indptr), shape=(n, n))
+        weak, strong = _components(ctx, mask)
+        assert same_partition(weak, connected_components(graph, directed=False)[1]), mask
+        assert same_partition(strong, connected_components(graph, directed=True, connection="strong")[1]), mask

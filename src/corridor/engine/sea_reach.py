@@ -6,7 +6,8 @@ port walks the whole world ocean (about 50 ms of A*), a request that is not the 
 no hierarchy to answer it. The components of the sea graph under one request's weights and
 closed passages answer most of these questions at once: two accesses in different weak
 components have no path between them, and two in the same strong component have one. The
-components are computed once per metric and mask (a few ms) and kept by value.
+components of the graph without the flagged edges (the passages) are computed once per metric
+(a few tens of ms) and kept by value; each mask then joins them through its open passages.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ from corridor.engine.access import Access
 from corridor.engine.restrictions import Ctx
 
 _CACHE: OrderedDict = OrderedDict()
-_CACHE_SIZE = 16  # two int32 labels per sea node (about 350 KB) an entry
+_CACHE_SIZE = 16  # a sea node's int32 label (about 170 KB) and the flagged edges' ends an entry
 _LOCK = threading.Lock()
 
 
-def _components(ctx: Ctx, blocked: int) -> tuple[np.ndarray, np.ndarray]:
-    """Weak and strong component labels of the sea nodes over the edges a sea-only search under
-    ``ctx`` and ``blocked`` may take (finite weight, no closed passage), kept per value."""
-    key = (ctx.weight_key(), blocked)
+def _base(ctx: Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The strong components of the sea nodes over the edges of finite weight under ``ctx``
+    that carry no flag (no passage), kept per metric; and the edges left that join two of them:
+    the unflagged ones (``a``, ``b``) and the flagged ones with their flags (``fa``, ``fb``,
+    ``flags``). Any closed-passage mask then needs only the small graph of these components."""
+    key = ctx.weight_key()
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
@@ -40,26 +43,46 @@ def _components(ctx: Ctx, blocked: int) -> tuple[np.ndarray, np.ndarray]:
     net = ctx.net
     indptr, head, edge = net.sea_csr
     n = len(indptr) - 1
-    keep = np.isfinite(ctx.weight()[0][edge]) & ((net.edge_flags[edge] & np.uint32(blocked)) == 0)
-    kept_indptr = np.concatenate([[0], np.cumsum(keep)])[indptr].astype(np.int32)
-    graph = csr_matrix((np.ones(int(keep.sum())), head[keep], kept_indptr), shape=(n, n))
+    finite = np.isfinite(ctx.weight()[0][edge])
+    flags = net.edge_flags[edge]
+    free = finite & (flags == 0)
+    free_indptr = np.concatenate([[0], np.cumsum(free)])[indptr].astype(np.int32)
+    graph = csr_matrix((np.ones(int(free.sum())), head[free], free_indptr), shape=(n, n))
     _, strong = connected_components(graph, directed=True, connection="strong")
-    # weak components: the strong ones joined by any edge between two of them (a small graph;
-    # scipy's own weak components cost twice the strong ones on the 1 M sea edges)
-    tail = np.repeat(np.arange(n), np.diff(kept_indptr))
-    a, b = strong[tail], strong[head[keep]]
+    tail_of = np.repeat(np.arange(n), np.diff(indptr))
+    a, b = strong[tail_of[free]], strong[head[free]]
     across = a != b
-    m = int(strong.max()) + 1
-    joins = csr_matrix((np.ones(int(across.sum())), (a[across], b[across])), shape=(m, m))
-    _, weak_of_strong = connected_components(joins, directed=False)
-    labels = (weak_of_strong[strong], strong)
-    for a in labels:
-        a.flags.writeable = False  # shared by every request of this metric and mask
+    flagged = finite & (flags != 0)
+    base = (strong.astype(np.int32), a[across], b[across],
+            strong[tail_of[flagged]], strong[head[flagged]], flags[flagged])
+    for x in base:
+        x.flags.writeable = False  # shared by every request of this metric
     with _LOCK:
-        _CACHE[key] = labels
+        _CACHE[key] = base
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
-    return labels
+    return base
+
+
+def _components(ctx: Ctx, blocked: int) -> tuple[np.ndarray, np.ndarray]:
+    """Weak and strong component labels of the sea nodes over the edges a sea-only search under
+    ``ctx`` and ``blocked`` may take (finite weight, no closed passage).
+
+    The strong components of the whole graph are unions of the base's (:func:`_base`), found as
+    the components of the graph whose nodes are the base's components and whose edges are those
+    between two of them, the open flagged ones included: a few thousand nodes, well under a ms,
+    where the whole sea graph (1 M edges) costs tens of ms for every mask."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    strong0, a, b, fa, fb, flags = _base(ctx)
+    open_ = (flags & np.uint32(blocked)) == 0
+    tail, head = np.concatenate([a, fa[open_]]), np.concatenate([b, fb[open_]])
+    m = int(strong0.max()) + 1
+    joins = csr_matrix((np.ones(len(tail)), (tail, head)), shape=(m, m))
+    _, strong = connected_components(joins, directed=True, connection="strong")
+    _, weak = connected_components(joins, directed=False)
+    return weak[strong0], strong[strong0]
 
 
 def _ends(ctx: Ctx, acc: Access) -> np.ndarray:

@@ -18,6 +18,7 @@ same network takes them over (an app started again, as in tests) instead of star
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import multiprocessing
 import os
@@ -54,6 +55,7 @@ def warm_network():
     """The compiled network, with the search kernels and the sea and multimodal hierarchies
     (the transit policy's among them) loaded, so that a worker's first job is as fast as the rest."""
     from corridor.engine.table import matrix
+    from corridor.errors import NoRoute
     from corridor.jit import load_numba
     from corridor.network import load_network
     from corridor.planner import plan
@@ -63,10 +65,22 @@ def warm_network():
     net = load_network(progress=False)
     plan(RouteRequest.make(origin="NLRTM", destination="BEANR"), network=net)
     plan(RouteRequest.make(origin="Yerevan", destination="Baku"), network=net)
+    # a point, not a place: the first builds the nodes' KD-tree (scipy.spatial), some 25 ms
+    plan(RouteRequest.make(origin="40.18,44.51", destination="Baku"), network=net)
     # its fastest way crosses Russia, so the transit policy's second search loads that hierarchy
     # too: half a second a worker would otherwise spend on its first such request, under load
     plan(RouteRequest.make(origin="Almaty", destination="Berlin"), network=net)
+    try:  # no sea route from the Caspian: explaining it imports scipy and builds the default
+        # metric's sea components (corridor.engine.sea_reach), about 0.25 s on a worker's first such request
+        plan(RouteRequest.make(origin="AZBAK", destination="NLRTM"), network=net)
+    except NoRoute:
+        pass
     matrix(["NLRTM"], ["BEANR"], network=net, threads=1)
+    # A full collection walks every object the warm-up made (numba's compiler above all): about
+    # 0.2 s, every few hundred requests, that stalls the worker and queues the requests behind
+    # it. They live as long as the worker, so they go to the permanent generation, never walked.
+    gc.collect()
+    gc.freeze()
     return net
 
 
