@@ -104,6 +104,27 @@ def test_a_deep_sea_leg_with_no_sourced_service_changes_ship_at_one_assumed_hub(
     assert not liner.assumes_hub(direct.legs)
 
 
+def test_assumed_hubs_rank_as_the_great_circle_distance_to_every_point_of_the_path(net, callao_izmit):
+    from corridor.geo import haversine_km
+    from corridor.planner import _porter
+
+    port = _porter(net)
+    leg = next(leg for leg in callao_izmit[1].legs if leg.mode == "sea")
+    path = np.array([pt for part in leg.geometry for pt in part])
+    expected = []
+    for code, hub in liner.hubs().items():
+        if {code, hub.routed_at} & {leg.origin.code, leg.destination.code}:
+            continue
+        at = port(hub.routed_at)
+        off = float(haversine_km(at.lon, at.lat, path[:, 0], path[:, 1]).min())
+        end = min(float(haversine_km(at.lon, at.lat, p.lon, p.lat)) for p in (leg.origin, leg.destination))
+        if off <= liner.HUB_NEAR_PATH_KM and end >= liner.HUB_FROM_END_KM:
+            linked = any(liner.direct_service(code, e) for e in (leg.origin.code, leg.destination.code))
+            expected.append((not linked, off, code))
+    assert len(expected) >= 2  # several hubs near the path, so their order is tested too
+    assert liner.assumed_hubs(leg, port) == [code for *_, code in sorted(expected)]
+
+
 def test_a_short_leg_with_no_sourced_service_says_a_direct_call_is_assumed(capsys):
     from corridor.commands.route import print_table
 

@@ -56,3 +56,17 @@ def test_parameters_hash_by_value():
     other = base.override({"dwell": {"port": 99.0}}, "test")
     assert same is not base and same == base and hash(same) == hash(base)
     assert other != base and hash(other) != hash(base)
+
+
+def test_a_kept_sea_stretch_is_the_answer_the_request_by_request_path_gives(net):
+    from corridor import planner
+
+    a, b = _port_point(net, "CNSHA"), _port_point(net, "USNYC")
+    planner._sea_stretch.cache_clear()
+    kept = corridor.route(a, b, modes="sea")
+    assert planner._sea_stretch.cache_len() == 1
+    # a closed port far from the way makes the planner search and apply the liner request by request
+    unkept = corridor.route(a, b, modes="sea", close_ports="FJSUV")
+    assert planner._sea_stretch.cache_len() == 1
+    assert [leg.to_dict() for leg in kept.legs] == [leg.to_dict() for leg in unkept.legs]
+    assert [n for n in kept.notes if n.startswith("liner")] == [n for n in unkept.notes if n.startswith("liner")]

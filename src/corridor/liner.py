@@ -21,6 +21,7 @@ Bulk and general cargo sail on tramp ships, direct: their legs are left as found
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,7 +32,7 @@ import numpy as np
 
 from corridor.costing import transfer as transfer_costing
 from corridor.errors import CorridorError
-from corridor.geo import KM_PER_NMI, haversine_km, split_antimeridian
+from corridor.geo import KM_PER_NMI, haversine_km, km_for_chord, split_antimeridian, to_unit_vectors
 from corridor.places import Place
 from corridor.route import Leg, LinerService, TransferKind
 
@@ -191,16 +192,19 @@ def assumed_hubs(leg: Leg, port: Callable[[str], Place]) -> list[str]:
     """
     if leg.distance_km <= ASSUMED_HUB_MIN_NMI * KM_PER_NMI:
         return []
-    path = np.array([pt for part in leg.geometry for pt in part], dtype=float).reshape(-1, 2)
+    path = np.fromiter(itertools.chain.from_iterable(itertools.chain.from_iterable(leg.geometry)), float).reshape(-1, 2)
     ends = {leg.origin.code, leg.destination.code}
     codes = [code for code, hub in hubs().items() if code not in ends and hub.routed_at not in ends]
     if not codes or not len(path):
         return []
     at = [port(hubs()[code].routed_at) for code in codes]
     lon, lat = np.array([p.lon for p in at]), np.array([p.lat for p in at])
-    # every hub against every point of the path at once (a per-hub loop cost milliseconds a call)
-    off_path = haversine_km(lon[:, None], lat[:, None], path[None, :, 0], path[None, :, 1]).min(axis=1)
-    from_ends = np.minimum(*(haversine_km(lon, lat, p.lon, p.lat) for p in (leg.origin, leg.destination)))
+    # every hub against every point of the path at once, as the shortest chord between unit
+    # vectors (no trigonometry per pair: the path's points are turned into vectors once)
+    gap = to_unit_vectors(lon, lat)[:, None, :] - to_unit_vectors(path[:, 0], path[:, 1])[None, :, :]
+    off_path = km_for_chord(np.sqrt(np.einsum("hpk,hpk->hp", gap, gap).min(axis=1)))
+    ends_lon, ends_lat = [leg.origin.lon, leg.destination.lon], [leg.origin.lat, leg.destination.lat]
+    from_ends = haversine_km(lon[:, None], lat[:, None], ends_lon, ends_lat).min(axis=1)
     ranked = []
     for code, off, end in zip(codes, off_path.tolist(), from_ends.tolist()):
         if off <= HUB_NEAR_PATH_KM and end >= HUB_FROM_END_KM:

@@ -192,19 +192,32 @@ class _Request:
 
 def _sailer(ctx: Ctx, blocked: int, avoid: list[str]):
     """Sea legs between two places under the request's closures, for the liner hub chains."""
-    settings = ctx.replace(profile=replace(ctx.profile, modes=frozenset({"sea"}))).settings()
+    settings: list = []  # made on the first hop: most routes sail none (a sourced service, or short)
 
     def sail(a: Place, b: Place):
-        return [_fresh(leg) for leg in _sea_hop(ctx.net, a, b, settings, blocked, tuple(avoid))]
+        if not settings:
+            settings.append(ctx.replace(profile=replace(ctx.profile, modes=frozenset({"sea"}))).settings())
+        return [_fresh(leg) for leg in _sea_hop(ctx.net, a, b, settings[0], blocked, tuple(avoid))]
 
     return sail
 
 
+def _kept(leg: Leg) -> Leg:
+    """A leg as a cache keeps it: its geometry's parts as read-only ``(n, 2)`` arrays, not
+    thousands of small lists (which the garbage collector would walk again and again while
+    the cache lives). :func:`_fresh` gives it back as a leg."""
+    parts = [np.array(part, float) for part in leg.geometry]
+    for part in parts:
+        part.flags.writeable = False
+    return replace(leg, geometry=parts)
+
+
 def _fresh(leg: Leg) -> Leg:
-    """A copy of a kept leg that shares nothing editable with it: the liner renames a hop's ends
-    and services, costing annotates it, and a caller may edit its answer's lists."""
+    """A copy of a kept leg (:func:`_kept`) that shares nothing editable with it: the liner
+    renames a hop's ends and services, costing annotates it, and a caller may edit its answer's
+    lists."""
     return replace(leg, passages=list(leg.passages), passage_names=list(leg.passage_names),
-                   geometry=[[list(point) for point in part] for part in leg.geometry], basis=dict(leg.basis))
+                   geometry=[part.tolist() for part in leg.geometry], basis=dict(leg.basis))
 
 
 @per_network(maxsize=256)
@@ -214,7 +227,8 @@ def _sea_hop(net: Network, a: Place, b: Place, settings: tuple, blocked: int, av
     (and a repeated request sails them again), each a search plus its legs. Never edit the legs
     returned: copy them."""
     sea = Ctx.from_settings(net, settings)
-    return tuple(_legs(sea, access(net, a, sea.profile), access(net, b, sea.profile), blocked, list(avoid)))
+    return tuple(_kept(leg) for leg in _legs(sea, access(net, a, sea.profile), access(net, b, sea.profile), blocked,
+                                             list(avoid)))
 
 
 @per_network(maxsize=4)
@@ -242,14 +256,57 @@ def _porter(net: Network):
     return port
 
 
+class _Stop:
+    """A stop as a cache key: equal and hashed as its place (a value); it carries the place's
+    access to the network, so that computing a missing entry does not join the place again."""
+
+    __slots__ = ("place", "access")
+
+    def __init__(self, acc: Access):
+        self.place, self.access = acc.requested, acc
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Stop) and other.place == self.place
+
+    def __hash__(self) -> int:
+        return hash(self.place)
+
+
+@per_network(maxsize=256)
+def _sea_stretch(net: Network, a: _Stop, b: _Stop, settings: tuple, blocked: int, avoid: tuple,
+                 on_liner: bool) -> tuple[tuple, tuple]:
+    """The legs from ``a`` to ``b`` of a sea-only request, the liner applied when ``on_liner``,
+    and the liner's notes, kept per network and value: a repeated sea request neither searches
+    nor builds legs nor matches liner hubs again. Kept apart from :func:`_sea_hop`'s hub hops,
+    which recur across requests: requests mostly do not, and would push the hops out. Never
+    edit the legs returned: copy them."""
+    sea = Ctx.from_settings(net, settings)
+    legs = _legs(sea, a.access, b.access, blocked, list(avoid))
+    if on_liner:
+        legs, notes = liner.apply(legs, sea.profile, _sailer(sea, blocked, list(avoid)), _porter(net))
+    return tuple(_kept(leg) for leg in legs), tuple(notes if on_liner else ())
+
+
+def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
+    """The route's legs between its stops, sailed on liner services when the request asks, and
+    the liner's notes. A sea-only request open to every port and country is the value of its
+    stops and setting (:func:`_sea_stretch`); the liner treats each sea leg on its own, so
+    stretch by stretch is the same answer."""
+    pairs = list(zip(req.accesses[:-1], req.accesses[1:]))
+    if ctx.profile.modes == frozenset({"sea"}) and not (ctx.closed_ports or ctx.countries):
+        settings = ctx.settings()
+        kept = [_sea_stretch(ctx.net, _Stop(a), _Stop(b), settings, req.blocked, tuple(req.avoid_keys), req.liner)
+                for a, b in pairs]
+        return [_fresh(leg) for legs, _ in kept for leg in legs], [n for _, notes in kept for n in notes]
+    legs = [leg for a, b in pairs for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
+    if not req.liner:
+        return legs, []
+    return liner.apply(legs, ctx.profile, _sailer(ctx, req.blocked, req.avoid_keys), _porter(ctx.net))
+
+
 def _route(ctx: Ctx, req: _Request) -> Route:
-    legs = [leg for a, b in zip(req.accesses[:-1], req.accesses[1:])
-            for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
-    notes = list(req.notes)
-    if req.liner:
-        legs, liner_notes = liner.apply(legs, ctx.profile, _sailer(ctx, req.blocked, req.avoid_keys),
-                                        _porter(ctx.net))
-        notes += liner_notes
+    legs, liner_notes = _legs_on_liner(ctx, req)
+    notes = [*req.notes, *liner_notes]
     annotate(legs, ctx.profile)
     used = {leg.mode for leg in legs if leg.mode != "transfer"}
     kinds = {leg.kind for leg in legs if leg.mode == "transfer"}

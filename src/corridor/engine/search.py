@@ -46,7 +46,6 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
     a_cost = air_plan.connector_costs(ctx, a_cost, a_km, a_mode)
     b_cost = air_plan.connector_costs(ctx, b_cost, b_km, b_mode)
     weight, bound = ctx.weight()
-    targets = to_unit_vectors([p.lon for p in b.candidates], [p.lat for p in b.candidates])
     sea_only = profile.modes == frozenset({"sea"})
     layer = "sea" if sea_only else "all"
     hierarchy = None if "air" in profile.modes else cached_hierarchy(net, layer, weight, blocked, ctx.weight_key())
@@ -56,6 +55,7 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
     elif "air" not in profile.modes:  # a built request plus closures, when its path stays open
         res, low = closure_shortcut.search(ctx, layer, blocked, a_nodes, a_cost, b_nodes, b_cost)
     if res is closure_shortcut.REFUSED:  # no hierarchy answers: A*
+        targets = to_unit_vectors([p.lon for p in b.candidates], [p.lat for p in b.candidates])  # A*'s alone
         landmarks = "none" if "air" in profile.modes else profile.landmarks
         hours = hour_landmarks.load(net) if landmarks == "all" else None  # sea: the km ones are tight already
         alpha = ctx.landmark_scale(hours[1]) if hours is not None else 0.0
@@ -67,10 +67,17 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
                             else _potential(ctx, weight, blocked, b_nodes, b_cost, landmarks))
     if res is None or not np.isfinite(res.cost):
         return None
-    ia = int(np.flatnonzero(a_nodes == res.nodes[0])[np.argmin(np.abs(a_cost[a_nodes == res.nodes[0]] - res.source_cost))])
-    ib = int(np.flatnonzero(b_nodes == res.nodes[-1])[np.argmin(np.abs(b_cost[b_nodes == res.nodes[-1]] - res.target_cost))])
+    ia = _connector_used(a_nodes, a_cost, res.nodes[0], res.source_cost)
+    ib = _connector_used(b_nodes, b_cost, res.nodes[-1], res.target_cost)
     return res, ctx.weights, (int(a_owner[ia]), int(a_mode[ia]), float(a_km[ia])), \
         (int(b_owner[ib]), int(b_mode[ib]), float(b_km[ib]))
+
+
+def _connector_used(nodes: np.ndarray, cost: np.ndarray, node: int, path_cost: float) -> int:
+    """The connector a path starting (or ending) at ``node`` with ``path_cost`` there used: the
+    first of that node's whose cost is nearest."""
+    at = np.flatnonzero(nodes == node)
+    return int(at[np.argmin(np.abs(cost[at] - path_cost))])
 
 
 def _potential(ctx: Ctx, weight: np.ndarray, blocked: int, dst_nodes, dst_cost, landmarks: str):
