@@ -14,6 +14,8 @@ Tables printed (and written to bench/results/ch.json):
      call (place resolution, access to the water, search, legs, costing, geometry).
    * corridor.route (all surface): the same pairs with modes sea, rail, road, ferry, with the
      whole-network hierarchy and with A*.
+   * "first call": each pair's first request in the warm process, timed once (a repeated sea
+     request is answered from the legs corridor keeps, so the repeats measure that).
    * searoute 1.x, scgraph 3.6 default (bidirectional buckets) and scgraph's own CH, on a
      graph built from searoute's marnet (see bench/speed.py).
 2. Tables: 50 x 50 major ports (bench/matrix.py's draw), median of 20 runs, corridor with the
@@ -59,6 +61,17 @@ def per_item_ms(fn, items, repeats=REPEATS):
             fn(it)
             times.append(time.perf_counter() - t)
         out.append(1000 * statistics.median(times))
+    return out
+
+
+def first_call_ms(fn, items):
+    """Each item's first call only: what a request nobody asked before costs in a warm process
+    (corridor keeps a repeated sea request's answer, so the median of repeats measures that)."""
+    out = []
+    for it in items:
+        t = time.perf_counter()
+        fn(it)
+        out.append(1000 * (time.perf_counter() - t))
     return out
 
 
@@ -218,6 +231,9 @@ def main() -> None:
         return run
 
     surface = ["sea", "rail", "road", "ferry"]
+    route(pairs[0], ["sea"]), route(pairs[0], surface)  # warm the process on one pair, then no pair twice
+    first = [("corridor.route (sea, CH), first call", first_call_ms(lambda p: route(p, ["sea"]), pairs[1:])),
+             ("corridor.route (all surface, CH), first call", first_call_ms(lambda p: route(p, surface), pairs[1:]))]
     rows = [("corridor engine, coords -> km + path",
              per_item_ms(lambda p: sea_point_path(net, h, tuple(p["a"]), tuple(p["b"])), pairs)),
             ("corridor search, A* + ALT", per_item_ms(astar, ends)),
@@ -232,6 +248,7 @@ def main() -> None:
     route_diff = max(abs(x - y) for x, y in same)
     import searoute
 
+    rows += first
     rows.append(("searoute", per_item_ms(
         lambda p: searoute.searoute(p["a"][::-1], p["b"][::-1], units="km"), pairs)))
     g = marnet_geograph()
