@@ -18,7 +18,6 @@ import ast
 import hashlib
 import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -261,6 +260,8 @@ def start_background_build(net) -> bool:
     if path not in _BACKGROUND:
         _BACKGROUND[path] = True
         if not build_lock_held(path):
+            import subprocess  # only here: a process that finds the hierarchies built never needs it
+
             try:
                 with open(path / "hierarchies-background.log", "ab") as log:
                     subprocess.Popen([sys.executable, "-m", "corridor.default_hierarchies", "--background",
