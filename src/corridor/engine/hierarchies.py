@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corridor import modes as M
 from corridor.build.contraction import CODE_HASH, FORMAT, Hierarchy, build_hierarchy
 from corridor.hierarchy_integrity import check_hierarchy, check_labels, record_of
 from corridor.hub_labels import Labels, build_labels
@@ -38,13 +39,20 @@ _MEMO: dict = {}
 
 
 def _layer(net, layer: str, blocked: int, weight: np.ndarray):
-    """Node count and the edges (tail, head, weight, id, once each) of ``layer`` left open by ``blocked``."""
-    if layer == "sea":  # the sea layer alone: nodes 0 .. n_sea_nodes - 1
-        (indptr, head, edge), n = net.sea_csr, int(net.n_sea_nodes)
-    else:
-        indptr, head, edge, n = net.csr_indptr, net.csr_head, net.csr_edge, int(net.n_nodes)
+    """Node count and the edges (tail, head, weight, id, once each) of ``layer`` left open by
+    ``blocked``, in the whole network's CSR order."""
+    n = int(net.n_sea_nodes if layer == "sea" else net.n_nodes)
+    indptr = net.csr_indptr
+    lo, hi = int(indptr[0]), int(indptr[n])
     tail = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr[:n + 1]))
-    keep = ((net.edge_flags[edge] & np.uint32(blocked)) == 0) & (tail < head)
+    head, edge = net.csr_head[lo:hi], net.csr_edge[lo:hi]
+    if layer == "sea":  # what net.sea_csr keeps, without building it (a first route has no other use for
+        # it): sea edges between sea nodes, 0 .. n_sea_nodes - 1
+        keep = np.flatnonzero((tail < head) & (head < n))  # each edge once
+        keep = keep[net.edge_mode[edge[keep]] == M.SEA]
+    else:
+        keep = np.flatnonzero(tail < head)
+    keep = keep[(net.edge_flags[edge[keep]] & np.uint32(blocked)) == 0]
     eid = edge[keep]
     return n, tail[keep], head[keep], weight[eid], eid
 
