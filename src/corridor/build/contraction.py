@@ -59,7 +59,7 @@ import numpy as np
 from corridor.hierarchy_integrity import record_hierarchy
 from corridor.jit import njit
 from corridor.search import _heap_pop, _heap_push
-from corridor.source_memo import remembered
+from corridor.source_memo import hex_digits, remembered
 
 # Witness searches: settled-node limits when ranking nodes (often) and when contracting one
 # (once per node). Measured on the sea layer (km; shortcuts, median query, build on 2 busy CPUs):
@@ -444,4 +444,4 @@ def _code_hash() -> str:
 
 # at import: the code this process runs, whatever the file says later; remembered per file bytes
 # (corridor.source_memo), as tokenizing the source costs tens of ms in every new process
-CODE_HASH = remembered("contraction-code-hash", Path(__file__), _code_hash, r"[0-9a-f]{8}")
+CODE_HASH = remembered("contraction-code-hash", Path(__file__), _code_hash, hex_digits(8))

@@ -57,6 +57,13 @@ def _layer(net, layer: str, blocked: int, weight: np.ndarray):
     return n, tail[keep], head[keep], weight[eid], eid
 
 
+def _digest(w: np.ndarray, eid: np.ndarray) -> str:
+    """The weights' and edges' hash that names a hierarchy's file (the arrays' bytes, not copied)."""
+    h = hashlib.sha256(memoryview(np.ascontiguousarray(w)).cast("B"))
+    h.update(memoryview(np.ascontiguousarray(eid)).cast("B"))
+    return h.hexdigest()[:12]
+
+
 def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *, build: bool = True,
               quiet: bool = False, labels: bool = False) -> Hierarchy | None:
     """The CH of ``net``'s ``layer`` ("sea", or "all": the whole network) with the passages in
@@ -71,7 +78,7 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
         return None  # spares the layer and its hash (a fifth of a second) for a request with no hierarchy
     w_all = net.edge_km if weight is None else np.asarray(weight, np.float64)
     n, tail, head, w, eid = _layer(net, layer, blocked, w_all)
-    digest = hashlib.sha256(np.ascontiguousarray(w).tobytes() + eid.tobytes()).hexdigest()[:12]
+    digest = _digest(w, eid)
     key = (str(net.path), layer, int(blocked), digest)
     with _LOCK:
         if key in _MEMO and not (labels and _MEMO[key].labels is None):
