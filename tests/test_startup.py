@@ -80,6 +80,7 @@ def test_remembered_value_follows_its_source(tmp_path, monkeypatch):
     memo.write_text("{not json")  # a damaged memo: computed again, and rewritten
     assert value() == "2" and len(calls) == 4
     assert value() == "2" and len(calls) == 4
+    assert remembered("demo", tmp_path / "gone.py", lambda: "3", hex_digits(1)) == "3"  # no file: computed
 
 
 def test_costing_defaults_from_their_memo_are_the_toml_ones():

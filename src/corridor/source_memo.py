@@ -52,7 +52,10 @@ def remembered(name: str, source: Path, compute: Callable[[], Any], valid: Calla
         The value. It is remembered only when the cache folder exists and ``source`` is
         unchanged after computing it; a read-only folder just computes it every time.
     """
-    key = _key(source)
+    try:
+        key = _key(source)
+    except OSError:  # the source is not a file to read (a zipped install): nothing to key a memo by
+        return compute()
     path = memo_path(name)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -61,7 +64,11 @@ def remembered(name: str, source: Path, compute: Callable[[], Any], valid: Calla
     except (OSError, ValueError, KeyError, TypeError):  # no memo yet, or not one this code wrote
         pass
     value = compute()
-    if _key(source) == key and path.parent.is_dir():  # the file computed from is the one keyed
+    try:
+        unchanged = _key(source) == key  # the file computed from is the one keyed
+    except OSError:
+        unchanged = False
+    if unchanged and path.parent.is_dir():
         _write(path, {"key": key, "value": value, "sha256": _checksum(key, value)})
     return value
 
