@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import subprocess
 from types import SimpleNamespace
 
 import numpy as np
@@ -25,7 +26,7 @@ def fake_net(tmp_path):
 @pytest.fixture
 def spawned(monkeypatch):
     calls = []
-    monkeypatch.setattr(H.subprocess, "Popen", lambda cmd, **kw: calls.append(cmd))
+    monkeypatch.setattr(subprocess, "Popen", lambda cmd, **kw: calls.append(cmd))  # H imports it when it spawns
     monkeypatch.setattr(H, "_BACKGROUND", {})
     monkeypatch.setenv(H.BACKGROUND_ENV, "1")
     return calls

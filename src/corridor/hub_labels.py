@@ -74,7 +74,9 @@ class Labels:
         if not isinstance(stats, dict):
             raise DamagedNetwork(f"{folder.name}/stats.json is not a record of the labels")
         arrays = open_labels(folder, stats)
-        return cls(**{k: a if k in _BIG else np.array(a) for k, a in arrays.items()}, stats=stats)
+        # the big ones as plain arrays over the same mapping: a np.memmap's Python __getitem__
+        # costs a first route's Python-run query (corridor.jit) about 10 ms
+        return cls(**{k: np.asarray(a) if k in _BIG else np.array(a) for k, a in arrays.items()}, stats=stats)
 
 
 @njit(cache=True)

@@ -59,6 +59,7 @@ import numpy as np
 from corridor.hierarchy_integrity import record_hierarchy
 from corridor.jit import njit
 from corridor.search import _heap_pop, _heap_push
+from corridor.source_memo import hex_digits, remembered
 
 # Witness searches: settled-node limits when ranking nodes (often) and when contracting one
 # (once per node). Measured on the sea layer (km; shortcuts, median query, build on 2 busy CPUs):
@@ -441,4 +442,6 @@ def _code_hash() -> str:
     return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}{src}".encode()).hexdigest()[:8]
 
 
-CODE_HASH = _code_hash()  # at import: the code this process runs, whatever the file says later
+# at import: the code this process runs, whatever the file says later; remembered per file bytes
+# (corridor.source_memo), as tokenizing the source costs tens of ms in every new process
+CODE_HASH = remembered("contraction-code-hash", Path(__file__), _code_hash, hex_digits(8))

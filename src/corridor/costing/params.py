@@ -12,13 +12,12 @@ assumptions and the transfers it names use it); overrides keep it.
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from corridor.costing import Assumption
 from corridor.errors import BadInput
+from corridor.source_memo import remembered
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, object]:
@@ -97,15 +96,26 @@ def _assumption(key: str, row: dict) -> Assumption:
     return Assumption(key, float(row["value"]), str(row["unit"]), str(row["source"]))
 
 
+DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
+
+
+def _parsed_defaults() -> dict:
+    import tomllib  # only when the memo is missing: a route need not load the TOML parser
+
+    return tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=1)
 def defaults() -> Params:
-    text = (resources.files("corridor.costing") / "defaults.toml").read_text(encoding="utf-8")
-    table = _flatten(tomllib.loads(text))
+    # parsed once per version of the file (corridor.source_memo): a new process reads JSON
+    table = _flatten(remembered("costing-defaults", DEFAULTS_FILE, _parsed_defaults, lambda v: isinstance(v, dict)))
     return Params({k: _assumption(k, v) for k, v in table.items()},
                   {k: str(v["label"]) for k, v in table.items() if "label" in v})
 
 
 def read_toml(path) -> dict:
+    import tomllib
+
     p = Path(path)
     try:
         return tomllib.loads(p.read_text(encoding="utf-8"))

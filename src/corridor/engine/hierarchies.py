@@ -18,7 +18,6 @@ import ast
 import hashlib
 import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corridor import modes as M
 from corridor.build.contraction import CODE_HASH, FORMAT, Hierarchy, build_hierarchy
 from corridor.hierarchy_integrity import check_hierarchy, check_labels, record_of
 from corridor.hub_labels import Labels, build_labels
@@ -39,15 +39,29 @@ _MEMO: dict = {}
 
 
 def _layer(net, layer: str, blocked: int, weight: np.ndarray):
-    """Node count and the edges (tail, head, weight, id, once each) of ``layer`` left open by ``blocked``."""
-    if layer == "sea":  # the sea layer alone: nodes 0 .. n_sea_nodes - 1
-        (indptr, head, edge), n = net.sea_csr, int(net.n_sea_nodes)
-    else:
-        indptr, head, edge, n = net.csr_indptr, net.csr_head, net.csr_edge, int(net.n_nodes)
+    """Node count and the edges (tail, head, weight, id, once each) of ``layer`` left open by
+    ``blocked``, in the whole network's CSR order."""
+    n = int(net.n_sea_nodes if layer == "sea" else net.n_nodes)
+    indptr = net.csr_indptr
+    lo, hi = int(indptr[0]), int(indptr[n])
     tail = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr[:n + 1]))
-    keep = ((net.edge_flags[edge] & np.uint32(blocked)) == 0) & (tail < head)
+    head, edge = net.csr_head[lo:hi], net.csr_edge[lo:hi]
+    if layer == "sea":  # what net.sea_csr keeps, without building it (a first route has no other use for
+        # it): sea edges between sea nodes, 0 .. n_sea_nodes - 1
+        keep = np.flatnonzero((tail < head) & (head < n))  # each edge once
+        keep = keep[net.edge_mode[edge[keep]] == M.SEA]
+    else:
+        keep = np.flatnonzero(tail < head)
+    keep = keep[(net.edge_flags[edge[keep]] & np.uint32(blocked)) == 0]
     eid = edge[keep]
     return n, tail[keep], head[keep], weight[eid], eid
+
+
+def _digest(w: np.ndarray, eid: np.ndarray) -> str:
+    """The weights' and edges' hash that names a hierarchy's file (the arrays' bytes, not copied)."""
+    h = hashlib.sha256(memoryview(np.ascontiguousarray(w)).cast("B"))
+    h.update(memoryview(np.ascontiguousarray(eid)).cast("B"))
+    return h.hexdigest()[:12]
 
 
 def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *, build: bool = True,
@@ -64,7 +78,7 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
         return None  # spares the layer and its hash (a fifth of a second) for a request with no hierarchy
     w_all = net.edge_km if weight is None else np.asarray(weight, np.float64)
     n, tail, head, w, eid = _layer(net, layer, blocked, w_all)
-    digest = hashlib.sha256(np.ascontiguousarray(w).tobytes() + eid.tobytes()).hexdigest()[:12]
+    digest = _digest(w, eid)
     key = (str(net.path), layer, int(blocked), digest)
     with _LOCK:
         if key in _MEMO and not (labels and _MEMO[key].labels is None):
@@ -261,6 +275,8 @@ def start_background_build(net) -> bool:
     if path not in _BACKGROUND:
         _BACKGROUND[path] = True
         if not build_lock_held(path):
+            import subprocess  # only here: a process that finds the hierarchies built never needs it
+
             try:
                 with open(path / "hierarchies-background.log", "ab") as log:
                     subprocess.Popen([sys.executable, "-m", "corridor.default_hierarchies", "--background",

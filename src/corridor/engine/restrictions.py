@@ -114,7 +114,7 @@ class Ctx:
 
     def connector(self, mode: np.ndarray, km: np.ndarray) -> np.ndarray:
         out = np.zeros(len(km))
-        for m in np.unique(mode):
+        for m in sorted(set(mode.tolist())):  # not np.unique: it imports numpy.ma (tens of ms in a first route)
             sel = mode == m
             out[sel] = objective_mod.connector_weight(self.profile, int(m), km[sel], self.objective, self.refs)
         return out

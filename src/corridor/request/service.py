@@ -4,13 +4,15 @@ and a JSON description for the web page."""
 
 from __future__ import annotations
 
-import argparse
 import inspect
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corridor.errors import BadInput
 from corridor.request.options import Option
+
+if TYPE_CHECKING:  # the CLI imports argparse; a Python or HTTP request need not (issue #17)
+    import argparse
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,70 @@
+"""Issue #17's "import plus first route" for two or more checkouts, alternating fresh processes,
+so that a busy machine's load falls on each alike.
+
+Run (network and hierarchies already in the cache folder)::
+
+    python bench/import_ab.py /path/to/main/src src                  # 10 processes each
+    python bench/import_ab.py --runs 5 --compile /path/to/main/src src
+
+Each process runs ``import corridor; corridor.route('CNSHA', 'NLRTM')`` with one checkout's
+``src`` on PYTHONPATH. By default the bytecode is compiled once into a temporary
+PYTHONPYCACHEPREFIX (as an install has it); ``--compile`` makes every process compile the
+sources (PYTHONDONTWRITEBYTECODE=1). Prints, per checkout, the median wall time inside the
+process (as bench/fast.py), of the whole process, and the process's CPU time, which a busy
+machine disturbs least. Never run in CI (it measures the machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+CODE = ("import time; t = time.perf_counter(); c = time.process_time(); import corridor; "
+        "corridor.route('CNSHA', 'NLRTM'); print(time.perf_counter() - t, time.process_time() - c)")
+
+
+def one_process(env: dict) -> tuple[float, float, float]:
+    """(wall inside the process, wall of the whole process, CPU time) in seconds."""
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", CODE], env=env, capture_output=True, text=True, check=True).stdout
+    whole = time.perf_counter() - t
+    wall, cpu = map(float, out.split()[-2:])
+    return wall, whole, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("src", nargs="+", help="a checkout's src folder")
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--compile", action="store_true", help="every process compiles the sources")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="corridor-pycache-") as pycache:
+        envs = {}
+        for src in args.src:
+            env = dict(os.environ, PYTHONPATH=src)
+            if args.compile:
+                env["PYTHONDONTWRITEBYTECODE"] = "1"
+                env.pop("PYTHONPYCACHEPREFIX", None)
+            else:
+                env.pop("PYTHONDONTWRITEBYTECODE", None)
+                env["PYTHONPYCACHEPREFIX"] = pycache
+                one_process(env)  # writes the bytecode, untimed
+            envs[src] = env
+        runs = {src: [] for src in args.src}
+        for _ in range(args.runs):
+            for src, env in envs.items():
+                runs[src].append(one_process(env))
+    print(f"{args.runs} alternating fresh processes each, bytecode {'compiled in every process' if args.compile else 'on disk'}; "
+          f"load average at the end {os.getloadavg()[0]:.2f}")
+    for src, r in runs.items():
+        wall, whole, cpu = (statistics.median(x) for x in zip(*r))
+        print(f"{src}: wall in the process {wall:.3f} s, whole process {whole:.3f} s, CPU {cpu:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
