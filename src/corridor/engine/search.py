@@ -9,7 +9,7 @@ import numpy as np
 
 from corridor import deadline
 from corridor.air import plan as air_plan
-from corridor.engine import ch_potentials, hour_landmarks
+from corridor.engine import ch_potentials, hour_landmarks, wanted
 from corridor.engine.access import Access
 from corridor.engine.hierarchies import cached_hierarchy
 from corridor.engine.restrictions import Ctx
@@ -51,6 +51,7 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
     if hierarchy is not None:  # built for exactly these weights and closures: A*'s cost, far faster
         res = ch_shortest_path(hierarchy, a_nodes, a_cost, b_nodes, b_cost)
     else:
+        wanted.note(ctx, "sea" if sea_only else "all", blocked)  # its own hierarchy, built in the background
         landmarks = "none" if "air" in profile.modes else profile.landmarks
         hours = hour_landmarks.load(net) if landmarks == "all" else None  # sea: the km ones are tight already
         alpha = ctx.landmark_scale(hours[1]) if hours is not None else 0.0
