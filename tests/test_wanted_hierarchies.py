@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -168,3 +169,37 @@ def test_nothing_is_recorded_or_built_with_the_background_build_off(net, tmp_pat
     mixed.refs = {"co2": 5.0, "cost": 7.0}  # scaled per pair of places: never asked twice
     W.note(mixed, "sea", blocked)
     assert len(W.wanted(folder)) == 1 and len(spawned) == 1
+
+
+def test_a_miss_is_looked_up_again_once_the_folder_changed(tmp_path, monkeypatch):
+    """A server switches to a metric's hierarchy once the background build wrote it: the miss is
+    looked up again after RECHECK_S if a file was added to the network's folder meanwhile, and
+    CORRIDOR_ONLY_DEFAULT_CH=1 leaves out what is not a default hierarchy."""
+    class Net:  # the least a network needs to be a cache key (corridor.network_memo.network_key)
+        path, manifest = tmp_path / "network-0123456789abcdef", {}
+
+    net = Net()
+    net.path.mkdir()
+    weight, now, looked = np.zeros(3), [100.0], []
+    weight.flags.writeable = False
+    built = SimpleNamespace(labels=None, path=net.path / "ch-all-x.npz")
+    on_disk: list = [None]
+    monkeypatch.setattr(H, "hierarchy", lambda *a, **kw: looked.append(1) or on_disk[0])
+    monkeypatch.setattr(H, "start_background_build", lambda n: False)  # the defaults are built
+    monkeypatch.setattr(H.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(H, "_BY_ARRAY", {})
+    monkeypatch.setenv(H.BACKGROUND_ENV, "1")
+    monkeypatch.delenv("CORRIDOR_NO_CH", raising=False)
+    monkeypatch.delenv(H.ONLY_DEFAULTS_ENV, raising=False)
+    assert H.cached_hierarchy(net, "all", weight, 0, "k") is None and len(looked) == 1
+    now[0] += H.RECHECK_S + 1
+    assert H.cached_hierarchy(net, "all", weight, 0, "k") is None and len(looked) == 1  # nothing new: not looked up
+    on_disk[0] = built
+    (net.path / "ch-all-x.npz").write_bytes(b"")
+    os.utime(net.path, ns=(1, 1))  # a new mtime, however coarse the file system's clock
+    now[0] += H.RECHECK_S + 1
+    assert H.cached_hierarchy(net, "all", weight, 0, "k") is built
+    monkeypatch.setenv(H.ONLY_DEFAULTS_ENV, "1")
+    assert H.cached_hierarchy(net, "all", weight, 0, "other key") is None
+    H.defaults_marker(net.path).write_text(json.dumps({"hierarchies": [built.path.name]}))
+    assert H.cached_hierarchy(net, "all", weight, 0, "a third key") is built

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -193,7 +194,8 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int, weight_k
     (:meth:`corridor.engine.restrictions.Ctx.weight`), and ``weight_key`` is the value that
     made them (:meth:`~corridor.engine.restrictions.Ctx.weight_key`), so the lookup costs a
     dictionary access; without it, the array's bytes are hashed (tens of ms on the whole
-    network). ``CORRIDOR_NO_CH=1`` turns hierarchies off (A* everywhere)."""
+    network). ``CORRIDOR_NO_CH=1`` turns hierarchies off (A* everywhere); ``CORRIDOR_ONLY_DEFAULT_CH=1``
+    leaves out those built for other metrics (:mod:`corridor.wanted_hierarchies`), as before they are built."""
     if weight.flags.writeable or os.environ.get("CORRIDOR_NO_CH"):
         return None
     if weight_key is None:
@@ -207,6 +209,8 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int, weight_k
         return None
     mtime = _folder_mtime(net)
     h = hierarchy(net, layer, blocked, weight, build=False)
+    if h is not None and os.environ.get(ONLY_DEFAULTS_ENV) == "1" and not _is_default(net.path, h.path):
+        h = None
     recheck = float("inf")
     if h is None or (layer == "sea" and h.labels is None):
         if h is not None:  # the background build writes a sea hierarchy's hub labels after it
@@ -223,6 +227,14 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int, weight_k
     return h
 
 
+def _is_default(net_path: Path, path: Path | None) -> bool:
+    """Whether ``path`` is one of the default hierarchies (:func:`defaults_marker`'s list)."""
+    try:
+        return path is not None and path.name in json.loads(defaults_marker(net_path).read_text())["hierarchies"]
+    except (OSError, ValueError, KeyError):
+        return False
+
+
 def _folder_mtime(net) -> int | None:
     """The network folder's modification time (ns): a new file (a hierarchy saved) changes it."""
     try:
@@ -235,7 +247,8 @@ BACKGROUND_ENV = "CORRIDOR_BACKGROUND_BUILD"  # "0": never start the background 
 # measured on a loaded 2-CPU machine (README): sea hierarchies after 15 min, all after 33; idle, a few minutes
 BACKGROUND_DURATION = "several minutes, tens on a busy 2-CPU machine"
 WANTED_DURATION = "about 5 min of CPU per metric on the whole network, more on a busy machine"
-RECHECK_S = 20.0  # while the background build runs, a missing hierarchy is looked for again this often
+RECHECK_S = 20.0
+ONLY_DEFAULTS_ENV = "CORRIDOR_ONLY_DEFAULT_CH"  # "1": use the default hierarchies only (measures the others' gain)  # while the background build runs, a missing hierarchy is looked for again this often
 _BACKGROUND: dict = {}  # network folder -> True once this process started or saw the background build
 
 
