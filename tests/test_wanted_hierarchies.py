@@ -203,3 +203,8 @@ def test_a_miss_is_looked_up_again_once_the_folder_changed(tmp_path, monkeypatch
     assert H.cached_hierarchy(net, "all", weight, 0, "other key") is None
     H.defaults_marker(net.path).write_text(json.dumps({"hierarchies": [built.path.name]}))
     assert H.cached_hierarchy(net, "all", weight, 0, "a third key") is built
+
+
+def test_wanted_goes_with_hierarchies(run):
+    code, _, err = run("network", "--wanted")
+    assert code != 0 and "corridor network --hierarchies --wanted" in err and "Traceback" not in err

@@ -26,14 +26,18 @@ MAX_METRICS = 4  # the most requested metrics that get a hierarchy
 MAX_BYTES = 700 * 1024 ** 2
 
 
+def _defaults(net_path: Path) -> set[str]:
+    """The file names of the default hierarchies (the default build's marker lists them)."""
+    try:
+        return set(json.loads(defaults_marker(net_path).read_text())["hierarchies"])
+    except (OSError, ValueError, KeyError):
+        return set()
+
+
 def on_disk(net_path: Path) -> list[Path]:
     """The hierarchy files in the network folder that the default build did not make."""
-    net_path = Path(net_path)
-    try:
-        defaults = set(json.loads(defaults_marker(net_path).read_text())["hierarchies"])
-    except (OSError, ValueError, KeyError):
-        defaults = set()
-    return [p for p in sorted(net_path.glob("ch-*.npz")) if p.name not in defaults]
+    defaults = _defaults(net_path)
+    return [p for p in sorted(Path(net_path).glob("ch-*.npz")) if p.name not in defaults]
 
 
 def _estimate(net_path: Path, layer: str) -> int:
@@ -45,12 +49,17 @@ def build_wanted(net, *, most: int = MAX_METRICS, max_bytes: int = MAX_BYTES,
                  progress: bool = True) -> list[Hierarchy]:
     """Build the hierarchies of the ``most`` most requested metrics that lack one, while the
     hierarchies of other metrics on disk stay within ``max_bytes``; say so on stderr. Returns
-    the hierarchies of those metrics (built now or before)."""
-    out = []
-    for count, record in wanted_mod.wanted(net.path)[:most]:
+    the hierarchies of those metrics (built now or before). A default request's metric, recorded
+    while its hierarchy was being built, takes no place among them."""
+    out, defaults = [], _defaults(net.path)
+    for count, record in wanted_mod.wanted(net.path):
+        if len(out) >= most:
+            break
         ctx, layer, blocked = wanted_mod.ctx_of(net, record)
         weight = ctx.weight()[0]
         h = hierarchy(net, layer, blocked, weight, build=False)
+        if h is not None and h.path is not None and h.path.name in defaults:
+            continue
         if h is None:
             used = sum(p.stat().st_size for p in on_disk(net.path))
             if used + _estimate(net.path, layer) > max_bytes:
