@@ -24,6 +24,7 @@ from corridor.engine.hierarchies import defaults_marker, hierarchy
 MAX_METRICS = 4  # the most requested metrics that get a hierarchy
 # whole-network hierarchies on disk for other metrics: about 150 MB each (README), so 4 fit
 MAX_BYTES = 700 * 1024 ** 2
+LOOK_FURTHER = 4  # records read per metric built: skips defaults and records of the same weights, within reason
 
 
 def _defaults(net_path: Path) -> set[str]:
@@ -50,16 +51,17 @@ def build_wanted(net, *, most: int = MAX_METRICS, max_bytes: int = MAX_BYTES,
     """Build the hierarchies of the ``most`` most requested metrics that lack one, while the
     hierarchies of other metrics on disk stay within ``max_bytes``; say so on stderr. Returns
     the hierarchies of those metrics (built now or before). A default request's metric, recorded
-    while its hierarchy was being built, takes no place among them."""
+    while its hierarchy was being built, and one of the same weights as a more requested one
+    (the hours of 20,000 t and of 30,000 t of dry bulk) take no place among them."""
     out, defaults = [], _defaults(net.path)
-    for count, record in wanted_mod.wanted(net.path):
+    for count, record in wanted_mod.wanted(net.path)[:most * LOOK_FURTHER]:
         if len(out) >= most:
             break
         ctx, layer, blocked = wanted_mod.ctx_of(net, record)
         weight = ctx.weight()[0]
         h = hierarchy(net, layer, blocked, weight, build=False)
-        if h is not None and h.path is not None and h.path.name in defaults:
-            continue
+        if h is not None and (h.path.name in defaults or any(h.path == o.path for o in out)):
+            continue  # a default, or the same weights as a more requested metric (another tonnage, say)
         if h is None:
             used = sum(p.stat().st_size for p in on_disk(net.path))
             if used + _estimate(net.path, layer) > max_bytes:
