@@ -112,15 +112,17 @@ def test_wanted_metrics_get_hierarchies_that_answer_as_astar(net, record_to, tmp
     folder.mkdir()
     region = _Region(net, folder)
     bulk, co2 = _sea_ctx(region, {"kind": "dry-bulk", "tonnes": 20000}), _sea_ctx(region, objective={"co2": 1.0})
-    for ctx, blocked in (bulk, bulk, bulk, bulk, co2):
+    bulk_30kt = _sea_ctx(region, {"kind": "dry-bulk", "tonnes": 30000})  # the same hours: the same hierarchy
+    assert _sha(bulk_30kt[0].weight()[0]) == _sha(bulk[0].weight()[0])
+    for ctx, blocked in (bulk, bulk, bulk, bulk, bulk_30kt, bulk_30kt, co2):
         W.note(ctx, "sea", blocked)
-    assert [n for n, _ in W.wanted(folder)] == [4, 1]
+    assert [n for n, _ in W.wanted(folder)] == [4, 2, 1]
 
     assert len(build_wanted(region, most=1, progress=False)) == 1  # the dry bulk, asked four times
     (first,) = folder.glob("ch-sea-*.npz")
     assert H.cached_hierarchy(region, "sea", bulk[0].weight()[0], bulk[1], bulk[0].weight_key()) is not None
     assert build_wanted(region, max_bytes=first.stat().st_size, progress=False)[1:] == []  # no room for a second
-    assert len(build_wanted(region, progress=False)) == 2
+    assert len(build_wanted(region, most=2, progress=False)) == 2  # the 30,000 t takes no second place
     assert len(list(folder.glob("ch-sea-*.npz"))) == 2
     assert damaged_speed_ups(folder) == (2, {})
     assert not [p for p in speed_ups(folder)[1]] and not find_unused(tmp_path, folder)[0]
