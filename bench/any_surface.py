@@ -10,9 +10,17 @@ one right after the other; the answers (hours, USD, kg CO2e) are compared pair b
 First it builds the hour landmarks (:mod:`corridor.engine.hour_landmarks`) if they are
 missing, as the background build would, and says how long that took.
 
-Run (the network must already be built in $CORRIDOR_CACHE_DIR; a few minutes)::
+With ``--wanted cargo,optimize`` (option names, or ``all``) it first records those options'
+metrics as requests do (:mod:`corridor.engine.wanted`) and builds their hierarchies
+(:mod:`corridor.wanted_hierarchies`, said with the time each took, once per network); "before"
+is then this checkout with ``CORRIDOR_ONLY_DEFAULT_CH=1`` (a metric's first requests, on A*) and
+"after" the same with its hierarchy on disk.
+
+Run (the network must already be built in $CORRIDOR_CACHE_DIR; a few minutes, with --wanted
+some 5 min of CPU per metric not yet built)::
 
     CORRIDOR_BACKGROUND_BUILD=0 python bench/any_surface.py [--pairs 50] [--before-src ../main/src]
+    CORRIDOR_BACKGROUND_BUILD=0 python bench/any_surface.py --wanted cargo,optimize
 
 Never run in CI (minutes, and it measures the machine).
 """
@@ -64,11 +72,40 @@ def time_options(pairs) -> dict[str, list]:
     return out
 
 
-def _run(src: Path, pairs_file: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(src), CORRIDOR_BACKGROUND_BUILD="0")
+def run_child(src: Path, pairs_file: Path, **env_vars: str) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(src), CORRIDOR_BACKGROUND_BUILD="0", **env_vars)
     out = subprocess.run([sys.executable, __file__, "--child", str(pairs_file)], env=env, check=True,
                          capture_output=True, text=True).stdout
     return json.loads(out.splitlines()[-1])
+
+
+def wanted_options(keys: str) -> list[dict]:
+    """The options of :data:`NON_DEFAULT` named in ``keys`` ("cargo,optimize", or "all")."""
+    names = {k.strip() for k in keys.split(",")}
+    return [o for o in NON_DEFAULT if keys == "all" or names & set(o)]
+
+
+def build_wanted_for(pairs, options: list[dict]) -> tuple[list[tuple[str, float]], float]:
+    """Record the metrics of ``options`` (one route each, in a child process, as a request on A*
+    does), then build their hierarchies here: (file, MB) of each built now, and the seconds taken."""
+    from corridor.network import load_network
+    from corridor.wanted_hierarchies import build_until_done, on_disk
+
+    a, b = pairs[0]["a"], pairs[0]["b"]
+    code = ("import corridor, json, sys; [corridor.route(tuple(json.loads(sys.argv[1])), tuple(json.loads(sys.argv[2])), "
+            f"modes={SURFACE!r}, **o) for o in json.loads(sys.argv[3])]")
+    subprocess.run([sys.executable, "-c", code, json.dumps(a), json.dumps(b), json.dumps(options)], check=True,
+                   env=dict(os.environ, PYTHONPATH=str(SRC), CORRIDOR_BACKGROUND_BUILD="0", CORRIDOR_RECORD_WANTED="1",
+                            CORRIDOR_ONLY_DEFAULT_CH="1"))
+    net = load_network(progress=False)
+    before, t = set(on_disk(net.path)), time.perf_counter()
+    build_until_done(net)
+    return [(p.name, p.stat().st_size / 1e6) for p in on_disk(net.path) if p not in before], time.perf_counter() - t
+
+
+def ms_lists(result: dict) -> list[float]:
+    """Every timing of a child run's result, over all options (a failed call has none)."""
+    return [ms for name, rows in result.items() if name != "fingerprint" for ms, _ in rows if ms is not None]
 
 
 def main() -> None:
@@ -77,6 +114,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pairs", type=int, default=50, help="the first N pairs of bench/speed.py")
     ap.add_argument("--before-src", type=Path, default=Path("/work/main/src"), help="the code to compare with")
+    ap.add_argument("--wanted", metavar="OPTIONS",
+                    help="build the hierarchies of these options' metrics first (cargo,optimize or all); before: "
+                         "this checkout without them")
     args = ap.parse_args()
     sys.path.insert(0, str(HERE))
     from speed import choose_pairs  # bench/ is on sys.path when run as a script
@@ -92,7 +132,14 @@ def main() -> None:
     pairs = choose_pairs(net)[0][:args.pairs]
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(pairs, f)
-    before, after = _run(args.before_src, Path(f.name)), _run(SRC, Path(f.name))
+    if args.wanted:
+        built, seconds = build_wanted_for(pairs, wanted_options(args.wanted))
+        print(f"built {len(built)} hierarchies in {seconds:.0f} s: "
+              + (", ".join(f"{name} ({mb:.0f} MB)" for name, mb in built) or "all were on disk"))
+        before = run_child(SRC, Path(f.name), CORRIDOR_ONLY_DEFAULT_CH="1")
+    else:
+        before = run_child(args.before_src, Path(f.name))
+    after = run_child(SRC, Path(f.name))
     os.unlink(f.name)
     if before.pop("fingerprint") != after.pop("fingerprint"):
         sys.exit("the two checkouts compiled different networks: take a before checkout of the same network")

@@ -14,7 +14,9 @@ Rows (each says how it is measured):
   tables: from bench/ch.py (50 major-port pairs, median of 20 runs per pair; its docstring).
 * any surface request: the same pairs over sea, rail, road and ferry with non-default options
   (20,000 t of dry bulk, a CO2e objective, Suez closed, Russia and Belarus allowed), each pair once after a warm-up
-  call, p90 over all of them: what runs when no hierarchy fits.
+  call, p90 over all of them: what runs when no hierarchy fits. With ``--wanted cargo,optimize``
+  twice: on A* (a metric's first requests) and on the hierarchies built for those metrics
+  (bench/any_surface.py ``--wanted``; built first when missing, minutes of CPU each).
 * import + first route: a fresh interpreter, from before ``import corridor`` to the first
   sea route's answer (network and hierarchies cached), median of 5, with the bytecode compiled
   as an install has it; in brackets, every process compiling the sources again.
@@ -43,7 +45,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))  # bench/'s own modules, below
-from any_surface import NON_DEFAULT, time_options
+from any_surface import NON_DEFAULT, SRC, build_wanted_for, ms_lists, run_child, time_options, wanted_options
 from speed import choose_pairs
 
 
@@ -57,6 +59,19 @@ def any_surface_ms(pairs) -> list[float]:
             else:
                 out.append(ms)
     return out
+
+
+def any_surface_both_ways(pairs, keys: str) -> tuple[list[float], list[float]]:
+    """The any-surface timings (bench/any_surface.py --wanted) of a metric's first requests, on A*,
+    and of its requests once its hierarchy is built (built here first, when missing)."""
+    build_wanted_for(pairs, wanted_options(keys))
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(pairs, f)
+    try:
+        first = ms_lists(run_child(SRC, Path(f.name), CORRIDOR_ONLY_DEFAULT_CH="1"))
+        return first, ms_lists(run_child(SRC, Path(f.name)))
+    finally:
+        os.unlink(f.name)
 
 
 def import_and_first_route_s(env: dict, bytecode: bool = True) -> float:
@@ -110,6 +125,8 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="use bench/results/ch.json instead of running bench/ch.py")
     ap.add_argument("--first-run", action="store_true", help="also time the first command on an empty cache")
     ap.add_argument("--venv", action="store_true", help="also time and size a fresh pip install --no-compile .")
+    ap.add_argument("--wanted", metavar="OPTIONS", help="the any-surface row both ways: these options' metrics "
+                    "(cargo,optimize or all) first on A*, then on their hierarchies (built first when missing)")
     args = ap.parse_args()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
     if not args.reuse:
@@ -120,7 +137,10 @@ def main() -> None:
     from corridor.network import load_network
 
     pairs, _, _ = choose_pairs(load_network(progress=False))
-    surface = any_surface_ms(pairs)
+    if args.wanted:
+        first_of_metric, surface = any_surface_both_ways(pairs, args.wanted)
+    else:
+        surface = any_surface_ms(pairs)
     first_route = import_and_first_route_s(env)
     first_route_compiling = import_and_first_route_s(env, bytecode=False)
     extra = {"first_run": first_run(env) if args.first_run else None, "venv": fresh_venv() if args.venv else None}
@@ -132,8 +152,8 @@ def main() -> None:
     rows = [("whole sea corridor.route, median (repeated)", "<= 0.2 ms, 3x scgraph", ms("corridor.route (sea, CH)"),
              ms("scgraph default"), ms("searoute")),
             ("  the same, first call of each pair", "", ms("corridor.route (sea, CH), first call"), "-", "-"),
-            ("any surface request (non-default options), p90", "<= 10 ms",
-             f"{np.percentile(surface, 90):.1f} ms", "-", "-"),
+            ("any surface request (non-default options), p90" + (", metric's hierarchy built" if args.wanted else ""),
+             "<= 10 ms", f"{np.percentile(surface, 90):.1f} ms", "-", "-"),
             ("default multimodal corridor.route, median", "<= 2 ms", ms("corridor.route (all surface, CH)"), "-", "-"),
             ("  the same, first call of each pair", "", ms("corridor.route (all surface, CH), first call"), "-", "-"),
             ("sea table 50 x 50", "<= 0.02 s, 2.5x scgraph", f"{ch['matrix_50_s']['ch']:.4f} s",
@@ -141,6 +161,9 @@ def main() -> None:
             ("sea table 1,000 x 1,000", "<= 1 s", f"{big['seconds']:.2f} s ({big['peak_mib']:,.0f} MiB)", "-", "-"),
             ("import + first route (built)", "<= 0.5 s",
              f"{first_route:.2f} s ({first_route_compiling:.2f} s compiling the sources)", "-", "-")]
+    if args.wanted:
+        rows.insert(3, ("  the same, a metric's first requests (A*)", "(then built in the background)",
+                        f"{np.percentile(first_of_metric, 90):.1f} ms", "-", "-"))
     if extra["first_run"]:
         f = extra["first_run"]
         rows += [("first command, empty cache (network build incl.)", "<= 3 min, <= 3 GiB",

@@ -3,7 +3,8 @@ the default cargo, speed, costs and objective finds one: in a detached low-prior
 after the first search that misses one (:func:`corridor.engine.hierarchies.start_background_build`
 runs ``python -m corridor.default_hierarchies --background``), or in the foreground by
 ``corridor network --hierarchies``. Every other request (another speed, cost or CO2e
-objective, closed ports or countries, extra closed passages) runs A*.
+objective, closed ports or countries, extra closed passages) runs A* until its own hierarchy
+is built after these (:mod:`corridor.wanted_hierarchies`).
 
 Kept apart from the construction (:mod:`corridor.build.contraction`) and the store
 (:mod:`corridor.engine.hierarchies`): naming the default requests takes the planner's
@@ -33,6 +34,7 @@ from corridor.engine import hour_landmarks
 from corridor.engine.hierarchies import defaults_marker, hierarchy
 from corridor.engine.restrictions import Ctx, blocked_mask
 from corridor.locks import lock_path
+from corridor.wanted_hierarchies import build_until_done
 from corridor.worker_processes import exit_on_sigterm, run_in_workers
 
 
@@ -134,7 +136,8 @@ def _wait_for(pid: int, most_s: float) -> None:
 
 def build_in_background(after: int | None) -> int:
     """The background build: low priority, under the network's build lock (given up at once
-    when another process holds it: that one is building)."""
+    when another process holds it: that one is building): the default hierarchies, then those
+    of the metrics requests asked for (:func:`corridor.wanted_hierarchies.build_until_done`)."""
     from corridor.network import load_network, network_dir
 
     os.nice(10)
@@ -147,9 +150,12 @@ def build_in_background(after: int | None) -> int:
     except OSError:  # held (BlockingIOError) or no cache to write: nothing to do here
         return 0
     try:
-        if not path.exists() or defaults_marker(path).exists():
+        if not path.exists():
             return 0
-        build_default_hierarchies(load_network(progress=False), progress=True, workers=BACKGROUND_WORKERS)
+        net = load_network(progress=False)
+        if not defaults_marker(path).exists():
+            build_default_hierarchies(net, progress=True, workers=BACKGROUND_WORKERS)
+        build_until_done(net)  # then the metrics requests asked for (corridor.engine.wanted)
         return 0
     finally:
         os.close(fd)

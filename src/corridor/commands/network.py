@@ -1,6 +1,7 @@
 """``corridor network``: the compiled network, its sources and statistics; ``--verify`` checks
 every file's checksum; ``--rebuild`` compiles it again (keeping the speed-ups that stay valid);
-``--hierarchies`` builds the speed-ups of the default requests (contraction hierarchies, hub labels);
+``--hierarchies`` builds the speed-ups of the default requests (contraction hierarchies, hub labels),
+with ``--wanted`` also those of the other metrics requests asked for (:mod:`corridor.wanted_hierarchies`);
 ``--clean`` lists what the cache folder holds that this corridor cannot use (``--yes``: removes it)."""
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ def register(sub) -> None:
                    help="build the contraction hierarchies and hub labels of the default requests (once per "
                         "network, several minutes, tens on a busy 2-CPU machine): default routes and sea tables become much faster; after the first "
                         "run they are built in the background anyway")
+    n.add_argument("--wanted", action="store_true",
+                   help="with --hierarchies: also build those of the metrics requests asked for that no default "
+                        "hierarchy fits (another cargo, objective, speed or costs; the most requested first, at most "
+                        "4 and 700 MB; about 5 min of CPU each), as the background build does after the defaults")
     n.add_argument("--clean", action="store_true",
                    help="list what the cache folder holds that this corridor cannot use (networks of other "
                         "sources or versions, old city name indexes, unfinished writes, stale hierarchies) and "
@@ -140,6 +145,8 @@ def run(args) -> int:
     path = network.network_dir()
     if args.yes and not args.clean:
         raise BadInput("--yes goes with --clean: 'corridor network --clean --yes'")
+    if args.wanted and not args.hierarchies:
+        raise BadInput("--wanted goes with --hierarchies: 'corridor network --hierarchies --wanted'")
     if args.clean:
         return _clean(path, args.yes)
     if args.rebuild:
@@ -169,6 +176,10 @@ def run(args) -> int:
         )
 
         build_default_hierarchies(net, progress=console.progress(), workers=BACKGROUND_WORKERS)
+        if args.wanted:
+            from corridor.wanted_hierarchies import build_until_done
+
+            build_until_done(net, progress=console.progress())
     found = sorted(p.name for p in net.path.glob("ch-*.npz"))
     print(f"  speed-ups: {len(found)} contraction hierarchies ({', '.join(found) or 'none'})"
           + ("" if found else "; the first route starts building them in the background, "

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -207,7 +208,8 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int, weight_k
     (:meth:`corridor.engine.restrictions.Ctx.weight`), and ``weight_key`` is the value that
     made them (:meth:`~corridor.engine.restrictions.Ctx.weight_key`), so the lookup costs a
     dictionary access; without it, the array's bytes are hashed (tens of ms on the whole
-    network). ``CORRIDOR_NO_CH=1`` turns hierarchies off (A* everywhere)."""
+    network). ``CORRIDOR_NO_CH=1`` turns hierarchies off (A* everywhere); ``CORRIDOR_ONLY_DEFAULT_CH=1``
+    leaves out those built for other metrics (:mod:`corridor.wanted_hierarchies`), as before they are built."""
     if weight.flags.writeable or os.environ.get("CORRIDOR_NO_CH"):
         return None
     if weight_key is None:
@@ -216,7 +218,13 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int, weight_k
     hit = _BY_ARRAY.get(key)
     if hit is not None and time.monotonic() < hit[1]:
         return hit[0]
+    if hit is not None and hit[0] is None and hit[2] is not None and hit[2] == _folder_mtime(net):
+        _BY_ARRAY[key] = (None, time.monotonic() + RECHECK_S, hit[2])  # nothing new on disk: still a miss
+        return None
+    mtime = _folder_mtime(net)
     h = hierarchy(net, layer, blocked, weight, build=False)
+    if h is not None and os.environ.get(ONLY_DEFAULTS_ENV) == "1" and not _is_default(net.path, h.path):
+        h = None
     recheck = float("inf")
     if h is None or (layer == "sea" and h.labels is None):
         if h is not None:  # the background build writes a sea hierarchy's hub labels after it
@@ -224,16 +232,37 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int, weight_k
                 _attach_labels(h, h.labels_dir, False)
         if start_background_build(net):  # look again once it may have written more
             recheck = time.monotonic() + RECHECK_S
+        elif h is None and os.environ.get(BACKGROUND_ENV, "1") != "0":
+            # a metric's own hierarchy may come (corridor.engine.wanted): look again once the folder changed
+            recheck = time.monotonic() + RECHECK_S
     if len(_BY_ARRAY) >= _BY_ARRAY_SIZE:
         _BY_ARRAY.pop(next(iter(_BY_ARRAY)))
-    _BY_ARRAY[key] = (h, recheck)
+    _BY_ARRAY[key] = (h, recheck, mtime)
     return h
+
+
+def _is_default(net_path: Path, path: Path | None) -> bool:
+    """Whether ``path`` is one of the default hierarchies (:func:`defaults_marker`'s list)."""
+    try:
+        return path is not None and path.name in json.loads(defaults_marker(net_path).read_text())["hierarchies"]
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def _folder_mtime(net) -> int | None:
+    """The network folder's modification time (ns): a new file (a hierarchy saved) changes it."""
+    try:
+        return os.stat(net.path).st_mtime_ns
+    except OSError:
+        return None
 
 
 BACKGROUND_ENV = "CORRIDOR_BACKGROUND_BUILD"  # "0": never start the background build
 # measured on a loaded 2-CPU machine (README): sea hierarchies after 15 min, all after 33; idle, a few minutes
 BACKGROUND_DURATION = "several minutes, tens on a busy 2-CPU machine"
-RECHECK_S = 20.0  # while the background build runs, a missing hierarchy is looked for again this often
+WANTED_DURATION = "about 5 min of CPU per metric on the whole network, more on a busy machine"
+RECHECK_S = 20.0
+ONLY_DEFAULTS_ENV = "CORRIDOR_ONLY_DEFAULT_CH"  # "1": use the default hierarchies only (measures the others' gain)  # while the background build runs, a missing hierarchy is looked for again this often
 _BACKGROUND: dict = {}  # network folder -> True once this process started or saw the background build
 
 
@@ -274,16 +303,38 @@ def start_background_build(net) -> bool:
         return False
     if path not in _BACKGROUND:
         _BACKGROUND[path] = True
-        if not build_lock_held(path):
-            import subprocess  # only here: a process that finds the hierarchies built never needs it
-
-            try:
-                with open(path / "hierarchies-background.log", "ab") as log:
-                    subprocess.Popen([sys.executable, "-m", "corridor.default_hierarchies", "--background",
-                                      "--after", str(os.getpid())], stdin=subprocess.DEVNULL, stdout=log,
-                                     stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
-            except OSError:  # a read-only cache or no process to spare: stay on A*
-                return False
+        if not build_lock_held(path) and not _spawn_builder(path):
+            return False
         print(f"corridor: fast paths are being prepared in the background ({BACKGROUND_DURATION}); "
               "answers are exact meanwhile", file=sys.stderr, flush=True)
+    return True
+
+
+def _spawn_builder(path: Path) -> bool:
+    """Start ``python -m corridor.default_hierarchies --background`` (the default hierarchies,
+    then the wanted metrics') detached, logging beside the network; False if it cannot start."""
+    import subprocess  # only here: a process that finds the hierarchies built never needs it
+
+    try:
+        with open(path / "hierarchies-background.log", "ab") as log:
+            subprocess.Popen([sys.executable, "-m", "corridor.default_hierarchies", "--background",
+                              "--after", str(os.getpid())], stdin=subprocess.DEVNULL, stdout=log,
+                             stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
+    except OSError:  # a read-only cache or no process to spare: stay on A*
+        return False
+    return True
+
+
+def start_wanted_build(net) -> bool:
+    """Ask for the hierarchy of a metric just recorded as wanted (:mod:`corridor.engine.wanted`):
+    start the background build unless ``CORRIDOR_BACKGROUND_BUILD=0`` or a process holds the
+    build lock (it builds the wanted metrics once done with what it builds); says so on stderr.
+    True when a build was started or is under way."""
+    path = Path(net.path)
+    if os.environ.get(BACKGROUND_ENV, "1") == "0":
+        return False
+    if not build_lock_held(path) and not _spawn_builder(path):
+        return False
+    print(f"corridor: a contraction hierarchy for this request's metric is being built in the background "
+          f"({WANTED_DURATION}); answers are exact (A*) meanwhile", file=sys.stderr, flush=True)
     return True

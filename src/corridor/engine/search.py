@@ -11,7 +11,7 @@ import numpy as np
 
 from corridor import deadline
 from corridor.air import plan as air_plan
-from corridor.engine import ch_potentials, closure_shortcut, hour_landmarks
+from corridor.engine import ch_potentials, closure_shortcut, hour_landmarks, wanted
 from corridor.engine.access import Access
 from corridor.engine.hierarchies import cached_hierarchy
 from corridor.engine.restrictions import Ctx
@@ -56,6 +56,7 @@ def best_path(ctx: Ctx, a: Access, b: Access, blocked: int):
         res, low = closure_shortcut.search(ctx, layer, blocked, a_nodes, a_cost, b_nodes, b_cost)
     if res is closure_shortcut.REFUSED:  # no hierarchy answers: A*
         targets = to_unit_vectors([p.lon for p in b.candidates], [p.lat for p in b.candidates])  # A*'s alone
+        wanted.note(ctx, layer, blocked)  # its own hierarchy, built in the background
         landmarks = "none" if "air" in profile.modes else profile.landmarks
         hours = hour_landmarks.load(net) if landmarks == "all" else None  # sea: the km ones are tight already
         alpha = ctx.landmark_scale(hours[1]) if hours is not None else 0.0
