@@ -152,7 +152,7 @@ def test_nothing_is_recorded_or_built_with_the_background_build_off(net, tmp_pat
     folder.mkdir()
     region = _Region(net, folder)
     spawned = []
-    monkeypatch.setattr(H.subprocess, "Popen", lambda cmd, **kw: spawned.append(cmd))
+    monkeypatch.setattr(subprocess, "Popen", lambda cmd, **kw: spawned.append(cmd))
     monkeypatch.setattr(W, "_SEEN", W.Counter())
     monkeypatch.delenv(W.RECORD_ENV, raising=False)
     monkeypatch.delenv("CORRIDOR_NO_CH", raising=False)
