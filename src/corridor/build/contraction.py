@@ -81,9 +81,15 @@ def _grow(a, need):
 
 
 @njit(cache=True)
-def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, target, n_targets):
-    """Dijkstra from ``src`` avoiding ``skip``, up to distance ``limit``, until the ``n_targets``
-    nodes marked in ``target`` are settled or ``settle_limit`` nodes are; returns touched count."""
+def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, n_targets):
+    """Dijkstra from ``src`` avoiding ``skip``, up to distance ``limit``, until each of the
+    ``n_targets`` nodes ``x`` with ``need[x] >= 0`` is decided: reached within ``need[x]`` (a
+    witness) or settled farther; or until ``settle_limit`` nodes are settled. Clears the
+    ``need`` it decides (the caller clears the others); returns the touched count.
+
+    Every target is decided as a search that waited for them all to be settled would decide
+    it: it stops sooner, not elsewhere (a witness found stays one; a target settled farther
+    stays farther)."""
     nt = 0
     dist[src] = 0.0
     touched[nt] = src
@@ -96,7 +102,8 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
             continue
         if d > limit:
             break
-        if target[u]:
+        if need[u] >= 0.0:  # settled beyond what it needs: a shortcut
+            need[u] = -1.0
             n_targets -= 1
             if n_targets == 0:
                 break
@@ -108,22 +115,27 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
             if x == skip:
                 continue
             nd = d + wt[k]
-            if nd < dist[x]:
+            if nd < dist[x] and nd <= limit:  # farther than every target's need: no witness
                 if dist[x] == np.inf:
                     touched[nt] = x
                     nt += 1
                 dist[x] = nd
+                if nd <= need[x]:  # a witness: this target is decided
+                    need[x] = -1.0
+                    n_targets -= 1
+                    if n_targets == 0:
+                        return nt
                 if size < keys.shape[0]:
                     size = _heap_push(keys, vals, size, nd, x)
     return nt
 
 
 @njit(cache=True)
-def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, target, out_a, out_b, out_w):
+def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, out_a, out_b, out_w):
     """Shortcuts needed to contract ``v`` (written to out_*); returns their count.
 
     The witness search from the i-th neighbour looks for the later ones (j > i) and
-    stops once they are all settled."""
+    stops once they are all decided."""
     s = start[v]
     deg = length[v]
     count = 0
@@ -133,12 +145,12 @@ def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, ta
         limit = 0.0
         for j in range(i + 1, deg):
             limit = max(limit, wu + wt[s + j])
-            target[nbr[s + j]] = True
-        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, target,
+            need[nbr[s + j]] = wu + wt[s + j]
+        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need,
                       deg - 1 - i)
         for j in range(i + 1, deg):
             w = nbr[s + j]
-            target[w] = False
+            need[w] = -1.0
             c = wu + wt[s + j]
             if dist[w] > c:
                 out_a[count] = u
@@ -148,6 +160,34 @@ def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, ta
         for k in range(nt):
             dist[touched[k]] = np.inf
     return count
+
+
+@njit(cache=True)
+def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, out_a, out_b, out_w, count):
+    """Of the ``count`` shortcuts :func:`_plan` found needed for ``v`` (in out_*, grouped by
+    their first node), those a deeper search (``settle_limit``) still finds needed; returns
+    their count. The pairs the shallow searches witnessed stay witnessed (a deeper search
+    only goes on from where they stopped), so only the others are searched for again."""
+    kept = 0
+    q = 0
+    while q < count:
+        u = out_a[q]
+        r = q
+        limit = 0.0
+        while r < count and out_a[r] == u:
+            limit = max(limit, out_w[r])
+            need[out_b[r]] = out_w[r]
+            r += 1
+        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, r - q)
+        for k in range(q, r):
+            need[out_b[k]] = -1.0
+            if dist[out_b[k]] > out_w[k]:
+                out_a[kept], out_b[kept], out_w[kept] = u, out_b[k], out_w[k]
+                kept += 1
+        for k in range(nt):
+            dist[touched[k]] = np.inf
+        q = r
+    return kept
 
 
 @njit(cache=True)
@@ -176,7 +216,7 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
             length[a] += 1
 
     dist = np.full(n, np.inf)
-    target = np.zeros(n, np.bool_)
+    goal = np.full(n, -1.0)  # per target node of a witness search: the cost through the node contracted
     touched = np.empty(n, np.int32)
     hk = np.empty(4 * n + 16)
     hv = np.empty(4 * n + 16, np.int32)
@@ -201,7 +241,7 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
             sa = np.empty(scap, np.int32)
             sb = np.empty(scap, np.int32)
             sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, target, sa, sb, sw)
+        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, goal, sa, sb, sw)
         psize = _heap_push(pk, pv, psize, 2.0 * (c - length[v]), v)
 
     up_tail = np.empty(4 * eu.shape[0] + 16, np.int32)
@@ -221,13 +261,13 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
             sa = np.empty(scap, np.int32)
             sb = np.empty(scap, np.int32)
             sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, target, sa, sb, sw)
+        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, goal, sa, sb, sw)
         prio = 2.0 * (c - length[v]) + deleted[v] + depth[v]
         if psize > 0 and prio > pk[0]:
             psize = _heap_push(pk, pv, psize, prio, v)
             continue
         if contract_limit > settle_limit:  # the deeper search, once per node, spares needless shortcuts
-            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, target, sa, sb, sw)
+            c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, goal, sa, sb, sw, c)
         # contract v: its remaining edges go up the hierarchy
         contracted[v] = True
         rank[v] = order
@@ -437,7 +477,7 @@ def _code_hash() -> str:
     """Hash of the code that decides the hierarchy (editing anything else keeps cached ones)."""
     import inspect
 
-    src = "".join(inspect.getsource(f) for f in (_witness, _plan, _contract, _dominated, build_hierarchy))
+    src = "".join(inspect.getsource(f) for f in (_witness, _plan, _recheck, _contract, _dominated, build_hierarchy))
     return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}{src}".encode()).hexdigest()[:8]
 
 
