@@ -3,9 +3,11 @@ set of closed passages.
 
 Nodes are contracted one by one, least important first (importance: edge difference, i.e.
 shortcuts added minus edges removed, plus contracted neighbours and hierarchy depth, with
-lazy updates). Contracting ``v`` adds a shortcut ``u - w`` of weight ``w(u, v) + w(v, w)``
-unless a witness search (a Dijkstra from ``u`` that avoids ``v``, limited in settled nodes,
-stopped once every neighbour it looks for is settled) finds a path no longer. A limited
+lazy updates: a node is ranked again when it comes first, unless none of its neighbours was
+contracted since it was last ranked). Contracting ``v`` adds a shortcut ``u - w`` of weight ``w(u, v) + w(v, w)``
+unless a witness search (a Dijkstra from ``u`` that avoids ``v``, limited in settled nodes and edges
+scanned, stopped once every neighbour it looks for is decided: reached within its shortcut's
+weight, or settled farther) finds a path no longer. A limited
 witness search only adds needless shortcuts, never wrong ones, so every distance is kept
 (Geisberger, Sanders, Schultes & Delling, "Contraction Hierarchies: Faster and Simpler
 Hierarchical Routing in Road Networks", WEA 2008). Upward edges that another upward path
@@ -68,6 +70,10 @@ from corridor.search import _heap_pop, _heap_push
 # whole network's build, so 60 / 300.
 WITNESS_SETTLE_LIMIT = 60
 WITNESS_CONTRACT_LIMIT = 300
+# A settled node counts once more per this many edges it scans: the limits above bound the work
+# of a search, not only its nodes, so the searches in the dense top of the hierarchy (hundreds
+# of edges a node) stop sooner (measured in README, "Cheaper hierarchy construction").
+WITNESS_EDGE_UNIT = 24
 FORMAT = 2
 
 
@@ -84,8 +90,9 @@ def _grow(a, need):
 def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, n_targets):
     """Dijkstra from ``src`` avoiding ``skip``, up to distance ``limit``, until each of the
     ``n_targets`` nodes ``x`` with ``need[x] >= 0`` is decided: reached within ``need[x]`` (a
-    witness) or settled farther; or until ``settle_limit`` nodes are settled. Clears the
-    ``need`` it decides (the caller clears the others); returns the touched count.
+    witness) or settled farther; or until it has spent ``settle_limit`` (a settled node costs
+    1 + its edges // WITNESS_EDGE_UNIT). Clears the ``need`` it decides (the caller clears the
+    others); returns the touched count.
 
     Every target is decided as a search that waited for them all to be settled would decide
     it: it stops sooner, not elsewhere (a witness found stays one; a target settled farther
@@ -107,7 +114,7 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
             n_targets -= 1
             if n_targets == 0:
                 break
-        settled += 1
+        settled += 1 + length[u] // WITNESS_EDGE_UNIT
         if settled > settle_limit:
             break
         for k in range(start[u], start[u] + length[u]):
@@ -235,6 +242,8 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
     pk = np.empty(2 * n + 16)
     pv = np.empty(2 * n + 16, np.int32)
     psize = 0
+    ranked_at = np.zeros(n, np.int64)  # nodes contracted when v's priority was last computed
+    changed_at = np.zeros(n, np.int64)  # nodes contracted when one of v's neighbours last was
     for v in range(n):
         if length[v] * length[v] > scap:
             scap = length[v] * length[v] + 16
@@ -261,13 +270,17 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
             sa = np.empty(scap, np.int32)
             sb = np.empty(scap, np.int32)
             sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, goal, sa, sb, sw)
-        prio = 2.0 * (c - length[v]) + deleted[v] + depth[v]
-        if psize > 0 and prio > pk[0]:
-            psize = _heap_push(pk, pv, psize, prio, v)
-            continue
-        if contract_limit > settle_limit:  # the deeper search, once per node, spares needless shortcuts
-            c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, goal, sa, sb, sw, c)
+        if changed_at[v] <= ranked_at[v]:  # no neighbour contracted since it was ranked: its priority stands
+            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, goal, sa, sb, sw)
+        else:
+            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, goal, sa, sb, sw)
+            prio = 2.0 * (c - length[v]) + deleted[v] + depth[v]
+            if psize > 0 and prio > pk[0]:
+                ranked_at[v] = order
+                psize = _heap_push(pk, pv, psize, prio, v)
+                continue
+            if contract_limit > settle_limit:  # the deeper search, once per node, spares needless shortcuts
+                c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, goal, sa, sb, sw, c)
         # contract v: its remaining edges go up the hierarchy
         contracted[v] = True
         rank[v] = order
@@ -291,6 +304,7 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
             u = nbr[s + i]
             deleted[u] += 1
             depth[u] = max(depth[u], depth[v] + 1)
+            changed_at[u] = order
             su = start[u]
             for k in range(su, su + length[u]):
                 if nbr[k] == v:
@@ -478,7 +492,8 @@ def _code_hash() -> str:
     import inspect
 
     src = "".join(inspect.getsource(f) for f in (_witness, _plan, _recheck, _contract, _dominated, build_hierarchy))
-    return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}{src}".encode()).hexdigest()[:8]
+    return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}/{WITNESS_EDGE_UNIT}{src}".encode()
+                          ).hexdigest()[:8]
 
 
 CODE_HASH = _code_hash()  # at import: the code this process runs, whatever the file says later
