@@ -89,23 +89,27 @@ def _shortcuts(fn, v, adj, limit, out=None, count=0):
 @given(graph=graphs(most=25), shallow=st.sampled_from([1, 2, 5]), data=st.data())
 def test_witness_searches_decide_as_exhaustive_ones(graph, shallow, data):
     """Unlimited, :func:`_plan` asks for a shortcut exactly where the graph without ``v`` has no
-    path as short; and looking again only at the pairs a shallow plan left (:func:`_recheck`)
-    gives what a deep plan gives."""
+    path as short, and so does :func:`_recheck` of a shallow plan's pairs; limited, it keeps
+    some of the shallow plan's pairs, never drops a needed one."""
     n, u, vv, w = graph
     dense = _dense(n, u, vv, w)
     adj = _adjacency(dense)
     v = data.draw(st.integers(0, n - 1))
-    k, (a, b, c) = _shortcuts(_plan, v, adj, 10**6)
     around = _dijkstra(dense, skip=v)
     nbrs = np.flatnonzero(np.isfinite(dense[v]))
-    expect = {(min(x, y), max(x, y)) for i, x in enumerate(nbrs) for y in nbrs[i + 1:]
+    needed = {(min(x, y), max(x, y)) for i, x in enumerate(nbrs) for y in nbrs[i + 1:]
               if around[x, y] > dense[v, x] + dense[v, y] + 1e-9}  # beyond the stand-ins for 0
-    assert {(min(x, y), max(x, y)) for x, y in zip(a[:k], b[:k])} == expect
-    assert np.allclose(c[:k], dense[v, a[:k]] + dense[v, b[:k]])
+
+    def pairs(k, out):
+        a, b, c = out
+        assert np.allclose(c[:k], dense[v, a[:k]] + dense[v, b[:k]])
+        return {(min(x, y), max(x, y)) for x, y in zip(a[:k], b[:k])}
+
+    assert pairs(*_shortcuts(_plan, v, adj, 10**6)) == needed
     for deep in (shallow + 1, 10**6):
-        k_deep, plan_deep = _shortcuts(_plan, v, adj, deep)
         k_shallow, plan_shallow = _shortcuts(_plan, v, adj, shallow)
-        k_again, again = _shortcuts(_recheck, v, adj, deep, out=plan_shallow, count=k_shallow)
-        assert k_again == k_deep
-        for x, y in zip(again, plan_deep):
-            assert np.array_equal(x[:k_deep], y[:k_deep])
+        before = pairs(k_shallow, plan_shallow)
+        after = pairs(*_shortcuts(_recheck, v, adj, deep, out=plan_shallow, count=k_shallow))
+        assert needed <= after <= before
+        if deep == 10**6:
+            assert after == needed

@@ -96,7 +96,8 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
 
     Every target is decided as a search that waited for them all to be settled would decide
     it: it stops sooner, not elsewhere (a witness found stays one; a target settled farther
-    stays farther)."""
+    stays farther), up to the order in which nodes at equal distances are settled when the
+    limit cuts the search (the whole sea layer's hierarchy came out byte for byte the same)."""
     nt = 0
     dist[src] = 0.0
     touched[nt] = src
@@ -173,8 +174,8 @@ def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, ne
 def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, out_a, out_b, out_w, count):
     """Of the ``count`` shortcuts :func:`_plan` found needed for ``v`` (in out_*, grouped by
     their first node), those a deeper search (``settle_limit``) still finds needed; returns
-    their count. The pairs the shallow searches witnessed stay witnessed (a deeper search
-    only goes on from where they stopped), so only the others are searched for again."""
+    their count. The pairs the shallow searches witnessed have a witness already (a deeper
+    search would find it again), so only the others are searched for again."""
     kept = 0
     q = 0
     while q < count:
