@@ -3,9 +3,11 @@ set of closed passages.
 
 Nodes are contracted one by one, least important first (importance: edge difference, i.e.
 shortcuts added minus edges removed, plus contracted neighbours and hierarchy depth, with
-lazy updates). Contracting ``v`` adds a shortcut ``u - w`` of weight ``w(u, v) + w(v, w)``
-unless a witness search (a Dijkstra from ``u`` that avoids ``v``, limited in settled nodes,
-stopped once every neighbour it looks for is settled) finds a path no longer. A limited
+lazy updates: a node is ranked again when it comes first, unless none of its neighbours was
+contracted since it was last ranked). Contracting ``v`` adds a shortcut ``u - w`` of weight ``w(u, v) + w(v, w)``
+unless a witness search (a Dijkstra from ``u`` that avoids ``v``, limited in settled nodes and edges
+scanned, stopped once every neighbour it looks for is decided: reached within its shortcut's
+weight, or settled farther) finds a path no longer. A limited
 witness search only adds needless shortcuts, never wrong ones, so every distance is kept
 (Geisberger, Sanders, Schultes & Delling, "Contraction Hierarchies: Faster and Simpler
 Hierarchical Routing in Road Networks", WEA 2008). Upward edges that another upward path
@@ -69,6 +71,10 @@ from corridor.source_memo import hex_digits, remembered
 # whole network's build, so 60 / 300.
 WITNESS_SETTLE_LIMIT = 60
 WITNESS_CONTRACT_LIMIT = 300
+# A settled node counts once more per this many edges it scans: the limits above bound the work
+# of a search, not only its nodes, so the searches in the dense top of the hierarchy (hundreds
+# of edges a node) stop sooner (measured in README, "Cheaper hierarchy construction").
+WITNESS_EDGE_UNIT = 24
 FORMAT = 2
 
 
@@ -82,9 +88,17 @@ def _grow(a, need):
 
 
 @njit(cache=True)
-def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, target, n_targets):
-    """Dijkstra from ``src`` avoiding ``skip``, up to distance ``limit``, until the ``n_targets``
-    nodes marked in ``target`` are settled or ``settle_limit`` nodes are; returns touched count."""
+def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, n_targets):
+    """Dijkstra from ``src`` avoiding ``skip``, up to distance ``limit``, until each of the
+    ``n_targets`` nodes ``x`` with ``need[x] >= 0`` is decided: reached within ``need[x]`` (a
+    witness) or settled farther; or until it has spent ``settle_limit`` (a settled node costs
+    1 + its edges // WITNESS_EDGE_UNIT). Clears the ``need`` it decides (the caller clears the
+    others); returns the touched count.
+
+    Every target is decided as a search that waited for them all to be settled would decide
+    it: it stops sooner, not elsewhere (a witness found stays one; a target settled farther
+    stays farther), up to the order in which nodes at equal distances are settled when the
+    limit cuts the search (the whole sea layer's hierarchy came out byte for byte the same)."""
     nt = 0
     dist[src] = 0.0
     touched[nt] = src
@@ -97,11 +111,12 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
             continue
         if d > limit:
             break
-        if target[u]:
+        if need[u] >= 0.0:  # settled beyond what it needs: a shortcut
+            need[u] = -1.0
             n_targets -= 1
             if n_targets == 0:
                 break
-        settled += 1
+        settled += 1 + length[u] // WITNESS_EDGE_UNIT
         if settled > settle_limit:
             break
         for k in range(start[u], start[u] + length[u]):
@@ -109,22 +124,27 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
             if x == skip:
                 continue
             nd = d + wt[k]
-            if nd < dist[x]:
+            if nd < dist[x] and nd <= limit:  # farther than every target's need: no witness
                 if dist[x] == np.inf:
                     touched[nt] = x
                     nt += 1
                 dist[x] = nd
+                if nd <= need[x]:  # a witness: this target is decided
+                    need[x] = -1.0
+                    n_targets -= 1
+                    if n_targets == 0:
+                        return nt
                 if size < keys.shape[0]:
                     size = _heap_push(keys, vals, size, nd, x)
     return nt
 
 
 @njit(cache=True)
-def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, target, out_a, out_b, out_w):
+def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, out_a, out_b, out_w):
     """Shortcuts needed to contract ``v`` (written to out_*); returns their count.
 
     The witness search from the i-th neighbour looks for the later ones (j > i) and
-    stops once they are all settled."""
+    stops once they are all decided."""
     s = start[v]
     deg = length[v]
     count = 0
@@ -134,12 +154,12 @@ def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, ta
         limit = 0.0
         for j in range(i + 1, deg):
             limit = max(limit, wu + wt[s + j])
-            target[nbr[s + j]] = True
-        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, target,
+            need[nbr[s + j]] = wu + wt[s + j]
+        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need,
                       deg - 1 - i)
         for j in range(i + 1, deg):
             w = nbr[s + j]
-            target[w] = False
+            need[w] = -1.0
             c = wu + wt[s + j]
             if dist[w] > c:
                 out_a[count] = u
@@ -149,6 +169,34 @@ def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, ta
         for k in range(nt):
             dist[touched[k]] = np.inf
     return count
+
+
+@njit(cache=True)
+def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, out_a, out_b, out_w, count):
+    """Of the ``count`` shortcuts :func:`_plan` found needed for ``v`` (in out_*, grouped by
+    their first node), those a deeper search (``settle_limit``) still finds needed; returns
+    their count. The pairs the shallow searches witnessed have a witness already (a deeper
+    search would find it again), so only the others are searched for again."""
+    kept = 0
+    q = 0
+    while q < count:
+        u = out_a[q]
+        r = q
+        limit = 0.0
+        while r < count and out_a[r] == u:
+            limit = max(limit, out_w[r])
+            need[out_b[r]] = out_w[r]
+            r += 1
+        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, r - q)
+        for k in range(q, r):
+            need[out_b[k]] = -1.0
+            if dist[out_b[k]] > out_w[k]:
+                out_a[kept], out_b[kept], out_w[kept] = u, out_b[k], out_w[k]
+                kept += 1
+        for k in range(nt):
+            dist[touched[k]] = np.inf
+        q = r
+    return kept
 
 
 @njit(cache=True)
@@ -177,7 +225,7 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
             length[a] += 1
 
     dist = np.full(n, np.inf)
-    target = np.zeros(n, np.bool_)
+    goal = np.full(n, -1.0)  # per target node of a witness search: the cost through the node contracted
     touched = np.empty(n, np.int32)
     hk = np.empty(4 * n + 16)
     hv = np.empty(4 * n + 16, np.int32)
@@ -196,13 +244,15 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
     pk = np.empty(2 * n + 16)
     pv = np.empty(2 * n + 16, np.int32)
     psize = 0
+    ranked_at = np.zeros(n, np.int64)  # nodes contracted when v's priority was last computed
+    changed_at = np.zeros(n, np.int64)  # nodes contracted when one of v's neighbours last was
     for v in range(n):
         if length[v] * length[v] > scap:
             scap = length[v] * length[v] + 16
             sa = np.empty(scap, np.int32)
             sb = np.empty(scap, np.int32)
             sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, target, sa, sb, sw)
+        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, goal, sa, sb, sw)
         psize = _heap_push(pk, pv, psize, 2.0 * (c - length[v]), v)
 
     up_tail = np.empty(4 * eu.shape[0] + 16, np.int32)
@@ -222,13 +272,17 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
             sa = np.empty(scap, np.int32)
             sb = np.empty(scap, np.int32)
             sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, target, sa, sb, sw)
-        prio = 2.0 * (c - length[v]) + deleted[v] + depth[v]
-        if psize > 0 and prio > pk[0]:
-            psize = _heap_push(pk, pv, psize, prio, v)
-            continue
-        if contract_limit > settle_limit:  # the deeper search, once per node, spares needless shortcuts
-            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, target, sa, sb, sw)
+        if changed_at[v] <= ranked_at[v]:  # no neighbour contracted since it was ranked: its priority stands
+            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, goal, sa, sb, sw)
+        else:
+            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, goal, sa, sb, sw)
+            prio = 2.0 * (c - length[v]) + deleted[v] + depth[v]
+            if psize > 0 and prio > pk[0]:
+                ranked_at[v] = order
+                psize = _heap_push(pk, pv, psize, prio, v)
+                continue
+            if contract_limit > settle_limit:  # the deeper search, once per node, spares needless shortcuts
+                c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, goal, sa, sb, sw, c)
         # contract v: its remaining edges go up the hierarchy
         contracted[v] = True
         rank[v] = order
@@ -252,6 +306,7 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
             u = nbr[s + i]
             deleted[u] += 1
             depth[u] = max(depth[u], depth[v] + 1)
+            changed_at[u] = order
             su = start[u]
             for k in range(su, su + length[u]):
                 if nbr[k] == v:
@@ -438,8 +493,9 @@ def _code_hash() -> str:
     """Hash of the code that decides the hierarchy (editing anything else keeps cached ones)."""
     import inspect
 
-    src = "".join(inspect.getsource(f) for f in (_witness, _plan, _contract, _dominated, build_hierarchy))
-    return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}{src}".encode()).hexdigest()[:8]
+    src = "".join(inspect.getsource(f) for f in (_witness, _plan, _recheck, _contract, _dominated, build_hierarchy))
+    return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}/{WITNESS_EDGE_UNIT}{src}".encode()
+                          ).hexdigest()[:8]
 
 
 # at import: the code this process runs, whatever the file says later; remembered per file bytes

@@ -1,0 +1,134 @@
+"""Cost of building a contraction hierarchy, and what it gives, for two checkouts side by side.
+
+Each checkout's ``src`` (``--old``, default /work/main/src, and ``--new``, default this
+checkout's) builds the same hierarchy in a fresh process: the whole sea layer in km with the
+default closed passages (the tables' hierarchy, ``default_hierarchies.default_requests()[0]``),
+or the default sea route one in hours (``--hours``), or the whole network's (``--all``). The
+child reports the CPU seconds of the build (the load of a shared machine changes them less
+than wall times), the hub labels' build, shortcuts, upward and search edges, file size, and
+the median query time of the CH search and of the hub labels on random node pairs; it checks
+``--pairs`` (1,000) random pairs against scipy's Dijkstra. Runs alternate old, new, old, ...
+``--rounds`` times.
+
+Run: ``CORRIDOR_CACHE_DIR=... CORRIDOR_BACKGROUND_BUILD=0 python bench/contraction.py``
+(minutes per build; ``--only new`` for one side). Prints one JSON line per build and a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _child(layer: str, hours: bool, pairs: int, box: str | None) -> dict:
+    import dataclasses
+
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    from corridor.build.contraction import build_hierarchy
+    from corridor.default_hierarchies import default_requests
+    from corridor.engine.hierarchies import _layer
+    from corridor.hub_labels import build_labels
+    from corridor.network import load_network
+    from corridor.search_ch import ch_shortest_path
+
+    net = load_network(progress=False)
+    requests = default_requests(net)
+    _, _, weight, blocked = requests[{("sea", False): 0, ("sea", True): 1, ("all", True): 2}[(layer, hours)]]
+    n, tail, head, w, eid = _layer(net, layer, blocked, net.edge_km if weight is None else weight)
+    if box:  # a quick check: only the edges inside the box
+        lo0, lo1, la0, la1 = map(float, box.split(","))
+        inside = (net.node_lon > lo0) & (net.node_lon < lo1) & (net.node_lat > la0) & (net.node_lat < la1)
+        keep = inside[tail] & inside[head]
+        tail, head, w, eid = tail[keep], head[keep], w[keep], eid[keep]
+    build_labels(build_hierarchy(4, np.array([0, 1, 2]), np.array([1, 2, 3]), np.ones(3), np.arange(3)))  # compile
+    cpu, wall = time.process_time(), time.perf_counter()
+    h = build_hierarchy(n, tail, head, w, eid)
+    out = {"build_cpu_s": time.process_time() - cpu, "build_wall_s": time.perf_counter() - wall, **h.stats}
+    with tempfile.TemporaryDirectory() as tmp:
+        h.save(Path(tmp) / "h.npz")
+        out["file_mib"] = (Path(tmp) / "h.npz").stat().st_size / 2**20
+    labels = None
+    if layer == "sea":  # only the sea hierarchies get hub labels (default_hierarchies)
+        cpu = time.process_time()
+        labels = build_labels(h)
+        out["labels_cpu_s"] = time.process_time() - cpu
+        out["mean_label"] = labels.stats["mean_label"]
+    ok = np.isfinite(w)
+    graph = coo_matrix((np.maximum(w[ok], 1e-12), (tail[ok], head[ok])), shape=(n, n)).tocsr()
+    rng = np.random.default_rng(17)
+    deg = np.bincount(tail[ok], minlength=n) + np.bincount(head[ok], minlength=n)
+    nodes = np.flatnonzero(deg > 0)
+    sources = rng.choice(nodes, max(1, pairs // 25), replace=False)
+    dist = dijkstra(graph, directed=False, indices=sources)
+    with_labels = dataclasses.replace(h)
+    object.__setattr__(with_labels, "_labels", labels)
+    plain = dataclasses.replace(h)  # no labels: the bidirectional CH search
+    times = {"ch": [], "labels": []}
+    wrong = checked = 0
+    for k, s in enumerate(sources):
+        for t in rng.choice(nodes, 25, replace=False):
+            for name, hh in (("ch", plain), ("labels", with_labels))[:1 + (labels is not None)]:
+                t0 = time.perf_counter()
+                res = ch_shortest_path(hh, [s], [0.0], [t], [0.0])
+                times[name].append(time.perf_counter() - t0)
+                expect = dist[k, t]
+                got = np.inf if res is None else res.cost
+                wrong += not (got == expect or abs(got - expect) <= 1e-9 * max(1.0, expect))
+            checked += 1
+    out.update({"pairs_checked": checked, "pairs_wrong": wrong,
+                "ch_query_ms": 1000 * statistics.median(times["ch"]),
+                "labels_query_ms": 1000 * statistics.median(times["labels"]) if times["labels"] else float("nan")})
+    return out
+
+
+def run(src: str, args) -> dict:
+    env = dict(os.environ, PYTHONPATH=src, CORRIDOR_BACKGROUND_BUILD="0")
+    cmd = [sys.executable, __file__, "--child", "--pairs", str(args.pairs)] + ["--all"] * args.all + \
+        ["--hours"] * args.hours + (["--box", args.box] if args.box else [])
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["src"] = src
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--old", default="/work/main/src")
+    ap.add_argument("--new", default=str(HERE.parent / "src"))
+    ap.add_argument("--only", choices=("old", "new"))
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--pairs", type=int, default=1000)
+    ap.add_argument("--all", action="store_true", help="the whole network's hierarchy (hours), not the sea layer's")
+    ap.add_argument("--hours", action="store_true", help="the sea layer in hours (the default route's), not km")
+    ap.add_argument("--box", help="lon0,lon1,lat0,lat1: only the edges inside (a quick check)")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(_child("all" if args.all else "sea", args.hours or args.all, args.pairs, args.box)))
+        return
+    sides = [s for s in ("old", "new") if args.only in (None, s)]
+    results = [(side, run(getattr(args, side), args)) for _ in range(args.rounds) for side in sides]
+    cols = ("build_cpu_s", "build_wall_s", "shortcuts", "upward_edges", "search_edges", "file_mib", "labels_cpu_s",
+            "mean_label", "ch_query_ms", "labels_query_ms", "pairs_checked", "pairs_wrong")
+    print(f"load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
+    print(" | ".join(["side"] + list(cols)))
+    for side, r in results:
+        cells = [r.get(c, float("nan")) for c in cols]
+        print(" | ".join([side] + [f"{x:,.3f}" if isinstance(x, float) else f"{x:,}" for x in cells]))
+
+
+if __name__ == "__main__":
+    main()
