@@ -88,8 +88,8 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
     """Build (or load) the hierarchies of :func:`default_requests`, saying so on stderr.
 
     With ``workers`` > 1 the missing ones are built by that many processes at once (each
-    contraction runs on one core). On 2 idle CPUs, one at a time: about 2 min for each sea one
-    and 4 min for each of the whole network's; several times that on a busy machine (once per
+    contraction runs on one core). On one idle CPU: about 1 min for each sea one and 3 min for
+    each of the whole network's (CPU time, 2 December 2026); several times that on a busy machine (once per
     network, then cached, loaded in well under a second). Then writes the marker that stops background builds of this network
     (:func:`corridor.engine.hierarchies.defaults_marker`; atomically, last)."""
     t = time.perf_counter()
