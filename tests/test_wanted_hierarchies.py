@@ -90,6 +90,8 @@ class _Region:
         keep = inside[tail] & inside[head]
         self.sea_csr = (np.r_[0, np.cumsum(np.bincount(tail[keep], minlength=n))].astype(indptr.dtype),
                         head[keep], edge[keep])
+        # the sea layer's edges as the hierarchies read them (engine.hierarchies._layer): the box's
+        self.csr_indptr, self.csr_head, self.csr_edge = self.sea_csr
         self.inside = np.flatnonzero(inside & (np.diff(self.sea_csr[0]) > 0))
 
     def __getattr__(self, name):
