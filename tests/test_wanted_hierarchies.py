@@ -120,7 +120,11 @@ def test_wanted_metrics_get_hierarchies_that_answer_as_astar(net, record_to, tmp
         W.note(ctx, "sea", blocked)
     assert [n for n, _ in W.wanted(folder)] == [4, 2, 1]
 
+    stale = folder / "ch-all-2-00000000-e000-0123456789ab.npz"  # an older construction code's: unused
+    with open(stale, "wb") as f:
+        f.truncate(2 ** 30)  # (sparse) larger than the whole budget, which it must not take
     assert len(build_wanted(region, most=1, progress=False)) == 1  # the dry bulk, asked four times
+    stale.unlink()
     (first,) = folder.glob("ch-sea-*.npz")
     assert H.cached_hierarchy(region, "sea", bulk[0].weight()[0], bulk[1], bulk[0].weight_key()) is not None
     assert build_wanted(region, max_bytes=first.stat().st_size, progress=False)[1:] == []  # no room for a second

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from corridor.build.contraction import Hierarchy
+from corridor.build.contraction import CODE_HASH, FORMAT, Hierarchy
 from corridor.engine import wanted as wanted_mod
 from corridor.engine.hierarchies import defaults_marker, hierarchy
 
@@ -36,14 +36,16 @@ def _defaults(net_path: Path) -> set[str]:
 
 
 def on_disk(net_path: Path) -> list[Path]:
-    """The hierarchy files in the network folder that the default build did not make."""
+    """The hierarchy files in the network folder that this code can use and the default build did
+    not make (files an older construction code left are not searched, and `corridor network
+    --clean` removes them: they take no room in the budget)."""
     defaults = _defaults(net_path)
-    return [p for p in sorted(Path(net_path).glob("ch-*.npz")) if p.name not in defaults]
+    return [p for p in sorted(Path(net_path).glob(f"ch-*-{FORMAT}-{CODE_HASH}-*.npz")) if p.name not in defaults]
 
 
 def _estimate(net_path: Path, layer: str) -> int:
     """Bytes a new hierarchy of ``layer`` will take: the largest one of that layer on disk (0 if none)."""
-    return max((p.stat().st_size for p in Path(net_path).glob(f"ch-{layer}-*.npz")), default=0)
+    return max((p.stat().st_size for p in Path(net_path).glob(f"ch-{layer}-{FORMAT}-{CODE_HASH}-*.npz")), default=0)
 
 
 def build_wanted(net, *, most: int = MAX_METRICS, max_bytes: int = MAX_BYTES,
