@@ -19,7 +19,7 @@ Rows (each says how it is measured):
   (bench/any_surface.py ``--wanted``; built first when missing, minutes of CPU each).
 * import + first route: a fresh interpreter, from before ``import corridor`` to the first
   sea route's answer (network and hierarchies cached), median of 5, with the bytecode compiled
-  as an install has it; in brackets, every process compiling the sources again.
+  as an install has it; in brackets, with no bytecode at all (every module compiled each time).
 * first command: ``corridor report PE AZ`` in a fresh process on an empty cache folder, wall
   time and the peak resident memory of the process (ru_maxrss of the child), with the
   background build off; then the default hierarchies built as the background build does it.
@@ -77,8 +77,9 @@ def any_surface_both_ways(pairs, keys: str) -> tuple[list[float], list[float]]:
 def import_and_first_route_s(env: dict, bytecode: bool = True) -> float:
     """Median of 5 fresh interpreters. With ``bytecode``, the modules' compiled bytecode is on disk
     (in a temporary PYTHONPYCACHEPREFIX, written by one untimed run), as an installed corridor has
-    it (pip compiles on install, or Python on the first import): else every process compiles
-    corridor's sources again, about 0.1 s, as under PYTHONDONTWRITEBYTECODE=1 with no __pycache__."""
+    it (pip compiles on install, or Python on the first import): else no bytecode at all (the
+    empty prefix hides every __pycache__, so each process compiles every module it imports,
+    numpy's and scipy's too: a worst case, not a source checkout's)."""
     code = ("import time; t = time.perf_counter(); import corridor; corridor.route('CNSHA', 'NLRTM'); "
             "print(time.perf_counter() - t)")
     with tempfile.TemporaryDirectory(prefix="corridor-pycache-") as pycache:
@@ -160,7 +161,7 @@ def main() -> None:
              f"{ch['matrix_50_s']['scgraph']:.4f} s", "-"),
             ("sea table 1,000 x 1,000", "<= 1 s", f"{big['seconds']:.2f} s ({big['peak_mib']:,.0f} MiB)", "-", "-"),
             ("import + first route (built)", "<= 0.5 s",
-             f"{first_route:.2f} s ({first_route_compiling:.2f} s compiling the sources)", "-", "-")]
+             f"{first_route:.2f} s ({first_route_compiling:.2f} s with no bytecode at all)", "-", "-")]
     if args.wanted:
         rows.insert(3, ("  the same, a metric's first requests (A*)", "(then built in the background)",
                         f"{np.percentile(first_of_metric, 90):.1f} ms", "-", "-"))
