@@ -80,14 +80,18 @@ def main() -> None:
             ("  cells with a route", f"{int(np.isfinite(big.distance_km).sum()):,}"),
             ("  peak memory of this process", f"{peak:,.0f} MiB")]
     print(f"sea tables; machine: {os.cpu_count()} CPUs; corridor network {net.manifest['fingerprint']}")
+    print_and_save(rows, "matrix.json", {"corridor_50_s": c50, "scgraph_50_s": s50, "agreement_pct": agree,
+                                         "corridor_1000_s": c1000, "peak_mib": peak})
+
+
+def print_and_save(rows: list[tuple[str, str]], file: str, doc: dict) -> None:
+    """Print ``rows`` (name, value) as a two-column table and write ``doc`` to bench/results/``file``."""
     width = max(len(r[0]) for r in rows)
     for name, value in rows:
         print(f"{name:{width}} | {value:>10}")
     out = Path(__file__).with_name("results")
     out.mkdir(exist_ok=True)
-    out.joinpath("matrix.json").write_text(json.dumps(
-        {"corridor_50_s": c50, "scgraph_50_s": s50, "agreement_pct": agree, "corridor_1000_s": c1000,
-         "peak_mib": peak}, indent=1))
+    out.joinpath(file).write_text(json.dumps(doc, indent=1))
 
 
 SURFACE = "sea,rail,road,ferry"
@@ -169,15 +173,10 @@ def multimodal() -> None:
           f"corridor network {net.manifest['fingerprint']}")
     print(next(n for n in m100.notes if n.startswith("cells found")))
     print("with policy countries:", next(n for n in m_policy.notes if n.startswith("cells found")))
-    width = max(len(r[0]) for r in rows)
-    for name, value in rows:
-        print(f"{name:{width}} | {value:>10}")
-    out = Path(__file__).with_name("results")
-    out.mkdir(exist_ok=True)
-    out.joinpath("matrix_multimodal.json").write_text(json.dumps(
-        {"corridor_20_s": t20, "corridor_100_s": t100, "dijkstra_rows_20_s": t20_rows, "policy_20_s": t20_policy, "routes_20_s": t20_routes,
-         "cities": [n for n, _ in cities], "same": {k: int(v) for k, v in same.items()},
-         "sampled": len(pairs), "notes": m100.notes}, indent=1))
+    print_and_save(rows, "matrix_multimodal.json", {
+        "corridor_20_s": t20, "corridor_100_s": t100, "dijkstra_rows_20_s": t20_rows, "policy_20_s": t20_policy,
+        "routes_20_s": t20_routes, "cities": [n for n, _ in cities], "same": {k: int(v) for k, v in same.items()},
+        "sampled": len(pairs), "notes": m100.notes})
 
 
 if __name__ == "__main__":
