@@ -75,20 +75,24 @@ def _slot_values(order, up_indptr, up_head, up_mid, up_eid, edge_values, out):
             out[s] = a + b
 
 
-_SEARCH_KM: dict = {}  # id(hierarchy) -> (hierarchy, km per search edge); the hierarchy kept alive with it
+_SEARCH_KM: dict = {}  # hierarchy file (its network's folder, weights and mask) -> km per search edge
 
 
 def search_edge_km(h, edge_km: np.ndarray) -> np.ndarray:
-    """Km of every search edge of hierarchy ``h`` (its weights are hours), computed once per hierarchy."""
-    hit = _SEARCH_KM.get(id(h))
-    if hit is None or hit[0] is not h:
+    """Km of every search edge of hierarchy ``h`` (its weights are hours; ``edge_km``: its
+    network's), computed once per hierarchy file."""
+    key = None if h.path is None else str(h.path)
+    hit = _SEARCH_KM.get(key) if key is not None else None
+    if hit is None:
         up = np.empty(len(h.up_head))
         _slot_values(np.argsort(h.rank).astype(np.int64), h.up_indptr, h.up_head, h.up_mid, h.up_eid,
                      np.asarray(edge_km, np.float64), up)
-        if len(_SEARCH_KM) >= 2:
-            _SEARCH_KM.pop(next(iter(_SEARCH_KM)))
-        hit = _SEARCH_KM[id(h)] = (h, up[h.s_slot])
-    return hit[1]
+        hit = up[h.s_slot]
+        if key is not None:
+            if len(_SEARCH_KM) >= 2:
+                _SEARCH_KM.pop(next(iter(_SEARCH_KM)), None)
+            _SEARCH_KM[key] = hit
+    return hit
 
 
 def policy_groups(origin_countries: list, destination_countries: list,
