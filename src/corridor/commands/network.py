@@ -32,7 +32,7 @@ def register(sub) -> None:
     n.add_argument("--wanted", action="store_true",
                    help="with --hierarchies: also build those of the metrics requests asked for that no default "
                         "hierarchy fits (another cargo, objective, speed or costs; the most requested first, at most "
-                        "4 and 700 MB; about 5 min of CPU each), as the background build does after the defaults")
+                        "4 and 700 MB; about 3 min of CPU each on the whole network), as the background build does after the defaults")
     n.add_argument("--clean", action="store_true",
                    help="list what the cache folder holds that this corridor cannot use (networks of other "
                         "sources or versions, old city name indexes, unfinished writes, stale hierarchies) and "
