@@ -12,14 +12,13 @@ at once by ``corridor network --hierarchies --wanted``.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
 
-from corridor.build.contraction import CODE_HASH, FORMAT, Hierarchy
+from corridor.build.contraction import Hierarchy
 from corridor.engine import wanted as wanted_mod
-from corridor.engine.hierarchies import defaults_marker, hierarchy
+from corridor.engine.hierarchies import default_names, files, hierarchy
 
 MAX_METRICS = 4  # the most requested metrics that get a hierarchy
 # whole-network hierarchies on disk for other metrics: about 150 MB each (README), so 4 fit
@@ -27,25 +26,17 @@ MAX_BYTES = 700 * 1024 ** 2
 LOOK_FURTHER = 4  # records read per metric built: skips defaults and records of the same weights, within reason
 
 
-def _defaults(net_path: Path) -> set[str]:
-    """The file names of the default hierarchies (the default build's marker lists them)."""
-    try:
-        return set(json.loads(defaults_marker(net_path).read_text())["hierarchies"])
-    except (OSError, ValueError, KeyError):
-        return set()
-
-
 def on_disk(net_path: Path) -> list[Path]:
     """The hierarchy files in the network folder that this code can use and the default build did
     not make (files an older construction code left are not searched, and `corridor network
     --clean` removes them: they take no room in the budget)."""
-    defaults = _defaults(net_path)
-    return [p for p in sorted(Path(net_path).glob(f"ch-*-{FORMAT}-{CODE_HASH}-*.npz")) if p.name not in defaults]
+    defaults = default_names(net_path)
+    return [p for p in files(net_path) if p.name not in defaults]
 
 
 def _estimate(net_path: Path, layer: str) -> int:
     """Bytes a new hierarchy of ``layer`` will take: the largest one of that layer on disk (0 if none)."""
-    return max((p.stat().st_size for p in Path(net_path).glob(f"ch-{layer}-{FORMAT}-{CODE_HASH}-*.npz")), default=0)
+    return max((p.stat().st_size for p in files(net_path, layer)), default=0)
 
 
 def build_wanted(net, *, most: int = MAX_METRICS, max_bytes: int = MAX_BYTES,
@@ -55,7 +46,7 @@ def build_wanted(net, *, most: int = MAX_METRICS, max_bytes: int = MAX_BYTES,
     the hierarchies of those metrics (built now or before). A default request's metric, recorded
     while its hierarchy was being built, and one of the same weights as a more requested one
     (the hours of 20,000 t and of 30,000 t of dry bulk) take no place among them."""
-    out, defaults = [], _defaults(net.path)
+    out, defaults = [], default_names(net.path)
     for count, record in wanted_mod.wanted(net.path)[:most * LOOK_FURTHER]:
         if len(out) >= most:
             break

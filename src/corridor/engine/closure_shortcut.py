@@ -19,17 +19,15 @@ no passage R opens; the first whose best path stays open answers.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from corridor.build.contraction import CODE_HASH, FORMAT, Hierarchy
+from corridor.build.contraction import Hierarchy
 from corridor.engine import ch_potentials
-from corridor.engine.hierarchies import RECHECK_S, cached_hierarchy
+from corridor.engine.hierarchies import RECHECK_S, cached_hierarchy, files, layer_edges, mask_of
 from corridor.engine.restrictions import Ctx
 from corridor.network_memo import network_key, per_network
 from corridor.search_ch import ch_shortest_path
@@ -116,21 +114,19 @@ def _bases(ctx: Ctx) -> list[Ctx]:
     return out
 
 
-_NAME = re.compile(r"ch-\w+-\w+-\w+-([0-9a-f]+)-\w+\.npz")  # layer, format, code hash, mask, weights' digest
 _MASKS: dict = {}  # network folder, layer -> (passage masks with a hierarchy file, when to look again)
 _LOCK = threading.Lock()
 
 
 def _built_masks(net, layer: str) -> list[int]:
-    """The passage masks with a hierarchy of ``layer`` on disk for this code (the file name
-    carries the mask, :func:`corridor.engine.hierarchies.hierarchy`), looked for again every
+    """The passage masks with a hierarchy of ``layer`` on disk for this code
+    (:func:`corridor.engine.hierarchies.files`), looked for again every
     :data:`~corridor.engine.hierarchies.RECHECK_S` seconds (the background build writes them)."""
     key = (str(net.path), layer)
     with _LOCK:
         hit = _MASKS.get(key)
         if hit is None or time.monotonic() >= hit[1]:
-            named = (_NAME.fullmatch(p.name) for p in Path(net.path).glob(f"ch-{layer}-{FORMAT}-{CODE_HASH}-*.npz"))
-            masks = sorted({int(m[1], 16) for m in named if m})
+            masks = sorted({mask_of(p) for p in files(net.path, layer)})
             hit = _MASKS[key] = (masks, time.monotonic() + RECHECK_S)
         return hit[0]
 
@@ -146,7 +142,7 @@ def _dominates(net, layer: str, w_r: np.ndarray, b_r: int, key_r, w_m: np.ndarra
     key = (network_key(net), layer, key_r, int(b_r), key_m, int(b_m))
     hit = _DOMINATES.get(key)
     if hit is None:
-        e = _layer_edges(net, layer)
+        e = _edges(net, layer)
         flags = net.edge_flags[e]
         wr, wm = w_r[e], w_m[e]
         open_r = np.isfinite(wr) & ((flags & np.uint32(b_r)) == 0)
@@ -160,9 +156,8 @@ def _dominates(net, layer: str, w_r: np.ndarray, b_r: int, key_r, w_m: np.ndarra
 
 
 @per_network(maxsize=4)
-def _layer_edges(net, layer: str) -> np.ndarray:
-    """The edge ids of ``layer``: the sea layer's (``net.sea_csr``) or every edge."""
-    if layer == "sea":
-        return np.unique(np.asarray(net.sea_csr[2]))
-    return np.arange(len(net.edge_u))
+def _edges(net, layer: str) -> np.ndarray:
+    """The ids of the edges a hierarchy of ``layer`` is built on (those the comparison must
+    cover), once per network."""
+    return layer_edges(net, layer)
 

@@ -42,6 +42,17 @@ _MEMO: dict = {}
 def _layer(net, layer: str, blocked: int, weight: np.ndarray):
     """Node count and the edges (tail, head, weight, id, once each) of ``layer`` left open by
     ``blocked``, in the whole network's CSR order."""
+    n, tail, head, eid = _layer_edges(net, layer, blocked)
+    return n, tail, head, weight[eid], eid
+
+
+def layer_edges(net, layer: str) -> np.ndarray:
+    """The ids of the edges a hierarchy of ``layer`` ("sea" or "all") is built on, each once."""
+    return _layer_edges(net, layer, 0)[3]
+
+
+def _layer_edges(net, layer: str, blocked: int):
+    """Node count and the edges (tail, head, id) of ``layer`` left open by ``blocked``."""
     n = int(net.n_sea_nodes if layer == "sea" else net.n_nodes)
     indptr = net.csr_indptr
     lo, hi = int(indptr[0]), int(indptr[n])
@@ -54,8 +65,7 @@ def _layer(net, layer: str, blocked: int, weight: np.ndarray):
     else:
         keep = np.flatnonzero(tail < head)
     keep = keep[(net.edge_flags[edge[keep]] & np.uint32(blocked)) == 0]
-    eid = edge[keep]
-    return n, tail[keep], head[keep], weight[eid], eid
+    return n, tail[keep], head[keep], edge[keep]
 
 
 def _digest(w: np.ndarray, eid: np.ndarray) -> str:
@@ -84,7 +94,7 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
     with _LOCK:
         if key in _MEMO and not (labels and _MEMO[key].labels is None):
             return _MEMO[key]
-        path = Path(net.path) / f"ch-{layer}-{FORMAT}-{CODE_HASH}-{int(blocked):x}-{digest}.npz"
+        path = Path(net.path) / f"{_PREFIX.format(layer=layer)}{int(blocked):x}-{digest}.npz"
         h = _MEMO.get(key)
         if h is None and path.exists():
             h = load_hierarchy(path, n, len(net.edge_u))
@@ -117,7 +127,21 @@ def _may_exist(net, layer: str, blocked: int) -> bool:
     weights (the file name carries the mask before the weights' digest)."""
     if any(k[:3] == (str(net.path), layer, int(blocked)) for k in _MEMO):
         return True
-    return next(Path(net.path).glob(f"ch-{layer}-{FORMAT}-{CODE_HASH}-{int(blocked):x}-*.npz"), None) is not None
+    return next(Path(net.path).glob(f"{_PREFIX.format(layer=layer)}{int(blocked):x}-*.npz"), None) is not None
+
+
+_PREFIX = f"ch-{{layer}}-{FORMAT}-{CODE_HASH}-"  # then the closed passages' mask (hex), "-", the weights' digest
+
+
+def files(net_path: Path, layer: str = "*") -> list[Path]:
+    """The hierarchy files of ``layer`` (any: "*") in the network folder that this code can use
+    (the file name carries the construction code's hash)."""
+    return sorted(Path(net_path).glob(f"{_PREFIX.format(layer=layer)}*.npz"))
+
+
+def mask_of(path: Path) -> int:
+    """The closed passages' mask a hierarchy file (:func:`files`) was built with."""
+    return int(path.name.rsplit("-", 2)[1], 16)
 
 
 def _damaged(what: Path, e: Exception, then: str) -> None:
@@ -223,7 +247,8 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int, weight_k
         return None
     mtime = _folder_mtime(net)
     h = hierarchy(net, layer, blocked, weight, build=False)
-    if h is not None and os.environ.get(ONLY_DEFAULTS_ENV) == "1" and not _is_default(net.path, h.path):
+    if h is not None and os.environ.get(ONLY_DEFAULTS_ENV) == "1" and (
+            h.path is None or h.path.name not in default_names(net.path)):
         h = None
     recheck = float("inf")
     if h is None or (layer == "sea" and h.labels is None):
@@ -241,12 +266,12 @@ def cached_hierarchy(net, layer: str, weight: np.ndarray, blocked: int, weight_k
     return h
 
 
-def _is_default(net_path: Path, path: Path | None) -> bool:
-    """Whether ``path`` is one of the default hierarchies (:func:`defaults_marker`'s list)."""
+def default_names(net_path: Path) -> set[str]:
+    """The file names of the default hierarchies (:func:`defaults_marker`'s list; none before it is written)."""
     try:
-        return path is not None and path.name in json.loads(defaults_marker(net_path).read_text())["hierarchies"]
+        return set(json.loads(defaults_marker(net_path).read_text())["hierarchies"])
     except (OSError, ValueError, KeyError):
-        return False
+        return set()
 
 
 def _folder_mtime(net) -> int | None:
@@ -261,8 +286,8 @@ BACKGROUND_ENV = "CORRIDOR_BACKGROUND_BUILD"  # "0": never start the background 
 # measured on a loaded 2-CPU machine (README): sea hierarchies after 15 min, all after 33; idle, a few minutes
 BACKGROUND_DURATION = "several minutes, tens on a busy 2-CPU machine"
 WANTED_DURATION = "about 3 min of CPU per metric on the whole network, more on a busy machine"
-RECHECK_S = 20.0
-ONLY_DEFAULTS_ENV = "CORRIDOR_ONLY_DEFAULT_CH"  # "1": use the default hierarchies only (measures the others' gain)  # while the background build runs, a missing hierarchy is looked for again this often
+RECHECK_S = 20.0  # while the background build runs, a missing hierarchy is looked for again this often
+ONLY_DEFAULTS_ENV = "CORRIDOR_ONLY_DEFAULT_CH"  # "1": use the default hierarchies only (measures the others' gain)
 _BACKGROUND: dict = {}  # network folder -> True once this process started or saw the background build
 
 
