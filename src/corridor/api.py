@@ -143,12 +143,10 @@ def matrix(origins: Sequence[PlaceQuery], destinations: Sequence[PlaceQuery] | N
     PlaceNotFound, BadInput
         For a place that cannot be resolved or an invalid option.
     """
-    from corridor import transit_policy
-    from corridor.engine.table import matrix as table
+    from corridor.policy_table import matrix as table
 
     return table(origins, origins if destinations is None else destinations, modes=modes, avoid=avoid,
-                 allow=allow, vessel=vessel, speed_kn=speed_kn, threads=threads,
-                 transit_avoided=transit_policy.load().avoided())
+                 allow=allow, vessel=vessel, speed_kn=speed_kn, threads=threads)
 
 
 matrix.matrix = matrix  # type: ignore[attr-defined]  # the 0.1 spelling corridor.matrix.matrix(...) still works

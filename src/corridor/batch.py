@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from corridor.dask_checks import CONNECT_TIMEOUT_S, check_cluster, connect
-from corridor.engine.table import matrix
 from corridor.errors import BadInput
 from corridor.extras import require
 from corridor.network import load_network
+from corridor.policy_table import matrix
 
 
 def read_places(path) -> tuple[list[str], list]:
@@ -67,9 +67,7 @@ def _read_rows(path: Path) -> tuple[list[str], list]:
 
 
 def _block(origins, destinations, options: dict) -> tuple[np.ndarray, np.ndarray]:
-    from corridor import transit_policy
-
-    m = matrix(origins, destinations, threads=1, transit_avoided=transit_policy.load().avoided(), **options)
+    m = matrix(origins, destinations, threads=1, **options)
     return m.distance_km, m.duration_h
 
 

@@ -15,8 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from corridor import transit_policy
-from corridor.engine.table import matrix
+from corridor.policy_table import matrix
 from corridor.request import TABLE
 from corridor.server.errors import LimitExceeded
 from corridor.server.limits import compute
@@ -53,8 +52,7 @@ def _check_size(request: Request, n_origins: int, n_destinations: int) -> None:
 async def _table(request: Request, origins, destinations, **options) -> JSONResponse:
     destinations = destinations or origins
     _check_size(request, len(origins), len(destinations))
-    result = await compute(request, matrix, origins, destinations, network=request.app.state.network,
-                           transit_avoided=transit_policy.load().avoided(), **options)
+    result = await compute(request, matrix, origins, destinations, network=request.app.state.network, **options)
     return JSONResponse(result.to_dict())
 
 
