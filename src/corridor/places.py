@@ -11,6 +11,8 @@ Order and the notes that say which reading was taken:
 - an exact port name wins over a city of the same name ("Istanbul" is the port), unless no city
   of that name is near the port and a city of at least :data:`BIG_CITY` people bears it: then
   the city wins and the note names the port ("Santiago" is Chile's capital, not Santiago de Cuba);
+  or unless the port takes no ships (an inland or river port, no sea connector) and a city of
+  that name is near it: then the city wins ("Madrid" is the city, "ESMAD" the dry port);
 - a city wins over fuzzy port matches ("Baku"; the note names the port of Baku), except a city
   found under a variant spelling next to a major port of nearly that name: a typo of the port
   ("Shangai" -> Shanghai, CNSHA, with a note saying so).
@@ -279,8 +281,10 @@ def _corrected(text: str, name: str, code) -> str | None:
 
 
 def _port_or_city(net, text: str, port: Place) -> Place:
-    """The port of this exact name, or a big city of the same name far from it and far larger
-    than the namesake city at the port ("Santiago": Chile's capital, not Santiago de Cuba's port).
+    """The port of this exact name; or a big city of the same name far from it and far larger
+    than the namesake city at the port ("Santiago": Chile's capital, not Santiago de Cuba's port);
+    or, when the port takes no ships (an inland or river port: "Madrid", ESMAD), the city of that
+    name at the port, which a trade office means and whose access reaches the port anyway.
     The note names the other reading either way."""
     cities = read_cities("15000")
     folded = _fold(text)
@@ -294,11 +298,22 @@ def _port_or_city(net, text: str, port: Place) -> Place:
         return city_place(city, _join(f"the city in {cities.country[city]}, the largest place of that name; "
                                       f"the port {port.label} ({port.code}, {port.country}) is also so named: "
                                       f"give {port.code!r} for it", _other_cities(far_big + near, city)))
+    if near and not takes_ships(net, port.ports[0]):
+        city = max(near, key=lambda i: int(cities.population[i]))
+        return city_place(city, _join(f"the city; the port {port.label} ({port.code}) of that name takes no "
+                                      f"ships (an inland or river port): give {port.code!r} for it",
+                                      _other_cities(_cities_named(folded), city)))
     country = _country(text)
     if country is not None:
         return replace(port, note=f"the port {port.code}, not the country {country.name}: give "
                                   f"{country.alpha_2!r} for its main seaports")
     return replace(port, note=f"the port {port.code}, not the city" if near else None)
+
+
+def takes_ships(net, i: int) -> bool:
+    """Whether port ``i`` is joined to the sea layer: a seaport, or a river port on a sourced
+    seagoing waterway; an inland or river port beyond them has no sea connector."""
+    return bool(net.port_conn_indptr[i + 1] > net.port_conn_indptr[i])
 
 
 def _other_cities(same_name: list[int], chosen: int) -> str | None:
