@@ -82,7 +82,7 @@ def test_a_city_named_like_its_inland_port_is_the_city(net, query, country, code
     """The dry or river port takes no ships, so the bare name means the city; its code asks for the port."""
     place = resolve(query, net)
     assert (place.kind, place.country) == ("city", country)
-    assert f"{code!r}" in place.note and "takes no ships" in place.note
+    assert f"{code!r}" in place.note and "no sea access" in place.note
     port = resolve(code, net)
     assert (port.kind, port.code) == ("port", code) and not takes_ships(net, port.ports[0])
 

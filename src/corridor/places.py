@@ -300,8 +300,9 @@ def _port_or_city(net, text: str, port: Place) -> Place:
                                       f"give {port.code!r} for it", _other_cities(far_big + near, city)))
     if near and not takes_ships(net, port.ports[0]):
         city = max(near, key=lambda i: int(cities.population[i]))
-        return city_place(city, _join(f"the city; the port {port.label} ({port.code}) of that name takes no "
-                                      f"ships (an inland or river port): give {port.code!r} for it",
+        # "no sea access", not "inland": a few coastal ports are not joined to the sea either (Dakhla)
+        return city_place(city, _join(f"the city; the port {port.label} ({port.code}) of that name has no "
+                                      f"sea access in the network: give {port.code!r} for it",
                                       _other_cities(_cities_named(folded), city)))
     country = _country(text)
     if country is not None:
