@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from corridor import alternatives as alternatives_mod
+from corridor import deadline
 from corridor import liner, transit_policy
 from corridor import modes as M
 from corridor.air import plan as air_plan
@@ -145,24 +146,41 @@ def _closed_border_points(net: Network) -> dict:
     return {k: np.array(v, float) for k, v in out.items()}
 
 
+def _near_closed(points: dict, line: np.ndarray, closed: frozenset) -> frozenset:
+    """The keys of the ``closed`` borders whose network crossings (``points``) lie within
+    :data:`NEAR_CLOSED_KM` of ``line`` (an ``(n, 2)`` array of lon, lat), each as "AM-AZ"."""
+    keys = [key for key in closed if key in points]
+    if not (len(line) and keys):
+        return frozenset()
+    line = line[:: max(1, len(line) // 2000)]
+    # every closed border's crossings against the line at once; only the pairs of points
+    # close enough in latitude can be near (a degree of latitude is the least km a degree
+    # can be), and they keep their exact distances
+    at = np.concatenate([points[key] for key in keys])
+    owner = np.repeat(np.arange(len(keys)), [len(points[key]) for key in keys])
+    i, j = np.nonzero(np.abs(at[:, None, 1] - line[None, :, 1]) <= _NEAR_CLOSED_DEG_LAT)
+    nearest = np.full(len(keys), np.inf)
+    np.minimum.at(nearest, owner[i], haversine_km(at[i, 0], at[i, 1], line[j, 0], line[j, 1]))
+    return frozenset("-".join(sorted(key[0])) for key, km in zip(keys, nearest.tolist()) if km <= NEAR_CLOSED_KM)
+
+
+@per_network(maxsize=512)
+def _near_closed_kept(net: Network, closed: frozenset, parts: tuple[bytes, ...]) -> frozenset:
+    """:func:`_near_closed` for a line made of kept parts (:class:`_Line`), kept per network and
+    value (the parts' bytes): a repeated sea request sails the same kept line again."""
+    line = np.concatenate([np.frombuffer(raw, float).reshape(-1, 2) for raw in parts])
+    return _near_closed(_closed_border_points(net), line, closed)
+
+
 def _border_notes(route: Route, net: Network, closed: frozenset) -> None:
     """Say which closed borders the route went round (those the network has within
     :data:`NEAR_CLOSED_KM` of the route) and what each restricted crossing it uses is subject to."""
-    points = _closed_border_points(net)
-    line = np.array([xy for part in route.geometry["coordinates"] for xy in part], float)
-    shut = set()
-    keys = [key for key in closed if key in points]
-    if len(line) and keys:
-        line = line[:: max(1, len(line) // 2000)]
-        # every closed border's crossings against the line at once; only the pairs of points
-        # close enough in latitude can be near (a degree of latitude is the least km a degree
-        # can be), and they keep their exact distances
-        at = np.concatenate([points[key] for key in keys])
-        owner = np.repeat(np.arange(len(keys)), [len(points[key]) for key in keys])
-        i, j = np.nonzero(np.abs(at[:, None, 1] - line[None, :, 1]) <= _NEAR_CLOSED_DEG_LAT)
-        nearest = np.full(len(keys), np.inf)
-        np.minimum.at(nearest, owner[i], haversine_km(at[i, 0], at[i, 1], line[j, 0], line[j, 1]))
-        shut.update("-".join(sorted(key[0])) for key, km in zip(keys, nearest.tolist()) if km <= NEAR_CLOSED_KM)
+    parts = route.geometry["coordinates"]
+    if parts and all(type(part) is _Line for part in parts):
+        shut = _near_closed_kept(net, closed, tuple(part.raw for part in parts))
+    else:
+        line = np.array([xy for part in parts for xy in part], float)
+        shut = _near_closed(_closed_border_points(net), line, closed)
     if shut:
         rows = [r for r in border_table.rows() if r.key in shut and r.status == "closed"]
         route.restrictions["closed_borders"] = [r.to_dict() for r in rows]
@@ -202,14 +220,23 @@ def _sailer(ctx: Ctx, blocked: int, avoid: list[str]):
     return sail
 
 
+class _Line(list):
+    """A geometry part of a leg made from a kept one (:func:`_fresh`): the ``[lon, lat]`` lists a
+    leg gives, and the kept part's bytes (``raw``, read-only), a value that
+    :func:`_border_notes` keys its result by instead of reading thousands of lists again."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: bytes):
+        super().__init__(np.frombuffer(raw, float).reshape(-1, 2).tolist())
+        self.raw = raw
+
+
 def _kept(leg: Leg) -> Leg:
-    """A leg as a cache keeps it: its geometry's parts as read-only ``(n, 2)`` arrays, not
-    thousands of small lists (which the garbage collector would walk again and again while
+    """A leg as a cache keeps it: its geometry's parts as the bytes of ``(n, 2)`` float arrays,
+    not thousands of small lists (which the garbage collector would walk again and again while
     the cache lives). :func:`_fresh` gives it back as a leg."""
-    parts = [np.array(part, float) for part in leg.geometry]
-    for part in parts:
-        part.flags.writeable = False
-    return replace(leg, geometry=parts)
+    return replace(leg, geometry=[np.array(part, float).reshape(-1, 2).tobytes() for part in leg.geometry])
 
 
 def _fresh(leg: Leg) -> Leg:
@@ -217,7 +244,7 @@ def _fresh(leg: Leg) -> Leg:
     renames a hop's ends and services, costing annotates it, and a caller may edit its answer's
     lists."""
     return replace(leg, passages=list(leg.passages), passage_names=list(leg.passage_names),
-                   geometry=[part.tolist() for part in leg.geometry], basis=dict(leg.basis))
+                   geometry=[_Line(raw) for raw in leg.geometry], basis=dict(leg.basis))
 
 
 @per_network(maxsize=256)
@@ -294,9 +321,11 @@ def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
     stretch by stretch is the same answer."""
     pairs = list(zip(req.accesses[:-1], req.accesses[1:]))
     if ctx.profile.modes == frozenset({"sea"}) and not (ctx.closed_ports or ctx.countries):
-        settings = ctx.settings()
-        kept = [_sea_stretch(ctx.net, _Stop(a), _Stop(b), settings, req.blocked, tuple(req.avoid_keys), req.liner)
-                for a, b in pairs]
+        settings, kept = ctx.settings(), []
+        for a, b in pairs:
+            deadline.check()  # a kept stretch runs no search, where the check otherwise is
+            kept.append(_sea_stretch(ctx.net, _Stop(a), _Stop(b), settings, req.blocked, tuple(req.avoid_keys),
+                                     req.liner))
         return [_fresh(leg) for legs, _ in kept for leg in legs], [n for _, notes in kept for n in notes]
     legs = [leg for a, b in pairs for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
     if not req.liner:

@@ -6,6 +6,8 @@ re-check and the web page all build this object; the planner takes it as it is.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -73,6 +75,42 @@ ROUTE = Service("route", (
 ))
 
 
+# Checked requests by their options' values: a request is a value, and a server or a loop asks
+# the same options again and again (checking them is a tenth of a repeated sea route's time).
+_MADE: OrderedDict = OrderedDict()
+_MADE_LOCK = threading.Lock()
+_MADE_SIZE = 1024
+_PLAIN = (str, int, bool, type(None))
+_TABLES = frozenset(o.name for o in ROUTE.options if o.kind == "table")
+
+
+def _value_key(options: dict[str, Any]) -> tuple | None:
+    """``options`` as a key that equals another only for the same values of the same types
+    (``1``, ``1.0`` and ``True`` differ: the checks treat them differently; so do ``0.0`` and
+    ``-0.0``), or None when a value cannot be kept that way: a list, a dict, a Place, or a table
+    named by its file (read again on each request: the file may change)."""
+    items = []
+    for name, value in options.items():
+        if name in _TABLES and value is not None:
+            return None
+        typed = _typed(value)
+        if typed is None:
+            return None
+        items.append((name, typed))
+    return tuple(items)
+
+
+def _typed(value: Any) -> tuple | None:
+    if type(value) in _PLAIN:
+        return (type(value), value)
+    if type(value) is float:
+        return (float, value.hex())
+    if type(value) is tuple:
+        items = tuple(_typed(v) for v in value)
+        return None if None in items else (tuple, items)
+    return None
+
+
 @dataclass(frozen=True)
 class RouteRequest:
     """A checked route request: every field typed and within its declared range.
@@ -117,9 +155,21 @@ class RouteRequest:
         BadInput
             Naming the option, the value and what is allowed.
         """
+        key = _value_key(options) if cls is RouteRequest else None
+        if key is not None:
+            with _MADE_LOCK:
+                req = _MADE.get(key)
+                if req is not None:
+                    _MADE.move_to_end(key)
+                    return req
         values = ROUTE.check(options)
         req = cls(**values)
         req.is_valid()
+        if key is not None:
+            with _MADE_LOCK:
+                _MADE[key] = req
+                while len(_MADE) > _MADE_SIZE:
+                    _MADE.popitem(last=False)
         return req
 
     def is_valid(self) -> None:
