@@ -7,8 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from corridor import alternatives as alternatives_mod
-from corridor import deadline
-from corridor import liner, transit_policy
+from corridor import deadline, liner, transit_policy
 from corridor import modes as M
 from corridor.air import plan as air_plan
 from corridor.costing import draft as draft_check
