@@ -16,7 +16,7 @@ from corridor.costing import cargo as cargo_mod
 from corridor.errors import BadInput
 from corridor.mode_options import AVAILABLE_MODES, VESSELS
 from corridor.request import checks
-from corridor.request.options import Option
+from corridor.request.options import MAX_ITEMS, Option
 from corridor.request.service import Service
 
 PLACE_HELP = "UN/LOCODE (PECHY), port or city name, ISO country code or name, or 'lat,lon'"
@@ -80,6 +80,7 @@ ROUTE = Service("route", (
 _MADE: OrderedDict = OrderedDict()
 _MADE_LOCK = threading.Lock()
 _MADE_SIZE = 1024
+_MAX_KEPT_ITEMS = MAX_ITEMS  # a longer list is refused: not worth a key
 _PLAIN = (str, int, bool, type(None))
 _TABLES = frozenset(o.name for o in ROUTE.options if o.kind == "table")
 
@@ -87,7 +88,7 @@ _TABLES = frozenset(o.name for o in ROUTE.options if o.kind == "table")
 def _value_key(options: dict[str, Any]) -> tuple | None:
     """``options`` as a key that equals another only for the same values of the same types
     (``1``, ``1.0`` and ``True`` differ: the checks treat them differently; so do ``0.0`` and
-    ``-0.0``), or None when a value cannot be kept that way: a list, a dict, a Place, or a table
+    ``-0.0``), or None when a value cannot be kept that way: a dict, a Place, a path, or a table
     named by its file (read again on each request: the file may change)."""
     items = []
     for name, value in options.items():
@@ -105,9 +106,9 @@ def _typed(value: Any) -> tuple | None:
         return (type(value), value)
     if type(value) is float:
         return (float, value.hex())
-    if type(value) is tuple:
+    if type(value) in (tuple, list) and len(value) <= _MAX_KEPT_ITEMS:  # the items as they are now: a copy
         items = tuple(_typed(v) for v in value)
-        return None if None in items else (tuple, items)
+        return None if None in items else (type(value), items)
     return None
 
 
