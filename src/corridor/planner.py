@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from types import MappingProxyType
 
 import numpy as np
 
@@ -242,8 +244,10 @@ def _fresh(leg: Leg) -> Leg:
     """A copy of a kept leg (:func:`_kept`) that shares nothing editable with it: the liner
     renames a hop's ends and services, costing annotates it, and a caller may edit its answer's
     lists."""
-    return replace(leg, passages=list(leg.passages), passage_names=list(leg.passage_names),
-                   geometry=[_Line(raw) for raw in leg.geometry], basis=dict(leg.basis))
+    fresh = object.__new__(Leg)  # as replace() would give, without checking a checked leg again
+    fresh.__dict__.update(leg.__dict__, passages=list(leg.passages), passage_names=list(leg.passage_names),
+                          geometry=[_Line(raw) for raw in leg.geometry], basis=dict(leg.basis))
+    return fresh
 
 
 @per_network(maxsize=256)
@@ -471,6 +475,29 @@ def cargo_for_vessel(the_cargo, vessel: str):
     return the_cargo
 
 
+def _shipping_of(request: RouteRequest) -> tuple:
+    """The cargo as carried, the costing parameters, the sea speed, the vessel and the passages
+    closed to its class (read-only): what the request's options alone give."""
+    the_cargo = cargo_for_vessel(request.load(), request.vessel)
+    params = request.params()
+    speed = sea_costing.speed(request.speed_kn, the_cargo, params)
+    vessel = "river-sea" if the_cargo.vclass == "river-sea" else request.vessel
+    return the_cargo, params, speed, vessel, MappingProxyType(draft_check.closed_passages(the_cargo, params))
+
+
+_shipping_kept = lru_cache(maxsize=256)(_shipping_of)
+
+
+def _shipping(request: RouteRequest) -> tuple:
+    """:func:`_shipping_of`, kept per request value (a request checked again for the same options
+    is the same value, often the same object): a repeated request skips reading its cargo and
+    the draught table; a request holding a table (a dict) is not a key and is read each time."""
+    try:
+        return _shipping_kept(request)
+    except TypeError:  # unhashable: a dict among its options
+        return _shipping_of(request)
+
+
 def plan(request: RouteRequest, *, network: Network | None = None, open_borders: frozenset = frozenset()) -> Route:
     """Plan the route a checked request asks for; see :func:`corridor.route` for the options (a
     scenario is planned on top of this, by :func:`corridor.whatif.solve`). The borders closed in
@@ -483,11 +510,7 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
     net = air_plan.network_for(network or load_network(), request.modes, request.air_network)  # its air network
     modes = request.modes
     allowed = frozenset(modes) if modes is not None else frozenset(DEFAULT_MODES)
-    the_cargo = cargo_for_vessel(request.load(), request.vessel)
-    params = request.params()
-    speed = sea_costing.speed(request.speed_kn, the_cargo, params)
-    vessel = "river-sea" if the_cargo.vclass == "river-sea" else request.vessel
-    closed_for_class = draft_check.closed_passages(the_cargo, params)
+    the_cargo, params, speed, vessel, closed_for_class = _shipping(request)
     objective = request.objective()
     alternatives = request.alternatives
     avoid_keys, allow_keys = list(request.avoid), list(request.allow)

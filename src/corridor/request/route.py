@@ -92,9 +92,10 @@ def _value_key(options: dict[str, Any]) -> tuple | None:
     named by its file (read again on each request: the file may change)."""
     items = []
     for name, value in options.items():
-        if name in _TABLES and value is not None:
-            return None
-        typed = _typed(value)
+        if value is None:  # most options: not given
+            items.append((name, None))
+            continue
+        typed = None if name in _TABLES else _typed(value)
         if typed is None:
             return None
         items.append((name, typed))
