@@ -498,6 +498,15 @@ def _shipping(request: RouteRequest) -> tuple:
         return _shipping_of(request)
 
 
+@per_network(maxsize=1024)
+def _joined(net: Network, place: Place, profile: Profile) -> Access:
+    """:func:`~corridor.engine.access.access` of a request's stop, kept per network, place and
+    profile (values: it is a function of them): a repeated request joins its two places again
+    without snapping or slicing connectors. Shared as the kept sea stretches' stops already
+    share theirs (:class:`_Stop`): never edit it (port closures filter it into a new one)."""
+    return access(net, place, profile)
+
+
 def plan(request: RouteRequest, *, network: Network | None = None, open_borders: frozenset = frozenset()) -> Route:
     """Plan the route a checked request asks for; see :func:`corridor.route` for the options (a
     scenario is planned on top of this, by :func:`corridor.whatif.solve`). The borders closed in
@@ -541,7 +550,7 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
             if why:
                 raise BadInput(f"{why}: a {the_cargo.vclass} ship cannot call there; choose a smaller vessel "
                                "class (--vessel-class) or another port.")
-    accesses = [access(net, s, profile) for s in stops]
+    accesses = [_joined(net, s, profile) for s in stops]
     notes += [n for acc in accesses for n in acc.notes]
     notes += [f"{s.label}: {s.note}" for s in stops if s.note and s.note not in notes]
     restrictions = {
