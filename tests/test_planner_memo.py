@@ -121,3 +121,14 @@ def test_editing_an_answers_dictionary_leaves_the_route_and_the_next_answer_as_t
     d["network"]["sources"].append("x")
     assert route.to_dict() == expected
     assert corridor.route(a, b, modes="sea").to_dict() == expected
+
+
+def test_a_kept_stop_is_not_edited_by_a_request_that_closes_one_of_its_ports(net):
+    from corridor import planner
+
+    before = corridor.route("PE", "CNSHA").to_dict()  # a country: its ports are the candidates
+    port = before["legs"][0]["from_place"]["code"]
+    closed = corridor.route("PE", "CNSHA", close_ports=port)
+    assert port and closed.legs[0].origin.code != port
+    assert corridor.route("PE", "CNSHA").to_dict() == before
+    assert planner._joined.cache_len() > 0
