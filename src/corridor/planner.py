@@ -538,7 +538,9 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
                      "last port and their handling charges are not included")
     profile = Profile(allowed, speed, the_cargo, params)
     for s, t in zip(stops[:-1], stops[1:]):
-        if (s.kind, s.code, round(s.lon, 6), round(s.lat, 6)) == (t.kind, t.code, round(t.lon, 6), round(t.lat, 6)):
+        # kind and code first, then the rounded coordinates only while still equal (round is slow)
+        if (s.kind == t.kind and s.code == t.code
+                and round(s.lon, 6) == round(t.lon, 6) and round(s.lat, 6) == round(t.lat, 6)):
             raise BadInput(f"Origin and destination of a leg are the same place ({s.label}); "
                            "give two different places.")
     blocked = blocked_mask(avoid_keys, allow_keys, vessel)
