@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pytest
 
 import corridor
 from corridor.costing.params import defaults
@@ -70,3 +71,64 @@ def test_a_kept_sea_stretch_is_the_answer_the_request_by_request_path_gives(net)
     assert planner._sea_stretch.cache_len() == 1
     assert [leg.to_dict() for leg in kept.legs] == [leg.to_dict() for leg in unkept.legs]
     assert [n for n in kept.notes if n.startswith("liner")] == [n for n in unkept.notes if n.startswith("liner")]
+
+
+def test_a_kept_line_gives_the_border_notes_its_lists_give(net):
+    from corridor import planner
+
+    a, b = _port_point(net, "TRIST"), _port_point(net, "UAODS")  # a Black Sea coast with land borders near it
+    route = corridor.route(a, b, modes="sea", services="direct")
+    parts = route.geometry["coordinates"]
+    assert parts and all(type(part) is planner._Line for part in parts)  # made from a kept stretch
+    closed = frozenset(planner._closed_border_points(net))  # every border the network has, closed
+    kept = planner._near_closed_kept(net, closed, tuple(part.raw for part in parts))
+    listed = planner._near_closed(planner._closed_border_points(net),
+                                  np.array([xy for part in parts for xy in map(list, part)], float), closed)
+    assert kept and kept == listed
+    as_lists = copy.deepcopy(route)  # plain lists: the notes read them point by point
+    for leg in as_lists.legs:
+        leg.geometry = [list(map(list, part)) for part in leg.geometry]
+    planner._border_notes(route, net, closed)
+    planner._border_notes(as_lists, net, closed)
+    assert route.notes == as_lists.notes and route.restrictions == as_lists.restrictions
+    assert any(n.startswith("closed borders near the route") for n in route.notes)
+
+
+def test_a_request_answered_from_kept_legs_still_meets_its_deadline(net):
+    from corridor import deadline
+
+    a, b = _port_point(net, "SGSIN"), _port_point(net, "AEJEA")
+    corridor.route(a, b, modes="sea")  # now kept
+    with deadline.within(-1.0), pytest.raises(deadline.DeadlineExceeded):
+        corridor.route(a, b, modes="sea")
+
+
+def test_editing_an_answers_dictionary_leaves_the_route_and_the_next_answer_as_they_were(net):
+    a, b = _port_point(net, "CNSHA"), _port_point(net, "NLRTM")
+    route = corridor.route(a, b, modes="sea")
+    d = route.to_dict()
+    expected = copy.deepcopy(d)
+    d["geometry"]["coordinates"][0][0][0] += 1.0
+    d["geometry"]["coordinates"][0].append([0.0, 0.0])
+    for leg in d["legs"]:
+        leg["passages"].append("x")
+        leg["passage_keys"].append("x")
+    d["notes"].append("x")
+    d["restrictions"]["modes"].append("x")
+    d["restrictions"]["vessel"] = "x"
+    d["cargo"]["kind"] = "x"
+    d["objective"]["weights"]["x"] = 1.0
+    d["network"]["sources"].append("x")
+    assert route.to_dict() == expected
+    assert corridor.route(a, b, modes="sea").to_dict() == expected
+
+
+def test_a_kept_stop_is_not_edited_by_a_request_that_closes_one_of_its_ports(net):
+    from corridor import planner
+
+    before = corridor.route("PE", "CNSHA").to_dict()  # a country: its ports are the candidates
+    port = before["legs"][0]["from_place"]["code"]
+    closed = corridor.route("PE", "CNSHA", close_ports=port)
+    assert port and closed.legs[0].origin.code != port
+    assert corridor.route("PE", "CNSHA").to_dict() == before
+    assert planner._joined.cache_len() > 0

@@ -184,3 +184,21 @@ def server_client(net):
 
     with TestClient(create_app(), raise_server_exceptions=False) as client:
         yield client
+
+
+def test_a_request_kept_by_its_options_is_the_one_checking_them_gives(tmp_path):
+    made = RouteRequest.make(origin="PECHY", destination="CNSHA", alternatives=1)
+    assert RouteRequest.make(origin="PECHY", destination="CNSHA", alternatives=1) is made
+    # equal values of other types are checked as themselves, not found as the kept one
+    with pytest.raises(CorridorError, match="alternatives"):
+        RouteRequest.make(origin="PECHY", destination="CNSHA", alternatives=True)
+    assert RouteRequest.make(origin=(-0.0, 5.0), destination="CNSHA").origin == (-0.0, 5.0)
+    assert math.copysign(1, RouteRequest.make(origin=(0.0, 5.0), destination="CNSHA").origin[0]) == 1
+    assert math.copysign(1, RouteRequest.make(origin=(-0.0, 5.0), destination="CNSHA").origin[0]) == -1
+    # a table named by its file is read again: the file may have changed
+    costs = tmp_path / "costs.toml"
+    costs.write_text("[dwell]\nport = 10.0\n")
+    first = RouteRequest.make(origin="PECHY", destination="CNSHA", costs=str(costs))
+    costs.write_text("[dwell]\nport = 20.0\n")
+    second = RouteRequest.make(origin="PECHY", destination="CNSHA", costs=str(costs))
+    assert first.costs != second.costs

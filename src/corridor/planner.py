@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from types import MappingProxyType
 
 import numpy as np
 
 from corridor import alternatives as alternatives_mod
-from corridor import liner, transit_policy
+from corridor import deadline, liner, transit_policy
 from corridor import modes as M
 from corridor.air import plan as air_plan
 from corridor.costing import draft as draft_check
@@ -145,24 +147,41 @@ def _closed_border_points(net: Network) -> dict:
     return {k: np.array(v, float) for k, v in out.items()}
 
 
+def _near_closed(points: dict, line: np.ndarray, closed: frozenset) -> frozenset:
+    """The keys of the ``closed`` borders whose network crossings (``points``) lie within
+    :data:`NEAR_CLOSED_KM` of ``line`` (an ``(n, 2)`` array of lon, lat), each as "AM-AZ"."""
+    keys = [key for key in closed if key in points]
+    if not (len(line) and keys):
+        return frozenset()
+    line = line[:: max(1, len(line) // 2000)]
+    # every closed border's crossings against the line at once; only the pairs of points
+    # close enough in latitude can be near (a degree of latitude is the least km a degree
+    # can be), and they keep their exact distances
+    at = np.concatenate([points[key] for key in keys])
+    owner = np.repeat(np.arange(len(keys)), [len(points[key]) for key in keys])
+    i, j = np.nonzero(np.abs(at[:, None, 1] - line[None, :, 1]) <= _NEAR_CLOSED_DEG_LAT)
+    nearest = np.full(len(keys), np.inf)
+    np.minimum.at(nearest, owner[i], haversine_km(at[i, 0], at[i, 1], line[j, 0], line[j, 1]))
+    return frozenset("-".join(sorted(key[0])) for key, km in zip(keys, nearest.tolist()) if km <= NEAR_CLOSED_KM)
+
+
+@per_network(maxsize=512)
+def _near_closed_kept(net: Network, closed: frozenset, parts: tuple[bytes, ...]) -> frozenset:
+    """:func:`_near_closed` for a line made of kept parts (:class:`_Line`), kept per network and
+    value (the parts' bytes): a repeated sea request sails the same kept line again."""
+    line = np.concatenate([np.frombuffer(raw, float).reshape(-1, 2) for raw in parts])
+    return _near_closed(_closed_border_points(net), line, closed)
+
+
 def _border_notes(route: Route, net: Network, closed: frozenset) -> None:
     """Say which closed borders the route went round (those the network has within
     :data:`NEAR_CLOSED_KM` of the route) and what each restricted crossing it uses is subject to."""
-    points = _closed_border_points(net)
-    line = np.array([xy for part in route.geometry["coordinates"] for xy in part], float)
-    shut = set()
-    keys = [key for key in closed if key in points]
-    if len(line) and keys:
-        line = line[:: max(1, len(line) // 2000)]
-        # every closed border's crossings against the line at once; only the pairs of points
-        # close enough in latitude can be near (a degree of latitude is the least km a degree
-        # can be), and they keep their exact distances
-        at = np.concatenate([points[key] for key in keys])
-        owner = np.repeat(np.arange(len(keys)), [len(points[key]) for key in keys])
-        i, j = np.nonzero(np.abs(at[:, None, 1] - line[None, :, 1]) <= _NEAR_CLOSED_DEG_LAT)
-        nearest = np.full(len(keys), np.inf)
-        np.minimum.at(nearest, owner[i], haversine_km(at[i, 0], at[i, 1], line[j, 0], line[j, 1]))
-        shut.update("-".join(sorted(key[0])) for key, km in zip(keys, nearest.tolist()) if km <= NEAR_CLOSED_KM)
+    parts = route.geometry["coordinates"]
+    if parts and all(type(part) is _Line for part in parts):
+        shut = _near_closed_kept(net, closed, tuple(part.raw for part in parts))
+    else:
+        line = np.array([xy for part in parts for xy in part], float)
+        shut = _near_closed(_closed_border_points(net), line, closed)
     if shut:
         rows = [r for r in border_table.rows() if r.key in shut and r.status == "closed"]
         route.restrictions["closed_borders"] = [r.to_dict() for r in rows]
@@ -202,22 +221,33 @@ def _sailer(ctx: Ctx, blocked: int, avoid: list[str]):
     return sail
 
 
+class _Line(list):
+    """A geometry part of a leg made from a kept one (:func:`_fresh`): the ``[lon, lat]`` lists a
+    leg gives, and the kept part's bytes (``raw``, read-only), a value that
+    :func:`_border_notes` keys its result by instead of reading thousands of lists again."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: bytes):
+        super().__init__(np.frombuffer(raw, float).reshape(-1, 2).tolist())
+        self.raw = raw
+
+
 def _kept(leg: Leg) -> Leg:
-    """A leg as a cache keeps it: its geometry's parts as read-only ``(n, 2)`` arrays, not
-    thousands of small lists (which the garbage collector would walk again and again while
+    """A leg as a cache keeps it: its geometry's parts as the bytes of ``(n, 2)`` float arrays,
+    not thousands of small lists (which the garbage collector would walk again and again while
     the cache lives). :func:`_fresh` gives it back as a leg."""
-    parts = [np.array(part, float) for part in leg.geometry]
-    for part in parts:
-        part.flags.writeable = False
-    return replace(leg, geometry=parts)
+    return replace(leg, geometry=[np.array(part, float).reshape(-1, 2).tobytes() for part in leg.geometry])
 
 
 def _fresh(leg: Leg) -> Leg:
     """A copy of a kept leg (:func:`_kept`) that shares nothing editable with it: the liner
     renames a hop's ends and services, costing annotates it, and a caller may edit its answer's
     lists."""
-    return replace(leg, passages=list(leg.passages), passage_names=list(leg.passage_names),
-                   geometry=[part.tolist() for part in leg.geometry], basis=dict(leg.basis))
+    fresh = object.__new__(Leg)  # as replace() would give, without checking a checked leg again
+    fresh.__dict__.update(leg.__dict__, passages=list(leg.passages), passage_names=list(leg.passage_names),
+                          geometry=[_Line(raw) for raw in leg.geometry], basis=dict(leg.basis))
+    return fresh
 
 
 @per_network(maxsize=256)
@@ -294,9 +324,11 @@ def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
     stretch by stretch is the same answer."""
     pairs = list(zip(req.accesses[:-1], req.accesses[1:]))
     if ctx.profile.modes == frozenset({"sea"}) and not (ctx.closed_ports or ctx.countries):
-        settings = ctx.settings()
-        kept = [_sea_stretch(ctx.net, _Stop(a), _Stop(b), settings, req.blocked, tuple(req.avoid_keys), req.liner)
-                for a, b in pairs]
+        settings, kept = ctx.settings(), []
+        for a, b in pairs:
+            deadline.check()  # a kept stretch runs no search, where the check otherwise is
+            kept.append(_sea_stretch(ctx.net, _Stop(a), _Stop(b), settings, req.blocked, tuple(req.avoid_keys),
+                                     req.liner))
         return [_fresh(leg) for legs, _ in kept for leg in legs], [n for _, notes in kept for n in notes]
     legs = [leg for a, b in pairs for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
     if not req.liner:
@@ -443,6 +475,38 @@ def cargo_for_vessel(the_cargo, vessel: str):
     return the_cargo
 
 
+def _shipping_of(request: RouteRequest) -> tuple:
+    """The cargo as carried, the costing parameters, the sea speed, the vessel and the passages
+    closed to its class (read-only): what the request's options alone give."""
+    the_cargo = cargo_for_vessel(request.load(), request.vessel)
+    params = request.params()
+    speed = sea_costing.speed(request.speed_kn, the_cargo, params)
+    vessel = "river-sea" if the_cargo.vclass == "river-sea" else request.vessel
+    return the_cargo, params, speed, vessel, MappingProxyType(draft_check.closed_passages(the_cargo, params))
+
+
+_shipping_kept = lru_cache(maxsize=256)(_shipping_of)
+
+
+def _shipping(request: RouteRequest) -> tuple:
+    """:func:`_shipping_of`, kept per request value (a request checked again for the same options
+    is the same value, often the same object): a repeated request skips reading its cargo and
+    the draught table; a request holding a table (a dict) is not a key and is read each time."""
+    try:
+        return _shipping_kept(request)
+    except TypeError:  # unhashable: a dict among its options
+        return _shipping_of(request)
+
+
+@per_network(maxsize=1024)
+def _joined(net: Network, place: Place, profile: Profile) -> Access:
+    """:func:`~corridor.engine.access.access` of a request's stop, kept per network, place and
+    profile (values: it is a function of them): a repeated request joins its two places again
+    without snapping or slicing connectors. Shared as the kept sea stretches' stops already
+    share theirs (:class:`_Stop`): never edit it (port closures filter it into a new one)."""
+    return access(net, place, profile)
+
+
 def plan(request: RouteRequest, *, network: Network | None = None, open_borders: frozenset = frozenset()) -> Route:
     """Plan the route a checked request asks for; see :func:`corridor.route` for the options (a
     scenario is planned on top of this, by :func:`corridor.whatif.solve`). The borders closed in
@@ -455,11 +519,7 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
     net = air_plan.network_for(network or load_network(), request.modes, request.air_network)  # its air network
     modes = request.modes
     allowed = frozenset(modes) if modes is not None else frozenset(DEFAULT_MODES)
-    the_cargo = cargo_for_vessel(request.load(), request.vessel)
-    params = request.params()
-    speed = sea_costing.speed(request.speed_kn, the_cargo, params)
-    vessel = "river-sea" if the_cargo.vclass == "river-sea" else request.vessel
-    closed_for_class = draft_check.closed_passages(the_cargo, params)
+    the_cargo, params, speed, vessel, closed_for_class = _shipping(request)
     objective = request.objective()
     alternatives = request.alternatives
     avoid_keys, allow_keys = list(request.avoid), list(request.allow)
@@ -478,7 +538,9 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
                      "last port and their handling charges are not included")
     profile = Profile(allowed, speed, the_cargo, params)
     for s, t in zip(stops[:-1], stops[1:]):
-        if (s.kind, s.code, round(s.lon, 6), round(s.lat, 6)) == (t.kind, t.code, round(t.lon, 6), round(t.lat, 6)):
+        # kind and code first, then the rounded coordinates only while still equal (round is slow)
+        if (s.kind == t.kind and s.code == t.code
+                and round(s.lon, 6) == round(t.lon, 6) and round(s.lat, 6) == round(t.lat, 6)):
             raise BadInput(f"Origin and destination of a leg are the same place ({s.label}); "
                            "give two different places.")
     blocked = blocked_mask(avoid_keys, allow_keys, vessel)
@@ -490,7 +552,7 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
             if why:
                 raise BadInput(f"{why}: a {the_cargo.vclass} ship cannot call there; choose a smaller vessel "
                                "class (--vessel-class) or another port.")
-    accesses = [access(net, s, profile) for s in stops]
+    accesses = [_joined(net, s, profile) for s in stops]
     notes += [n for acc in accesses for n in acc.notes]
     notes += [f"{s.label}: {s.note}" for s in stops if s.note and s.note not in notes]
     restrictions = {

@@ -175,7 +175,7 @@ class Leg:
             "distance_nmi": round(self.distance_km / KM_PER_NMI, 1),
             "duration_h": round(self.duration_h, 1),
             "duration_h_range": [round(h, 1) for h in self.time_range],
-            "passages": self.passage_names, "passage_keys": self.passages,
+            "passages": list(self.passage_names), "passage_keys": list(self.passages),
             "cost_usd": round(self.cost_usd, 2), "co2e_kg": round(self.co2e_kg, 2),
             "co2e_wtt_kg": round(self.co2e_wtt_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
             "basis": {k: [a.to_dict() for a in v] for k, v in self.basis.items()},
@@ -306,16 +306,17 @@ class Route:
             "duration_days_range": [round(h / 24.0, 2) for h in self.duration_h_range],
             "cost_usd": round(self.cost_usd, 2) if self.priced else None, "co2e_kg": round(self.co2e_kg, 2),
             "co2e_wtt_kg": round(self.co2e_wtt_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
-            "cargo": self.cargo, "objective": self.objective,
+            "cargo": _copied(self.cargo), "objective": _copied(self.objective),
             "passages": self.passages, "borders": self.borders,
             "border_crossings": [b.to_dict() for b in self.border_crossings], "modes": self.modes,
             "legs": [leg.to_dict() for leg in self.legs],
-            "geometry": self.geometry,
-            "restrictions": self.restrictions,
+            "geometry": {"type": "MultiLineString",  # the points copied: the dict is the caller's to edit
+                         "coordinates": [list(map(list, part)) for part in self.geometry["coordinates"]]},
+            "restrictions": _copied(self.restrictions),
             "assumptions": [a.to_dict() for a in self.assumptions],
-            "notes": self.notes,
-            "network": self.network,
-            **({k: ([r.to_dict(extra=False) for r in v] if isinstance(v, list) else v)
+            "notes": list(self.notes),
+            "network": _copied(self.network),
+            **({k: ([r.to_dict(extra=False) for r in v] if isinstance(v, list) else _copied(v))
                 for k, v in self.extra.items()} if extra else {}),
         }
 
@@ -395,6 +396,16 @@ class Route:
 _LEG_COLUMNS = ["leg", "mode", "from", "to", "from_lat", "from_lon", "to_lat", "to_lon", "kind", "name", "border",
                 "distance_km", "duration_h", "cost_usd", "co2e_kg", "co2e_wtt_kg", "co2e_ttw_kg", "passages"]
 GEOJSON_DECIMALS = 6  # about 0.1 m: finer digits are noise, and they triple the file
+
+
+def _copied(value):
+    """A JSON-like value (dicts, lists, scalars) with its dicts and lists copied, so that editing
+    an answer's dictionary leaves the route (which a cache may keep) as it was."""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    return value
 
 
 def _rounded(point) -> list[float]:

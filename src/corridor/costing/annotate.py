@@ -7,32 +7,40 @@ canals and ferry the published crossing time, which are theirs alone.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from corridor.costing import Assumption, air, sea, transfer
 from corridor.costing.registry import costing_for
 from corridor.data import borders as border_table
 
 
-def _keys(leg, profile) -> dict[str, list[str]]:
-    cargo, params = profile.cargo, profile.in_force
-    if leg.mode != "transfer":
-        return costing_for(leg.mode).basis(cargo, params)
-    if leg.kind in air.TRANSFER_KINDS:
+def _keys(mode: str, kind, cargo, params) -> dict[str, list[str]]:
+    if mode != "transfer":
+        return costing_for(mode).basis(cargo, params)
+    if kind in air.TRANSFER_KINDS:
         return air.transfer_basis(cargo)
-    return transfer.basis(leg.kind, cargo) if leg.kind in transfer.KEYS else {}
+    return transfer.basis(kind, cargo) if kind in transfer.KEYS else {}
+
+
+@lru_cache(maxsize=1024)
+def _basis(mode: str, kind, passages: tuple[str, ...], cargo, params) -> tuple:
+    """(figure, assumptions) of a leg by its mode, kind and (sea) passages: a function of these
+    values and the request's parameters, kept per value (each route's legs ask it again)."""
+    keys = _keys(mode, kind, cargo, params)
+    for passage in passages:
+        _, _, extra = sea.canal(passage, cargo, params)
+        if extra:
+            keys["duration_h"] = keys["duration_h"] + extra[:1]
+            keys["cost_usd"] = keys["cost_usd"] + extra[1:]
+    return tuple((figure, tuple(params[k] for k in ks)) for figure, ks in keys.items())
 
 
 def annotate(legs, profile) -> None:
     """Set ``basis`` (figure -> assumptions) on every leg, with the request's parameters."""
     params, cargo = profile.in_force, profile.cargo
     for leg in legs:
-        keys = _keys(leg, profile)
-        if leg.mode == "sea":
-            for passage in leg.passages:
-                _, _, extra = sea.canal(passage, cargo, params)
-                if extra:
-                    keys["duration_h"] = keys["duration_h"] + extra[:1]
-                    keys["cost_usd"] = keys["cost_usd"] + extra[1:]
-        leg.basis = {figure: [params[k] for k in ks] for figure, ks in keys.items()}
+        passages = tuple(leg.passages) if leg.mode == "sea" else ()
+        leg.basis = {figure: list(basis) for figure, basis in _basis(leg.mode, leg.kind, passages, cargo, params)}
         if leg.border is not None:
             _border_row(leg)
         if leg.mode == "ferry":

@@ -13,6 +13,8 @@ arrival have no published variability here: their range is their planning time.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from corridor.costing import air, sea, transfer
 from corridor.data import borders as border_table
 from corridor.errors import BadInput
@@ -46,11 +48,12 @@ def _rail(leg, params) -> tuple[float, float]:
     return min(leg.duration_h, leg.distance_km * 24.0 / fast_v), max(leg.duration_h, leg.distance_km * 24.0 / slow_v)
 
 
-def _sea(leg, cargo, params) -> tuple[float, float]:
-    canal_keys = [keys[0] for keys in (sea.canal(p, cargo, params)[2] for p in leg.passages) if keys]
+@lru_cache(maxsize=4096)  # a function of these values: each route's sea legs ask it again
+def _sea(passages: tuple[str, ...], duration_h: float, cargo, params) -> tuple[float, float]:
+    canal_keys = [keys[0] for keys in (sea.canal(p, cargo, params)[2] for p in passages) if keys]
     waits = sum(params.value(k) for k in canal_keys)
     key = sea.speed_key(cargo)
-    sailing = leg.duration_h - waits
+    sailing = duration_h - waits
     fast, slow = (sailing, sailing) if params[key].source == CHOSEN_SPEED else _speed_scaled(sailing, params, key)
     return (fast + sum(min(params.value(k), bound(params, k, FAST)) for k in canal_keys),
             slow + sum(max(params.value(k), bound(params, k, SLOW)) for k in canal_keys))
@@ -92,13 +95,16 @@ def _air_transfer(leg, params, cargo) -> tuple[float, float]:
 
 def leg_range(leg, profile) -> tuple[float, float]:
     """Fast and slow hours of ``leg`` under the request's parameters (``profile.in_force``)."""
-    params, cargo = profile.in_force, profile.cargo
+    return _leg_range(leg, profile.in_force, profile.cargo)
+
+
+def _leg_range(leg, params, cargo) -> tuple[float, float]:
     if leg.mode == "transfer" and leg.kind in air.TRANSFER_KINDS:
         return _air_transfer(leg, params, cargo)
     if leg.mode == "transfer":
         return _transfer(leg, params)
     if leg.mode == "sea":
-        return _sea(leg, cargo, params)
+        return _sea(tuple(leg.passages), leg.duration_h, cargo, params)
     if leg.mode == "ferry":
         return _ferry(leg, params)
     if leg.mode == "rail":
@@ -110,5 +116,6 @@ def leg_range(leg, profile) -> tuple[float, float]:
 
 def set_ranges(legs, profile) -> None:
     """Set ``duration_h_range`` (fast, slow) on every leg."""
+    params, cargo = profile.in_force, profile.cargo
     for leg in legs:
-        leg.duration_h_range = leg_range(leg, profile)
+        leg.duration_h_range = _leg_range(leg, params, cargo)

@@ -6,6 +6,8 @@ re-check and the web page all build this object; the planner takes it as it is.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -14,7 +16,7 @@ from corridor.costing import cargo as cargo_mod
 from corridor.errors import BadInput
 from corridor.mode_options import AVAILABLE_MODES, VESSELS
 from corridor.request import checks
-from corridor.request.options import Option
+from corridor.request.options import MAX_ITEMS, Option
 from corridor.request.service import Service
 
 PLACE_HELP = "UN/LOCODE (PECHY), port or city name, ISO country code or name, or 'lat,lon'"
@@ -73,6 +75,44 @@ ROUTE = Service("route", (
 ))
 
 
+# Checked requests by their options' values: a request is a value, and a server or a loop asks
+# the same options again and again (checking them is a tenth of a repeated sea route's time).
+_MADE: OrderedDict = OrderedDict()
+_MADE_LOCK = threading.Lock()
+_MADE_SIZE = 1024
+_MAX_KEPT_ITEMS = MAX_ITEMS  # a longer list is refused: not worth a key
+_PLAIN = (str, int, bool, type(None))
+_TABLES = frozenset(o.name for o in ROUTE.options if o.kind == "table")
+
+
+def _value_key(options: dict[str, Any]) -> tuple | None:
+    """``options`` as a key that equals another only for the same values of the same types
+    (``1``, ``1.0`` and ``True`` differ: the checks treat them differently; so do ``0.0`` and
+    ``-0.0``), or None when a value cannot be kept that way: a dict, a Place, a path, or a table
+    named by its file (read again on each request: the file may change)."""
+    items = []
+    for name, value in options.items():
+        if value is None:  # most options: not given
+            items.append((name, None))
+            continue
+        typed = None if name in _TABLES else _typed(value)
+        if typed is None:
+            return None
+        items.append((name, typed))
+    return tuple(items)
+
+
+def _typed(value: Any) -> tuple | None:
+    if type(value) in _PLAIN:
+        return (type(value), value)
+    if type(value) is float:
+        return (float, value.hex())
+    if type(value) in (tuple, list) and len(value) <= _MAX_KEPT_ITEMS:  # the items as they are now: a copy
+        items = tuple(_typed(v) for v in value)
+        return None if None in items else (type(value), items)
+    return None
+
+
 @dataclass(frozen=True)
 class RouteRequest:
     """A checked route request: every field typed and within its declared range.
@@ -117,9 +157,21 @@ class RouteRequest:
         BadInput
             Naming the option, the value and what is allowed.
         """
+        key = _value_key(options) if cls is RouteRequest else None
+        if key is not None:
+            with _MADE_LOCK:
+                req = _MADE.get(key)
+                if req is not None:
+                    _MADE.move_to_end(key)
+                    return req
         values = ROUTE.check(options)
         req = cls(**values)
         req.is_valid()
+        if key is not None:
+            with _MADE_LOCK:
+                _MADE[key] = req
+                while len(_MADE) > _MADE_SIZE:
+                    _MADE.popitem(last=False)
         return req
 
     def is_valid(self) -> None:
