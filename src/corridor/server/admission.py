@@ -25,8 +25,10 @@ from fastapi.responses import JSONResponse
 
 from corridor.server.errors import LimitExceeded, error_body
 from corridor.server.pool import ProcessPool
+from corridor.server.trace import Trace
 
 ANSWER_KEY = "corridor.answer_key"  # set in the ASGI scope by a request whose answer the cache keeps
+TIMING = "corridor.timing"  # seconds a computed request waited for a slot and for its worker (set by limits.compute)
 
 
 class TryLater(LimitExceeded):
@@ -155,33 +157,52 @@ class AdmissionGate:
         self.app, self.paths = app, paths
         self.max_inflight, self.max_queue = max_inflight, max_queue
         self.held = 0
+        self.trace = Trace.from_env()
+        self._held_since: dict[int, tuple[str, float]] = {}  # only with the trace on: query and start by request
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not any(scope["path"] == p or scope["path"].startswith(p + "/")
                                               for p in self.paths):
             return await self.app(scope, receive, send)
         start = time.perf_counter()
+        timing = scope.setdefault(TIMING, {})
+        status = None
 
         async def timed_send(message):
+            nonlocal status
             if message["type"] == "http.response.start":
-                took = f"app;dur={1000 * (time.perf_counter() - start):.1f}".encode()
+                status = message["status"]
+                took = _server_timing(time.perf_counter() - start, timing).encode()
                 message = {**message, "headers": [*message.get("headers", []), (b"server-timing", took)]}
             await send(message)
 
+        if not self.trace.on:
+            return await self._admit(scope, receive, timed_send)
+        ahead = self.trace.ahead(self._held_since, start)
+        self._held_since[id(scope)] = (_query(scope), start)
+        try:
+            return await self._admit(scope, receive, timed_send)
+        finally:
+            del self._held_since[id(scope)]
+            self.trace.record(arrived=start, status=status, query=_query(scope),
+                              held_s=time.perf_counter() - start, timing=timing, ahead=ahead)
+
+    async def _admit(self, scope, receive, send):
+        """Answer from the cache, refuse, or count the request and pass it on."""
         state = scope["app"].state
         target = (scope["path"], scope["query_string"])
         if scope["method"] == "GET" and hasattr(state, "answers"):
             if state.rate_limit is None:
                 kept = state.answers.by_target(target)
                 if kept is not None:
-                    return await _send_kept(timed_send, *kept)
+                    return await _send_kept(send, *kept)
             elif state.answers.by_target(target, count=False) is not None:
-                return await self.app(scope, receive, timed_send)  # counted against the client's rate, not a slot
+                return await self.app(scope, receive, send)  # counted against the client's rate, not a slot
         if self.held >= self.max_inflight + self.max_queue:
-            return await self._refuse(timed_send)
+            return await self._refuse(send)
         self.held += 1
         try:
-            return await self.app(scope, receive, _remembering(timed_send, scope, state, target))
+            return await self.app(scope, receive, _remembering(send, scope, state, target))
         finally:
             self.held -= 1
 
@@ -194,6 +215,18 @@ class AdmissionGate:
                     "headers": [(b"content-type", b"application/json"), (b"retry-after", retry.encode()),
                                 (b"content-length", str(len(payload)).encode())]})
         await send({"type": "http.response.body", "body": payload})
+
+
+def _query(scope) -> str:
+    return scope["path"] + "?" + scope["query_string"].decode("latin-1")
+
+
+def _server_timing(held_s: float, timing: dict) -> str:
+    """``app;dur=MS`` (the time this process held the request), then, for a computed answer, the
+    parts of it spent waiting for a slot (``wait``) and for the worker's answer (``work``)."""
+    parts = [f"app;dur={1000 * held_s:.1f}"]
+    parts += [f"{name};dur={1000 * timing[name]:.1f}" for name in ("wait", "work") if name in timing]
+    return ", ".join(parts)
 
 
 async def _send_kept(send, answer: bytes, headers: list) -> None:
