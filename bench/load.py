@@ -28,7 +28,11 @@ most ``--rate`` × ``--duration`` + ``--burst`` requests, each with a 60 s clien
 Run (from the repository root, with the network in the cache):
     python bench/load.py --rate 200 --duration 20 --burst 300
 Prints a Markdown table (and writes bench/results/load.json): latencies as this client saw
-them, and as the server held them (``server_*``, from its ``Server-Timing`` header).
+them, and as the server held them (``server_*``, from its ``Server-Timing`` header), and the
+seconds each compute worker was busy (``/health``). With ``--trace`` the server records every
+request (``CORRIDOR_SERVER_TRACE``, bench/results/trace.jsonl) and the report counts what the
+refused requests and those that waited more than 20 ms for a slot were behind: a multimodal
+request, one held 20 ms or more (counts, which a busy machine changes less than timings).
 """
 
 from __future__ import annotations
