@@ -176,7 +176,8 @@ class AdmissionGate:
     recent seconds per computation (:meth:`Admission.expected_wait_s`), exceeds ``max_wait_s``,
     before its body is read or anything is parsed. Every computing
     answer carries ``Server-Timing: app;dur=MS``, the milliseconds this process held the
-    request (what a client measures beyond it is network and client time). A GET whose raw
+    request (what a client measures beyond it is network and client time), and a computed one
+    ``wait;dur=MS, work;dur=MS`` too: of those, waiting for a slot and for its worker. A GET whose raw
     target the answer cache has answered before is sent from the cache at once, neither counted
     nor refused (with a rate limit set, it is passed on uncounted, for the limit to count it).
 
