@@ -28,7 +28,11 @@ most ``--rate`` × ``--duration`` + ``--burst`` requests, each with a 60 s clien
 Run (from the repository root, with the network in the cache):
     python bench/load.py --rate 200 --duration 20 --burst 300
 Prints a Markdown table (and writes bench/results/load.json): latencies as this client saw
-them, and as the server held them (``server_*``, from its ``Server-Timing`` header).
+them, and as the server held them (``server_*``, from its ``Server-Timing`` header), and the
+seconds each compute worker was busy (``/health``). With ``--trace`` the server records every
+request (``CORRIDOR_SERVER_TRACE``, bench/results/trace.jsonl) and the report counts what the
+refused requests and those that waited more than 20 ms for a slot were behind: a multimodal
+request, one held 20 ms or more (counts, which a busy machine changes less than timings).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import resource
 import socket
 import statistics
@@ -47,7 +52,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import numpy as np
@@ -58,6 +63,7 @@ LAND_PAIRS = (("Almaty", "Istanbul"), ("Tashkent", "Hamburg"), ("Yerevan", "Baku
               ("Almaty", "Rotterdam"), ("Tbilisi", "Constanta"))
 JITTER_DEG = 0.25  # multimodal ends: within this many degrees of a city, so that no two requests repeat
 HEALTH_EVERY_S = 0.1
+TRACE_SLOW_MS = 20.0  # --trace counts the answers that waited longer than this for a slot
 CLIENT_TIMEOUT_S = 60.0
 
 
@@ -140,10 +146,19 @@ def _server_time(response: httpx.Response) -> float | None:
 
 
 def _held(server_timing: str) -> float | None:
-    for part in server_timing.split(";"):
-        if part.strip().startswith("dur="):
-            return float(part.strip()[4:]) / 1000
-    return None
+    """The ``app`` metric of a ``Server-Timing`` header (seconds), or None."""
+    return _timings(server_timing).get("app")
+
+
+def _timings(server_timing: str) -> dict[str, float]:
+    """Every ``name;dur=MS`` metric of a ``Server-Timing`` header, in seconds by name."""
+    out = {}
+    for metric in server_timing.split(","):
+        name, *params = (p.strip() for p in metric.split(";"))
+        for p in params:
+            if p.startswith("dur="):
+                out[name] = float(p[4:]) / 1000
+    return out
 
 
 class KeepAlivePool:
@@ -275,6 +290,37 @@ def _cache_hit_rate(before: dict, after: dict) -> float | None:
     """Share of answer-cache lookups that hit between two ``/health`` ``answer_cache`` readings."""
     hits, misses = after["hits"] - before["hits"], after["misses"] - before["misses"]
     return round(hits / (hits + misses), 3) if hits + misses else None
+
+
+def _kind(query: str) -> str:
+    """``sea`` for a route between two port codes, else ``multimodal`` (points or city names)."""
+    params = parse_qs(urlsplit(query).query)
+    ends = [params.get(k, [""])[0] for k in ("from", "to")]
+    return "sea" if all(re.fullmatch(r"[A-Z0-9]{5}", e) for e in ends) else "multimodal"
+
+
+def trace_counts(lines: list[dict], slow_ms: float = TRACE_SLOW_MS) -> dict:
+    """What the server's trace (:mod:`corridor.server.trace`) says the refused requests and the
+    answers that waited more than ``slow_ms`` for a slot were behind: counts, by the kind of the
+    requests held when they arrived and whether one of those had been held ``slow_ms`` or more."""
+    def behind(rows: list[dict]) -> dict:
+        out = {"count": len(rows), "behind_multimodal": 0, "behind_one_held_long": 0,
+               "behind_multimodal_held_long": 0, "held_ahead_p50": None}
+        for r in rows:
+            kinds = [(_kind(q), age) for q, age in r["ahead"]]
+            out["behind_multimodal"] += any(k == "multimodal" for k, _ in kinds)
+            out["behind_one_held_long"] += any(age >= slow_ms for _, age in kinds)
+            out["behind_multimodal_held_long"] += any(k == "multimodal" and age >= slow_ms for k, age in kinds)
+        if rows:
+            out["held_ahead_p50"] = statistics.median(len(r["ahead"]) for r in rows)
+        return out
+
+    work = {kind: sorted(r["work_ms"] for r in lines if r["work_ms"] is not None and _kind(r["q"]) == kind)
+            for kind in ("sea", "multimodal")}
+    return {"slow_ms": slow_ms, "refused": behind([r for r in lines if r["status"] == 503]),
+            "waited_long": behind([r for r in lines if r["status"] == 200 and (r["wait_ms"] or 0) > slow_ms]),
+            "work_ms": {kind: {"n": len(w), "p50": _percentile(w, 50), "p99": _percentile(w, 99),
+                               "max": w[-1] if w else None} for kind, w in work.items()}}
 
 
 def _cpu_s() -> float:
@@ -421,19 +467,34 @@ def main() -> None:
     ap.add_argument("--floor", type=int, default=500,
                     help="/health and answer-cache hits timed one at a time before the load (default 500; 0: none)")
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--trace", action="store_true",
+                    help="have the server trace every request (CORRIDOR_SERVER_TRACE) and count what the refused "
+                         "and the long-waiting requests were behind (into load.json)")
     ap.add_argument("--serve-args", default="", help="extra flags for corridor serve, e.g. '--timeout 10'")
     args = ap.parse_args()
     if not (0 < args.duration <= 120 and 0 < args.rate <= 2000 and 0 <= args.burst <= 5000
             and 0 < args.connections <= 1000 and 0 <= args.floor <= 10_000):
         ap.error("--duration must be in (0, 120], --rate in (0, 2000], --burst in [0, 5000], "
                  "--connections in (0, 1000], --floor in [0, 10000]")
+    trace = Path(__file__).parent / "results" / "trace.jsonl"
+    if args.trace:
+        trace.parent.mkdir(exist_ok=True)
+        trace.unlink(missing_ok=True)
+        os.environ["CORRIDOR_SERVER_TRACE"] = str(trace)
     with served("--workers", str(args.workers), *args.serve_args.split()) as base:
         report = asyncio.run(_run(base, args))
+        health = httpx.get(f"{base}/health", timeout=30).json()["load"]
+    report["workers_busy_s"] = health.get("busy_s")
+    if args.trace:
+        report["trace"] = trace_counts([json.loads(line) for line in trace.read_text().splitlines()])
     report["command"] = "python bench/load.py " + " ".join(sys.argv[1:])
     out = Path(__file__).parent / "results" / "load.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=1))
     print(_table(report))
+    if args.trace:
+        print("trace:", json.dumps(report["trace"]))
+    print("workers busy s:", report["workers_busy_s"])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import pytest
 from routingpy import OSRM
 from routingpy.utils import decode_polyline5, decode_polyline6
 
+import corridor
 from corridor.polyline import encode
 
 ROTTERDAM, SHANGHAI, VALPARAISO = [4.44, 51.9], [121.5, 31.2], [-71.6, -33.0]  # lon, lat as OSRM wants
@@ -66,6 +67,19 @@ def test_routingpy_matrix_equals_the_native_table(osrm, http):
     assert [[x / 3600 for x in row] for row in m.durations] == [
         [pytest.approx(h, abs=0.06) for h in row] for row in native["duration_h"]]
     assert m.distances[1][1] == 0.0
+
+
+def test_surface_matrix_cells_are_the_routes_time_and_km(osrm, net):
+    """``/table/v1/surface`` is the multimodal table: each cell the pair's route with
+    services=direct (the table never sails on liner services), to 1e-6 beside OSRM's rounding
+    (0.1 m, 0.1 s); the same place to itself is 0."""
+    munich, almaty, moscow = [11.58, 48.14], [76.95, 43.24], [37.62, 55.75]  # Moscow: a transit-policy country
+    m = osrm.matrix([munich, almaty, moscow], profile="surface", sources=[0])
+    assert m.distances[0][0] == 0.0 and m.durations[0][0] == 0.0
+    for j, b in enumerate([almaty, moscow], start=1):
+        r = corridor.route(f"{munich[1]},{munich[0]}", f"{b[1]},{b[0]}", modes="sea,rail,road,ferry", services="direct")
+        assert m.durations[0][j] == pytest.approx(r.duration_h * 3600, rel=1e-6, abs=0.05), b
+        assert m.distances[0][j] == pytest.approx(r.distance_km * 1000, rel=1e-6, abs=0.05), b
 
 
 def test_road_matrix_routes_each_pair(osrm, http):

@@ -48,8 +48,10 @@ def register(sub) -> None:
                    help="computations run at once per worker (default: the CPUs divided among the workers; "
                         "env CORRIDOR_MAX_INFLIGHT)")
     s.add_argument("--max-queue", type=_COUNT, metavar="N",
-                   help="computing requests waiting per worker before 503 (default 2 x max-inflight; "
+                   help="most computing requests waiting per worker before 503 (default 16 x max-inflight; "
                         "env CORRIDOR_MAX_QUEUE)")
+    s.add_argument("--max-wait", type=_SECONDS, metavar="S",
+                   help="longest predicted wait for a computing slot before 503 (default 0.05; env CORRIDOR_MAX_WAIT)")
     s.add_argument("--rate-limit", metavar="RATE",
                    help="per-client limit on /route, /table, /report shared by the workers: N/second, N/minute, "
                         "N/hour or off (default off; env CORRIDOR_RATE_LIMIT)")
@@ -72,7 +74,7 @@ def run(args) -> int:
     uvicorn = require("uvicorn", "server", "corridor serve")
     require("fastapi", "server", "corridor serve")  # before the server modules that import it
     from corridor.server.ratelimit import parse_proxies, parse_rate
-    from corridor.server.settings import ENV, Settings, cpu_count
+    from corridor.server.settings import ENV, QUEUE_PER_SLOT, Settings, cpu_count
     from corridor.server.web import find_assets, install_hint
 
     try:
@@ -82,12 +84,13 @@ def run(args) -> int:
     flags = {"max_table_cells": args.max_table, "max_alternatives": args.max_alternatives,
              "max_body_bytes": args.max_body, "request_timeout_s": args.timeout,
              "web_assets": Path(args.web_assets) if args.web_assets else None,
-             "max_inflight": args.max_inflight, "max_queue": args.max_queue, "rate_limit": args.rate_limit,
+             "max_inflight": args.max_inflight, "max_queue": args.max_queue, "max_wait_s": args.max_wait,
+             "rate_limit": args.rate_limit,
              "trusted_proxies": args.trusted_proxies}
     if flags["max_inflight"] is None and ENV["max_inflight"] not in os.environ:
         flags["max_inflight"] = max(1, cpu_count() // args.workers)  # the workers share the CPUs
     if flags["max_queue"] is None and ENV["max_queue"] not in os.environ:
-        flags["max_queue"] = 2 * (flags["max_inflight"] or settings.max_inflight)
+        flags["max_queue"] = QUEUE_PER_SLOT * (flags["max_inflight"] or settings.max_inflight)
     settings = replace(settings, **{k: v for k, v in flags.items() if v is not None})
     try:
         parse_rate(settings.rate_limit)

@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # added last, so it runs first: an overloaded server refuses before reading the body
     app.add_middleware(AdmissionGate, paths=COMPUTING_PATHS, max_inflight=settings.max_inflight,
-                       max_queue=settings.max_queue)
+                       max_queue=settings.max_queue, max_wait_s=settings.max_wait_s)
     for service in SERVICES:
         app.include_router(service.router)
     app.include_router(osrm.router)  # OSRM-compatible /route/v1, /table/v1, /nearest/v1

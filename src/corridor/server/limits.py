@@ -9,7 +9,7 @@ from collections.abc import Hashable
 from fastapi import Request
 
 from corridor import deadline
-from corridor.server.admission import ANSWER_KEY, TryLater
+from corridor.server.admission import ANSWER_KEY, TIMING, TryLater
 from corridor.server.errors import LimitExceeded, error_body
 from corridor.server.pool import THIS_NETWORK, WorkerLost
 from corridor.server.ratelimit import client_address
@@ -132,9 +132,14 @@ async def compute(request: Request, fn, /, *args, answer_key: Hashable | None = 
     args = tuple(THIS_NETWORK if a is net else a for a in args)
     kwargs = {k: THIS_NETWORK if v is net else v for k, v in kwargs.items()}
     admission = app.state.admission
+    timing = request.scope.setdefault(TIMING, {})
     try:
+        queued = time.perf_counter()
         await admission.acquire(end - time.monotonic())
+        started = time.perf_counter()
+        timing["wait"] = started - queued
         answer = await admission.run(fn, args, kwargs, end)
+        timing["work"] = time.perf_counter() - started
     except (TimeoutError, deadline.DeadlineExceeded):
         raise LimitExceeded(
             f"The request took longer than this server's limit of {settings.request_timeout_s:g} s "

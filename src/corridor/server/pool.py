@@ -30,6 +30,7 @@ from typing import Any
 from corridor import deadline
 
 WORKER_NICENESS = 2  # a mild preference for the event loop (refusals, /health); more starves the searches on a shared machine
+SURFACE_MODES = ("sea", "rail", "road", "ferry")  # the multimodal table a worker warms up
 STARTUP_TIMEOUT_S = 600.0  # a first run may build the network (about a minute, more on a busy machine)
 
 
@@ -54,6 +55,7 @@ class WorkerLost(Exception):
 def warm_network():
     """The compiled network, with the search kernels and the sea and multimodal hierarchies
     (the transit policy's among them) loaded, so that a worker's first job is as fast as the rest."""
+    from corridor import transit_policy
     from corridor.engine.table import matrix
     from corridor.errors import NoRoute
     from corridor.jit import load_numba
@@ -76,6 +78,12 @@ def warm_network():
     except NoRoute:
         pass
     matrix(["NLRTM"], ["BEANR"], network=net, threads=1)
+    # The km of every edge of the surface hierarchies a multimodal table (/table?modes=...,
+    # OSRM's /table/v1/surface) reads: the transit policy's, and (a cell ending in Moscow, in a
+    # country the policy avoids) the one with Russia open: about 2 s each a worker would
+    # otherwise spend on its first such table, holding one of the slots.
+    matrix(["Yerevan", "55.75,37.62"], ["Baku"], modes=SURFACE_MODES, network=net, threads=1,
+           transit_avoided=transit_policy.load().avoided())
     # A full collection walks every object the warm-up made (numba's compiler above all): about
     # 0.2 s, every few hundred requests, that stalls the worker and queues the requests behind
     # it. They live as long as the worker, so they go to the permanent generation, never walked.
@@ -133,6 +141,8 @@ class _Worker:
         self.proc.start()
         child.close()
         self.job: asyncio.Future | None = None
+        self.job_sent = 0.0  # perf_counter when the current job was sent
+        self.busy_s = 0.0  # seconds between sending jobs and reading their answers, in all
         self.frees_slot = False
         self.network_path: str | None = None  # set when ready
         self.adopt(loop, on_message)
@@ -240,6 +250,7 @@ class ProcessPool:
             if worker not in self._workers:  # an answer sent just before the worker was killed
                 return
             job, worker.job = worker.job, None
+            worker.busy_s += time.perf_counter() - worker.job_sent
             if job is not None and not job.done():
                 if kind == "ok":
                     job.set_result(value)
@@ -287,6 +298,7 @@ class ProcessPool:
             return await self.run(fn, args, kwargs, end)
         loop = asyncio.get_running_loop()
         worker.job = job = loop.create_future()
+        worker.job_sent = time.perf_counter()
         try:
             worker.conn.send((fn, args, kwargs, max(0.0, end - time.monotonic())))
         except BaseException:  # e.g. an argument that does not pickle: the worker never saw the job
@@ -315,7 +327,8 @@ class ProcessPool:
 
     def status(self) -> dict:
         return {"workers": len(self._workers) - len(self._starting), "starting": len(self._starting),
-                "replaced": self.replaced}
+                "replaced": self.replaced,
+                "busy_s": sorted(round(w.busy_s, 3) for w in self._workers if w not in self._starting)}
 
     def close(self) -> None:
         """Park the idle workers for a next pool of this process and stop the others (all stop

@@ -13,10 +13,11 @@ from pathlib import Path
 ENV = {"max_table_cells": "CORRIDOR_MAX_TABLE", "max_alternatives": "CORRIDOR_MAX_ALTERNATIVES",
        "max_body_bytes": "CORRIDOR_MAX_BODY", "request_timeout_s": "CORRIDOR_REQUEST_TIMEOUT",
        "web_assets": "CORRIDOR_WEB_ASSETS", "max_inflight": "CORRIDOR_MAX_INFLIGHT",
-       "max_queue": "CORRIDOR_MAX_QUEUE", "rate_limit": "CORRIDOR_RATE_LIMIT",
+       "max_queue": "CORRIDOR_MAX_QUEUE", "max_wait_s": "CORRIDOR_MAX_WAIT", "rate_limit": "CORRIDOR_RATE_LIMIT",
        "rate_db": "CORRIDOR_RATE_DB", "trusted_proxies": "CORRIDOR_TRUSTED_PROXIES",
        "signin_rate": "CORRIDOR_SIGNIN_RATE", "answer_cache_mb": "CORRIDOR_ANSWER_CACHE_MB"}
 # Fields read as text (checked where they are used) and the counts that may be 0.
+QUEUE_PER_SLOT = 16  # default max_queue per computing slot: a bound; the predicted wait (max_wait_s) refuses first
 _TEXT = {"rate_limit", "trusted_proxies", "signin_rate"}
 _MAY_BE_ZERO = {"max_alternatives", "max_queue", "answer_cache_mb"}
 
@@ -52,7 +53,12 @@ class Settings:
         Computations one server process runs at once, each in its own worker process
         (:mod:`corridor.server.pool`); default its number of CPUs.
     max_queue : int
-        Computing requests one process lets wait for a free slot; beyond it, 503 at once.
+        Most computing requests one process lets wait for a free slot; beyond it, 503 at once.
+    max_wait_s : float
+        Longest wait for a slot a request is let in for, as predicted when it arrives (the
+        requests ahead of it times the recent seconds per computation, shared by the slots);
+        a longer predicted wait is answered 503 at once. A refused client waits a second
+        (``Retry-After``), so a wait shorter than that serves it sooner.
     rate_limit : str
         Per-client limit on the computing services, ``N/second``, ``N/minute`` or ``N/hour``,
         kept in a SQLite file shared by every worker; ``off`` (the default) for none.
@@ -75,7 +81,8 @@ class Settings:
     request_timeout_s: float = 30.0
     web_assets: Path | None = None
     max_inflight: int = field(default_factory=cpu_count)
-    max_queue: int = field(default_factory=lambda: 2 * cpu_count())
+    max_queue: int = field(default_factory=lambda: QUEUE_PER_SLOT * cpu_count())
+    max_wait_s: float = 0.05
     rate_limit: str = "off"
     rate_db: Path | None = None
     trusted_proxies: str = ""
@@ -103,7 +110,7 @@ class Settings:
             if f.name in ("web_assets", "rate_db"):
                 values[f.name] = Path(raw)
                 continue
-            kind = float if f.name == "request_timeout_s" else int
+            kind = float if f.name in ("request_timeout_s", "max_wait_s") else int
             least = 0 if f.name in _MAY_BE_ZERO else 1e-9
             try:
                 values[f.name] = kind(raw)
@@ -127,5 +134,6 @@ class Settings:
         """The limits as ``/health`` reports them."""
         return {"max_table_cells": self.max_table_cells, "max_alternatives": self.max_alternatives,
                 "max_body_bytes": self.max_body_bytes, "request_timeout_s": self.request_timeout_s,
-                "max_inflight": self.max_inflight, "max_queue": self.max_queue, "rate_limit": self.rate_limit,
+                "max_inflight": self.max_inflight, "max_queue": self.max_queue, "max_wait_s": self.max_wait_s,
+                "rate_limit": self.rate_limit,
                 "signin_rate": self.signin_rate}

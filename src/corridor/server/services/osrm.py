@@ -10,8 +10,11 @@ object on each route, step and waypoint. Where a coordinate is not a pair of num
 as a corridor place (UN/LOCODE or name), e.g. ``/route/v1/sea/NLRTM;CNSHA``.
 
 The answers are the native services': a route is :func:`corridor.whatif.solve` of a
-:class:`~corridor.request.RouteRequest`, a ``sea`` table is :func:`corridor.matrix`,
-other tables route each pair (at most :data:`MAX_ROUTED_CELLS` cells).
+:class:`~corridor.request.RouteRequest`; a table is :func:`corridor.matrix`, by sea or (any
+surface profile) by the profile's modes as ``/table?modes=...`` answers it, with the transit
+policy: each cell the surface search's least time between the pair and the km of that path,
+as a route with ``services=direct`` finds it. The ``air`` table routes each pair (at most
+:data:`MAX_ROUTED_CELLS` cells).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy as np
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
+from corridor import transit_policy
 from corridor.engine.table import matrix
 from corridor.errors import CorridorError, NoRoute, PlaceNotFound
 from corridor.geo import haversine_km
@@ -41,7 +45,7 @@ PROFILES: dict[str, tuple[str, ...]] = {
     # the names OSRM clients send by default (routingpy, osrm-frontend: driving; OSRM's demo: car)
     "driving": ("road",), "car": ("road",), "truck": ("road",), "train": ("rail",),
 }
-MAX_ROUTED_CELLS = 100  # tables of profiles other than sea route each pair: about 0.1-1 s a cell
+MAX_ROUTED_CELLS = 100  # air tables route each pair: about 0.1-1 s a cell
 
 # OSRM options that do not apply to corridor's networks: accepted (clients send them) and ignored.
 _IGNORED = frozenset({"radiuses", "bearings", "hints", "approaches", "exclude", "snapping", "continue_straight",
@@ -375,8 +379,11 @@ def _routed_table(net, origins, destinations, modes, corridor_opts):
     return km, hours, placed, {}
 
 
-def _sea_table(net, origins, destinations, corridor_opts):
-    m = matrix(origins, destinations, network=net, threads=1, **corridor_opts)
+def _table(net, origins, destinations, modes, corridor_opts, transit_avoided):
+    """By sea or by surface modes, :func:`corridor.matrix` (as ``/table``), in one thread: the
+    server's worker processes are its parallelism."""
+    m = matrix(origins, destinations, modes=modes, network=net, threads=1, transit_avoided=transit_avoided,
+               **corridor_opts)
     placed = {("o", i): p for i, p in enumerate(m.origins)} | {("d", j): p for j, p in enumerate(m.destinations)}
     extra = {"assumptions": [a.to_dict() for a in m.assumptions], "restrictions": m.restrictions,
              "notes": m.notes, "network": m.network}
@@ -403,17 +410,18 @@ async def osrm_table(request: Request, profile: str = Path(description="as for /
             raise OsrmError("InvalidValue", f"annotations is duration, distance or duration,distance; "
                             f"got {params['annotations']!r}.")
         cells, limit = len(src) * len(dst), request.app.state.settings.max_table_cells
-        if modes != ("sea",):
+        routed = "air" in modes
+        if routed:
             limit = min(limit, MAX_ROUTED_CELLS)
         if cells > limit:
             raise OsrmError("TooBig", f"The table has {len(src)} x {len(dst)} = {cells:,} cells; this server's "
                             f"limit for profile {profile!r} is {limit:,}"
-                            + (" (tables other than sea route each pair)." if modes != ("sea",) else "."))
+                            + (" (air tables route each pair)." if routed else "."))
         origins, destinations = [places[i] for i in src], [places[j] for j in dst]
         net = request.app.state.network
-        if modes == ("sea",):
-            km, hours, placed, extra = await compute(request, _sea_table, net, origins, destinations,
-                                                     _corridor_options(params))
+        if not routed:
+            km, hours, placed, extra = await compute(request, _table, net, origins, destinations, modes,
+                                                     _corridor_options(params), transit_policy.load().avoided())
         else:
             km, hours, placed, extra = await compute(request, _routed_table, net, origins, destinations, modes,
                                                      _corridor_options(params))

@@ -1,0 +1,125 @@
+"""Admission by predicted wait, the Server-Timing parts and the request trace: the gate driven
+directly over ASGI (no worker processes), and one answer of the session's real server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from corridor.server.admission import Admission, AdmissionGate
+from corridor.server.settings import Settings
+from corridor.server.trace import TRACE_ENV
+
+
+def test_expected_wait_counts_the_requests_beyond_the_slots():
+    admission = Admission(max_inflight=2, max_queue=32, grace_s=1.0)
+    assert admission.expected_wait_s(10) == 0.0  # no computation has ended: no estimate yet
+    admission._took(0.004)
+    assert admission.expected_wait_s(1) == 0.0  # a slot is free
+    assert admission.expected_wait_s(2) == pytest.approx(0.002)  # one ahead of it, two slots
+    assert admission.expected_wait_s(5) == pytest.approx(4 * 0.004 / 2)
+    admission._took(0.104)  # one slow computation raises the mean by a tenth of the difference
+    assert admission.work_s == pytest.approx(0.014)
+
+
+async def _through_gate(gate: AdmissionGate, state, queries: list[str], release: asyncio.Event) -> list[dict]:
+    """Send GETs of ``queries`` through ``gate`` one after the other (each reaching the app or
+    refused before the next), the app holding every admitted one until ``release``."""
+    sent: list[dict] = [{} for _ in queries]
+
+    async def one(i: int, query: str):
+        scope = {"type": "http", "method": "GET", "path": "/route", "query_string": query.encode(),
+                 "headers": [], "app": SimpleNamespace(state=state)}
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                sent[i].update(status=message["status"], headers=dict(message["headers"]))
+            else:
+                sent[i]["body"] = message.get("body", b"")
+
+        await gate(scope, receive, send)
+
+    tasks = []
+    for i, query in enumerate(queries):
+        tasks.append(asyncio.create_task(one(i, query)))
+        await asyncio.sleep(0.01)  # admitted (holding) or answered by now
+    release.set()
+    await asyncio.gather(*tasks)
+    return sent
+
+
+def _gate(release: asyncio.Event, **limits) -> AdmissionGate:
+    async def app(scope, receive, send):  # a computation held until released
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    return AdmissionGate(app, paths=("/route",), **limits)
+
+
+def test_gate_refuses_a_long_predicted_wait_before_the_queue_is_full():
+    async def run():
+        admission = Admission(max_inflight=1, max_queue=100, grace_s=1.0)
+        admission._took(0.02)  # 20 ms a computation: a 50 ms wait is two ahead, not three
+        release = asyncio.Event()
+        gate = _gate(release, max_inflight=1, max_queue=100, max_wait_s=0.05)
+        return await _through_gate(gate, SimpleNamespace(admission=admission), [f"n={i}" for i in range(5)], release)
+
+    sent = asyncio.run(run())
+    assert [s["status"] for s in sent] == [200, 200, 200, 503, 503]
+    refused = json.loads(sent[3]["body"])
+    assert refused["code"] == "overloaded" and refused["limit"] == "max_wait_s" and refused["value"] == 0.05
+    assert sent[3]["headers"][b"retry-after"] == b"1"
+
+
+def test_gate_still_bounds_the_queue():
+    async def run():
+        admission = Admission(max_inflight=1, max_queue=1, grace_s=1.0)  # no estimate: the bound alone
+        release = asyncio.Event()
+        gate = _gate(release, max_inflight=1, max_queue=1, max_wait_s=10.0)
+        return await _through_gate(gate, SimpleNamespace(admission=admission), ["a=1", "a=2", "a=3"], release)
+
+    sent = asyncio.run(run())
+    assert [s["status"] for s in sent] == [200, 200, 503]
+    assert json.loads(sent[2]["body"])["limit"] == "max_queue"
+
+
+def test_trace_says_what_each_request_arrived_behind(tmp_path, monkeypatch):
+    trace = tmp_path / "trace.jsonl"
+    monkeypatch.setenv(TRACE_ENV, str(trace))
+
+    async def run():
+        admission = Admission(max_inflight=1, max_queue=1, grace_s=1.0)
+        release = asyncio.Event()
+        gate = _gate(release, max_inflight=1, max_queue=1, max_wait_s=10.0)
+        return await _through_gate(gate, SimpleNamespace(admission=admission), ["a=1", "a=2", "a=3"], release)
+
+    asyncio.run(run())
+    lines = {line["q"]: line for line in map(json.loads, trace.read_text().splitlines())}
+    assert [lines[f"/route?a={i}"]["status"] for i in (1, 2, 3)] == [200, 200, 503]
+    assert lines["/route?a=1"]["ahead"] == []
+    assert [q for q, _ in lines["/route?a=3"]["ahead"]] == ["/route?a=1", "/route?a=2"]
+    held_ms = [ms for _, ms in lines["/route?a=3"]["ahead"]]
+    assert held_ms[0] > held_ms[1] > 0  # the first had been held longer
+    assert lines["/route?a=1"]["held_ms"] >= 20  # held until the last had arrived
+
+
+def test_computed_answers_say_their_wait_and_work(http):
+    first = http.get("/route", params={"from": "GRPIR", "to": "ESALG"})
+    timing = {m.split(";")[0].strip(): float(m.split("dur=")[1]) for m in first.headers["server-timing"].split(",")}
+    assert set(timing) == {"app", "wait", "work"} and timing["wait"] + timing["work"] <= timing["app"] + 0.2
+    kept = http.get("/route", params={"from": "GRPIR", "to": "ESALG"})  # the answer cache: no slot, no work
+    assert kept.headers["server-timing"].startswith("app;dur=") and "work" not in kept.headers["server-timing"]
+    assert http.get("/health").json()["load"]["work_ms"] > 0
+
+
+def test_max_wait_from_env():
+    assert Settings.from_env({"CORRIDOR_MAX_WAIT": "0.2"}).max_wait_s == 0.2
+    with pytest.raises(ValueError, match="CORRIDOR_MAX_WAIT"):
+        Settings.from_env({"CORRIDOR_MAX_WAIT": "0"})
