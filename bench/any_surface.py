@@ -86,15 +86,22 @@ def wanted_options(keys: str) -> list[dict]:
 
 
 def build_wanted_for(pairs, options: list[dict]) -> tuple[list[tuple[str, float]], float]:
-    """Record the metrics of ``options`` (one route each, in a child process, as a request on A*
-    does), then build their hierarchies here: (file, MB) of each built now, and the seconds taken."""
+    """Record the metrics of ``options`` as requests on A* do: every pair once with each, in a
+    child process, so that the second search of the transit policy (its countries closed) and a
+    closure the default path crosses (:mod:`corridor.engine.closure_shortcut` refusing) are
+    recorded as often as they are asked; then build the most requested metrics' hierarchies
+    here: (file, MB) of each built now, and the seconds taken."""
     from corridor.network import load_network
     from corridor.wanted_hierarchies import build_until_done, on_disk
 
-    a, b = pairs[0]["a"], pairs[0]["b"]
-    code = ("import corridor, json, sys; [corridor.route(tuple(json.loads(sys.argv[1])), tuple(json.loads(sys.argv[2])), "
-            f"modes={SURFACE!r}, **o) for o in json.loads(sys.argv[3])]")
-    subprocess.run([sys.executable, "-c", code, json.dumps(a), json.dumps(b), json.dumps(options)], check=True,
+    code = ("import corridor, json, sys\n"
+            "for o in json.loads(sys.argv[2]):\n"
+            "    for p in json.loads(sys.argv[1]):\n"
+            "        try:\n"
+            f"            corridor.route(tuple(p['a']), tuple(p['b']), modes={SURFACE!r}, **o)\n"
+            "        except corridor.CorridorError:\n"
+            "            pass\n")
+    subprocess.run([sys.executable, "-c", code, json.dumps(pairs), json.dumps(options)], check=True,
                    env=dict(os.environ, PYTHONPATH=str(SRC), CORRIDOR_BACKGROUND_BUILD="0", CORRIDOR_RECORD_WANTED="1",
                             CORRIDOR_ONLY_DEFAULT_CH="1"))
     net = load_network(progress=False)
