@@ -14,7 +14,9 @@ With ``--wanted cargo,optimize`` (option names, or ``all``) it first records tho
 metrics as requests do (:mod:`corridor.engine.wanted`) and builds their hierarchies
 (:mod:`corridor.wanted_hierarchies`, said with the time each took, once per network); "before"
 is then this checkout with ``CORRIDOR_ONLY_DEFAULT_CH=1`` (a metric's first requests, on A*) and
-"after" the same with its hierarchy on disk.
+"after" the same with its hierarchy on disk. ``--before-cache DIR`` runs "before" (``--before-src``'s
+code) in another cache folder instead, say a copy by hard links of the network folder as it
+was before a change to what gets built (``cp -al``).
 
 Run (the network must already be built in $CORRIDOR_CACHE_DIR; a few minutes, with --wanted
 some 5 min of CPU per metric not yet built)::
@@ -121,6 +123,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pairs", type=int, default=50, help="the first N pairs of bench/speed.py")
     ap.add_argument("--before-src", type=Path, default=Path("/work/main/src"), help="the code to compare with")
+    ap.add_argument("--before-cache", type=Path,
+                    help="the cache folder 'before' runs in with --before-src's code (say, a copy of the network "
+                         "folder by hard links, as its hierarchies were), also with --wanted")
     ap.add_argument("--wanted", metavar="OPTIONS",
                     help="build the hierarchies of these options' metrics first (cargo,optimize or all); before: "
                          "this checkout without them")
@@ -143,6 +148,9 @@ def main() -> None:
         built, seconds = build_wanted_for(pairs, wanted_options(args.wanted))
         print(f"built {len(built)} hierarchies in {seconds:.0f} s: "
               + (", ".join(f"{name} ({mb:.0f} MB)" for name, mb in built) or "all were on disk"))
+    if args.before_cache:
+        before = run_child(args.before_src, Path(f.name), CORRIDOR_CACHE_DIR=str(args.before_cache))
+    elif args.wanted:
         before = run_child(SRC, Path(f.name), CORRIDOR_ONLY_DEFAULT_CH="1")
     else:
         before = run_child(args.before_src, Path(f.name))
