@@ -69,16 +69,17 @@ def evict(net_path: Path, keep: set[Path], *, progress: bool = True) -> list[Pat
     their record and hub labels; say so on stderr. Returns the files removed.
 
     Safe beside running searches: only files of this list go (never a default's, nor one a table
-    or a test built), and only by the background build, under the network's build lock. A
+    or a test built), by one build at a time (the background build holds the network's build
+    lock), and none younger than :data:`EVICT_AGE_S`, which a search may have just switched to. A
     process that has one loaded keeps it: its arrays are memory-mapped, and a removed file's
     pages stay readable until the last mapping goes (POSIX; the disk space is freed then). One
     that opens it as it goes finds no file and runs A* (:func:`~corridor.engine.hierarchies.load_hierarchy`).
     Where a mapped file cannot be removed (Windows), it stays until the next build."""
-    gone, now = [], time.time()
+    gone, now, defaults = [], time.time(), default_names(net_path)
     for name in _built(net_path):
         path = Path(net_path) / name
         try:
-            if path in keep or now - path.stat().st_mtime < EVICT_AGE_S:
+            if path in keep or name in defaults or now - path.stat().st_mtime < EVICT_AGE_S:
                 continue
             path.unlink()  # first: from now on no search finds it
         except OSError:  # removed already, or mapped where that forbids removing it
