@@ -14,7 +14,12 @@ With ``--wanted cargo,optimize`` (option names, or ``all``) it first records tho
 metrics as requests do (:mod:`corridor.engine.wanted`) and builds their hierarchies
 (:mod:`corridor.wanted_hierarchies`, said with the time each took, once per network); "before"
 is then this checkout with ``CORRIDOR_ONLY_DEFAULT_CH=1`` (a metric's first requests, on A*) and
-"after" the same with its hierarchy on disk.
+"after" the same with its hierarchy on disk. ``--before-cache DIR`` runs "before" (``--before-src``'s
+code) in another cache folder instead, say a copy by hard links of the network folder as it
+was before a change to what gets built (``cp -al``).
+
+``--rounds N`` runs before and after N times each, in turns, and pools the calls; ``--clock cpu``
+times each call's CPU time instead of the wall's (steadier while other processes share the CPUs).
 
 Run (the network must already be built in $CORRIDOR_CACHE_DIR; a few minutes, with --wanted
 some 5 min of CPU per metric not yet built)::
@@ -34,11 +39,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 SURFACE = ["sea", "rail", "road", "ferry"]
+CLOCK_ENV = "ANY_SURFACE_CLOCK"  # how --clock reaches the child processes
 NON_DEFAULT = [{"cargo": "dry-bulk", "tonnes": 20000}, {"optimize": "co2"}, {"avoid": "suez"},
                {"allow_countries": "RU,BY"}]
 
@@ -48,10 +55,12 @@ def label(options: dict) -> str:
 
 
 def time_options(pairs) -> dict[str, list]:
-    """Per option: [(ms, (hours, USD, kg CO2e) or the error)] of one call per pair, after a warm-up call."""
+    """Per option: [(ms, (hours, USD, kg CO2e) or the error)] of one call per pair, after a warm-up call.
+    The clock is the wall's, or the calling thread's CPU time when ``$ANY_SURFACE_CLOCK`` is "cpu"."""
     import corridor
     from corridor.errors import CorridorError
 
+    clock = time.thread_time if os.environ.get(CLOCK_ENV) == "cpu" else time.perf_counter
     out = {}
     for options in NON_DEFAULT:
         rows, warm = [], False
@@ -61,9 +70,9 @@ def time_options(pairs) -> dict[str, list]:
                 if not warm:
                     corridor.route(a, b, modes=SURFACE, **options)
                     warm = True
-                t = time.perf_counter()
+                t = clock()
                 r = corridor.route(a, b, modes=SURFACE, **options)
-                ms = 1000 * (time.perf_counter() - t)
+                ms = 1000 * (clock() - t)
                 totals = r.totals()
                 rows.append((ms, [round(totals[f], 6) for f in ("duration_h", "cost_usd", "co2e_kg")]))
             except CorridorError as e:  # no route under these options: not a timing, but said
@@ -86,15 +95,22 @@ def wanted_options(keys: str) -> list[dict]:
 
 
 def build_wanted_for(pairs, options: list[dict]) -> tuple[list[tuple[str, float]], float]:
-    """Record the metrics of ``options`` (one route each, in a child process, as a request on A*
-    does), then build their hierarchies here: (file, MB) of each built now, and the seconds taken."""
+    """Record the metrics of ``options`` as requests on A* do: every pair once with each, in a
+    child process, so that the second search of the transit policy (its countries closed) and a
+    closure the default path crosses (:mod:`corridor.engine.closure_shortcut` refusing) are
+    recorded as often as they are asked; then build the most requested metrics' hierarchies
+    here: (file, MB) of each built now, and the seconds taken."""
     from corridor.network import load_network
     from corridor.wanted_hierarchies import build_until_done, on_disk
 
-    a, b = pairs[0]["a"], pairs[0]["b"]
-    code = ("import corridor, json, sys; [corridor.route(tuple(json.loads(sys.argv[1])), tuple(json.loads(sys.argv[2])), "
-            f"modes={SURFACE!r}, **o) for o in json.loads(sys.argv[3])]")
-    subprocess.run([sys.executable, "-c", code, json.dumps(a), json.dumps(b), json.dumps(options)], check=True,
+    code = ("import corridor, json, sys\n"
+            "for o in json.loads(sys.argv[2]):\n"
+            "    for p in json.loads(sys.argv[1]):\n"
+            "        try:\n"
+            f"            corridor.route(tuple(p['a']), tuple(p['b']), modes={SURFACE!r}, **o)\n"
+            "        except corridor.CorridorError:\n"
+            "            pass\n")
+    subprocess.run([sys.executable, "-c", code, json.dumps(pairs), json.dumps(options)], check=True,
                    env=dict(os.environ, PYTHONPATH=str(SRC), CORRIDOR_BACKGROUND_BUILD="0", CORRIDOR_RECORD_WANTED="1",
                             CORRIDOR_ONLY_DEFAULT_CH="1"))
     net = load_network(progress=False)
@@ -114,10 +130,20 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pairs", type=int, default=50, help="the first N pairs of bench/speed.py")
     ap.add_argument("--before-src", type=Path, default=Path("/work/main/src"), help="the code to compare with")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="before and after this many times each, in turns (before first, then after first...), "
+                         "every call pooled")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="cpu: each call's CPU time (of its thread), steadier than the wall's when other "
+                         "processes share the CPUs; it leaves out waiting for the disk")
+    ap.add_argument("--before-cache", type=Path,
+                    help="the cache folder 'before' runs in with --before-src's code (say, a copy of the network "
+                         "folder by hard links, as its hierarchies were), also with --wanted")
     ap.add_argument("--wanted", metavar="OPTIONS",
                     help="build the hierarchies of these options' metrics first (cargo,optimize or all); before: "
                          "this checkout without them")
     args = ap.parse_args()
+    os.environ[CLOCK_ENV] = args.clock  # the children's environment
     sys.path.insert(0, str(HERE))
     from speed import choose_pairs  # bench/ is on sys.path when run as a script
 
@@ -136,26 +162,36 @@ def main() -> None:
         built, seconds = build_wanted_for(pairs, wanted_options(args.wanted))
         print(f"built {len(built)} hierarchies in {seconds:.0f} s: "
               + (", ".join(f"{name} ({mb:.0f} MB)" for name, mb in built) or "all were on disk"))
-        before = run_child(SRC, Path(f.name), CORRIDOR_ONLY_DEFAULT_CH="1")
+    if args.before_cache:
+        run_before = partial(run_child, args.before_src, Path(f.name), CORRIDOR_CACHE_DIR=str(args.before_cache))
+    elif args.wanted:
+        run_before = partial(run_child, SRC, Path(f.name), CORRIDOR_ONLY_DEFAULT_CH="1")
     else:
-        before = run_child(args.before_src, Path(f.name))
-    after = run_child(SRC, Path(f.name))
+        run_before = partial(run_child, args.before_src, Path(f.name))
+    before, after, fingerprints = {}, {}, set()
+    for k in range(args.rounds):  # alternating which goes first: the second finds the pages the first read
+        for side, run in ((before, run_before), (after, partial(run_child, SRC, Path(f.name))))[::1 - 2 * (k % 2)]:
+            result = run()
+            fingerprints.add(result.pop("fingerprint"))
+            for name, rows in result.items():
+                side.setdefault(name, []).extend(rows)
     os.unlink(f.name)
-    if before.pop("fingerprint") != after.pop("fingerprint"):
+    if len(fingerprints) > 1:
         sys.exit("the two checkouts compiled different networks: take a before checkout of the same network")
 
     def stats(rows):
         ms = [r[0] for r in rows if r[0] is not None]
         return f"{np.median(ms):8.1f} {np.percentile(ms, 90):8.1f}"
 
-    print(f"\n{len(pairs)} pairs, modes {','.join(SURFACE)}, one call each after a warm-up; ms")
+    print(f"\n{len(pairs)} pairs, modes {','.join(SURFACE)}, one call each after a warm-up, {args.rounds} round(s) "
+          f"in turns; ms ({args.clock} clock)")
     print(f"{'option':<32} {'before median':>13} {'p90':>8} | {'after median':>12} {'p90':>8} | answers")
     every_b, every_a = [], []
     for name in before:
         same = sum(b[1] == a[1] for b, a in zip(before[name], after[name]))
         every_b += before[name]
         every_a += after[name]
-        print(f"{name:<32} {stats(before[name]):>22} | {stats(after[name]):>21} | {same}/{len(pairs)} equal")
+        print(f"{name:<32} {stats(before[name]):>22} | {stats(after[name]):>21} | {same}/{len(before[name])} equal")
     print(f"{'all options':<32} {stats(every_b):>22} | {stats(every_a):>21}")
     print(f"load: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs")
 

@@ -27,7 +27,7 @@ from corridor.engine import search
 from corridor.engine import wanted as W
 from corridor.engine.restrictions import Ctx, blocked_mask
 from corridor.geo import to_unit_vectors
-from corridor.hierarchy_integrity import damaged_speed_ups
+from corridor.hierarchy_integrity import damaged_speed_ups, record_of
 from corridor.search import shortest_path
 from corridor.search_ch import ch_shortest_path
 from corridor.wanted_hierarchies import build_wanted
@@ -216,3 +216,58 @@ def test_a_miss_is_looked_up_again_once_the_folder_changed(tmp_path, monkeypatch
 def test_wanted_goes_with_hierarchies(run):
     code, _, err = run("network", "--wanted")
     assert code != 0 and "corridor network --hierarchies --wanted" in err and "Traceback" not in err
+
+
+def test_a_refused_closure_gets_its_hierarchy_and_metrics_fallen_out_are_removed(net, record_to, tmp_path,
+                                                                                 monkeypatch):
+    """A closure the closure shortcut refuses (the Dardanelles, on the default request) is
+    recorded with its passage mask like a metric; its hierarchy answers as A* does. A metric
+    that falls out of the most requested loses the hierarchy this build made for it once that
+    is old enough, its files with it; a process that has it loaded still searches it; a
+    hierarchy the build did not make (a table's) is never removed."""
+    from corridor import wanted_hierarchies as WH
+
+    folder = tmp_path / "network-0123456789abcdef"
+    folder.mkdir()
+    region = _Region(net, folder)
+    default, blocked = _sea_ctx(region)
+    closed = blocked | P.BIT["dardanelles"]
+    co2, bulk = _sea_ctx(region, objective={"co2": 1.0}), _sea_ctx(region, {"kind": "dry-bulk", "tonnes": 20000})
+    for ctx, mask in [(default, closed)] * 4 + [co2]:
+        W.note(ctx, "sea", mask)
+    assert [r["blocked"] for _, r in W.wanted(folder)] == [closed, co2[1]]
+    assert len(build_wanted(region, most=2, progress=False)) == 2
+    assert sorted((folder / WH.BUILT).read_text().split()) == sorted(p.name for p in folder.glob("ch-sea-*.npz"))
+
+    weight, bound = default.weight()
+    h = H.cached_hierarchy(region, "sea", weight, closed, default.weight_key())
+    assert h is not None and H.mask_of(h.path) == closed
+    rng, answered = np.random.default_rng(18), []
+    for a, b in rng.choice(region.inside, (16, 2)):
+        src, dst, zero = np.array([a]), np.array([b]), np.zeros(1)
+        fast = ch_shortest_path(h, src, zero, dst, zero)
+        slow = shortest_path(region, src, zero, dst, zero, to_unit_vectors([region.node_lon[b]], [region.node_lat[b]]),
+                             blocked=closed, weight=weight, cost_per_km=bound, landmarks="sea", graph=region.sea_csr)
+        assert (fast is None or not np.isfinite(fast.cost)) == (slow is None)
+        if slow is not None:
+            assert fast.cost == pytest.approx(slow.cost, rel=1e-9, abs=1e-9)
+            answered.append((src, dst))
+    assert 4 <= len(answered) < 16  # some pairs the closed strait cuts apart: no path either way
+
+    co2_file = H.file_for(region, "sea", co2[1], co2[0].weight()[0])
+    loaded = H.load_hierarchy(co2_file, int(region.n_sea_nodes), len(region.edge_u))
+    table = folder / co2_file.name.replace(co2_file.name.rsplit("-", 1)[1], "0123456789ab.npz")
+    table.write_bytes(b"")  # a hierarchy the build did not make: out of its reach
+    for _ in range(8):
+        W.note(bulk[0], "sea", bulk[1])  # now the most requested: the CO2e metric falls out of the first 2
+    assert len(build_wanted(region, most=2, progress=False)) == 2
+    assert co2_file.exists() and len(list(folder.glob("ch-sea-*.npz"))) == 4  # saved just now: kept a while
+    old = co2_file.stat().st_mtime - 2 * WH.EVICT_AGE_S
+    for p in (co2_file, table):
+        os.utime(p, (old, old))
+    assert len(build_wanted(region, most=2, progress=False)) == 2
+    assert not co2_file.exists() and not record_of(co2_file).exists()
+    assert table.exists() and h.path.exists() and len(list(folder.glob("ch-sea-*.npz"))) == 3
+    src, dst = answered[0]
+    assert np.isfinite(ch_shortest_path(loaded, src, np.zeros(1), dst, np.zeros(1)).cost)  # mapped: still readable
+    assert H.load_hierarchy(co2_file, int(region.n_sea_nodes), len(region.edge_u)) is None

@@ -1,5 +1,8 @@
 """Hierarchies for the metrics requests asked for and no default hierarchy fits (another cargo,
-objective, speed or costing parameters), most requested first, within a cap.
+objective, speed or costing parameters; closures whose best path the closure shortcut finds
+shut, such as Suez for Asia-Europe pairs, or the transit policy's second search: a record
+carries the closed passages and countries), most requested first, within a cap; those it built
+for metrics that fell out of the most requested are removed (:func:`evict`).
 
 The metrics come from :mod:`corridor.engine.wanted`'s record; each one's weight array is made
 again from it, and its hierarchy (no hub labels: a route's search needs none) is saved under
@@ -12,18 +15,23 @@ at once by ``corridor network --hierarchies --wanted``.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
 
 from corridor.build.contraction import Hierarchy
 from corridor.engine import wanted as wanted_mod
-from corridor.engine.hierarchies import default_names, files, hierarchy
+from corridor.engine.hierarchies import default_names, file_for, files, hierarchy
+from corridor.hierarchy_integrity import record_of
 
 MAX_METRICS = 4  # the most requested metrics that get a hierarchy
 # whole-network hierarchies on disk for other metrics: about 150 MB each (README), so 4 fit
 MAX_BYTES = 700 * 1024 ** 2
 LOOK_FURTHER = 4  # records read per metric built: skips defaults and records of the same weights, within reason
+BUILT = "wanted-hierarchies.txt"  # the files build_wanted saved, one name a line: the only ones evict removes
+# a hierarchy stays at least this long after it was saved (it took minutes of CPU): no build, evict, build churn
+EVICT_AGE_S = 3600.0
 
 
 def on_disk(net_path: Path) -> list[Path]:
@@ -39,22 +47,73 @@ def _estimate(net_path: Path, layer: str) -> int:
     return max((p.stat().st_size for p in files(net_path, layer)), default=0)
 
 
-def build_wanted(net, *, most: int = MAX_METRICS, max_bytes: int = MAX_BYTES,
-                 progress: bool = True) -> list[Hierarchy]:
-    """Build the hierarchies of the ``most`` most requested metrics that lack one, while the
-    hierarchies of other metrics on disk stay within ``max_bytes``; say so on stderr. Returns
-    the hierarchies of those metrics (built now or before). A default request's metric, recorded
-    while its hierarchy was being built, and one of the same weights as a more requested one
-    (the hours of 20,000 t and of 30,000 t of dry bulk) take no place among them."""
+def chosen(net, most: int = MAX_METRICS) -> list[tuple[int, dict, Path]]:
+    """(requests, record, hierarchy file) of the ``most`` most requested metrics, built or not.
+    A default request's metric, recorded while its hierarchy was being built, and one of the same
+    weights as a more requested one (the hours of 20,000 t and of 30,000 t of dry bulk) take no
+    place among them."""
     out, defaults = [], default_names(net.path)
     for count, record in wanted_mod.wanted(net.path)[:most * LOOK_FURTHER]:
         if len(out) >= most:
             break
         ctx, layer, blocked = wanted_mod.ctx_of(net, record)
+        path = file_for(net, layer, blocked, ctx.weight()[0])
+        if path.name not in defaults and all(path != p for _, _, p in out):
+            out.append((count, record, path))
+    return out
+
+
+def evict(net_path: Path, keep: set[Path], *, progress: bool = True) -> list[Path]:
+    """Remove the hierarchies this build made (:data:`BUILT`) that are not in ``keep`` (their
+    metric fell out of the most requested) and were saved more than :data:`EVICT_AGE_S` ago, with
+    their record and hub labels; say so on stderr. Returns the files removed.
+
+    Safe beside running searches: only files of this list go (never a default's, nor one a table
+    or a test built), by one build at a time (the background build holds the network's build
+    lock), and none younger than :data:`EVICT_AGE_S`, which a search may have just switched to. A
+    process that has one loaded keeps it: its arrays are memory-mapped, and a removed file's
+    pages stay readable until the last mapping goes (POSIX; the disk space is freed then). One
+    that opens it as it goes finds no file and runs A* (:func:`~corridor.engine.hierarchies.load_hierarchy`).
+    Where a mapped file cannot be removed (Windows), it stays until the next build."""
+    gone, now, defaults = [], time.time(), default_names(net_path)
+    for name in _built(net_path):
+        path = Path(net_path) / name
+        try:
+            if path in keep or name in defaults or now - path.stat().st_mtime < EVICT_AGE_S:
+                continue
+            path.unlink()  # first: from now on no search finds it
+        except OSError:  # removed already, or mapped where that forbids removing it
+            continue
+        record_of(path).unlink(missing_ok=True)
+        shutil.rmtree(path.with_suffix(".labels"), ignore_errors=True)
+        gone.append(path)
+        if progress:
+            print(f"corridor: removed the hierarchy {name}: its metric is no longer among the {MAX_METRICS} "
+                  "most requested", file=sys.stderr, flush=True)
+    return gone
+
+
+def _built(net_path: Path) -> list[str]:
+    """The hierarchy files :func:`build_wanted` saved in the network folder (:data:`BUILT`), once each."""
+    try:
+        return list(dict.fromkeys((Path(net_path) / BUILT).read_text(encoding="utf-8").split()))
+    except OSError:
+        return []
+
+
+def build_wanted(net, *, most: int = MAX_METRICS, max_bytes: int = MAX_BYTES,
+                 progress: bool = True) -> list[Hierarchy]:
+    """Build the hierarchies of the ``most`` most requested metrics (:func:`chosen`) that lack
+    one, while the hierarchies of other metrics on disk stay within ``max_bytes``; say so on
+    stderr. First remove those it built for metrics no longer among them (:func:`evict`).
+    Returns the hierarchies of the chosen metrics (built now or before)."""
+    top = chosen(net, most)
+    evict(net.path, {path for _, _, path in top}, progress=progress)
+    out = []
+    for count, record, path in top:
+        ctx, layer, blocked = wanted_mod.ctx_of(net, record)
         weight = ctx.weight()[0]
         h = hierarchy(net, layer, blocked, weight, build=False)
-        if h is not None and (h.path.name in defaults or any(h.path == o.path for o in out)):
-            continue  # a default, or the same weights as a more requested metric (another tonnage, say)
         if h is None:
             used = sum(p.stat().st_size for p in on_disk(net.path))
             if used + _estimate(net.path, layer) > max_bytes:
@@ -67,6 +126,8 @@ def build_wanted(net, *, most: int = MAX_METRICS, max_bytes: int = MAX_BYTES,
                 print(f"corridor: building the contraction hierarchy of a requested metric ({_describe(record)}, "
                       f"asked {count} times) ...", file=sys.stderr, flush=True)
             h = hierarchy(net, layer, blocked, weight, quiet=True)
+            with open(Path(net.path) / BUILT, "a", encoding="utf-8") as f:
+                f.write(path.name + "\n")
             if progress:
                 print(f"corridor: ready in {time.perf_counter() - t:.0f} s ({h.stats['upward_edges']:,} upward edges)",
                       file=sys.stderr, flush=True)

@@ -11,10 +11,10 @@ the A* that answers instead.
 
 "M" is checked by value, never assumed: R's and M's weight arrays and passage masks are
 compared edge by edge over the hierarchy's layer (:func:`_dominates`, remembered per pair of
-weight keys and masks). The candidates for M are R without any of its closures, then R
-without its closed ports and border pairs (the transit policy's countries kept: the policy's
-hierarchy), each with every passage mask a hierarchy of the layer is built with that closes
-no passage R opens; the first whose best path stays open answers.
+weight keys and masks). The candidates for M are R without its closed ports and border pairs
+(the transit policy's countries kept: the policy's hierarchy), then R without any of its
+closures, each with every passage mask a hierarchy of the layer is built with that closes no
+passage R opens, the most closed first; the first whose best path stays open answers.
 """
 
 from __future__ import annotations
@@ -59,30 +59,33 @@ def search(ctx: Ctx, layer: str, blocked: int, src_nodes, src_cost, dst_nodes, d
     tuple
         ``(answer, lower)``: the answer is a :class:`~corridor.search.PathResult`, None when the
         request has no path, or :data:`REFUSED` when no such hierarchy is built or the best
-        path of each uses an edge the request closes; ``lower`` is the last such hierarchy
+        path of each uses an edge the request closes; ``lower`` is the first such hierarchy
         tried (the closest to the request, whose distances bound A*'s), or None.
     """
-    low = None
+    closest = None
     for low in lowers(ctx, layer, blocked):
+        closest = closest or low
         answer = shortest_path(low, ctx.net, src_nodes, src_cost, dst_nodes, dst_cost)
         if answer is not REFUSED:
             return answer, low
-    return REFUSED, low
+    return REFUSED, closest
 
 
 def lowers(ctx: Ctx, layer: str, blocked: int):
     """Each built hierarchy of ``layer`` whose request the request ``ctx`` with passages
-    ``blocked`` closed only closes more than (a :class:`Lower`), the most general first: a
-    request without closures is one few keys name, looked up once; the closer ones cost a
-    look-up (a hash of the weights) per new set of closures, spent only when needed."""
+    ``blocked`` closed only closes more than (a :class:`Lower`), the closest first (the transit
+    policy's countries kept before none, then the most passages closed): its best path is the
+    likeliest to stay open for the request (the policy's second search exists because the free
+    answer crossed a policy country, so a hierarchy without them refuses it), and each one
+    tried costs a search."""
     weight, _ = ctx.weight()
     if weight.flags.writeable:  # not a shared metric: no value key to look it up by
         return
     own = (ctx.weight_key(), int(blocked))
-    for base in _bases(ctx):
+    for base in reversed(_bases(ctx)):
         w_m = base.weight()[0]
         key_m = base.weight_key()
-        for b_m in _built_masks(ctx.net, layer):
+        for b_m in sorted(_built_masks(ctx.net, layer), key=lambda m: -m.bit_count()):
             if b_m & ~blocked or (key_m, b_m) == own:  # opens a passage R closes, or R's own hierarchy
                 continue
             h = cached_hierarchy(ctx.net, layer, w_m, b_m, key_m)
