@@ -26,7 +26,8 @@ def test_the_api_and_the_batch_blocks_pass_the_policy_through_one_entry(monkeypa
     assert [c["modes"] for c in calls] == ["rail,road", "rail,road"]
 
 
-def test_the_server_table_uses_the_same_entry():
-    from corridor.server.services import table
+def test_the_server_tables_use_the_same_entry():
+    from corridor.server.services import osrm, table
 
     assert table.matrix is policy_table.matrix
+    assert osrm.matrix is policy_table.matrix  # OSRM's /table/v1 by sea or surface modes

@@ -25,10 +25,9 @@ import numpy as np
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
-from corridor import transit_policy
-from corridor.engine.table import matrix
 from corridor.errors import CorridorError, NoRoute, PlaceNotFound
 from corridor.geo import haversine_km
+from corridor.policy_table import matrix
 from corridor.polyline import encode
 from corridor.request import RouteRequest
 from corridor.server.errors import LimitExceeded
@@ -379,11 +378,11 @@ def _routed_table(net, origins, destinations, modes, corridor_opts):
     return km, hours, placed, {}
 
 
-def _table(net, origins, destinations, modes, corridor_opts, transit_avoided):
-    """By sea or by surface modes, :func:`corridor.matrix` (as ``/table``), in one thread: the
-    server's worker processes are its parallelism."""
-    m = matrix(origins, destinations, modes=modes, network=net, threads=1, transit_avoided=transit_avoided,
-               **corridor_opts)
+def _table(net, origins, destinations, modes, corridor_opts):
+    """By sea or by surface modes, :func:`corridor.matrix` (as ``/table``: the one table entry
+    point, under the transit policy), in one thread: the server's worker processes are its
+    parallelism."""
+    m = matrix(origins, destinations, modes=modes, network=net, threads=1, **corridor_opts)
     placed = {("o", i): p for i, p in enumerate(m.origins)} | {("d", j): p for j, p in enumerate(m.destinations)}
     extra = {"assumptions": [a.to_dict() for a in m.assumptions], "restrictions": m.restrictions,
              "notes": m.notes, "network": m.network}
@@ -421,7 +420,7 @@ async def osrm_table(request: Request, profile: str = Path(description="as for /
         net = request.app.state.network
         if not routed:
             km, hours, placed, extra = await compute(request, _table, net, origins, destinations, modes,
-                                                     _corridor_options(params), transit_policy.load().avoided())
+                                                     _corridor_options(params))
         else:
             km, hours, placed, extra = await compute(request, _routed_table, net, origins, destinations, modes,
                                                      _corridor_options(params))
