@@ -88,11 +88,12 @@ def _grow(a, need):
 
 
 @njit(cache=True)
-def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, n_targets):
+def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
+             n_targets):
     """Dijkstra from ``src`` avoiding ``skip``, up to distance ``limit``, until each of the
     ``n_targets`` nodes ``x`` with ``need[x] >= 0`` is decided: reached within ``need[x]`` (a
     witness) or settled farther; or until it has spent ``settle_limit`` (a settled node costs
-    1 + its edges // WITNESS_EDGE_UNIT). Clears the ``need`` it decides (the caller clears the
+    1 + its edges // ``edge_unit``). Clears the ``need`` it decides (the caller clears the
     others); returns the touched count.
 
     Every target is decided as a search that waited for them all to be settled would decide
@@ -116,7 +117,7 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
             n_targets -= 1
             if n_targets == 0:
                 break
-        settled += 1 + length[u] // WITNESS_EDGE_UNIT
+        settled += 1 + length[u] // edge_unit
         if settled > settle_limit:
             break
         for k in range(start[u], start[u] + length[u]):
@@ -140,7 +141,7 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
 
 
 @njit(cache=True)
-def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, out_a, out_b, out_w):
+def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need, out_a, out_b, out_w):
     """Shortcuts needed to contract ``v`` (written to out_*); returns their count.
 
     The witness search from the i-th neighbour looks for the later ones (j > i) and
@@ -155,7 +156,7 @@ def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, ne
         for j in range(i + 1, deg):
             limit = max(limit, wu + wt[s + j])
             need[nbr[s + j]] = wu + wt[s + j]
-        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need,
+        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
                       deg - 1 - i)
         for j in range(i + 1, deg):
             w = nbr[s + j]
@@ -172,7 +173,8 @@ def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, ne
 
 
 @njit(cache=True)
-def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, out_a, out_b, out_w, count):
+def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need, out_a, out_b, out_w,
+             count):
     """Of the ``count`` shortcuts :func:`_plan` found needed for ``v`` (in out_*, grouped by
     their first node), those a deeper search (``settle_limit``) still finds needed; returns
     their count. The pairs the shallow searches witnessed have a witness already (a deeper
@@ -187,7 +189,8 @@ def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit,
             limit = max(limit, out_w[r])
             need[out_b[r]] = out_w[r]
             r += 1
-        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, r - q)
+        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
+                      r - q)
         for k in range(q, r):
             need[out_b[k]] = -1.0
             if dist[out_b[k]] > out_w[k]:
@@ -200,7 +203,7 @@ def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit,
 
 
 @njit(cache=True)
-def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
+def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
     deg = np.zeros(n, np.int64)
     for k in range(eu.shape[0]):
         deg[eu[k]] += 1
@@ -252,7 +255,7 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
             sa = np.empty(scap, np.int32)
             sb = np.empty(scap, np.int32)
             sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, goal, sa, sb, sw)
+        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
         psize = _heap_push(pk, pv, psize, 2.0 * (c - length[v]), v)
 
     up_tail = np.empty(4 * eu.shape[0] + 16, np.int32)
@@ -273,16 +276,17 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
             sb = np.empty(scap, np.int32)
             sw = np.empty(scap)
         if changed_at[v] <= ranked_at[v]:  # no neighbour contracted since it was ranked: its priority stands
-            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, goal, sa, sb, sw)
+            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, edge_unit, goal, sa, sb, sw)
         else:
-            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, goal, sa, sb, sw)
+            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
             prio = 2.0 * (c - length[v]) + deleted[v] + depth[v]
             if psize > 0 and prio > pk[0]:
                 ranked_at[v] = order
                 psize = _heap_push(pk, pv, psize, prio, v)
                 continue
             if contract_limit > settle_limit:  # the deeper search, once per node, spares needless shortcuts
-                c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, goal, sa, sb, sw, c)
+                c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, edge_unit, goal,
+                             sa, sb, sw, c)
         # contract v: its remaining edges go up the hierarchy
         contracted[v] = True
         rank[v] = order
@@ -458,11 +462,12 @@ class Hierarchy:
 
 def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid: np.ndarray, *,
                     settle_limit: int = WITNESS_SETTLE_LIMIT,
-                    contract_limit: int = WITNESS_CONTRACT_LIMIT) -> Hierarchy:
+                    contract_limit: int = WITNESS_CONTRACT_LIMIT, edge_unit: int = WITNESS_EDGE_UNIT) -> Hierarchy:
     """CH of the undirected graph with edges ``eu[k] - ev[k]`` of weight ``ew[k]`` (id ``eid[k]``).
 
     Witness searches settle at most ``settle_limit`` nodes when ranking nodes, and at most
-    ``contract_limit`` when contracting one. Parallel edges and loops are fine: the cheapest
+    ``contract_limit`` when contracting one, a settled node counting once more per ``edge_unit``
+    edges it scans. Parallel edges and loops are fine: the cheapest
     of each pair is kept, loops dropped."""
     t0 = time.perf_counter()
     eu, ev, ew, eid = (np.asarray(x) for x in (eu, ev, ew, eid))
@@ -474,7 +479,7 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     first = np.ones(len(a), bool)
     first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
     a, b, ew, eid = a[first].astype(np.int32), b[first].astype(np.int32), ew[first], eid[first]
-    rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, settle_limit, contract_limit)
+    rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, settle_limit, contract_limit, edge_unit)
     up = np.argsort(tail, kind="stable")
     tail, head, w, mid, oid = tail[up], head[up].astype(np.int32), w[up], mid[up].astype(np.int32), oid[up]
     up_indptr = np.zeros(n + 1, np.int64)
@@ -484,7 +489,8 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     np.cumsum(np.bincount(tail[slot], minlength=n), out=s_indptr[1:])
     stats = {"nodes": int(n), "edges": int(len(a)), "shortcuts": int(shortcuts), "upward_edges": int(len(tail)),
              "search_edges": int(len(slot)), "build_seconds": round(time.perf_counter() - t0, 2),
-             "witness_settle_limit": int(settle_limit), "witness_contract_limit": int(contract_limit)}
+             "witness_settle_limit": int(settle_limit), "witness_contract_limit": int(contract_limit),
+             "witness_edge_unit": int(edge_unit)}
     return Hierarchy(rank, up_indptr, head, w, mid, oid.astype(np.int32), s_indptr, head[slot], w[slot], slot,
                      stats)
 
