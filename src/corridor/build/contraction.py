@@ -25,9 +25,11 @@ run time is :mod:`corridor.engine.hierarchies`; which are built ahead with the n
 
 Why this and not another speed-up (measured by ``bench/ch.py`` on the 50 major-port pairs):
 A* with 24 ALT landmarks took 12 ms per sea query (km) when it allocated its work arrays
-per query, 0.38 ms median (3.3 ms p90) now; this CH 0.29 ms; hub labels built from it
-(:mod:`corridor.hub_labels`) 0.02 ms. On the whole network (886k nodes) a default
-multimodal route takes 34 ms with A* and 1.5 ms with the CH. A customizable CH (one
+per query, 0.38 ms median (3.3 ms p90) once it did not; this CH 0.34 ms, hub labels built
+from it (:mod:`corridor.hub_labels`) 0.026 ms (idle machine, 2 December 2026; on 1,000
+random node pairs under load average 7: 0.65 and 0.058 ms, ``bench/contraction.py``). On the
+whole network (891k nodes) a default multimodal route took 34 ms with A* and 1.5 ms with the
+CH (3.6 ms for the whole call, README "Speed (issue #17)"). A customizable CH (one
 metric-independent order and shortcut set, re-weighted per metric) would serve every
 costing profile, but it keeps every fill-in shortcut (no witness search); the sea layer is
 a 400 km visibility graph over open water (mean degree 23) whose separators are wide bands
@@ -64,16 +66,23 @@ from corridor.search import _heap_pop, _heap_push
 from corridor.source_memo import hex_digits, remembered
 
 # Witness searches: settled-node limits when ranking nodes (often) and when contracting one
-# (once per node). Measured on the sea layer (km; shortcuts, median query, build on 2 busy CPUs):
-# 60 / 60: 569k, 0.38 ms, 112 s; 60 / 300: 290k, 0.27 ms, 113 s; 60 / 600: 254k, 0.30 ms,
-# 143 s; 60 / 2,000: 248k, 0.40 ms, 131 s (a ranking blind to the deeper witnesses builds a
-# deeper hierarchy); 300 / 300: 253k, 0.22 ms, 204 s, which would also nearly double the
-# whole network's build, so 60 / 300.
+# (once per node). Chosen on an earlier construction (no early stop, every node ranked again
+# when first; sea layer, km; shortcuts, median query, build on 2 busy CPUs): 60 / 60: 569k,
+# 0.38 ms, 112 s; 60 / 300: 290k, 0.27 ms, 113 s; 60 / 600: 254k, 0.30 ms, 143 s; 300 / 300:
+# 253k, 0.22 ms, 204 s. With this code, 60 / 300 and WITNESS_EDGE_UNIT 24 (bench/contraction.py,
+# load average 7, 2 December 2026): sea layer km 54.7 CPU s, 552k shortcuts, 1.05 M upward /
+# 0.75 M search edges, 35.1 MiB, hub labels 4.7 CPU s (mean label 228); none of 1,000 random
+# pairs off Dijkstra's.
 WITNESS_SETTLE_LIMIT = 60
 WITNESS_CONTRACT_LIMIT = 300
 # A settled node counts once more per this many edges it scans: the limits above bound the work
 # of a search, not only its nodes, so the searches in the dense top of the hierarchy (hundreds
-# of edges a node) stop sooner (measured in README, "Cheaper hierarchy construction").
+# of edges a node) stop sooner (measured in README, "Cheaper hierarchy construction"). 12
+# instead (same day, same load): sea km 41.5 CPU s but hub labels 7.1 CPU s and 17 % larger
+# (mean 268), queries slower (labels 0.10 ms against 0.058 ms median, CH 1.04 against 0.65 ms);
+# the whole network 152 CPU s (24: 188, last session, lower load): 1.2x less CPU in all, not the 2.2x that
+# would put the default hierarchies in the first 3 minutes (README, "Hierarchies within the
+# first three minutes"), so 24 stays.
 WITNESS_EDGE_UNIT = 24
 FORMAT = 2
 
