@@ -122,11 +122,13 @@ def _build_in_worker(job: int | str, progress: bool) -> None:
 def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -> list[Hierarchy]:
     """Build (or load) the hierarchies of :func:`default_requests`, saying so on stderr.
 
-    With ``workers`` > 1 the missing ones are built by that many processes at once (each
-    contraction runs on one core). On one idle CPU: about 1 min for each sea one and 3 min for
-    each of the whole network's (CPU time, 2 December 2026); several times that on a busy machine (once per
-    network, then cached, loaded in well under a second). Then writes the marker that stops background builds of this network
-    (:func:`corridor.engine.hierarchies.defaults_marker`; atomically, last)."""
+    The missing ones and the hour landmarks are built in :data:`ORDER`; with ``workers`` > 1 by
+    that many processes at once (each contraction runs on one core). CPU time: about 1 min for
+    each sea one (hub labels included) and 3 min for each of the whole network's, the hour
+    landmarks seconds (2 December 2026; README, "Hierarchies within the first three minutes");
+    once per network, then cached, loaded in well under a second. Then writes the marker that
+    stops background builds of this network (:func:`corridor.engine.hierarchies.defaults_marker`;
+    atomically, last)."""
     t = time.perf_counter()
     requests = default_requests(net)
     missing = [i for i, (_, layer, weight, blocked) in enumerate(requests)
