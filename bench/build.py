@@ -9,6 +9,14 @@ Measures, each in a fresh subprocess so nothing is shared or cached:
   port pairs, after load.
 
 Run: ``python bench/build.py`` (writes bench/results/build.json too). Takes about 2 minutes.
+
+``python bench/build.py --hierarchies`` measures the default hierarchies' build instead (what
+the background build does after the network, ``python -m corridor.default_hierarchies``, 2
+workers) for each checkout's ``src`` (``--old``, default /work/main/src, and ``--new``, this
+checkout's), alternating: on a scratch cache folder that holds the built network
+(``CORRIDOR_CACHE_DIR``'s, hard-linked: never written) without its hierarchies and hour
+landmarks. Prints the wall and CPU seconds of the whole build (workers included), its peak
+memory (the largest process), the size of what it wrote, and each phase's line.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,7 +69,65 @@ def run_child(what: str, cache: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+_BUILT_BY_HIERARCHIES = ("ch-", "landmarks-hours-", "hierarchies-background", "wanted-metrics")
+
+
+def _scratch_cache(cache: Path, into: Path) -> Path:
+    """A cache folder in ``into`` with ``cache``'s network hard-linked, without what the default
+    hierarchies' build writes (its records copied: a build rewrites them)."""
+    from corridor.network import network_dir
+
+    net = network_dir()
+    dst = into / net.name
+    dst.mkdir(parents=True)
+    for f in net.iterdir():
+        if f.is_file() and not f.name.startswith(_BUILT_BY_HIERARCHIES):
+            if f.suffix == ".json":
+                shutil.copy(f, dst / f.name)
+            else:
+                os.link(f, dst / f.name)
+    for f in cache.glob("city-names-*.npz"):
+        os.link(f, into / f.name)
+    return dst
+
+
+def hierarchies(src: str) -> dict:
+    """Build the default hierarchies with ``src``'s code on a scratch copy of the network."""
+    cache = Path(os.environ["CORRIDOR_CACHE_DIR"])
+    with tempfile.TemporaryDirectory(prefix="corridor-bench-", dir=cache.parent) as tmp:
+        net = _scratch_cache(cache, Path(tmp))
+        before = {f.name for f in net.rglob("*")}
+        env = dict(os.environ, CORRIDOR_CACHE_DIR=tmp, PYTHONPATH=src, CORRIDOR_BACKGROUND_BUILD="0")
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "corridor.default_hierarchies"], capture_output=True, text=True,
+                             env=env, cwd=tmp, check=True)
+        wall = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        written = sum(f.stat().st_size for f in net.rglob("*") if f.name not in before and f.is_file())
+    return {"src": src, "wall_s": wall, "cpu_s": after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime,
+            "peak_rss_mib": after.ru_maxrss / 1024, "written_mib": written / 2**20,
+            "phases": [line for line in out.stderr.splitlines() if "ready in" in line]}
+
+
+def main_hierarchies(args: list[str]) -> None:
+    old = args[args.index("--old") + 1] if "--old" in args else "/work/main/src"
+    new = args[args.index("--new") + 1] if "--new" in args else str(Path(__file__).resolve().parents[1] / "src")
+    rounds = int(args[args.index("--rounds") + 1]) if "--rounds" in args else 1
+    for _ in range(rounds):
+        for src in (old, new):
+            print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
+            r = hierarchies(src)
+            print(f"{src}: {r['wall_s']:.0f} s wall, {r['cpu_s']:.0f} s CPU, peak {r['peak_rss_mib']:,.0f} MiB, "
+                  f"wrote {r['written_mib']:,.0f} MiB", flush=True)
+            for line in r["phases"]:
+                print("   ", line, flush=True)
+
+
 def main() -> None:
+    if "--hierarchies" in sys.argv:
+        main_hierarchies(sys.argv)
+        return
     if "--child" in sys.argv:
         result = _child(sys.argv[-1])
         result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -8,7 +8,8 @@ child reports the CPU seconds of the build (the load of a shared machine changes
 than wall times), the hub labels' build, shortcuts, upward and search edges, file size, and
 the median query time of the CH search and of the hub labels on random node pairs; it checks
 ``--pairs`` (1,000) random pairs against scipy's Dijkstra. Runs alternate old, new, old, ...
-``--rounds`` times.
+``--rounds`` times. ``--edge-unit``, ``--settle`` and ``--contract`` set the witness searches'
+parameters of the new side's build (to compare settings with ``--only new``).
 
 Run: ``CORRIDOR_CACHE_DIR=... CORRIDOR_BACKGROUND_BUILD=0 python bench/contraction.py``
 (minutes per build; ``--only new`` for one side). Prints one JSON line per build and a table.
@@ -29,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def _child(layer: str, hours: bool, pairs: int, box: str | None) -> dict:
+def _child(layer: str, hours: bool, pairs: int, box: str | None, build_kw: dict) -> dict:
     import dataclasses
 
     import numpy as np
@@ -54,7 +55,7 @@ def _child(layer: str, hours: bool, pairs: int, box: str | None) -> dict:
         tail, head, w, eid = tail[keep], head[keep], w[keep], eid[keep]
     build_labels(build_hierarchy(4, np.array([0, 1, 2]), np.array([1, 2, 3]), np.ones(3), np.arange(3)))  # compile
     cpu, wall = time.process_time(), time.perf_counter()
-    h = build_hierarchy(n, tail, head, w, eid)
+    h = build_hierarchy(n, tail, head, w, eid, **build_kw)
     out = {"build_cpu_s": time.process_time() - cpu, "build_wall_s": time.perf_counter() - wall, **h.stats}
     with tempfile.TemporaryDirectory() as tmp:
         h.save(Path(tmp) / "h.npz")
@@ -93,13 +94,20 @@ def _child(layer: str, hours: bool, pairs: int, box: str | None) -> dict:
     return out
 
 
-def run(src: str, args) -> dict:
+def _build_kw(args) -> dict:
+    """The witness-search parameters given on the command line, as build_hierarchy's keywords."""
+    given = {"edge_unit": args.edge_unit, "settle_limit": args.settle, "contract_limit": args.contract}
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def run(src: str, args, build_kw: dict) -> dict:
     env = dict(os.environ, PYTHONPATH=src, CORRIDOR_BACKGROUND_BUILD="0")
-    cmd = [sys.executable, __file__, "--child", "--pairs", str(args.pairs)] + ["--all"] * args.all + \
-        ["--hours"] * args.hours + (["--box", args.box] if args.box else [])
+    cmd = [sys.executable, __file__, "--child", "--pairs", str(args.pairs), "--build-kw", json.dumps(build_kw)] + \
+        ["--all"] * args.all + ["--hours"] * args.hours + (["--box", args.box] if args.box else [])
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["src"] = src
+    result.update(build_kw)
     print(json.dumps(result), flush=True)
     return result
 
@@ -114,14 +122,20 @@ def main() -> None:
     ap.add_argument("--all", action="store_true", help="the whole network's hierarchy (hours), not the sea layer's")
     ap.add_argument("--hours", action="store_true", help="the sea layer in hours (the default route's), not km")
     ap.add_argument("--box", help="lon0,lon1,lat0,lat1: only the edges inside (a quick check)")
+    ap.add_argument("--edge-unit", type=int, help="new side: a settled node counts once more per this many edges")
+    ap.add_argument("--settle", type=int, help="new side: the witness searches' settle limit when ranking")
+    ap.add_argument("--contract", type=int, help="new side: the witness searches' settle limit when contracting")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--build-kw", default="{}", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(_child("all" if args.all else "sea", args.hours or args.all, args.pairs, args.box)))
+        print(json.dumps(_child("all" if args.all else "sea", args.hours or args.all, args.pairs, args.box,
+                                json.loads(args.build_kw))))
         return
     sides = [s for s in ("old", "new") if args.only in (None, s)]
-    results = [(side, run(getattr(args, side), args)) for _ in range(args.rounds) for side in sides]
-    cols = ("build_cpu_s", "build_wall_s", "shortcuts", "upward_edges", "search_edges", "file_mib", "labels_cpu_s",
+    results = [(side, run(getattr(args, side), args, _build_kw(args) if side == "new" else {}))
+               for _ in range(args.rounds) for side in sides]
+    cols = ("edge_unit", "build_cpu_s", "build_wall_s", "shortcuts", "upward_edges", "search_edges", "file_mib", "labels_cpu_s",
             "mean_label", "ch_query_ms", "labels_query_ms", "pairs_checked", "pairs_wrong")
     print(f"load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
     print(" | ".join(["side"] + list(cols)))

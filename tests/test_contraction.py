@@ -47,10 +47,10 @@ def _dijkstra(dense, skip=None):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(graph=graphs(), limits=st.sampled_from([(1, 1), (1, 3), (3, 300), (60, 300)]))
-def test_every_distance_is_dijkstras(graph, limits):
+@given(graph=graphs(), limits=st.sampled_from([(1, 1), (1, 3), (3, 300), (60, 300)]), unit=st.sampled_from([1, 12, 24]))
+def test_every_distance_is_dijkstras(graph, limits, unit):
     n, u, v, w = graph
-    h = build_hierarchy(n, u, v, w, np.arange(len(u)), settle_limit=limits[0], contract_limit=limits[1])
+    h = build_hierarchy(n, u, v, w, np.arange(len(u)), settle_limit=limits[0], contract_limit=limits[1], edge_unit=unit)
     assert sorted(h.rank.tolist()) == list(range(n))
     assert (h.rank[h.up_tail] < h.rank[h.up_head]).all()  # every edge goes up
     dist = _dijkstra(_dense(n, u, v, w))
@@ -72,7 +72,7 @@ def _adjacency(dense):
     return start, length, c.astype(np.int32), dense[r, c].astype(np.float64)
 
 
-def _shortcuts(fn, v, adj, limit, out=None, count=0):
+def _shortcuts(fn, v, adj, limit, out=None, count=0, edge_unit=24):
     n = len(adj[0])
     deg = int(adj[1][v])
     a, b, w = (np.zeros(deg * deg + 1, np.int32), np.zeros(deg * deg + 1, np.int32), np.zeros(deg * deg + 1)) \
@@ -80,17 +80,18 @@ def _shortcuts(fn, v, adj, limit, out=None, count=0):
     work = (np.full(n, np.inf), np.empty(n, np.int32), np.empty(4 * n + 16), np.empty(4 * n + 16, np.int32))
     need = np.full(n, -1.0)
     extra = () if fn is _plan else (count,)
-    k = fn(v, *adj, *work, limit, need, a, b, w, *extra)
+    k = fn(v, *adj, *work, limit, edge_unit, need, a, b, w, *extra)
     assert np.isinf(work[0]).all() and (need == -1.0).all()  # work arrays left clean for the next search
     return k, (a, b, w)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(graph=graphs(most=25), shallow=st.sampled_from([1, 2, 5]), data=st.data())
-def test_witness_searches_decide_as_exhaustive_ones(graph, shallow, data):
+@given(graph=graphs(most=25), shallow=st.sampled_from([1, 2, 5]), unit=st.sampled_from([1, 4, 24]), data=st.data())
+def test_witness_searches_decide_as_exhaustive_ones(graph, shallow, unit, data):
     """Unlimited, :func:`_plan` asks for a shortcut exactly where the graph without ``v`` has no
     path as short, and so does :func:`_recheck` of a shallow plan's pairs; limited, it keeps
-    some of the shallow plan's pairs, never drops a needed one."""
+    some of the shallow plan's pairs, never drops a needed one (whatever a node's edges count
+    towards the limit: ``unit``)."""
     n, u, vv, w = graph
     dense = _dense(n, u, vv, w)
     adj = _adjacency(dense)
@@ -107,9 +108,9 @@ def test_witness_searches_decide_as_exhaustive_ones(graph, shallow, data):
 
     assert pairs(*_shortcuts(_plan, v, adj, 10**6)) == needed
     for deep in (shallow + 1, 10**6):
-        k_shallow, plan_shallow = _shortcuts(_plan, v, adj, shallow)
+        k_shallow, plan_shallow = _shortcuts(_plan, v, adj, shallow, edge_unit=unit)
         before = pairs(k_shallow, plan_shallow)
-        after = pairs(*_shortcuts(_recheck, v, adj, deep, out=plan_shallow, count=k_shallow))
+        after = pairs(*_shortcuts(_recheck, v, adj, deep, out=plan_shallow, count=k_shallow, edge_unit=unit))
         assert needed <= after <= before
         if deep == 10**6:
             assert after == needed

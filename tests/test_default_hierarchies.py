@@ -101,3 +101,18 @@ def test_default_routes_ask_for_the_default_hierarchies(net, monkeypatch):
     assert asked and all(any(layer == d[0] and w is d[1] and blocked == d[2] for d in defaults)
                          for layer, w, blocked in asked)
     assert any(layer == "all" for layer, _, _ in asked)
+
+
+def test_the_build_order_names_every_job_once_whole_network_ones_first(net):
+    """Every default request and the hour landmarks are built, once, the landmarks first (they
+    bound every surface A* until then) and the whole network's hierarchies (the longest) next."""
+    from corridor import default_hierarchies as D
+
+    requests = D.default_requests(net)
+    hierarchies = [job for job in D.ORDER if job != D.LANDMARKS]
+    assert sorted(hierarchies) == list(range(len(requests))) and D.ORDER.count(D.LANDMARKS) == 1
+    assert D.ORDER[0] == D.LANDMARKS
+    layers = [requests[job][1] for job in hierarchies]
+    assert layers == sorted(layers)  # "all" before "sea"
+    assert D.build_order([0, 3], landmarks=False) == [job for job in D.ORDER if job in (0, 3)]
+    assert D.build_order([], landmarks=True) == [D.LANDMARKS]

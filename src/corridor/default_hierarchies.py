@@ -61,9 +61,9 @@ def default_requests(net) -> list[tuple[str, str, np.ndarray | None, int]]:
 
 def _build_one(net, request: tuple[str, str, np.ndarray | None, int], progress: bool) -> Hierarchy:
     """Build (or load) the hierarchy of one of :func:`default_requests` (with its hub labels on
-    the sea layer), saying so on stderr."""
+    the sea layer), saying so on stderr with the wall and CPU seconds it took."""
     name, layer, weight, blocked = request
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     h = hierarchy(net, layer, blocked, weight, build=False)
     if h is None or (layer == "sea" and h.labels is None):
         if progress:
@@ -72,40 +72,80 @@ def _build_one(net, request: tuple[str, str, np.ndarray | None, int], progress: 
         h = hierarchy(net, layer, blocked, weight, quiet=True, labels=layer == "sea")
     if progress:
         print(f"corridor: contraction hierarchy for {name}: {h.stats['upward_edges']:,} upward edges, "
-              f"ready in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+              f"ready in {time.perf_counter() - t:.1f} s ({time.process_time() - cpu:.1f} s of CPU)",
+              file=sys.stderr, flush=True)
     return h
 
 
-def _build_in_worker(index: int, progress: bool) -> None:
+def _build_hour_landmarks(net, progress: bool) -> None:
+    """Build the hour landmarks unless they are there (for the requests no hierarchy fits: their
+    A*'s bound), saying so on stderr; a read-only cache keeps the km landmarks."""
+    if hour_landmarks.load(net) is not None:
+        return
+    t, cpu = time.perf_counter(), time.process_time()
+    try:
+        hour_landmarks.build(net)
+    except OSError:
+        return
+    if progress:
+        print(f"corridor: hour landmarks ready in {time.perf_counter() - t:.1f} s "
+              f"({time.process_time() - cpu:.1f} s of CPU)", file=sys.stderr, flush=True)
+
+
+LANDMARKS = "hour landmarks"  # the job that builds them, beside the indices of default_requests()
+# The jobs in the order the workers take them up. The hour landmarks first (seconds): until
+# the hierarchies are there every surface request runs A*, which they bound far tighter than
+# the km ones. Then the two whole-network hierarchies, one per core: about three times a sea
+# one's CPU each, and a multimodal route runs tens of ms on A* against under a millisecond for
+# a sea route on its km landmarks. The build ends as soon as in any other order: the two
+# whole-network ones take both cores for most of it, whatever comes before or after.
+ORDER: tuple[int | str, ...] = (LANDMARKS, 2, 3, 1, 0)
+
+
+def build_order(missing: list[int], landmarks: bool) -> list[int | str]:
+    """The jobs of a build (indices of :func:`default_requests` still missing, and
+    :data:`LANDMARKS` when ``landmarks``) in the order workers take them up."""
+    return [job for job in ORDER if job in missing or (job == LANDMARKS and landmarks)]
+
+
+def _build_in_worker(job: int | str, progress: bool) -> None:
     """One worker process's share: it loads the (memory-mapped) network itself."""
     from corridor.network import load_network
 
     net = load_network(progress=False)
-    _build_one(net, default_requests(net)[index], progress)
+    if job == LANDMARKS:
+        _build_hour_landmarks(net, progress)
+    else:
+        _build_one(net, default_requests(net)[job], progress)
 
 
 def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -> list[Hierarchy]:
     """Build (or load) the hierarchies of :func:`default_requests`, saying so on stderr.
 
-    With ``workers`` > 1 the missing ones are built by that many processes at once (each
-    contraction runs on one core). On one idle CPU: about 1 min for each sea one and 3 min for
-    each of the whole network's (CPU time, 2 December 2026); several times that on a busy machine (once per
-    network, then cached, loaded in well under a second). Then writes the marker that stops background builds of this network
-    (:func:`corridor.engine.hierarchies.defaults_marker`; atomically, last)."""
+    The missing ones and the hour landmarks are built in :data:`ORDER`; with ``workers`` > 1 by
+    that many processes at once (each contraction runs on one core). CPU time: about 1 min for
+    each sea one (hub labels included) and 3 min for each of the whole network's, the hour
+    landmarks seconds (2 December 2026; README, "Hierarchies within the first three minutes");
+    once per network, then cached, loaded in well under a second. Then writes the marker that
+    stops background builds of this network (:func:`corridor.engine.hierarchies.defaults_marker`;
+    atomically, last)."""
     t = time.perf_counter()
     requests = default_requests(net)
     missing = [i for i, (_, layer, weight, blocked) in enumerate(requests)
                if (h := hierarchy(net, layer, blocked, weight, build=False)) is None
                or (layer == "sea" and h.labels is None)]
-    if workers > 1 and len(missing) > 1:
-        run_in_workers(_build_in_worker, [(i, progress) for i in missing], min(workers, len(missing)))
+    jobs = build_order(missing, hour_landmarks.load(net) is None)
+    if workers > 1 and len(jobs) > 1:
+        run_in_workers(_build_in_worker, [(job, progress) for job in jobs], min(workers, len(jobs)))
+    here = progress and (workers == 1 or len(jobs) <= 1)  # the workers said it already
     # the requests of above, not computed again per hierarchy (each computation weighs every edge three times)
-    built = [_build_one(net, r, progress and (workers == 1 or len(missing) <= 1)) for r in requests]
-    if hour_landmarks.load(net) is None:  # for the requests no hierarchy fits (their A*'s bound)
-        try:
-            hour_landmarks.build(net)
-        except OSError:  # a read-only cache: A* keeps the km landmarks
-            pass
+    by_job = {}
+    for job in ORDER:  # loads what the workers built; builds the rest, in the same order
+        if job == LANDMARKS:
+            _build_hour_landmarks(net, here)
+        else:
+            by_job[job] = _build_one(net, requests[job], here)
+    built = [by_job[i] for i in range(len(requests))]
     marker = defaults_marker(net.path)
     try:
         tmp = marker.with_suffix(".tmp")

@@ -25,9 +25,11 @@ run time is :mod:`corridor.engine.hierarchies`; which are built ahead with the n
 
 Why this and not another speed-up (measured by ``bench/ch.py`` on the 50 major-port pairs):
 A* with 24 ALT landmarks took 12 ms per sea query (km) when it allocated its work arrays
-per query, 0.38 ms median (3.3 ms p90) now; this CH 0.29 ms; hub labels built from it
-(:mod:`corridor.hub_labels`) 0.02 ms. On the whole network (886k nodes) a default
-multimodal route takes 34 ms with A* and 1.5 ms with the CH. A customizable CH (one
+per query, 0.38 ms median (3.3 ms p90) once it did not; this CH 0.34 ms, hub labels built
+from it (:mod:`corridor.hub_labels`) 0.026 ms (idle machine, 2 December 2026; on 1,000
+random node pairs under load average 7: 0.65 and 0.058 ms, ``bench/contraction.py``). On the
+whole network (891k nodes) a default multimodal route took 34 ms with A* and 1.5 ms with the
+CH (3.6 ms for the whole call, README "Speed (issue #17)"). A customizable CH (one
 metric-independent order and shortcut set, re-weighted per metric) would serve every
 costing profile, but it keeps every fill-in shortcut (no witness search); the sea layer is
 a 400 km visibility graph over open water (mean degree 23) whose separators are wide bands
@@ -64,16 +66,23 @@ from corridor.search import _heap_pop, _heap_push
 from corridor.source_memo import hex_digits, remembered
 
 # Witness searches: settled-node limits when ranking nodes (often) and when contracting one
-# (once per node). Measured on the sea layer (km; shortcuts, median query, build on 2 busy CPUs):
-# 60 / 60: 569k, 0.38 ms, 112 s; 60 / 300: 290k, 0.27 ms, 113 s; 60 / 600: 254k, 0.30 ms,
-# 143 s; 60 / 2,000: 248k, 0.40 ms, 131 s (a ranking blind to the deeper witnesses builds a
-# deeper hierarchy); 300 / 300: 253k, 0.22 ms, 204 s, which would also nearly double the
-# whole network's build, so 60 / 300.
+# (once per node). Chosen on an earlier construction (no early stop, every node ranked again
+# when first; sea layer, km; shortcuts, median query, build on 2 busy CPUs): 60 / 60: 569k,
+# 0.38 ms, 112 s; 60 / 300: 290k, 0.27 ms, 113 s; 60 / 600: 254k, 0.30 ms, 143 s; 300 / 300:
+# 253k, 0.22 ms, 204 s. With this code, 60 / 300 and WITNESS_EDGE_UNIT 24 (bench/contraction.py,
+# load average 7, 2 December 2026): sea layer km 54.7 CPU s, 552k shortcuts, 1.05 M upward /
+# 0.75 M search edges, 35.1 MiB, hub labels 4.7 CPU s (mean label 228); none of 1,000 random
+# pairs off Dijkstra's.
 WITNESS_SETTLE_LIMIT = 60
 WITNESS_CONTRACT_LIMIT = 300
 # A settled node counts once more per this many edges it scans: the limits above bound the work
 # of a search, not only its nodes, so the searches in the dense top of the hierarchy (hundreds
-# of edges a node) stop sooner (measured in README, "Cheaper hierarchy construction").
+# of edges a node) stop sooner (measured in README, "Cheaper hierarchy construction"). 12
+# instead (same day, same load): sea km 41.5 CPU s but hub labels 7.1 CPU s and 17 % larger
+# (mean 268), queries slower (labels 0.10 ms against 0.058 ms median, CH 1.04 against 0.65 ms);
+# the whole network 152 CPU s (24: 188, last session, lower load): 1.2x less CPU in all, not the 2.2x that
+# would put the default hierarchies in the first 3 minutes (README, "Hierarchies within the
+# first three minutes"), so 24 stays.
 WITNESS_EDGE_UNIT = 24
 FORMAT = 2
 
@@ -88,11 +97,12 @@ def _grow(a, need):
 
 
 @njit(cache=True)
-def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, n_targets):
+def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
+             n_targets):
     """Dijkstra from ``src`` avoiding ``skip``, up to distance ``limit``, until each of the
     ``n_targets`` nodes ``x`` with ``need[x] >= 0`` is decided: reached within ``need[x]`` (a
     witness) or settled farther; or until it has spent ``settle_limit`` (a settled node costs
-    1 + its edges // WITNESS_EDGE_UNIT). Clears the ``need`` it decides (the caller clears the
+    1 + its edges // ``edge_unit``). Clears the ``need`` it decides (the caller clears the
     others); returns the touched count.
 
     Every target is decided as a search that waited for them all to be settled would decide
@@ -116,7 +126,7 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
             n_targets -= 1
             if n_targets == 0:
                 break
-        settled += 1 + length[u] // WITNESS_EDGE_UNIT
+        settled += 1 + length[u] // edge_unit
         if settled > settle_limit:
             break
         for k in range(start[u], start[u] + length[u]):
@@ -140,7 +150,7 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
 
 
 @njit(cache=True)
-def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, out_a, out_b, out_w):
+def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need, out_a, out_b, out_w):
     """Shortcuts needed to contract ``v`` (written to out_*); returns their count.
 
     The witness search from the i-th neighbour looks for the later ones (j > i) and
@@ -155,7 +165,7 @@ def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, ne
         for j in range(i + 1, deg):
             limit = max(limit, wu + wt[s + j])
             need[nbr[s + j]] = wu + wt[s + j]
-        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need,
+        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
                       deg - 1 - i)
         for j in range(i + 1, deg):
             w = nbr[s + j]
@@ -172,7 +182,8 @@ def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, ne
 
 
 @njit(cache=True)
-def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, out_a, out_b, out_w, count):
+def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need, out_a, out_b, out_w,
+             count):
     """Of the ``count`` shortcuts :func:`_plan` found needed for ``v`` (in out_*, grouped by
     their first node), those a deeper search (``settle_limit``) still finds needed; returns
     their count. The pairs the shallow searches witnessed have a witness already (a deeper
@@ -187,7 +198,8 @@ def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit,
             limit = max(limit, out_w[r])
             need[out_b[r]] = out_w[r]
             r += 1
-        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, need, r - q)
+        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
+                      r - q)
         for k in range(q, r):
             need[out_b[k]] = -1.0
             if dist[out_b[k]] > out_w[k]:
@@ -200,7 +212,7 @@ def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit,
 
 
 @njit(cache=True)
-def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
+def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
     deg = np.zeros(n, np.int64)
     for k in range(eu.shape[0]):
         deg[eu[k]] += 1
@@ -252,7 +264,7 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
             sa = np.empty(scap, np.int32)
             sb = np.empty(scap, np.int32)
             sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, goal, sa, sb, sw)
+        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
         psize = _heap_push(pk, pv, psize, 2.0 * (c - length[v]), v)
 
     up_tail = np.empty(4 * eu.shape[0] + 16, np.int32)
@@ -273,16 +285,17 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit):
             sb = np.empty(scap, np.int32)
             sw = np.empty(scap)
         if changed_at[v] <= ranked_at[v]:  # no neighbour contracted since it was ranked: its priority stands
-            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, goal, sa, sb, sw)
+            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, edge_unit, goal, sa, sb, sw)
         else:
-            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, goal, sa, sb, sw)
+            c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
             prio = 2.0 * (c - length[v]) + deleted[v] + depth[v]
             if psize > 0 and prio > pk[0]:
                 ranked_at[v] = order
                 psize = _heap_push(pk, pv, psize, prio, v)
                 continue
             if contract_limit > settle_limit:  # the deeper search, once per node, spares needless shortcuts
-                c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, goal, sa, sb, sw, c)
+                c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, edge_unit, goal,
+                             sa, sb, sw, c)
         # contract v: its remaining edges go up the hierarchy
         contracted[v] = True
         rank[v] = order
@@ -458,11 +471,12 @@ class Hierarchy:
 
 def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid: np.ndarray, *,
                     settle_limit: int = WITNESS_SETTLE_LIMIT,
-                    contract_limit: int = WITNESS_CONTRACT_LIMIT) -> Hierarchy:
+                    contract_limit: int = WITNESS_CONTRACT_LIMIT, edge_unit: int = WITNESS_EDGE_UNIT) -> Hierarchy:
     """CH of the undirected graph with edges ``eu[k] - ev[k]`` of weight ``ew[k]`` (id ``eid[k]``).
 
     Witness searches settle at most ``settle_limit`` nodes when ranking nodes, and at most
-    ``contract_limit`` when contracting one. Parallel edges and loops are fine: the cheapest
+    ``contract_limit`` when contracting one, a settled node counting once more per ``edge_unit``
+    edges it scans. Parallel edges and loops are fine: the cheapest
     of each pair is kept, loops dropped."""
     t0 = time.perf_counter()
     eu, ev, ew, eid = (np.asarray(x) for x in (eu, ev, ew, eid))
@@ -474,7 +488,7 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     first = np.ones(len(a), bool)
     first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
     a, b, ew, eid = a[first].astype(np.int32), b[first].astype(np.int32), ew[first], eid[first]
-    rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, settle_limit, contract_limit)
+    rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, settle_limit, contract_limit, edge_unit)
     up = np.argsort(tail, kind="stable")
     tail, head, w, mid, oid = tail[up], head[up].astype(np.int32), w[up], mid[up].astype(np.int32), oid[up]
     up_indptr = np.zeros(n + 1, np.int64)
@@ -484,7 +498,8 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     np.cumsum(np.bincount(tail[slot], minlength=n), out=s_indptr[1:])
     stats = {"nodes": int(n), "edges": int(len(a)), "shortcuts": int(shortcuts), "upward_edges": int(len(tail)),
              "search_edges": int(len(slot)), "build_seconds": round(time.perf_counter() - t0, 2),
-             "witness_settle_limit": int(settle_limit), "witness_contract_limit": int(contract_limit)}
+             "witness_settle_limit": int(settle_limit), "witness_contract_limit": int(contract_limit),
+             "witness_edge_unit": int(edge_unit)}
     return Hierarchy(rank, up_indptr, head, w, mid, oid.astype(np.int32), s_indptr, head[slot], w[slot], slot,
                      stats)
 
