@@ -361,6 +361,18 @@ class _Solver:
             _filter_access(a, closed_ports, self.countries) for a in accesses]
 
     def solve(self, objective=None, refs=None, exclude=()) -> Route:
+        """The best route for ``objective`` under ``exclude``, with its notes on closed and
+        restricted borders."""
+        return self.finish(self.draft(objective, refs, exclude))
+
+    def finish(self, route: Route) -> Route:
+        """A :meth:`draft` as answered: with its notes on closed and restricted borders."""
+        _border_notes(route, self.net, self.closed_crossings)
+        return route
+
+    def draft(self, objective=None, refs=None, exclude=()) -> Route:
+        """The route :meth:`solve` answers, without the border notes (a route only compared or
+        summed, then dropped, does not need them; they cost milliseconds on long land routes)."""
         blocked, modes, ports, pairs = self.base_blocked, set(self.profile.modes), set(self.closed_ports), set()
         avoid = list(self.avoid_keys)
         for kind, value in exclude:
@@ -384,31 +396,33 @@ class _Solver:
                                         for k, v in exclude]
         req = _Request(self.stops, self.accesses(profile, frozenset(ports)), blocked, avoid, restrictions, self.notes,
                        self.liner)
-        route = _route(ctx, req)
-        _border_notes(route, self.net, self.closed_crossings)
-        return route
+        return _route(ctx, req)
 
 
-def _best(solver: _Solver, objective: dict, pareto: bool) -> tuple[Route, dict]:
-    """The best route for the objective, and the reference totals a mixed objective is scaled by."""
+def _best(solver: _Solver, objective: dict, pareto: bool, finish: bool = True) -> tuple[Route, dict]:
+    """The best route for the objective, and the reference totals a mixed objective is scaled by;
+    a draft (:meth:`_Solver.draft`) unless ``finish``."""
     refs: dict = {}
     if list(objective) != ["time"] and len(objective) > 1:
-        fastest = solver.solve({"time": 1.0})
+        fastest = solver.draft({"time": 1.0})
         refs = {k: max(fastest.totals()[objective_mod.FIELD[k]], 1e-9) for k in objective}
     if pareto and not refs:
-        fastest = solver.solve({"time": 1.0})
+        fastest = solver.draft({"time": 1.0})
         refs = {k: max(fastest.totals()[objective_mod.FIELD[k]], 1e-9) for k in ("time", "cost", "co2")}
-    return solver.solve(objective, refs), refs
+    best = solver.draft(objective, refs)
+    return (solver.finish(best) if finish else best), refs
 
 
 def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: transit_policy.Policy,
                           avoided: frozenset, accesses, objective, pareto: bool):
     """Search again without the ``avoided`` policy countries when the free answer crosses one of
     them; the answer then states what the route through them would have given. Searching free
-    first keeps the common case (no policy country near) at one search."""
+    first keeps the common case (no policy country near) at one search. ``best`` is the free
+    answer's draft (:meth:`_Solver.draft`): finished here when it is the answer, else only
+    summed."""
     hit = avoided & transit_policy.countries_crossed(best)
     if not hit:
-        return solver, best, refs
+        return solver, solver.finish(best), refs
     entry = transit_policy.summary(best, frozenset(hit), avoided, policy.rows)
     strict = _Solver(solver.net, solver.profile, solver.stops, solver.base_blocked, solver.avoid_keys,
                      dict(solver.restrictions, transit_policy=entry), [*solver.notes, transit_policy.note(entry)],
@@ -417,7 +431,8 @@ def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: tran
     try:
         best_strict, refs_strict = _best(strict, objective, pareto)
     except CorridorError:
-        return solver, best, refs  # no route avoids them: the answer crosses them, and its transit_risk says so
+        # no route avoids them: the answer crosses them, and its transit_risk says so
+        return solver, solver.finish(best), refs
     return strict, best_strict, refs_strict
 
 
@@ -510,8 +525,8 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
     solver = _Solver(net, profile, stops, blocked, avoid_keys, restrictions, notes, ports_closed, countries,
                      border_table.closed_for(frozenset(open_borders)), request.services == "liner")
     solver.seed(profile, ports_closed, accesses)  # joining points to the network is the costly part
-    best, refs = _best(solver, objective, request.pareto)
     land = allowed != frozenset({"sea"})
+    best, refs = _best(solver, objective, request.pareto, finish=not land)  # a land answer may be dropped
     if land:
         stop_countries = [s.country or (s.code if s.kind == "country" else None) for s in stops]
         policy = transit_policy.load(request.policy, allowed_countries)
