@@ -8,6 +8,7 @@ Run::
 
     PYTHONPATH=/path/to/main/src python bench/multimodal_answers.py > before.jsonl
     PYTHONPATH=src python bench/multimodal_answers.py > after.jsonl
+    PYTHONPATH=src python bench/multimodal_answers.py --repeat > again.jsonl
     python bench/multimodal_answers.py --compare before.jsonl after.jsonl
 
 ``--compare`` says which answers differ: floats beyond 1e-9 relative, anything else at all.
@@ -65,12 +66,14 @@ def requests(net) -> list[tuple[str, tuple, tuple, dict]]:
     return out
 
 
-def dump() -> None:
+def dump(repeat: bool) -> None:
     import corridor
     from corridor.network import load_network
 
     for name, a, b, options in requests(load_network(progress=False)):
         try:
+            if repeat:  # the answer asked a second time: what corridor keeps must give the same
+                corridor.route(a, b, modes=SURFACE, **options).to_dict()
             answer = _without_fingerprint(corridor.route(a, b, modes=SURFACE, **options).to_dict())
         except corridor.CorridorError as e:
             answer = f"{type(e).__name__}: {e}"
@@ -106,7 +109,8 @@ def compare(before: Path, after: Path) -> int:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
+    parser.add_argument("--repeat", action="store_true", help="dump each request's second answer")
     args = parser.parse_args()
     if args.compare:
         sys.exit(compare(*args.compare))
-    dump()
+    dump(args.repeat)

@@ -291,17 +291,34 @@ def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
     """The route's legs between its stops, sailed on liner services when the request asks, and
     the liner's notes. A sea-only request open to every port and country is the value of its
     stops and setting (:func:`_sea_stretch`); the liner treats each sea leg on its own, so
-    stretch by stretch is the same answer."""
+    stretch by stretch is the same answer. Any other request is the value of all its stops and
+    setting (:func:`_stretches`)."""
     pairs = list(zip(req.accesses[:-1], req.accesses[1:]))
     if ctx.profile.modes == frozenset({"sea"}) and not (ctx.closed_ports or ctx.countries):
         settings = ctx.settings()
         kept = [_sea_stretch(ctx.net, _Stop(a), _Stop(b), settings, req.blocked, tuple(req.avoid_keys), req.liner)
                 for a, b in pairs]
         return [_fresh(leg) for legs, _ in kept for leg in legs], [n for _, notes in kept for n in notes]
-    legs = [leg for a, b in pairs for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
-    if not req.liner:
-        return legs, []
-    return liner.apply(legs, ctx.profile, _sailer(ctx, req.blocked, req.avoid_keys), _porter(ctx.net))
+    kept, notes = _stretches(ctx.net, tuple(_Stop(a) for a in req.accesses), ctx.settings(), req.blocked,
+                             tuple(req.avoid_keys), req.liner)
+    return [_fresh(leg) for leg in kept], list(notes)
+
+
+@per_network(maxsize=256)
+def _stretches(net: Network, stops: tuple, settings: tuple, blocked: int, avoid: tuple,
+               on_liner: bool) -> tuple[tuple, tuple]:
+    """The legs between the ``stops`` (:class:`_Stop`) of a request that is not sea-only (or
+    closes ports or countries), the liner applied when ``on_liner``, and the liner's notes, kept per network and value (the
+    setting holds the closed ports and countries that filter the stops' accesses): a repeated
+    request, or a transit policy's free route asked again, neither searches nor builds legs
+    again. Kept apart from :func:`_sea_stretch`, so that land routes do not push sea stretches
+    out. Never edit the legs returned: copy them."""
+    ctx = Ctx.from_settings(net, settings)
+    legs = [leg for a, b in zip(stops[:-1], stops[1:]) for leg in _legs(ctx, a.access, b.access, blocked, list(avoid))]
+    notes: list[str] = []
+    if on_liner:
+        legs, notes = liner.apply(legs, ctx.profile, _sailer(ctx, blocked, list(avoid)), _porter(net))
+    return tuple(_kept(leg) for leg in legs), tuple(notes)
 
 
 def _route(ctx: Ctx, req: _Request) -> Route:
