@@ -287,6 +287,14 @@ def _sea_stretch(net: Network, a: _Stop, b: _Stop, settings: tuple, blocked: int
     return tuple(_kept(leg) for leg in legs), tuple(notes if on_liner else ())
 
 
+def forget_kept_legs() -> None:
+    """Empty the legs kept per value (:func:`_sea_stretch`, :func:`_sea_hop`, :func:`_stretches`):
+    for a comparison of two ways of searching (``CORRIDOR_NO_CH``), or a spy on the search, that
+    must see every request searched."""
+    for kept in (_sea_stretch, _sea_hop, _stretches):
+        kept.cache_clear()
+
+
 def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
     """The route's legs between its stops, sailed on liner services when the request asks, and
     the liner's notes. A sea-only request open to every port and country is the value of its
