@@ -47,8 +47,9 @@ def _without_fingerprint(x):
 
 def requests(net) -> list[tuple[str, tuple, tuple, dict]]:
     """(name, origin, destination, options) of every request, in a fixed order."""
-    from corridor.data.cities import read_cities
     from speed import choose_pairs
+
+    from corridor.data.cities import read_cities
 
     out = [(f"{p['code_a']}-{p['code_b']}", tuple(p["a"]), tuple(p["b"]), {}) for p in choose_pairs(net)[0]]
     c = read_cities("15000")
