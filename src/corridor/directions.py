@@ -165,17 +165,6 @@ def _terminal_end(net, node: int, t: dict) -> Place:
     return Place("terminal", t["name"], lon, lat, code=t["code"], country=t["country"])
 
 
-def _parts(lon, lat) -> list[np.ndarray]:
-    """A leg's geometry as :func:`~corridor.geo.split_antimeridian` splits it, each part an
-    ``(n, 2)`` array of lon, lat: the planner keeps legs with array parts and answers with
-    lists (``planner._kept``, ``planner._fresh``), so a line is turned into lists once, not
-    into lists, back into arrays and into lists again."""
-    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
-    if len(lon) >= 2 and not (np.abs(np.diff(lon)) > 180.0).any():  # split_antimeridian's test: one part
-        return [np.column_stack([lon, lat])]
-    return [np.array(part, float).reshape(-1, 2) for part in split_antimeridian(lon, lat)]
-
-
 def _close(path: _Path, s: _Stretch, last: int, end: Place, drop_last: bool = False) -> Leg:
     """The leg of ``s`` over the path's edges up to ``last`` (exclusive), ending at ``end``; a leg
     ending at a border drops the border's node (``end`` stands there)."""
@@ -187,14 +176,17 @@ def _close(path: _Path, s: _Stretch, last: int, end: Place, drop_last: bool = Fa
     if s.mode == M.SEA:
         lon, lat = densify(lon, lat, max_step_km=100.0)
     return Leg(M.NAMES[s.mode], s.start, end, km, hours, passages,
-               [P.BY_KEY[k].name for k in passages], _parts(lon, lat),
+               [P.BY_KEY[k].name for k in passages], split_antimeridian(lon, lat),
                cost_usd=usd, co2e_ttw_kg=ttw, co2e_wtt_kg=wtt, sailing_interval_h=s.sailing_interval_h)
 
 
 def _transfer(kind: TransferKind, name: str, a: Place, b: Place, km: float, hours: float, assumption: str,
               usd: float = 0.0, co2: float = 0.0, border: Border | None = None) -> Leg:
-    return Leg("transfer", a, b, km, hours, [], [], _parts([a.lon, b.lon], [a.lat, b.lat]), kind=kind, name=name,
-               assumption=assumption,
+    if abs(b.lon - a.lon) <= 180.0:  # split_antimeridian's answer without its arrays (most transfers are a point)
+        geometry = [[[float(a.lon), float(a.lat)], [float(b.lon), float(b.lat)]]]
+    else:
+        geometry = split_antimeridian([a.lon, b.lon], [a.lat, b.lat])
+    return Leg("transfer", a, b, km, hours, [], [], geometry, kind=kind, name=name, assumption=assumption,
                cost_usd=usd, co2e_ttw_kg=co2, border=border)
 
 
@@ -228,8 +220,7 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
     """Legs and transfers of a path, the connectors at either end folded into their legs.
 
     Only the path's *events* (transfers, border crossings, ferries, changes of mode) are visited
-    one by one; a leg's other edges are summed and drawn as slices of the path's arrays. Each
-    leg's geometry parts are ``(n, 2)`` arrays (:func:`_parts`).
+    one by one; a leg's other edges are summed and drawn as slices of the path's arrays.
     """
     path = _Path(net, res, weights)
     legs: list[Leg] = []
