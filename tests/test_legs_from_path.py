@@ -18,7 +18,7 @@ def _planner_paths(monkeypatch, *args, **options) -> list[tuple]:
     """The arguments the planner hands to the legs stage for one request."""
     seen, legs = [], air_plan.legs
     monkeypatch.setattr(air_plan, "legs", lambda *a: seen.append(a) or legs(*a))
-    planner._sea_stretch.cache_clear()  # a sea request asked earlier in the session would skip its legs stage
+    planner.forget_kept_legs()  # a request asked earlier in the session would skip its legs stage
     corridor.route(*args, **options)
     assert seen, "the request found no path"
     return seen

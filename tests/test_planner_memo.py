@@ -132,3 +132,23 @@ def test_a_kept_stop_is_not_edited_by_a_request_that_closes_one_of_its_ports(net
     assert port and closed.legs[0].origin.code != port
     assert corridor.route("PE", "CNSHA").to_dict() == before
     assert planner._joined.cache_len() > 0
+
+
+def test_a_repeated_surface_request_is_answered_from_its_kept_legs(monkeypatch):
+    """A request that is not sea-only keeps its legs by value: asked again it does not search,
+    answers the same, and an answer edited by its caller does not change the next one."""
+    from corridor import planner
+
+    planner.forget_kept_legs()
+    surface = ["sea", "rail", "road", "ferry"]
+    first = corridor.route((40.18, 44.51), (41.72, 44.79), modes=surface)  # Yerevan -> Tbilisi
+    searched = []
+    monkeypatch.setattr(planner, "_search", lambda *a: searched.append(1))
+    first.legs[0].geometry[0][0][0] = 0.0
+    first.legs[0].passages.append("suez")
+    again = corridor.route((40.18, 44.51), (41.72, 44.79), modes=surface)
+    assert not searched and planner._stretches.cache_len() == 1
+    planner.forget_kept_legs()
+    monkeypatch.undo()
+    fresh = corridor.route((40.18, 44.51), (41.72, 44.79), modes=surface)
+    assert again.to_dict() == fresh.to_dict() and again.legs[0].geometry[0][0][0] != 0.0

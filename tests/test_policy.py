@@ -112,3 +112,18 @@ def test_a_bad_policy_file_is_refused_naming_the_file(tmp_path, monkeypatch):
     monkeypatch.setenv(transit_policy.POLICY_ENV, str(tmp_path / "missing.toml"))
     with pytest.raises(BadInput, match="CORRIDOR_POLICY=.*missing.toml: no such policy file"):
         corridor.route("Baku", "Muscat", modes=LAND)
+
+
+def test_the_default_policy_file_is_read_again_when_it_changes(tmp_path):
+    """A long-running server keeps the parsed policy per file version: one created, edited or
+    removed while it runs is what its next request gets."""
+    path = tmp_path / "config" / "policy.toml"
+    assert transit_policy.load().files == () and transit_policy.load().rows["RU"].action == "avoid"
+    path.parent.mkdir()
+    path.write_text('[countries]\nRU = "flag"\n', encoding="utf-8")
+    assert transit_policy.load().rows["RU"].action == "flag" and transit_policy.load().files == (str(path),)
+    path.write_text('[countries]\nRU = "allow"\nIR = "flag"\n', encoding="utf-8")
+    assert transit_policy.load().rows["RU"].action == "allow"
+    assert transit_policy.load(allow_countries=("IR",)).rows["IR"].action == "allow"
+    path.unlink()
+    assert transit_policy.load().rows["RU"].action == "avoid" and transit_policy.load().files == ()

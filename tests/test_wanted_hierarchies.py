@@ -52,6 +52,7 @@ def test_a_routes_metric_is_rebuilt_byte_for_byte_in_a_fresh_process(net, record
     """Dry bulk and a CO2e objective over the surface modes: the record a route's A* leaves gives
     another process exactly the weights that search used."""
     import corridor
+    from corridor import planner
 
     used = {}
     note = W.note
@@ -63,6 +64,7 @@ def test_a_routes_metric_is_rebuilt_byte_for_byte_in_a_fresh_process(net, record
     monkeypatch.setattr(search, "cached_hierarchy", lambda *a: None)  # A* even where a hierarchy is built
     monkeypatch.setattr(W, "note", spy)
     surface = ["sea", "rail", "road", "ferry"]
+    planner.forget_kept_legs()  # a request asked earlier in the session would not search
     corridor.route((40.18, 44.51), (41.72, 44.79), modes=surface, cargo="dry-bulk", tonnes=20000)
     corridor.route((40.18, 44.51), (41.72, 44.79), modes=surface, optimize="co2")
     records = [r for _, r in W.wanted(net.path)]

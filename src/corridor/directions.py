@@ -182,7 +182,10 @@ def _close(path: _Path, s: _Stretch, last: int, end: Place, drop_last: bool = Fa
 
 def _transfer(kind: TransferKind, name: str, a: Place, b: Place, km: float, hours: float, assumption: str,
               usd: float = 0.0, co2: float = 0.0, border: Border | None = None) -> Leg:
-    geometry = split_antimeridian([a.lon, b.lon], [a.lat, b.lat])
+    if abs(b.lon - a.lon) <= 180.0:  # split_antimeridian's answer without its arrays (most transfers are a point)
+        geometry = [[[float(a.lon), float(a.lat)], [float(b.lon), float(b.lat)]]]
+    else:
+        geometry = split_antimeridian([a.lon, b.lon], [a.lat, b.lat])
     return Leg("transfer", a, b, km, hours, [], [], geometry, kind=kind, name=name, assumption=assumption,
                cost_usd=usd, co2e_ttw_kg=co2, border=border)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import chain
 from types import MappingProxyType
 
 import numpy as np
@@ -237,7 +238,9 @@ def _kept(leg: Leg) -> Leg:
     """A leg as a cache keeps it: its geometry's parts as the bytes of ``(n, 2)`` float arrays,
     not thousands of small lists (which the garbage collector would walk again and again while
     the cache lives). :func:`_fresh` gives it back as a leg."""
-    return replace(leg, geometry=[np.array(part, float).reshape(-1, 2).tobytes() for part in leg.geometry])
+    # read through an iterator: about twice as fast as np.array on a list of [lon, lat] lists
+    return replace(leg, geometry=[np.fromiter(chain.from_iterable(part), float, 2 * len(part)).tobytes()
+                                  for part in leg.geometry])
 
 
 def _fresh(leg: Leg) -> Leg:
@@ -317,11 +320,20 @@ def _sea_stretch(net: Network, a: _Stop, b: _Stop, settings: tuple, blocked: int
     return tuple(_kept(leg) for leg in legs), tuple(notes if on_liner else ())
 
 
+def forget_kept_legs() -> None:
+    """Empty the legs kept per value (:func:`_sea_stretch`, :func:`_sea_hop`, :func:`_stretches`):
+    for a comparison of two ways of searching (``CORRIDOR_NO_CH``), or a spy on the search, that
+    must see every request searched."""
+    for kept in (_sea_stretch, _sea_hop, _stretches):
+        kept.cache_clear()
+
+
 def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
     """The route's legs between its stops, sailed on liner services when the request asks, and
     the liner's notes. A sea-only request open to every port and country is the value of its
     stops and setting (:func:`_sea_stretch`); the liner treats each sea leg on its own, so
-    stretch by stretch is the same answer."""
+    stretch by stretch is the same answer. Any other request is the value of all its stops and
+    setting (:func:`_stretches`)."""
     pairs = list(zip(req.accesses[:-1], req.accesses[1:]))
     if ctx.profile.modes == frozenset({"sea"}) and not (ctx.closed_ports or ctx.countries):
         settings, kept = ctx.settings(), []
@@ -330,10 +342,27 @@ def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
             kept.append(_sea_stretch(ctx.net, _Stop(a), _Stop(b), settings, req.blocked, tuple(req.avoid_keys),
                                      req.liner))
         return [_fresh(leg) for legs, _ in kept for leg in legs], [n for _, notes in kept for n in notes]
-    legs = [leg for a, b in pairs for leg in _legs(ctx, a, b, req.blocked, req.avoid_keys)]
-    if not req.liner:
-        return legs, []
-    return liner.apply(legs, ctx.profile, _sailer(ctx, req.blocked, req.avoid_keys), _porter(ctx.net))
+    deadline.check()  # as above: kept stretches run no search
+    kept, notes = _stretches(ctx.net, tuple(_Stop(a) for a in req.accesses), ctx.settings(), req.blocked,
+                             tuple(req.avoid_keys), req.liner)
+    return [_fresh(leg) for leg in kept], list(notes)
+
+
+@per_network(maxsize=256)
+def _stretches(net: Network, stops: tuple, settings: tuple, blocked: int, avoid: tuple,
+               on_liner: bool) -> tuple[tuple, tuple]:
+    """The legs between the ``stops`` (:class:`_Stop`) of a request that is not sea-only (or
+    closes ports or countries), the liner applied when ``on_liner``, and the liner's notes, kept per network and value (the
+    setting holds the closed ports and countries that filter the stops' accesses): a repeated
+    request, or a transit policy's free route asked again, neither searches nor builds legs
+    again. Kept apart from :func:`_sea_stretch`, so that land routes do not push sea stretches
+    out. Never edit the legs returned: copy them."""
+    ctx = Ctx.from_settings(net, settings)
+    legs = [leg for a, b in zip(stops[:-1], stops[1:]) for leg in _legs(ctx, a.access, b.access, blocked, list(avoid))]
+    notes: list[str] = []
+    if on_liner:
+        legs, notes = liner.apply(legs, ctx.profile, _sailer(ctx, blocked, list(avoid)), _porter(net))
+    return tuple(_kept(leg) for leg in legs), tuple(notes)
 
 
 def _route(ctx: Ctx, req: _Request) -> Route:
@@ -393,6 +422,18 @@ class _Solver:
             _filter_access(a, closed_ports, self.countries) for a in accesses]
 
     def solve(self, objective=None, refs=None, exclude=()) -> Route:
+        """The best route for ``objective`` under ``exclude``, with its notes on closed and
+        restricted borders."""
+        return self.finish(self.draft(objective, refs, exclude))
+
+    def finish(self, route: Route) -> Route:
+        """A :meth:`draft` as answered: with its notes on closed and restricted borders."""
+        _border_notes(route, self.net, self.closed_crossings)
+        return route
+
+    def draft(self, objective=None, refs=None, exclude=()) -> Route:
+        """The route :meth:`solve` answers, without the border notes (a route only compared or
+        summed, then dropped, does not need them; they cost milliseconds on long land routes)."""
         blocked, modes, ports, pairs = self.base_blocked, set(self.profile.modes), set(self.closed_ports), set()
         avoid = list(self.avoid_keys)
         for kind, value in exclude:
@@ -416,31 +457,33 @@ class _Solver:
                                         for k, v in exclude]
         req = _Request(self.stops, self.accesses(profile, frozenset(ports)), blocked, avoid, restrictions, self.notes,
                        self.liner)
-        route = _route(ctx, req)
-        _border_notes(route, self.net, self.closed_crossings)
-        return route
+        return _route(ctx, req)
 
 
-def _best(solver: _Solver, objective: dict, pareto: bool) -> tuple[Route, dict]:
-    """The best route for the objective, and the reference totals a mixed objective is scaled by."""
+def _best(solver: _Solver, objective: dict, pareto: bool, finish: bool = True) -> tuple[Route, dict]:
+    """The best route for the objective, and the reference totals a mixed objective is scaled by;
+    a draft (:meth:`_Solver.draft`) unless ``finish``."""
     refs: dict = {}
     if list(objective) != ["time"] and len(objective) > 1:
-        fastest = solver.solve({"time": 1.0})
+        fastest = solver.draft({"time": 1.0})
         refs = {k: max(fastest.totals()[objective_mod.FIELD[k]], 1e-9) for k in objective}
     if pareto and not refs:
-        fastest = solver.solve({"time": 1.0})
+        fastest = solver.draft({"time": 1.0})
         refs = {k: max(fastest.totals()[objective_mod.FIELD[k]], 1e-9) for k in ("time", "cost", "co2")}
-    return solver.solve(objective, refs), refs
+    best = solver.draft(objective, refs)
+    return (solver.finish(best) if finish else best), refs
 
 
 def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: transit_policy.Policy,
                           avoided: frozenset, accesses, objective, pareto: bool):
     """Search again without the ``avoided`` policy countries when the free answer crosses one of
     them; the answer then states what the route through them would have given. Searching free
-    first keeps the common case (no policy country near) at one search."""
+    first keeps the common case (no policy country near) at one search. ``best`` is the free
+    answer's draft (:meth:`_Solver.draft`): finished here when it is the answer, else only
+    summed."""
     hit = avoided & transit_policy.countries_crossed(best)
     if not hit:
-        return solver, best, refs
+        return solver, solver.finish(best), refs
     entry = transit_policy.summary(best, frozenset(hit), avoided, policy.rows)
     strict = _Solver(solver.net, solver.profile, solver.stops, solver.base_blocked, solver.avoid_keys,
                      dict(solver.restrictions, transit_policy=entry), [*solver.notes, transit_policy.note(entry)],
@@ -449,7 +492,8 @@ def _apply_transit_policy(solver: _Solver, best: Route, refs: dict, policy: tran
     try:
         best_strict, refs_strict = _best(strict, objective, pareto)
     except CorridorError:
-        return solver, best, refs  # no route avoids them: the answer crosses them, and its transit_risk says so
+        # no route avoids them: the answer crosses them, and its transit_risk says so
+        return solver, solver.finish(best), refs
     return strict, best_strict, refs_strict
 
 
@@ -572,8 +616,8 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
     solver = _Solver(net, profile, stops, blocked, avoid_keys, restrictions, notes, ports_closed, countries,
                      border_table.closed_for(frozenset(open_borders)), request.services == "liner")
     solver.seed(profile, ports_closed, accesses)  # joining points to the network is the costly part
-    best, refs = _best(solver, objective, request.pareto)
     land = allowed != frozenset({"sea"})
+    best, refs = _best(solver, objective, request.pareto, finish=not land)  # a land answer may be dropped
     if land:
         stop_countries = [s.country or (s.code if s.kind == "country" else None) for s in stops]
         policy = transit_policy.load(request.policy, allowed_countries)

@@ -25,10 +25,13 @@ from __future__ import annotations
 
 import csv
 import os
+import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 
 from corridor.errors import BadInput
 
@@ -117,7 +120,7 @@ def not_listed() -> list[dict]:
 class Policy:
     """The effective policy of one request: rows by country, and the policy files it read."""
 
-    rows: dict[str, Restriction]
+    rows: Mapping[str, Restriction]
     files: tuple[str, ...] = field(default=())
 
     def avoided(self) -> frozenset:
@@ -127,16 +130,39 @@ class Policy:
 def config_file() -> Path | None:
     """The policy file read by default: ``$CORRIDOR_POLICY`` (which must exist), else
     ``<user config dir>/corridor/policy.toml`` when it exists."""
+    found = _config_stat()
+    return Path(found[0]) if found is not None else None
+
+
+def _config_stat() -> tuple[str, tuple[int, int, int]] | None:
+    """The policy file read by default and what says whether it changed (inode, size, mtime in
+    ns), from one ``stat`` call; None when there is none."""
     named = os.environ.get(POLICY_ENV)
     if named:
-        path = Path(named)
-        if not path.is_file():
+        try:
+            st = os.stat(named)
+        except OSError:
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):
             raise BadInput(f"{POLICY_ENV}={named}: no such policy file; fix or unset it.")
-        return path
+        return str(Path(named)), (st.st_ino, st.st_size, st.st_mtime_ns)
     import platformdirs
 
-    path = Path(platformdirs.user_config_dir("corridor")) / "policy.toml"
-    return path if path.is_file() else None
+    path = _default_config_path(platformdirs.user_config_dir, os.environ.get("XDG_CONFIG_HOME"),
+                                os.environ.get("HOME"), os.environ.get("APPDATA"))
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (path, (st.st_ino, st.st_size, st.st_mtime_ns)) if stat.S_ISREG(st.st_mode) else None
+
+
+@lru_cache(maxsize=8)
+def _default_config_path(user_config_dir, *environment) -> str:
+    """``<user config dir>/corridor/policy.toml``, kept per the function that finds the folder and
+    the environment variables it reads (``environment``: only a key), so that a request does not
+    ask platformdirs again (tens of microseconds) unless one of them changed."""
+    return str(Path(user_config_dir("corridor")) / "policy.toml")
 
 
 def _read_toml(path: Path) -> dict:
@@ -199,12 +225,32 @@ def apply(rows: dict[str, Restriction], layer, where: str) -> dict[str, Restrict
 
 def load(policy=None, allow_countries=()) -> Policy:
     """The effective policy: the table, then the default policy file, then ``policy`` (a table
-    read from a file carries its ``path``), then ``allow_countries``."""
+    read from a file carries its ``path``), then ``allow_countries``.
+
+    Without ``policy``, the answer is kept per value: the default file's path and its inode,
+    size and modification time (one ``stat`` a request), and ``allow_countries``. A long-running
+    server thus reads an edited, new or removed policy file on its next request, as before, and
+    parses it once per version instead of on every request. Its ``rows`` are shared: read them,
+    never edit them."""
+    found = _config_stat()
+    if policy is None:
+        return _kept_policy(found, frozenset(allow_countries))
+    return _policy(found, policy, allow_countries)
+
+
+@lru_cache(maxsize=32)
+def _kept_policy(found, allow_countries: frozenset) -> Policy:
+    """:func:`load` without a ``policy`` option, for the default file's version ``found``."""
+    kept = _policy(found, None, sorted(allow_countries))
+    return replace(kept, rows=MappingProxyType(kept.rows))
+
+
+def _policy(found, policy, allow_countries) -> Policy:
     rows, files = dict(table()), []
-    path = config_file()
-    if path is not None:
-        rows = apply(rows, _read_toml(path), str(path))
-        files.append(str(path))
+    if found is not None:
+        path = found[0]
+        rows = apply(rows, _read_toml(Path(path)), path)
+        files.append(path)
     if policy is not None:
         where = str(getattr(policy, "path", "") or "option policy")
         rows = apply(rows, policy, where)
