@@ -221,8 +221,11 @@ def main() -> None:
     def route(p, modes):
         return corridor.route(tuple(p["a"]), tuple(p["b"]), modes=modes)
 
+    from corridor import planner
+
     def without_ch(fn):
         def run(p):
+            planner.forget_kept_legs()  # else a kept answer (found with the hierarchy) would be timed
             os.environ["CORRIDOR_NO_CH"] = "1"
             try:
                 return fn(p)
