@@ -247,7 +247,7 @@ def _fresh(leg: Leg) -> Leg:
     """A copy of a kept leg (:func:`_kept`) that shares nothing editable with it: the liner
     renames a hop's ends and services, costing annotates it, and a caller may edit its answer's
     lists."""
-    fresh = object.__new__(Leg)  # as replace() would give, without checking a checked leg again
+    fresh = object.__new__(type(leg))  # as replace() would give (a FlightLeg stays one), without checking again
     fresh.__dict__.update(leg.__dict__, passages=list(leg.passages), passage_names=list(leg.passage_names),
                           geometry=[_Line(raw) for raw in leg.geometry], basis=dict(leg.basis))
     return fresh
