@@ -4,6 +4,8 @@ shortcut serves or must refuse, and no shortcut for another cargo or objective."
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
@@ -195,3 +197,21 @@ def test_another_cargo_or_objective_is_not_served(net, sea_default):
             assert all(low.hierarchy is not h_default for low in closure_shortcut.lowers(other, "sea", blocked))
     same_speed = ctx.replace(profile=type(p)(p.modes, p.sea_speed, cargo, p.params))
     assert [low.hierarchy for low in closure_shortcut.lowers(same_speed, "sea", suez)] == [h_default]
+
+
+def test_at_most_max_tries_candidates_are_searched(monkeypatch):
+    """Each candidate refused costs a CH query: past MAX_TRIES the shortcut refuses (A* answers,
+    bounded by the first candidate's distances) without searching the rest; a candidate within
+    them that serves answers."""
+    lows = [f"candidate {k}" for k in range(closure_shortcut.MAX_TRIES + 2)]
+    tried, serves = [], set()
+    monkeypatch.setattr(closure_shortcut, "lowers", lambda *a: iter(lows))
+    monkeypatch.setattr(closure_shortcut, "shortest_path",
+                        lambda low, *a: tried.append(low) or (low if low in serves else closure_shortcut.REFUSED))
+    serves.add(lows[-1])  # beyond the cap: never searched
+    assert closure_shortcut.search(SimpleNamespace(net=None), "all", 0, *[()] * 4) == (closure_shortcut.REFUSED, lows[0])
+    assert tried == lows[:closure_shortcut.MAX_TRIES]
+    tried.clear()
+    serves.add(lows[closure_shortcut.MAX_TRIES - 1])
+    assert closure_shortcut.search(SimpleNamespace(net=None), "all", 0, *[()] * 4) == (lows[closure_shortcut.MAX_TRIES - 1],) * 2
+    assert tried == lows[:closure_shortcut.MAX_TRIES]

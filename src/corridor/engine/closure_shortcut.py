@@ -14,7 +14,9 @@ compared edge by edge over the hierarchy's layer (:func:`_dominates`, remembered
 weight keys and masks). The candidates for M are R without its closed ports and border pairs
 (the transit policy's countries kept: the policy's hierarchy), then R without any of its
 closures, each with every passage mask a hierarchy of the layer is built with that closes no
-passage R opens, the most closed first; the first whose best path stays open answers.
+passage R opens, the most closed first; the first whose best path stays open answers, among
+the first :data:`MAX_TRIES` (each one refused costs a CH query, and the later ones, less
+closed, refuse the more surely).
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ from corridor.network_memo import network_key, per_network
 from corridor.search_ch import ch_shortest_path
 
 REFUSED = object()  # what :func:`shortest_path` gives when the lower hierarchy's path is shut for the request
+# Candidates tried per search. With a closure's own hierarchy beside the defaults (Suez), the transit
+# policy's second search with Suez closed has 3: the policy's (Suez open), Suez's (the policy's countries
+# open: the very answer that crossed one of them, so it refuses) and the default (both open, refuses too).
+MAX_TRIES = 2
 
 
 @dataclass(frozen=True)
@@ -59,11 +65,14 @@ def search(ctx: Ctx, layer: str, blocked: int, src_nodes, src_cost, dst_nodes, d
     tuple
         ``(answer, lower)``: the answer is a :class:`~corridor.search.PathResult`, None when the
         request has no path, or :data:`REFUSED` when no such hierarchy is built or the best
-        path of each uses an edge the request closes; ``lower`` is the first such hierarchy
-        tried (the closest to the request, whose distances bound A*'s), or None.
+        path of each of the first :data:`MAX_TRIES` uses an edge the request closes; ``lower``
+        is the first such hierarchy tried (the closest to the request, whose distances bound
+        A*'s), or None.
     """
     closest = None
-    for low in lowers(ctx, layer, blocked):
+    for tried, low in enumerate(lowers(ctx, layer, blocked)):
+        if tried == MAX_TRIES:
+            break
         closest = closest or low
         answer = shortest_path(low, ctx.net, src_nodes, src_cost, dst_nodes, dst_cost)
         if answer is not REFUSED:
