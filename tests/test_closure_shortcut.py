@@ -4,6 +4,8 @@ shortcut serves or must refuse, and no shortcut for another cargo or objective."
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
@@ -154,6 +156,7 @@ def test_surface_requests_with_closures_match_astar(net, monkeypatch):
 
     if ch_potentials.surface(net) is None:
         pytest.skip("the default surface hierarchy is not built in this cache")
+    monkeypatch.setenv("CORRIDOR_ONLY_DEFAULT_CH", "1")  # a Suez hierarchy built in this cache would answer instead
     default = ch_potentials.surface(net).hierarchy
     _, base = ch_potentials.default_request(net)
     policy = frozenset(transit_policy.restrictions())
@@ -195,3 +198,53 @@ def test_another_cargo_or_objective_is_not_served(net, sea_default):
             assert all(low.hierarchy is not h_default for low in closure_shortcut.lowers(other, "sea", blocked))
     same_speed = ctx.replace(profile=type(p)(p.modes, p.sea_speed, cargo, p.params))
     assert [low.hierarchy for low in closure_shortcut.lowers(same_speed, "sea", suez)] == [h_default]
+
+
+
+def test_a_candidate_opening_all_a_refused_one_opens_refuses_too():
+    """Nested built requests M1 = M2 plus a closed passage and R = M1 plus closed edges, on
+    small networks: wherever M1's best path is shut for R, so is M2's (so the shortcut need not
+    search M2); where M2's is open, M1's is too and costs the same."""
+    rng = np.random.default_rng(29)
+    refused = 0
+    for _ in range(3):
+        net, (u, v, km, mode), _, _ = _small_network(rng)
+        n = len(net.csr_indptr) - 1
+        w = np.where(rng.random(len(km)) < 0.03, np.inf, km * rng.uniform(0.5, 2.0, mode.max() + 1)[mode])
+        lows = []
+        for b_m in (CLOSED_BY_DEFAULT | EXTRA_PASSAGE, CLOSED_BY_DEFAULT):  # M1, then M2 which opens more
+            keep = (net.edge_flags & b_m) == 0
+            h = build_hierarchy(n, u[keep], v[keep], w[keep], np.flatnonzero(keep))
+            w_r = np.where(rng.random(len(km)) < 0.05, np.inf, w) if not lows else lows[0].weight
+            lows.append(closure_shortcut.Lower(h, CLOSED_BY_DEFAULT | EXTRA_PASSAGE, w_r))
+        for _ in range(40):
+            src, dst = rng.choice(n, 2, replace=False), rng.choice(n, 2, replace=False)
+            s_cost, d_cost = rng.uniform(0, 30, 2), rng.uniform(0, 30, 2)
+            m1, m2 = (closure_shortcut.shortest_path(low, net, src, s_cost, dst, d_cost) for low in lows)
+            if m1 is closure_shortcut.REFUSED:
+                refused += 1
+                assert m2 is closure_shortcut.REFUSED
+            elif m2 is not closure_shortcut.REFUSED and m2 is not None:
+                assert m1.cost == pytest.approx(m2.cost, rel=1e-9)
+    assert refused >= 5
+
+
+def test_candidates_opening_all_a_refused_one_opens_are_not_searched(monkeypatch):
+    """Past a refused candidate, one whose request opens all it opens costs no CH query; one
+    that does not (another base: the transit policy's countries kept or not) is searched, and
+    serves when its path is open. A* is then bounded by the first candidate searched."""
+    opens_more = {("M2", "M1")}  # M2 opens every edge M1 opens; N is neither's superset
+    lows = [closure_shortcut.Lower(name, 0, None, name) for name in ("M1", "M2", "N")]
+    tried, serves = [], set()
+    monkeypatch.setattr(closure_shortcut, "lowers", lambda *a: iter(lows))
+    monkeypatch.setattr(closure_shortcut, "_opens_all", lambda net, layer, low, shut: (low.request, shut.request)
+                        in opens_more)
+    monkeypatch.setattr(closure_shortcut, "shortest_path",
+                        lambda low, *a: tried.append(low.request) or ("path" if low.request in serves else
+                                                                      closure_shortcut.REFUSED))
+    ctx = SimpleNamespace(net=None)
+    assert closure_shortcut.search(ctx, "all", 0, *[()] * 4) == (closure_shortcut.REFUSED, lows[0])
+    assert tried == ["M1", "N"]
+    tried.clear()
+    serves.add("N")
+    assert closure_shortcut.search(ctx, "all", 0, *[()] * 4) == ("path", lows[2]) and tried == ["M1", "N"]

@@ -223,23 +223,31 @@ def test_wanted_goes_with_hierarchies(run):
 def test_a_refused_closure_gets_its_hierarchy_and_metrics_fallen_out_are_removed(net, record_to, tmp_path,
                                                                                  monkeypatch):
     """A closure the closure shortcut refuses (the Dardanelles, on the default request) is
-    recorded with its passage mask like a metric; its hierarchy answers as A* does. A metric
-    that falls out of the most requested loses the hierarchy this build made for it once that
-    is old enough, its files with it; a process that has it loaded still searches it; a
-    hierarchy the build did not make (a table's) is never removed."""
+    recorded with its passage mask; as a closure of a default metric it takes a closure slot,
+    not a metric's, and its hierarchy answers as A* does. A metric that falls out of the most
+    requested loses the hierarchy this build made for it once that is old enough, its files
+    with it; a process that has it loaded still searches it; a hierarchy the build did not make
+    (a table's, a default's) is never removed."""
     from corridor import wanted_hierarchies as WH
 
     folder = tmp_path / "network-0123456789abcdef"
     folder.mkdir()
     region = _Region(net, folder)
     default, blocked = _sea_ctx(region)
+    defaults = {H.hierarchy(region, "sea", blocked, default.weight()[0], quiet=True).path.name}
+    H.defaults_marker(folder).write_text(json.dumps({"hierarchies": sorted(defaults)}))
     closed = blocked | P.BIT["dardanelles"]
     co2, bulk = _sea_ctx(region, objective={"co2": 1.0}), _sea_ctx(region, {"kind": "dry-bulk", "tonnes": 20000})
+    assert WH.closes_a_default(default, "sea", closed, defaults)
+    assert not WH.closes_a_default(bulk[0], "sea", bulk[1] | P.BIT["dardanelles"], defaults)  # another metric
     for ctx, mask in [(default, closed)] * 4 + [co2]:
         W.note(ctx, "sea", mask)
     assert [r["blocked"] for _, r in W.wanted(folder)] == [closed, co2[1]]
-    assert len(build_wanted(region, most=2, progress=False)) == 2
-    assert sorted((folder / WH.BUILT).read_text().split()) == sorted(p.name for p in folder.glob("ch-sea-*.npz"))
+    assert [r["blocked"] for _, r, _ in WH.chosen(region, most=1, closures=0)] == [co2[1]]  # not a metric's slot
+    assert [r["blocked"] for _, r, _ in WH.chosen(region, most=0, closures=1)] == [closed]
+    assert len(build_wanted(region, most=1, closures=1, progress=False)) == 2
+    assert sorted((folder / WH.BUILT).read_text().split()) == sorted(
+        p.name for p in folder.glob("ch-sea-*.npz") if p.name not in defaults)
 
     weight, bound = default.weight()
     h = H.cached_hierarchy(region, "sea", weight, closed, default.weight_key())
@@ -261,15 +269,15 @@ def test_a_refused_closure_gets_its_hierarchy_and_metrics_fallen_out_are_removed
     table = folder / co2_file.name.replace(co2_file.name.rsplit("-", 1)[1], "0123456789ab.npz")
     table.write_bytes(b"")  # a hierarchy the build did not make: out of its reach
     for _ in range(8):
-        W.note(bulk[0], "sea", bulk[1])  # now the most requested: the CO2e metric falls out of the first 2
-    assert len(build_wanted(region, most=2, progress=False)) == 2
-    assert co2_file.exists() and len(list(folder.glob("ch-sea-*.npz"))) == 4  # saved just now: kept a while
+        W.note(bulk[0], "sea", bulk[1])  # now the most requested: the CO2e metric falls out of the first
+    assert len(build_wanted(region, most=1, closures=1, progress=False)) == 2
+    assert co2_file.exists() and len(list(folder.glob("ch-sea-*.npz"))) == 5  # saved just now: kept a while
     old = co2_file.stat().st_mtime - 2 * WH.EVICT_AGE_S
-    for p in (co2_file, table):
+    for p in (co2_file, table, *(folder / name for name in defaults)):
         os.utime(p, (old, old))
-    assert len(build_wanted(region, most=2, progress=False)) == 2
+    assert len(build_wanted(region, most=1, closures=1, progress=False)) == 2
     assert not co2_file.exists() and not record_of(co2_file).exists()
-    assert table.exists() and h.path.exists() and len(list(folder.glob("ch-sea-*.npz"))) == 3
+    assert table.exists() and h.path.exists() and len(list(folder.glob("ch-sea-*.npz"))) == 4
     src, dst = answered[0]
     assert np.isfinite(ch_shortest_path(loaded, src, np.zeros(1), dst, np.zeros(1)).cost)  # mapped: still readable
     assert H.load_hierarchy(co2_file, int(region.n_sea_nodes), len(region.edge_u)) is None

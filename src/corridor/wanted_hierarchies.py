@@ -4,6 +4,13 @@ shut, such as Suez for Asia-Europe pairs, or the transit policy's second search:
 carries the closed passages and countries), most requested first, within a cap; those it built
 for metrics that fell out of the most requested are removed (:func:`evict`).
 
+Closures of a default metric (the default request, with or without the transit policy's
+countries, plus closed passages, ports or border pairs: Suez in a Red Sea crisis) have slots
+of their own (:data:`MAX_CLOSURES`), apart from other metrics': the closure shortcut serves them
+wherever the default path stays open, so they are asked as A* only for the few pairs whose
+path crosses the closure, and would never rank among the metrics every request of a cargo or
+objective records.
+
 The metrics come from :mod:`corridor.engine.wanted`'s record; each one's weight array is made
 again from it, and its hierarchy (no hub labels: a route's search needs none) is saved under
 the weights' digest like any other (:func:`corridor.engine.hierarchies.hierarchy`), so
@@ -21,13 +28,17 @@ import time
 from pathlib import Path
 
 from corridor.build.contraction import Hierarchy
+from corridor.engine import closure_shortcut
 from corridor.engine import wanted as wanted_mod
 from corridor.engine.hierarchies import default_names, file_for, files, hierarchy
 from corridor.hierarchy_integrity import record_of
 
 MAX_METRICS = 4  # the most requested metrics that get a hierarchy
-# whole-network hierarchies on disk for other metrics: about 150 MB each (README), so 4 fit
+MAX_CLOSURES = 2  # and the most requested closures of a default metric, besides them
+# whole-network hierarchies on disk for other metrics and closures: about 150-165 MB each (README),
+# so 4 metrics fit in 700 MB and 2 closures in 350 MB more
 MAX_BYTES = 700 * 1024 ** 2
+CLOSURE_BYTES = 350 * 1024 ** 2
 LOOK_FURTHER = 4  # records read per metric built: skips defaults and records of the same weights, within reason
 BUILT = "wanted-hierarchies.txt"  # the files build_wanted saved, one name a line: the only ones evict removes
 # a hierarchy stays at least this long after it was saved (it took minutes of CPU): no build, evict, build churn
@@ -47,20 +58,33 @@ def _estimate(net_path: Path, layer: str) -> int:
     return max((p.stat().st_size for p in files(net_path, layer)), default=0)
 
 
-def chosen(net, most: int = MAX_METRICS) -> list[tuple[int, dict, Path]]:
-    """(requests, record, hierarchy file) of the ``most`` most requested metrics, built or not.
-    A default request's metric, recorded while its hierarchy was being built, and one of the same
-    weights as a more requested one (the hours of 20,000 t and of 30,000 t of dry bulk) take no
-    place among them."""
-    out, defaults = [], default_names(net.path)
-    for count, record in wanted_mod.wanted(net.path)[:most * LOOK_FURTHER]:
-        if len(out) >= most:
+def chosen(net, most: int = MAX_METRICS, closures: int = MAX_CLOSURES) -> list[tuple[int, dict, Path]]:
+    """(requests, record, hierarchy file) of the ``most`` most requested metrics and the
+    ``closures`` most requested closures of a default metric (:func:`closes_a_default`), built or
+    not, most requested first. A default request's metric, recorded while its hierarchy was being
+    built, and one of the same weights as a more requested one (the hours of 20,000 t and of
+    30,000 t of dry bulk) take no place among them."""
+    out, defaults, left = [], default_names(net.path), {False: most, True: closures}
+    for count, record in wanted_mod.wanted(net.path)[:(most + closures) * LOOK_FURTHER]:
+        if not any(left.values()):
             break
         ctx, layer, blocked = wanted_mod.ctx_of(net, record)
         path = file_for(net, layer, blocked, ctx.weight()[0])
-        if path.name not in defaults and all(path != p for _, _, p in out):
+        if path.name in defaults or any(path == p for _, _, p in out):
+            continue
+        closure = closes_a_default(ctx, layer, blocked, defaults)
+        if left[closure]:
+            left[closure] -= 1
             out.append((count, record, path))
     return out
+
+
+def closes_a_default(ctx, layer: str, blocked: int, defaults: set[str]) -> bool:
+    """Whether the request ``ctx`` with passages ``blocked`` closed only closes more than a
+    request whose hierarchy (of ``layer``) is one of ``defaults`` (file names): the closure
+    shortcut's proof (:func:`corridor.engine.closure_shortcut.lowers`), by value."""
+    return any(low.hierarchy.path is not None and low.hierarchy.path.name in defaults
+               for low in closure_shortcut.lowers(ctx, layer, blocked))
 
 
 def evict(net_path: Path, keep: set[Path], *, progress: bool = True) -> list[Path]:
@@ -89,7 +113,7 @@ def evict(net_path: Path, keep: set[Path], *, progress: bool = True) -> list[Pat
         gone.append(path)
         if progress:
             print(f"corridor: removed the hierarchy {name}: its metric is no longer among the {MAX_METRICS} "
-                  "most requested", file=sys.stderr, flush=True)
+                  f"most requested metrics and {MAX_CLOSURES} closures", file=sys.stderr, flush=True)
     return gone
 
 
@@ -101,13 +125,13 @@ def _built(net_path: Path) -> list[str]:
         return []
 
 
-def build_wanted(net, *, most: int = MAX_METRICS, max_bytes: int = MAX_BYTES,
-                 progress: bool = True) -> list[Hierarchy]:
-    """Build the hierarchies of the ``most`` most requested metrics (:func:`chosen`) that lack
-    one, while the hierarchies of other metrics on disk stay within ``max_bytes``; say so on
-    stderr. First remove those it built for metrics no longer among them (:func:`evict`).
-    Returns the hierarchies of the chosen metrics (built now or before)."""
-    top = chosen(net, most)
+def build_wanted(net, *, most: int = MAX_METRICS, closures: int = MAX_CLOSURES,
+                 max_bytes: int = MAX_BYTES + CLOSURE_BYTES, progress: bool = True) -> list[Hierarchy]:
+    """Build the hierarchies of the ``most`` most requested metrics and ``closures`` closures
+    (:func:`chosen`) that lack one, while the hierarchies of other metrics on disk stay within
+    ``max_bytes``; say so on stderr. First remove those it built for metrics no longer among
+    them (:func:`evict`). Returns the hierarchies of the chosen metrics (built now or before)."""
+    top = chosen(net, most, closures)
     evict(net.path, {path for _, _, path in top}, progress=progress)
     out = []
     for count, record, path in top:
@@ -146,6 +170,6 @@ def _describe(record: dict) -> str:
 def build_until_done(net, *, progress: bool = True) -> None:
     """:func:`build_wanted` again while requests recorded new metrics during the last build."""
     seen = None
-    while (now := [r for _, r in wanted_mod.wanted(net.path)[:MAX_METRICS]]) != seen:
+    while (now := [r for _, r in wanted_mod.wanted(net.path)[:MAX_METRICS + MAX_CLOSURES]]) != seen:
         seen = now
         build_wanted(net, progress=progress)

@@ -14,7 +14,11 @@ compared edge by edge over the hierarchy's layer (:func:`_dominates`, remembered
 weight keys and masks). The candidates for M are R without its closed ports and border pairs
 (the transit policy's countries kept: the policy's hierarchy), then R without any of its
 closures, each with every passage mask a hierarchy of the layer is built with that closes no
-passage R opens, the most closed first; the first whose best path stays open answers.
+passage R opens, the most closed first; the first whose best path stays open answers. A
+candidate M2 that opens everything a refused candidate M1 opens (M1 = M2 plus closures) is not
+searched: M2's best path is shut for R too. Either it is open under M1, so (ties aside) it is
+M1's best path, which R refused; or it uses an edge M1 closes, which R closes as well. Each
+candidate searched costs a CH query; one skipped, a comparison remembered per pair.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ class Lower:
     hierarchy: Hierarchy
     blocked: int  # R's closed passages
     weight: np.ndarray  # R's weights
+    request: tuple = ()  # M's (weights, closed passages, weight key), to compare candidates
 
     def potential(self, dst_nodes, dst_cost):
         """M's exact distance to the targets as a CH-potential of R's A* (scale 1), as
@@ -62,13 +67,21 @@ def search(ctx: Ctx, layer: str, blocked: int, src_nodes, src_cost, dst_nodes, d
         path of each uses an edge the request closes; ``lower`` is the first such hierarchy
         tried (the closest to the request, whose distances bound A*'s), or None.
     """
-    closest = None
+    refused: list[Lower] = []
     for low in lowers(ctx, layer, blocked):
-        closest = closest or low
+        if any(_opens_all(ctx.net, layer, low, shut) for shut in refused):
+            continue  # its best path is shut for the request too (module docstring)
         answer = shortest_path(low, ctx.net, src_nodes, src_cost, dst_nodes, dst_cost)
         if answer is not REFUSED:
             return answer, low
-    return REFUSED, closest
+        refused.append(low)
+    return REFUSED, (refused[0] if refused else None)
+
+
+def _opens_all(net, layer: str, low: Lower, shut: Lower) -> bool:
+    """Whether candidate ``low``'s request opens every edge ``shut``'s does, at the same weight."""
+    (w_1, b_1, key_1), (w_2, b_2, key_2) = shut.request, low.request
+    return _dominates(net, layer, w_1, b_1, key_1, w_2, b_2, key_2)
 
 
 def lowers(ctx: Ctx, layer: str, blocked: int):
@@ -90,7 +103,7 @@ def lowers(ctx: Ctx, layer: str, blocked: int):
                 continue
             h = cached_hierarchy(ctx.net, layer, w_m, b_m, key_m)
             if h is not None and _dominates(ctx.net, layer, weight, blocked, own[0], w_m, b_m, key_m):
-                yield Lower(h, int(blocked), weight)
+                yield Lower(h, int(blocked), weight, (w_m, b_m, key_m))
 
 
 def shortest_path(low: Lower, net, src_nodes, src_cost, dst_nodes, dst_cost):
