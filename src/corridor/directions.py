@@ -23,6 +23,7 @@ from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.data.cities import read_cities
 from corridor.geo import (
+    antimeridian_parts,
     densify,
     haversine_km,
     km_for_chord,
@@ -176,7 +177,7 @@ def _close(path: _Path, s: _Stretch, last: int, end: Place, drop_last: bool = Fa
     if s.mode == M.SEA:
         lon, lat = densify(lon, lat, max_step_km=100.0)
     return Leg(M.NAMES[s.mode], s.start, end, km, hours, passages,
-               [P.BY_KEY[k].name for k in passages], split_antimeridian(lon, lat),
+               [P.BY_KEY[k].name for k in passages], antimeridian_parts(lon, lat),
                cost_usd=usd, co2e_ttw_kg=ttw, co2e_wtt_kg=wtt, sailing_interval_h=s.sailing_interval_h)
 
 
@@ -221,6 +222,10 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
 
     Only the path's *events* (transfers, border crossings, ferries, changes of mode) are visited
     one by one; a leg's other edges are summed and drawn as slices of the path's arrays.
+
+    A moving leg's geometry parts are ``(n, 2)`` arrays (:func:`~corridor.geo.antimeridian_parts`),
+    a transfer's ``[lon, lat]`` lists: the planner keeps legs as the arrays' bytes and answers with
+    lists (``planner._kept``, ``planner._fresh``), so a line is made into lists once, when answered.
     """
     path = _Path(net, res, weights)
     legs: list[Leg] = []

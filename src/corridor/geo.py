@@ -104,6 +104,48 @@ def densify(lons, lats, max_step_km: float = 100.0) -> tuple[np.ndarray, np.ndar
     return out_lon, out_lat
 
 
+def antimeridian_parts(lons, lats) -> list[np.ndarray]:
+    """:func:`split_antimeridian`'s parts as ``(n, 2)`` float arrays of lon, lat (C order).
+
+    For code that keeps or reads a line as numbers (the planner keeps legs as arrays' bytes):
+    the ``[lon, lat]`` lists are made once, when an answer needs them, not here.
+    """
+    lons = np.asarray(lons, dtype=float)
+    lats = np.asarray(lats, dtype=float)
+    if len(lons) < 2:
+        return [np.array([[lons[0], lats[0]]] * 2, float)] if len(lons) else []
+    crossings = np.flatnonzero(np.abs(np.diff(lons)) > 180.0)  # the short way round crosses +-180
+    if not len(crossings):
+        return [np.column_stack([lons, lats])]
+    parts, start, carry = [], 0, None
+    for i in crossings.tolist():
+        x0, y0, x1, y1 = lons[i], lats[i], lons[i + 1], lats[i + 1]
+        edge = 180.0 if x0 > 0 else -180.0
+        x1u = x1 + 360.0 if x0 > 0 else x1 - 360.0
+        # From +180 to -180 (the same meridian) there is nothing to interpolate: cross at once.
+        ycross = float(y0 if x1u == x0 else y0 + (edge - x0) / (x1u - x0) * (y1 - y0))
+        parts.append(_part(carry, lons[start:i + 1], lats[start:i + 1], (edge, ycross)))
+        carry, start = (-edge, ycross), i + 1
+    parts.append(_part(carry, lons[start:], lats[start:], None))
+    return [p for p in parts if len(p) >= 2]
+
+
+def _part(first, lons: np.ndarray, lats: np.ndarray, last) -> np.ndarray:
+    """The points ``lons``, ``lats`` as an ``(n, 2)`` array, after the point ``first`` and before
+    ``last`` where they are not None."""
+    n = len(lons) + (first is not None) + (last is not None)
+    out = np.empty((n, 2))
+    at = 0
+    if first is not None:
+        out[0] = first
+        at = 1
+    out[at:at + len(lons), 0] = lons
+    out[at:at + len(lons), 1] = lats
+    if last is not None:
+        out[-1] = last
+    return out
+
+
 def split_antimeridian(lons, lats) -> list[list[list[float]]]:
     """Split a polyline where it crosses the antimeridian.
 
@@ -111,23 +153,4 @@ def split_antimeridian(lons, lats) -> list[list[list[float]]]:
     [-180, 180]; a crossing gets an interpolated point on both sides (at +180 and -180)
     so maps draw the line continuously instead of across the whole world.
     """
-    lons = np.asarray(lons, dtype=float)
-    lats = np.asarray(lats, dtype=float)
-    if len(lons) < 2:
-        return [[[float(lons[0]), float(lats[0])]] * 2] if len(lons) else []
-    crossings = np.flatnonzero(np.abs(np.diff(lons)) > 180.0)  # the short way round crosses +-180
-    if not len(crossings):
-        return [np.column_stack([lons, lats]).tolist()]
-    parts, start, carry = [], 0, None
-    for i in crossings:
-        x0, y0, x1, y1 = lons[i], lats[i], lons[i + 1], lats[i + 1]
-        edge = 180.0 if x0 > 0 else -180.0
-        x1u = x1 + 360.0 if x0 > 0 else x1 - 360.0
-        # From +180 to -180 (the same meridian) there is nothing to interpolate: cross at once.
-        ycross = float(y0 if x1u == x0 else y0 + (edge - x0) / (x1u - x0) * (y1 - y0))
-        part = np.column_stack([lons[start:i + 1], lats[start:i + 1]]).tolist()
-        parts.append(([carry] if carry else []) + part + [[edge, ycross]])
-        carry, start = [-edge, ycross], i + 1
-    last = np.column_stack([lons[start:], lats[start:]]).tolist()
-    parts.append(([carry] if carry else []) + last)
-    return [p for p in parts if len(p) >= 2]
+    return [part.tolist() for part in antimeridian_parts(lons, lats)]

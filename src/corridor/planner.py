@@ -238,9 +238,19 @@ def _kept(leg: Leg) -> Leg:
     """A leg as a cache keeps it: its geometry's parts as the bytes of ``(n, 2)`` float arrays,
     not thousands of small lists (which the garbage collector would walk again and again while
     the cache lives). :func:`_fresh` gives it back as a leg."""
-    # read through an iterator: about twice as fast as np.array on a list of [lon, lat] lists
-    return replace(leg, geometry=[np.fromiter(chain.from_iterable(part), float, 2 * len(part)).tobytes()
-                                  for part in leg.geometry])
+    return replace(leg, geometry=[_raw(part) for part in leg.geometry])
+
+
+def _raw(part) -> bytes:
+    """A geometry part as :func:`_kept` keeps it: an array's bytes (a moving leg's part, as
+    :func:`~corridor.directions.legs_from_path` makes it), a kept part's own (:class:`_Line`: a
+    liner hop sailed from kept legs), else a list of ``[lon, lat]`` read through an iterator
+    (about twice as fast as ``np.array`` on it)."""
+    if isinstance(part, np.ndarray):
+        return np.asarray(part, float).tobytes()
+    if type(part) is _Line:
+        return part.raw
+    return np.fromiter(chain.from_iterable(part), float, 2 * len(part)).tobytes()
 
 
 def _fresh(leg: Leg) -> Leg:
