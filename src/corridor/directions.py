@@ -25,7 +25,7 @@ from corridor.data.cities import read_cities
 from corridor.geo import (
     antimeridian_parts,
     densify,
-    haversine_km,
+    haversine_km_one,
     km_for_chord,
     split_antimeridian,
     to_unit_vectors,
@@ -52,6 +52,7 @@ def _city_index() -> tuple[cKDTree, np.ndarray, np.ndarray]:
     return cKDTree(to_unit_vectors(c.lon, c.lat)), c.name, c.country
 
 
+@lru_cache(maxsize=4096)  # a network's waypoints and border crossings recur across requests
 def where_is(lon: float, lat: float) -> str:
     """A point described by the nearest town of 15,000 people or more.
 
@@ -161,7 +162,7 @@ def _terminal_end(net, node: int, t: dict) -> Place:
     lon, lat = float(net.node_lon[node]), float(net.node_lat[node])
     if t["code"]:
         i = port_row(net, t["code"])
-        if float(haversine_km(lon, lat, net.port_lon[i], net.port_lat[i])) > TERMINAL_NAME_KM:
+        if haversine_km_one(lon, lat, float(net.port_lon[i]), float(net.port_lat[i])) > TERMINAL_NAME_KM:
             return _waypoint(net, node)
     return Place("terminal", t["name"], lon, lat, code=t["code"], country=t["country"])
 
@@ -199,12 +200,19 @@ def _add_connector(s: _Stretch, weights, mode: int, km: float) -> None:
     s.wtt += wtt
 
 
+@lru_cache(maxsize=4096)  # a network's crossings recur across requests, each read twice (its leg, its notes)
+def border_row(pair: tuple[str, str], mode: str, lon: float, lat: float) -> border_table.BorderRow | None:
+    """:func:`corridor.data.borders.row_for` of a crossing, ``pair`` the two ISO codes sorted,
+    kept per value (the table is read once a process)."""
+    return border_table.row_for(pair, mode, lon, lat)
+
+
 def _border_place(net, e: int, v: int, crossing: dict) -> str:
     """Where a crossing is: the arrival port of a ferry (customs clear there), else the named
     crossing of ``data/policy/borders.csv`` that it is (located by the table's coordinates, as
     its wait is), else the nearest city."""
-    row = border_table.row_for(crossing["countries"], crossing["mode"], float(net.node_lon[v]),
-                               float(net.node_lat[v]))
+    row = border_row(tuple(sorted(crossing["countries"])), crossing["mode"], float(net.node_lon[v]),
+                     float(net.node_lat[v]))
     if row is not None and row.crossing and row.lon is not None:  # a row without coordinates may be another crossing
         return f"at {row.crossing}"
     if int(net.edge_mode[e]) == M.FERRY:

@@ -7,6 +7,8 @@ function says otherwise. Distances use a spherical Earth of mean radius 6371.008
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 EARTH_RADIUS_KM = 6371.0088
@@ -43,6 +45,14 @@ def haversine_km(lon1, lat1, lon2, lat2):
     lon1, lat1, lon2, lat2 = (np.radians(np.asarray(v, dtype=float)) for v in (lon1, lat1, lon2, lat2))
     a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def haversine_km_one(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """:func:`haversine_km` of one pair of points, by the math module: about ten times faster
+    than numpy on scalars, the same figure within a few units in the last place."""
+    lon1, lat1, lon2, lat2 = math.radians(lon1), math.radians(lat1), math.radians(lon2), math.radians(lat2)
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
 
 
 def chord_for_km(km: float) -> float:
