@@ -85,12 +85,18 @@ class _Stretch:
     lanes: dict = field(default_factory=dict)  # path index of a ferry edge -> its inner lane points, (n, 2)
 
 
+_PLAIN, _EVENT, _BORDER = 0, 1, 2  # what an edge is to a path: summed, visited, visited and a border crossing
+
+
 @per_network(maxsize=4)
-def _event_edges(net) -> np.ndarray:
-    """Per edge: True where a path needs more than sums (a transfer, a border crossing, a ferry
-    and its lane), once per network; the other edges of a leg are summed in bulk."""
+def _edge_events(net) -> np.ndarray:
+    """Per edge: :data:`_BORDER` where it crosses a border, :data:`_EVENT` where a path needs
+    more than sums otherwise (a transfer, a ferry and its lane), else :data:`_PLAIN`; once per
+    network: the other edges of a leg are summed in bulk."""
     mode = np.asarray(net.edge_mode)
-    return (mode == M.TRANSFER) | (mode == M.FERRY) | (np.asarray(net.edge_border) >= 0)
+    events = ((mode == M.TRANSFER) | (mode == M.FERRY)).astype(np.int8)
+    events[np.asarray(net.edge_border) >= 0] = _BORDER
+    return events
 
 
 class _Path:
@@ -102,17 +108,24 @@ class _Path:
         self.edges = edges
         self.mode = net.edge_mode[edges]
         self.flags = net.edge_flags[edges]
-        # rows: km, hours, usd, TTW, WTT of moving (border waits and fees go to the border's step)
-        self.sums = np.stack([
-            net.edge_km[edges].astype(float),
-            weights.hours[edges].astype(float) - weights.border_wait_h[edges].astype(float),
-            (weights.usd[edges] - weights.border_usd[edges]).astype(float),
-            (weights.co2e_ttw_kg[edges] - weights.border_co2e_kg[edges]).astype(float),
-            weights.co2e_wtt_kg[edges].astype(float),
-        ])
-        self.lon = net.node_lon[self.nodes].astype(float)
-        self.lat = net.node_lat[self.nodes].astype(float)
-        is_event = _event_edges(net)[edges]
+        events = _edge_events(net)[edges]
+        # rows: km, hours, usd, TTW, WTT of moving (border waits and fees go to the border's step);
+        # the border parts are zero off border edges (costing.profile prices them there only), so
+        # they are taken from the crossings alone: a path's edges lie all over the arrays, and
+        # every array read along it is as many cache misses
+        self.sums = np.empty((5, len(edges)))
+        for row, values in enumerate((net.edge_km, weights.hours, weights.usd, weights.co2e_ttw_kg,
+                                      weights.co2e_wtt_kg)):
+            self.sums[row] = values[edges]
+        crossing = np.flatnonzero(events == _BORDER)
+        if len(crossing):
+            at = edges[crossing]
+            self.sums[1, crossing] -= weights.border_wait_h[at]
+            self.sums[2, crossing] -= weights.border_usd[at]
+            self.sums[3, crossing] -= weights.border_co2e_kg[at]
+        self.lon = np.asarray(net.node_lon[self.nodes], float)
+        self.lat = np.asarray(net.node_lat[self.nodes], float)
+        is_event = events != _PLAIN
         is_event[1:] |= self.mode[1:] != self.mode[:-1]  # a change of mode
         is_event[:1] = True  # the first edge: its mode may not be the start's
         self.events = np.flatnonzero(is_event).tolist()
