@@ -25,7 +25,9 @@ def to_unit_vectors(lon, lat) -> np.ndarray:
     lon = np.radians(np.asarray(lon, dtype=float))
     lat = np.radians(np.asarray(lat, dtype=float))
     cl = np.cos(lat)
-    out = np.empty((*np.broadcast_shapes(lon.shape, lat.shape), 3))  # filled in place: cheaper than np.stack
+    # filled in place: cheaper than np.stack (and a line's two arrays need no broadcasting worked out)
+    shape = lon.shape if lon.shape == lat.shape else np.broadcast_shapes(lon.shape, lat.shape)
+    out = np.empty((*shape, 3))
     np.multiply(cl, np.cos(lon), out=out[..., 0])
     np.multiply(cl, np.sin(lon), out=out[..., 1])
     out[..., 2] = np.sin(lat)
@@ -36,7 +38,8 @@ def from_unit_vectors(xyz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Inverse of :func:`to_unit_vectors`: ``(lon, lat)`` in degrees."""
     xyz = np.asarray(xyz, dtype=float)
     lon = np.degrees(np.arctan2(xyz[..., 1], xyz[..., 0]))
-    lat = np.degrees(np.arcsin(np.clip(xyz[..., 2] / np.linalg.norm(xyz, axis=-1), -1, 1)))
+    norm = np.sqrt(np.add.reduce(xyz * xyz, axis=-1))  # np.linalg.norm's sum, without its checks
+    lat = np.degrees(np.arcsin(np.clip(xyz[..., 2] / norm, -1, 1)))
     return lon, lat
 
 
@@ -101,9 +104,12 @@ def densify(lons, lats, max_step_km: float = 100.0) -> tuple[np.ndarray, np.ndar
     t = (np.arange(added.sum()) - np.repeat(np.cumsum(added) - added, added) + 1) / steps[seg]
     om = omega[seg]
     s = np.sin(om)
-    safe = s > 1e-12
-    wa = np.where(safe, np.sin((1 - t) * om) / np.where(safe, s, 1.0), 1.0 - t)
-    wb = np.where(safe, np.sin(t * om) / np.where(safe, s, 1.0), t)
+    if s.min() > 1e-12:  # no step of (nearly) half the Earth: no point to guard
+        wa, wb = np.sin((1 - t) * om) / s, np.sin(t * om) / s
+    else:
+        safe = s > 1e-12
+        wa = np.where(safe, np.sin((1 - t) * om) / np.where(safe, s, 1.0), 1.0 - t)
+        wb = np.where(safe, np.sin(t * om) / np.where(safe, s, 1.0), t)
     new_lon, new_lat = from_unit_vectors(wa[:, None] * a[seg] + wb[:, None] * b[seg])
     vertex_at = np.concatenate([[0], np.cumsum(steps)])  # where each given vertex lands in the output
     is_new = np.ones(vertex_at[-1] + 1, bool)

@@ -238,7 +238,9 @@ def _kept(leg: Leg) -> Leg:
     """A leg as a cache keeps it: its geometry's parts as the bytes of ``(n, 2)`` float arrays,
     not thousands of small lists (which the garbage collector would walk again and again while
     the cache lives). :func:`_fresh` gives it back as a leg."""
-    return replace(leg, geometry=[_raw(part) for part in leg.geometry])
+    kept = object.__new__(Leg)  # as replace() would give, without checking a checked leg again
+    kept.__dict__.update(leg.__dict__, geometry=[_raw(part) for part in leg.geometry])
+    return kept
 
 
 def _raw(part) -> bytes:
