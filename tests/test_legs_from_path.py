@@ -38,6 +38,14 @@ def test_legs_count_every_edge_once_and_draw_every_node_in_order(monkeypatch, or
     for net, res, weights, a, b, start_mode, end_mode, start_km, end_km in calls:
         legs = legs_from_path(net, res, weights, a, b, start_mode, end_mode, start_km, end_km)
         edges = np.asarray(res.edges, np.int64)
+        # legs read the border parts at crossings only: they must be zero on every other edge
+        off_border = np.asarray(net.edge_border) < 0
+        assert not any(part[off_border].any() for part in (weights.border_wait_h, weights.border_usd,
+                                                           weights.border_co2e_kg))
+        # moving legs draw with arrays, which the planner keeps as bytes and answers as lists
+        assert all(isinstance(part, np.ndarray) for leg in legs if leg.mode != "transfer" for part in leg.geometry)
+        assert all(planner._raw(part) == planner._raw(part.tolist()) for leg in legs for part in leg.geometry
+                   if isinstance(part, np.ndarray))
         connectors = np.add(weights.connector(start_mode, start_km), weights.connector(end_mode, end_km))
         assert sum(leg.distance_km for leg in legs) == pytest.approx(start_km + end_km + net.edge_km[edges].sum())
         assert sum(leg.duration_h for leg in legs) == pytest.approx(connectors[0] + weights.hours[edges].sum())

@@ -6,6 +6,8 @@ option best over one on sourced services."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -123,6 +125,9 @@ def test_assumed_hubs_rank_as_the_great_circle_distance_to_every_point_of_the_pa
             expected.append((not linked, off, code))
     assert len(expected) >= 2  # several hubs near the path, so their order is tested too
     assert liner.assumed_hubs(leg, port) == [code for *_, code in sorted(expected)]
+    # a new request's leg carries its line as arrays (directions.legs_from_path): the same hubs
+    as_arrays = dataclasses.replace(leg, geometry=[np.array(part, float) for part in leg.geometry])
+    assert liner.assumed_hubs(as_arrays, port) == [code for *_, code in sorted(expected)]
 
 
 def test_a_short_leg_with_no_sourced_service_says_a_direct_call_is_assumed(capsys):

@@ -51,6 +51,21 @@ def test_an_answer_through_kept_liner_hops_is_unchanged_by_edits_to_an_earlier_o
     assert round_africa.distance_km > again.distance_km
 
 
+def test_a_liner_hop_shares_nothing_editable_with_its_kept_leg_and_keeps_its_bytes(net):
+    from corridor import planner
+
+    a, b = _port_point(net, "CNSHA"), _port_point(net, "NLRTM")
+    kept = planner._kept(corridor.route(a, b, modes="sea", services="direct").legs[0])
+    hop = planner._hop(kept)
+    assert [planner._raw(part) for part in hop.geometry] == kept.geometry  # kept again as it was
+    assert hop.to_dict() == planner._fresh(kept).to_dict()
+    hop.passages.append("panama")
+    hop.basis["extra"] = []
+    hop.origin = b
+    assert "panama" not in kept.passages and "extra" not in kept.basis and kept.origin != b
+    assert not any(part.flags.writeable for part in hop.geometry)  # views of the kept bytes
+
+
 def test_parameters_hash_by_value():
     base = defaults()
     same = base.override({}, "none")

@@ -23,8 +23,9 @@ from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.data.cities import read_cities
 from corridor.geo import (
+    antimeridian_parts,
     densify,
-    haversine_km,
+    haversine_km_one,
     km_for_chord,
     split_antimeridian,
     to_unit_vectors,
@@ -51,6 +52,7 @@ def _city_index() -> tuple[cKDTree, np.ndarray, np.ndarray]:
     return cKDTree(to_unit_vectors(c.lon, c.lat)), c.name, c.country
 
 
+@lru_cache(maxsize=4096)  # a network's waypoints and border crossings recur across requests
 def where_is(lon: float, lat: float) -> str:
     """A point described by the nearest town of 15,000 people or more.
 
@@ -83,12 +85,18 @@ class _Stretch:
     lanes: dict = field(default_factory=dict)  # path index of a ferry edge -> its inner lane points, (n, 2)
 
 
+_PLAIN, _EVENT, _BORDER = 0, 1, 2  # what an edge is to a path: summed, visited, visited and a border crossing
+
+
 @per_network(maxsize=4)
-def _event_edges(net) -> np.ndarray:
-    """Per edge: True where a path needs more than sums (a transfer, a border crossing, a ferry
-    and its lane), once per network; the other edges of a leg are summed in bulk."""
+def _edge_events(net) -> np.ndarray:
+    """Per edge: :data:`_BORDER` where it crosses a border, :data:`_EVENT` where a path needs
+    more than sums otherwise (a transfer, a ferry and its lane), else :data:`_PLAIN`; once per
+    network: the other edges of a leg are summed in bulk."""
     mode = np.asarray(net.edge_mode)
-    return (mode == M.TRANSFER) | (mode == M.FERRY) | (np.asarray(net.edge_border) >= 0)
+    events = ((mode == M.TRANSFER) | (mode == M.FERRY)).astype(np.int8)
+    events[np.asarray(net.edge_border) >= 0] = _BORDER
+    return events
 
 
 class _Path:
@@ -100,17 +108,24 @@ class _Path:
         self.edges = edges
         self.mode = net.edge_mode[edges]
         self.flags = net.edge_flags[edges]
-        # rows: km, hours, usd, TTW, WTT of moving (border waits and fees go to the border's step)
-        self.sums = np.stack([
-            net.edge_km[edges].astype(float),
-            weights.hours[edges].astype(float) - weights.border_wait_h[edges].astype(float),
-            (weights.usd[edges] - weights.border_usd[edges]).astype(float),
-            (weights.co2e_ttw_kg[edges] - weights.border_co2e_kg[edges]).astype(float),
-            weights.co2e_wtt_kg[edges].astype(float),
-        ])
-        self.lon = net.node_lon[self.nodes].astype(float)
-        self.lat = net.node_lat[self.nodes].astype(float)
-        is_event = _event_edges(net)[edges]
+        events = _edge_events(net)[edges]
+        # rows: km, hours, usd, TTW, WTT of moving (border waits and fees go to the border's step);
+        # the border parts are zero off border edges (costing.profile prices them there only), so
+        # they are taken from the crossings alone: a path's edges lie all over the arrays, and
+        # every array read along it is as many cache misses
+        self.sums = np.empty((5, len(edges)))
+        for row, values in enumerate((net.edge_km, weights.hours, weights.usd, weights.co2e_ttw_kg,
+                                      weights.co2e_wtt_kg)):
+            self.sums[row] = values[edges]
+        crossing = np.flatnonzero(events == _BORDER)
+        if len(crossing):
+            at = edges[crossing]
+            self.sums[1, crossing] -= weights.border_wait_h[at]
+            self.sums[2, crossing] -= weights.border_usd[at]
+            self.sums[3, crossing] -= weights.border_co2e_kg[at]
+        self.lon = np.asarray(net.node_lon[self.nodes], float)
+        self.lat = np.asarray(net.node_lat[self.nodes], float)
+        is_event = events != _PLAIN
         is_event[1:] |= self.mode[1:] != self.mode[:-1]  # a change of mode
         is_event[:1] = True  # the first edge: its mode may not be the start's
         self.events = np.flatnonzero(is_event).tolist()
@@ -160,7 +175,7 @@ def _terminal_end(net, node: int, t: dict) -> Place:
     lon, lat = float(net.node_lon[node]), float(net.node_lat[node])
     if t["code"]:
         i = port_row(net, t["code"])
-        if float(haversine_km(lon, lat, net.port_lon[i], net.port_lat[i])) > TERMINAL_NAME_KM:
+        if haversine_km_one(lon, lat, float(net.port_lon[i]), float(net.port_lat[i])) > TERMINAL_NAME_KM:
             return _waypoint(net, node)
     return Place("terminal", t["name"], lon, lat, code=t["code"], country=t["country"])
 
@@ -176,7 +191,7 @@ def _close(path: _Path, s: _Stretch, last: int, end: Place, drop_last: bool = Fa
     if s.mode == M.SEA:
         lon, lat = densify(lon, lat, max_step_km=100.0)
     return Leg(M.NAMES[s.mode], s.start, end, km, hours, passages,
-               [P.BY_KEY[k].name for k in passages], split_antimeridian(lon, lat),
+               [P.BY_KEY[k].name for k in passages], antimeridian_parts(lon, lat),
                cost_usd=usd, co2e_ttw_kg=ttw, co2e_wtt_kg=wtt, sailing_interval_h=s.sailing_interval_h)
 
 
@@ -198,12 +213,19 @@ def _add_connector(s: _Stretch, weights, mode: int, km: float) -> None:
     s.wtt += wtt
 
 
+@lru_cache(maxsize=4096)  # a network's crossings recur across requests, each read twice (its leg, its notes)
+def border_row(pair: tuple[str, str], mode: str, lon: float, lat: float) -> border_table.BorderRow | None:
+    """:func:`corridor.data.borders.row_for` of a crossing, ``pair`` the two ISO codes sorted,
+    kept per value (the table is read once a process)."""
+    return border_table.row_for(pair, mode, lon, lat)
+
+
 def _border_place(net, e: int, v: int, crossing: dict) -> str:
     """Where a crossing is: the arrival port of a ferry (customs clear there), else the named
     crossing of ``data/policy/borders.csv`` that it is (located by the table's coordinates, as
     its wait is), else the nearest city."""
-    row = border_table.row_for(crossing["countries"], crossing["mode"], float(net.node_lon[v]),
-                               float(net.node_lat[v]))
+    row = border_row(tuple(sorted(crossing["countries"])), crossing["mode"], float(net.node_lon[v]),
+                     float(net.node_lat[v]))
     if row is not None and row.crossing and row.lon is not None:  # a row without coordinates may be another crossing
         return f"at {row.crossing}"
     if int(net.edge_mode[e]) == M.FERRY:
@@ -221,6 +243,10 @@ def legs_from_path(net, res, weights, origin: Place, destination: Place, start_m
 
     Only the path's *events* (transfers, border crossings, ferries, changes of mode) are visited
     one by one; a leg's other edges are summed and drawn as slices of the path's arrays.
+
+    A moving leg's geometry parts are ``(n, 2)`` arrays (:func:`~corridor.geo.antimeridian_parts`),
+    a transfer's ``[lon, lat]`` lists: the planner keeps legs as the arrays' bytes and answers with
+    lists (``planner._kept``, ``planner._fresh``), so a line is made into lists once, when answered.
     """
     path = _Path(net, res, weights)
     legs: list[Leg] = []

@@ -23,7 +23,7 @@ from corridor.costing.ranges import set_ranges
 from corridor.costing.registry import costing_for
 from corridor.data import borders as border_table
 from corridor.data import passages as P
-from corridor.directions import legs_from_path
+from corridor.directions import border_row, legs_from_path
 from corridor.engine.access import Access, access, direct_crossing
 from corridor.engine.restrictions import Ctx, blocked_mask
 from corridor.engine.sea_reach import sea_reach
@@ -192,8 +192,8 @@ def _border_notes(route: Route, net: Network, closed: frozenset) -> None:
     for leg in route.legs:
         if leg.border is None:
             continue
-        row = border_table.row_for(leg.border.countries, transfer_costing.border_mode(leg.kind),
-                                   leg.origin.lon, leg.origin.lat)
+        row = border_row(tuple(sorted(leg.border.countries)), transfer_costing.border_mode(leg.kind),
+                         float(leg.origin.lon), float(leg.origin.lat))
         if row is not None and row.status == "restricted" and row not in seen:
             seen.add(row)
             route.notes.append(f"{row.label}: restricted: {row.note} ({row.source}, {row.date})")
@@ -217,7 +217,7 @@ def _sailer(ctx: Ctx, blocked: int, avoid: list[str]):
     def sail(a: Place, b: Place):
         if not settings:
             settings.append(ctx.replace(profile=replace(ctx.profile, modes=frozenset({"sea"}))).settings())
-        return [_fresh(leg) for leg in _sea_hop(ctx.net, a, b, settings[0], blocked, tuple(avoid))]
+        return [_hop(leg) for leg in _sea_hop(ctx.net, a, b, settings[0], blocked, tuple(avoid))]
 
     return sail
 
@@ -238,9 +238,18 @@ def _kept(leg: Leg) -> Leg:
     """A leg as a cache keeps it: its geometry's parts as the bytes of ``(n, 2)`` float arrays,
     not thousands of small lists (which the garbage collector would walk again and again while
     the cache lives). :func:`_fresh` gives it back as a leg."""
-    # read through an iterator: about twice as fast as np.array on a list of [lon, lat] lists
-    return replace(leg, geometry=[np.fromiter(chain.from_iterable(part), float, 2 * len(part)).tobytes()
-                                  for part in leg.geometry])
+    kept = object.__new__(Leg)  # as replace() would give, without checking a checked leg again
+    kept.__dict__.update(leg.__dict__, geometry=[_raw(part) for part in leg.geometry])
+    return kept
+
+
+def _raw(part) -> bytes:
+    """A geometry part as :func:`_kept` keeps it: an array's bytes (a moving leg's part, as
+    :func:`~corridor.directions.legs_from_path` makes it, or a liner hop's: :func:`_hop`), else a
+    list of ``[lon, lat]`` read through an iterator (about twice as fast as ``np.array`` on it)."""
+    if isinstance(part, np.ndarray):
+        return np.asarray(part, float).tobytes()
+    return np.fromiter(chain.from_iterable(part), float, 2 * len(part)).tobytes()
 
 
 def _fresh(leg: Leg) -> Leg:
@@ -251,6 +260,18 @@ def _fresh(leg: Leg) -> Leg:
     fresh.__dict__.update(leg.__dict__, passages=list(leg.passages), passage_names=list(leg.passage_names),
                           geometry=[_Line(raw) for raw in leg.geometry], basis=dict(leg.basis))
     return fresh
+
+
+def _hop(leg: Leg) -> Leg:
+    """A copy of a kept leg (:func:`_kept`) for the liner to sail through a hub: its own lists
+    and dicts, as :func:`_fresh` gives, but its geometry read-only arrays over the kept bytes, not
+    lists: the liner sets a hop's ends and service and never reads its line, and the route's
+    legs are kept again at once (:func:`_raw`), so lists made here would be thrown away."""
+    hop = object.__new__(Leg)
+    hop.__dict__.update(leg.__dict__, passages=list(leg.passages), passage_names=list(leg.passage_names),
+                        geometry=[np.frombuffer(raw, float).reshape(-1, 2) for raw in leg.geometry],
+                        basis=dict(leg.basis))
+    return hop
 
 
 @per_network(maxsize=256)
