@@ -238,7 +238,7 @@ def _kept(leg: Leg) -> Leg:
     """A leg as a cache keeps it: its geometry's parts as the bytes of ``(n, 2)`` float arrays,
     not thousands of small lists (which the garbage collector would walk again and again while
     the cache lives). :func:`_fresh` gives it back as a leg."""
-    kept = object.__new__(Leg)  # as replace() would give, without checking a checked leg again
+    kept = object.__new__(type(leg))  # as replace() would give (a FlightLeg stays one), without checking again
     kept.__dict__.update(leg.__dict__, geometry=[_raw(part) for part in leg.geometry])
     return kept
 
@@ -267,7 +267,7 @@ def _hop(leg: Leg) -> Leg:
     and dicts, as :func:`_fresh` gives, but its geometry read-only arrays over the kept bytes, not
     lists: the liner sets a hop's ends and service and never reads its line, and the route's
     legs are kept again at once (:func:`_raw`), so lists made here would be thrown away."""
-    hop = object.__new__(Leg)
+    hop = object.__new__(type(leg))
     hop.__dict__.update(leg.__dict__, passages=list(leg.passages), passage_names=list(leg.passage_names),
                         geometry=[np.frombuffer(raw, float).reshape(-1, 2) for raw in leg.geometry],
                         basis=dict(leg.basis))
