@@ -13,7 +13,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from corridor.build.contraction import build_hierarchy
 from corridor.ch_unpack import unpack_memo, unpack_slots
-from corridor.search_ch import _children, _path_slots, _POOL, _p2p, _reset, ch_shortest_path
+from corridor.search_ch import _POOL, _children, _p2p, _path_slots, _reset, ch_shortest_path
 
 
 def _graph(seed: int, n: int = 400, m: int = 1600):
