@@ -16,7 +16,8 @@ differ only), and the search space per query of both kernels (settled nodes, of 
 stalled, upward edges scanned, queue pushes; counted by an instrumented copy here).
 
 Run: ``CORRIDOR_BACKGROUND_BUILD=0 python bench/ch_query.py --before-src /work/main/src``
-(``--capture`` first, or when the file ``bench/results/ch_queries.npz`` is missing).
+(``--capture`` first, or when the file ``bench/results/ch_queries.npz`` is missing;
+``--paired`` adds both versions' calls query by query in one process, :func:`paired`).
 """
 
 from __future__ import annotations
@@ -147,6 +148,43 @@ def replay(passes: int) -> dict:
     return {"times": times, "parts": parts, "answers": answers}
 
 
+def paired(before_src: str, passes: int) -> None:
+    """In one process, each query by the other checkout's ``search_ch`` (its source loaded as a
+    module beside this one's, with this checkout's helpers) and by this one's, in turn, on the
+    same hierarchy objects: a paired comparison, less exposed to a shared machine's load than
+    separate processes. Prints the median over queries of the per-query ratio after / before."""
+    import importlib.util
+
+    from corridor import search_ch
+    from corridor.engine.hierarchies import load_hierarchy
+    from corridor.network import load_network
+
+    spec = importlib.util.spec_from_file_location("before_search_ch", Path(before_src) / "corridor" / "search_ch.py")
+    before = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(before)
+    net = load_network(progress=False)
+    names, queries = _queries()
+    hs = [load_hierarchy(Path(net.path) / name, net.n_nodes, len(net.edge_u)) for name in names]
+    for mod in (before, search_ch):
+        mod.ch_shortest_path(hs[queries[0][0]], *queries[0][2:])
+    t_b, t_a, k_b, k_a = ([[] for _ in queries] for _ in range(4))
+    for p in range(passes):
+        for i, (which, _, *q) in enumerate(queries):
+            order = ((before, t_b, k_b), (search_ch, t_a, k_a))[:: 1 if (i + p) % 2 == 0 else -1]
+            for mod, times, kernel in order:
+                t = time.perf_counter()
+                mod.ch_shortest_path(hs[which], *q)
+                times[i].append(time.perf_counter() - t)
+                kernel[i].append(_kernel_ms(mod, hs[which], q))
+    print(f"\npaired in one process ({passes} passes, alternating which goes first), ms median / p90 over queries "
+          f"of each query's median; load {os.getloadavg()}")
+    for label, b, a in (("whole call", t_b, t_a), ("kernel alone", k_b, k_a)):
+        mb = np.array([statistics.median(x) for x in b]) * 1000
+        ma = np.array([statistics.median(x) for x in a]) * 1000
+        print(f"  {label:<13} before {np.median(mb):.3f} / {np.percentile(mb, 90):.3f}, after {np.median(ma):.3f} / "
+              f"{np.percentile(ma, 90):.3f}, after / before per query: median {np.median(ma / mb):.3f}")
+
+
 def _child(src: str, passes: int) -> dict:
     env = dict(os.environ, PYTHONPATH=src, CORRIDOR_BACKGROUND_BUILD="0")
     out = subprocess.run([sys.executable, __file__, "--child", str(passes)], env=env, check=True,
@@ -173,6 +211,7 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=5)
     parser.add_argument("--random", type=int, default=300, help="random port / inland pairs to capture")
     parser.add_argument("--capture", action="store_true", help="record the queries again")
+    parser.add_argument("--paired", action="store_true", help="also both versions in one process, query by query")
     args = parser.parse_args()
     if args.capture or not QUERIES.exists():
         capture(args.random)
