@@ -67,8 +67,8 @@ def test_remembered_unpacking_gives_the_scanned_edges():
         s, t = (int(x) for x in rng.choice(n, 2, replace=False))
         one = np.array([s], np.int32), np.zeros(1), np.array([t], np.int32), np.zeros(1)
         with _POOL.borrow((len(h.rank), len(h.s_head))) as work:
-            best, meet, nt = _p2p(h.s_indptr, h.s_head, h.s_w, h.s_indptr, h.s_head, h.s_w, *one, work.df, work.db,
-                                  work.pf, work.pb, work.touched, work.kf, work.vf, work.kb, work.vb)
+            best, meet, nt = _p2p(h.s_indptr, h.s_head, h.s_w, *one, work.df, work.db, work.pf, work.pb, work.touched,
+                                  work.kf, work.vf, work.kb, work.vb)
             if meet >= 0 and np.isfinite(best):
                 slots, rev = np.empty(nt, np.int64), np.empty(nt, np.bool_)
                 k = _path_slots(h.s_slot, h.up_tail, work.df, work.db, work.pf, work.pb, meet, slots, rev)[0]

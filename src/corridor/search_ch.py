@@ -99,8 +99,7 @@ def _upward_carrying(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, s
 
 
 @njit(cache=True, nogil=True)
-def _p2p(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c, dst, dst_c,
-         df, db, pf, pb, touched, kf, vf, kb, vb):
+def _p2p(up_indptr, up_head, up_w, src, src_c, dst, dst_c, df, db, pf, pb, touched, kf, vf, kb, vb):
     """Bidirectional upward search; returns (best, meeting node, number of touched nodes, kept
     in ``touched``). Fills pf / pb (parent slot in the upward CSR) for the nodes on the way;
     the caller resets df, db, pf, pb (:func:`_reset`).
@@ -220,8 +219,7 @@ def _query(s_indptr, s_head, s_w, s_slot, up_tail, up_indptr, up_head, up_mid, u
     """:func:`_p2p`, then its path unpacked (``nodes[0]`` its first node, ``nodes[1:m + 1]`` and
     ``edges[:m]`` each edge's far node and id), then the work arrays reset: one compiled call
     per query. Returns (best, m, cost at the source, cost at the target); m = -1: no path."""
-    best, meet, nt = _p2p(s_indptr, s_head, s_w, s_indptr, s_head, s_w, src, src_c, dst, dst_c,
-                          df, db, pf, pb, touched, kf, vf, kb, vb)
+    best, meet, nt = _p2p(s_indptr, s_head, s_w, src, src_c, dst, dst_c, df, db, pf, pb, touched, kf, vf, kb, vb)
     m = -1
     source_cost = target_cost = np.inf
     if meet >= 0 and best < np.inf:
