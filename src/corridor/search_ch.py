@@ -18,13 +18,14 @@ network.
 
 from __future__ import annotations
 
+import threading
 from types import SimpleNamespace
 
 import numpy as np
 
 from corridor import hub_labels
 from corridor.build.contraction import Hierarchy
-from corridor.ch_unpack import unpack_slots
+from corridor.ch_unpack import unpack_memo
 from corridor.jit import njit
 from corridor.network_memo import per_network
 from corridor.search import PathResult, WorkPool, _heap_pop, _heap_push, in_row_chunks
@@ -98,11 +99,17 @@ def _upward_carrying(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, s
 
 
 @njit(cache=True, nogil=True)
-def _p2p(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c, dst, dst_c,
-         df, db, pf, pb, touched, kf, vf, kb, vb):
-    """Bidirectional upward search; returns (best, meeting node). Fills pf / pb (parent slot
-    in the upward CSR) for the nodes on the way, and resets df / db before returning
-    the number of touched nodes (kept in ``touched``)."""
+def _p2p(up_indptr, up_head, up_w, src, src_c, dst, dst_c, df, db, pf, pb, touched, kf, vf, kb, vb):
+    """Bidirectional upward search; returns (best, meeting node, number of touched nodes, kept
+    in ``touched``). Fills pf / pb (parent slot in the upward CSR) for the nodes on the way;
+    the caller resets df, db, pf, pb (:func:`_reset`).
+
+    Each direction stops once its queue's least key reaches the best cost found. A settled
+    node is stalled (not relaxed) when a node above it already reached gives a shorter way
+    to it (Geisberger et al., "Contraction Hierarchies", 2008): the stall test and the
+    relaxation read the same upward edges, so one scan does both, noting the edges that
+    would improve and applying them only if no edge stalls the node. An edge is not pushed
+    when it leads no cheaper than the best found (pruning by the best so far)."""
     nt = 0
     sf = 0
     sb = 0
@@ -130,6 +137,7 @@ def _p2p(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c, d
             sb = _heap_push(kb, vb, sb, db[u], u)
     best = np.inf
     meet = -1
+    better = np.empty(64, np.int64)  # slots of the settled node's edges that improve their head
     while True:
         top_f = kf[0] if sf > 0 else np.inf
         top_b = kb[0] if sb > 0 else np.inf
@@ -147,30 +155,90 @@ def _p2p(up_indptr, up_head, up_w, down_indptr, down_tail, down_w, src, src_c, d
         if other[u] < np.inf and d + other[u] < best:
             best = d + other[u]
             meet = u
-        if _stalled(u, d, down_indptr, down_tail, down_w, dist):
+        lo, hi = up_indptr[u], up_indptr[u + 1]
+        if hi - lo > better.shape[0]:
+            better = np.empty(hi - lo, np.int64)
+        n_better = 0
+        stalled = False
+        for k in range(lo, hi):
+            dv = dist[up_head[k]]
+            if dv + up_w[k] < d:  # the graph is undirected: this upward edge is also the way down to u
+                stalled = True
+                break
+            nd = d + up_w[k]
+            if nd < dv and nd < best:
+                better[n_better] = k
+                n_better += 1
+        if stalled:
             continue
-        for k in range(up_indptr[u], up_indptr[u + 1]):
+        for i in range(n_better):
+            k = better[i]
             v = up_head[k]
             nd = d + up_w[k]
-            if nd < dist[v]:
-                if df[v] == np.inf and db[v] == np.inf:
-                    touched[nt] = v
-                    nt += 1
-                dist[v] = nd
-                if forward:
-                    pf[v] = k
-                    sf = _heap_push(kf, vf, sf, nd, v)
-                else:
-                    pb[v] = k
-                    sb = _heap_push(kb, vb, sb, nd, v)
+            if df[v] == np.inf and db[v] == np.inf:
+                touched[nt] = v
+                nt += 1
+            dist[v] = nd
+            if forward:
+                pf[v] = k
+                sf = _heap_push(kf, vf, sf, nd, v)
+            else:
+                pb[v] = k
+                sb = _heap_push(kb, vb, sb, nd, v)
     return best, meet, nt
+
+
+@njit(cache=True, nogil=True)
+def _path_slots(s_slot, up_tail, df, db, pf, pb, meet, slots, rev):
+    """The upward slots of the path the last search found through ``meet``, in order from its
+    source to its target (``rev``: traversed downward), written to ``slots`` / ``rev``; returns
+    (their count, first node, last node)."""
+    n = 0
+    v = meet
+    while pf[v] >= 0:  # forward part, from the meeting node down to a source
+        k = s_slot[pf[v]]
+        slots[n] = k
+        rev[n] = False
+        n += 1
+        v = up_tail[k]
+    first = v
+    slots[:n] = slots[:n][::-1].copy()
+    v = meet
+    while pb[v] >= 0:  # backward part, from the meeting node down to a target
+        k = s_slot[pb[v]]
+        slots[n] = k
+        rev[n] = True
+        n += 1
+        v = up_tail[k]
+    return n, first, v
+
+
+@njit(cache=True, nogil=True)
+def _query(s_indptr, s_head, s_w, s_slot, up_tail, up_indptr, up_head, up_mid, up_eid, children, src, src_c,
+           dst, dst_c, df, db, pf, pb, touched, kf, vf, kb, vb, nodes, edges):
+    """:func:`_p2p`, then its path unpacked (``nodes[0]`` its first node, ``nodes[1:m + 1]`` and
+    ``edges[:m]`` each edge's far node and id), then the work arrays reset: one compiled call
+    per query. Returns (best, m, cost at the source, cost at the target); m = -1: no path."""
+    best, meet, nt = _p2p(s_indptr, s_head, s_w, src, src_c, dst, dst_c, df, db, pf, pb, touched, kf, vf, kb, vb)
+    m = -1
+    source_cost = target_cost = np.inf
+    if meet >= 0 and best < np.inf:
+        slots = np.empty(nt, np.int64)  # a path's nodes are among the touched ones
+        rev = np.empty(nt, np.bool_)
+        n, first, last = _path_slots(s_slot, up_tail, df, db, pf, pb, meet, slots, rev)
+        source_cost, target_cost = df[first], db[last]
+        nodes[0] = first
+        m = unpack_memo(slots[:n], rev[:n], up_tail, up_indptr, up_head, up_mid, up_eid, children, nodes[1:], edges)
+    _reset(df, db, pf, pb, touched, nt)
+    return best, m, source_cost, target_cost
 
 
 def _ch_work(n: int, edges: int) -> SimpleNamespace:
     cap = edges + n + 16  # heap entries: at most one per relaxation, plus the sources
     return SimpleNamespace(df=np.full(n, np.inf), db=np.full(n, np.inf), pf=np.full(n, -1, np.int64),
                            pb=np.full(n, -1, np.int64), touched=np.empty(n, np.int32), kf=np.empty(cap),
-                           vf=np.empty(cap, np.int32), kb=np.empty(cap), vb=np.empty(cap, np.int32))
+                           vf=np.empty(cap, np.int32), kb=np.empty(cap), vb=np.empty(cap, np.int32),
+                           nodes=np.empty(n + 1, np.int32), edges=np.empty(n, np.int32))
 
 
 _POOL = WorkPool(_ch_work)
@@ -187,41 +255,33 @@ def ch_shortest_path(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> 
         if res is not NotImplemented:
             return res
     with _POOL.borrow((len(h.rank), len(h.s_head))) as w:
-        best, meet, nt = _p2p(h.s_indptr, h.s_head, h.s_w, h.s_indptr, h.s_head, h.s_w,
-                              np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
-                              np.asarray(dst_nodes, np.int32), np.asarray(dst_cost, np.float64),
-                              w.df, w.db, w.pf, w.pb, w.touched, w.kf, w.vf, w.kb, w.vb)
-        try:
-            return None if meet < 0 or not np.isfinite(best) else _path(h, w, best, meet)
-        finally:
-            _reset(w.df, w.db, w.pf, w.pb, w.touched, nt)
+        best, m, source_cost, target_cost = _query(
+            h.s_indptr, h.s_head, h.s_w, h.s_slot, h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid,
+            _children(h),
+            np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
+            np.asarray(dst_nodes, np.int32), np.asarray(dst_cost, np.float64),
+            w.df, w.db, w.pf, w.pb, w.touched, w.kf, w.vf, w.kb, w.vb, w.nodes, w.edges)
+        if m < 0:
+            return None
+        return PathResult(float(best), w.nodes[:m + 1].copy(), w.edges[:m].copy(), float(source_cost),
+                          float(target_cost))
 
 
-def _path(h: Hierarchy, w, best: float, meet: int) -> PathResult:
-    """The path the last search found through ``meet``, unpacked to original edges."""
-    slots, rev = [], []
-    v = meet
-    while w.pf[v] >= 0:  # forward part, from the meeting node down to a source
-        k = int(h.s_slot[w.pf[v]])
-        slots.append(k)
-        rev.append(False)
-        v = int(h.up_tail[k])
-    first, source_cost = v, float(w.df[v])
-    slots.reverse()
-    rev.reverse()
-    v = meet
-    while w.pb[v] >= 0:  # backward part, from the meeting node down to a target
-        k = int(h.s_slot[w.pb[v]])
-        slots.append(k)
-        rev.append(True)
-        v = int(h.up_tail[k])
-    target_cost = float(w.db[v])
-    nodes = np.empty(len(h.rank) + 1, np.int32)
-    edges = np.empty(len(nodes), np.int32)
-    m = unpack_slots(np.array(slots, np.int64), np.array(rev, np.bool_), h.up_tail, h.up_indptr, h.up_head,
-                     h.up_mid, h.up_eid, nodes, edges)
-    path = np.concatenate([[first], nodes[:m]]).astype(np.int32)
-    return PathResult(float(best), path, edges[:m].copy(), source_cost, target_cost)
+def _children(h: Hierarchy) -> np.ndarray:
+    """The memo of the two slots each of ``h``'s shortcuts stands for
+    (:func:`~corridor.ch_unpack.unpack_memo`), kept with ``h``: zeros, so it costs memory only
+    where paths were unpacked (at most 8 bytes per upward edge, 32 MB for the whole network's)."""
+    kept = h.__dict__.get("_children")
+    if kept is None:
+        with _CHILDREN_LOCK:
+            kept = h.__dict__.get("_children")
+            if kept is None:
+                kept = np.zeros(len(h.up_head), np.int64)
+                object.__setattr__(h, "_children", kept)
+    return kept
+
+
+_CHILDREN_LOCK = threading.Lock()
 
 
 @njit(cache=True, nogil=True)
