@@ -12,8 +12,8 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from corridor.build.contraction import build_hierarchy
-from corridor.ch_unpack import unpack_memo, unpack_slots
-from corridor.search_ch import _POOL, _children, _p2p, _path_slots, _reset, ch_shortest_path
+from corridor.ch_unpack import shortcut_memo, unpack_slots
+from corridor.search_ch import _POOL, _p2p, _path_slots, _reset, ch_shortest_path
 
 
 def _graph(seed: int, n: int = 400, m: int = 1600):
@@ -73,9 +73,11 @@ def test_remembered_unpacking_gives_the_scanned_edges():
                 slots, rev = np.empty(nt, np.int64), np.empty(nt, np.bool_)
                 k = _path_slots(h.s_slot, h.up_tail, work.df, work.db, work.pf, work.pb, meet, slots, rev)[0]
                 out = [(np.empty(n + 1, np.int32), np.empty(n, np.int32)) for _ in range(2)]
-                m1 = unpack_slots(slots[:k], rev[:k], h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid, *out[0])
-                m2 = unpack_memo(slots[:k], rev[:k], h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid, memo,
-                                 *out[1])
+                scanned = np.zeros(len(h.up_head), np.int64)  # a memo of its own: every shortcut scanned
+                m1 = unpack_slots(slots[:k], rev[:k], h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid, scanned,
+                                  *out[0])
+                m2 = unpack_slots(slots[:k], rev[:k], h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid, memo,
+                                  *out[1])
                 assert m1 == m2
                 assert np.array_equal(out[0][0][:m1], out[1][0][:m2]) and np.array_equal(out[0][1][:m1], out[1][1][:m2])
                 compared += 1
@@ -86,4 +88,4 @@ def test_remembered_unpacking_gives_the_scanned_edges():
         if first is not None:
             assert np.array_equal(first.edges, again.edges) and first.cost == again.cost
     assert compared > 300 and (memo != 0).any()
-    assert _children(h).any()  # ch_shortest_path's own memo was filled too
+    assert shortcut_memo(h).any()  # ch_shortest_path's own memo was filled too

@@ -18,14 +18,13 @@ network.
 
 from __future__ import annotations
 
-import threading
 from types import SimpleNamespace
 
 import numpy as np
 
 from corridor import hub_labels
 from corridor.build.contraction import Hierarchy
-from corridor.ch_unpack import unpack_memo
+from corridor.ch_unpack import shortcut_memo, unpack_slots
 from corridor.jit import njit
 from corridor.network_memo import per_network
 from corridor.search import PathResult, WorkPool, _heap_pop, _heap_push, in_row_chunks
@@ -228,7 +227,7 @@ def _query(s_indptr, s_head, s_w, s_slot, up_tail, up_indptr, up_head, up_mid, u
         n, first, last = _path_slots(s_slot, up_tail, df, db, pf, pb, meet, slots, rev)
         source_cost, target_cost = df[first], db[last]
         nodes[0] = first
-        m = unpack_memo(slots[:n], rev[:n], up_tail, up_indptr, up_head, up_mid, up_eid, children, nodes[1:], edges)
+        m = unpack_slots(slots[:n], rev[:n], up_tail, up_indptr, up_head, up_mid, up_eid, children, nodes[1:], edges)
     _reset(df, db, pf, pb, touched, nt)
     return best, m, source_cost, target_cost
 
@@ -257,7 +256,7 @@ def ch_shortest_path(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> 
     with _POOL.borrow((len(h.rank), len(h.s_head))) as w:
         best, m, source_cost, target_cost = _query(
             h.s_indptr, h.s_head, h.s_w, h.s_slot, h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid,
-            _children(h),
+            shortcut_memo(h),
             np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
             np.asarray(dst_nodes, np.int32), np.asarray(dst_cost, np.float64),
             w.df, w.db, w.pf, w.pb, w.touched, w.kf, w.vf, w.kb, w.vb, w.nodes, w.edges)
@@ -267,21 +266,6 @@ def ch_shortest_path(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> 
                           float(target_cost))
 
 
-def _children(h: Hierarchy) -> np.ndarray:
-    """The memo of the two slots each of ``h``'s shortcuts stands for
-    (:func:`~corridor.ch_unpack.unpack_memo`), kept with ``h``: zeros, so it costs memory only
-    where paths were unpacked (at most 8 bytes per upward edge, 32 MB for the whole network's)."""
-    kept = h.__dict__.get("_children")
-    if kept is None:
-        with _CHILDREN_LOCK:
-            kept = h.__dict__.get("_children")
-            if kept is None:
-                kept = np.zeros(len(h.up_head), np.int64)
-                object.__setattr__(h, "_children", kept)
-    return kept
-
-
-_CHILDREN_LOCK = threading.Lock()
 
 
 @njit(cache=True, nogil=True)
