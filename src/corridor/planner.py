@@ -326,19 +326,28 @@ class _Stop:
         return hash(self.place)
 
 
-@per_network(maxsize=256)
-def _sea_stretch(net: Network, a: _Stop, b: _Stop, settings: tuple, blocked: int, avoid: tuple,
-                 on_liner: bool) -> tuple[tuple, tuple]:
-    """The legs from ``a`` to ``b`` of a sea-only request, the liner applied when ``on_liner``,
-    and the liner's notes, kept per network and value: a repeated sea request neither searches
-    nor builds legs nor matches liner hubs again. Kept apart from :func:`_sea_hop`'s hub hops,
-    which recur across requests: requests mostly do not, and would push the hops out. Never
+def _legs_of_stops(net: Network, stops: tuple, settings: tuple, blocked: int, avoid: tuple,
+                   on_liner: bool) -> tuple[tuple, tuple]:
+    """The legs between the ``stops`` (:class:`_Stop`) for one search setting (:meth:`Ctx.settings`:
+    it holds the closed ports and countries that filter the stops' accesses), the liner applied
+    when ``on_liner``, and the liner's notes; legs as a cache keeps them (:func:`_kept`). Never
     edit the legs returned: copy them."""
-    sea = Ctx.from_settings(net, settings)
-    legs = _legs(sea, a.access, b.access, blocked, list(avoid))
+    ctx = Ctx.from_settings(net, settings)
+    legs = [leg for a, b in zip(stops[:-1], stops[1:]) for leg in _legs(ctx, a.access, b.access, blocked, list(avoid))]
+    notes: list[str] = []
     if on_liner:
-        legs, notes = liner.apply(legs, sea.profile, _sailer(sea, blocked, list(avoid)), _porter(net))
-    return tuple(_kept(leg) for leg in legs), tuple(notes if on_liner else ())
+        legs, notes = liner.apply(legs, ctx.profile, _sailer(ctx, blocked, list(avoid)), _porter(net))
+    return tuple(_kept(leg) for leg in legs), tuple(notes)
+
+
+# Legs kept per network and value: a repeated request neither searches nor builds legs nor
+# matches liner hubs again. A sea-only request open to every port and country keeps each
+# stretch between two stops (the liner treats each sea leg on its own); any other request, or a
+# transit policy's free route asked again, keeps all its stops at once. Three caches, so that
+# land routes do not push sea stretches out, nor requests (which mostly do not recur) the hub
+# hops of :func:`_sea_hop` (which do).
+_sea_stretch = per_network(maxsize=256)(_legs_of_stops)
+_stretches = per_network(maxsize=256)(_legs_of_stops)
 
 
 def forget_kept_legs() -> None:
@@ -360,30 +369,13 @@ def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
         settings, kept = ctx.settings(), []
         for a, b in pairs:
             deadline.check()  # a kept stretch runs no search, where the check otherwise is
-            kept.append(_sea_stretch(ctx.net, _Stop(a), _Stop(b), settings, req.blocked, tuple(req.avoid_keys),
+            kept.append(_sea_stretch(ctx.net, (_Stop(a), _Stop(b)), settings, req.blocked, tuple(req.avoid_keys),
                                      req.liner))
         return [_fresh(leg) for legs, _ in kept for leg in legs], [n for _, notes in kept for n in notes]
     deadline.check()  # as above: kept stretches run no search
     kept, notes = _stretches(ctx.net, tuple(_Stop(a) for a in req.accesses), ctx.settings(), req.blocked,
                              tuple(req.avoid_keys), req.liner)
     return [_fresh(leg) for leg in kept], list(notes)
-
-
-@per_network(maxsize=256)
-def _stretches(net: Network, stops: tuple, settings: tuple, blocked: int, avoid: tuple,
-               on_liner: bool) -> tuple[tuple, tuple]:
-    """The legs between the ``stops`` (:class:`_Stop`) of a request that is not sea-only (or
-    closes ports or countries), the liner applied when ``on_liner``, and the liner's notes, kept per network and value (the
-    setting holds the closed ports and countries that filter the stops' accesses): a repeated
-    request, or a transit policy's free route asked again, neither searches nor builds legs
-    again. Kept apart from :func:`_sea_stretch`, so that land routes do not push sea stretches
-    out. Never edit the legs returned: copy them."""
-    ctx = Ctx.from_settings(net, settings)
-    legs = [leg for a, b in zip(stops[:-1], stops[1:]) for leg in _legs(ctx, a.access, b.access, blocked, list(avoid))]
-    notes: list[str] = []
-    if on_liner:
-        legs, notes = liner.apply(legs, ctx.profile, _sailer(ctx, blocked, list(avoid)), _porter(net))
-    return tuple(_kept(leg) for leg in legs), tuple(notes)
 
 
 def _route(ctx: Ctx, req: _Request) -> Route:
