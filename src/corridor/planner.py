@@ -256,10 +256,7 @@ def _fresh(leg: Leg) -> Leg:
     """A copy of a kept leg (:func:`_kept`) that shares nothing editable with it: the liner
     renames a hop's ends and services, costing annotates it, and a caller may edit its answer's
     lists."""
-    fresh = object.__new__(type(leg))  # as replace() would give (a FlightLeg stays one), without checking again
-    fresh.__dict__.update(leg.__dict__, passages=list(leg.passages), passage_names=list(leg.passage_names),
-                          geometry=[_Line(raw) for raw in leg.geometry], basis=dict(leg.basis))
-    return fresh
+    return _copied(leg, [_Line(raw) for raw in leg.geometry])
 
 
 def _hop(leg: Leg) -> Leg:
@@ -267,11 +264,16 @@ def _hop(leg: Leg) -> Leg:
     and dicts, as :func:`_fresh` gives, but its geometry read-only arrays over the kept bytes, not
     lists: the liner sets a hop's ends and service and never reads its line, and the route's
     legs are kept again at once (:func:`_raw`), so lists made here would be thrown away."""
-    hop = object.__new__(type(leg))
-    hop.__dict__.update(leg.__dict__, passages=list(leg.passages), passage_names=list(leg.passage_names),
-                        geometry=[np.frombuffer(raw, float).reshape(-1, 2) for raw in leg.geometry],
-                        basis=dict(leg.basis))
-    return hop
+    return _copied(leg, [np.frombuffer(raw, float).reshape(-1, 2) for raw in leg.geometry])
+
+
+def _copied(leg: Leg, geometry: list) -> Leg:
+    """``leg`` with its own lists and dicts and ``geometry``, as :func:`dataclasses.replace` would
+    give (a FlightLeg stays one), without checking a checked leg again."""
+    copy = object.__new__(type(leg))
+    copy.__dict__.update(leg.__dict__, passages=list(leg.passages), passage_names=list(leg.passage_names),
+                         geometry=geometry, basis=dict(leg.basis))
+    return copy
 
 
 @per_network(maxsize=256)
