@@ -139,22 +139,25 @@ def _config_stat() -> tuple[str, tuple[int, int, int]] | None:
     ns), from one ``stat`` call; None when there is none."""
     named = os.environ.get(POLICY_ENV)
     if named:
-        try:
-            st = os.stat(named)
-        except OSError:
-            st = None
-        if st is None or not stat.S_ISREG(st.st_mode):
+        version = _file_version(named)
+        if version is None:
             raise BadInput(f"{POLICY_ENV}={named}: no such policy file; fix or unset it.")
-        return str(Path(named)), (st.st_ino, st.st_size, st.st_mtime_ns)
+        return str(Path(named)), version
     import platformdirs
 
     path = _default_config_path(platformdirs.user_config_dir, os.environ.get("XDG_CONFIG_HOME"),
                                 os.environ.get("HOME"), os.environ.get("APPDATA"))
+    version = _file_version(path)
+    return (path, version) if version is not None else None
+
+
+def _file_version(path: str) -> tuple[int, int, int] | None:
+    """(inode, size, mtime in ns) of the regular file ``path``, or None when there is none."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return (path, (st.st_ino, st.st_size, st.st_mtime_ns)) if stat.S_ISREG(st.st_mode) else None
+    return (st.st_ino, st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
 
 
 @lru_cache(maxsize=8)
