@@ -55,12 +55,11 @@ class WorkerLost(Exception):
 def warm_network():
     """The compiled network, with the search kernels and the sea and multimodal hierarchies
     (the transit policy's among them) loaded, so that a worker's first job is as fast as the rest."""
-    from corridor import transit_policy
-    from corridor.engine.table import matrix
     from corridor.errors import NoRoute
     from corridor.jit import load_numba
     from corridor.network import load_network
     from corridor.planner import plan
+    from corridor.policy_table import matrix
     from corridor.request import RouteRequest
 
     load_numba()  # the warm-up routes then load the compiled kernels, not run their Python first
@@ -82,8 +81,7 @@ def warm_network():
     # OSRM's /table/v1/surface) reads: the transit policy's, and (a cell ending in Moscow, in a
     # country the policy avoids) the one with Russia open: about 2 s each a worker would
     # otherwise spend on its first such table, holding one of the slots.
-    matrix(["Yerevan", "55.75,37.62"], ["Baku"], modes=SURFACE_MODES, network=net, threads=1,
-           transit_avoided=transit_policy.load().avoided())
+    matrix(["Yerevan", "55.75,37.62"], ["Baku"], modes=SURFACE_MODES, network=net, threads=1)
     # A full collection walks every object the warm-up made (numba's compiler above all): about
     # 0.2 s, every few hundred requests, that stalls the worker and queues the requests behind
     # it. They live as long as the worker, so they go to the permanent generation, never walked.
