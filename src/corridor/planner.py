@@ -18,6 +18,7 @@ from corridor.costing import objective as objective_mod
 from corridor.costing import sea as sea_costing
 from corridor.costing import transfer as transfer_costing
 from corridor.costing.annotate import annotate
+from corridor.costing.params import Params
 from corridor.costing.profile import Profile, assumptions_for
 from corridor.costing.ranges import set_ranges
 from corridor.costing.registry import costing_for
@@ -34,10 +35,10 @@ from corridor.errors import BadInput, CorridorError, NoRoute
 from corridor.geo import haversine_km
 from corridor.mode_options import DEFAULT_MODES
 from corridor.network import Network, load_network
-from corridor.network_memo import per_network
+from corridor.network_memo import HashedKey, per_network
 from corridor.places import Place, resolve
 from corridor.request import RouteRequest
-from corridor.route import Leg, Route
+from corridor.route import Leg, Route, json_copy
 from corridor.search import PathResult
 
 
@@ -272,7 +273,7 @@ def _copied(leg: Leg, geometry: list) -> Leg:
     give (a FlightLeg stays one), without checking a checked leg again."""
     copy = object.__new__(type(leg))
     copy.__dict__.update(leg.__dict__, passages=list(leg.passages), passage_names=list(leg.passage_names),
-                         geometry=geometry, basis=dict(leg.basis))
+                         geometry=geometry, basis={k: list(v) for k, v in leg.basis.items()})
     return copy
 
 
@@ -353,10 +354,10 @@ _stretches = per_network(maxsize=256)(_legs_of_stops)
 
 
 def forget_kept_legs() -> None:
-    """Empty the legs kept per value (:func:`_sea_stretch`, :func:`_sea_hop`, :func:`_stretches`):
-    for a comparison of two ways of searching (``CORRIDOR_NO_CH``), or a spy on the search, that
-    must see every request searched."""
-    for kept in (_sea_stretch, _sea_hop, _stretches):
+    """Empty the legs and answers kept per value (:func:`_sea_stretch`, :func:`_sea_hop`,
+    :func:`_stretches`, :func:`_sea_answer`): for a comparison of two ways of searching
+    (``CORRIDOR_NO_CH``), or a spy on the search, that must see every request searched."""
+    for kept in (_sea_stretch, _sea_hop, _stretches, _sea_answer):
         kept.cache_clear()
 
 
@@ -566,6 +567,59 @@ def _joined(net: Network, place: Place, profile: Profile) -> Access:
     return access(net, place, profile)
 
 
+def _answer_key(request: RouteRequest, stops: tuple, open_borders: frozenset) -> HashedKey | None:
+    """The key :func:`_sea_answer` keeps the whole answer to ``request`` between ``stops`` by, or
+    None when it is not kept: kept are sea-only requests (by their modes, or port to port) with
+    no alternatives or Pareto front (routes inside routes), costs none or a table already read
+    (a file named may change), and every option a value (a dict is none). Nothing else in a
+    sea-only answer reads the clock, a user's file or the transit policy (land routes only)."""
+    if request.alternatives or request.pareto or not (request.costs is None or isinstance(request.costs, Params)):
+        return None
+    if request.modes is None:
+        if not all(s.kind in ("port", "country", "passage") for s in stops):
+            return None
+    elif frozenset(request.modes) != frozenset({"sea"}):
+        return None
+    key = HashedKey((request, stops, open_borders))  # hashed once: the cache looks it up three times
+    try:
+        hash(key)
+    except TypeError:  # a dict among the options (a policy table)
+        return None
+    return key
+
+
+@per_network(maxsize=256)
+def _sea_answer(net: Network, key: HashedKey) -> Route:
+    """The answer :func:`_plan` gives a request between its resolved stops (``key``:
+    :func:`_answer_key`), kept per network and value as :func:`_kept_route` keeps it: a repeated
+    sea request neither joins its places, nor costs, annotates or notes its legs again. Never edit
+    it: :func:`_answer_of` copies it."""
+    request, stops, open_borders = key
+    return _kept_route(_plan(request, network=net, open_borders=open_borders, stops=stops))
+
+
+def _kept_route(route: Route) -> Route:
+    """A route as :func:`_sea_answer` keeps it: its legs as :func:`_kept` keeps them (geometry as
+    bytes), every list and dict its own (the route given to the first caller is theirs to edit)."""
+    legs = [_copied(leg, [part.raw if type(part) is _Line else _raw(part) for part in leg.geometry])
+            for leg in route.legs]
+    return _routed(route, legs)
+
+
+def _answer_of(kept: Route) -> Route:
+    """A kept answer (:func:`_kept_route`) as a caller gets it: legs as :func:`_fresh` gives them
+    and every list and dict copied, sharing nothing editable with the kept one."""
+    return _routed(kept, [_fresh(leg) for leg in kept.legs])
+
+
+def _routed(route: Route, legs: list[Leg]) -> Route:
+    """``route`` with ``legs`` and its own copies of its lists and dicts (their items are values:
+    places, assumptions, strings, numbers)."""
+    return Route(route.origin, route.destination, legs, list(route.assumptions), json_copy(route.restrictions),
+                 json_copy(route.network), list(route.notes), json_copy(route.cargo), json_copy(route.objective),
+                 json_copy(route.extra))
+
+
 def plan(request: RouteRequest, *, network: Network | None = None, open_borders: frozenset = frozenset()) -> Route:
     """Plan the route a checked request asks for; see :func:`corridor.route` for the options (a
     scenario is planned on top of this, by :func:`corridor.whatif.solve`). The borders closed in
@@ -574,8 +628,18 @@ def plan(request: RouteRequest, *, network: Network | None = None, open_borders:
     return air_plan.sourced_or_modelled(request, lambda req: _plan(req, network=network, open_borders=open_borders))
 
 
-def _plan(request: RouteRequest, *, network: Network | None, open_borders: frozenset) -> Route:
+def _plan(request: RouteRequest, *, network: Network | None, open_borders: frozenset, stops: tuple = ()) -> Route:
+    """:func:`plan` without the modelled air network's second try; ``stops`` are the request's
+    stops already resolved (by a miss of :func:`_sea_answer`), else they are resolved here and a
+    sea-only answer is kept."""
     net = air_plan.network_for(network or load_network(), request.modes, request.air_network)  # its air network
+    if not stops:
+        stops = (resolve(request.origin, net), *[_via_place(q, net) for q in request.via],
+                 resolve(request.destination, net))
+        key = _answer_key(request, stops, open_borders)
+        if key is not None:
+            deadline.check()  # a kept answer runs no search, where the check otherwise is
+            return _answer_of(_sea_answer(net, key))
     modes = request.modes
     allowed = frozenset(modes) if modes is not None else frozenset(DEFAULT_MODES)
     the_cargo, params, speed, vessel, closed_for_class = _shipping(request)
@@ -584,8 +648,7 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
     avoid_keys, allow_keys = list(request.avoid), list(request.allow)
     countries, allowed_countries = frozenset(request.avoid_countries), frozenset(request.allow_countries)
     ports_closed = frozenset(request.close_ports)
-    origin, destination = request.origin, request.destination
-    stops = [resolve(origin, net), *[_via_place(q, net) for q in request.via], resolve(destination, net)]
+    stops = list(stops)
     notes = []
     if modes is None and all(s.kind in ("port", "country", "passage") for s in stops):
         allowed = frozenset({"sea"})  # port to port means by sea unless the caller says otherwise

@@ -306,17 +306,17 @@ class Route:
             "duration_days_range": [round(h / 24.0, 2) for h in self.duration_h_range],
             "cost_usd": round(self.cost_usd, 2) if self.priced else None, "co2e_kg": round(self.co2e_kg, 2),
             "co2e_wtt_kg": round(self.co2e_wtt_kg, 2), "co2e_ttw_kg": round(self.co2e_ttw_kg, 2),
-            "cargo": _copied(self.cargo), "objective": _copied(self.objective),
+            "cargo": json_copy(self.cargo), "objective": json_copy(self.objective),
             "passages": self.passages, "borders": self.borders,
             "border_crossings": [b.to_dict() for b in self.border_crossings], "modes": self.modes,
             "legs": [leg.to_dict() for leg in self.legs],
             "geometry": {"type": "MultiLineString",  # the points copied: the dict is the caller's to edit
                          "coordinates": [list(map(list, part)) for part in self.geometry["coordinates"]]},
-            "restrictions": _copied(self.restrictions),
+            "restrictions": json_copy(self.restrictions),
             "assumptions": [a.to_dict() for a in self.assumptions],
             "notes": list(self.notes),
-            "network": _copied(self.network),
-            **({k: ([r.to_dict(extra=False) for r in v] if isinstance(v, list) else _copied(v))
+            "network": json_copy(self.network),
+            **({k: ([r.to_dict(extra=False) for r in v] if isinstance(v, list) else json_copy(v))
                 for k, v in self.extra.items()} if extra else {}),
         }
 
@@ -398,14 +398,17 @@ _LEG_COLUMNS = ["leg", "mode", "from", "to", "from_lat", "from_lon", "to_lat", "
 GEOJSON_DECIMALS = 6  # about 0.1 m: finer digits are noise, and they triple the file
 
 
-def _copied(value):
+def json_copy(value):
     """A JSON-like value (dicts, lists, scalars) with its dicts and lists copied, so that editing
     an answer's dictionary leaves the route (which a cache may keep) as it was."""
-    if isinstance(value, dict):
-        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, dict):  # a scalar item is taken as it is, without a call (a kept answer copies many)
+        return {k: json_copy(v) if isinstance(v, _CONTAINERS) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [_copied(v) for v in value]
+        return [json_copy(v) if isinstance(v, _CONTAINERS) else v for v in value]
     return value
+
+
+_CONTAINERS = (dict, list)
 
 
 def _rounded(point) -> list[float]:
