@@ -167,3 +167,44 @@ def test_a_repeated_surface_request_is_answered_from_its_kept_legs(monkeypatch):
     monkeypatch.undo()
     fresh = corridor.route((40.18, 44.51), (41.72, 44.79), modes=surface)
     assert again.to_dict() == fresh.to_dict() and again.legs[0].geometry[0][0][0] != 0.0
+
+
+def test_a_repeated_sea_request_is_answered_whole_from_its_kept_answer(net, monkeypatch):
+    """A sea-only request keeps its whole answer by value: asked again it neither costs nor
+    notes its legs, answers what planning it again gives, and an answer its caller edited in
+    place (legs, notes, restrictions, network, cargo, objective) does not change the next one."""
+    from corridor import planner
+
+    a, b = _port_point(net, "CNSHA"), _port_point(net, "NLRTM")
+    planner.forget_kept_legs()
+    first = corridor.route(a, b, modes="sea")
+    expected = copy.deepcopy(first.to_dict())
+    first.legs[0].geometry[0][0][0] += 1.0
+    first.legs[0].basis["duration_h"].append("x")
+    first.notes.append("x")
+    first.restrictions["closed"][0]["why"] = "x"
+    first.network["sources"].append("x")
+    first.cargo["kind"] = "x"
+    first.objective["weights"]["x"] = 1.0
+    annotated = []
+    monkeypatch.setattr(planner, "annotate", lambda *a: annotated.append(1))
+    again = corridor.route(a, b, modes="sea")
+    assert not annotated and planner._sea_answer.cache_len() == 1
+    assert again.to_dict() == expected
+    planner.forget_kept_legs()
+    monkeypatch.undo()
+    assert corridor.route(a, b, modes="sea").to_dict() == expected
+
+
+def test_only_a_sea_only_request_of_values_keeps_its_whole_answer(net):
+    """Land modes, alternatives and a costs table given as a dict are planned each time (the
+    kept legs may still serve them); a port-to-port request with no modes is sea-only."""
+    from corridor import planner
+
+    planner.forget_kept_legs()
+    corridor.route((40.18, 44.51), (41.72, 44.79), modes="sea,rail,road,ferry")  # Yerevan -> Tbilisi
+    corridor.route("CNSHA", "NLRTM", modes="sea", alternatives=1)
+    corridor.route("CNSHA", "NLRTM", modes="sea", costs={"sea": {"speed": {"container": {"value": 12.0}}}})
+    assert planner._sea_answer.cache_len() == 0
+    corridor.route("CNSHA", "NLRTM")
+    assert planner._sea_answer.cache_len() == 1
