@@ -40,6 +40,8 @@ STAGES = (
     ("  of it hub matching (assumed_hubs)", "corridor.liner", "assumed_hubs"),
     ("keeping legs (planner._kept)", "corridor.planner", "_kept"),
     ("answering legs (planner._fresh)", "corridor.planner", "_fresh"),
+    ("keeping a sea answer (planner._kept_route)", "corridor.planner", "_kept_route"),
+    ("copying a kept answer out (planner._answer_of)", "corridor.planner", "_answer_of"),
     ("costing (annotate)", "corridor.planner", "annotate"),
     ("border notes", "corridor.planner", "_border_notes"),
 )

@@ -599,11 +599,12 @@ def _sea_answer(net: Network, key: HashedKey) -> Route:
 
 
 def _kept_route(route: Route) -> Route:
-    """A route as :func:`_sea_answer` keeps it: its legs as :func:`_kept` keeps them (geometry as
-    bytes), every list and dict its own (the route given to the first caller is theirs to edit)."""
-    legs = [_copied(leg, [part.raw if type(part) is _Line else _raw(part) for part in leg.geometry])
-            for leg in route.legs]
-    return _routed(route, legs)
+    """A route just planned (no caller holds it) as :func:`_sea_answer` keeps it: each leg's
+    geometry as :func:`_kept` keeps it (bytes; a part made from kept bytes, :class:`_Line`, and
+    not edited since, gives those); :func:`_answer_of` gives each caller a copy."""
+    for leg in route.legs:
+        leg.geometry = [part.raw if type(part) is _Line else _raw(part) for part in leg.geometry]
+    return route
 
 
 def _answer_of(kept: Route) -> Route:
