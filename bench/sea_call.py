@@ -12,7 +12,8 @@ error) is the same as the other version's (floats to 1e-9 relative) and a repeat
 the same as its first. ``--profile`` adds,
 for the 50 pairs' repeated calls, the cumulative ms per call of bench/random_ports.py's
 stages and the top functions by own time; ``--scgraph`` times scgraph's ``get_shortest_path``
-on the same pairs in the same alternation (bench/ch.py's "scgraph default").
+on the same pairs in the same alternation (bench/ch.py's "scgraph default"). ``--steps``
+only times each step of a repeated call alone (this checkout's code).
 
 Run: ``CORRIDOR_BACKGROUND_BUILD=0 python bench/sea_call.py --before-src /work/main/src``
 """
@@ -117,6 +118,49 @@ def measure(reqs: dict, answers: bool, profile: bool) -> dict:
     return out
 
 
+def steps(reqs: dict) -> dict[str, float]:
+    """Microseconds per step of a repeated sea call (this checkout's code; a kept answer), each
+    step timed alone over ``STEP_CALLS`` calls, the median over the 50 pairs."""
+    import timeit
+
+    from corridor.server.pool import warm_network
+
+    warm_network()
+    out: dict[str, list] = {}
+    for a, b in reqs["pairs"]:
+        for label, fn in _step_calls(tuple(a), tuple(b)):
+            out.setdefault(label, []).append(1e6 * min(timeit.repeat(fn, number=STEP_CALLS, repeat=3)) / STEP_CALLS)
+    return {label: statistics.median(v) for label, v in out.items()}
+
+
+def _step_calls(a: tuple, b: tuple) -> list:
+    """(label, call) of each step of a repeated sea call from ``a`` to ``b``, its answer kept."""
+    import corridor
+    from corridor import planner
+    from corridor.network import load_network
+    from corridor.places import resolve
+    from corridor.request import RouteRequest
+
+    net = load_network()
+    corridor.route(a, b, modes="sea")
+    options = {"origin": a, "destination": b, "modes": "sea"}
+    request = RouteRequest.make(**options)
+    stops = (resolve(a, net), resolve(b, net))
+    key = planner._answer_key(request, stops, frozenset())
+    kept = planner._sea_answer(net, key)
+    return [("whole corridor.route call", lambda: corridor.route(a, b, modes="sea")),
+            ("RouteRequest.make (kept request)", lambda: RouteRequest.make(**options)),
+            ("load_network()", load_network),
+            ("resolve both places", lambda: (resolve(a, net), resolve(b, net))),
+            ("the kept answer's key (_answer_key)", lambda: planner._answer_key(request, stops, frozenset())),
+            ("the kept answer's look-up (_sea_answer)", lambda: planner._sea_answer(net, key)),
+            ("copying it out (_answer_of)", lambda: planner._answer_of(kept)),
+            ("  of it the legs (_fresh: geometry lists)", lambda: [planner._fresh(leg) for leg in kept.legs])]
+
+
+STEP_CALLS = 200
+
+
 def measure_scgraph(reqs: dict) -> dict:
     """scgraph's ``get_shortest_path`` on the same pairs, timed as :func:`measure` times the
     route (bench/ch.py's "scgraph default" row)."""
@@ -155,6 +199,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--scgraph", action="store_true", help="time scgraph's get_shortest_path in the same run")
+    ap.add_argument("--steps", action="store_true", help="only time each step of a repeated call (this checkout)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     ap.add_argument("--answers", action="store_true", help=argparse.SUPPRESS)
@@ -170,6 +215,11 @@ def main() -> None:
     from random_ports import _percentile, _same
 
     reqs = _requests(args.random)
+    if args.steps:
+        print(f"uptime: {os.popen('uptime').read().strip()}\n\n| step of a repeated sea call | µs (median of the 50 pairs) |\n|---|---|")
+        for label, us in steps(reqs).items():
+            print(f"| {label} | {us:.1f} |")
+        return
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(reqs, f)
     versions = {"after": after_src} | ({"before": args.before_src} if args.before_src else {})
