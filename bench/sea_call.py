@@ -120,16 +120,20 @@ def measure(reqs: dict, answers: bool, profile: bool) -> dict:
 
 def steps(reqs: dict) -> dict[str, float]:
     """Microseconds per step of a repeated sea call (this checkout's code; a kept answer), each
-    step timed alone over ``STEP_CALLS`` calls, the median over the 50 pairs."""
-    import timeit
-
+    step timed alone: the median of ``STEP_CALLS`` calls (a busy machine's pauses stay out of a
+    median), then the median over the 50 pairs."""
     from corridor.server.pool import warm_network
 
     warm_network()
     out: dict[str, list] = {}
     for a, b in reqs["pairs"]:
         for label, fn in _step_calls(tuple(a), tuple(b)):
-            out.setdefault(label, []).append(1e6 * min(timeit.repeat(fn, number=STEP_CALLS, repeat=3)) / STEP_CALLS)
+            times = []
+            for _ in range(STEP_CALLS):
+                t = time.perf_counter()
+                fn()
+                times.append(time.perf_counter() - t)
+            out.setdefault(label, []).append(1e6 * statistics.median(times))
     return {label: statistics.median(v) for label, v in out.items()}
 
 
