@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -17,12 +18,74 @@ from corridor.server.trace import TRACE_ENV
 def test_expected_wait_counts_the_requests_beyond_the_slots():
     admission = Admission(max_inflight=2, max_queue=32, grace_s=1.0)
     assert admission.expected_wait_s(10) == 0.0  # no computation has ended: no estimate yet
-    admission._took(0.004)
+    admission._took(0.004, "sea")
     assert admission.expected_wait_s(1) == 0.0  # a slot is free
-    assert admission.expected_wait_s(2) == pytest.approx(0.002)  # one ahead of it, two slots
-    assert admission.expected_wait_s(5) == pytest.approx(4 * 0.004 / 2)
-    admission._took(0.104)  # one slow computation raises the mean by a tenth of the difference
-    assert admission.work_s == pytest.approx(0.014)
+    assert admission.expected_wait_s(2) == pytest.approx(0.004)  # both slots busy: the first ends in 4 ms
+    assert admission.expected_wait_s(5) == pytest.approx(0.008)  # two rounds of two slots
+    admission._took(0.104, "sea")  # one slow computation raises the mean by a tenth of the difference
+    assert admission.work_s == pytest.approx(0.014) and admission.predicted_s("sea") == pytest.approx(0.014)
+
+
+def test_a_kind_much_slower_than_the_most_frequent_is_long_and_predicted_by_its_own_mean():
+    admission = Admission(max_inflight=2, max_queue=32, grace_s=1.0)
+    for _ in range(5):
+        admission._took(0.004, "sea")
+    admission._took(0.010, "table")
+    admission._took(0.040, "multimodal")
+    assert not admission.is_long("sea") and not admission.is_long("table") and admission.is_long("multimodal")
+    assert not admission.is_long("never seen")
+    assert admission.predicted_s("multimodal") == pytest.approx(0.040)
+    assert admission.predicted_s("never seen") == pytest.approx(admission.work_s)
+
+
+def test_wait_of_a_quick_request_behind_a_long_one_is_the_other_slots():
+    async def run():
+        admission = Admission(max_inflight=2, max_queue=32, grace_s=1.0)
+        for _ in range(5):
+            admission._took(0.004, "sea")
+        admission._took(0.2, "multimodal")
+        await admission.acquire(1.0, "multimodal")  # runs: one slot held for about 0.2 s
+        await admission.acquire(1.0, "sea")  # runs in the other
+        # a quick request waits for the quick one, not for the long one; a long one for the long one
+        return admission.expected_wait_s(2), admission.expected_wait_s(2, "multimodal")
+
+    quick, long = asyncio.run(run())
+    assert quick == pytest.approx(0.004, abs=0.002)
+    assert long == pytest.approx(0.2, abs=0.02)
+
+
+def test_a_long_request_leaves_a_slot_to_the_quick_ones_queued_after_it():
+    """Real worker processes (no network: the jobs sleep): with two slots and two long requests,
+    the second waits for the long lane and a quick request sent after it runs at once."""
+    from corridor.server.pool import ProcessPool
+
+    async def timed(admission, kind: str, seconds: float) -> tuple[float, float]:
+        turn = await admission.acquire(30.0, kind)
+        started = time.monotonic()
+        await admission.run(turn, time.sleep, (seconds,), {}, time.monotonic() + 30)
+        return started, time.monotonic()
+
+    async def run():
+        admission = Admission(max_inflight=2, max_queue=32, grace_s=1.0)
+        admission.pool = ProcessPool(2, grace_s=1.0, on_free=admission.release, setup=dict)
+        await admission.pool.start("no network")
+        try:
+            for _ in range(5):
+                admission._took(0.005, "sea")
+            admission._took(0.3, "multimodal")
+            first = asyncio.create_task(timed(admission, "multimodal", 0.5))
+            await asyncio.sleep(0.05)
+            second = asyncio.create_task(timed(admission, "multimodal", 0.05))
+            await asyncio.sleep(0.05)
+            assert admission.status()["waiting"] == 1  # a slot is free, but not for a second long one
+            quick = await timed(admission, "sea", 0.01)
+            return await first, await second, quick
+        finally:
+            admission.close()
+
+    first, second, quick = asyncio.run(asyncio.wait_for(run(), 120))
+    assert quick[1] < first[1]  # the quick request was answered while the first long one still ran
+    assert second[0] >= first[1] - 0.01  # the second long one started once the first had ended
 
 
 async def _through_gate(gate: AdmissionGate, state, queries: list[str], release: asyncio.Event) -> list[dict]:
