@@ -54,6 +54,33 @@ def test_wait_of_a_quick_request_behind_a_long_one_is_the_other_slots():
     assert long == pytest.approx(0.2, abs=0.02)
 
 
+def test_a_long_request_may_wait_a_few_of_its_own_computations():
+    """A long request delays no quick one: it is refused when its wait exceeds max_wait_s and
+    LONG_FACTOR times its own predicted seconds (here 4 x 0.1 s), not max_wait_s alone."""
+    from corridor.server.admission import TryLater
+
+    async def run():
+        admission = Admission(max_inflight=2, max_queue=32, grace_s=1.0, max_wait_s=0.05)
+        for _ in range(5):
+            admission._took(0.004, "sea")
+        admission._took(0.1, "multimodal")
+        queued = []
+        with pytest.raises(TryLater, match="max_wait_s"):
+            for _ in range(10):
+                queued.append(asyncio.create_task(admission.acquire(5.0, "multimodal")))
+                await asyncio.sleep(0)  # runs it up to its wait in the queue, or its refusal
+                if queued[-1].done():
+                    queued.pop().result()
+        waiting = admission.waiting
+        for task in queued:
+            task.cancel()
+        await asyncio.gather(*queued, return_exceptions=True)
+        return waiting
+
+    # one runs; those queued wait about 0.1, 0.2, 0.3 and 0.4 s; the next, 0.5 s, is refused
+    assert asyncio.run(run()) == 4
+
+
 def test_a_long_request_leaves_a_slot_to_the_quick_ones_queued_after_it():
     """Real worker processes (no network: the jobs sleep): with two slots and two long requests,
     the second waits for the long lane and a quick request sent after it runs at once."""

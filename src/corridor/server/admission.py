@@ -160,7 +160,8 @@ class Admission:
         ------
         TryLater
             503 ``overloaded`` at once when the queue is full, or the wait predicted for the
-            request exceeds ``max_wait_s``.
+            request exceeds ``max_wait_s`` (a long request's: that or :data:`LONG_FACTOR` times
+            its predicted seconds, whichever is longer).
         TimeoutError
             When no slot came free within ``timeout_s``.
         """
@@ -170,9 +171,11 @@ class Admission:
             return turn
         if self.waiting >= self.max_queue:
             raise overloaded(self.max_inflight, self.max_queue)
-        wait_s = self._wait_s(turn.long, unplaced=0)
-        if wait_s > self.max_wait_s:
-            raise too_long_a_wait(wait_s, self.max_wait_s)
+        wait_s, limit_s = self._wait_s(turn.long, unplaced=0), self.max_wait_s
+        if turn.long:  # it delays no quick request: it may wait as long as a few of its own computations
+            limit_s = max(limit_s, self.LONG_FACTOR * turn.work_s)
+        if wait_s > limit_s:
+            raise too_long_a_wait(wait_s, limit_s)
         turn.granted = asyncio.get_running_loop().create_future()
         self._waiting.append(turn)
         try:
