@@ -168,6 +168,23 @@ def test_gate_refuses_a_long_predicted_wait_before_the_queue_is_full():
     assert sent[3]["headers"][b"retry-after"] == b"1"
 
 
+def test_gate_predicts_no_wait_behind_answers_still_being_sent():
+    async def run():
+        admission = Admission(max_inflight=1, max_queue=100, grace_s=1.0)
+        admission._took(0.02)
+        release = asyncio.Event()
+
+        async def app(scope, receive, send):  # answered at once, its body sent only at the release
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await release.wait()
+            await send({"type": "http.response.body", "body": b"{}"})
+
+        gate = AdmissionGate(app, paths=("/route",), max_inflight=1, max_queue=100, max_wait_s=0.05)
+        return await _through_gate(gate, SimpleNamespace(admission=admission), [f"n={i}" for i in range(5)], release)
+
+    assert [s["status"] for s in asyncio.run(run())] == [200] * 5
+
+
 def test_gate_still_bounds_the_queue():
     async def run():
         admission = Admission(max_inflight=1, max_queue=1, grace_s=1.0)  # no estimate: the bound alone

@@ -3,13 +3,14 @@
 Two gates. :class:`AdmissionGate`, an ASGI middleware, counts the computing requests a server
 process holds, from the moment their headers arrive: beyond ``max_inflight + max_queue``, or
 when the wait for a slot it predicts for the request (the requests ahead at the recent seconds
-per computation) exceeds ``max_wait_s``, it answers 503 with ``Retry-After`` before reading
+of their kinds of work) exceeds ``max_wait_s``, it answers 503 with ``Retry-After`` before reading
 the body, parsing or checking anything. A fixed queue length refused requests behind one
 slow computation while the slots were otherwise keeping up; a predicted wait lets a longer
 queue in when computations are quick and a shorter one when they are slow. Before
 counting, it looks a GET's raw target up in the answer cache (:mod:`corridor.server.answers`):
 a request answered before is served from there at once, never counted nor refused. Behind
-it, a computing request takes a slot of :class:`Admission` (or waits in the queue for one).
+it, a computing request takes a slot of :class:`Admission` (or waits in the queue for one),
+where a long kind of work (a multimodal route beside sea routes) may not take the last slot.
 The slot stays taken until the computation has really ended, even when the request was
 already answered with a timeout, so the CPUs are never oversubscribed. Everything here runs
 on the event loop; the computations run in :class:`~corridor.server.pool.ProcessPool`'s
@@ -240,8 +241,8 @@ class Admission:
 
     def expected_wait_s(self, held: int, kind: Hashable | None = None) -> float:
         """Seconds a request of ``kind`` (default: the most frequent kind) would wait for a slot,
-        arriving with ``held`` computing requests in this process (those not yet running nor
-        waiting counted as the most frequent kind); see :meth:`_wait_s`."""
+        arriving with ``held`` computing requests not answered yet in this process (those not
+        yet running nor waiting counted as the most frequent kind); see :meth:`_wait_s`."""
         kind = self._bulk() if kind is None else kind
         return self._wait_s(self.is_long(kind), unplaced=held - len(self._running) - self.waiting)
 
@@ -282,8 +283,8 @@ def _mean(mean: float, seconds: float, weight: float) -> float:
 
 class AdmissionGate:
     """ASGI middleware: 503 at once for a computing request beyond ``max_inflight + max_queue``
-    held by this process, or whose wait for a slot, predicted from the requests held and the
-    recent seconds per computation (:meth:`Admission.expected_wait_s`), exceeds ``max_wait_s``,
+    held by this process, or whose wait for a slot, predicted from the requests held and not
+    answered yet and the recent seconds of their kinds (:meth:`Admission.expected_wait_s`), exceeds ``max_wait_s``,
     before its body is read or anything is parsed. Every computing
     answer carries ``Server-Timing: app;dur=MS``, the milliseconds this process held the
     request (what a client measures beyond it is network and client time), and a computed one
@@ -307,6 +308,9 @@ class AdmissionGate:
         self.app, self.paths = app, paths
         self.max_inflight, self.max_queue, self.max_wait_s = max_inflight, max_queue, max_wait_s
         self.held = 0
+        # Of those, the ones not answered yet: the prediction's. Requests answered but still
+        # sending counted as computations ahead, a phantom wait of a computation each.
+        self.unanswered = 0
         self.trace = Trace.from_env()
         self._held_since: dict[int, tuple[str, float]] = {}  # only with the trace on: query and start by request
 
@@ -350,14 +354,25 @@ class AdmissionGate:
                 return await self.app(scope, receive, send)  # counted against the client's rate, not a slot
         if self.held >= self.max_inflight + self.max_queue:
             return await self._refuse(send, overloaded(self.max_inflight, self.max_queue))
-        wait_s = state.admission.expected_wait_s(self.held) if hasattr(state, "admission") else 0.0
+        wait_s = state.admission.expected_wait_s(self.unanswered) if hasattr(state, "admission") else 0.0
         if wait_s > self.max_wait_s:
             return await self._refuse(send, too_long_a_wait(wait_s, self.max_wait_s))
         self.held += 1
+        self.unanswered += 1
+        answered = False
+
+        async def answering_send(message):
+            nonlocal answered
+            if not answered and message["type"] == "http.response.start":
+                answered = True
+                self.unanswered -= 1
+            await send(message)
+
         try:
-            return await self.app(scope, receive, _remembering(send, scope, state, target))
+            return await self.app(scope, receive, _remembering(answering_send, scope, state, target))
         finally:
             self.held -= 1
+            self.unanswered -= not answered
 
     async def _refuse(self, send, e: TryLater):
         retry = str(max(1, math.ceil(e.retry_after_s)))
