@@ -47,11 +47,13 @@ def test_wait_of_a_quick_request_behind_a_long_one_is_the_other_slots():
         await admission.acquire(1.0, "multimodal")  # runs: one slot held for about 0.2 s
         await admission.acquire(1.0, "sea")  # runs in the other
         # a quick request waits for the quick one, not for the long one; a long one for the long one
-        return admission.expected_wait_s(2), admission.expected_wait_s(2, "multimodal")
+        return (admission.expected_wait_s(2), admission.expected_wait_s(2, "multimodal"),
+                admission.expected_wait_s(4))  # two more quick ones ahead: all three in the quick slot
 
-    quick, long = asyncio.run(run())
-    assert quick == pytest.approx(0.004, abs=0.002)
-    assert long == pytest.approx(0.2, abs=0.02)
+    quick, long, third = asyncio.run(run())
+    assert quick == pytest.approx(0.004)
+    assert long == pytest.approx(0.2)
+    assert third == pytest.approx(0.012)
 
 
 def test_a_long_request_may_wait_a_few_of_its_own_computations():
