@@ -56,6 +56,24 @@ def test_wait_of_a_quick_request_behind_a_long_one_is_the_other_slots():
     assert third == pytest.approx(0.012)
 
 
+def test_predicted_waits_are_calibrated_by_the_measured_ones():
+    async def run():
+        admission = Admission(max_inflight=1, max_queue=32, grace_s=1.0)
+        admission._took(0.01, "sea")
+        await admission.acquire(1.0, "sea")  # runs
+        uncalibrated = admission.expected_wait_s(1)
+        second = asyncio.create_task(admission.acquire(1.0, "sea"))  # predicted to wait 0.01 s
+        await asyncio.sleep(0.06)  # the first computation stalls: its slot frees after 0.06 s
+        admission.release()
+        await second
+        return uncalibrated, admission.calibration, admission.expected_wait_s(1)
+
+    uncalibrated, calibration, calibrated = asyncio.run(run())
+    assert uncalibrated == pytest.approx(0.01)
+    assert 5 <= calibration <= 8  # measured about 6 times the prediction (bounded by CALIBRATION)
+    assert calibrated == pytest.approx(calibration * 0.01)
+
+
 def test_a_long_request_may_wait_a_few_of_its_own_computations():
     """A long request delays no quick one: it is refused when its wait exceeds max_wait_s and
     LONG_FACTOR times its own predicted seconds (here 4 x 0.1 s), not max_wait_s alone."""
