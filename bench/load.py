@@ -31,8 +31,9 @@ Prints a Markdown table (and writes bench/results/load.json): latencies as this 
 them, and as the server held them (``server_*``, from its ``Server-Timing`` header), and the
 seconds each compute worker was busy (``/health``). With ``--trace`` the server records every
 request (``CORRIDOR_SERVER_TRACE``, bench/results/trace.jsonl) and the report counts what the
-refused requests and those that waited more than 20 ms for a slot were behind: a multimodal
-request, one held 20 ms or more (counts, which a busy machine changes less than timings).
+refused requests, those that waited more than 20 ms for a slot and those held more than 50 ms
+were behind: a multimodal request, one held 20 ms or more, and the work (ms) of the longest of
+each kind ahead (counts, which a busy machine changes less than timings).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ LAND_PAIRS = (("Almaty", "Istanbul"), ("Tashkent", "Hamburg"), ("Yerevan", "Baku
 JITTER_DEG = 0.25  # multimodal ends: within this many degrees of a city, so that no two requests repeat
 HEALTH_EVERY_S = 0.1
 TRACE_SLOW_MS = 20.0  # --trace counts the answers that waited longer than this for a slot
+TRACE_LATE_MS = 50.0  # and those the server held longer than this (issue #17's p99)
 CLIENT_TIMEOUT_S = 60.0
 
 
@@ -299,26 +301,37 @@ def _kind(query: str) -> str:
     return "sea" if all(re.fullmatch(r"[A-Z0-9]{5}", e) for e in ends) else "multimodal"
 
 
-def trace_counts(lines: list[dict], slow_ms: float = TRACE_SLOW_MS) -> dict:
-    """What the server's trace (:mod:`corridor.server.trace`) says the refused requests and the
-    answers that waited more than ``slow_ms`` for a slot were behind: counts, by the kind of the
-    requests held when they arrived and whether one of those had been held ``slow_ms`` or more."""
+def trace_counts(lines: list[dict], slow_ms: float = TRACE_SLOW_MS, late_ms: float = TRACE_LATE_MS) -> dict:
+    """What the server's trace (:mod:`corridor.server.trace`) says the refused requests, the
+    answers that waited more than ``slow_ms`` for a slot and those held more than ``late_ms``
+    were behind: counts, by the kind of the requests held when they arrived and whether one of
+    those had been held ``slow_ms`` or more, and the median of the longest work (ms) of the
+    requests of each kind ahead (each request's own trace line: the mix does not repeat)."""
+    work_of = {r["q"]: r["work_ms"] for r in lines if r["work_ms"] is not None}
+
     def behind(rows: list[dict]) -> dict:
         out = {"count": len(rows), "behind_multimodal": 0, "behind_one_held_long": 0,
                "behind_multimodal_held_long": 0, "held_ahead_p50": None}
+        longest = {"sea": [], "multimodal": []}
         for r in rows:
-            kinds = [(_kind(q), age) for q, age in r["ahead"]]
-            out["behind_multimodal"] += any(k == "multimodal" for k, _ in kinds)
-            out["behind_one_held_long"] += any(age >= slow_ms for _, age in kinds)
-            out["behind_multimodal_held_long"] += any(k == "multimodal" and age >= slow_ms for k, age in kinds)
+            kinds = [(_kind(q), age, work_of.get(q)) for q, age in r["ahead"]]
+            out["behind_multimodal"] += any(k == "multimodal" for k, _, _ in kinds)
+            out["behind_one_held_long"] += any(age >= slow_ms for _, age, _ in kinds)
+            out["behind_multimodal_held_long"] += any(k == "multimodal" and age >= slow_ms for k, age, _ in kinds)
+            for kind, works in longest.items():
+                ahead = [w for k, _, w in kinds if k == kind and w is not None]
+                if ahead:
+                    works.append(max(ahead))
         if rows:
             out["held_ahead_p50"] = statistics.median(len(r["ahead"]) for r in rows)
+        out["longest_work_ahead_ms_p50"] = {k: _percentile(w, 50) for k, w in longest.items()}
         return out
 
     work = {kind: sorted(r["work_ms"] for r in lines if r["work_ms"] is not None and _kind(r["q"]) == kind)
             for kind in ("sea", "multimodal")}
-    return {"slow_ms": slow_ms, "refused": behind([r for r in lines if r["status"] == 503]),
+    return {"slow_ms": slow_ms, "late_ms": late_ms, "refused": behind([r for r in lines if r["status"] == 503]),
             "waited_long": behind([r for r in lines if r["status"] == 200 and (r["wait_ms"] or 0) > slow_ms]),
+            "held_late": behind([r for r in lines if r["status"] == 200 and r["held_ms"] > late_ms]),
             "work_ms": {kind: {"n": len(w), "p50": _percentile(w, 50), "p99": _percentile(w, 99),
                                "max": w[-1] if w else None} for kind, w in work.items()}}
 

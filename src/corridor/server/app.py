@@ -73,12 +73,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # a fresh pool and limits per start: the last stop closed the previous ones (an app started twice)
-        app.state.admission = Admission(settings.max_inflight, settings.max_queue, GRACE_S)
+        app.state.admission = Admission(settings.max_inflight, settings.max_queue, GRACE_S, settings.max_wait_s)
         app.state.rate_limit = _rate_limit(settings, "rate_limit", "bucket")
         app.state.signin_limit = _rate_limit(settings, "signin_rate", "signin")
         app.state.answers = AnswerCache(settings.answer_cache_mb * 1_000_000)
         workers_ready = app.state.admission.pool.start(str(network_dir()))  # they load while this process does
         app.state.network = load_network()
+        app.state.port_codes = frozenset(str(code) for code in app.state.network.port_code)  # kinds of routes
         await workers_ready
         # A full collection of what start-up made (FastAPI's models, the network's objects) took
         # 0.16 s of the event loop, holding every answer; they live as long as the process.

@@ -99,13 +99,15 @@ def rate_limit(request: Request) -> None:
                        retry_after_s=wait)
 
 
-async def compute(request: Request, fn, /, *args, answer_key: Hashable | None = None, **kwargs):
+async def compute(request: Request, fn, /, *args, answer_key: Hashable | None = None, kind: Hashable = None,
+                  **kwargs):
     """Run ``fn(*args, **kwargs)`` in a worker process, within the request time limit.
 
     In order: the client's rate limit (when one is set), the answer kept for an identical
     request (when ``answer_key`` is given: the request's values, which with ``fn`` and the
     network decide the answer, and ``fn`` returns encoded bytes), a slot of
-    :class:`~corridor.server.admission.Admission` (waiting in its queue if need be), then the
+    :class:`~corridor.server.admission.Admission` for a computation of ``kind`` (default
+    ``fn``'s name; what its seconds are predicted from), waiting in its queue if need be, then the
     work in a worker process under a :mod:`corridor.deadline` that ends with the time limit,
     so that work answered with a timeout stops at its next check (or its worker is replaced)
     and frees its slot. ``fn`` is a module-level function; an argument that is the server's
@@ -135,10 +137,10 @@ async def compute(request: Request, fn, /, *args, answer_key: Hashable | None = 
     timing = request.scope.setdefault(TIMING, {})
     try:
         queued = time.perf_counter()
-        await admission.acquire(end - time.monotonic())
+        turn = await admission.acquire(end - time.monotonic(), kind or f"{fn.__module__}.{fn.__qualname__}")
         started = time.perf_counter()
         timing["wait"] = started - queued
-        answer = await admission.run(fn, args, kwargs, end)
+        answer = await admission.run(turn, fn, args, kwargs, end)
         timing["work"] = time.perf_counter() - started
     except (TimeoutError, deadline.DeadlineExceeded):
         raise LimitExceeded(

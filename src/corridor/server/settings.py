@@ -56,8 +56,10 @@ class Settings:
         Most computing requests one process lets wait for a free slot; beyond it, 503 at once.
     max_wait_s : float
         Longest wait for a slot a request is let in for, as predicted when it arrives (the
-        requests ahead of it times the recent seconds per computation, shared by the slots);
-        a longer predicted wait is answered 503 at once. A refused client waits a second
+        requests ahead of it at the recent seconds of their kinds of work, placed in the slots,
+        times the recent ratio of measured to predicted waits; see
+        :class:`~corridor.server.admission.Admission`); a longer predicted wait is answered 503
+        at once (a long kind of request may wait a few of its own computations). A refused client waits a second
         (``Retry-After``), so a wait shorter than that serves it sooner.
     rate_limit : str
         Per-client limit on the computing services, ``N/second``, ``N/minute`` or ``N/hour``,

@@ -3,7 +3,8 @@
 Off unless ``CORRIDOR_SERVER_TRACE`` names a file: then the admission gate appends one JSON
 line per computing request of this process, when it has answered: its arrival (seconds since
 the process's first request), status, raw query, how long the process held it (``held_ms``),
-waited for a slot (``wait_ms``) and waited for its worker's answer (``work_ms``), and
+waited for a slot (``wait_ms``) and waited for its worker's answer (``work_ms``), the wait the
+admission gate predicted for it (``predicted_wait_ms``; none for an answer kept), and
 ``ahead``: the computing requests this process held when it arrived, each as its query and
 how long it had been held by then (ms). ``bench/load.py --trace`` reads it back and counts.
 It costs a write per request, so it is for measuring, not for production.
@@ -48,4 +49,5 @@ class Trace:
         ms = lambda s: None if s is None else round(1000 * s, 2)  # noqa: E731
         self._file.write(json.dumps({
             "t": round(arrived - self._start, 4), "status": status, "q": query, "held_ms": ms(held_s),
-            "wait_ms": ms(timing.get("wait")), "work_ms": ms(timing.get("work")), "ahead": ahead}) + "\n")
+            "wait_ms": ms(timing.get("wait")), "work_ms": ms(timing.get("work")),
+            "predicted_wait_ms": ms(timing.get("predicted")), "ahead": ahead}) + "\n")

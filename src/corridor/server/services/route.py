@@ -31,6 +31,13 @@ def _answer(net, request: RouteRequest, fmt: str) -> bytes:
     return encode_json(best.to_geojson() if fmt == "geojson" else best.to_dict())
 
 
+def _kind(request: Request, req: RouteRequest) -> tuple[str, bool]:
+    """The kind of computation, for the admission's prediction and lanes: whether both ends are
+    ports of the network (mostly a few ms at sea), or not (inland legs: tens of ms)."""
+    ports = request.app.state.port_codes
+    return "route", all(isinstance(end, str) and end.strip().upper() in ports for end in (req.origin, req.destination))
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "place"
 
@@ -48,7 +55,8 @@ async def route(request: Request, format: str = "json", **options):
     if (req.alternatives or req.pareto) and format == "geojson":
         raise BadInput("Alternatives and the Pareto front come in JSON only; export an alternative as GeoJSON "
                        "by passing its avoided passages in `avoid`.")
-    body = await compute(request, _answer, request.app.state.network, req, format, answer_key=(req, format))
+    body = await compute(request, _answer, request.app.state.network, req, format, answer_key=(req, format),
+                         kind=_kind(request, req))
     if format == "geojson":
         name = f"corridor-{_slug(str(req.origin))}-{_slug(str(req.destination))}.geojson"
         return Response(body, media_type="application/geo+json",
