@@ -27,7 +27,7 @@ from corridor.costing import Assumption
 from corridor.costing.cargo import Cargo
 from corridor.costing.params import defaults
 from corridor.costing.profile import Profile
-from corridor.engine.hierarchies import BACKGROUND_ENV, start_wanted_build
+from corridor.engine.hierarchies import BACKGROUND_ENV, cached_hierarchy, start_wanted_build
 from corridor.engine.restrictions import Ctx
 
 FILE = "wanted-metrics.jsonl"
@@ -35,6 +35,7 @@ RECORD_ENV = "CORRIDOR_RECORD_WANTED"  # "1": record even when the background bu
 _SEEN: Counter = Counter()  # (network folder, layer, closed passages, weight key) -> requests in this process
 _SEEN_SIZE = 256  # distinct metrics remembered per process (then forgotten: recorded again, harmless)
 _LOCK = threading.Lock()
+_NOTED = threading.local()  # .n: calls of note() on this thread (noted()), whether recorded or not
 
 
 def record_of(ctx: Ctx, layer: str, blocked: int) -> dict:
@@ -78,17 +79,56 @@ def note(ctx: Ctx, layer: str, blocked: int) -> None:
     """A search of ``layer`` with ``blocked`` closed ran A* for want of a hierarchy: count its
     metric, and record it (and ask for the background build) as :mod:`this module <corridor.engine.wanted>` says.
     Air and mixed objectives (scaled per pair of places: never asked twice) are not recorded."""
+    _NOTED.n = noted() + 1
     if "air" in ctx.profile.modes or not recording() or os.environ.get("CORRIDOR_NO_CH"):
         return
-    net = ctx.net
-    seen = (str(net.path), layer, int(blocked), ctx.weight_key())
+    seen = (str(ctx.net.path), layer, int(blocked), ctx.weight_key())
     with _LOCK:
         _SEEN[seen] += 1
         n = _SEEN[seen]
         if len(_SEEN) > _SEEN_SIZE:
             del _SEEN[next(iter(_SEEN))]
+    _record(ctx, layer, blocked, n)
+
+
+def noted() -> int:
+    """How many searches this thread noted (:func:`note`) so far: a caller compares it before and
+    after a call to tell whether that call ran A* for want of a hierarchy."""
+    return getattr(_NOTED, "n", 0)
+
+
+def again(ctx: Ctx, blocked: int) -> bool:
+    """A request answered from kept legs (:mod:`corridor.planner`), without a search: when its
+    metric was noted in this process (its search ran A*), count it as :func:`note` counts a
+    search, so that a repeated request pushes its metric up the list too. True when that
+    metric's hierarchy has arrived since (:func:`~corridor.engine.hierarchies.cached_hierarchy`
+    finds it): the kept legs are A*'s, an equal-cost path may differ from the hierarchy's, and
+    another process would answer with the hierarchy's; the caller drops them. Costs nothing
+    while no search in the process ran A*."""
+    if not _SEEN:
+        return False
+    layer = "sea" if ctx.profile.modes == frozenset({"sea"}) else "all"
+    seen = (str(ctx.net.path), layer, int(blocked), ctx.weight_key())
+    with _LOCK:
+        if seen not in _SEEN:
+            return False
+        _SEEN[seen] += 1
+        n = _SEEN[seen]
+    weight = ctx.weight()[0]
+    if cached_hierarchy(ctx.net, layer, weight, blocked, seen[3]) is not None:
+        with _LOCK:
+            _SEEN.pop(seen, None)  # answered on its hierarchy from now on: nothing more to count
+        return True
+    _record(ctx, layer, blocked, n)
+    return False
+
+
+def _record(ctx: Ctx, layer: str, blocked: int, n: int) -> None:
+    """Write the metric's line the 1st, 2nd, 4th, 8th... time it is counted (``n``), and ask for
+    the background build the first time."""
     if n & (n - 1):  # not a power of two: counted, written later
         return
+    net = ctx.net
     record = record_of(ctx, layer, blocked)
     if record["refs"]:
         return
