@@ -8,7 +8,9 @@ record *by value*: another process rebuilds the very same weight array from it
 then finds by the weights' digest. Each process writes a metric's line the 1st, 2nd, 4th, 8th...
 time it sees it (with the count since its last line), not on every request; the first time it
 also asks for the background build (:func:`~corridor.engine.hierarchies.start_wanted_build`),
-which builds the most requested ones (:mod:`corridor.wanted_hierarchies`).
+which builds the most requested ones (:mod:`corridor.wanted_hierarchies`). A request the
+planner answers from kept legs counts as well (:func:`again`) when its metric ran A* in this
+process.
 
 Nothing is recorded under ``CORRIDOR_BACKGROUND_BUILD=0`` unless ``CORRIDOR_RECORD_WANTED=1``
 asks for it (a benchmark, then ``corridor network --hierarchies --wanted``).
