@@ -392,7 +392,7 @@ def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
     key = (tuple(_Stop(a) for a in req.accesses), ctx.settings(), req.blocked, tuple(req.avoid_keys), req.liner)
     searched = wanted.noted()
     kept, notes = _stretches(ctx.net, *key)
-    if wanted.noted() == searched and wanted.again(ctx, req.blocked):
+    if wanted.noted() == searched and wanted.again(ctx, req.blocked, key[1]):
         # kept legs found by A* while their metric's hierarchy was missing, and it has come: answer
         # as the hierarchy does (as another process would), not with a possibly different equal-cost path
         _stretches.cache_clear()

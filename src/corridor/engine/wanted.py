@@ -37,6 +37,7 @@ RECORD_ENV = "CORRIDOR_RECORD_WANTED"  # "1": record even when the background bu
 _SEEN: Counter = Counter()  # (network folder, layer, closed passages, weight key) -> requests in this process
 _SEEN_SIZE = 256  # distinct metrics remembered per process (then forgotten: recorded again, harmless)
 _LOCK = threading.Lock()
+_METRIC_OF: dict = {}  # (network folder, Ctx.settings(), closed passages) -> its key in _SEEN, for again()
 _NOTED = threading.local()  # .n: calls of note() on this thread (noted()), whether recorded or not
 
 
@@ -99,25 +100,32 @@ def noted() -> int:
     return getattr(_NOTED, "n", 0)
 
 
-def again(ctx: Ctx, blocked: int) -> bool:
+def again(ctx: Ctx, blocked: int, settings: tuple) -> bool:
     """A request answered from kept legs (:mod:`corridor.planner`), without a search: when its
     metric was noted in this process (its search ran A*), count it as :func:`note` counts a
     search, so that a repeated request pushes its metric up the list too. True when that
     metric's hierarchy has arrived since (:func:`~corridor.engine.hierarchies.cached_hierarchy`
     finds it): the kept legs are A*'s, an equal-cost path may differ from the hierarchy's, and
-    another process would answer with the hierarchy's; the caller drops them. Costs nothing
-    while no search in the process ran A*."""
+    another process would answer with the hierarchy's; the caller drops them. ``settings`` is
+    ``ctx.settings()``, which the caller has made for its own key. Costs nothing while no search
+    in the process ran A*, then a dictionary look-up (a metric's key is kept per setting)."""
     if not _SEEN:
         return False
-    layer = "sea" if ctx.profile.modes == frozenset({"sea"}) else "all"
-    seen = (str(ctx.net.path), layer, int(blocked), ctx.weight_key())
+    at = (str(ctx.net.path), settings, int(blocked))
+    seen = _METRIC_OF.get(at)
+    if seen is None:  # the weight key of a new Ctx takes about 0.1 ms: once per setting
+        seen = (at[0], "sea" if ctx.profile.modes == frozenset({"sea"}) else "all", int(blocked), ctx.weight_key())
+        with _LOCK:
+            if len(_METRIC_OF) >= _SEEN_SIZE:
+                del _METRIC_OF[next(iter(_METRIC_OF))]
+            _METRIC_OF[at] = seen
     with _LOCK:
         if seen not in _SEEN:
             return False
         _SEEN[seen] += 1
         n = _SEEN[seen]
-    weight = ctx.weight()[0]
-    if cached_hierarchy(ctx.net, layer, weight, blocked, seen[3]) is not None:
+    layer = seen[1]
+    if cached_hierarchy(ctx.net, layer, ctx.weight()[0], blocked, seen[3]) is not None:
         with _LOCK:
             _SEEN.pop(seen, None)  # answered on its hierarchy from now on: nothing more to count
         return True
