@@ -275,7 +275,16 @@ def _listed(route: Route) -> None:
     ``[lon, lat]``, :class:`_Line`), now that it is answered; a leg that has them is left alone."""
     for leg in route.legs:
         if any(isinstance(part, np.ndarray) for part in leg.geometry):
-            leg.geometry = [_Line(part.tobytes()) if isinstance(part, np.ndarray) else part for part in leg.geometry]
+            leg.geometry = [_Line(_bytes_under(part)) if isinstance(part, np.ndarray) else part for part in leg.geometry]
+
+
+def _bytes_under(part: np.ndarray) -> bytes:
+    """The kept bytes a :func:`_hop` array views (the same object, whose hash :func:`_border_notes`'
+    cache has already computed), else a copy of the array's."""
+    owner = part.base
+    while isinstance(owner, np.ndarray):
+        owner = owner.base
+    return owner if isinstance(owner, bytes) else np.asarray(part, float).tobytes()
 
 
 def _copied(leg: Leg, geometry: list) -> Leg:
