@@ -5,7 +5,9 @@ A *first call* is a request not asked before in the process: every request here 
 again (the liner's hub hops, kept across requests otherwise, are forgotten too: a harsher
 figure than bench/sea_call.py's first calls). Requests: ``sea``, bench/sea_call.py's (the 50
 major-port pairs by sea and the 300 random requests of bench/random_ports.py, seed 17);
-``multimodal``, bench/multimodal_call.py's (the 50 pairs by sea, rail, road and ferry). Each
+``multimodal``, bench/multimodal_call.py's (the 50 pairs by sea, rail, road and ferry);
+``any-surface``, bench/any_surface.py's (those 50 pairs with each non-default option), with a
+second table for the slowest tenth of the requests (by CPU time): where issue #17's p90 is. Each
 version runs in its own process (``--before-src`` gives the other checkout's ``src``), warmed
 as a server worker is, the processes alternating over ``--rounds``. Each stage is the time
 spent inside the function (its outermost call only), per request, summed over the requests;
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import json
 import os
 import statistics
@@ -43,8 +46,12 @@ STAGES = (
     ("keeping a sea answer (planner._kept_route)", "corridor.planner", "_kept_route"),
     ("copying a kept answer out (planner._answer_of)", "corridor.planner", "_answer_of"),
     ("costing (annotate)", "corridor.planner", "annotate"),
+    ("ranges (set_ranges)", "corridor.planner", "set_ranges"),
+    ("answers' geometry as lists (planner._listed)", "corridor.planner", "_listed"),
     ("border notes", "corridor.planner", "_border_notes"),
+    ("transit policy: the route avoiding it (after the free one)", "corridor.planner", "_apply_transit_policy"),
 )
+GC = "garbage collection (gc.callbacks)"
 
 
 def _requests(kind: str) -> list:
@@ -57,6 +64,10 @@ def _requests(kind: str) -> list:
     pairs = [[p["a"], p["b"]] for p in choose_pairs(load_network(progress=False))[0]]
     if kind == "multimodal":
         return [[a, b, {"modes": SURFACE}] for a, b in pairs]
+    if kind == "any-surface":
+        from any_surface import NON_DEFAULT
+
+        return [[a, b, {"modes": SURFACE, **options}] for options in NON_DEFAULT for a, b in pairs]
     return [[a, b, {"modes": "sea"}] for a, b in pairs] + [[q["origin"], q["destination"], {}]
                                                            for q in draw_requests(300, 17)]
 
@@ -97,10 +108,21 @@ def measure(requests: list) -> dict:
         if hasattr(owner, name):
             _wrap(owner, name, label, spent, inside)
 
-    def run() -> tuple[list, list]:
-        wall, cpu = [], []
+    collecting = [0.0]
+
+    def collected(phase: str, info: dict) -> None:
+        if phase == "start":
+            collecting[0] = time.perf_counter()
+        else:
+            spent[GC] = spent.get(GC, 0.0) + time.perf_counter() - collecting[0]
+
+    gc.callbacks.append(collected)
+
+    def run() -> tuple[list, list, list]:
+        wall, cpu, each = [], [], []
         for a, b, options in requests:
             planner.forget_kept_legs()
+            before = dict(spent)
             t, c = time.perf_counter(), time.process_time()
             try:
                 corridor.route(tuple(a) if isinstance(a, list) else a, tuple(b) if isinstance(b, list) else b,
@@ -109,18 +131,23 @@ def measure(requests: list) -> dict:
                 pass
             wall.append(1000 * (time.perf_counter() - t))
             cpu.append(1000 * (time.process_time() - c))
-        return wall, cpu
+            each.append({k: v - before.get(k, 0.0) for k, v in spent.items()})
+        return wall, cpu, each
 
     run()  # every lazily read table and kernel loaded
     spent.clear()
-    wall, cpu = run()
+    wall, cpu, each = run()
+    slowest = sorted(range(len(cpu)), key=cpu.__getitem__)[-max(1, len(cpu) // 10):]
     return {"stages": {k: 1000 * v / len(requests) for k, v in spent.items()},
-            "wall": statistics.median(wall), "cpu": statistics.median(cpu)}
+            "wall": statistics.median(wall), "cpu": statistics.median(cpu),
+            "slowest": {k: 1000 * sum(each[i].get(k, 0.0) for i in slowest) / len(slowest) for k in spent},
+            "slowest_cpu": statistics.mean(cpu[i] for i in slowest),
+            "p90_cpu": statistics.quantiles(cpu, n=10)[-1] if len(cpu) > 1 else cpu[0]}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("kind", choices=("sea", "multimodal"))
+    ap.add_argument("kind", choices=("sea", "multimodal", "any-surface"))
     ap.add_argument("--before-src", required=True, help="the other checkout's src folder")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -147,10 +174,18 @@ def main() -> None:
     labels = list(dict.fromkeys(label for label, _, _ in STAGES))
     for key, label in (("wall", "whole call, median wall"), ("cpu", "whole call, median CPU")):
         print(f"| {label} | " + " | ".join(f"{min(r[key] for r in runs[n]):.3f}" for n in versions) + " |")
-    for label in labels:
+    for label in [*labels, GC]:
         cells = [min(r["stages"].get(label, 0.0) for r in runs[n]) for n in versions]
         print(f"| {label.strip() if not label.startswith('  ') else '– ' + label.strip()} | "
               + " | ".join(f"{c:.3f}" for c in cells) + " |")
+    if args.kind == "any-surface":  # where the p90 is: the slowest tenth, per request, lowest over the rounds
+        print("\n| slowest tenth (by CPU), ms per request | before | after |\n|---|---|---|")
+        for key, label in (("p90_cpu", "p90 CPU, all requests"), ("slowest_cpu", "whole call, mean CPU")):
+            print(f"| {label} | " + " | ".join(f"{min(r[key] for r in runs[n]):.3f}" for n in versions) + " |")
+        for label in [*labels, GC]:
+            cells = [min(r["slowest"].get(label, 0.0) for r in runs[n]) for n in versions]
+            print(f"| {label.strip() if not label.startswith('  ') else '– ' + label.strip()} | "
+                  + " | ".join(f"{c:.3f}" for c in cells) + " |")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from corridor.costing.registry import costing_for
 from corridor.data import borders as border_table
 from corridor.data import passages as P
 from corridor.directions import border_row, legs_from_path
+from corridor.engine import wanted
 from corridor.engine.access import Access, access, direct_crossing
 from corridor.engine.restrictions import Ctx, blocked_mask
 from corridor.engine.sea_reach import sea_reach
@@ -261,11 +262,30 @@ def _fresh(leg: Leg) -> Leg:
 
 
 def _hop(leg: Leg) -> Leg:
-    """A copy of a kept leg (:func:`_kept`) for the liner to sail through a hub: its own lists
-    and dicts, as :func:`_fresh` gives, but its geometry read-only arrays over the kept bytes, not
-    lists: the liner sets a hop's ends and service and never reads its line, and the route's
-    legs are kept again at once (:func:`_raw`), so lists made here would be thrown away."""
+    """A copy of a kept leg (:func:`_kept`) for the liner to sail through a hub, or for a draft
+    that may be dropped unread (:func:`_legs_on_liner`): its own lists and dicts, as
+    :func:`_fresh` gives, but its geometry read-only arrays over the kept bytes, not lists: the
+    liner sets a hop's ends and service and never reads its line, and the route's legs are kept
+    again at once (:func:`_raw`), so lists made here would be thrown away; a draft's are made
+    when it is answered (:func:`_listed`)."""
     return _copied(leg, [np.frombuffer(raw, float).reshape(-1, 2) for raw in leg.geometry])
+
+
+def _listed(route: Route) -> None:
+    """Give the legs of a draft made by :func:`_hop` the geometry :func:`_fresh` gives (lists of
+    ``[lon, lat]``, :class:`_Line`), now that it is answered; a leg that has them is left alone."""
+    for leg in route.legs:
+        if any(isinstance(part, np.ndarray) for part in leg.geometry):
+            leg.geometry = [_Line(_bytes_under(part)) if isinstance(part, np.ndarray) else part for part in leg.geometry]
+
+
+def _bytes_under(part: np.ndarray) -> bytes:
+    """The kept bytes a :func:`_hop` array views (the same object, whose hash :func:`_border_notes`'
+    cache has already computed), else a copy of the array's."""
+    owner = part.base
+    while isinstance(owner, np.ndarray):
+        owner = owner.base
+    return owner if isinstance(owner, bytes) else np.asarray(part, float).tobytes()
 
 
 def _copied(leg: Leg, geometry: list) -> Leg:
@@ -366,7 +386,10 @@ def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
     the liner's notes. A sea-only request open to every port and country is the value of its
     stops and setting (:func:`_sea_stretch`); the liner treats each sea leg on its own, so
     stretch by stretch is the same answer. Any other request is the value of all its stops and
-    setting (:func:`_stretches`)."""
+    setting (:func:`_stretches`); its legs' geometry is left as arrays until the route is
+    answered (:meth:`_Solver.finish`): a transit policy's free route, or the fastest route a mixed
+    objective is scaled by, is only summed, then dropped, and the lists of a long land route cost
+    milliseconds (and the garbage collector's time after them)."""
     pairs = list(zip(req.accesses[:-1], req.accesses[1:]))
     if ctx.profile.modes == frozenset({"sea"}) and not (ctx.closed_ports or ctx.countries):
         settings, kept = ctx.settings(), []
@@ -376,9 +399,15 @@ def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
                                      req.liner))
         return [_fresh(leg) for legs, _ in kept for leg in legs], [n for _, notes in kept for n in notes]
     deadline.check()  # as above: kept stretches run no search
-    kept, notes = _stretches(ctx.net, tuple(_Stop(a) for a in req.accesses), ctx.settings(), req.blocked,
-                             tuple(req.avoid_keys), req.liner)
-    return [_fresh(leg) for leg in kept], list(notes)
+    key = (tuple(_Stop(a) for a in req.accesses), ctx.settings(), req.blocked, tuple(req.avoid_keys), req.liner)
+    searched = wanted.noted()
+    kept, notes = _stretches(ctx.net, *key)
+    if wanted.noted() == searched and wanted.again(ctx, req.blocked, key[1]):
+        # kept legs found by A* while their metric's hierarchy was missing, and it has come: answer
+        # as the hierarchy does (as another process would), not with a possibly different equal-cost path
+        _stretches.cache_clear()
+        kept, notes = _stretches(ctx.net, *key)
+    return [_hop(leg) for leg in kept], list(notes)
 
 
 def _route(ctx: Ctx, req: _Request) -> Route:
@@ -443,7 +472,9 @@ class _Solver:
         return self.finish(self.draft(objective, refs, exclude))
 
     def finish(self, route: Route) -> Route:
-        """A :meth:`draft` as answered: with its notes on closed and restricted borders."""
+        """A :meth:`draft` as answered: its geometry as lists (:func:`_listed`), with its notes
+        on closed and restricted borders."""
+        _listed(route)
         _border_notes(route, self.net, self.closed_crossings)
         return route
 

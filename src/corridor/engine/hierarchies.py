@@ -33,7 +33,7 @@ from corridor.hierarchy_integrity import check_hierarchy, check_labels, record_o
 from corridor.hub_labels import Labels, build_labels
 from corridor.locks import lock_is_free
 from corridor.network_integrity import DamagedNetwork
-from corridor.network_memo import network_key
+from corridor.network_memo import network_key, per_network
 
 _LOCK = threading.Lock()
 _MEMO: dict = {}
@@ -68,6 +68,16 @@ def _layer_edges(net, layer: str, blocked: int):
     return n, tail[keep], head[keep], edge[keep]
 
 
+@per_network(maxsize=4)
+def _open_edge_ids(net, layer: str, blocked: int) -> np.ndarray:
+    """The ids of :func:`_layer_edges` (read-only), kept per network, layer and closed passages:
+    every metric's lookup (:func:`hierarchy`) hashes its weights over them, and slicing the layer
+    again costs a few hundred ms on the whole network, paid on a new metric's first request."""
+    eid = _layer_edges(net, layer, blocked)[3]
+    eid.flags.writeable = False
+    return eid
+
+
 def _digest(w: np.ndarray, eid: np.ndarray) -> str:
     """The weights' and edges' hash that names a hierarchy's file (the arrays' bytes, not copied)."""
     h = hashlib.sha256(memoryview(np.ascontiguousarray(w)).cast("B"))
@@ -88,8 +98,8 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
     if not build and not _may_exist(net, layer, blocked):
         return None  # spares the layer and its hash (a fifth of a second) for a request with no hierarchy
     w_all = net.edge_km if weight is None else np.asarray(weight, np.float64)
-    n, tail, head, w, eid = _layer(net, layer, blocked, w_all)
-    digest = _digest(w, eid)
+    eid = _open_edge_ids(net, layer, int(blocked))
+    digest = _digest(w_all[eid], eid)
     key = (str(net.path), layer, int(blocked), digest)
     with _LOCK:
         if key in _MEMO and not (labels and _MEMO[key].labels is None):
@@ -97,7 +107,7 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
         path = _file(net.path, layer, blocked, digest)
         h = _MEMO.get(key)
         if h is None and path.exists():
-            h = load_hierarchy(path, n, len(net.edge_u))
+            h = load_hierarchy(path, int(net.n_sea_nodes if layer == "sea" else net.n_nodes), len(net.edge_u))
         if h is None:
             if not build:
                 return None
@@ -106,7 +116,7 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
             if not quiet:
                 print(f"corridor: building the contraction hierarchy of the {layer} layer (once per network, "
                       "weights and set of closed passages, a minute or more)", file=sys.stderr, flush=True)
-            h = build_hierarchy(n, tail, head, w, eid)
+            h = build_hierarchy(*_layer(net, layer, blocked, w_all))
             try:
                 h.save(path)
                 h.stats["bytes_on_disk"] = path.stat().st_size

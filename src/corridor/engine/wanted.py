@@ -8,7 +8,9 @@ record *by value*: another process rebuilds the very same weight array from it
 then finds by the weights' digest. Each process writes a metric's line the 1st, 2nd, 4th, 8th...
 time it sees it (with the count since its last line), not on every request; the first time it
 also asks for the background build (:func:`~corridor.engine.hierarchies.start_wanted_build`),
-which builds the most requested ones (:mod:`corridor.wanted_hierarchies`).
+which builds the most requested ones (:mod:`corridor.wanted_hierarchies`). A request the
+planner answers from kept legs counts as well (:func:`again`) when its metric ran A* in this
+process.
 
 Nothing is recorded under ``CORRIDOR_BACKGROUND_BUILD=0`` unless ``CORRIDOR_RECORD_WANTED=1``
 asks for it (a benchmark, then ``corridor network --hierarchies --wanted``).
@@ -27,7 +29,7 @@ from corridor.costing import Assumption
 from corridor.costing.cargo import Cargo
 from corridor.costing.params import defaults
 from corridor.costing.profile import Profile
-from corridor.engine.hierarchies import BACKGROUND_ENV, start_wanted_build
+from corridor.engine.hierarchies import BACKGROUND_ENV, cached_hierarchy, start_wanted_build
 from corridor.engine.restrictions import Ctx
 
 FILE = "wanted-metrics.jsonl"
@@ -35,6 +37,8 @@ RECORD_ENV = "CORRIDOR_RECORD_WANTED"  # "1": record even when the background bu
 _SEEN: Counter = Counter()  # (network folder, layer, closed passages, weight key) -> requests in this process
 _SEEN_SIZE = 256  # distinct metrics remembered per process (then forgotten: recorded again, harmless)
 _LOCK = threading.Lock()
+_METRIC_OF: dict = {}  # (network folder, Ctx.settings(), closed passages) -> its key in _SEEN, for again()
+_NOTED = threading.local()  # .n: calls of note() on this thread (noted()), whether recorded or not
 
 
 def record_of(ctx: Ctx, layer: str, blocked: int) -> dict:
@@ -78,17 +82,63 @@ def note(ctx: Ctx, layer: str, blocked: int) -> None:
     """A search of ``layer`` with ``blocked`` closed ran A* for want of a hierarchy: count its
     metric, and record it (and ask for the background build) as :mod:`this module <corridor.engine.wanted>` says.
     Air and mixed objectives (scaled per pair of places: never asked twice) are not recorded."""
+    _NOTED.n = noted() + 1
     if "air" in ctx.profile.modes or not recording() or os.environ.get("CORRIDOR_NO_CH"):
         return
-    net = ctx.net
-    seen = (str(net.path), layer, int(blocked), ctx.weight_key())
+    seen = (str(ctx.net.path), layer, int(blocked), ctx.weight_key())
     with _LOCK:
         _SEEN[seen] += 1
         n = _SEEN[seen]
         if len(_SEEN) > _SEEN_SIZE:
             del _SEEN[next(iter(_SEEN))]
+    _record(ctx, layer, blocked, n)
+
+
+def noted() -> int:
+    """How many searches this thread noted (:func:`note`) so far: a caller compares it before and
+    after a call to tell whether that call ran A* for want of a hierarchy."""
+    return getattr(_NOTED, "n", 0)
+
+
+def again(ctx: Ctx, blocked: int, settings: tuple) -> bool:
+    """A request answered from kept legs (:mod:`corridor.planner`), without a search: when its
+    metric was noted in this process (its search ran A*), count it as :func:`note` counts a
+    search, so that a repeated request pushes its metric up the list too. True when that
+    metric's hierarchy has arrived since (:func:`~corridor.engine.hierarchies.cached_hierarchy`
+    finds it): the kept legs are A*'s, an equal-cost path may differ from the hierarchy's, and
+    another process would answer with the hierarchy's; the caller drops them. ``settings`` is
+    ``ctx.settings()``, which the caller has made for its own key. Costs nothing while no search
+    in the process ran A*, then a dictionary look-up (a metric's key is kept per setting)."""
+    if not _SEEN:
+        return False
+    at = (str(ctx.net.path), settings, int(blocked))
+    seen = _METRIC_OF.get(at)
+    if seen is None:  # the weight key of a new Ctx takes about 0.1 ms: once per setting
+        seen = (at[0], "sea" if ctx.profile.modes == frozenset({"sea"}) else "all", int(blocked), ctx.weight_key())
+        with _LOCK:
+            if len(_METRIC_OF) >= _SEEN_SIZE:
+                del _METRIC_OF[next(iter(_METRIC_OF))]
+            _METRIC_OF[at] = seen
+    with _LOCK:
+        if seen not in _SEEN:
+            return False
+        _SEEN[seen] += 1
+        n = _SEEN[seen]
+    layer = seen[1]
+    if cached_hierarchy(ctx.net, layer, ctx.weight()[0], blocked, seen[3]) is not None:
+        with _LOCK:
+            _SEEN.pop(seen, None)  # answered on its hierarchy from now on: nothing more to count
+        return True
+    _record(ctx, layer, blocked, n)
+    return False
+
+
+def _record(ctx: Ctx, layer: str, blocked: int, n: int) -> None:
+    """Write the metric's line the 1st, 2nd, 4th, 8th... time it is counted (``n``), and ask for
+    the background build the first time."""
     if n & (n - 1):  # not a power of two: counted, written later
         return
+    net = ctx.net
     record = record_of(ctx, layer, blocked)
     if record["refs"]:
         return
