@@ -342,27 +342,23 @@ def start_background_build(net) -> bool:
         return False
     if path not in _BACKGROUND:
         _BACKGROUND[path] = True
-        # at once, not after this process ends: its peak (the network build) is behind it, and
-        # the builder's low priority leaves this process its core
-        if not build_lock_held(path) and not _spawn_builder(path, wait_for_me=False):
+        if not build_lock_held(path) and not _spawn_builder(path):
             return False
         print(f"corridor: fast paths are being prepared in the background ({BACKGROUND_DURATION}); "
               "answers are exact meanwhile", file=sys.stderr, flush=True)
     return True
 
 
-def _spawn_builder(path: Path, *, wait_for_me: bool = True) -> bool:
+def _spawn_builder(path: Path) -> bool:
     """Start ``python -m corridor.default_hierarchies --background`` (the default hierarchies,
-    then the wanted metrics') detached, logging beside the network; with ``wait_for_me``, it
-    starts once this process has ended (``--after``). False if it cannot start."""
+    then the wanted metrics') detached, logging beside the network; False if it cannot start."""
     import subprocess  # only here: a process that finds the hierarchies built never needs it
 
-    after = ["--after", str(os.getpid())] if wait_for_me else []
     try:
         with open(path / "hierarchies-background.log", "ab") as log:
-            subprocess.Popen([sys.executable, "-m", "corridor.default_hierarchies", "--background", *after],
-                             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                             start_new_session=True, close_fds=True)
+            subprocess.Popen([sys.executable, "-m", "corridor.default_hierarchies", "--background",
+                              "--after", str(os.getpid())], stdin=subprocess.DEVNULL, stdout=log,
+                             stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
     except OSError:  # a read-only cache or no process to spare: stay on A*
         return False
     return True
