@@ -53,10 +53,13 @@ class Beside:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self.log = folder / f"{task}.log"
+        # this very corridor, even when the caller found it through sys.path rather than an install
+        here = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (here, os.environ.get("PYTHONPATH")))))
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "corridor.build.beside", task, str(folder), str(os.getpid())],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, close_fds=True)
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, close_fds=True, env=env)
 
     def wait(self) -> Path:
         """The folder holding the answer, once the child has written it."""
