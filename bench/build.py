@@ -18,9 +18,9 @@ checkout's), alternating: on a scratch cache folder that holds the built network
 landmarks. Prints the wall and CPU seconds of the whole build (workers included), its peak
 memory (the largest process), the size of what it wrote, and each phase's line.
 
-``python bench/build.py --first-command [--background] [--rounds N]`` times the README's first
+``python bench/build.py --first-command [--background] [--rounds N] [--new-first]`` times the README's first
 command (``corridor report PE AZ``) on an empty scratch cache folder for each checkout's
-``src`` (``--old``/``--new`` as above), alternating: its wall time, its peak memory (the
+``src`` (``--old``/``--new`` as above), alternating (``--new-first``: this one first): its wall time, its peak memory (the
 largest of it and the build's children) and each network build stage's start. With
 ``--background`` the background build runs (``CORRIDOR_BACKGROUND_BUILD=1``) and the bench
 also waits for the default hierarchies (the ``ch-defaults-*.done`` marker): the seconds from the
@@ -151,7 +151,6 @@ def first_command(src: str, background: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="corridor-first-command-") as cache:
         env = dict(os.environ, CORRIDOR_CACHE_DIR=cache, PYTHONPATH=src,
                    CORRIDOR_BACKGROUND_BUILD="1" if background else "0")
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "corridor", "report", "PE", "AZ"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -159,11 +158,9 @@ def first_command(src: str, background: bool) -> dict:
         for line in proc.stderr:
             if line.startswith("corridor: ") and line.rstrip().endswith("..."):
                 stages.append((round(time.perf_counter() - t, 1), line[10:].strip()))
-        proc.wait()
+        _, _, usage = os.wait4(proc.pid, 0)  # this command's own peak (and its waited-for children's)
         wall = time.perf_counter() - t
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        out = {"src": src, "wall_s": wall, "peak_rss_mib": peak / 1024 if peak > usage else float("nan"),
-               "stages": stages}
+        out = {"src": src, "wall_s": wall, "peak_rss_mib": usage.ru_maxrss / 1024, "stages": stages}
         if background:
             while not any(Path(cache).glob("network-*/ch-defaults-*.done")):
                 peak_sum = max(peak_sum, _run_rss_mib(cache))
@@ -178,8 +175,9 @@ def main_first_command(args: list[str]) -> None:
     old = args[args.index("--old") + 1] if "--old" in args else "/work/main/src"
     new = args[args.index("--new") + 1] if "--new" in args else str(Path(__file__).resolve().parents[1] / "src")
     rounds = int(args[args.index("--rounds") + 1]) if "--rounds" in args else 1
+    order = (new, old) if "--new-first" in args else (old, new)
     for _ in range(rounds):
-        for src in (old, new):
+        for src in order:
             print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
             r = first_command(src, "--background" in args)
             print(f"{src}: first command {r['wall_s']:.1f} s, peak {r['peak_rss_mib']:,.0f} MiB"
