@@ -17,6 +17,15 @@ checkout's), alternating: on a scratch cache folder that holds the built network
 (``CORRIDOR_CACHE_DIR``'s, hard-linked: never written) without its hierarchies and hour
 landmarks. Prints the wall and CPU seconds of the whole build (workers included), its peak
 memory (the largest process), the size of what it wrote, and each phase's line.
+
+``python bench/build.py --first-command [--background] [--rounds N] [--new-first]`` times the README's first
+command (``corridor report PE AZ``) on an empty scratch cache folder for each checkout's
+``src`` (``--old``/``--new`` as above), alternating (``--new-first``: this one first): its wall time, its peak memory (the
+largest of it and the build's children) and each network build stage's start. With
+``--background`` the background build runs (``CORRIDOR_BACKGROUND_BUILD=1``) and the bench
+also waits for the default hierarchies (the ``ch-defaults-*.done`` marker): the seconds from the
+command's start until they are ready, and the peak of the memory of all the run's processes
+added up (sampled every 0.2 s).
 """
 
 from __future__ import annotations
@@ -124,7 +133,64 @@ def main_hierarchies(args: list[str]) -> None:
                 print("   ", line, flush=True)
 
 
+def _run_rss_mib(cache: str) -> float:
+    """The resident memory of every process whose environment names ``cache``, added up."""
+    total = 0
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and f"CORRIDOR_CACHE_DIR={cache}".encode() in (proc / "environ").read_bytes():
+                total += int(next(line for line in (proc / "status").read_text().splitlines()
+                                  if line.startswith("VmRSS")).split()[1])
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
+def first_command(src: str, background: bool) -> dict:
+    """The first command on an empty cache with ``src``'s code (see the module docstring)."""
+    with tempfile.TemporaryDirectory(prefix="corridor-first-command-") as cache:
+        env = dict(os.environ, CORRIDOR_CACHE_DIR=cache, PYTHONPATH=src,
+                   CORRIDOR_BACKGROUND_BUILD="1" if background else "0")
+        t = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "corridor", "report", "PE", "AZ"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        stages, peak_sum = [], 0.0
+        for line in proc.stderr:
+            if line.startswith("corridor: ") and line.rstrip().endswith("..."):
+                stages.append((round(time.perf_counter() - t, 1), line[10:].strip()))
+        _, _, usage = os.wait4(proc.pid, 0)  # this command's own peak (and its waited-for children's)
+        wall = time.perf_counter() - t
+        out = {"src": src, "wall_s": wall, "peak_rss_mib": usage.ru_maxrss / 1024, "stages": stages}
+        if background:
+            while not any(Path(cache).glob("network-*/ch-defaults-*.done")):
+                peak_sum = max(peak_sum, _run_rss_mib(cache))
+                time.sleep(0.2)
+            out.update(hierarchies_ready_s=time.perf_counter() - t, peak_sum_of_processes_mib=peak_sum)
+            while _run_rss_mib(cache):  # the builder goes on to the wanted metrics' (none): let it end
+                time.sleep(0.5)
+    return out
+
+
+def main_first_command(args: list[str]) -> None:
+    old = args[args.index("--old") + 1] if "--old" in args else "/work/main/src"
+    new = args[args.index("--new") + 1] if "--new" in args else str(Path(__file__).resolve().parents[1] / "src")
+    rounds = int(args[args.index("--rounds") + 1]) if "--rounds" in args else 1
+    order = (new, old) if "--new-first" in args else (old, new)
+    for _ in range(rounds):
+        for src in order:
+            print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
+            r = first_command(src, "--background" in args)
+            print(f"{src}: first command {r['wall_s']:.1f} s, peak {r['peak_rss_mib']:,.0f} MiB"
+                  + (f"; default hierarchies ready {r['hierarchies_ready_s']:.0f} s after its start, all processes "
+                     f"at most {r['peak_sum_of_processes_mib']:,.0f} MiB together" if "hierarchies_ready_s" in r else ""),
+                  flush=True)
+            print("    stages started at (s):", "; ".join(f"{s} {name}" for s, name in r["stages"]), flush=True)
+
+
 def main() -> None:
+    if "--first-command" in sys.argv:
+        main_first_command(sys.argv)
+        return
     if "--hierarchies" in sys.argv:
         main_hierarchies(sys.argv)
         return

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
 FORMAT_VERSION = 3  # 3: the manifest lists every file (size, dtype, shape, SHA-256)
-_FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "build/landmarks.py", "build/graphs.py",
+_FINGERPRINTED_MODULES = ("build/sea.py", "build/beside.py", "build/kernels.py", "build/ports.py", "build/landmarks.py", "build/graphs.py",
                           "build/intermodal.py", "build/ferry_lanes.py", "build/air.py", "air/model.py",
                           "data/airports.py", "data/land.py", "data/cities.py", "modes.py", "data/passages.py",
                           "data/ports.py", "data/shoals.py", "data/watermask.py", "snapping.py", "network.py", "network_integrity.py")
@@ -238,7 +238,14 @@ def _same_network(old: Path, manifest: dict) -> bool:
 
 
 def _compile(tmp: Path, fingerprint_: str, progress: bool) -> dict:
-    """Every layer's arrays and the manifest, written into the folder ``tmp``."""
+    """Every layer's arrays and the manifest, written into the folder ``tmp``.
+
+    Two stages run beside the others, on the second core (:mod:`corridor.build.beside`): the
+    rail and road text is parsed while this process builds the water mask, the sea layer and
+    the ports (they share nothing until the intermodal stage), and the sea landmarks are
+    chosen while this process chooses the whole network's.
+    """
+    from corridor.build.beside import Beside, read_land
     from corridor.build.intermodal import build_intermodal, write_tables
     from corridor.build.landmarks import select_landmarks
     from corridor.build.ports import connect_ports, port_water_points
@@ -247,6 +254,8 @@ def _compile(tmp: Path, fingerprint_: str, progress: bool) -> dict:
 
     started = time.perf_counter()
     bar = _Progress(progress)
+    side = tmp / "beside"  # the children's inputs and answers, deleted before the manifest is written
+    children = [Beside("land", side)]
     try:
         bar.stage("water mask (GLOBE 1 km)")
         build_water_bits(tmp / "water.npy")
@@ -261,7 +270,7 @@ def _compile(tmp: Path, fingerprint_: str, progress: bool) -> dict:
         port_sea_node = np.where(np.diff(starts) > 0, port_arrays["port_conn_node"][np.minimum(
             starts[:-1], len(port_arrays["port_conn_node"]) - 1)], -1)
         bar.stage("rail, road, ferries, terminals and borders", 6)
-        graph = build_intermodal(sea, ports, port_sea_node, bar)
+        graph = build_intermodal(sea, ports, port_sea_node, read_land(children[0].wait()), bar)
         stats.update(graph.pop("stats"))
         write_tables(tmp / "tables.json", graph.pop("tables"))
         arrays = dict(graph, **port_arrays)
@@ -269,16 +278,23 @@ def _compile(tmp: Path, fingerprint_: str, progress: bool) -> dict:
             [sea["node_joinable"], np.zeros(len(graph["node_lon"]) - len(sea["node_lon"]), bool)])
         arrays.update(_csr(arrays["edge_u"], arrays["edge_v"], len(arrays["node_lon"])))
         bar.stage("search landmarks", 2)
-        sea_only = arrays["edge_mode"] == 0
-        everywhere = np.ones(len(arrays["node_lon"]), bool)
+        for name in ("csr_indptr", "csr_head", "csr_edge", "node_joinable"):
+            np.save(side / f"{name}.npy", arrays[name])
+        np.save(side / "sea_km.npy", np.where(arrays["edge_mode"] == M.SEA, arrays["edge_km"], np.inf))
+        children.append(Beside("sea-landmarks", side))
         no_air = arrays["edge_mode"] != M.AIR  # air queries use no landmarks (imported routes change distances)
-        for name, keep, seeds in (("sea", sea_only, arrays["node_joinable"]), ("all", no_air, everywhere)):
-            km = arrays["edge_km"] if keep is None else np.where(keep, arrays["edge_km"], np.inf)
-            arrays[f"landmark_km_{name}"] = select_landmarks(
-                arrays["csr_indptr"], arrays["csr_head"], arrays["csr_edge"], km, seeds)[1]
-            bar(2 if name == "all" else 1, 2)
+        all_landmarks = select_landmarks(arrays["csr_indptr"], arrays["csr_head"], arrays["csr_edge"],
+                                         np.where(no_air, arrays["edge_km"], np.inf),
+                                         np.ones(len(arrays["node_lon"]), bool))[1]
+        bar(1, 2)
+        arrays["landmark_km_sea"] = np.load(children[1].wait() / "landmark_km_sea.npy")
+        arrays["landmark_km_all"] = all_landmarks
+        bar(2, 2)
     finally:
         bar.close()
+        for child in children:
+            child.kill()
+    shutil.rmtree(side)
     for name, arr in arrays.items():
         np.save(tmp / f"{name}.npy", arr)
     manifest = {

@@ -292,8 +292,18 @@ def stretch_to_published(lon, lat, u, v, km) -> tuple[np.ndarray, list[dict]]:
     return km, done
 
 
-def add_rail_layer(g: GraphBuilder) -> tuple:
-    """The rail layer (scgraph-data) with its curated corrections, as rail edges of ``g``.
+LAND_LAYERS = ("rail", "road")
+
+
+def read_land_layers() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each of :data:`LAND_LAYERS` as :func:`corridor.data.land.read_layer` reads it: the text
+    parsing (seconds of one core) needs nothing else of the build, so it can run beside it."""
+    return {layer: read_layer(layer) for layer in LAND_LAYERS}
+
+
+def add_rail_layer(g: GraphBuilder, rail: tuple[np.ndarray, np.ndarray]) -> tuple:
+    """The rail layer (scgraph-data, ``rail`` as :func:`read_land_layers` gives it) with its
+    curated corrections, as rail edges of ``g``.
 
     False edges are dropped (``rail_dropped_edges.csv``), pieces split by the export joined,
     high-speed-only lines closed to freight, missing lines added (``rail_links.csv``) and
@@ -304,7 +314,7 @@ def add_rail_layer(g: GraphBuilder) -> tuple:
     tuple
         The layer's :class:`_Nearest` lookup and its statistics.
     """
-    rail_xy, rail_e = read_layer("rail")
+    rail_xy, rail_e = rail
     rail_e, dropped = drop_false_edges(rail_xy, rail_e)
     rail0 = g.add_nodes(rail_xy[:, 0], rail_xy[:, 1], M.RAIL)
     joins, stats = repair_rail(rail_xy, rail_e)
@@ -336,11 +346,13 @@ def add_rail_layer(g: GraphBuilder) -> tuple:
     return rail_near, stats
 
 
-def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray, progress) -> dict:
+def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray,
+                     land: dict[str, tuple[np.ndarray, np.ndarray]], progress) -> dict:
     """The whole multimodal graph: the sea layer's nodes first (same ids), then the rest.
 
     ``port_sea_node[i]`` is the sea node of port ``i`` (its water node or nearest
-    connector), or -1 when the port is not joined to the sea.
+    connector), or -1 when the port is not joined to the sea; ``land`` is
+    :func:`read_land_layers`' answer.
     """
     g = GraphBuilder()
     g.add_nodes(sea["node_lon"], sea["node_lat"], M.SEA)
@@ -350,14 +362,14 @@ def build_intermodal(sea: dict, ports: list[PortRow], port_sea_node: np.ndarray,
     terminals: list[dict] = []
 
     progress(1, 6)
-    rail_near, stats["rail"] = add_rail_layer(g)
+    rail_near, stats["rail"] = add_rail_layer(g, land["rail"])
     lon, lat = g.coords()
     is_rail = np.concatenate(g.mode) == M.RAIL
     rail_ids = np.flatnonzero(is_rail)
     rail_near = _Nearest(lon[is_rail], lat[is_rail], 0, ids=rail_ids)  # now with the curated links
 
     progress(2, 6)
-    road_xy, road_e = read_layer("road")
+    road_xy, road_e = land["road"]
     road0 = g.add_nodes(road_xy[:, 0], road_xy[:, 1], M.ROAD)
     g.add_edges(road0 + road_e[:, 0], road0 + road_e[:, 1], mode=M.ROAD, req=M.bit(M.ROAD))
     road_near = _Nearest(road_xy[:, 0], road_xy[:, 1], road0)

@@ -17,15 +17,52 @@ CELLS_PER_DEGREE = 120  # 30 arc-seconds
 
 
 def build_water_bits(out_path: Path) -> dict:
-    """Pack the package's boolean ocean mask into ``out_path`` (.npy, uint8 bitfield)."""
-    from global_land_mask import globe  # imported here: it loads ~1 GB on import
+    """Pack the package's boolean ocean mask into ``out_path`` (.npy, uint8 bitfield).
 
-    ocean = globe._mask  # (21600, 43200) bool, True = ocean, row 0 = 90N, col 0 = 180W
-    if ocean.shape != (180 * CELLS_PER_DEGREE, 360 * CELLS_PER_DEGREE):
-        raise RuntimeError(f"unexpected global-land-mask shape {ocean.shape}")
-    np.save(out_path, np.packbits(ocean, axis=1))
-    return {"rows": ocean.shape[0], "cols": ocean.shape[1], "north": float(globe._lat[0]),
-            "west": float(globe._lon[0])}
+    The mask (21600 x 43200 bools, 933 MB unpacked) is read from the package's ``.npz`` a band
+    of rows at a time, never whole: importing ``global_land_mask.globe`` would unpack it and keep
+    it for the life of the process, the largest part of a first run's peak memory.
+    """
+    import zipfile
+
+    shape = (180 * CELLS_PER_DEGREE, 360 * CELLS_PER_DEGREE)
+    with zipfile.ZipFile(_globe_npz()) as z:
+        lat, lon = (np.load(z.open(name)) for name in ("lat.npy", "lon.npy"))
+        with z.open("mask.npy") as f:  # True = ocean, row 0 = 90N, col 0 = 180W
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                           (2, 0): np.lib.format.read_array_header_2_0}.get(np.lib.format.read_magic(f))
+            if read_header is None:
+                raise RuntimeError("unexpected global-land-mask file format")
+            found, fortran, dtype = read_header(f)
+            if found != shape or fortran or dtype != np.bool_:
+                raise RuntimeError(f"unexpected global-land-mask array {found} {dtype} (Fortran order: {fortran})")
+            packed = np.empty((shape[0], shape[1] // 8), np.uint8)
+            for start in range(0, shape[0], _BAND_ROWS):
+                rows = min(_BAND_ROWS, shape[0] - start)
+                band = np.frombuffer(_read_exactly(f, rows * shape[1]), np.bool_).reshape(rows, shape[1])
+                packed[start:start + rows] = np.packbits(band, axis=1)
+    np.save(out_path, packed)
+    return {"rows": shape[0], "cols": shape[1], "north": float(lat[0]), "west": float(lon[0])}
+
+
+_BAND_ROWS = 1200  # 52 MB of the unpacked mask at a time
+
+
+def _globe_npz() -> Path:
+    """The ``global-land-mask`` package's compressed mask, found without importing its module."""
+    from importlib.util import find_spec
+
+    spec = find_spec("global_land_mask")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the global-land-mask package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "globe_combined_mask_compressed.npz"
+
+
+def _read_exactly(f, size: int) -> bytes:
+    data = f.read(size)
+    if len(data) != size:
+        raise RuntimeError("the global-land-mask file ends early")
+    return data
 
 
 class WaterMask:
