@@ -11,6 +11,14 @@ the median query time of the CH search and of the hub labels on random node pair
 ``--rounds`` times. ``--edge-unit``, ``--settle`` and ``--contract`` set the witness searches'
 parameters of the new side's build (to compare settings with ``--only new``).
 
+``--request I`` builds ``default_requests()[I]`` instead (0 tables km, 1 sea routes hours, 2
+surface routes hours, 3 surface routes under the transit policy); ``--order-of J`` builds it on
+the new side in the node order of request J's ranked hierarchy (read from the cache folder's
+file of any construction code hash, else built first and timed as ``order_cpu_s``):
+``--request 3 --order-of 2`` is the policy one in the default one's order, ``--request 2
+--order-of 2`` a hierarchy in its own order (what is left of a ranked build without the
+ranking). ``--save DIR`` keeps the built hierarchy there under the name the cache would give it.
+
 Run: ``CORRIDOR_CACHE_DIR=... CORRIDOR_BACKGROUND_BUILD=0 python bench/contraction.py``
 (minutes per build; ``--only new`` for one side). Prints one JSON line per build and a table.
 """
@@ -27,10 +35,31 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 HERE = Path(__file__).resolve().parent
 
 
-def _child(layer: str, hours: bool, pairs: int, box: str | None, build_kw: dict) -> dict:
+def _ranked_order(net, request) -> tuple[np.ndarray, float]:
+    """The node order of ``request``'s ranked hierarchy: from its file in the cache folder (any
+    construction code hash: a ranked build's order does not depend on it), else built (CPU s)."""
+    from corridor.build.contraction import CODE_HASH, build_hierarchy
+    from corridor.engine.hierarchies import _layer, file_for
+
+    _, layer, weight, blocked = request
+    weight = net.edge_km if weight is None else weight
+    name = file_for(net, layer, blocked, weight).name.replace(f"-{CODE_HASH}-", "-*-")
+    for path in sorted(Path(net.path).glob(name)):
+        with np.load(path) as z:
+            if "given" not in str(z["stats"]):
+                return np.array(z["rank"]), 0.0
+    cpu = time.process_time()
+    h = build_hierarchy(*_layer(net, layer, blocked, weight))
+    return h.rank, time.process_time() - cpu
+
+
+def _child(layer: str, hours: bool, pairs: int, box: str | None, build_kw: dict, request: int | None = None,
+           order_of: int | None = None, save: str | None = None) -> dict:
     import dataclasses
 
     import numpy as np
@@ -46,7 +75,13 @@ def _child(layer: str, hours: bool, pairs: int, box: str | None, build_kw: dict)
 
     net = load_network(progress=False)
     requests = default_requests(net)
-    _, _, weight, blocked = requests[{("sea", False): 0, ("sea", True): 1, ("all", True): 2}[(layer, hours)]]
+    if request is None:
+        request = {("sea", False): 0, ("sea", True): 1, ("all", True): 2}[(layer, hours)]
+    _, layer, weight, blocked = requests[request]
+    out = {"request": request}
+    if order_of is not None:
+        build_kw["rank"], out["order_cpu_s"] = _ranked_order(net, requests[order_of])
+        out["order_of"] = order_of
     n, tail, head, w, eid = _layer(net, layer, blocked, net.edge_km if weight is None else weight)
     if box:  # a quick check: only the edges inside the box
         lo0, lo1, la0, la1 = map(float, box.split(","))
@@ -56,10 +91,14 @@ def _child(layer: str, hours: bool, pairs: int, box: str | None, build_kw: dict)
     build_labels(build_hierarchy(4, np.array([0, 1, 2]), np.array([1, 2, 3]), np.ones(3), np.arange(3)))  # compile
     cpu, wall = time.process_time(), time.perf_counter()
     h = build_hierarchy(n, tail, head, w, eid, **build_kw)
-    out = {"build_cpu_s": time.process_time() - cpu, "build_wall_s": time.perf_counter() - wall, **h.stats}
+    out.update({"build_cpu_s": time.process_time() - cpu, "build_wall_s": time.perf_counter() - wall, **h.stats})
     with tempfile.TemporaryDirectory() as tmp:
         h.save(Path(tmp) / "h.npz")
         out["file_mib"] = (Path(tmp) / "h.npz").stat().st_size / 2**20
+    if save:
+        from corridor.engine.hierarchies import file_for
+
+        h.save(Path(save) / file_for(net, layer, blocked, net.edge_km if weight is None else weight).name)
     labels = None
     if layer == "sea":  # only the sea hierarchies get hub labels (default_hierarchies)
         cpu = time.process_time()
@@ -103,7 +142,10 @@ def _build_kw(args) -> dict:
 def run(src: str, args, build_kw: dict) -> dict:
     env = dict(os.environ, PYTHONPATH=src, CORRIDOR_BACKGROUND_BUILD="0")
     cmd = [sys.executable, __file__, "--child", "--pairs", str(args.pairs), "--build-kw", json.dumps(build_kw)] + \
-        ["--all"] * args.all + ["--hours"] * args.hours + (["--box", args.box] if args.box else [])
+        ["--all"] * args.all + ["--hours"] * args.hours + (["--box", args.box] if args.box else []) + \
+        (["--request", str(args.request)] if args.request is not None else []) + \
+        (["--order-of", str(args.order_of)] if args.order_of is not None and src == args.new else []) + \
+        (["--save", args.save] if args.save else [])
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["src"] = src
@@ -125,17 +167,21 @@ def main() -> None:
     ap.add_argument("--edge-unit", type=int, help="new side: a settled node counts once more per this many edges")
     ap.add_argument("--settle", type=int, help="new side: the witness searches' settle limit when ranking")
     ap.add_argument("--contract", type=int, help="new side: the witness searches' settle limit when contracting")
+    ap.add_argument("--request", type=int, choices=range(4), help="default_requests()'s index to build")
+    ap.add_argument("--order-of", type=int, choices=range(4),
+                    help="new side: in the order of this request's ranked hierarchy")
+    ap.add_argument("--save", help="keep the built hierarchy in this folder")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--build-kw", default="{}", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(_child("all" if args.all else "sea", args.hours or args.all, args.pairs, args.box,
-                                json.loads(args.build_kw))))
+                                json.loads(args.build_kw), args.request, args.order_of, args.save)))
         return
     sides = [s for s in ("old", "new") if args.only in (None, s)]
     results = [(side, run(getattr(args, side), args, _build_kw(args) if side == "new" else {}))
                for _ in range(args.rounds) for side in sides]
-    cols = ("edge_unit", "build_cpu_s", "build_wall_s", "shortcuts", "upward_edges", "search_edges", "file_mib", "labels_cpu_s",
+    cols = ("request", "order_of", "order_cpu_s", "edge_unit", "build_cpu_s", "build_wall_s", "shortcuts", "upward_edges", "search_edges", "file_mib", "labels_cpu_s",
             "mean_label", "ch_query_ms", "labels_query_ms", "pairs_checked", "pairs_wrong")
     print(f"load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
     print(" | ".join(["side"] + list(cols)))
