@@ -19,6 +19,13 @@ file of any construction code hash, else built first and timed as ``order_cpu_s`
 --order-of 2`` a hierarchy in its own order (what is left of a ranked build without the
 ranking). ``--save DIR`` keeps the built hierarchy there under the name the cache would give it.
 
+``--routes DIR`` times whole calls instead, on two scratch copies of the cache folder (the
+network and its default hierarchies hard-linked, renamed to this code's hash): "ranked" as
+they are, "given" with the hierarchies saved in DIR (by ``--save``) in their place. Per side,
+in a fresh process, alternating ``--rounds`` times: first calls (``planner.forget_kept_legs()``
+before each) of the transit-policy routes (:data:`POLICY_ROUTES`, sea, rail, road, ferry) and
+of sea routes between bench/speed.py's 50 major-port pairs, with each answer's km and hours.
+
 Run: ``CORRIDOR_CACHE_DIR=... CORRIDOR_BACKGROUND_BUILD=0 python bench/contraction.py``
 (minutes per build; ``--only new`` for one side). Prints one JSON line per build and a table.
 """
@@ -28,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,6 +46,8 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+POLICY_ROUTES = [("Xi'an", "Warsaw"), ("Urumqi", "Minsk"), ("Almaty", "Berlin"), ("Chongqing", "Duisburg"),
+                 ("Beijing", "Riga")]
 
 
 def _ranked_order(net, request) -> tuple[np.ndarray, float]:
@@ -133,6 +143,96 @@ def _child(layer: str, hours: bool, pairs: int, box: str | None, build_kw: dict,
     return out
 
 
+def _routes_child() -> dict:
+    """First-call times (ms) and answers of the policy routes and the sea routes, this cache."""
+    sys.path.insert(0, str(HERE))
+    from speed import choose_pairs
+
+    import corridor
+    from corridor import planner
+    from corridor.default_hierarchies import build_default_hierarchies
+    from corridor.network import load_network
+
+    net = load_network(progress=False)
+    built = build_default_hierarchies(net, progress=False)  # loads them (hub labels built if missing)
+    pairs, _, _ = choose_pairs(net)
+    surface = "sea,rail,road,ferry"
+    corridor.route(pairs[0]["a"], pairs[0]["b"], modes="sea"), corridor.route("Xi'an", "Baku", modes=surface)
+    out = {"orders": [h.stats.get("order", "ranked") for h in built]}
+    for name, calls in (("policy", [(a, b, surface) for a, b in POLICY_ROUTES]),
+                        ("sea", [(tuple(p["a"]), tuple(p["b"]), "sea") for p in pairs[1:]])):
+        times, answers = [], []
+        for a, b, modes in calls:
+            planner.forget_kept_legs()
+            t = time.perf_counter()
+            r = corridor.route(a, b, modes=modes)
+            times.append(1000 * (time.perf_counter() - t))
+            answers.append((round(r.distance_km, 3), round(r.duration_h, 4)))
+        out[name] = {"ms": times, "median_ms": statistics.median(times), "answers": answers}
+    return out
+
+
+def _routes_cache(cache: Path, into: Path, saved: Path | None) -> None:
+    """A copy of ``cache``'s network folder in ``into`` (hard links), its hierarchy files renamed
+    to this code's hash; with ``saved``, the hierarchies in that folder replace theirs."""
+    from corridor.build.contraction import CODE_HASH
+    from corridor.network import network_dir
+
+    net = network_dir()
+    dst = into / net.name
+    dst.mkdir(parents=True)
+
+    def ours(name: str) -> str:
+        parts = name.split("-")
+        return "-".join(parts[:3] + [CODE_HASH] + parts[4:]) if name.startswith("ch-") and len(parts) > 4 else name
+
+    for f in net.iterdir():
+        if f.name.startswith(("ch-defaults-", "hierarchies-background", "wanted-")) or f.name.endswith(".tmp"):
+            continue
+        if f.is_dir():
+            (dst / ours(f.name)).mkdir()
+            for g in f.iterdir():
+                os.link(g, dst / ours(f.name) / g.name)
+        elif f.suffix == ".json" and not f.name.startswith("ch-"):
+            shutil.copy(f, dst / f.name)
+        else:
+            os.link(f, dst / ours(f.name))
+    for f in cache.glob("city-names-*.npz"):
+        os.link(f, into / f.name)
+    for f in (saved.glob("ch-*") if saved else []):
+        (dst / f.name).unlink(missing_ok=True)
+        os.link(f, dst / f.name)
+        shutil.rmtree((dst / f.name).with_suffix(".labels"), ignore_errors=True)  # the ranked one's
+
+
+def routes(args) -> None:
+    cache = Path(os.environ["CORRIDOR_CACHE_DIR"])
+    with tempfile.TemporaryDirectory(prefix="corridor-bench-", dir=cache.parent) as tmp:
+        sides = {"ranked": Path(tmp) / "ranked", "given": Path(tmp) / "given"}
+        env = dict(os.environ, PYTHONPATH=args.new, CORRIDOR_BACKGROUND_BUILD="0")
+        subprocess.run([sys.executable, "-c", "import corridor.network"], env=env, check=True)  # compile first
+        for side, folder in sides.items():
+            env["CORRIDOR_CACHE_DIR"] = str(folder)
+            subprocess.run([sys.executable, __file__, "--routes-setup", str(folder), args.routes, side],
+                                 env=env, check=True)
+        results = []
+        for _ in range(args.rounds):
+            for side, folder in sides.items():
+                env["CORRIDOR_CACHE_DIR"] = str(folder)
+                out = subprocess.run([sys.executable, __file__, "--routes-child"], env=env, capture_output=True,
+                                     text=True, check=True)
+                r = json.loads(out.stdout.strip().splitlines()[-1])
+                print(json.dumps({"side": side, **r}), flush=True)
+                results.append((side, r))
+    print(f"load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
+    for side, r in results:
+        print(f"{side}: orders {r['orders']}; policy routes first call median {r['policy']['median_ms']:.2f} ms "
+              f"({', '.join(f'{x:.1f}' for x in r['policy']['ms'])}); sea routes first call median "
+              f"{r['sea']['median_ms']:.3f} ms over {len(r['sea']['ms'])}")
+    answers = {side: (r["policy"]["answers"], r["sea"]["answers"]) for side, r in results}
+    print("same answers on both sides:", answers["ranked"] == answers["given"])
+
+
 def _build_kw(args) -> dict:
     """The witness-search parameters given on the command line, as build_hierarchy's keywords."""
     given = {"edge_unit": args.edge_unit, "settle_limit": args.settle, "contract_limit": args.contract}
@@ -171,9 +271,22 @@ def main() -> None:
     ap.add_argument("--order-of", type=int, choices=range(4),
                     help="new side: in the order of this request's ranked hierarchy")
     ap.add_argument("--save", help="keep the built hierarchy in this folder")
+    ap.add_argument("--routes", help="time whole calls with the hierarchies saved in this folder against the ranked")
+    ap.add_argument("--routes-setup", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--routes-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--build-kw", default="{}", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.routes_setup:
+        folder, saved, side = args.routes_setup
+        _routes_cache(Path(os.environ["CORRIDOR_CACHE_DIR"]), Path(folder), Path(saved) if side == "given" else None)
+        return
+    if args.routes_child:
+        print(json.dumps(_routes_child()))
+        return
+    if args.routes:
+        routes(args)
+        return
     if args.child:
         print(json.dumps(_child("all" if args.all else "sea", args.hours or args.all, args.pairs, args.box,
                                 json.loads(args.build_kw), args.request, args.order_of, args.save)))
