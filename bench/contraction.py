@@ -9,7 +9,8 @@ than wall times), the hub labels' build, shortcuts, upward and search edges, fil
 the median query time of the CH search and of the hub labels on random node pairs; it checks
 ``--pairs`` (1,000) random pairs against scipy's Dijkstra. Runs alternate old, new, old, ...
 ``--rounds`` times. ``--edge-unit``, ``--settle`` and ``--contract`` set the witness searches'
-parameters of the new side's build (to compare settings with ``--only new``).
+parameters of the new side's build (to compare settings with ``--only new``); ``--cached``
+loads the new side's ranked hierarchy from the cache folder instead of building it.
 
 ``--request I`` builds ``default_requests()[I]`` instead (0 tables km, 1 sea routes hours, 2
 surface routes hours, 3 surface routes under the transit policy); ``--order-of J`` builds it on
@@ -50,19 +51,32 @@ POLICY_ROUTES = [("Xi'an", "Warsaw"), ("Urumqi", "Minsk"), ("Almaty", "Berlin"),
                  ("Beijing", "Riga")]
 
 
-def _ranked_order(net, request) -> tuple[np.ndarray, float]:
-    """The node order of ``request``'s ranked hierarchy: from its file in the cache folder (any
-    construction code hash: a ranked build's order does not depend on it), else built (CPU s)."""
-    from corridor.build.contraction import CODE_HASH, build_hierarchy
-    from corridor.engine.hierarchies import _layer, file_for
+def _ranked_file(net, request) -> Path | None:
+    """``request``'s ranked hierarchy in the cache folder, of any construction code hash (a ranked
+    build's hierarchy does not depend on it), or None."""
+    from corridor.build.contraction import CODE_HASH
+    from corridor.engine.hierarchies import file_for
 
     _, layer, weight, blocked = request
-    weight = net.edge_km if weight is None else weight
-    name = file_for(net, layer, blocked, weight).name.replace(f"-{CODE_HASH}-", "-*-")
-    for path in sorted(Path(net.path).glob(name)):
+    name = file_for(net, layer, blocked, net.edge_km if weight is None else weight).name
+    for path in sorted(Path(net.path).glob(name.replace(f"-{CODE_HASH}-", "-*-"))):
         with np.load(path) as z:
             if "given" not in str(z["stats"]):
-                return np.array(z["rank"]), 0.0
+                return path
+    return None
+
+
+def _ranked_order(net, request) -> tuple[np.ndarray, float]:
+    """The node order of ``request``'s ranked hierarchy: from :func:`_ranked_file`, else built (CPU s)."""
+    from corridor.build.contraction import build_hierarchy
+    from corridor.engine.hierarchies import _layer
+
+    path = _ranked_file(net, request)
+    if path is not None:
+        with np.load(path) as z:
+            return np.array(z["rank"]), 0.0
+    _, layer, weight, blocked = request
+    weight = net.edge_km if weight is None else weight
     cpu = time.process_time()
     h = build_hierarchy(*_layer(net, layer, blocked, weight))
     return h.rank, time.process_time() - cpu
@@ -76,7 +90,7 @@ def _child(layer: str, hours: bool, pairs: int, box: str | None, build_kw: dict,
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import dijkstra
 
-    from corridor.build.contraction import build_hierarchy
+    from corridor.build.contraction import Hierarchy, build_hierarchy
     from corridor.default_hierarchies import default_requests
     from corridor.engine.hierarchies import _layer
     from corridor.hub_labels import build_labels
@@ -100,7 +114,8 @@ def _child(layer: str, hours: bool, pairs: int, box: str | None, build_kw: dict,
         tail, head, w, eid = tail[keep], head[keep], w[keep], eid[keep]
     build_labels(build_hierarchy(4, np.array([0, 1, 2]), np.array([1, 2, 3]), np.ones(3), np.arange(3)))  # compile
     cpu, wall = time.process_time(), time.perf_counter()
-    h = build_hierarchy(n, tail, head, w, eid, **build_kw)
+    cached = build_kw.pop("cached", False) and _ranked_file(net, requests[request])
+    h = Hierarchy.load(cached) if cached else build_hierarchy(n, tail, head, w, eid, **build_kw)
     out.update({"build_cpu_s": time.process_time() - cpu, "build_wall_s": time.perf_counter() - wall, **h.stats})
     with tempfile.TemporaryDirectory() as tmp:
         h.save(Path(tmp) / "h.npz")
@@ -235,7 +250,8 @@ def routes(args) -> None:
 
 def _build_kw(args) -> dict:
     """The witness-search parameters given on the command line, as build_hierarchy's keywords."""
-    given = {"edge_unit": args.edge_unit, "settle_limit": args.settle, "contract_limit": args.contract}
+    given = {"edge_unit": args.edge_unit, "settle_limit": args.settle, "contract_limit": args.contract,
+             "cached": args.cached or None}
     return {k: v for k, v in given.items() if v is not None}
 
 
@@ -271,6 +287,8 @@ def main() -> None:
     ap.add_argument("--order-of", type=int, choices=range(4),
                     help="new side: in the order of this request's ranked hierarchy")
     ap.add_argument("--save", help="keep the built hierarchy in this folder")
+    ap.add_argument("--cached", action="store_true",
+                    help="new side: the ranked hierarchy from the cache folder, not built (its queries alone)")
     ap.add_argument("--routes", help="time whole calls with the hierarchies saved in this folder against the ranked")
     ap.add_argument("--routes-setup", nargs=3, help=argparse.SUPPRESS)
     ap.add_argument("--routes-child", action="store_true", help=argparse.SUPPRESS)
