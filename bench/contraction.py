@@ -215,9 +215,9 @@ def _routes_cache(cache: Path, into: Path, saved: Path | None) -> None:
     for f in cache.glob("city-names-*.npz"):
         os.link(f, into / f.name)
     for f in (saved.glob("ch-*") if saved else []):
-        (dst / f.name).unlink(missing_ok=True)
-        os.link(f, dst / f.name)
-        shutil.rmtree((dst / f.name).with_suffix(".labels"), ignore_errors=True)  # the ranked one's
+        (dst / ours(f.name)).unlink(missing_ok=True)
+        os.link(f, dst / ours(f.name))
+        shutil.rmtree((dst / ours(f.name)).with_suffix(".labels"), ignore_errors=True)  # the ranked one's
 
 
 def routes(args) -> None:
