@@ -148,10 +148,9 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
     The missing ones and the hour landmarks are built in :data:`ORDER`; with ``workers`` > 1 by
     that many processes at once (each contraction runs on one core; those of
     :data:`IN_ORDER_OF` in another's node order, once it is built). CPU time: about 1 min for
-    the ranked sea one (hub labels included) and 3 min for the ranked whole network's, the
-    others a fraction of that, the hour landmarks seconds (README, "Hierarchies within the
-    first three minutes");
-    once per network, then cached, loaded in well under a second. Then writes the marker that
+    each sea one (hub labels included; somewhat less for the sea hours in the km order) and
+    3 min for each of the whole network's, the hour landmarks seconds (README, "Hierarchies
+    within the first three minutes"); once per network, then cached, loaded in well under a second. Then writes the marker that
     stops background builds of this network (:func:`corridor.engine.hierarchies.defaults_marker`;
     atomically, last)."""
     t = time.perf_counter()

@@ -21,10 +21,11 @@ kept in any order; only the shortcuts, and so the queries' work, depend on how w
 fits the weights. In its own ranked order the sea layer (km) gives back the ranked hierarchy
 (552,098 shortcuts, the same count) for 39.6 CPU s at load average 15, against about 52 for
 the ranked build at load 3-8 (``bench/contraction.py --request 0 --order-of 0``, 2 December
-2026): the ranking is a quarter or less of a ranked build. The sea hours in the km order: 617,654 shortcuts (ranked: 557,374), hub labels
-of mean 228 entries (ranked: 259), queries as fast; the transit policy's whole network in the
-default one's order: 38 % more shortcuts and no less CPU (README, "Hierarchies within the
-first three minutes"; :data:`corridor.default_hierarchies.IN_ORDER_OF`).
+2026): the ranking is a quarter or less of a ranked build. The sea hours in the km order:
+617,654 shortcuts (ranked: 557,374), hub labels of mean 228 entries (ranked: 259), queries as
+fast; the transit policy's whole network in the default one's order: 38 % more shortcuts and
+no less CPU (README, "Hierarchies within the first three minutes";
+:data:`corridor.default_hierarchies.IN_ORDER_OF`).
 
 The network is undirected, so one upward graph serves both search directions. Each upward
 edge keeps the original edge id (``-1`` for a shortcut) and, for a shortcut, its middle
