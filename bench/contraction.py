@@ -87,7 +87,7 @@ def _child(layer: str, hours: bool, pairs: int, box: str | None, build_kw: dict,
     import dataclasses
 
     import numpy as np
-    from scipy.sparse import coo_matrix
+    from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import dijkstra
 
     from corridor.build.contraction import Hierarchy, build_hierarchy
@@ -131,7 +131,14 @@ def _child(layer: str, hours: bool, pairs: int, box: str | None, build_kw: dict,
         out["labels_cpu_s"] = time.process_time() - cpu
         out["mean_label"] = labels.stats["mean_label"]
     ok = np.isfinite(w)
-    graph = coo_matrix((np.maximum(w[ok], 1e-12), (tail[ok], head[ok])), shape=(n, n)).tocsr()
+    # the least weight of each pair of nodes (a sparse matrix would add up parallel edges); scipy
+    # drops explicit zeros: a tiny weight stands for 0
+    a, b, least = np.minimum(tail[ok], head[ok]), np.maximum(tail[ok], head[ok]), w[ok]
+    by_pair = np.lexsort((least, b, a))
+    a, b, least = a[by_pair], b[by_pair], least[by_pair]
+    first = np.ones(len(a), bool)
+    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    graph = csr_matrix((np.maximum(least[first], 1e-12), (a[first], b[first])), shape=(n, n))
     rng = np.random.default_rng(17)
     deg = np.bincount(tail[ok], minlength=n) + np.bincount(head[ok], minlength=n)
     nodes = np.flatnonzero(deg > 0)
