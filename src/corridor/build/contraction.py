@@ -19,9 +19,9 @@ A hierarchy can also be contracted in a node order given ahead (``build_hierarch
 decided by the same witness searches as the last step of a ranked build, so every distance is
 kept in any order; only the shortcuts, and so the queries' work, depend on how well the order
 fits the weights. In its own ranked order the sea layer (km) gives back the ranked hierarchy
-(552,098 shortcuts, the same count) for 39.6 CPU s at load average 15, against about 52 for
-the ranked build at load 3-8 (``bench/contraction.py --request 0 --order-of 0``, 2 December
-2026): the ranking is a quarter or less of a ranked build. The sea hours in the km order:
+(552,098 shortcuts, the same count) for 39.6 CPU s against 60.0 for the ranked build, both
+at load average about 15 (``bench/contraction.py --request 0 --order-of 0``, 2 December
+2026): the ranking is about a third of a ranked build. The sea hours in the km order:
 617,654 shortcuts (ranked: 557,374), hub labels of mean 228 entries (ranked: 259), queries as
 fast; the transit policy's whole network in the default one's order: 38 % more shortcuts and
 no less CPU (README, "Hierarchies within the first three minutes";
