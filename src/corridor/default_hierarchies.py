@@ -120,13 +120,18 @@ def build_order(missing: list[int], landmarks: bool) -> list[int | str]:
 
 def _wait_for_hierarchy(net, request: tuple[str, str, np.ndarray | None, int]) -> Hierarchy | None:
     """The hierarchy of ``request`` once another worker has saved it (None if it cannot be
-    read: the job then ranks its own nodes). A failed build ends the whole build
-    (:func:`corridor.worker_processes.run_in_workers`), so the wait is never for nothing."""
+    read, or will not be saved: a read-only cache folder, or not within :data:`WAIT_MOST_S`;
+    the job then ranks its own nodes). A failed build ends the whole build
+    (:func:`corridor.worker_processes.run_in_workers`)."""
     _, layer, weight, blocked = request
     path = file_for(net, layer, blocked, net.edge_km if weight is None else weight)
-    while not path.exists():
+    end = time.monotonic() + WAIT_MOST_S
+    while not path.exists() and os.access(path.parent, os.W_OK) and time.monotonic() < end:
         time.sleep(1.0)
     return hierarchy(net, layer, blocked, weight, build=False)
+
+
+WAIT_MOST_S = 1800.0  # far beyond a sea build's minute even on a loaded machine
 
 
 def _build_in_worker(job: int | str, progress: bool) -> None:
