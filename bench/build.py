@@ -16,7 +16,8 @@ workers) for each checkout's ``src`` (``--old``, default /work/main/src, and ``-
 checkout's), alternating: on a scratch cache folder that holds the built network
 (``CORRIDOR_CACHE_DIR``'s, hard-linked: never written) without its hierarchies and hour
 landmarks. Prints the wall and CPU seconds of the whole build (workers included), its peak
-memory (the largest process), the size of what it wrote, and each phase's line.
+memory (the largest process), the size of what it wrote, and each phase's line. ``--only old``
+or ``--only new`` builds with one checkout's code.
 
 ``python bench/build.py --first-command [--background] [--rounds N] [--new-first]`` times the README's first
 command (``corridor report PE AZ``) on an empty scratch cache folder for each checkout's
@@ -123,8 +124,9 @@ def main_hierarchies(args: list[str]) -> None:
     old = args[args.index("--old") + 1] if "--old" in args else "/work/main/src"
     new = args[args.index("--new") + 1] if "--new" in args else str(Path(__file__).resolve().parents[1] / "src")
     rounds = int(args[args.index("--rounds") + 1]) if "--rounds" in args else 1
+    only = args[args.index("--only") + 1] if "--only" in args else None  # "old" or "new": one side
     for _ in range(rounds):
-        for src in (old, new):
+        for src in [s for side, s in (("old", old), ("new", new)) if only in (None, side)]:
             print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
             r = hierarchies(src)
             print(f"{src}: {r['wall_s']:.0f} s wall, {r['cpu_s']:.0f} s CPU, peak {r['peak_rss_mib']:,.0f} MiB, "

@@ -46,12 +46,8 @@ def _dijkstra(dense, skip=None):
     return dijkstra(graph, directed=False)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(graph=graphs(), limits=st.sampled_from([(1, 1), (1, 3), (3, 300), (60, 300)]), unit=st.sampled_from([1, 12, 24]))
-def test_every_distance_is_dijkstras(graph, limits, unit):
-    n, u, v, w = graph
-    h = build_hierarchy(n, u, v, w, np.arange(len(u)), settle_limit=limits[0], contract_limit=limits[1], edge_unit=unit)
-    assert sorted(h.rank.tolist()) == list(range(n))
+def _assert_exact(h, n, u, v, w):
+    """Every distance ``h`` answers is Dijkstra's, over a real path of that cost."""
     assert (h.rank[h.up_tail] < h.rank[h.up_head]).all()  # every edge goes up
     dist = _dijkstra(_dense(n, u, v, w))
     for s in range(n):
@@ -61,6 +57,15 @@ def test_every_distance_is_dijkstras(graph, limits, unit):
             if res is not None:
                 assert res.cost == pytest.approx(dist[s, t], abs=1e-9)
                 assert w[res.edges].sum() == pytest.approx(res.cost, abs=1e-9)  # a real path of that cost
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graph=graphs(), limits=st.sampled_from([(1, 1), (1, 3), (3, 300), (60, 300)]), unit=st.sampled_from([1, 12, 24]))
+def test_every_distance_is_dijkstras(graph, limits, unit):
+    n, u, v, w = graph
+    h = build_hierarchy(n, u, v, w, np.arange(len(u)), settle_limit=limits[0], contract_limit=limits[1], edge_unit=unit)
+    assert sorted(h.rank.tolist()) == list(range(n))
+    _assert_exact(h, n, u, v, w)
 
 
 def _adjacency(dense):
@@ -114,3 +119,28 @@ def test_witness_searches_decide_as_exhaustive_ones(graph, shallow, unit, data):
         assert needed <= after <= before
         if deep == 10**6:
             assert after == needed
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graph=graphs(), limits=st.sampled_from([(1, 1), (1, 3), (60, 300)]), data=st.data())
+def test_a_given_order_keeps_every_distance(graph, limits, data):
+    """Contracted in any order (a random permutation), the hierarchy has exactly that order and
+    answers Dijkstra's distances."""
+    n, u, v, w = graph
+    rank = np.array(data.draw(st.permutations(range(n))))
+    h = build_hierarchy(n, u, v, w, np.arange(len(u)), settle_limit=limits[0], contract_limit=limits[1], rank=rank)
+    assert (h.rank == rank).all() and h.stats["order"] == "given"
+    _assert_exact(h, n, u, v, w)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graph=graphs(), data=st.data())
+def test_an_order_reused_across_two_metrics(graph, data):
+    """The ranked order of one metric, reused for another on the same edges (some closed: inf,
+    as the transit policy closes borders), answers the second metric's distances."""
+    n, u, v, w1 = graph
+    w2 = np.array(data.draw(st.lists(st.sampled_from(WEIGHTS + [np.inf]), min_size=len(u), max_size=len(u))))
+    first = build_hierarchy(n, u, v, w1, np.arange(len(u)))
+    second = build_hierarchy(n, u, v, w2, np.arange(len(u)), rank=first.rank)
+    assert (second.rank == first.rank).all()
+    _assert_exact(second, n, u, v, w2)

@@ -31,7 +31,7 @@ from corridor.costing.cargo import make_cargo
 from corridor.costing.profile import Profile
 from corridor.data import passages as P
 from corridor.engine import hour_landmarks
-from corridor.engine.hierarchies import defaults_marker, hierarchy
+from corridor.engine.hierarchies import defaults_marker, file_for, hierarchy
 from corridor.engine.restrictions import Ctx, blocked_mask
 from corridor.locks import lock_path
 from corridor.wanted_hierarchies import build_until_done
@@ -59,9 +59,11 @@ def default_requests(net) -> list[tuple[str, str, np.ndarray | None, int]]:
             ("surface routes under the transit policy (hours)", "all", hours(M.SURFACE, policy), blocked | closed)]
 
 
-def _build_one(net, request: tuple[str, str, np.ndarray | None, int], progress: bool) -> Hierarchy:
+def _build_one(net, request: tuple[str, str, np.ndarray | None, int], progress: bool,
+               in_order_of: Hierarchy | None = None) -> Hierarchy:
     """Build (or load) the hierarchy of one of :func:`default_requests` (with its hub labels on
-    the sea layer), saying so on stderr with the wall and CPU seconds it took."""
+    the sea layer; in the node order of ``in_order_of`` when given), saying so on stderr with
+    the wall and CPU seconds it took."""
     name, layer, weight, blocked = request
     t, cpu = time.perf_counter(), time.process_time()
     h = hierarchy(net, layer, blocked, weight, build=False)
@@ -69,7 +71,7 @@ def _build_one(net, request: tuple[str, str, np.ndarray | None, int], progress: 
         if progress:
             what = "hub labels" if h is not None else "contraction hierarchy"
             print(f"corridor: building the {what} for {name} ...", file=sys.stderr, flush=True)
-        h = hierarchy(net, layer, blocked, weight, quiet=True, labels=layer == "sea")
+        h = hierarchy(net, layer, blocked, weight, quiet=True, labels=layer == "sea", in_order_of=in_order_of)
     if progress:
         print(f"corridor: contraction hierarchy for {name}: {h.stats['upward_edges']:,} upward edges, "
               f"ready in {time.perf_counter() - t:.1f} s ({time.process_time() - cpu:.1f} s of CPU)",
@@ -93,19 +95,43 @@ def _build_hour_landmarks(net, progress: bool) -> None:
 
 
 LANDMARKS = "hour landmarks"  # the job that builds them, beside the indices of default_requests()
+# Jobs contracted in the node order of another's ranked hierarchy (job: the one it follows)
+# rather than ranked: no ranking searches, no priority queue. The sea hours are the km at one
+# speed but for the canals' and slow passages' edges, and the km order is the better one for
+# both (hub labels of the hours in it: mean 228 entries, ranked on the hours: 259). The transit
+# policy's whole-network hierarchy is not: in the default one's order it had 38 % more
+# shortcuts for no less CPU, and it would have to wait for that one (README, "Hierarchies within the first three
+# minutes").
+IN_ORDER_OF: dict[int, int] = {1: 0}
 # The jobs in the order the workers take them up. The hour landmarks first (seconds): until
 # the hierarchies are there every surface request runs A*, which they bound far tighter than
-# the km ones. Then the two whole-network hierarchies, one per core: about three times a sea
-# one's CPU each, and a multimodal route runs tens of ms on A* against under a millisecond for
-# a sea route on its km landmarks. The build ends as soon as in any other order: the two
-# whole-network ones take both cores for most of it, whatever comes before or after.
-ORDER: tuple[int | str, ...] = (LANDMARKS, 2, 3, 1, 0)
+# the km ones. The two whole-network hierarchies (the longest jobs) one per core, the sea km
+# one before the policy's on the core the landmarks took, so that the sea hours, taken up
+# last by the other core, find its order ready: on 2 workers each core ends after about the
+# same CPU (README).
+ORDER: tuple[int | str, ...] = (LANDMARKS, 2, 0, 3, 1)
 
 
 def build_order(missing: list[int], landmarks: bool) -> list[int | str]:
     """The jobs of a build (indices of :func:`default_requests` still missing, and
     :data:`LANDMARKS` when ``landmarks``) in the order workers take them up."""
     return [job for job in ORDER if job in missing or (job == LANDMARKS and landmarks)]
+
+
+def _wait_for_hierarchy(net, request: tuple[str, str, np.ndarray | None, int]) -> Hierarchy | None:
+    """The hierarchy of ``request`` once another worker has saved it (None if it cannot be
+    read, or will not be saved: a read-only cache folder, or not within :data:`WAIT_MOST_S`;
+    the job then ranks its own nodes). A failed build ends the whole build
+    (:func:`corridor.worker_processes.run_in_workers`)."""
+    _, layer, weight, blocked = request
+    path = file_for(net, layer, blocked, net.edge_km if weight is None else weight)
+    end = time.monotonic() + WAIT_MOST_S
+    while not path.exists() and os.access(path.parent, os.W_OK) and time.monotonic() < end:
+        time.sleep(1.0)
+    return hierarchy(net, layer, blocked, weight, build=False)
+
+
+WAIT_MOST_S = 1800.0  # far beyond a sea build's minute even on a loaded machine
 
 
 def _build_in_worker(job: int | str, progress: bool) -> None:
@@ -116,17 +142,20 @@ def _build_in_worker(job: int | str, progress: bool) -> None:
     if job == LANDMARKS:
         _build_hour_landmarks(net, progress)
     else:
-        _build_one(net, default_requests(net)[job], progress)
+        requests = default_requests(net)
+        source = IN_ORDER_OF.get(job)
+        _build_one(net, requests[job], progress, None if source is None else _wait_for_hierarchy(net, requests[source]))
 
 
 def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -> list[Hierarchy]:
     """Build (or load) the hierarchies of :func:`default_requests`, saying so on stderr.
 
     The missing ones and the hour landmarks are built in :data:`ORDER`; with ``workers`` > 1 by
-    that many processes at once (each contraction runs on one core). CPU time: about 1 min for
-    each sea one (hub labels included) and 3 min for each of the whole network's, the hour
-    landmarks seconds (2 December 2026; README, "Hierarchies within the first three minutes");
-    once per network, then cached, loaded in well under a second. Then writes the marker that
+    that many processes at once (each contraction runs on one core; those of
+    :data:`IN_ORDER_OF` in another's node order, once it is built). CPU time: about 1 min for
+    each sea one (hub labels included; somewhat less for the sea hours in the km order) and
+    3 min for each of the whole network's, the hour landmarks seconds (README, "Hierarchies
+    within the first three minutes"); once per network, then cached, loaded in well under a second. Then writes the marker that
     stops background builds of this network (:func:`corridor.engine.hierarchies.defaults_marker`;
     atomically, last)."""
     t = time.perf_counter()
@@ -144,7 +173,8 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
         if job == LANDMARKS:
             _build_hour_landmarks(net, here)
         else:
-            by_job[job] = _build_one(net, requests[job], here)
+            source = IN_ORDER_OF.get(job)
+            by_job[job] = _build_one(net, requests[job], here, None if source is None else by_job[source])
     built = [by_job[i] for i in range(len(requests))]
     marker = defaults_marker(net.path)
     try:

@@ -14,6 +14,19 @@ Hierarchical Routing in Road Networks", WEA 2008). Upward edges that another upw
 beats are then left out of the graph the searches scan (they stay for unpacking): with the
 shallow witness searches alone that was 29 % of them on the sea layer (0.54 -> 0.38 ms).
 
+A hierarchy can also be contracted in a node order given ahead (``build_hierarchy(rank=...)``,
+:func:`_contract_in_order`): no ranking searches and no priority queue, each node's shortcuts
+decided by the same witness searches as the last step of a ranked build, so every distance is
+kept in any order; only the shortcuts, and so the queries' work, depend on how well the order
+fits the weights. In its own ranked order the sea layer (km) gives back the ranked hierarchy
+(552,098 shortcuts, the same count) for 39.6 CPU s against 60.0 for the ranked build, both
+at load average about 15 (``bench/contraction.py --request 0 --order-of 0``, 2 December
+2026): the ranking is about a third of a ranked build. The sea hours in the km order:
+617,654 shortcuts (ranked: 557,374), hub labels of mean 228 entries (ranked: 259), queries as
+fast; the transit policy's whole network in the default one's order: 38 % more shortcuts and
+no less CPU (README, "Hierarchies within the first three minutes";
+:data:`corridor.default_hierarchies.IN_ORDER_OF`).
+
 The network is undirected, so one upward graph serves both search directions. Each upward
 edge keeps the original edge id (``-1`` for a shortcut) and, for a shortcut, its middle
 node, so paths unpack to the same edges as :func:`corridor.search.shortest_path`.
@@ -212,7 +225,10 @@ def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit,
 
 
 @njit(cache=True)
-def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
+def _adjacency(n, eu, ev, ew, eid):
+    """Each node's edges (neighbour, weight, middle node -1, original id) in one pool, a list per
+    node with room for twice its edges (shortcuts join the lists; a full one moves, see
+    :func:`_add_shortcuts`). Returns start, capacity, length of each list, the pool's arrays and end."""
     deg = np.zeros(n, np.int64)
     for k in range(eu.shape[0]):
         deg[eu[k]] += 1
@@ -229,12 +245,17 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
     wt = np.empty(total)
     mid = np.empty(total, np.int32)
     oid = np.empty(total, np.int32)
-    end = total
     for k in range(eu.shape[0]):
         for a, b in ((eu[k], ev[k]), (ev[k], eu[k])):
             p = start[a] + length[a]
             nbr[p], wt[p], mid[p], oid[p] = b, ew[k], -1, eid[k]
             length[a] += 1
+    return start, cap, length, nbr, wt, mid, oid, total
+
+
+@njit(cache=True)
+def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
+    start, cap, length, nbr, wt, mid, oid, end = _adjacency(n, eu, ev, ew, eid)
 
     dist = np.full(n, np.inf)
     goal = np.full(n, -1.0)  # per target node of a witness search: the cost through the node contracted
@@ -301,64 +322,126 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
         rank[v] = order
         order += 1
         s = start[v]
-        need = n_up + length[v]
-        up_tail = _grow(up_tail, need)
-        up_head = _grow(up_head, need)
-        up_w = _grow(up_w, need)
-        up_mid = _grow(up_mid, need)
-        up_eid = _grow(up_eid, need)
-        for i in range(length[v]):
-            up_tail[n_up] = v
-            up_head[n_up] = nbr[s + i]
-            up_w[n_up] = wt[s + i]
-            up_mid[n_up] = mid[s + i]
-            up_eid[n_up] = oid[s + i]
-            n_up += 1
-        # remove v from its neighbours' lists
         for i in range(length[v]):
             u = nbr[s + i]
             deleted[u] += 1
             depth[u] = max(depth[u], depth[v] + 1)
             changed_at[u] = order
-            su = start[u]
-            for k in range(su, su + length[u]):
-                if nbr[k] == v:
-                    last = su + length[u] - 1
-                    nbr[k], wt[k], mid[k], oid[k] = nbr[last], wt[last], mid[last], oid[last]
-                    length[u] -= 1
-                    break
-        # add or improve the shortcuts
-        for q in range(c):
-            for a, b in ((sa[q], sb[q]), (sb[q], sa[q])):
-                sa_ = start[a]
-                found = False
-                for k in range(sa_, sa_ + length[a]):
-                    if nbr[k] == b:
-                        found = True
-                        if sw[q] < wt[k]:
-                            wt[k], mid[k], oid[k] = sw[q], v, -1
-                        break
-                if not found:
-                    if length[a] == cap[a]:  # move a's list to the end of the pool, twice as large
-                        ncap = 2 * cap[a]
-                        nbr = _grow(nbr, end + ncap)
-                        wt = _grow(wt, end + ncap)
-                        mid = _grow(mid, end + ncap)
-                        oid = _grow(oid, end + ncap)
-                        for k in range(length[a]):
-                            nbr[end + k], wt[end + k] = nbr[sa_ + k], wt[sa_ + k]
-                            mid[end + k], oid[end + k] = mid[sa_ + k], oid[sa_ + k]
-                        start[a] = end
-                        cap[a] = ncap
-                        end += ncap
-                        sa_ = end - ncap
-                    p = sa_ + length[a]
-                    nbr[p], wt[p], mid[p], oid[p] = b, sw[q], v, -1
-                    length[a] += 1
-                    if a == sa[q]:
-                        shortcuts += 1
-        length[v] = 0
+        up_tail, up_head, up_w, up_mid, up_eid, n_up = _go_up(v, start, length, nbr, wt, mid, oid, up_tail,
+                                                              up_head, up_w, up_mid, up_eid, n_up)
+        nbr, wt, mid, oid, end, added = _add_shortcuts(v, c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid, end)
+        shortcuts += added
     return rank, up_tail[:n_up], up_head[:n_up], up_w[:n_up], up_mid[:n_up], up_eid[:n_up], shortcuts
+
+
+@njit(cache=True)
+def _contract_in_order(n, eu, ev, ew, eid, nodes, settle_limit, contract_limit, edge_unit):
+    """:func:`_contract` with the order given (``nodes``, least important first): no ranking, no
+    priority queue; each node's shortcuts decided by the same witness searches as the last step
+    of a ranked contraction (shallow, then deeper for the pairs still open)."""
+    start, cap, length, nbr, wt, mid, oid, end = _adjacency(n, eu, ev, ew, eid)
+
+    dist = np.full(n, np.inf)
+    goal = np.full(n, -1.0)
+    touched = np.empty(n, np.int32)
+    hk = np.empty(4 * n + 16)
+    hv = np.empty(4 * n + 16, np.int32)
+    scap = 16
+    sa = np.empty(scap, np.int32)
+    sb = np.empty(scap, np.int32)
+    sw = np.empty(scap)
+    rank = np.full(n, -1, np.int32)
+    up_tail = np.empty(4 * eu.shape[0] + 16, np.int32)
+    up_head = np.empty(4 * eu.shape[0] + 16, np.int32)
+    up_w = np.empty(4 * eu.shape[0] + 16)
+    up_mid = np.empty(4 * eu.shape[0] + 16, np.int32)
+    up_eid = np.empty(4 * eu.shape[0] + 16, np.int32)
+    n_up = 0
+    shortcuts = 0
+    for order in range(nodes.shape[0]):
+        v = nodes[order]
+        if length[v] * length[v] > scap:
+            scap = length[v] * length[v] + 16
+            sa = np.empty(scap, np.int32)
+            sb = np.empty(scap, np.int32)
+            sw = np.empty(scap)
+        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
+        if contract_limit > settle_limit:
+            c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, edge_unit, goal,
+                         sa, sb, sw, c)
+        rank[v] = order
+        up_tail, up_head, up_w, up_mid, up_eid, n_up = _go_up(v, start, length, nbr, wt, mid, oid, up_tail,
+                                                              up_head, up_w, up_mid, up_eid, n_up)
+        nbr, wt, mid, oid, end, added = _add_shortcuts(v, c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid, end)
+        shortcuts += added
+    return rank, up_tail[:n_up], up_head[:n_up], up_w[:n_up], up_mid[:n_up], up_eid[:n_up], shortcuts
+
+
+@njit(cache=True)
+def _go_up(v, start, length, nbr, wt, mid, oid, up_tail, up_head, up_w, up_mid, up_eid, n_up):
+    """Contract ``v``: its remaining edges become upward edges (appended to up_*, grown as
+    needed) and leave its neighbours' lists. Returns the up_* arrays and their count."""
+    s = start[v]
+    need = n_up + length[v]
+    up_tail = _grow(up_tail, need)
+    up_head = _grow(up_head, need)
+    up_w = _grow(up_w, need)
+    up_mid = _grow(up_mid, need)
+    up_eid = _grow(up_eid, need)
+    for i in range(length[v]):
+        up_tail[n_up] = v
+        up_head[n_up] = nbr[s + i]
+        up_w[n_up] = wt[s + i]
+        up_mid[n_up] = mid[s + i]
+        up_eid[n_up] = oid[s + i]
+        n_up += 1
+        u = nbr[s + i]
+        su = start[u]
+        for k in range(su, su + length[u]):
+            if nbr[k] == v:
+                last = su + length[u] - 1
+                nbr[k], wt[k], mid[k], oid[k] = nbr[last], wt[last], mid[last], oid[last]
+                length[u] -= 1
+                break
+    length[v] = 0
+    return up_tail, up_head, up_w, up_mid, up_eid, n_up
+
+
+@njit(cache=True)
+def _add_shortcuts(v, c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid, end):
+    """Add (or improve) the ``c`` shortcuts through ``v`` in s*; a list that is full moves to the
+    end of the pool, twice as large. Returns the pool's arrays, its end and the shortcuts added."""
+    added = 0
+    for q in range(c):
+        for a, b in ((sa[q], sb[q]), (sb[q], sa[q])):
+            sa_ = start[a]
+            found = False
+            for k in range(sa_, sa_ + length[a]):
+                if nbr[k] == b:
+                    found = True
+                    if sw[q] < wt[k]:
+                        wt[k], mid[k], oid[k] = sw[q], v, -1
+                    break
+            if not found:
+                if length[a] == cap[a]:
+                    ncap = 2 * cap[a]
+                    nbr = _grow(nbr, end + ncap)
+                    wt = _grow(wt, end + ncap)
+                    mid = _grow(mid, end + ncap)
+                    oid = _grow(oid, end + ncap)
+                    for k in range(length[a]):
+                        nbr[end + k], wt[end + k] = nbr[sa_ + k], wt[sa_ + k]
+                        mid[end + k], oid[end + k] = mid[sa_ + k], oid[sa_ + k]
+                    start[a] = end
+                    cap[a] = ncap
+                    end += ncap
+                    sa_ = end - ncap
+                p = sa_ + length[a]
+                nbr[p], wt[p], mid[p], oid[p] = b, sw[q], v, -1
+                length[a] += 1
+                if a == sa[q]:
+                    added += 1
+    return nbr, wt, mid, oid, end, added
 
 
 @njit(cache=True)
@@ -471,14 +554,19 @@ class Hierarchy:
 
 def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid: np.ndarray, *,
                     settle_limit: int = WITNESS_SETTLE_LIMIT,
-                    contract_limit: int = WITNESS_CONTRACT_LIMIT, edge_unit: int = WITNESS_EDGE_UNIT) -> Hierarchy:
+                    contract_limit: int = WITNESS_CONTRACT_LIMIT, edge_unit: int = WITNESS_EDGE_UNIT,
+                    rank: np.ndarray | None = None) -> Hierarchy:
     """CH of the undirected graph with edges ``eu[k] - ev[k]`` of weight ``ew[k]`` (id ``eid[k]``).
 
     Witness searches settle at most ``settle_limit`` nodes when ranking nodes, and at most
     ``contract_limit`` when contracting one, a settled node counting once more per ``edge_unit``
     edges it scans. Parallel edges and loops are fine: the cheapest
-    of each pair is kept, loops dropped."""
+    of each pair is kept, loops dropped. With ``rank`` (a hierarchy's of the same nodes under
+    other weights, e.g. another's :attr:`Hierarchy.rank`), the nodes are contracted in that
+    order instead of ranked (:func:`_contract_in_order`): every distance is still exact, only
+    the shortcuts (and so the queries' work) depend on how well the order fits these weights."""
     t0 = time.perf_counter()
+    order_given = rank is not None
     eu, ev, ew, eid = (np.asarray(x) for x in (eu, ev, ew, eid))
     ok = (eu != ev) & np.isfinite(ew)
     a, b = np.minimum(eu, ev)[ok], np.maximum(eu, ev)[ok]
@@ -488,7 +576,15 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     first = np.ones(len(a), bool)
     first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
     a, b, ew, eid = a[first].astype(np.int32), b[first].astype(np.int32), ew[first], eid[first]
-    rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, settle_limit, contract_limit, edge_unit)
+    if rank is None:
+        rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, settle_limit, contract_limit,
+                                                             edge_unit)
+    else:
+        nodes = np.argsort(np.asarray(rank), kind="stable").astype(np.int32)
+        if len(nodes) != n:
+            raise ValueError(f"an order of {len(nodes)} nodes for a graph of {n}")
+        rank, tail, head, w, mid, oid, shortcuts = _contract_in_order(n, a, b, ew, eid, nodes, settle_limit,
+                                                                      contract_limit, edge_unit)
     up = np.argsort(tail, kind="stable")
     tail, head, w, mid, oid = tail[up], head[up].astype(np.int32), w[up], mid[up].astype(np.int32), oid[up]
     up_indptr = np.zeros(n + 1, np.int64)
@@ -499,7 +595,7 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     stats = {"nodes": int(n), "edges": int(len(a)), "shortcuts": int(shortcuts), "upward_edges": int(len(tail)),
              "search_edges": int(len(slot)), "build_seconds": round(time.perf_counter() - t0, 2),
              "witness_settle_limit": int(settle_limit), "witness_contract_limit": int(contract_limit),
-             "witness_edge_unit": int(edge_unit)}
+             "witness_edge_unit": int(edge_unit), "order": "given" if order_given else "ranked"}
     return Hierarchy(rank, up_indptr, head, w, mid, oid.astype(np.int32), s_indptr, head[slot], w[slot], slot,
                      stats)
 
@@ -508,7 +604,8 @@ def _code_hash() -> str:
     """Hash of the code that decides the hierarchy (editing anything else keeps cached ones)."""
     import inspect
 
-    src = "".join(inspect.getsource(f) for f in (_witness, _plan, _recheck, _contract, _dominated, build_hierarchy))
+    src = "".join(inspect.getsource(f) for f in (_witness, _plan, _recheck, _adjacency, _contract, _contract_in_order,
+                                              _go_up, _add_shortcuts, _dominated, build_hierarchy))
     return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}/{WITNESS_EDGE_UNIT}{src}".encode()
                           ).hexdigest()[:8]
 

@@ -86,10 +86,11 @@ def _digest(w: np.ndarray, eid: np.ndarray) -> str:
 
 
 def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *, build: bool = True,
-              quiet: bool = False, labels: bool = False) -> Hierarchy | None:
+              quiet: bool = False, labels: bool = False, in_order_of: Hierarchy | None = None) -> Hierarchy | None:
     """The CH of ``net``'s ``layer`` ("sea", or "all": the whole network) with the passages in
     ``blocked`` closed, weighted by ``weight`` per edge (default ``net.edge_km``; inf: no
-    edge); built on first use (saying so on stderr unless ``quiet``) and cached on disk in the
+    edge); built on first use (saying so on stderr unless ``quiet``; in the node order of
+    ``in_order_of``, a hierarchy of the same layer, when given) and cached on disk in the
     network's folder, with its hub labels when they are there (``labels``: build them too).
     With ``build=False``, None unless it is already cached."""
     fast = (str(net.path), layer, int(blocked), "km") if weight is None else None
@@ -116,7 +117,8 @@ def hierarchy(net, layer: str, blocked: int, weight: np.ndarray | None = None, *
             if not quiet:
                 print(f"corridor: building the contraction hierarchy of the {layer} layer (once per network, "
                       "weights and set of closed passages, a minute or more)", file=sys.stderr, flush=True)
-            h = build_hierarchy(*_layer(net, layer, blocked, w_all))
+            h = build_hierarchy(*_layer(net, layer, blocked, w_all),
+                                rank=None if in_order_of is None else in_order_of.rank)
             try:
                 h.save(path)
                 h.stats["bytes_on_disk"] = path.stat().st_size
