@@ -72,7 +72,7 @@ def _child(what: str) -> dict:
 
 
 def run_child(what: str, cache: str) -> dict:
-    env = dict(os.environ, CORRIDOR_CACHE_DIR=cache)
+    env = dict(os.environ, CORRIDOR_CACHE_DIR=cache, CORRIDOR_BACKGROUND_BUILD="0")  # no builder left on a deleted folder
     out = subprocess.run([sys.executable, __file__, "--child", what], capture_output=True, text=True, env=env,
                          check=True)
     sys.stderr.write(out.stderr)
