@@ -48,17 +48,17 @@ def end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def run_in_workers(task: Callable, calls: list[tuple], workers: int) -> None:
+def run_in_workers(task: Callable, calls: list[tuple], workers: int) -> list:
     """Run ``task(*args)`` for every ``args`` of ``calls`` in ``workers`` spawned processes
-    (spawn, not fork: a fresh interpreter each; numba's threads do not survive a fork).
+    (spawn, not fork: a fresh interpreter each; numba's threads do not survive a fork); returns
+    what the calls returned, in their order.
 
     Raises whatever a call raised, after killing the workers still running.
     """
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=end_with_parent, initargs=(os.getpid(),))
     try:
-        for done in [pool.submit(task, *args) for args in calls]:
-            done.result()
+        results = [done.result() for done in [pool.submit(task, *args) for args in calls]]
     except BaseException:
         # shutdown() alone would wait minutes for the running calls; the pool offers no public kill before 3.14
         for process in list(pool._processes.values()):
@@ -66,6 +66,7 @@ def run_in_workers(task: Callable, calls: list[tuple], workers: int) -> None:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+    return results
 
 
 def exit_on_sigterm() -> None:

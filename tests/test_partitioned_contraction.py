@@ -1,0 +1,78 @@
+"""The contraction hierarchy built part by part (:mod:`corridor.build.partitioned_contraction`)
+on small random graphs cut into 2-3 parts: every distance it answers is plain Dijkstra's, every
+interior node ranks below the core, and the processes give the hierarchy one process gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_contraction import WEIGHTS, _dense, _dijkstra
+
+from corridor.build.partitioned_contraction import build_partitioned_hierarchy, components_by_kind
+from corridor.search_ch import ch_shortest_path
+
+
+@st.composite
+def parted_graphs(draw, most=30):
+    """(nodes, tails, heads, weights, part of each node): parallel edges, loops, equal weights,
+    empty parts and parts with no interior allowed."""
+    n = draw(st.integers(2, most))
+    m = draw(st.integers(0, 5 * n))
+    ends = st.lists(st.integers(0, n - 1), min_size=m, max_size=m)
+    weights = st.lists(st.sampled_from(WEIGHTS), min_size=m, max_size=m)
+    parts = st.lists(st.integers(0, draw(st.integers(1, 2))), min_size=n, max_size=n)
+    return (n, np.array(draw(ends), np.int64), np.array(draw(ends), np.int64), np.array(draw(weights)),
+            np.array(draw(parts)))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graph=parted_graphs(), limits=st.sampled_from([(1, 1), (1, 3), (60, 300)]))
+def test_every_distance_is_dijkstras(graph, limits):
+    n, u, v, w, part = graph
+    h = build_partitioned_hierarchy(n, u, v, w, np.arange(len(u)), part, settle_limit=limits[0],
+                                    contract_limit=limits[1], workers=0)
+    assert sorted(h.rank.tolist()) == list(range(n))
+    assert (h.rank[h.up_tail] < h.rank[h.up_head]).all()  # every edge goes up
+    ok = u != v
+    boundary = np.zeros(n, bool)
+    cut = ok & (part[u] != part[v])
+    boundary[u[cut]] = boundary[v[cut]] = True
+    if boundary.any() and (~boundary).any():
+        assert h.rank[~boundary].max() < h.rank[boundary].min()  # the core (boundary nodes) on top
+    dist = _dijkstra(_dense(n, u, v, w))
+    for s in range(n):
+        for t in range(n):
+            res = ch_shortest_path(h, [s], [0.0], [t], [0.0])
+            assert (res is None) == np.isinf(dist[s, t])
+            if res is not None:
+                assert res.cost == pytest.approx(dist[s, t], abs=1e-9)
+                assert w[res.edges].sum() == pytest.approx(res.cost, abs=1e-9)  # a real path of that cost
+
+
+def test_two_processes_build_what_one_builds():
+    rng = np.random.default_rng(7)
+    n, m = 400, 1600
+    u, v = rng.integers(0, n, m), rng.integers(0, n, m)
+    w = rng.integers(1, 20, m).astype(float)
+    part = (np.arange(n) * 2) // n  # two halves, many cut edges
+    apart = build_partitioned_hierarchy(n, u, v, w, np.arange(m), part, workers=2)
+    here = build_partitioned_hierarchy(n, u, v, w, np.arange(m), part, workers=0)
+    for name in ("rank", "up_indptr", "up_head", "up_w", "up_mid", "up_eid", "s_indptr", "s_slot"):
+        assert np.array_equal(getattr(apart, name), getattr(here, name)), name
+    assert apart.stats["core_nodes"] < n
+
+
+def test_parts_keep_components_whole_and_balanced():
+    # kind 0: a chain of 20 "sea" nodes; kind 1: three land chains of 30, 20 and 10 nodes, each tied to the sea once
+    land = [(20, 50), (50, 70), (70, 80)]
+    eu = list(range(19)) + [a for lo, hi in land for a in range(lo, hi - 1)] + [0, 5, 10]
+    ev = list(range(1, 20)) + [a + 1 for lo, hi in land for a in range(lo, hi - 1)] + [20, 50, 70]
+    kind = np.array([0] * 20 + [1] * 60)
+    part = components_by_kind(80, np.array(eu), np.array(ev), kind, 2)
+    for lo, hi in [(0, 20)] + land:
+        assert len(set(part[lo:hi])) == 1  # a component stays in one part
+    # largest first into the lighter part: the 29-edge chain, then the sea's and the 19-edge chain's
+    # 19 edges each in turn into the other part (19, then 38), then the 9-edge chain beside the 29
+    assert part[20] == part[70] != part[0] == part[50]
