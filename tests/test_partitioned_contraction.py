@@ -76,3 +76,21 @@ def test_parts_keep_components_whole_and_balanced():
     # largest first into the lighter part: the 29-edge chain, then the sea's and the 19-edge chain's
     # 19 edges each in turn into the other part (19, then 38), then the 9-edge chain beside the 29
     assert part[20] == part[70] != part[0] == part[50]
+
+
+def test_only_the_whole_network_default_is_built_on_both_cores(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    import corridor.default_hierarchies as D
+
+    calls = []
+    saved = SimpleNamespace(save=lambda path: calls.append(("saved", path)))
+    monkeypatch.setattr(D, "on_both_cores", lambda net, weight, blocked: calls.append(("parts", blocked)) or saved)
+    monkeypatch.setattr(D, "file_for", lambda net, layer, blocked, weight: tmp_path / f"{layer}-{blocked}.npz")
+    built = SimpleNamespace(stats={"upward_edges": 1}, labels=None)
+    # nothing cached (build=False), then what hierarchy() loads or builds
+    monkeypatch.setattr(D, "hierarchy", lambda net, layer, blocked, weight, build=True, **kw: built if build else None)
+    net = SimpleNamespace(path=tmp_path)
+    for name in ("surface routes under the transit policy (hours)", D.ON_BOTH_CORES):
+        assert D._build_one(net, (name, "all", np.ones(3), 5), progress=False) is built
+    assert calls == [("parts", 5), ("saved", tmp_path / "all-5.npz")]
