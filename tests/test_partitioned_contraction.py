@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_contraction import WEIGHTS, _dense, _dijkstra
 
-from corridor.build.partitioned_contraction import build_partitioned_hierarchy, components_by_kind
+from corridor.build.partitioned_contraction import build_partitioned_hierarchy, land_parts
 from corridor.search_ch import ch_shortest_path
 
 
@@ -22,7 +22,7 @@ def parted_graphs(draw, most=30):
     m = draw(st.integers(0, 5 * n))
     ends = st.lists(st.integers(0, n - 1), min_size=m, max_size=m)
     weights = st.lists(st.sampled_from(WEIGHTS), min_size=m, max_size=m)
-    parts = st.lists(st.integers(0, draw(st.integers(1, 2))), min_size=n, max_size=n)
+    parts = st.lists(st.integers(-1, draw(st.integers(1, 2))), min_size=n, max_size=n)  # -1: a core node
     return (n, np.array(draw(ends), np.int64), np.array(draw(ends), np.int64), np.array(draw(weights)),
             np.array(draw(parts)))
 
@@ -36,7 +36,7 @@ def test_every_distance_is_dijkstras(graph, limits):
     assert sorted(h.rank.tolist()) == list(range(n))
     assert (h.rank[h.up_tail] < h.rank[h.up_head]).all()  # every edge goes up
     ok = u != v
-    boundary = np.zeros(n, bool)
+    boundary = part < 0
     cut = ok & (part[u] != part[v])
     boundary[u[cut]] = boundary[v[cut]] = True
     if boundary.any() and (~boundary).any():
@@ -64,18 +64,20 @@ def test_two_processes_build_what_one_builds():
     assert apart.stats["core_nodes"] < n
 
 
-def test_parts_keep_components_whole_and_balanced():
-    # kind 0: a chain of 20 "sea" nodes; kind 1: three land chains of 30, 20 and 10 nodes, each tied to the sea once
-    land = [(20, 50), (50, 70), (70, 80)]
-    eu = list(range(19)) + [a for lo, hi in land for a in range(lo, hi - 1)] + [0, 5, 10]
-    ev = list(range(1, 20)) + [a + 1 for lo, hi in land for a in range(lo, hi - 1)] + [20, 50, 70]
-    kind = np.array([0] * 20 + [1] * 60)
-    part = components_by_kind(80, np.array(eu), np.array(ev), kind, 2)
-    for lo, hi in [(0, 20)] + land:
+def test_land_parts_keep_components_whole_and_weigh_degrees():
+    # core: 4 "sea" nodes; land: a clique of 8 nodes (28 edges, squared degrees 8 * 49 = 392) and
+    # chains of 40 and 30 nodes (39 and 29 edges, 154 and 114), each tied to the sea once
+    clique = [(a, b) for a in range(4, 12) for b in range(a + 1, 12)]
+    chains = [(12, 52), (52, 82)]
+    pairs = [(0, 1), (1, 2), (2, 3)] + clique + [(a, a + 1) for lo, hi in chains for a in range(lo, hi - 1)] + \
+        [(0, 4), (1, 12), (2, 52)]
+    core = np.arange(82) < 4
+    part = land_parts(82, np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]), core, 2)
+    assert (part[:4] == -1).all()
+    for lo, hi in [(4, 12)] + chains:
         assert len(set(part[lo:hi])) == 1  # a component stays in one part
-    # largest first into the lighter part: the 29-edge chain, then the sea's and the 19-edge chain's
-    # 19 edges each in turn into the other part (19, then 38), then the 9-edge chain beside the 29
-    assert part[20] == part[70] != part[0] == part[50]
+    # by squared degrees the clique alone outweighs both chains (by edges it would go beside the shorter one)
+    assert part[4] != part[12] == part[52]
 
 
 def test_only_the_whole_network_default_is_built_on_both_cores(monkeypatch, tmp_path):

@@ -25,7 +25,7 @@ import numpy as np
 from corridor import modes as M
 from corridor import transit_policy
 from corridor.build.contraction import Hierarchy
-from corridor.build.partitioned_contraction import build_partitioned_hierarchy, components_by_kind
+from corridor.build.partitioned_contraction import build_partitioned_hierarchy, land_parts
 from corridor.costing import params as params_mod
 from corridor.costing import sea as sea_costing
 from corridor.costing.cargo import make_cargo
@@ -65,15 +65,15 @@ PARTS = 2
 
 
 def on_both_cores(net, weight: np.ndarray, blocked: int) -> Hierarchy:
-    """The whole network's hierarchy for ``weight`` with ``blocked`` closed, the parts of a
-    partition (land masses apart from the sea:
-    :func:`~corridor.build.partitioned_contraction.components_by_kind`) contracted in
-    :data:`PARTS` processes at once (README, "The whole-network hierarchy on both cores")."""
+    """The whole network's hierarchy for ``weight`` with ``blocked`` closed, its land masses
+    (:func:`~corridor.build.partitioned_contraction.land_parts`) contracted in :data:`PARTS`
+    processes at once, then the sea layer and the ports with what is left (README, "The
+    whole-network hierarchy on both cores")."""
     eid = layer_edges(net, "all")
     w = np.asarray(weight, np.float64)
     eid = eid[((net.edge_flags[eid] & np.uint32(blocked)) == 0) & np.isfinite(w[eid])]  # no air: it joins continents
     eu, ev, n = net.edge_u[eid], net.edge_v[eid], int(net.n_nodes)
-    part = components_by_kind(n, eu, ev, net.node_mode == M.SEA, PARTS)
+    part = land_parts(n, eu, ev, net.node_mode == M.SEA, PARTS)
     return build_partitioned_hierarchy(n, eu, ev, w[eid], eid, part, workers=PARTS)
 
 

@@ -11,9 +11,12 @@ part contracted them (parts one after another), so the result is an ordinary
 :class:`~corridor.build.contraction.Hierarchy`: the same file, the same queries, one rank per
 node (an order another construction may reuse).
 
-Which partition: :func:`components_by_kind` puts whole connected components in each part (a
-part's cut edges are only those joining nodes of different kinds, e.g. a port's links to land),
-balancing the parts' edge counts. The work is the parts' slowest plus the core's.
+Nodes may also be left to the core outright (part -1). Which partition: :func:`land_parts`
+leaves the given core nodes (the whole network's sea layer and ports) to the core and puts
+whole connected components of the rest in each part, so the only cut edges are those into the
+core. Not the sea layer in a part of its own: its boundary would be every port, which the
+sea's contraction joins all to all (the sea part took over 130 CPU s, more than the whole
+network's sea nodes cost in one build). The work is the parts' slowest plus the core's.
 """
 
 from __future__ import annotations
@@ -33,23 +36,25 @@ from corridor.build.contraction import (
 from corridor.worker_processes import run_in_workers
 
 
-def components_by_kind(n: int, eu: np.ndarray, ev: np.ndarray, kind: np.ndarray, parts: int) -> np.ndarray:
-    """A part (0 .. ``parts`` - 1) for each node: the connected components of the graph without
-    the edges joining nodes of different ``kind``, packed largest first (by edge count) into the
-    part with the fewest edges so far."""
+def land_parts(n: int, eu: np.ndarray, ev: np.ndarray, core: np.ndarray, parts: int) -> np.ndarray:
+    """A part (0 .. ``parts`` - 1) for each node, -1 for the ``core`` ones (left to the last
+    contraction): the connected components of the graph among the other nodes, packed largest
+    first into the part with the least work so far. A component's work: the sum of its nodes'
+    squared degrees, as a node's witness searches grow with its degree."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    same = kind[eu] == kind[ev]
-    graph = coo_matrix((np.ones(int(same.sum()), np.int8), (eu[same], ev[same])), shape=(n, n))
+    inner = ~core[eu] & ~core[ev]
+    graph = coo_matrix((np.ones(int(inner.sum()), np.int8), (eu[inner], ev[inner])), shape=(n, n))
     _, component = connected_components(graph, directed=False)
-    edges = np.bincount(component[eu[same]], minlength=component.max() + 1)
-    part_of = np.empty(len(edges), np.int32)
-    load = np.zeros(parts, np.int64)
-    for c in np.argsort(-edges, kind="stable"):
+    degree = np.bincount(eu[inner], minlength=n) + np.bincount(ev[inner], minlength=n)
+    work = np.bincount(component, weights=degree.astype(np.float64) ** 2)
+    part_of = np.empty(len(work), np.int32)
+    load = np.zeros(parts)
+    for c in np.argsort(-work, kind="stable"):
         part_of[c] = int(np.argmin(load))
-        load[part_of[c]] += edges[c]
-    return part_of[component]
+        load[part_of[c]] += work[c]
+    return np.where(core, -1, part_of[component]).astype(np.int32)
 
 
 def _simple(eu, ev, ew, eid):
@@ -80,8 +85,9 @@ def build_partitioned_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.n
                                 edge_unit: int = WITNESS_EDGE_UNIT, workers: int | None = None) -> Hierarchy:
     """CH of the undirected graph ``eu[k] - ev[k]`` (weight ``ew[k]``, id ``eid[k]``), as
     :func:`~corridor.build.contraction.build_hierarchy` makes it, with the interior nodes of each
-    ``part[v]`` (an int per node) contracted in a process of their own, ``workers`` at a time
-    (default: one per part; 0: one after another in this process), and the rest in this one."""
+    ``part[v]`` (an int per node; -1: a core node) contracted in a process of their own,
+    ``workers`` at a time (default: one per part; 0: one after another in this process), and the
+    rest in this one."""
     t0 = time.perf_counter()
     limits = (settle_limit, contract_limit, edge_unit)
     a, b, w, ids = _simple(*(np.asarray(x) for x in (eu, ev, ew, eid)))
@@ -90,7 +96,8 @@ def build_partitioned_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.n
     frozen = np.zeros(n, bool)
     frozen[a[cut]] = True
     frozen[b[cut]] = True
-    parts = np.unique(part)
+    outside = cut | (part[a] < 0)  # the edges no part contracts
+    parts = np.unique(part[part >= 0])
     calls, nodes_of = [], []
     for p in parts:
         nodes = np.flatnonzero(part == p)
@@ -106,7 +113,8 @@ def build_partitioned_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.n
 
     # every part's interior ranks first; its edges left and the cut edges make the core's graph
     rank = np.full(n, -1, np.int32)
-    up, core_edges, part_cpu = [], [(a[cut], b[cut], w[cut], np.full(int(cut.sum()), -1, np.int32), ids[cut])], []
+    up, part_cpu = [], []
+    core_edges = [(a[outside], b[outside], w[outside], np.full(int(outside.sum()), -1, np.int32), ids[outside])]
     ranked = 0
     for nodes, ((r, tail, head, uw, mid, oid), cpu) in zip(nodes_of, results):
         part_cpu.append(round(cpu, 1))
