@@ -25,14 +25,13 @@ import numpy as np
 from corridor import modes as M
 from corridor import transit_policy
 from corridor.build.contraction import Hierarchy
-from corridor.build.partitioned_contraction import build_partitioned_hierarchy, land_parts
 from corridor.costing import params as params_mod
 from corridor.costing import sea as sea_costing
 from corridor.costing.cargo import make_cargo
 from corridor.costing.profile import Profile
 from corridor.data import passages as P
 from corridor.engine import hour_landmarks
-from corridor.engine.hierarchies import defaults_marker, file_for, hierarchy, layer_edges
+from corridor.engine.hierarchies import defaults_marker, hierarchy
 from corridor.engine.restrictions import Ctx, blocked_mask
 from corridor.locks import lock_path
 from corridor.wanted_hierarchies import build_until_done
@@ -56,25 +55,8 @@ def default_requests(net) -> list[tuple[str, str, np.ndarray | None, int]]:
     policy = frozenset(transit_policy.restrictions())  # the second search of routes the policy reroutes
     return [("tables (km)", "sea", None, blocked),
             ("sea routes (default request, hours)", "sea", hours({"sea"}), blocked | closed),
-            (ON_BOTH_CORES, "all", hours(M.SURFACE), blocked | closed),
+            ("surface routes (default request, hours)", "all", hours(M.SURFACE), blocked | closed),
             ("surface routes under the transit policy (hours)", "all", hours(M.SURFACE, policy), blocked | closed)]
-
-
-ON_BOTH_CORES = "surface routes (default request, hours)"  # the longest job: its parts contracted at once
-PARTS = 2
-
-
-def on_both_cores(net, weight: np.ndarray, blocked: int) -> Hierarchy:
-    """The whole network's hierarchy for ``weight`` with ``blocked`` closed, its land masses
-    (:func:`~corridor.build.partitioned_contraction.land_parts`) contracted in :data:`PARTS`
-    processes at once, then the sea layer and the ports with what is left (README, "The
-    whole-network hierarchy on both cores")."""
-    eid = layer_edges(net, "all")
-    w = np.asarray(weight, np.float64)
-    eid = eid[((net.edge_flags[eid] & np.uint32(blocked)) == 0) & np.isfinite(w[eid])]  # no air: it joins continents
-    eu, ev, n = net.edge_u[eid], net.edge_v[eid], int(net.n_nodes)
-    part = land_parts(n, eu, ev, net.node_mode == M.SEA, PARTS)
-    return build_partitioned_hierarchy(n, eu, ev, w[eid], eid, part, workers=PARTS)
 
 
 def _build_one(net, request: tuple[str, str, np.ndarray | None, int], progress: bool) -> Hierarchy:
@@ -87,8 +69,6 @@ def _build_one(net, request: tuple[str, str, np.ndarray | None, int], progress: 
         if progress:
             what = "hub labels" if h is not None else "contraction hierarchy"
             print(f"corridor: building the {what} for {name} ...", file=sys.stderr, flush=True)
-        if h is None and name == ON_BOTH_CORES and os.access(net.path, os.W_OK):
-            on_both_cores(net, weight, blocked).save(file_for(net, layer, blocked, weight))  # where hierarchy() looks
         h = hierarchy(net, layer, blocked, weight, quiet=True, labels=layer == "sea")
     if progress:
         print(f"corridor: contraction hierarchy for {name}: {h.stats['upward_edges']:,} upward edges, "
@@ -143,8 +123,7 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
     """Build (or load) the hierarchies of :func:`default_requests`, saying so on stderr.
 
     The missing ones and the hour landmarks are built in :data:`ORDER`; with ``workers`` > 1 by
-    that many processes at once (each contraction on one core, but the whole network's default one
-    on :data:`PARTS`: :func:`on_both_cores`). CPU time: about 1 min for
+    that many processes at once (each contraction runs on one core). CPU time: about 1 min for
     each sea one (hub labels included) and 3 min for each of the whole network's, the hour
     landmarks seconds (2 December 2026; README, "Hierarchies within the first three minutes");
     once per network, then cached, loaded in well under a second. Then writes the marker that

@@ -48,17 +48,17 @@ def end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def run_in_workers(task: Callable, calls: list[tuple], workers: int) -> list:
+def run_in_workers(task: Callable, calls: list[tuple], workers: int) -> None:
     """Run ``task(*args)`` for every ``args`` of ``calls`` in ``workers`` spawned processes
-    (spawn, not fork: a fresh interpreter each; numba's threads do not survive a fork); returns
-    what the calls returned, in their order.
+    (spawn, not fork: a fresh interpreter each; numba's threads do not survive a fork).
 
     Raises whatever a call raised, after killing the workers still running.
     """
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=end_with_parent, initargs=(os.getpid(),))
     try:
-        results = [done.result() for done in [pool.submit(task, *args) for args in calls]]
+        for done in [pool.submit(task, *args) for args in calls]:
+            done.result()
     except BaseException:
         # shutdown() alone would wait minutes for the running calls; the pool offers no public kill before 3.14
         for process in list(pool._processes.values()):
@@ -66,7 +66,6 @@ def run_in_workers(task: Callable, calls: list[tuple], workers: int) -> list:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    return results
 
 
 def exit_on_sigterm() -> None:

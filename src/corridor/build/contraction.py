@@ -212,12 +212,7 @@ def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit,
 
 
 @njit(cache=True)
-def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit, frozen=None):
-    """Contract every node but the ``frozen`` ones (none if None); the edges left among these
-    come after the upward edges, each once, from a tail whose rank stays -1
-    (:mod:`corridor.build.partitioned_contraction` contracts them later)."""
-    if frozen is None:
-        frozen = np.zeros(n, np.bool_)
+def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
     deg = np.zeros(n, np.int64)
     for k in range(eu.shape[0]):
         deg[eu[k]] += 1
@@ -269,8 +264,6 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit, froze
             sa = np.empty(scap, np.int32)
             sb = np.empty(scap, np.int32)
             sw = np.empty(scap)
-        if frozen[v]:
-            continue
         c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
         psize = _heap_push(pk, pv, psize, 2.0 * (c - length[v]), v)
 
@@ -365,16 +358,6 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit, froze
                     if a == sa[q]:
                         shortcuts += 1
         length[v] = 0
-    for v in range(n):
-        for k in range(start[v], start[v] + length[v]):  # a frozen node's edges (every other list is empty)
-            if v < nbr[k]:
-                up_tail = _grow(up_tail, n_up + 1)
-                up_head = _grow(up_head, n_up + 1)
-                up_w = _grow(up_w, n_up + 1)
-                up_mid = _grow(up_mid, n_up + 1)
-                up_eid = _grow(up_eid, n_up + 1)
-                up_tail[n_up], up_head[n_up], up_w[n_up], up_mid[n_up], up_eid[n_up] = v, nbr[k], wt[k], mid[k], oid[k]
-                n_up += 1
     return rank, up_tail[:n_up], up_head[:n_up], up_w[:n_up], up_mid[:n_up], up_eid[:n_up], shortcuts
 
 
