@@ -31,8 +31,8 @@ CODE_KM = 300.0  # a code's country with no town this close to the port is not w
 def namesake_people(net, place, folded: str) -> int:
     """People of the place an answer names: a city's own population, or for a port the biggest
     city bearing the name (as its own name) within NEAR_KM of it; 0 when none."""
-    from corridor.data.city_names import fold
     from corridor.data.cities import read_cities
+    from corridor.data.city_names import fold
     from corridor.geo import haversine_km
     from corridor.places import _cities_named
 
@@ -47,8 +47,8 @@ def namesake_people(net, place, folded: str) -> int:
 
 def class_of_city(net, k: int, query: str, country: str | None = None) -> tuple[str, str]:
     """(class, what it resolved to) for city ``k`` asked for as ``query``."""
-    from corridor.data.city_names import fold
     from corridor.data.cities import read_cities
+    from corridor.data.city_names import fold
     from corridor.errors import CorridorError
     from corridor.geo import haversine_km
     from corridor.places import resolve
@@ -62,9 +62,10 @@ def class_of_city(net, k: int, query: str, country: str | None = None) -> tuple[
     got = f"{place.kind} {place.label} ({place.code or place.country}, {place.lat:.2f},{place.lon:.2f})"
     if place.kind == "city" and abs(place.lon - cities.lon[k]) < 1e-4 and abs(place.lat - cities.lat[k]) < 1e-4:
         return "itself", got
-    if (place.kind == "port" and fold(place.label) == folded
-            and haversine_km(place.lon, place.lat, cities.lon[k], cities.lat[k]) <= NEAR_KM):
-        return "its port", got
+    if place.kind == "port" and haversine_km(place.lon, place.lat, cities.lon[k], cities.lat[k]) <= NEAR_KM:
+        return "its port", got  # by its name or another ("Kolkata": the port Calcutta, INCCU)
+    if place.kind == "port" and fold(place.label) == folded and net.port_major[place.ports[0]]:
+        return "a major port of that name", got
     same_country = country is None or place.country == country
     if (place.kind in ("city", "port") and same_country
             and namesake_people(net, place, folded) > int(cities.population[k])):
@@ -93,6 +94,8 @@ def class_of_port(net, i: int) -> tuple[str, str]:
     mine = namesake_people(net, port, fold(name))
     if place.kind in ("city", "port") and namesake_people(net, place, fold(name)) > mine:
         return "a bigger namesake", got
+    if place.kind == "port" and fold(place.label) == fold(name) and net.port_major[place.ports[0]]:
+        return "a major port of that name", got
     if place.kind == "port" and fold(place.label) == fold(name):
         return "another port of that name", got
     return "something else", got
@@ -148,7 +151,7 @@ def main() -> None:
         results["ports"].append((str(net.port_name[i]), str(net.port_code[i]), 0, *class_of_port(net, i)))
     codes = code_countries(net, args.km)
 
-    good = {"itself", "its port", "its city", "a bigger namesake"}
+    good = {"itself", "its port", "its city", "a bigger namesake", "a major port of that name"}
     for what, rows in results.items():
         counts = Counter(r[3] for r in rows)
         print(f"\n{what}: {len(rows)} names: " + ", ".join(f"{c} {n}" for c, n in counts.most_common()))

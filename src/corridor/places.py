@@ -75,9 +75,35 @@ class Place:
         return d
 
 
+@dataclass(frozen=True)
+class PortCountry:
+    country: str  # ISO 3166-1 alpha-2 of where the port lies
+    why: str
+
+
+@lru_cache(maxsize=1)
+def port_countries() -> dict[str, PortCountry]:
+    """Port code -> the country the port lies in, for codes of the port list whose first two
+    letters are not it (``data/port_countries.csv``, a source per row): a withdrawn country code
+    (AN, CS), or a wrong one ("TKMRW", Turkmenbashy, read Tokelau)."""
+    path = resources.files("corridor.data").joinpath("port_countries.csv")
+    with path.open(newline="", encoding="utf-8") as f:
+        return {r["code"]: PortCountry(r["country"], r["why"]) for r in csv.DictReader(f)}
+
+
+def port_country(net, i: int) -> str:
+    """The country port ``i`` lies in: the network's (its code's prefix), corrected by :func:`port_countries`."""
+    fix = port_countries().get(str(net.port_code[i]))
+    return fix.country if fix is not None else str(net.port_country[i])
+
+
 def port_place(net, i: int, note: str | None = None) -> Place:
+    code = str(net.port_code[i])
+    fix = port_countries().get(code)
+    if fix is not None:  # the answer says which country, and why it is not the code's
+        note = _join(note, f"country {fix.country}, not {code[:2]} as the code {code} reads: {fix.why}")
     return Place("port", str(net.port_name[i]), float(net.port_lon[i]), float(net.port_lat[i]),
-                 code=str(net.port_code[i]), country=str(net.port_country[i]), ports=(i,), note=note)
+                 code=code, country=port_country(net, i), ports=(i,), note=note)
 
 
 def airport_place(iata: str) -> Place | None:
@@ -239,11 +265,19 @@ def _country(text: str):
         return None
 
 
+def ports_in(net, iso2: str) -> list[int]:
+    """Every port of the network that lies in country ``iso2`` (codes corrected by :func:`port_countries`)."""
+    fixed = port_countries()
+    idx = [int(i) for i in np.flatnonzero(net.port_country == iso2) if str(net.port_code[i]) not in fixed]
+    return idx + [i for i in (port_row(net, code) for code, fix in fixed.items() if fix.country == iso2)
+                  if i is not None]
+
+
 def country_ports(net, iso2: str) -> list[int]:
     """A country's main seaports: the ports flagged major in the data, else all of them."""
-    idx = np.flatnonzero(net.port_country == iso2)
-    major = [int(i) for i in idx if net.port_major[i]]
-    return major or [int(i) for i in idx]
+    idx = ports_in(net, iso2)
+    major = [i for i in idx if net.port_major[i]]
+    return major or idx
 
 
 def resolve(query, net) -> Place:
@@ -296,7 +330,7 @@ def resolve(query, net) -> Place:
         others = [f"{net.port_name[m[0]]} ({net.port_code[m[0]]})" for m in top if m is not best]
         return port_place(net, best[0], _join(_corrected(text, names[best[0]], net.port_code[best[0]]),
                                               f"also matches: {', '.join(others)}" if others else None))
-    raise PlaceNotFound(text, [f"{net.port_name[i]} ({net.port_code[i]}, {net.port_country[i]})"
+    raise PlaceNotFound(text, [f"{net.port_name[i]} ({net.port_code[i]}, {port_country(net, i)})"
                                for i, _ in matches])
 
 
@@ -314,19 +348,19 @@ def _in_country(net, name: str, iso2: str, text: str) -> Place:
     name is nearly that; :class:`PlaceNotFound` naming the country's nearest matches otherwise."""
     names, codes = _name_index(net)
     alias = port_aliases().get(_fold(name))
-    if alias is not None and alias.code in codes and str(net.port_country[codes[alias.code]]) == iso2:
+    if alias is not None and alias.code in codes and port_country(net, codes[alias.code]) == iso2:
         return port_place(net, codes[alias.code], f"port {alias.code} for {name!r}: {alias.why}")
-    exact = [i for i, n in enumerate(names) if n.lower() == name.lower() and net.port_country[i] == iso2]
+    exact = [i for i, n in enumerate(names) if n.lower() == name.lower() and port_country(net, i) == iso2]
     own, alternate = _cities_by_name(_fold(name), iso2)
     if exact:
         return _port_or_city(net, name, exact, own, alternate)
     if own or alternate:
         return _city_with_notes(net, name, (own or alternate)[0], own + alternate)
-    matches = [m for m in search(name, net, limit=50) if net.port_country[m[0]] == iso2]
+    matches = [m for m in search(name, net, limit=50) if port_country(net, m[0]) == iso2]
     if matches and _close_enough(name, names[matches[0][0]]):
         i = matches[0][0]
         return port_place(net, i, _corrected(name, names[i], net.port_code[i]))
-    raise PlaceNotFound(text, [f"{net.port_name[i]} ({net.port_code[i]}, {net.port_country[i]})"
+    raise PlaceNotFound(text, [f"{net.port_name[i]} ({net.port_code[i]}, {port_country(net, i)})"
                                for i, _ in matches[:5]])
 
 
@@ -359,7 +393,7 @@ def _port_or_city(net, text: str, exact: list[int], own: list[int], alternate: l
     best = max(exact, key=lambda i: (bool(net.port_major[i]), people_at(i), takes_ships(net, i)))
     port, near_best, biggest_near = port_place(net, best), near(best), people_at(best)
     major = bool(net.port_major[best])
-    bigger = [k for k in (own or alternate)  # a city's alternate name never beats another's own name
+    bigger = [k for k in own  # a city's alternate name ("Olbia" for Antalya) never beats a port's own name
               if k not in near_best and cities.population[k] > biggest_near
               and (not major or (cities.population[k] >= BIG_CITY
                                  and cities.population[k] >= FAR_CITY_FACTOR * biggest_near))]
@@ -379,10 +413,10 @@ def _port_or_city(net, text: str, exact: list[int], own: list[int], alternate: l
     country = _country(text)
     if country is not None:
         return replace(port, note=_join(f"the port {port.code}, not the country {country.name}: give "
-                                        f"{country.alpha_2!r} for its main seaports", other_ports))
+                                        f"{country.alpha_2!r} for its main seaports", other_ports, port.note))
     far = [k for k in named if k not in near_best]
     return replace(port, note=_join(f"the port {port.code}, not the city" if near_best else None, other_ports,
-                                    _other_cities(far, -1)))
+                                    _other_cities(far, -1), port.note))
 
 
 def takes_ships(net, i: int) -> bool:
@@ -406,7 +440,7 @@ def _other_cities(same_name: list[int], chosen: int) -> str | None:
 
 def _other_ports(net, same_name: list[int], chosen: int) -> str | None:
     """"other ports of that name: Preston (CU): 'CUPRE'" for up to three ports besides the one chosen."""
-    others = [f"{net.port_name[i]} ({net.port_country[i]}): {str(net.port_code[i])!r}" for i in same_name
+    others = [f"{net.port_name[i]} ({port_country(net, i)}): {str(net.port_code[i])!r}" for i in same_name
               if i != chosen][:3]
     return f"other ports of that name: {', '.join(others)}" if others else None
 
@@ -431,7 +465,7 @@ def _city_with_notes(net, text: str, city: int, same_name: list[int]) -> Place:
     place = city_place(city)
     folded = _fold(place.label)
     names = _name_index(net)[0]
-    ports = [i for i in np.flatnonzero(net.port_country == place.country)
+    ports = [i for i in ports_in(net, place.country)
              if folded in _fold(names[i]) and _km(place, net.port_lon[i], net.port_lat[i]) <= PORT_OF_CITY_KM]
     port_note = (f"the city; its port is {names[ports[0]]}: give {str(net.port_code[ports[0]])!r} to start "
                  "from the port" if ports else None)
