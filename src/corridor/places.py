@@ -100,10 +100,11 @@ def port_country(net, i: int) -> str:
 def port_place(net, i: int, note: str | None = None) -> Place:
     code = str(net.port_code[i])
     fix = port_countries().get(code)
+    country = str(net.port_country[i]) if fix is None else fix.country
     if fix is not None:  # the answer says which country, and why it is not the code's
         note = _join(note, f"country {fix.country}, not {code[:2]} as the code {code} reads: {fix.why}")
     return Place("port", str(net.port_name[i]), float(net.port_lon[i]), float(net.port_lat[i]),
-                 code=code, country=port_country(net, i), ports=(i,), note=note)
+                 code=code, country=country, ports=(i,), note=note)
 
 
 def airport_place(iata: str) -> Place | None:
