@@ -306,7 +306,10 @@ def resolve(query, net) -> Place:
         return port_place(net, codes[alias.code], f"port {alias.code} for {text!r}: {alias.why}")
     name, iso2 = _name_and_country(text)
     if iso2 is not None:
-        return _in_country(net, name, iso2, text)
+        try:
+            return _in_country(net, name, iso2, text)
+        except PlaceNotFound:
+            pass  # "Bima, Sb": a port's own name with a comma, read whole below
     exact = [i for i, name in enumerate(names) if name.lower() == text.lower()]
     if exact:  # "Singapore", "Djibouti", "Panama": the port, not the country
         return _port_or_city(net, text, exact, *_cities_by_name(_fold(text)))
