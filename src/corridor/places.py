@@ -8,14 +8,23 @@ tuples, ISO 3166 country codes or names ("PE", "Peru").
 Order and the notes that say which reading was taken:
 
 - an alias names its port ("Bombay" -> Mumbai, INBOM);
-- an exact port name wins over a city of the same name ("Istanbul" is the port), unless no city
-  of that name is near the port and a city of at least :data:`BIG_CITY` people bears it: then
-  the city wins and the note names the port ("Santiago" is Chile's capital, not Santiago de Cuba);
+- "name, country" ("Preston, GB", "Preston, United Kingdom") reads the name within that country;
+- a city's own name comes before another city's alternate name ("Yawata" is Yawata in Kyoto,
+  not Kurihama, which GeoNames also calls Yawata); a city found only under an alternate name is
+  labelled with both ("Kaiping (Changsha)": GeoNames names Kaiping's seat Changsha);
+- among ports of one exact name, a major port first, then the one in the biggest city of that
+  name, then one that takes ships ("Preston" is Preston, GB, not the Cuban Preston, CUPRE);
+- an exact port name wins over a city of the same name ("Istanbul" is the port), unless a city
+  of that name far from the port is the bigger place: bigger than any city of the name at the
+  port, and for a major port also at least :data:`BIG_CITY` people and :data:`FAR_CITY_FACTOR`
+  times bigger ("Santiago" is Chile's capital, not Santiago de Cuba);
   or unless the port takes no ships (an inland or river port, no sea connector) and a city of
   that name is near it: then the city wins ("Madrid" is the city, "ESMAD" the dry port);
 - a city wins over fuzzy port matches ("Baku"; the note names the port of Baku), except a city
   found under a variant spelling next to a major port of nearly that name: a typo of the port
   ("Shangai" -> Shanghai, CNSHA, with a note saying so).
+
+A note names the other places of that name and how to ask for them ("'Preston, AU'", a UN/LOCODE).
 """
 
 from __future__ import annotations
@@ -66,9 +75,36 @@ class Place:
         return d
 
 
+@dataclass(frozen=True)
+class PortCountry:
+    country: str  # ISO 3166-1 alpha-2 of where the port lies
+    why: str
+
+
+@lru_cache(maxsize=1)
+def port_countries() -> dict[str, PortCountry]:
+    """Port code -> the country the port lies in, for codes of the port list whose first two
+    letters are not it (``data/port_countries.csv``, a source per row): a withdrawn country code
+    (AN, CS), or a wrong one ("TKMRW", Turkmenbashy, read Tokelau)."""
+    path = resources.files("corridor.data").joinpath("port_countries.csv")
+    with path.open(newline="", encoding="utf-8") as f:
+        return {r["code"]: PortCountry(r["country"], r["why"]) for r in csv.DictReader(f)}
+
+
+def port_country(net, i: int) -> str:
+    """The country port ``i`` lies in: the network's (its code's prefix), corrected by :func:`port_countries`."""
+    fix = port_countries().get(str(net.port_code[i]))
+    return fix.country if fix is not None else str(net.port_country[i])
+
+
 def port_place(net, i: int, note: str | None = None) -> Place:
+    code = str(net.port_code[i])
+    fix = port_countries().get(code)
+    country = str(net.port_country[i]) if fix is None else fix.country
+    if fix is not None:  # the answer says which country, and why it is not the code's
+        note = _join(note, f"country {fix.country}, not {code[:2]} as the code {code} reads: {fix.why}")
     return Place("port", str(net.port_name[i]), float(net.port_lon[i]), float(net.port_lat[i]),
-                 code=str(net.port_code[i]), country=str(net.port_country[i]), ports=(i,), note=note)
+                 code=code, country=country, ports=(i,), note=note)
 
 
 def airport_place(iata: str) -> Place | None:
@@ -167,6 +203,15 @@ def _cities_named(folded: str) -> list[int]:
     return city_name_index().cities(folded)
 
 
+def _cities_by_name(folded: str, country: str | None = None) -> tuple[list[int], list[int]]:
+    """The cities bearing the folded name as their own name, and those having it only as an
+    alternate name, each most populous first; within ``country`` (ISO alpha-2) when given."""
+    cities = read_cities("15000")
+    named = [i for i in _cities_named(folded) if country is None or cities.country[i] == country]
+    own = [i for i in named if _fold(str(cities.name[i])) == folded]
+    return own, [i for i in named if i not in own]
+
+
 def _cities_named_near(folded: str, lon: float, lat: float, km: float) -> list[int]:
     """Cities within ``km`` of a point that bear the folded name (or have it as an alternate)."""
     from corridor.geo import haversine_km
@@ -176,9 +221,13 @@ def _cities_named_near(folded: str, lon: float, lat: float, km: float) -> list[i
     return [int(i) for i in np.flatnonzero(haversine_km(lon, lat, cities.lon, cities.lat) <= km) if i in named]
 
 
-def city_place(i: int, note: str | None = None) -> Place:
+def city_place(i: int, note: str | None = None, *, typed: str | None = None) -> Place:
+    """City ``i``; asked for as ``typed``, an alternate name GeoNames gives it, its label shows
+    both ("Kaiping (Changsha)"), so the answer is not taken for another city of its own name."""
     c = read_cities("15000")
-    return Place("city", str(c.name[i]), float(c.lon[i]), float(c.lat[i]), country=str(c.country[i]), note=note)
+    name = str(c.name[i])
+    label = name if typed is None or _fold(typed) == _fold(name) else f"{typed.strip()} ({name})"
+    return Place("city", label, float(c.lon[i]), float(c.lat[i]), country=str(c.country[i]), note=note)
 
 
 @dataclass(frozen=True)
@@ -217,11 +266,19 @@ def _country(text: str):
         return None
 
 
+def ports_in(net, iso2: str) -> list[int]:
+    """Every port of the network that lies in country ``iso2`` (codes corrected by :func:`port_countries`)."""
+    fixed = port_countries()
+    idx = [int(i) for i in np.flatnonzero(net.port_country == iso2) if str(net.port_code[i]) not in fixed]
+    return idx + [i for i in (port_row(net, code) for code, fix in fixed.items() if fix.country == iso2)
+                  if i is not None]
+
+
 def country_ports(net, iso2: str) -> list[int]:
     """A country's main seaports: the ports flagged major in the data, else all of them."""
-    idx = np.flatnonzero(net.port_country == iso2)
-    major = [int(i) for i in idx if net.port_major[i]]
-    return major or [int(i) for i in idx]
+    idx = ports_in(net, iso2)
+    major = [i for i in idx if net.port_major[i]]
+    return major or idx
 
 
 def resolve(query, net) -> Place:
@@ -247,9 +304,15 @@ def resolve(query, net) -> Place:
     alias = port_aliases().get(_fold(text))
     if alias is not None and alias.code in codes:
         return port_place(net, codes[alias.code], f"port {alias.code} for {text!r}: {alias.why}")
+    name, iso2 = _name_and_country(text)
+    if iso2 is not None:
+        try:
+            return _in_country(net, name, iso2, text)
+        except PlaceNotFound:
+            pass  # "Bima, Sb": a port's own name with a comma, read whole below
     exact = [i for i, name in enumerate(names) if name.lower() == text.lower()]
     if exact:  # "Singapore", "Djibouti", "Panama": the port, not the country
-        return _port_or_city(net, text, port_place(net, max(exact, key=lambda i: bool(net.port_major[i]))))
+        return _port_or_city(net, text, exact, *_cities_by_name(_fold(text)))
     country = _country(text)
     if country is not None:
         ports = country_ports(net, country.alpha_2)
@@ -259,11 +322,11 @@ def resolve(query, net) -> Place:
         lat = float(np.mean(net.port_lat[ports]))
         return Place("country", country.name, lon, lat, code=country.alpha_2, country=country.alpha_2,
                      ports=tuple(ports))
-    named = _cities_named(_fold(text))
-    if named:
-        city = named[0]
+    own, alternate = _cities_by_name(_fold(text))
+    if own or alternate:  # a city's own name before another city's alternate name
+        city = (own or alternate)[0]
         typo = _port_typo(net, text, city)
-        return typo if typo is not None else _city_with_notes(net, text, city)
+        return typo if typo is not None else _city_with_notes(net, text, city, own + alternate)
     matches = search(text, net, limit=5)
     if matches and _close_enough(text, names[matches[0][0]]):
         top = [m for m in matches if m[1] == matches[0][1] and _close_enough(text, names[m[0]])]
@@ -271,8 +334,38 @@ def resolve(query, net) -> Place:
         others = [f"{net.port_name[m[0]]} ({net.port_code[m[0]]})" for m in top if m is not best]
         return port_place(net, best[0], _join(_corrected(text, names[best[0]], net.port_code[best[0]]),
                                               f"also matches: {', '.join(others)}" if others else None))
-    raise PlaceNotFound(text, [f"{net.port_name[i]} ({net.port_code[i]}, {net.port_country[i]})"
+    raise PlaceNotFound(text, [f"{net.port_name[i]} ({net.port_code[i]}, {port_country(net, i)})"
                                for i, _ in matches])
+
+
+def _name_and_country(text: str) -> tuple[str, str | None]:
+    """("Preston", "GB") for "Preston, GB" or "Preston, United Kingdom"; (text, None) when the
+    text after the last comma is no country ("Santos harbour, west")."""
+    head, comma, tail = text.rpartition(",")
+    country = _country(tail.strip()) if comma and head.strip() and tail.strip() else None
+    return (head.strip(), country.alpha_2) if country is not None else (text, None)
+
+
+def _in_country(net, name: str, iso2: str, text: str) -> Place:
+    """What ``name`` means within country ``iso2``, by the same rules as a bare name: an alias
+    or a port of that exact name there, else a city of that name there, else a port there whose
+    name is nearly that; :class:`PlaceNotFound` naming the country's nearest matches otherwise."""
+    names, codes = _name_index(net)
+    alias = port_aliases().get(_fold(name))
+    if alias is not None and alias.code in codes and port_country(net, codes[alias.code]) == iso2:
+        return port_place(net, codes[alias.code], f"port {alias.code} for {name!r}: {alias.why}")
+    exact = [i for i, n in enumerate(names) if n.lower() == name.lower() and port_country(net, i) == iso2]
+    own, alternate = _cities_by_name(_fold(name), iso2)
+    if exact:
+        return _port_or_city(net, name, exact, own, alternate)
+    if own or alternate:
+        return _city_with_notes(net, name, (own or alternate)[0], own + alternate)
+    matches = [m for m in search(name, net, limit=50) if port_country(net, m[0]) == iso2]
+    if matches and _close_enough(name, names[matches[0][0]]):
+        i = matches[0][0]
+        return port_place(net, i, _corrected(name, names[i], net.port_code[i]))
+    raise PlaceNotFound(text, [f"{net.port_name[i]} ({net.port_code[i]}, {port_country(net, i)})"
+                               for i, _ in matches[:5]])
 
 
 def _corrected(text: str, name: str, code) -> str | None:
@@ -280,35 +373,54 @@ def _corrected(text: str, name: str, code) -> str | None:
     return None if _fold(text) == _fold(name) else f"corrected from {text!r} (port {code})"
 
 
-def _port_or_city(net, text: str, port: Place) -> Place:
-    """The port of this exact name; or a big city of the same name far from it and far larger
-    than the namesake city at the port ("Santiago": Chile's capital, not Santiago de Cuba's port);
-    or, when the port takes no ships (an inland or river port: "Madrid", ESMAD), the city of that
-    name at the port, which a trade office means and whose access reaches the port anyway.
-    The note names the other reading either way."""
+def _port_or_city(net, text: str, exact: list[int], own: list[int], alternate: list[int]) -> Place:
+    """The place a name borne by the ports ``exact`` and the cities ``own`` (their own name) and
+    ``alternate`` (an alternate name) means.
+
+    The port: a major one first, then the one in the biggest city of the name, then one that takes
+    ships. A city of the name far from it wins when it is the bigger place: bigger than any city
+    of the name at the port and, for a major port, also at least :data:`BIG_CITY` people and
+    :data:`FAR_CITY_FACTOR` times bigger ("Santiago": Chile's capital, not Santiago de Cuba's
+    port; "Preston" would be Preston, GB, over a port of that name elsewhere). When the port takes
+    no ships (an inland or river port: "Madrid", ESMAD) the city of that name at the port wins,
+    which a trade office means and whose access reaches the port anyway. The note names the other
+    readings either way."""
     cities = read_cities("15000")
-    folded = _fold(text)
-    near = _cities_named_near(folded, port.lon, port.lat, NEAR_KM)
-    biggest_near = max((int(cities.population[i]) for i in near), default=0)
-    far_big = [i for i in _cities_named(folded)
-               if cities.population[i] >= BIG_CITY and i not in near
-               and cities.population[i] >= FAR_CITY_FACTOR * biggest_near]
-    if far_big:
-        city = far_big[0]
+    named = own + alternate
+
+    def near(i: int) -> list[int]:
+        return [k for k in named if _km(port_place(net, i), cities.lon[k], cities.lat[k]) <= NEAR_KM]
+
+    def people_at(i: int) -> int:
+        return max((int(cities.population[k]) for k in near(i)), default=0)
+
+    best = max(exact, key=lambda i: (bool(net.port_major[i]), people_at(i), takes_ships(net, i)))
+    port, near_best, biggest_near = port_place(net, best), near(best), people_at(best)
+    major = bool(net.port_major[best])
+    bigger = [k for k in own  # a city's alternate name ("Olbia" for Antalya) never beats a port's own name
+              if k not in near_best and cities.population[k] > biggest_near
+              and (not major or (cities.population[k] >= BIG_CITY
+                                 and cities.population[k] >= FAR_CITY_FACTOR * biggest_near))]
+    other_ports = _other_ports(net, exact, best)
+    if bigger:
+        city = bigger[0]
         return city_place(city, _join(f"the city in {cities.country[city]}, the largest place of that name; "
                                       f"the port {port.label} ({port.code}, {port.country}) is also so named: "
-                                      f"give {port.code!r} for it", _other_cities(far_big + near, city)))
-    if near and not takes_ships(net, port.ports[0]):
-        city = max(near, key=lambda i: int(cities.population[i]))
+                                      f"give {port.code!r} for it", other_ports, _other_cities(named, city)),
+                          typed=text)
+    if near_best and not takes_ships(net, best):
+        city = max(near_best, key=lambda k: (k in own, int(cities.population[k])))
         # "no sea access", not "inland": a few coastal ports are not joined to the sea either (Dakhla)
         return city_place(city, _join(f"the city; the port {port.label} ({port.code}) of that name has no "
                                       f"sea access in the network: give {port.code!r} for it",
-                                      _other_cities(_cities_named(folded), city)))
+                                      other_ports, _other_cities(named, city)), typed=text)
     country = _country(text)
     if country is not None:
-        return replace(port, note=f"the port {port.code}, not the country {country.name}: give "
-                                  f"{country.alpha_2!r} for its main seaports")
-    return replace(port, note=f"the port {port.code}, not the city" if near else None)
+        return replace(port, note=_join(f"the port {port.code}, not the country {country.name}: give "
+                                        f"{country.alpha_2!r} for its main seaports", other_ports, port.note))
+    far = [k for k in named if k not in near_best]
+    return replace(port, note=_join(f"the port {port.code}, not the city" if near_best else None, other_ports,
+                                    _other_cities(far, -1), port.note))
 
 
 def takes_ships(net, i: int) -> bool:
@@ -318,10 +430,23 @@ def takes_ships(net, i: int) -> bool:
 
 
 def _other_cities(same_name: list[int], chosen: int) -> str | None:
-    """"other places of that name: ..." for up to three cities besides the one chosen."""
+    """"other places of that name: 'Preston, AU', ..." for up to three cities besides the one
+    chosen, each as it can be asked for: "name, country" when that means it, else "lat,lon"."""
     cities = read_cities("15000")
-    others = [f"{cities.name[i]} ({cities.country[i]})" for i in same_name if i != chosen][:3]
+    others = []
+    for i in [i for i in same_name if i != chosen][:3]:
+        name, country = str(cities.name[i]), str(cities.country[i])
+        own, alternate = _cities_by_name(_fold(name), country)
+        way = f"{name}, {country}" if (own or alternate)[0] == i else f"{cities.lat[i]:.4f},{cities.lon[i]:.4f}"
+        others.append(f"{name} ({country}): {way!r}")
     return f"other places of that name: {', '.join(others)}" if others else None
+
+
+def _other_ports(net, same_name: list[int], chosen: int) -> str | None:
+    """"other ports of that name: Preston (CU): 'CUPRE'" for up to three ports besides the one chosen."""
+    others = [f"{net.port_name[i]} ({port_country(net, i)}): {str(net.port_code[i])!r}" for i in same_name
+              if i != chosen][:3]
+    return f"other ports of that name: {', '.join(others)}" if others else None
 
 
 def _port_typo(net, text: str, city: int) -> Place | None:
@@ -338,17 +463,17 @@ def _port_typo(net, text: str, city: int) -> Place | None:
     return None
 
 
-def _city_with_notes(net, text: str, city: int) -> Place:
+def _city_with_notes(net, text: str, city: int, same_name: list[int]) -> Place:
     """The city, with a note naming its port ("Baku": Port of Baku (Alat), AZBAK) and the other
-    places of that name."""
+    places of that name (``same_name``)."""
     place = city_place(city)
     folded = _fold(place.label)
     names = _name_index(net)[0]
-    ports = [i for i in np.flatnonzero(net.port_country == place.country)
+    ports = [i for i in ports_in(net, place.country)
              if folded in _fold(names[i]) and _km(place, net.port_lon[i], net.port_lat[i]) <= PORT_OF_CITY_KM]
     port_note = (f"the city; its port is {names[ports[0]]}: give {str(net.port_code[ports[0]])!r} to start "
                  "from the port" if ports else None)
-    return replace(place, note=_join(port_note, _other_cities(_cities_named(_fold(text)), city)))
+    return replace(city_place(city, typed=text), note=_join(port_note, _other_cities(same_name, city)))
 
 
 def _close_enough(query: str, name: str) -> bool:
