@@ -126,6 +126,17 @@ def test_costs_override_changes_the_answer_without_a_rebuild(tmp_path, net):
     assert rate.source == "my quote"
 
 
+def test_an_edited_costs_file_is_read_again(tmp_path, net):
+    """The same request naming the same costs file, the file edited in between: the second
+    answer uses the new rate (a long-running process must not keep a file's old figures)."""
+    f = tmp_path / "costs.toml"
+    f.write_text('[sea.rate]\ncontainer = {value = 0.5, source = "my quote"}\n')
+    first = corridor.route("PECHY", "CNSHA", costs=str(f))
+    f.write_text('[sea.rate]\ncontainer = {value = 1.0, source = "my new quote"}\n')
+    second = corridor.route("PECHY", "CNSHA", costs=str(f))
+    assert second.cost_usd == pytest.approx(2 * first.cost_usd, rel=1e-6)
+
+
 def test_cargo_changes_speed_and_factors():
     bulk = corridor.route("PECHY", "CNSHA", cargo="dry-bulk", tonnes=50_000)
     box = corridor.route("PECHY", "CNSHA")

@@ -87,6 +87,21 @@ def test_kept_astar_legs_give_way_once_their_hierarchy_has_come(net, on_astar, m
     assert again.totals() == pytest.approx(first.totals())
 
 
+def test_a_kept_sea_answer_found_on_astar_counts_and_gives_way(net, on_astar, monkeypatch):
+    """A sea-only request at a non-default speed, asked again: its answer found on A* is not
+    kept whole, its kept stretches count for the metric, and they give way to the hierarchy once
+    it has come (as land requests' kept legs do)."""
+    first = corridor.route("PECHY", "CNSHA", modes=["sea"], speed_kn=13.5)
+    noted = W.noted()
+    assert corridor.route("PECHY", "CNSHA", modes=["sea"], speed_kn=13.5).totals() == first.totals()
+    assert W.noted() == noted  # kept stretches: no search
+    assert [n for n, r in W.wanted(on_astar.parent) if r["sea_speed"][1] == 13.5] == [2]
+    monkeypatch.setattr(W, "cached_hierarchy", lambda *a: object())  # the background build wrote it
+    again = corridor.route("PECHY", "CNSHA", modes=["sea"], speed_kn=13.5)
+    assert W.noted() == noted + 1  # searched again (on A* here: the search's own look-up still misses)
+    assert again.totals() == pytest.approx(first.totals())
+
+
 def test_a_new_metrics_lookup_hashes_the_layers_kept_edges(net):
     """The edges a lookup hashes are the layer's (as a build takes them), kept read-only per
     network, layer and closed passages."""

@@ -67,8 +67,17 @@ def per_network(maxsize: int):
                     cache.popitem(last=False)
             return value
 
+        def holds(net, *args) -> bool:
+            return (network_key(net), *args) in cache
+
+        def forget(net, *args) -> None:
+            with lock:
+                cache.pop((network_key(net), *args), None)
+
         cached.cache_clear = cache.clear
         cached.cache_len = cache.__len__
+        cached.holds = holds  # whether a call would be answered from the cache
+        cached.forget = forget  # drop one entry: its next call computes it again
         return cached
     return decorate
 

@@ -395,19 +395,23 @@ def _legs_on_liner(ctx: Ctx, req: _Request) -> tuple[list[Leg], list[str]]:
         settings, kept = ctx.settings(), []
         for a, b in pairs:
             deadline.check()  # a kept stretch runs no search, where the check otherwise is
-            kept.append(_sea_stretch(ctx.net, (_Stop(a), _Stop(b)), settings, req.blocked, tuple(req.avoid_keys),
-                                     req.liner))
+            kept.append(_kept_or_again(_sea_stretch, ctx, req, ((_Stop(a), _Stop(b)), settings, req.blocked,
+                                                                 tuple(req.avoid_keys), req.liner)))
         return [_fresh(leg) for legs, _ in kept for leg in legs], [n for _, notes in kept for n in notes]
     deadline.check()  # as above: kept stretches run no search
     key = (tuple(_Stop(a) for a in req.accesses), ctx.settings(), req.blocked, tuple(req.avoid_keys), req.liner)
-    searched = wanted.noted()
-    kept, notes = _stretches(ctx.net, *key)
-    if wanted.noted() == searched and wanted.again(ctx, req.blocked, key[1]):
-        # kept legs found by A* while their metric's hierarchy was missing, and it has come: answer
-        # as the hierarchy does (as another process would), not with a possibly different equal-cost path
-        _stretches.cache_clear()
-        kept, notes = _stretches(ctx.net, *key)
+    kept, notes = _kept_or_again(_stretches, ctx, req, key)
     return [_hop(leg) for leg in kept], list(notes)
+
+
+def _kept_or_again(kept, ctx: Ctx, req: _Request, key: tuple):
+    """``kept(ctx.net, *key)`` (:func:`_sea_stretch` or :func:`_stretches`), counting a kept
+    answer for its metric as a search on A* counts (:func:`corridor.engine.wanted.again`), and
+    searching again when that metric's hierarchy has come since: kept legs found by A* give way
+    to the hierarchy's, as another process would answer, not a possibly different equal-cost path."""
+    if kept.holds(ctx.net, *key) and wanted.again(ctx, req.blocked, key[1]):
+        kept.forget(ctx.net, *key)
+    return kept(ctx.net, *key)
 
 
 def _route(ctx: Ctx, req: _Request) -> Route:
@@ -582,7 +586,10 @@ _shipping_kept = lru_cache(maxsize=256)(_shipping_of)
 def _shipping(request: RouteRequest) -> tuple:
     """:func:`_shipping_of`, kept per request value (a request checked again for the same options
     is the same value, often the same object): a repeated request skips reading its cargo and
-    the draught table; a request holding a table (a dict) is not a key and is read each time."""
+    the draught table; a request holding a table (a dict) is not a key and is read each time, and
+    one naming a costs file reads it each time (it may have been edited)."""
+    if request.costs is not None and not isinstance(request.costs, Params):
+        return _shipping_of(request)
     try:
         return _shipping_kept(request)
     except TypeError:  # unhashable: a dict among its options
@@ -623,8 +630,9 @@ def _answer_key(request: RouteRequest, stops: tuple, open_borders: frozenset) ->
 def _sea_answer(net: Network, key: HashedKey) -> Route:
     """The answer :func:`_plan` gives a request between its resolved stops (``key``:
     :func:`_answer_key`), kept per network and value as :func:`_kept_route` keeps it: a repeated
-    sea request neither joins its places, nor costs, annotates or notes its legs again. Never edit
-    it: :func:`_answer_of` copies it."""
+    sea request neither joins its places, nor costs, annotates or notes its legs again (an answer
+    found on A* is dropped by the caller: its stretches give way to the hierarchy when it comes).
+    Never edit it: :func:`_answer_of` copies it."""
     request, stops, open_borders = key
     return _kept_route(_plan(request, network=net, open_borders=open_borders, stops=stops))
 
@@ -671,7 +679,11 @@ def _plan(request: RouteRequest, *, network: Network | None, open_borders: froze
         key = _answer_key(request, stops, open_borders)
         if key is not None:
             deadline.check()  # a kept answer runs no search, where the check otherwise is
-            return _answer_of(_sea_answer(net, key))
+            astar = wanted.on_astar()
+            kept = _sea_answer(net, key)
+            if wanted.on_astar() != astar:  # resting on A* for want of a hierarchy: its stretches
+                _sea_answer.forget(net, key)  # stay kept, and give way when it comes (_kept_or_again)
+            return _answer_of(kept)
     modes = request.modes
     allowed = frozenset(modes) if modes is not None else frozenset(DEFAULT_MODES)
     the_cargo, params, speed, vessel, closed_for_class = _shipping(request)

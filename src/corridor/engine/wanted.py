@@ -38,7 +38,8 @@ _SEEN: Counter = Counter()  # (network folder, layer, closed passages, weight ke
 _SEEN_SIZE = 256  # distinct metrics remembered per process (then forgotten: recorded again, harmless)
 _LOCK = threading.Lock()
 _METRIC_OF: dict = {}  # (network folder, Ctx.settings(), closed passages) -> its key in _SEEN, for again()
-_NOTED = threading.local()  # .n: calls of note() on this thread (noted()), whether recorded or not
+_NOTED = threading.local()  # .n: calls of note() on this thread (noted()), whether recorded or not;
+# .a: those and the kept answers again() counted (on_astar())
 
 
 def record_of(ctx: Ctx, layer: str, blocked: int) -> dict:
@@ -83,6 +84,7 @@ def note(ctx: Ctx, layer: str, blocked: int) -> None:
     metric, and record it (and ask for the background build) as :mod:`this module <corridor.engine.wanted>` says.
     Air and mixed objectives (scaled per pair of places: never asked twice) are not recorded."""
     _NOTED.n = noted() + 1
+    _NOTED.a = on_astar() + 1
     if "air" in ctx.profile.modes or not recording() or os.environ.get("CORRIDOR_NO_CH"):
         return
     seen = (str(ctx.net.path), layer, int(blocked), ctx.weight_key())
@@ -98,6 +100,13 @@ def noted() -> int:
     """How many searches this thread noted (:func:`note`) so far: a caller compares it before and
     after a call to tell whether that call ran A* for want of a hierarchy."""
     return getattr(_NOTED, "n", 0)
+
+
+def on_astar() -> int:
+    """How many answers on this thread came from A* for want of a hierarchy so far: searches
+    (:func:`note`) and kept answers of such a metric (:func:`again`). A caller compares it before
+    and after a call to tell whether the answer rests on A*, and then does not keep it whole."""
+    return getattr(_NOTED, "a", 0)
 
 
 def again(ctx: Ctx, blocked: int, settings: tuple) -> bool:
@@ -124,6 +133,7 @@ def again(ctx: Ctx, blocked: int, settings: tuple) -> bool:
             return False
         _SEEN[seen] += 1
         n = _SEEN[seen]
+    _NOTED.a = on_astar() + 1
     layer = seen[1]
     if cached_hierarchy(ctx.net, layer, ctx.weight()[0], blocked, seen[3]) is not None:
         with _LOCK:
