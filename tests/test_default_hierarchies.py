@@ -123,3 +123,39 @@ def test_the_build_order_names_every_job_once_ranked_whole_network_first(net):
         assert D.ORDER.index(source) < D.ORDER.index(job)
     assert D.build_order([0, 3], landmarks=False) == [job for job in D.ORDER if job in (0, 3)]
     assert D.build_order([], landmarks=True) == [D.LANDMARKS]
+
+
+def test_a_job_in_another_ones_order_builds_that_one_when_no_worker_has(fake_net, monkeypatch):
+    """Job 1 (sea hours, in the sea km order) taken up alone, as the test suite's own builder
+    does: its worker builds job 0 first under job 0's lock, then job 1 in its order; it never
+    waits for a worker that will not come."""
+    from corridor import default_hierarchies as D
+
+    built = []
+    monkeypatch.setattr("corridor.network.load_network", lambda progress=False: fake_net)
+    monkeypatch.setattr(D, "default_requests", lambda net: ["km", "hours", "all", "policy"])
+    monkeypatch.setattr(D, "_build_one", lambda net, request, progress, order=None: built.append((request, order))
+                        or f"hierarchy of {request}")
+    D._build_in_worker(1, False)
+    assert built == [("km", None), ("hours", "hierarchy of km")]
+
+
+def test_the_job_lock_holds_a_second_taker_until_released(fake_net):
+    """The lock the worker of a reused order holds while it builds: another taker (the worker of
+    the job that follows its order) enters only once it is released."""
+    import threading
+
+    from corridor import default_hierarchies as D
+
+    entered = threading.Event()
+
+    def taker():
+        with D._job_lock(fake_net, 0):
+            entered.set()
+
+    with D._job_lock(fake_net, 0):
+        t = threading.Thread(target=taker)
+        t.start()
+        assert not entered.wait(0.3)
+    assert entered.wait(5.0)
+    t.join()

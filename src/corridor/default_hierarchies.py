@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import time
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -31,7 +32,7 @@ from corridor.costing.cargo import make_cargo
 from corridor.costing.profile import Profile
 from corridor.data import passages as P
 from corridor.engine import hour_landmarks
-from corridor.engine.hierarchies import defaults_marker, file_for, hierarchy
+from corridor.engine.hierarchies import defaults_marker, hierarchy
 from corridor.engine.restrictions import Ctx, blocked_mask
 from corridor.locks import lock_path
 from corridor.wanted_hierarchies import build_until_done
@@ -118,20 +119,22 @@ def build_order(missing: list[int], landmarks: bool) -> list[int | str]:
     return [job for job in ORDER if job in missing or (job == LANDMARKS and landmarks)]
 
 
-def _wait_for_hierarchy(net, request: tuple[str, str, np.ndarray | None, int]) -> Hierarchy | None:
-    """The hierarchy of ``request`` once another worker has saved it (None if it cannot be
-    read, or will not be saved: a read-only cache folder, or not within :data:`WAIT_MOST_S`;
-    the job then ranks its own nodes). A failed build ends the whole build
-    (:func:`corridor.worker_processes.run_in_workers`)."""
-    _, layer, weight, blocked = request
-    path = file_for(net, layer, blocked, net.edge_km if weight is None else weight)
-    end = time.monotonic() + WAIT_MOST_S
-    while not path.exists() and os.access(path.parent, os.W_OK) and time.monotonic() < end:
-        time.sleep(1.0)
-    return hierarchy(net, layer, blocked, weight, build=False)
-
-
-WAIT_MOST_S = 1800.0  # far beyond a sea build's minute even on a loaded machine
+@contextmanager
+def _job_lock(net, job: int):
+    """Held while a worker builds job ``job`` of :func:`default_requests` whose node order another
+    job reuses (:data:`IN_ORDER_OF`): that job's worker takes it in turn, and then finds the
+    hierarchy built, or builds it itself (when no worker has taken it up yet, or it is built
+    alone, as a test may). A cache folder where no lock file can be made builds without one."""
+    try:
+        fd = os.open(lock_path(net.path, f"building-job-{job}"), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def _build_in_worker(job: int | str, progress: bool) -> None:
@@ -141,10 +144,18 @@ def _build_in_worker(job: int | str, progress: bool) -> None:
     net = load_network(progress=False)
     if job == LANDMARKS:
         _build_hour_landmarks(net, progress)
+        return
+    requests = default_requests(net)
+    source = IN_ORDER_OF.get(job)
+    if source is not None:  # the order this one reuses: built by whichever worker locks it first
+        with _job_lock(net, source):
+            order = _build_one(net, requests[source], progress)
+        _build_one(net, requests[job], progress, order)
+    elif job in IN_ORDER_OF.values():
+        with _job_lock(net, job):
+            _build_one(net, requests[job], progress)
     else:
-        requests = default_requests(net)
-        source = IN_ORDER_OF.get(job)
-        _build_one(net, requests[job], progress, None if source is None else _wait_for_hierarchy(net, requests[source]))
+        _build_one(net, requests[job], progress)
 
 
 def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -> list[Hierarchy]:
