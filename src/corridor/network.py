@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
 FORMAT_VERSION = 3  # 3: the manifest lists every file (size, dtype, shape, SHA-256)
-_FINGERPRINTED_MODULES = ("build/sea.py", "build/beside.py", "build/kernels.py", "build/ports.py", "build/landmarks.py", "build/graphs.py",
+_FINGERPRINTED_MODULES = ("build/sea.py", "build/kernels.py", "build/ports.py", "build/landmarks.py", "build/graphs.py",
                           "build/intermodal.py", "build/ferry_lanes.py", "build/air.py", "air/model.py",
                           "data/airports.py", "data/land.py", "data/cities.py", "modes.py", "data/passages.py",
                           "data/ports.py", "data/shoals.py", "data/watermask.py", "snapping.py", "network.py", "network_integrity.py")
@@ -255,8 +255,9 @@ def _compile(tmp: Path, fingerprint_: str, progress: bool) -> dict:
     started = time.perf_counter()
     bar = _Progress(progress)
     side = tmp / "beside"  # the children's inputs and answers, deleted before the manifest is written
-    children = [Beside("land", side)]
+    children = []
     try:
+        children.append(Beside("land", side))
         bar.stage("water mask (GLOBE 1 km)")
         build_water_bits(tmp / "water.npy")
         bits = np.load(tmp / "water.npy")

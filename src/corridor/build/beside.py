@@ -6,6 +6,8 @@ child interpreter rather than a ``multiprocessing`` worker: those import the par
 script again, and a user's script that calls :func:`corridor.route` at its top level would
 then wait forever for the build lock its own parent holds. The child ends with its parent
 (:func:`corridor.worker_processes.end_with_parent`), so a killed build leaves none behind.
+Not part of the network's fingerprint: it only carries arrays the fingerprinted stages compute
+(the network is byte for byte the one built in one process).
 
 Tasks:
 
@@ -19,9 +21,12 @@ Tasks:
 
 from __future__ import annotations
 
+import errno
 import os
+import site
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -44,32 +49,50 @@ def _sea_landmarks(folder: Path) -> None:
 
 
 TASKS = {"land": _land, "sea-landmarks": _sea_landmarks}
+# Out of disk or not allowed to write: a child exits with DISK_EXIT + the errno (all under 130,
+# and apart from Python's own exit codes: 1 is also EPERM's errno)
+DISK_ERRORS = frozenset((errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR))
+DISK_EXIT = 100
 
 
 class Beside:
-    """One task started in a child process; :meth:`wait` for it, :meth:`kill` it if not needed."""
+    """One task started in a child process; :meth:`wait` for it, :meth:`kill` it if not needed.
+    Where no child can run it (no interpreter to start, or one that fails other than for want
+    of disk), :meth:`wait` runs the task in this process: the same answer, on one core."""
 
     def __init__(self, task: str, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder
+        self.task, self.folder = task, folder
         self.log = folder / f"{task}.log"
-        # this very corridor, even when the caller found it through sys.path rather than an install
-        here = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, (here, os.environ.get("PYTHONPATH")))))
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "corridor.build.beside", task, str(folder), str(os.getpid())],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, close_fds=True, env=env)
+        env = dict(os.environ)
+        # this very corridor, even when the caller found it through sys.path rather than an
+        # install (an installed one is found anyway: its site-packages must not go before the
+        # standard library, as PYTHONPATH's folders do)
+        here = Path(__file__).resolve().parents[2]
+        if here not in {Path(p).resolve() for p in site.getsitepackages()}:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(here), os.environ.get("PYTHONPATH"))))
+        try:
+            with open(self.log, "wb") as log:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "corridor.build.beside", task, str(folder), str(os.getpid())],
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, close_fds=True, env=env)
+        except OSError as e:
+            if e.errno in DISK_ERRORS:
+                raise
+            self.process = None
 
     def wait(self) -> Path:
-        """The folder holding the answer, once the child has written it."""
-        if self.process.wait() != 0:
-            raise RuntimeError(f"a network build stage beside the main one failed:\n"
-                               f"{self.log.read_text(errors='replace')[-2000:]}")
+        """The folder holding the answer, once the child has written it. A child that ran out
+        of disk raises that :class:`OSError` here (the build says what to free)."""
+        code = None if self.process is None else self.process.wait()
+        if code is not None and code - DISK_EXIT in DISK_ERRORS:
+            raise OSError(code - DISK_EXIT, os.strerror(code - DISK_EXIT), str(self.folder))
+        if code != 0:
+            TASKS[self.task](self.folder)
         return self.folder
 
     def kill(self) -> None:
-        if self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
 
@@ -87,7 +110,13 @@ def main(argv: list[str]) -> int:
     from corridor.worker_processes import end_with_parent
 
     end_with_parent(int(parent))
-    TASKS[task](Path(folder))
+    try:
+        TASKS[task](Path(folder))
+    except OSError as e:
+        if e.errno in DISK_ERRORS:  # the parent raises it again: the build names the folder to free
+            traceback.print_exc()
+            return DISK_EXIT + e.errno
+        raise
     return 0
 
 
