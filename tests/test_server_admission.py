@@ -66,12 +66,15 @@ def test_predicted_waits_are_calibrated_by_the_measured_ones():
         await asyncio.sleep(0.06)  # the first computation stalls: its slot frees after 0.06 s
         admission.release()
         await second
-        return uncalibrated, admission.calibration, admission.expected_wait_s(1)
+        calibration, calibrated = admission.calibration, admission.expected_wait_s(1)
+        admission._waits_at -= 4 * admission.CALIBRATION_FADE_S  # no queued request measured since
+        return uncalibrated, calibration, calibrated, admission.calibration
 
-    uncalibrated, calibration, calibrated = asyncio.run(run())
+    uncalibrated, calibration, calibrated, faded = asyncio.run(run())
     assert uncalibrated == pytest.approx(0.01)
     assert 5 <= calibration <= 8  # measured about 6 times the prediction (bounded by CALIBRATION)
-    assert calibrated == pytest.approx(calibration * 0.01)
+    assert calibrated == pytest.approx(calibration * 0.01, rel=1e-3)
+    assert 1 < faded < 1 + 0.02 * (calibration - 1)  # back towards the model's own predictions
 
 
 def test_a_long_request_may_wait_a_few_of_its_own_computations():
@@ -250,3 +253,19 @@ def test_max_wait_from_env():
     assert Settings.from_env({"CORRIDOR_MAX_WAIT": "0.2"}).max_wait_s == 0.2
     with pytest.raises(ValueError, match="CORRIDOR_MAX_WAIT"):
         Settings.from_env({"CORRIDOR_MAX_WAIT": "0"})
+
+
+def test_only_a_sea_route_between_two_ports_is_a_quick_kind():
+    """Port to port by sea is quick; the same ports by land, through a via, or with
+    alternatives are not (they take the long lane's prediction)."""
+    from types import SimpleNamespace
+
+    from corridor.request.route import RouteRequest
+    from corridor.server.services.route import _kind
+
+    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(port_codes={"CNSHA", "NLRTM"})))
+    quick = [_kind(request, RouteRequest.make(origin=o, destination="NLRTM", **options))[1]
+             for o, options in (("CNSHA", {}), ("CNSHA", {"modes": ["sea"]}), ("Shanghai", {}),
+                                ("CNSHA", {"modes": ["sea", "rail", "road"]}), ("CNSHA", {"alternatives": 2}),
+                                ("CNSHA", {"via": ["Suez Canal"]}))]
+    assert quick == [True, True, False, False, False, False]

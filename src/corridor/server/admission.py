@@ -118,6 +118,9 @@ class Admission:
 
     WORK_WEIGHT = 0.1  # weight of the latest computation in the running means: about the last 10
     CALIBRATION = (0.5, 8.0)  # bounds of the measured / predicted waits factor applied to the predictions
+    # seconds over which a calibration not measured again fades back to 1: measured only on
+    # queued requests, a high one lets few queue, so it would otherwise stay long after a burst
+    CALIBRATION_FADE_S = 5.0
     LONG_FACTOR = 4.0  # a kind this many times slower than the most frequent kind is long
 
     def __init__(self, max_inflight: int, max_queue: int, grace_s: float, max_wait_s: float = math.inf):
@@ -130,6 +133,7 @@ class Admission:
         self._waiting: deque[Turn] = deque()
         self._running: set[Turn] = set()
         self._waits = [0.0, 0.0]  # running means of the waits measured and predicted (queued requests)
+        self._waits_at = 0.0  # when they were last measured
         self.pool = ProcessPool(max_inflight, grace_s, on_free=self.release)
 
     @property
@@ -204,6 +208,7 @@ class Admission:
         if turn.queued and turn.predicted_wait_s > 0:
             self._waits = [_mean(m, s, self.WORK_WEIGHT)
                            for m, s in zip(self._waits, (turn.started - turn.queued, turn.predicted_wait_s))]
+            self._waits_at = turn.started
 
     @property
     def calibration(self) -> float:
@@ -211,9 +216,13 @@ class Admission:
         as measured over the model's (:meth:`_wait_s`), within :data:`CALIBRATION`. On a machine
         shared with other work the computations ahead stall (a worker waits for a CPU) and the
         model alone let sea requests in that then waited 0.1 s and more (12 % of them, predicted
-        39 ms at the median); 1 until a queued request has been measured."""
+        39 ms at the median); 1 until a queued request has been measured, and back towards 1 over
+        :data:`CALIBRATION_FADE_S` seconds when none has been since."""
         measured, predicted = self._waits
-        return min(max(measured / predicted, self.CALIBRATION[0]), self.CALIBRATION[1]) if predicted else 1.0
+        if not predicted:
+            return 1.0
+        factor = min(max(measured / predicted, self.CALIBRATION[0]), self.CALIBRATION[1])
+        return 1.0 + (factor - 1.0) * math.exp((self._waits_at - time.perf_counter()) / self.CALIBRATION_FADE_S)
 
     def _end(self, turn: Turn) -> None:
         """The request of ``turn`` no longer waits for its worker (its slot is freed by :meth:`release`)."""

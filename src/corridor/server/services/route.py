@@ -32,8 +32,11 @@ def _answer(net, request: RouteRequest, fmt: str) -> bytes:
 
 
 def _kind(request: Request, req: RouteRequest) -> tuple[str, bool]:
-    """The kind of computation, for the admission's prediction and lanes: whether both ends are
-    ports of the network (mostly a few ms at sea), or not (inland legs: tens of ms)."""
+    """The kind of computation, for the admission's prediction and lanes: quick when it is one
+    sea route between two ports of the network (mostly a few ms), not when it may go inland,
+    passes a via, or asks for alternatives or a Pareto front (tens of ms and more)."""
+    if req.via or req.alternatives or req.pareto or not (req.modes is None or frozenset(req.modes) == {"sea"}):
+        return "route", False
     ports = request.app.state.port_codes
     return "route", all(isinstance(end, str) and end.strip().upper() in ports for end in (req.origin, req.destination))
 
