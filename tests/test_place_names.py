@@ -10,14 +10,14 @@ from importlib import resources
 import numpy as np
 import pycountry
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from corridor.data.cities import read_cities, read_towns
 from corridor.data.city_names import fold
 from corridor.errors import PlaceNotFound
 from corridor.geo import haversine_km
-from corridor.places import NEAR_KM, _cities_by_name, port_countries, port_row, ports_in, resolve
+from corridor.places import NEAR_KM, _cities_by_name, _country, _name_index, port_countries, port_row, ports_in, resolve
 
 
 def _km(place, lat, lon) -> float:
@@ -97,12 +97,16 @@ def _people_at(place, folded: str) -> int:
 @given(k=st.sampled_from(_BIG.tolist()))
 def test_a_big_city_name_means_itself_or_a_bigger_place_of_that_name(net, k):
     """Any city of 100,000 people or more, by its bare name: the city, its port, a major port of
-    that name, or a place of that name with more people (bench/place_names.py audits them all)."""
+    that name, or a place of that name with as many people or more (GeoNames gives some cities
+    twice, both with the district's count: either is the same reading). A name that is a country's
+    name or code, or a port's UN/LOCODE, means that ("Jamaica", "Bo", "Capas"), as the README says
+    (bench/place_names.py audits them all)."""
     name = str(_CITIES.name[k])
+    assume(_country(name) is None and name.replace(" ", "").upper() not in _name_index(net)[1])
     place = resolve(name, net)
     if place.kind == "city" and _km(place, _CITIES.lat[k], _CITIES.lon[k]) < 1e-3:
         return
     if place.kind == "port" and (_km(place, _CITIES.lat[k], _CITIES.lon[k]) <= NEAR_KM
                                  or net.port_major[place.ports[0]]):
         return
-    assert _people_at(place, fold(name)) > int(_CITIES.population[k]), (name, place)
+    assert _people_at(place, fold(name)) >= int(_CITIES.population[k]), (name, place)

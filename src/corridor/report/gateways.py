@@ -10,7 +10,7 @@ from corridor.data import wpi
 from corridor.errors import BadInput
 from corridor.geo import haversine_km
 from corridor.network import Network
-from corridor.places import city_place, country_ports
+from corridor.places import city_place, country_ports, port_country, ports_in
 
 OCEAN_PROBE = "NLRTM"  # a port on the open ocean: a gateway that cannot reach it by sea is on a closed sea
 
@@ -54,14 +54,14 @@ def _seaports(net: Network, iso2: str, city) -> tuple[list[dict], list[str]]:
     entries: dict[int, wpi.Port] = {}
     if index is not None:  # every port of the country the index sizes, not only the flagged ones
         nearby = [p for c, p in index[0].items() if c[:2] == iso2]
-        for i in np.flatnonzero(net.port_country == iso2):
+        for i in ports_in(net, iso2):
             e = wpi.match(index[0], str(net.port_code[i]), float(net.port_lon[i]), float(net.port_lat[i]), nearby)
             if e is not None:
                 entries[int(i)] = e
         ports = sorted(set(ports) | set(entries))
     curated = {r.code for r in read_ports() if r.source == "curated" and r.major}
     boxes = read_container_ports()
-    ports = sorted(set(ports) | {i for i in np.flatnonzero(net.port_country == iso2)
+    ports = sorted(set(ports) | {i for i in ports_in(net, iso2)
                                  if str(net.port_code[i]) in boxes})
 
     def distance(i: int) -> float:
@@ -249,11 +249,11 @@ def overland_candidates(net: Network, iso2: str, city, on_ocean: np.ndarray, wit
         return []
     boxes = read_container_ports()
     near = _near_countries(net, iso2)
-    codes, country = np.asarray(net.port_code), np.asarray(net.port_country)
+    codes = np.asarray(net.port_code)
     km = haversine_km(city.lon, city.lat, net.port_lon, net.port_lat)
     major = np.asarray(net.port_major, bool)
     idx = [int(i) for i in np.flatnonzero((km <= within) & on_ocean)
-           if str(country[i]) in near and (major[i] or str(codes[i]) in boxes)]
+           if port_country(net, i) in near and (major[i] or str(codes[i]) in boxes)]
     idx.sort(key=lambda i: (-(boxes[str(codes[i])].teu if str(codes[i]) in boxes else 0.0), not major[i], km[i]))
     chosen: list[int] = []
     for i in idx:

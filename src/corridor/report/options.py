@@ -14,6 +14,7 @@ from __future__ import annotations
 from corridor import liner, transit_policy
 from corridor.errors import CorridorError, NoRoute
 from corridor.geo import haversine_km
+from corridor.places import port_country
 from corridor.report import memo
 from corridor.report.air import air_options
 from corridor.report.compose import (
@@ -88,7 +89,7 @@ def _entries(ctx: Context, g: dict, end, plan, toward: bool) -> list[dict]:
     def reached(candidates, budget_h):
         found = []
         for i in candidates:
-            code, country = str(net.port_code[i]), str(net.port_country[i])
+            code, country = str(net.port_code[i]), port_country(net, i)
             flag = _flag(country)
             allow = {"allow_countries": country} if flag else {}
             try:
@@ -105,7 +106,7 @@ def _entries(ctx: Context, g: dict, end, plan, toward: bool) -> list[dict]:
         g["notes"].append(OVERLAND_NOTE)
     if not out:  # nothing within the budget (e.g. Kazakhstan): the nearest foreign ports, however far
         anywhere = overland_candidates(net, g["country"], city, on_ocean, within=float("inf"))
-        anywhere.sort(key=lambda i: (_flag(str(net.port_country[i])) is not None,  # policy countries last
+        anywhere.sort(key=lambda i: (_flag(port_country(net, i)) is not None,  # policy countries last
                                      float(haversine_km(city.lon, city.lat, net.port_lon[i], net.port_lat[i]))))
         out = reached(anywhere[:NEIGHBOUR_PORTS], float("inf"))
         if out and not any("within the overland budget" in n for n in g["notes"]):
