@@ -151,10 +151,10 @@ def _file(net_path, layer: str, blocked: int, digest: str) -> Path:
 
 def file_for(net, layer: str, blocked: int, weight: np.ndarray) -> Path:
     """The file the hierarchy of ``layer`` for ``weight`` and ``blocked`` is (or would be) saved
-    in: what a build would write, known before it runs (hashes the weights: a fifth of a second
-    on the whole network)."""
-    _, _, _, w, eid = _layer(net, layer, blocked, np.asarray(weight, np.float64))
-    return _file(net.path, layer, blocked, _digest(w, eid))
+    in: what a build would write, known before it runs (hashes the weights over the layer's kept
+    edges, as :func:`hierarchy` does)."""
+    eid = _open_edge_ids(net, layer, int(blocked))
+    return _file(net.path, layer, blocked, _digest(np.asarray(weight, np.float64)[eid], eid))
 
 
 def files(net_path: Path, layer: str = "*") -> list[Path]:
