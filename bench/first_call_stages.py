@@ -170,22 +170,23 @@ def main() -> None:
     print(f"uptime: {os.popen('uptime').read().strip()}")
     print(f"\n{len(json.loads(requests))} {args.kind} requests, each a first call; {args.rounds} rounds "
           "alternating, the lowest figure of the rounds\n")
-    print("| ms per request | before | after |\n|---|---|---|")
     labels = list(dict.fromkeys(label for label, _, _ in STAGES))
-    for key, label in (("wall", "whole call, median wall"), ("cpu", "whole call, median CPU")):
-        print(f"| {label} | " + " | ".join(f"{min(r[key] for r in runs[n]):.3f}" for n in versions) + " |")
-    for label in [*labels, GC]:
-        cells = [min(r["stages"].get(label, 0.0) for r in runs[n]) for n in versions]
-        print(f"| {label.strip() if not label.startswith('  ') else '– ' + label.strip()} | "
-              + " | ".join(f"{c:.3f}" for c in cells) + " |")
-    if args.kind == "any-surface":  # where the p90 is: the slowest tenth, per request, lowest over the rounds
-        print("\n| slowest tenth (by CPU), ms per request | before | after |\n|---|---|---|")
-        for key, label in (("p90_cpu", "p90 CPU, all requests"), ("slowest_cpu", "whole call, mean CPU")):
+
+    def table(title: str, totals: tuple, stages: str) -> None:
+        """One before/after table: the whole-call rows, then each stage's, lowest over the rounds."""
+        print(f"| {title} | before | after |\n|---|---|---|")
+        for key, label in totals:
             print(f"| {label} | " + " | ".join(f"{min(r[key] for r in runs[n]):.3f}" for n in versions) + " |")
         for label in [*labels, GC]:
-            cells = [min(r["slowest"].get(label, 0.0) for r in runs[n]) for n in versions]
+            cells = [min(r[stages].get(label, 0.0) for r in runs[n]) for n in versions]
             print(f"| {label.strip() if not label.startswith('  ') else '– ' + label.strip()} | "
                   + " | ".join(f"{c:.3f}" for c in cells) + " |")
+
+    table("ms per request", (("wall", "whole call, median wall"), ("cpu", "whole call, median CPU")), "stages")
+    if args.kind == "any-surface":  # where the p90 is: the slowest tenth, per request, lowest over the rounds
+        print()
+        table("slowest tenth (by CPU), ms per request",
+              (("p90_cpu", "p90 CPU, all requests"), ("slowest_cpu", "whole call, mean CPU")), "slowest")
 
 
 if __name__ == "__main__":
