@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pycountry
 import pytest
 
@@ -127,3 +129,20 @@ def test_the_default_policy_file_is_read_again_when_it_changes(tmp_path):
     assert transit_policy.load(allow_countries=("IR",)).rows["IR"].action == "allow"
     path.unlink()
     assert transit_policy.load().rows["RU"].action == "avoid" and transit_policy.load().files == ()
+
+
+def test_an_edit_within_one_clock_tick_is_read(tmp_path):
+    """An edit that keeps the file's inode, size and modification time (two writes within one
+    tick of the kernel's file clock, made certain here by setting the time back) is still seen:
+    a recent file's version includes its bytes."""
+    path = tmp_path / "config" / "policy.toml"
+    path.parent.mkdir()
+    path.write_text('[countries]\nRU = "flag"\n', encoding="utf-8")
+    stamp = path.stat().st_mtime_ns
+    assert transit_policy.load().rows["RU"].action == "flag"
+    with open(path, "r+", encoding="utf-8") as f:  # in place: the same inode
+        f.write('[countries]\nIR = "flag"\n')
+    os.utime(path, ns=(stamp, stamp))
+    assert path.stat().st_size == len('[countries]\nRU = "flag"\n')
+    rows = transit_policy.load().rows
+    assert rows["RU"].action == "avoid" and rows["IR"].action == "flag"

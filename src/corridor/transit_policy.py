@@ -24,8 +24,10 @@ Everything is read at query time: changing the table or a policy file needs no n
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import stat
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -134,9 +136,9 @@ def config_file() -> Path | None:
     return Path(found[0]) if found is not None else None
 
 
-def _config_stat() -> tuple[str, tuple[int, int, int]] | None:
-    """The policy file read by default and what says whether it changed (inode, size, mtime in
-    ns), from one ``stat`` call; None when there is none."""
+def _config_stat() -> tuple[str, tuple] | None:
+    """The policy file read by default and what says whether it changed (:func:`_file_version`);
+    None when there is none."""
     named = os.environ.get(POLICY_ENV)
     if named:
         version = _file_version(named)
@@ -151,13 +153,29 @@ def _config_stat() -> tuple[str, tuple[int, int, int]] | None:
     return (path, version) if version is not None else None
 
 
-def _file_version(path: str) -> tuple[int, int, int] | None:
-    """(inode, size, mtime in ns) of the regular file ``path``, or None when there is none."""
+# A file changed within this many ns of its last version's stat may show the same inode, size
+# and mtime (the kernel stamps files from a clock that ticks every few ms): its bytes say more.
+_RACY_NS = 2_000_000_000
+
+
+def _file_version(path: str) -> tuple | None:
+    """(inode, size, mtime in ns) of the regular file ``path``, and its bytes' hash when it was
+    written in the last :data:`_RACY_NS` (an edit within one clock tick keeps the other three),
+    or None when there is none."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    if time.time_ns() - st.st_mtime_ns >= _RACY_NS:
+        return st.st_ino, st.st_size, st.st_mtime_ns
+    try:
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns, digest
 
 
 @lru_cache(maxsize=8)
@@ -231,7 +249,8 @@ def load(policy=None, allow_countries=()) -> Policy:
     read from a file carries its ``path``), then ``allow_countries``.
 
     Without ``policy``, the answer is kept per value: the default file's path and its inode,
-    size and modification time (one ``stat`` a request), and ``allow_countries``. A long-running
+    size and modification time (one ``stat`` a request; its bytes' hash too while it is
+    younger than 2 s), and ``allow_countries``. A long-running
     server thus reads an edited, new or removed policy file on its next request, as before, and
     parses it once per version instead of on every request. Its ``rows`` are shared: read them,
     never edit them."""
