@@ -99,25 +99,31 @@ def _nearest_town_km(country: str, lon, lat) -> np.ndarray:
                            for a in range(0, len(lon), CHUNK)])
 
 
+def town_km(rows: list[PortRow]) -> np.ndarray:
+    """For each port, km to the nearest GeoNames town of its country (inf when it has none)."""
+    by_country: dict[str, list[int]] = {}
+    for k, r in enumerate(rows):
+        by_country.setdefault(port_country(r), []).append(k)
+    km = np.empty(len(rows))
+    for country, idx in by_country.items():
+        km[idx] = _nearest_town_km(country, np.array([rows[k].lon for k in idx]), np.array([rows[k].lat for k in idx]))
+    return km
+
+
 def audit(rows: list[PortRow] | None = None) -> list[Finding]:
     """Every port farther than FAR_KM from every town of its country, farthest first, with the
     sign flip that puts it back in its country, if one does."""
     rows = read_ports() if rows is None else rows
-    by_country: dict[str, list[PortRow]] = {}
-    for r in rows:
-        by_country.setdefault(port_country(r), []).append(r)
+    km = town_km(rows)
     found = []
-    for country, ports in by_country.items():
-        lon, lat = np.array([r.lon for r in ports]), np.array([r.lat for r in ports])
-        km = _nearest_town_km(country, lon, lat)
-        for k in np.flatnonzero(km > FAR_KM):
-            r = ports[k]
-            flips = {name: float(_nearest_town_km(country, sx * r.lon, sy * r.lat)[0])
-                     for name, sx, sy in (("lon", -1, 1), ("lat", 1, -1), ("lon+lat", -1, -1))}
-            best = min(flips, key=flips.get)
-            flipped = flips[best] <= FLIP_KM
-            found.append(Finding(r.code, r.name, country, r.lat, r.lon, float(km[k]),
-                                 best if flipped else None, flips[best] if flipped else None))
+    for k in np.flatnonzero(km > FAR_KM):
+        r, country = rows[k], port_country(rows[k])
+        flips = {name: float(_nearest_town_km(country, sx * r.lon, sy * r.lat)[0])
+                 for name, sx, sy in (("lon", -1, 1), ("lat", 1, -1), ("lon+lat", -1, -1))}
+        best = min(flips, key=flips.get)
+        flipped = flips[best] <= FLIP_KM
+        found.append(Finding(r.code, r.name, country, r.lat, r.lon, float(km[k]),
+                             best if flipped else None, flips[best] if flipped else None))
     return sorted(found, key=lambda f: -f.km)
 
 
