@@ -10,8 +10,10 @@ is not it (``corridor.places.port_countries``).
   decimal point is wrong lands thousands of kilometres off (San Jose, Costa Rica was in the Bay of
   Bengal); a real port this far from every town of its country is a remote island or an offshore
   terminal, and each of those is listed in :data:`REVIEWED` with what was checked. 200 km, not
-  100: at 100 km some 40 real Arctic, Aleutian and offshore ports would need a reason each, and no
-  wrong position found so far lies between 100 and 200 km from its country.
+  100: at 100 km some 40 real Arctic, Aleutian and offshore ports would need a reason each; the
+  one wrong position read off the 100 km list (Mahe, INMAH, in Ladakh at 126 km) is corrected.
+  The report maps' Natural Earth outlines carry no country names, so they cannot say which
+  country a point is in; the towns can.
 * **Sign flip**: a far port whose point with the longitude, the latitude or both negated lies
   within :data:`FLIP_KM` of a town of its country.
 * **Off the World Port Index** (when the WPI is imported: ``corridor data fetch wpi``, or
@@ -43,7 +45,7 @@ from corridor.geo import haversine_km
 FAR_KM = 200.0  # no town of the port's country this close: the port is not where its country is
 FLIP_KM = 50.0  # a negated coordinate this close to a town of the country is a sign flip
 WPI_KM = 30.0  # default: list ports this far from their World Port Index entry
-CHUNK = 64  # ports measured against a country's towns at once (the US has 20,000 towns: 10 MB a chunk)
+CHUNK = 64  # ports measured against a country's towns at once (the US has 17,000 towns: 9 MB a chunk)
 
 # Ports farther than FAR_KM from every town of their country, checked one by one: real remote
 # places (the WPI entry agrees where there is one, distance in brackets) or left as they are.
