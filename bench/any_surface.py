@@ -3,7 +3,8 @@
 The 50 pairs of bench/speed.py over sea, rail, road and ferry, with each non-default option
 alone (20,000 t of dry bulk, a CO2e objective, Suez closed, Russia and Belarus allowed): what
 runs when no hierarchy fits. Each option gets one warm-up call, then every pair once; the table
-gives the median and p90 ms per option and over all. "before" runs another checkout's code
+gives the median, p90 and mean ms per option and over all (the mean counts the rare slow calls:
+a hierarchy's first query in the process, a garbage collection). "before" runs another checkout's code
 (``--before-src``, default /work/main/src; it must compile the same network, or it builds its own
 first and the run stops) in a fresh process on the same cache folder, "after" this checkout's,
 one right after the other; the answers (hours, USD, kg CO2e) are compared pair by pair.
@@ -188,18 +189,19 @@ def main() -> None:
 
     def stats(rows):
         ms = [r[0] for r in rows if r[0] is not None]
-        return f"{np.median(ms):8.1f} {np.percentile(ms, 90):8.1f}"
+        return f"{np.median(ms):8.1f} {np.percentile(ms, 90):8.1f} {np.mean(ms):8.1f}"
 
     print(f"\n{len(pairs)} pairs, modes {','.join(SURFACE)}, one call each after a warm-up, {args.rounds} round(s) "
           f"in turns; ms ({args.clock} clock)")
-    print(f"{'option':<32} {'before median':>13} {'p90':>8} | {'after median':>12} {'p90':>8} | answers")
+    print(f"{'option':<32} {'before median':>13} {'p90':>8} {'mean':>8} | {'after median':>12} {'p90':>8} {'mean':>8} "
+          "| answers")
     every_b, every_a = [], []
     for name in before:
         same = sum(b[1] == a[1] for b, a in zip(before[name], after[name]))
         every_b += before[name]
         every_a += after[name]
-        print(f"{name:<32} {stats(before[name]):>22} | {stats(after[name]):>21} | {same}/{len(before[name])} equal")
-    print(f"{'all options':<32} {stats(every_b):>22} | {stats(every_a):>21}")
+        print(f"{name:<32} {stats(before[name]):>31} | {stats(after[name]):>30} | {same}/{len(before[name])} equal")
+    print(f"{'all options':<32} {stats(every_b):>31} | {stats(every_a):>30}")
     print(f"load: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs")
 
 
