@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
@@ -658,6 +659,23 @@ def _routed(route: Route, legs: list[Leg]) -> Route:
     return Route(route.origin, route.destination, legs, list(route.assumptions), json_copy(route.restrictions),
                  json_copy(route.network), list(route.notes), json_copy(route.cargo), json_copy(route.objective),
                  json_copy(route.extra))
+
+
+def _freeze_survivors(phase: str, info: dict) -> None:
+    """A :data:`gc.callbacks` entry: after the process's first full collection, move the objects
+    that survived it (numba's compiler and types, scipy's, corridor's modules, tables and kept
+    values: some 130,000, alive as long as the process) to the permanent generation, where later
+    full collections do not walk them (each took 70-110 ms, about one request in 100 of a busy
+    process, stalling whichever request allocated then); then stop. Once only: an object frozen
+    that later dies in a reference cycle is never freed, so later survivors stay collectable. A
+    server worker freezes after its warm-up too (``corridor.server.pool``)."""
+    if phase == "stop" and info["generation"] == 2 and not _FROZEN:
+        _FROZEN.append(True)  # not removed from gc.callbacks while the collector walks that list
+        gc.freeze()
+
+
+_FROZEN: list = []
+gc.callbacks.append(_freeze_survivors)
 
 
 def plan(request: RouteRequest, *, network: Network | None = None, open_borders: frozenset = frozenset()) -> Route:
