@@ -666,8 +666,8 @@ def _freeze_when_loaded() -> None:
     """Once numba is loaded (by the first route that searched with a compiled kernel), move every
     object alive to the permanent generation, once: numba's compiler and types, scipy's,
     corridor's modules, tables and kept values (some 140,000 objects, alive as long as the
-    process), which every full collection walked otherwise (70-210 ms each, about one request in
-    100 of a busy process, stalling whichever request allocated then). Young garbage is
+    process), which every full collection walked otherwise (27-210 ms each, about one request in
+    200 of a busy process, stalling whichever request allocated then). Young garbage is
     collected first (a cycle frozen is never freed); what is made later stays collectable. A
     server worker freezes after its warm-up too (``corridor.server.pool``)."""
     if _FROZEN or "numba" not in sys.modules:
