@@ -3,7 +3,9 @@
 The 50 pairs of bench/speed.py over sea, rail, road and ferry, with each non-default option
 alone (20,000 t of dry bulk, a CO2e objective, Suez closed, Russia and Belarus allowed): what
 runs when no hierarchy fits. Each option gets one warm-up call, then every pair once; the table
-gives the median and p90 ms per option and over all. "before" runs another checkout's code
+gives the median, p90 and mean ms per option and over all (the mean counts the rare slow calls:
+a hierarchy's first query in the process, a garbage collection), then the CPU ms of each
+hierarchy's first query and the wall ms of each full garbage collection, warm-up calls included. "before" runs another checkout's code
 (``--before-src``, default /work/main/src; it must compile the same network, or it builds its own
 first and the run stops) in a fresh process on the same cache folder, "after" this checkout's,
 one right after the other; the answers (hours, USD, kg CO2e) are compared pair by pair.
@@ -47,6 +49,7 @@ HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 SURFACE = ["sea", "rail", "road", "ferry"]
 CLOCK_ENV = "ANY_SURFACE_CLOCK"  # how --clock reaches the child processes
+WATCHED = "watched"  # a child's key for :func:`watch`'s figures, beside the options' timings
 NON_DEFAULT = [{"cargo": "dry-bulk", "tonnes": 20000}, {"optimize": "co2"}, {"avoid": "suez"},
                {"allow_countries": "RU,BY"}]
 
@@ -85,6 +88,44 @@ def time_options(pairs) -> dict[str, list]:
                 rows.append((None, f"{type(e).__name__}: {e}"))
         out[label(options)] = rows
     return out
+
+
+def watch() -> dict:
+    """What a child reports beside its timings, filled as it runs: the wall ms of each full garbage
+    collection and the CPU ms of the first query on each hierarchy without hub labels (a whole
+    network's: the first touches of its arrays, and what a checkout makes for it then)."""
+    import gc
+
+    from corridor.engine import closure_shortcut, search
+
+    seen: dict = {"full_gc_ms": [], "first_query_ms": []}
+    started = [0.0]
+
+    def collected(phase: str, info: dict) -> None:
+        if info["generation"] == 2:
+            if phase == "start":
+                started[0] = time.perf_counter()
+            else:
+                seen["full_gc_ms"].append(round(1000 * (time.perf_counter() - started[0]), 1))
+
+    gc.callbacks.append(collected)
+    queried: set = set()
+
+    def first_timed(query):
+        def timed(h, *args):
+            if h.labels is not None or h.path in queried:
+                return query(h, *args)
+            queried.add(h.path)
+            t = time.thread_time()
+            try:
+                return query(h, *args)
+            finally:
+                seen["first_query_ms"].append(round(1000 * (time.thread_time() - t), 1))
+        return timed
+
+    for module in (search, closure_shortcut):
+        module.ch_shortest_path = first_timed(module.ch_shortest_path)
+    return seen
 
 
 def run_child(src: Path, pairs_file: Path, **env_vars: str) -> dict:
@@ -127,7 +168,8 @@ def build_wanted_for(pairs, options: list[dict]) -> tuple[list[tuple[str, float]
 
 def ms_lists(result: dict) -> list[float]:
     """Every timing of a child run's result, over all options (a failed call has none)."""
-    return [ms for name, rows in result.items() if name != "fingerprint" for ms, _ in rows if ms is not None]
+    return [ms for name, rows in result.items() if name not in ("fingerprint", WATCHED) for ms, _ in rows
+            if ms is not None]
 
 
 def main() -> None:
@@ -180,6 +222,8 @@ def main() -> None:
         for side, run in ((before, run_before), (after, partial(run_child, SRC, Path(f.name))))[::1 - 2 * (k % 2)]:
             result = run()
             fingerprints.add(result.pop("fingerprint"))
+            for key, values in result.pop(WATCHED).items():
+                side.setdefault(WATCHED, {}).setdefault(key, []).extend(values)
             for name, rows in result.items():
                 side.setdefault(name, []).extend(rows)
     os.unlink(f.name)
@@ -188,18 +232,23 @@ def main() -> None:
 
     def stats(rows):
         ms = [r[0] for r in rows if r[0] is not None]
-        return f"{np.median(ms):8.1f} {np.percentile(ms, 90):8.1f}"
+        return f"{np.median(ms):8.1f} {np.percentile(ms, 90):8.1f} {np.mean(ms):8.1f}"
 
     print(f"\n{len(pairs)} pairs, modes {','.join(SURFACE)}, one call each after a warm-up, {args.rounds} round(s) "
           f"in turns; ms ({args.clock} clock)")
-    print(f"{'option':<32} {'before median':>13} {'p90':>8} | {'after median':>12} {'p90':>8} | answers")
+    print(f"{'option':<32} {'before median':>13} {'p90':>8} {'mean':>8} | {'after median':>12} {'p90':>8} {'mean':>8} "
+          "| answers")
+    watched_b, watched_a = before.pop(WATCHED), after.pop(WATCHED)
     every_b, every_a = [], []
     for name in before:
         same = sum(b[1] == a[1] for b, a in zip(before[name], after[name]))
         every_b += before[name]
         every_a += after[name]
-        print(f"{name:<32} {stats(before[name]):>22} | {stats(after[name]):>21} | {same}/{len(before[name])} equal")
-    print(f"{'all options':<32} {stats(every_b):>22} | {stats(every_a):>21}")
+        print(f"{name:<32} {stats(before[name]):>31} | {stats(after[name]):>30} | {same}/{len(before[name])} equal")
+    print(f"{'all options':<32} {stats(every_b):>31} | {stats(every_a):>30}")
+    for key, what in (("first_query_ms", "first query on each hierarchy without hub labels, CPU ms"),
+                      ("full_gc_ms", "full garbage collections, wall ms")):
+        print(f"{what}: before {sorted(watched_b[key])}, after {sorted(watched_a[key])}")
     print(f"load: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs")
 
 
@@ -208,6 +257,8 @@ if __name__ == "__main__":
         from corridor.network import load_network
 
         fingerprint = load_network(progress=False).manifest["fingerprint"]
-        print(json.dumps({"fingerprint": fingerprint, **time_options(json.loads(Path(sys.argv[2]).read_text()))}))
+        seen = watch()
+        timed = time_options(json.loads(Path(sys.argv[2]).read_text()))
+        print(json.dumps({"fingerprint": fingerprint, WATCHED: seen, **timed}))
     else:
         main()

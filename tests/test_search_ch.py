@@ -12,8 +12,8 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from corridor.build.contraction import build_hierarchy
-from corridor.ch_unpack import shortcut_memo, unpack_slots
-from corridor.search_ch import _POOL, _p2p, _path_slots, _reset, ch_shortest_path
+from corridor.ch_unpack import shortcut_memo, slot_tails, unpack_slots
+from corridor.search_ch import _POOL, _p2p, _path_slots, _reset, _work_key, ch_shortest_path
 
 
 def _graph(seed: int, n: int = 400, m: int = 1600):
@@ -24,13 +24,17 @@ def _graph(seed: int, n: int = 400, m: int = 1600):
     keep = u != v
     u, v, w = u[keep], v[keep], w[keep]
     h = build_hierarchy(n, u, v, w, np.arange(len(u)), settle_limit=3, contract_limit=3)
-    best = {}  # the cheapest of parallel edges (scipy would sum them)
+    return h, _cheapest_graph(n, u, v, w), u, v, w
+
+
+def _cheapest_graph(n: int, u, v, w) -> csr_matrix:
+    """The undirected graph of the cheapest of parallel edges (scipy would sum them)."""
+    best = {}
     for x, y, c in zip(u, v, w):
         key = (min(x, y), max(x, y))
         best[key] = min(best.get(key, np.inf), c)
     r = np.array([k[0] for k in best]), np.array([k[1] for k in best]), np.array(list(best.values()))
-    graph = csr_matrix((np.r_[r[2], r[2]], (np.r_[r[0], r[1]], np.r_[r[1], r[0]])), shape=(n, n))
-    return h, graph, u, v, w
+    return csr_matrix((np.r_[r[2], r[2]], (np.r_[r[0], r[1]], np.r_[r[1], r[0]])), shape=(n, n))
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -70,13 +74,14 @@ def test_remembered_unpacking_gives_the_scanned_edges():
             best, meet, nt = _p2p(h.s_indptr, h.s_head, h.s_w, *one, work.df, work.db, work.pf, work.pb, work.touched,
                                   work.kf, work.vf, work.kb, work.vb)
             if meet >= 0 and np.isfinite(best):
-                slots, rev = np.empty(nt, np.int64), np.empty(nt, np.bool_)
-                k = _path_slots(h.s_slot, h.up_tail, work.df, work.db, work.pf, work.pb, meet, slots, rev)[0]
+                slots, tails, rev = np.empty(nt, np.int64), np.empty(nt, np.int64), np.empty(nt, np.bool_)
+                k = _path_slots(h.s_slot, h.up_indptr, work.df, work.db, work.pf, work.pb, meet, slots, tails, rev)[0]
+                assert (tails[:k] == h.up_tail[slots[:k]]).all()
                 out = [(np.empty(n + 1, np.int32), np.empty(n, np.int32)) for _ in range(2)]
                 scanned = np.zeros(len(h.up_head), np.int64)  # a memo of its own: every shortcut scanned
-                m1 = unpack_slots(slots[:k], rev[:k], h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid, scanned,
+                m1 = unpack_slots(slots[:k], rev[:k], tails[:k], h.up_indptr, h.up_head, h.up_mid, h.up_eid, scanned,
                                   *out[0])
-                m2 = unpack_slots(slots[:k], rev[:k], h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid, memo,
+                m2 = unpack_slots(slots[:k], rev[:k], tails[:k], h.up_indptr, h.up_head, h.up_mid, h.up_eid, memo,
                                   *out[1])
                 assert m1 == m2
                 assert np.array_equal(out[0][0][:m1], out[1][0][:m2]) and np.array_equal(out[0][1][:m1], out[1][1][:m2])
@@ -89,3 +94,38 @@ def test_remembered_unpacking_gives_the_scanned_edges():
             assert np.array_equal(first.edges, again.edges) and first.cost == again.cost
     assert compared > 300 and (memo != 0).any()
     assert shortcut_memo(h).any()  # ch_shortest_path's own memo was filled too
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_slot_tails_are_the_rows_holding_the_slots(seed):
+    """Every upward slot's tail, read by binary search, is the node whose row holds it (nodes
+    with no upward edge, empty rows, among them), as a tail per slot would say."""
+    h, *_ = _graph(seed, n=300, m=700)
+    assert (np.diff(h.up_indptr) == 0).any()  # empty rows: the search must step over them
+    slots = np.arange(len(h.up_head))
+    expected = np.repeat(np.arange(len(h.rank)), np.diff(h.up_indptr))
+    assert np.array_equal(slot_tails(h.up_indptr, slots), expected)
+    assert np.array_equal(slot_tails(h.up_indptr, slots[::-1]), expected[::-1])
+
+
+def test_hierarchies_of_one_graph_share_a_work_set_and_answer_as_their_own():
+    """Two metrics' hierarchies of one graph (different search edges) borrow the same work set,
+    whose heaps hold any of their searches, and each answers Dijkstra's costs on its own metric,
+    queries of the two interleaved."""
+    h1, graph1, u, v, w = _graph(6)
+    n = graph1.shape[0]
+    w2 = (w * np.random.default_rng(7).uniform(0.5, 2.0, len(w))).round(1)
+    h2 = build_hierarchy(n, u, v, w2, np.arange(len(u)), settle_limit=3, contract_limit=3)
+    graph2 = _cheapest_graph(n, u, v, w2)
+    assert len(h1.s_head) != len(h2.s_head) and _work_key(h1) == _work_key(h2)
+    assert _work_key(h1)[1] >= max(len(h1.s_head), len(h2.s_head))
+    rng = np.random.default_rng(8)
+    for _ in range(100):
+        s, t = (int(x) for x in rng.choice(n, 2, replace=False))
+        one = np.array([s], np.int32), np.zeros(1), np.array([t], np.int32), np.zeros(1)
+        for h, graph in ((h1, graph1), (h2, graph2)):
+            expected = dijkstra(graph, indices=s)[t]
+            res = ch_shortest_path(h, *one)
+            assert (res is None) == np.isinf(expected)
+            if res is not None:
+                assert res.cost == pytest.approx(expected, abs=1e-9)

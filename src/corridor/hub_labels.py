@@ -27,7 +27,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from corridor.ch_unpack import shortcut_memo, unpack_slots
+from corridor.ch_unpack import shortcut_memo, slot_tails, unpack_slots
 from corridor.hierarchy_integrity import describe_labels, open_labels
 from corridor.jit import njit
 from corridor.network_integrity import DamagedNetwork
@@ -240,8 +240,8 @@ def shortest_path(h, labels: Labels, src_nodes, src_cost, dst_nodes, dst_cost):
     rev = np.concatenate([np.zeros(m_up, np.bool_), np.ones(m_down, np.bool_)])
     nodes = np.empty(len(h.rank) + 1, np.int32)
     edges = np.empty(len(nodes), np.int32)
-    m = unpack_slots(slots, rev, h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid, shortcut_memo(h), nodes,
-                     edges)
+    m = unpack_slots(slots, rev, slot_tails(h.up_indptr, slots), h.up_indptr, h.up_head, h.up_mid, h.up_eid,
+                     shortcut_memo(h), nodes, edges)
     path = np.concatenate([[src[si]], nodes[:m]]).astype(np.int32)
     return PathResult(float(cost), path, edges[:m].copy(), float(sc[si]), float(dc[ti]))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
@@ -660,12 +662,32 @@ def _routed(route: Route, legs: list[Leg]) -> Route:
                  json_copy(route.extra))
 
 
+def _freeze_when_loaded() -> None:
+    """Once numba is loaded (by the first route that searched with a compiled kernel), move every
+    object alive to the permanent generation, once: numba's compiler and types, scipy's,
+    corridor's modules, tables and kept values (some 140,000 objects, alive as long as the
+    process), which every full collection walked otherwise (27-210 ms each, about one request in
+    200 of a busy process, stalling whichever request allocated then). Young garbage is
+    collected first (a cycle frozen is never freed); what is made later stays collectable. A
+    server worker freezes after its warm-up too (``corridor.server.pool``)."""
+    if _FROZEN or "numba" not in sys.modules:
+        return
+    _FROZEN.append(True)
+    gc.collect(1)
+    gc.freeze()
+
+
+_FROZEN: list = []
+
+
 def plan(request: RouteRequest, *, network: Network | None = None, open_borders: frozenset = frozenset()) -> Route:
     """Plan the route a checked request asks for; see :func:`corridor.route` for the options (a
     scenario is planned on top of this, by :func:`corridor.whatif.solve`). The borders closed in
     ``data/policy/borders.csv`` are closed, less the country pairs in ``open_borders``
     (frozensets of two ISO codes: a scenario's ``open.borders``)."""
-    return air_plan.sourced_or_modelled(request, lambda req: _plan(req, network=network, open_borders=open_borders))
+    route = air_plan.sourced_or_modelled(request, lambda req: _plan(req, network=network, open_borders=open_borders))
+    _freeze_when_loaded()
+    return route
 
 
 def _plan(request: RouteRequest, *, network: Network | None, open_borders: frozenset, stops: tuple = ()) -> Route:

@@ -188,32 +188,36 @@ def _p2p(up_indptr, up_head, up_w, src, src_c, dst, dst_c, df, db, pf, pb, touch
 
 
 @njit(cache=True, nogil=True)
-def _path_slots(s_slot, up_tail, df, db, pf, pb, meet, slots, rev):
+def _path_slots(s_slot, up_indptr, df, db, pf, pb, meet, slots, tails, rev):
     """The upward slots of the path the last search found through ``meet``, in order from its
-    source to its target (``rev``: traversed downward), written to ``slots`` / ``rev``; returns
-    (their count, first node, last node)."""
+    source to its target (``rev``: traversed downward), written to ``slots`` / ``rev``, their tail
+    nodes to ``tails`` (:func:`~corridor.ch_unpack.slot_tails`); returns (their count, first
+    node, last node)."""
     n = 0
     v = meet
     while pf[v] >= 0:  # forward part, from the meeting node down to a source
         k = s_slot[pf[v]]
+        v = np.searchsorted(up_indptr, k, side="right") - 1
         slots[n] = k
+        tails[n] = v
         rev[n] = False
         n += 1
-        v = up_tail[k]
     first = v
     slots[:n] = slots[:n][::-1].copy()
+    tails[:n] = tails[:n][::-1].copy()
     v = meet
     while pb[v] >= 0:  # backward part, from the meeting node down to a target
         k = s_slot[pb[v]]
+        v = np.searchsorted(up_indptr, k, side="right") - 1
         slots[n] = k
+        tails[n] = v
         rev[n] = True
         n += 1
-        v = up_tail[k]
     return n, first, v
 
 
 @njit(cache=True, nogil=True)
-def _query(s_indptr, s_head, s_w, s_slot, up_tail, up_indptr, up_head, up_mid, up_eid, children, src, src_c,
+def _query(s_indptr, s_head, s_w, s_slot, up_indptr, up_head, up_mid, up_eid, children, src, src_c,
            dst, dst_c, df, db, pf, pb, touched, kf, vf, kb, vb, nodes, edges):
     """:func:`_p2p`, then its path unpacked (``nodes[0]`` its first node, ``nodes[1:m + 1]`` and
     ``edges[:m]`` each edge's far node and id), then the work arrays reset: one compiled call
@@ -223,11 +227,13 @@ def _query(s_indptr, s_head, s_w, s_slot, up_tail, up_indptr, up_head, up_mid, u
     source_cost = target_cost = np.inf
     if meet >= 0 and best < np.inf:
         slots = np.empty(nt, np.int64)  # a path's nodes are among the touched ones
+        tails = np.empty(nt, np.int64)
         rev = np.empty(nt, np.bool_)
-        n, first, last = _path_slots(s_slot, up_tail, df, db, pf, pb, meet, slots, rev)
+        n, first, last = _path_slots(s_slot, up_indptr, df, db, pf, pb, meet, slots, tails, rev)
         source_cost, target_cost = df[first], db[last]
         nodes[0] = first
-        m = unpack_slots(slots[:n], rev[:n], up_tail, up_indptr, up_head, up_mid, up_eid, children, nodes[1:], edges)
+        m = unpack_slots(slots[:n], rev[:n], tails[:n], up_indptr, up_head, up_mid, up_eid, children, nodes[1:],
+                         edges)
     _reset(df, db, pf, pb, touched, nt)
     return best, m, source_cost, target_cost
 
@@ -241,6 +247,15 @@ def _ch_work(n: int, edges: int) -> SimpleNamespace:
 
 
 _POOL = WorkPool(_ch_work)
+_HEAP_STEP = 1 << 20  # search edges: a work set serves every hierarchy of a layer up to the next step
+
+
+def _work_key(h: Hierarchy) -> tuple[int, int]:
+    """The work set a query on ``h`` borrows: by its node count and its search edges rounded up to
+    :data:`_HEAP_STEP`, so the whole network's hierarchies (3.2-3.4 M search edges, one per metric)
+    share one set instead of filling 28 MB of node arrays for each on its first query (5-12 ms);
+    the heaps' spare room is never touched, so it costs no memory."""
+    return len(h.rank), -(-len(h.s_head) // _HEAP_STEP) * _HEAP_STEP
 
 
 def ch_shortest_path(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> PathResult | None:
@@ -253,9 +268,9 @@ def ch_shortest_path(h: Hierarchy, src_nodes, src_cost, dst_nodes, dst_cost) -> 
         res = hub_labels.shortest_path(h, h.labels, src_nodes, src_cost, dst_nodes, dst_cost)
         if res is not NotImplemented:
             return res
-    with _POOL.borrow((len(h.rank), len(h.s_head))) as w:
+    with _POOL.borrow(_work_key(h)) as w:
         best, m, source_cost, target_cost = _query(
-            h.s_indptr, h.s_head, h.s_w, h.s_slot, h.up_tail, h.up_indptr, h.up_head, h.up_mid, h.up_eid,
+            h.s_indptr, h.s_head, h.s_w, h.s_slot, h.up_indptr, h.up_head, h.up_mid, h.up_eid,
             shortcut_memo(h),
             np.asarray(src_nodes, np.int32), np.asarray(src_cost, np.float64),
             np.asarray(dst_nodes, np.int32), np.asarray(dst_cost, np.float64),
