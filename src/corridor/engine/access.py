@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from corridor import land_grid
 from corridor import modes as M
 from corridor.air import plan as air_plan
 from corridor.costing import road as road_costing
 from corridor.costing.profile import Profile
 from corridor.errors import NoRoute
-from corridor.geo import chord_for_km, haversine_km, km_for_chord, to_unit_vectors
+from corridor.geo import haversine_km
 from corridor.network import Network
 from corridor.network_memo import per_network
 from corridor.places import Place, port_place
@@ -79,14 +80,16 @@ def _land(net: Network, lon: float, lat: float, profile: Profile) -> list[tuple[
 def _land_nodes(net: Network, mode: int, lon: float, lat: float) -> tuple[np.ndarray, np.ndarray]:
     """The ``mode`` nodes a truck joins from (lon, lat) and their km: kept per network and exact
     coordinates, of which they are a function; the arrays are shared, hence read-only."""
-    tree, ids = net.land_trees[mode]
-    chord, idx = tree.query(to_unit_vectors(lon, lat), k=LAND_CANDIDATES,
-                            distance_upper_bound=chord_for_km(LAND_REACH_KM))
-    ok = np.isfinite(chord)
-    nodes, km = np.asarray(ids[idx[ok]]), km_for_chord(chord[ok])
+    nodes, km = _land_grid(net).nearest(net, mode, lon, lat, LAND_CANDIDATES, LAND_REACH_KM)
     nodes.flags.writeable = False
     km.flags.writeable = False
     return nodes, km
+
+
+@per_network(maxsize=2)
+def _land_grid(net: Network) -> land_grid.LandGrid:
+    """The network's rail and road nodes by grid cell (read from its folder, or built there once)."""
+    return land_grid.load_or_build(net)
 
 
 @per_network(maxsize=1024)
