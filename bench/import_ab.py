@@ -5,8 +5,10 @@ Run (network and hierarchies already in the cache folder)::
 
     python bench/import_ab.py /path/to/main/src src                  # 10 processes each
     python bench/import_ab.py --runs 5 --compile /path/to/main/src src
+    python bench/import_ab.py --modes sea,rail,road,ferry --pair Shanghai Rotterdam /path/to/main/src src
 
-Each process runs ``import corridor; corridor.route('CNSHA', 'NLRTM')`` with one checkout's
+Each process runs ``import corridor; corridor.route('CNSHA', 'NLRTM')`` (or ``--pair`` by
+``--modes``) with one checkout's
 ``src`` on PYTHONPATH. By default the bytecode is compiled once into a temporary
 PYTHONPYCACHEPREFIX (as an install has it); ``--compile`` makes every process compile the
 sources (PYTHONDONTWRITEBYTECODE=1). Prints, per checkout, the median wall time inside the
@@ -24,14 +26,16 @@ import sys
 import tempfile
 import time
 
-CODE = ("import time; t = time.perf_counter(); c = time.process_time(); import corridor; "
-        "corridor.route('CNSHA', 'NLRTM'); print(time.perf_counter() - t, time.process_time() - c)")
+CODE = ("import sys, time; t = time.perf_counter(); c = time.process_time(); import corridor; "
+        "corridor.route(sys.argv[1], sys.argv[2], modes=sys.argv[3]); "
+        "print(time.perf_counter() - t, time.process_time() - c)")
 
 
-def one_process(env: dict) -> tuple[float, float, float]:
+def one_process(env: dict, route: list[str]) -> tuple[float, float, float]:
     """(wall inside the process, wall of the whole process, CPU time) in seconds."""
     t = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", CODE], env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", CODE, *route], env=env, capture_output=True, text=True,
+                         check=True).stdout
     whole = time.perf_counter() - t
     wall, cpu = map(float, out.split()[-2:])
     return wall, whole, cpu
@@ -42,7 +46,10 @@ def main() -> None:
     parser.add_argument("src", nargs="+", help="a checkout's src folder")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--compile", action="store_true", help="every process compiles the sources")
+    parser.add_argument("--pair", nargs=2, default=["CNSHA", "NLRTM"], metavar=("FROM", "TO"))
+    parser.add_argument("--modes", default="sea", help="the route's modes, e.g. sea,rail,road,ferry")
     args = parser.parse_args()
+    route = [*args.pair, args.modes]
     with tempfile.TemporaryDirectory(prefix="corridor-pycache-") as pycache:
         envs = {}
         for src in args.src:
@@ -53,13 +60,13 @@ def main() -> None:
             else:
                 env.pop("PYTHONDONTWRITEBYTECODE", None)
                 env["PYTHONPYCACHEPREFIX"] = pycache
-                one_process(env)  # writes the bytecode, untimed
+                one_process(env, route)  # writes the bytecode, untimed
             envs[src] = env
         runs = {src: [] for src in args.src}
         for _ in range(args.runs):
             for src, env in envs.items():
-                runs[src].append(one_process(env))
-    print(f"{args.runs} alternating fresh processes each, bytecode {'compiled in every process' if args.compile else 'on disk'}; "
+                runs[src].append(one_process(env, route))
+    print(f"{' '.join(args.pair)} by {args.modes}: {args.runs} alternating fresh processes each, bytecode {'compiled in every process' if args.compile else 'on disk'}; "
           f"load average at the end {os.getloadavg()[0]:.2f}")
     for src, r in runs.items():
         wall, whole, cpu = (statistics.median(x) for x in zip(*r))

@@ -58,8 +58,9 @@ class LandGrid:
         axes = [np.arange(max(a, 0), min(b, _SIDE - 1) + 1) for a, b in zip(lo, hi)]
         keys = ((axes[0][:, None, None] * _SIDE + axes[1][None, :, None]) * _SIDE + axes[2][None, None, :]).ravel()
         at = np.searchsorted(cells, keys)
-        at = at[(at < len(cells)) & (cells[np.minimum(at, len(cells) - 1)] == keys)]
-        near = np.concatenate([ids[starts[i]:starts[i + 1]] for i in at]) if len(at) else np.zeros(0, np.int32)
+        found = at < len(cells)
+        found[found] = cells[at[found]] == keys[found]
+        near = np.concatenate([ids[starts[i]:starts[i + 1]] for i in at[found]]) if found.any() else np.zeros(0, np.int32)
         d = to_unit_vectors(net.node_lon[near], net.node_lat[near]) - q
         sq = d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1] + d[:, 2] * d[:, 2]  # the KD-tree's order of sums
         keep = sq < reach * reach
