@@ -89,29 +89,6 @@ def load_numba() -> None:
         _STATE["loaded"] = True
 
 
-def load_in_background() -> None:
-    """Start loading numba on another thread, once, for a caller that knows a compiled kernel
-    comes next: numba's import and compiler setup (most of a second) then overlap the caller's
-    numpy work, which releases the GIL. Any kernel's call waits for it to finish
-    (:func:`load_numba` holds the lock); the thread is not a daemon, so the interpreter never
-    exits in the middle of an import."""
-    with _LOCK:
-        if _STATE["loaded"] or _STATE.get("loading"):
-            return
-        _STATE["loading"] = True
-    threading.Thread(target=_load_and_ready, name="corridor-numba-load").start()
-
-
-def _load_and_ready() -> None:
-    load_numba()
-    _ready(0)  # a first call readies numba's compiler context, which every later kernel's first call needs
-
-
-@njit(cache=True)
-def _ready(x):
-    return x + 1
-
-
 def numba_loaded() -> bool:
     """Whether the kernels are numba dispatchers by now (else they run as Python or load on call)."""
     return _STATE["loaded"]

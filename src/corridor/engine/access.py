@@ -15,7 +15,6 @@ from corridor.costing import road as road_costing
 from corridor.costing.profile import Profile
 from corridor.errors import NoRoute
 from corridor.geo import haversine_km
-from corridor.jit import load_in_background
 from corridor.network import Network
 from corridor.network_memo import per_network
 from corridor.places import Place, port_place
@@ -138,8 +137,6 @@ def access(net: Network, place: Place, profile: Profile, water: Connectors | Non
         When no candidate joins the network by these modes.
     """
     acc = Access(place)
-    if profile.modes != {"sea"}:  # the search runs compiled kernels (sea alone: hub labels, as Python first)
-        load_in_background()
     use_sea = "sea" in profile.modes
     if place.kind == "passage":  # --via suez: a node on the passage's gate
         if use_sea:
