@@ -1,8 +1,8 @@
 """The rail and road nodes nearest a point, from a grid kept in the network folder.
 
 A truck joins a place to its nearest rail and road nodes (:mod:`corridor.engine.access`). KD-trees
-over the 0.8 million land nodes cost about a second in every new process (scipy's import, the
-nodes' unit vectors, the trees), more than the rest of a first multimodal route. The grid costs
+over the 0.8 million land nodes cost most of a second in every new process (scipy's import, the
+nodes' unit vectors, the trees), a third of a first multimodal route's CPU time. The grid costs
 that once per network: each land mode's nodes sorted by the cube of :data:`CELL_KM` (as a chord
 of the unit sphere) holding their unit vector, written at first use into the network folder as
 ``land-grid-<FORMAT>.npz`` (atomically; a zip whose members carry CRC-32s that numpy checks as
