@@ -1,15 +1,16 @@
-"""The rail and road nodes nearest a point, from a grid kept in the network folder.
+"""The sea, rail and road nodes nearest a point, from a grid kept in the network folder.
 
-A truck joins a place to its nearest rail and road nodes (:mod:`corridor.engine.access`). KD-trees
-over the 0.8 million land nodes cost most of a second in every new process (scipy's import, the
-nodes' unit vectors, the trees), a third of a first multimodal route's CPU time. The grid costs
-that once per network: each land mode's nodes sorted by the cube of :data:`CELL_KM` (as a chord
-of the unit sphere) holding their unit vector, written at first use into the network folder as
-``land-grid-<FORMAT>.npz`` (atomically; a zip whose members carry CRC-32s that numpy checks as
-it reads them) and checked on every load (sizes, order, every id in range and of its mode): a
+A place joins the network at its nearest rail and road nodes, by truck, and a point at sea
+nodes (:mod:`corridor.engine.access`). KD-trees over the 0.8 million land nodes cost most of a
+second in every new process (scipy's import, the nodes' unit vectors, the trees), a third of a
+first multimodal route's CPU time; the sea layer's about 0.3 s more for a point. The grid costs
+that once per network: each layer's nodes sorted by the cube of :data:`CELL_KM` (as a chord of
+the unit sphere) holding their unit vector, written at first use into the network folder as
+``node-grid-<FORMAT>.npz`` (atomically; a zip whose members carry CRC-32s that numpy checks as
+it reads them) and checked on every load (sizes, order, every id in range and of its layer): a
 damaged or stale grid is built again, never used. A query reads the cells the ball of its reach
 touches and keeps the nearest nodes by chord, computed as scipy's KD-tree computes it, so the
-same nodes come back at the same km.
+same nodes come back at the same distance.
 """
 
 from __future__ import annotations
@@ -23,36 +24,35 @@ from pathlib import Path
 import numpy as np
 
 from corridor import modes as M
-from corridor.geo import chord_for_km, km_for_chord, to_unit_vectors
+from corridor.geo import chord_for_km, to_unit_vectors
 
 FORMAT = 1
-MODES = (M.RAIL, M.ROAD)
+LAYERS = ("sea", "rail", "road")  # the sea layer: nodes 0 .. n_sea_nodes - 1, as the network's sea KD-tree
 CELL_KM = 50.0
 _CELL = chord_for_km(CELL_KM)
 _SIDE = int(np.ceil(2.0 / _CELL)) + 1  # cells along each axis of the cube [-1, 1]^3
 _LOCK = threading.Lock()
 
 
-class LandGrid:
-    """The land nodes of a network by grid cell, per mode (:data:`MODES`); holds no reference
-    to the network (kept per network by :func:`corridor.network_memo.per_network`)."""
+class NodeGrid:
+    """The nodes of a network by grid cell, per layer (:data:`LAYERS`); holds no reference to
+    the network (kept per network by :func:`corridor.network_memo.per_network`)."""
 
     def __init__(self, arrays: dict[str, np.ndarray]):
         self.arrays = arrays
 
-    def nearest(self, net, mode: int, lon: float, lat: float, k: int, max_km: float) -> tuple[np.ndarray, np.ndarray]:
-        """The ``k`` nodes of ``mode`` of ``net`` nearest (lon, lat) closer than ``max_km``, nearest first.
+    def nearest(self, net, layer: str, q: np.ndarray, k: int, reach: float) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` nodes of ``layer`` of ``net`` nearest the unit vector ``q``, closer than the
+        chord ``reach``, nearest first.
 
         Returns
         -------
         nodes : ndarray of int
             Node ids (fewer than ``k`` when fewer are that close).
-        km : ndarray of float
-            Their great-circle distances (from the chord, as :func:`~corridor.geo.km_for_chord`).
+        chord : ndarray of float
+            Their chord distances on the unit sphere (:func:`~corridor.geo.km_for_chord` gives km).
         """
-        ids, cells, starts = (self.arrays[f"{name}_{mode}"] for name in ("ids", "cells", "starts"))
-        q = to_unit_vectors(lon, lat)
-        reach = chord_for_km(max_km)
+        ids, cells, starts = (self.arrays[f"{name}_{layer}"] for name in ("ids", "cells", "starts"))
         pad = reach * (1 + 1e-9) + 1e-12  # rounding never drops a cell the ball touches
         lo, hi = (np.floor((q + s + 1.0) / _CELL).astype(np.int64) for s in (-pad, pad))
         axes = [np.arange(max(a, 0), min(b, _SIDE - 1) + 1) for a, b in zip(lo, hi)]
@@ -66,7 +66,7 @@ class LandGrid:
         keep = sq < reach * reach
         near, sq = near[keep], sq[keep]
         best = np.lexsort((near, sq))[:k]
-        return near[best].astype(np.intp), km_for_chord(np.sqrt(sq[best]))
+        return near[best].astype(np.intp), np.sqrt(sq[best])
 
 
 def _cells(xyz: np.ndarray) -> np.ndarray:
@@ -76,40 +76,54 @@ def _cells(xyz: np.ndarray) -> np.ndarray:
 
 
 def path_of(net_path: Path) -> Path:
-    return Path(net_path) / f"land-grid-{FORMAT}.npz"
+    return Path(net_path) / f"node-grid-{FORMAT}.npz"
 
 
-def build(node_lon: np.ndarray, node_lat: np.ndarray, node_mode: np.ndarray) -> dict[str, np.ndarray]:
-    """The grid's arrays: per mode, node ids by cell (ascending within one), the occupied cells'
-    keys (ascending) and where each cell's ids start."""
+def _members(net, layer: str) -> np.ndarray:
+    """The nodes of ``layer``, ascending."""
+    if layer == "sea":
+        return np.arange(net.n_sea_nodes, dtype=np.int32)
+    return np.flatnonzero(net.node_mode == M.BY_NAME[layer]).astype(np.int32)
+
+
+def _outside(net, layer: str, ids: np.ndarray) -> bool:
+    """Whether any of ``ids`` (valid node ids) is not a node of ``layer``."""
+    if layer == "sea":
+        return bool((ids >= net.n_sea_nodes).any())
+    return bool((net.node_mode[ids] != M.BY_NAME[layer]).any())
+
+
+def build(net) -> dict[str, np.ndarray]:
+    """The grid's arrays: per layer, node ids by cell (ascending within one), the occupied
+    cells' keys (ascending) and where each cell's ids start."""
     arrays = {"cell": np.array([_CELL])}
-    for mode in MODES:
-        ids = np.flatnonzero(node_mode == mode).astype(np.int32)
-        key = _cells(to_unit_vectors(node_lon[ids], node_lat[ids]))
+    for layer in LAYERS:
+        ids = _members(net, layer)
+        key = _cells(to_unit_vectors(net.node_lon[ids], net.node_lat[ids]))
         order = np.argsort(key, kind="stable")
         cells, first = np.unique(key[order], return_index=True)
-        arrays[f"ids_{mode}"] = ids[order]
-        arrays[f"cells_{mode}"] = cells
-        arrays[f"starts_{mode}"] = np.append(first, len(ids)).astype(np.int32)
+        arrays[f"ids_{layer}"] = ids[order]
+        arrays[f"cells_{layer}"] = cells
+        arrays[f"starts_{layer}"] = np.append(first, len(ids)).astype(np.int32)
     return arrays
 
 
-def check(arrays: dict[str, np.ndarray], node_mode: np.ndarray) -> None:
-    """Raise ValueError unless ``arrays`` are a grid of this code over these nodes."""
+def check(arrays: dict[str, np.ndarray], net) -> None:
+    """Raise ValueError unless ``arrays`` are a grid of this code over the nodes of ``net``."""
     if not np.array_equal(arrays.get("cell"), [_CELL]):
         raise ValueError("it was built with another cell size")
-    for mode in MODES:
-        ids, cells, starts = (arrays[f"{name}_{mode}"] for name in ("ids", "cells", "starts"))
-        if len(ids) != np.count_nonzero(node_mode == mode) or (len(ids) and (
-                ids.min() < 0 or ids.max() >= len(node_mode) or (node_mode[ids] != mode).any())):
-            raise ValueError(f"its {M.NAMES[mode]} nodes are not the network's")
+    for layer in LAYERS:
+        ids, cells, starts = (arrays[f"{name}_{layer}"] for name in ("ids", "cells", "starts"))
+        if len(ids) != len(_members(net, layer)) or (len(ids) and (
+                ids.min() < 0 or ids.max() >= len(net.node_mode) or _outside(net, layer, ids))):
+            raise ValueError(f"its {layer} nodes are not the network's")
         if len(cells) and (cells[0] < 0 or cells[-1] >= _SIDE ** 3 or (np.diff(cells) <= 0).any()):
             raise ValueError("its cells are out of order or range")
         if len(starts) != len(cells) + 1 or starts[0] != 0 or starts[-1] != len(ids) or (np.diff(starts) <= 0).any():
             raise ValueError("its cell offsets are not valid")
 
 
-def load_or_build(net) -> LandGrid:
+def load_or_build(net) -> NodeGrid:
     """The grid of the network ``net``, read from its folder, or built (and saved, atomically) when missing,
     damaged or stale (saying so on stderr). Where the folder cannot be written, the grid is
     built in memory for this process."""
@@ -118,14 +132,14 @@ def load_or_build(net) -> LandGrid:
         try:
             with np.load(path) as z:
                 arrays = {name: z[name] for name in z.files}
-            check(arrays, net.node_mode)
+            check(arrays, net)
         except FileNotFoundError:
             arrays = None
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
             print(f"corridor: the cached {path.name} is damaged ({e}); building it again", file=sys.stderr, flush=True)
             arrays = None
         if arrays is None:
-            arrays = build(net.node_lon, net.node_lat, net.node_mode)
+            arrays = build(net)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             try:
                 with open(tmp, "wb") as f:
@@ -133,4 +147,4 @@ def load_or_build(net) -> LandGrid:
                 os.replace(tmp, path)
             except OSError:  # a read-only or full cache folder: this process keeps its own
                 tmp.unlink(missing_ok=True)
-    return LandGrid(arrays)
+    return NodeGrid(arrays)
