@@ -1,5 +1,6 @@
 """Issue #17's "import plus first route": a fresh interpreter, from before ``import corridor`` to
-the first answer, for a route by UN/LOCODE, a route by place name and a place lookup.
+the first answer, for a route by UN/LOCODE, a route by place name, a multimodal route and a place
+lookup; then the CLI's multimodal route as a whole process (start and exit included).
 
 Run (network, hierarchies and the folded city-name index already in the cache folder)::
 
@@ -15,15 +16,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
+import time
 
 CALLS = {
     "route by LOCODE": "corridor.route('CNSHA', 'NLRTM')",
     "route by place name": "corridor.route('Baku', 'Rotterdam')",
+    "multimodal route by place name": "corridor.route('Shanghai', 'Rotterdam', modes='sea,rail,road,ferry')",
     "places by name": "corridor.places('Baku')",
 }
+CLI = ["-m", "corridor", "route", "Shanghai", "Rotterdam", "--modes", "sea,rail,road,ferry"]
 
 
 def fresh_process_s(call: str) -> float:
@@ -34,6 +39,16 @@ def fresh_process_s(call: str) -> float:
     return float(out.split()[-1])
 
 
+def whole_process_s(args: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of a whole new interpreter running ``args``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, *args], env=os.environ.copy(), check=True, capture_output=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -41,6 +56,9 @@ def main() -> None:
     fresh_process_s(CALLS["route by place name"])  # builds whatever the cache lacks, untimed
     result = {name: round(statistics.median(fresh_process_s(call) for _ in range(args.runs)), 2)
               for name, call in CALLS.items()}
+    cli = [whole_process_s(CLI) for _ in range(args.runs)]
+    result["CLI multimodal route, whole process: wall"] = round(statistics.median(w for w, _ in cli), 2)
+    result["the same, CPU"] = round(statistics.median(c for _, c in cli), 2)
     print(json.dumps({"seconds, median of fresh processes": result, "runs": args.runs,
                       "load average": os.getloadavg()[0]}, indent=1))
 

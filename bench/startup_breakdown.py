@@ -4,6 +4,7 @@ Run (network, hierarchies and hub labels already in the cache folder)::
 
     python bench/startup_breakdown.py                  # CNSHA -> NLRTM
     python bench/startup_breakdown.py --runs 5         # median of 5 fresh processes per phase
+    python bench/startup_breakdown.py --modes sea,rail,road,ferry Shanghai Rotterdam   # multimodal
 
 Each phase is timed (wall and process CPU time) by wrapping the function that does it, where the
 engine calls it; phases nest (the first route's time contains the others below it), so the
@@ -43,31 +44,36 @@ import corridor.whatif
 T["import corridor.whatif (the route's imports)"] = time.perf_counter() - t
 C["import corridor.whatif (the route's imports)"] = time.process_time() - c
 import corridor.engine.search as es, corridor.engine.hierarchies as eh, corridor.hub_labels as hl
-import corridor.planner as pl, corridor.engine.restrictions as er
+import corridor.planner as pl, corridor.engine.restrictions as er, corridor.engine.access as ea
+import corridor.costing.profile as cp, corridor.jit as jit
 wrap(pl, "load_network", "load_network")
 wrap(pl, "resolve", "places.resolve (both ends)")
 wrap(pl, "access", "access (both ends)")
+wrap(ea, "_land_nodes", "  nearest rail and road nodes")
 wrap(er.Ctx, "weight", "Ctx.weight (edge weights)")
+wrap(cp, "edge_weights", "  the profile's weights")
+wrap(er, "_closed_weight", "  closed borders")
 wrap(es, "cached_hierarchy", "cached_hierarchy (hash, load, check)")
 wrap(eh, "load_hierarchy", "  load_hierarchy")
 wrap(eh.Labels, "load", "  Labels.load")
 wrap(eh, "check_labels", "  check_labels")
-wrap(es, "ch_shortest_path", "hub-label search (numba load included)")
+wrap(es, "ch_shortest_path", "CH or hub-label search (numba load included)")
+wrap(jit, "load_numba", "  numba import and kernels' dispatchers")
 t, c = time.perf_counter(), time.process_time()
-corridor.route(sys.argv[1], sys.argv[2])
+corridor.route(sys.argv[1], sys.argv[2], modes=sys.argv[3])
 T["first corridor.route"], C["first corridor.route"] = time.perf_counter() - t, time.process_time() - c
 T["TOTAL import + first route"] = time.perf_counter() - t0
 C["TOTAL import + first route"] = time.process_time() - c0
 t, c = time.perf_counter(), time.process_time()
-corridor.route(sys.argv[1], sys.argv[2])
+corridor.route(sys.argv[1], sys.argv[2], modes=sys.argv[3])
 T["second corridor.route (same pair)"] = time.perf_counter() - t
 C["second corridor.route (same pair)"] = time.process_time() - c
 print(json.dumps({"wall": T, "cpu": C}))
 """
 
 
-def one_run(a: str, b: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, a, b], env=os.environ.copy(), check=True,
+def one_run(a: str, b: str, modes: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, a, b, modes], env=os.environ.copy(), check=True,
                          capture_output=True, text=True).stdout
     return json.loads(out.splitlines()[-1])
 
@@ -75,9 +81,10 @@ def one_run(a: str, b: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--modes", default="sea", help="the route's modes, e.g. sea,rail,road,ferry")
     parser.add_argument("pair", nargs="*", default=["CNSHA", "NLRTM"])
     args = parser.parse_args()
-    runs = [one_run(*args.pair) for _ in range(args.runs)]
+    runs = [one_run(*args.pair, args.modes) for _ in range(args.runs)]
     print(f"load average {os.getloadavg()[0]:.2f}; median of {args.runs} fresh processes, seconds "
           "(wall, and CPU time of the process: less sensitive to a busy machine)")
     print("    wall      cpu")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from corridor import modes as M
+from corridor import node_grid
 from corridor.air import plan as air_plan
 from corridor.costing import road as road_costing
 from corridor.costing.profile import Profile
@@ -79,14 +80,33 @@ def _land(net: Network, lon: float, lat: float, profile: Profile) -> list[tuple[
 def _land_nodes(net: Network, mode: int, lon: float, lat: float) -> tuple[np.ndarray, np.ndarray]:
     """The ``mode`` nodes a truck joins from (lon, lat) and their km: kept per network and exact
     coordinates, of which they are a function; the arrays are shared, hence read-only."""
-    tree, ids = net.land_trees[mode]
-    chord, idx = tree.query(to_unit_vectors(lon, lat), k=LAND_CANDIDATES,
-                            distance_upper_bound=chord_for_km(LAND_REACH_KM))
-    ok = np.isfinite(chord)
-    nodes, km = np.asarray(ids[idx[ok]]), km_for_chord(chord[ok])
+    nodes, chord = _grid(net).nearest(net, M.NAMES[mode], to_unit_vectors(lon, lat), LAND_CANDIDATES,
+                                      chord_for_km(LAND_REACH_KM))
+    km = km_for_chord(chord)
     nodes.flags.writeable = False
     km.flags.writeable = False
     return nodes, km
+
+
+@per_network(maxsize=2)
+def _grid(net: Network) -> node_grid.NodeGrid:
+    """The network's sea, rail and road nodes by grid cell (read from its folder, or built there once)."""
+    return node_grid.load_or_build(net)
+
+
+class _SeaNodes:
+    """The query :func:`~corridor.snapping.water_connectors` makes of a KD-tree of the sea
+    layer's nodes, answered from the grid as scipy's tree answers it (misses: inf and the node
+    count), without building the tree in every process."""
+
+    def __init__(self, net: Network):
+        self.net = net
+
+    def query(self, x: np.ndarray, k: int, distance_upper_bound: float) -> tuple[np.ndarray, np.ndarray]:
+        nodes, chord = _grid(self.net).nearest(self.net, "sea", x, k, distance_upper_bound)
+        out_chord, out_nodes = np.full(k, np.inf), np.full(k, self.net.n_sea_nodes, np.intp)
+        out_chord[:len(chord)], out_nodes[:len(nodes)] = chord, nodes
+        return out_chord, out_nodes
 
 
 @per_network(maxsize=1024)
@@ -94,7 +114,7 @@ def _point_water(net: Network, lon: float, lat: float) -> Connectors:
     """The water connectors of the point (lon, lat): a function of the network and the exact
     coordinates alone, so kept per both (a repeated point, or a liner hop from the same point,
     skips the costliest part of joining it); the arrays are shared, hence read-only."""
-    c = water_connectors(lon, lat, tree=net.tree, node_lon=net.node_lon, node_lat=net.node_lat,
+    c = water_connectors(lon, lat, tree=_SeaNodes(net), node_lon=net.node_lon, node_lat=net.node_lat,
                          joinable=net.node_joinable, mask=net.water)
     c.nodes.flags.writeable = False
     c.km.flags.writeable = False
