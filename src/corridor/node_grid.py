@@ -5,10 +5,10 @@ nodes (:mod:`corridor.engine.access`). KD-trees over the 0.8 million land nodes 
 second in every new process (scipy's import, the nodes' unit vectors, the trees), a third of a
 first multimodal route's CPU time; the sea layer's about 0.3 s more for a point. The grid costs
 that once per network: each layer's nodes sorted by the cube of :data:`CELL_KM` (as a chord of
-the unit sphere) holding their unit vector, written at first use into the network folder as
+the unit sphere) their point falls in, written at first use into the network folder as
 ``node-grid-<FORMAT>.npz`` (atomically; a zip whose members carry CRC-32s that numpy checks as
-it reads them) and checked on every load (sizes, order, every id in range and of its layer): a
-damaged or stale grid is built again, never used. A query reads the cells the ball of its reach
+it reads them) and checked on every load (the network it was built for, sizes, order, every id in range and of
+its layer): a damaged or stale grid is built again, never used. A query reads the cells the ball of its reach
 touches and keeps the nearest nodes by chord, computed as scipy's KD-tree computes it, so the
 same nodes come back at the same distance.
 """
@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import threading
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from corridor import modes as M
 from corridor.geo import chord_for_km, to_unit_vectors
+from corridor.network_memo import network_key
 
 FORMAT = 1
 LAYERS = ("sea", "rail", "road")  # the sea layer: nodes 0 .. n_sea_nodes - 1, as the network's sea KD-tree
@@ -96,7 +97,7 @@ def _outside(net, layer: str, ids: np.ndarray) -> bool:
 def build(net) -> dict[str, np.ndarray]:
     """The grid's arrays: per layer, node ids by cell (ascending within one), the occupied
     cells' keys (ascending) and where each cell's ids start."""
-    arrays = {"cell": np.array([_CELL])}
+    arrays = {"cell": np.array([_CELL]), "network": np.array(network_key(net)[1])}
     for layer in LAYERS:
         ids = _members(net, layer)
         key = _cells(to_unit_vectors(net.node_lon[ids], net.node_lat[ids]))
@@ -112,6 +113,8 @@ def check(arrays: dict[str, np.ndarray], net) -> None:
     """Raise ValueError unless ``arrays`` are a grid of this code over the nodes of ``net``."""
     if not np.array_equal(arrays.get("cell"), [_CELL]):
         raise ValueError("it was built with another cell size")
+    if str(arrays.get("network")) != network_key(net)[1]:  # a folder rebuilt or copied over in place
+        raise ValueError("it was built for another network")
     for layer in LAYERS:
         ids, cells, starts = (arrays[f"{name}_{layer}"] for name in ("ids", "cells", "starts"))
         if len(ids) != len(_members(net, layer)) or (len(ids) and (
@@ -135,16 +138,27 @@ def load_or_build(net) -> NodeGrid:
             check(arrays, net)
         except FileNotFoundError:
             arrays = None
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
-            print(f"corridor: the cached {path.name} is damaged ({e}); building it again", file=sys.stderr, flush=True)
+        except Exception as e:  # noqa: BLE001  whatever a damaged zip raises (BadZipFile, EOFError, an
+            # unknown compression method's NotImplementedError...): it is built again, never trusted
+            print(f"corridor: the cached {path.name} is damaged or stale ({type(e).__name__}: {e}); "
+                  "building it again", file=sys.stderr, flush=True)
             arrays = None
         if arrays is None:
             arrays = build(net)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            try:
-                with open(tmp, "wb") as f:
-                    np.savez(f, **arrays)
-                os.replace(tmp, path)
-            except OSError:  # a read-only or full cache folder: this process keeps its own
-                tmp.unlink(missing_ok=True)
+            _save(arrays, path)
     return NodeGrid(arrays)
+
+
+def _save(arrays: dict[str, np.ndarray], path: Path) -> None:
+    """Write the grid to ``path`` atomically (a temporary file of its own, then a rename); a
+    read-only or full cache folder keeps it in this process only."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)

@@ -88,9 +88,14 @@ def _land_nodes(net: Network, mode: int, lon: float, lat: float) -> tuple[np.nda
     return nodes, km
 
 
-@per_network(maxsize=2)
 def _grid(net: Network) -> node_grid.NodeGrid:
-    """The network's sea, rail and road nodes by grid cell (read from its folder, or built there once)."""
+    """The network's sea, rail and road nodes by grid cell (read from its folder, or built there
+    once); an air overlay's are its base network's, the same nodes, so kept once for both."""
+    return _base_grid(getattr(net, "air_base", None) or net)
+
+
+@per_network(maxsize=2)
+def _base_grid(net: Network) -> node_grid.NodeGrid:
     return node_grid.load_or_build(net)
 
 
