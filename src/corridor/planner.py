@@ -667,13 +667,15 @@ def _freeze_when_loaded() -> None:
     object alive to the permanent generation, once: numba's compiler and types, scipy's,
     corridor's modules, tables and kept values (some 140,000 objects, alive as long as the
     process), which every full collection walked otherwise (27-210 ms each, about one request in
-    200 of a busy process, stalling whichever request allocated then). Young garbage is
-    collected first (a cycle frozen is never freed); what is made later stays collectable. A
-    server worker freezes after its warm-up too (``corridor.server.pool``)."""
+    200 of a busy process, stalling whichever request allocated then). A full collection comes
+    first, so no garbage is frozen; what is made later stays collectable. In a process that
+    embeds corridor, an object alive then that later dies in a reference cycle is not freed
+    (objects freed by their reference count, most, are): README, "Non-default requests, round 5".
+    A server worker freezes after its warm-up too (``corridor.server.pool``)."""
     if _FROZEN or "numba" not in sys.modules:
         return
     _FROZEN.append(True)
-    gc.collect(1)
+    gc.collect()
     gc.freeze()
 
 
