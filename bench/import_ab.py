@@ -32,7 +32,7 @@ import tempfile
 import time
 
 CODE = ("import sys, time; t = time.perf_counter(); c = time.process_time(); import corridor; "
-        "corridor.route(sys.argv[1], sys.argv[2], modes=sys.argv[3]); "
+        "corridor.route(*sys.argv[1:3], **({'modes': sys.argv[3]} if sys.argv[3:] else {})); "
         "print(time.perf_counter() - t, time.process_time() - c)")
 
 
@@ -41,7 +41,8 @@ def one_process(env: dict, route: list[str], cli: bool) -> tuple[float, float, f
     (nan, wall, CPU) of the whole process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    command = ["-m", "corridor", "route", route[0], route[1], "--modes", route[2]] if cli else ["-c", CODE, *route]
+    modes = ["--modes", route[2]] if len(route) > 2 else []  # none: the route's default modes
+    command = ["-m", "corridor", "route", route[0], route[1], *modes] if cli else ["-c", CODE, *route]
     out = subprocess.run([sys.executable, *command], env=env, capture_output=True, text=True, check=True).stdout
     whole = time.perf_counter() - t
     if cli:
@@ -57,10 +58,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--compile", action="store_true", help="every process compiles the sources")
     parser.add_argument("--pair", nargs=2, default=["CNSHA", "NLRTM"], metavar=("FROM", "TO"))
-    parser.add_argument("--modes", default="sea", help="the route's modes, e.g. sea,rail,road,ferry")
+    parser.add_argument("--modes", help="the route's modes, e.g. sea,rail,road,ferry (default: the route's own)")
     parser.add_argument("--cli", action="store_true", help="time `python -m corridor route` as a whole process")
     args = parser.parse_args()
-    route = [*args.pair, args.modes]
+    route = [*args.pair, *([args.modes] if args.modes else [])]
     with tempfile.TemporaryDirectory(prefix="corridor-pycache-") as pycache:
         envs = {}
         for src in args.src:
@@ -77,7 +78,7 @@ def main() -> None:
         for _ in range(args.runs):
             for src, env in envs.items():
                 runs[src].append(one_process(env, route, args.cli))
-    print(f"{'CLI ' if args.cli else ''}{' '.join(args.pair)} by {args.modes}: {args.runs} alternating fresh processes each, bytecode {'compiled in every process' if args.compile else 'on disk'}; "
+    print(f"{'CLI ' if args.cli else ''}{' '.join(args.pair)} by {args.modes or 'the default modes'}: {args.runs} alternating fresh processes each, bytecode {'compiled in every process' if args.compile else 'on disk'}; "
           f"load average at the end {os.getloadavg()[0]:.2f}")
     for src, r in runs.items():
         wall, whole, cpu = (statistics.median(x) for x in zip(*r))

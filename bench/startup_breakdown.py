@@ -60,20 +60,20 @@ wrap(eh, "check_labels", "  check_labels")
 wrap(es, "ch_shortest_path", "CH or hub-label search (numba load included)")
 wrap(jit, "load_numba", "  numba import and kernels' dispatchers")
 t, c = time.perf_counter(), time.process_time()
-corridor.route(sys.argv[1], sys.argv[2], modes=sys.argv[3])
+corridor.route(*sys.argv[1:3], **({"modes": sys.argv[3]} if sys.argv[3:] else {}))
 T["first corridor.route"], C["first corridor.route"] = time.perf_counter() - t, time.process_time() - c
 T["TOTAL import + first route"] = time.perf_counter() - t0
 C["TOTAL import + first route"] = time.process_time() - c0
 t, c = time.perf_counter(), time.process_time()
-corridor.route(sys.argv[1], sys.argv[2], modes=sys.argv[3])
+corridor.route(*sys.argv[1:3], **({"modes": sys.argv[3]} if sys.argv[3:] else {}))
 T["second corridor.route (same pair)"] = time.perf_counter() - t
 C["second corridor.route (same pair)"] = time.process_time() - c
 print(json.dumps({"wall": T, "cpu": C}))
 """
 
 
-def one_run(a: str, b: str, modes: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, a, b, modes], env=os.environ.copy(), check=True,
+def one_run(a: str, b: str, modes: str | None) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, a, b, *([modes] if modes else [])], env=os.environ.copy(), check=True,
                          capture_output=True, text=True).stdout
     return json.loads(out.splitlines()[-1])
 
@@ -81,9 +81,11 @@ def one_run(a: str, b: str, modes: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--modes", default="sea", help="the route's modes, e.g. sea,rail,road,ferry")
-    parser.add_argument("pair", nargs="*", default=["CNSHA", "NLRTM"])
+    parser.add_argument("--modes", help="the route's modes, e.g. sea,rail,road,ferry (default: the route's own)")
+    parser.add_argument("pair", nargs="*", default=["CNSHA", "NLRTM"], metavar="FROM TO")
     args = parser.parse_args()
+    if len(args.pair) != 2:
+        parser.error(f"give two places, FROM and TO (or none: CNSHA NLRTM), not {len(args.pair)}")
     runs = [one_run(*args.pair, args.modes) for _ in range(args.runs)]
     print(f"load average {os.getloadavg()[0]:.2f}; median of {args.runs} fresh processes, seconds "
           "(wall, and CPU time of the process: less sensitive to a busy machine)")
