@@ -31,7 +31,7 @@ from corridor.data import passages as P
 from corridor.engine import hierarchies, hour_landmarks
 from corridor.engine.restrictions import Ctx, blocked_mask
 from corridor.search import WorkPool
-from corridor.search_ch import _upward
+from corridor.search_ch import _upward, _work_key
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def bound(pot: Potentials, dst_nodes, dst_cost, alpha: float):
     """The CH-potential to targets ``dst_nodes`` (connector costs ``dst_cost``) scaled by
     ``alpha``, as :func:`corridor.search.shortest_path` takes it, for the time of the search."""
     h = pot.hierarchy
-    with _POOL.borrow((len(h.rank), len(h.s_head))) as (dist, touched, keys, vals, nodes, dists, up):
+    with _POOL.borrow(_work_key(h)) as (dist, touched, keys, vals, nodes, dists, up):  # shared across metrics
         n = _upward(h.s_indptr, h.s_head, h.s_w, h.s_indptr, h.s_head, h.s_w, np.asarray(dst_nodes, np.int32),
                     np.asarray(dst_cost, np.float64) / alpha, dist, touched, keys, vals, nodes, dists)
         up[nodes[:n]] = dists[:n]
