@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from corridor import cache_clean
+from corridor import cache_clean, node_grid
 from corridor.build.contraction import CODE_HASH, FORMAT
 from corridor.data.city_names import index_path
 from corridor.locks import lock_path
@@ -34,10 +34,11 @@ def cache(tmp_path):
     cur = tmp_path / CURRENT
     keep = [_file(cur / "edge_km.npy"), _file(cur / f"ch-sea-{FORMAT}-{CODE_HASH}-e000-63524bdda56a.npz"),
             _file(cur / f"ch-defaults-{FORMAT}-{CODE_HASH}.done"), _file(index_path(tmp_path)),
-            _file(cur / "landmarks-hours-2-5105f6c0e102.npy.4242.tmp")]  # being written now
+            _file(cur / "landmarks-hours-2-5105f6c0e102.npy.4242.tmp"),  # being written now
+            _file(node_grid.path_of(cur))]
     unused = [_file(tmp_path / OLD / "edge_km.npy", 1000), _file(tmp_path / "city-names-ffffffffffffffff.npz"),
               _file(cur / f"ch-sea-{FORMAT}-00000000-e000-63524bdda56a.npz"),
-              _file(cur / "ch-defaults-1-00000000.done"),
+              _file(cur / "ch-defaults-1-00000000.done"), _file(cur / "node-grid-0.npz"),
               _file(cur / ".ch-abc123.npz", mtime=DAY_AGO),
               _file(tmp_path / ".city-names-8557d686e66f01ab.npz.x1y2.tmp", mtime=DAY_AGO)]
     return tmp_path, keep, unused

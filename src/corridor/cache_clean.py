@@ -105,6 +105,7 @@ def find_unused(root: Path, current: Path, now: float | None = None) -> tuple[li
     folder), and the network folders skipped because a process holds their build lock.
 
     Nothing here is deleted."""
+    from corridor import node_grid
     from corridor.data.city_names import index_path
     from corridor.engine.hour_landmarks import FORMAT as LANDMARKS_FORMAT
 
@@ -133,6 +134,9 @@ def find_unused(root: Path, current: Path, now: float | None = None) -> tuple[li
         for p in sorted(current.glob("landmarks-hours-*")):
             if not p.name.startswith(f"landmarks-hours-{LANDMARKS_FORMAT}-"):
                 found.append(Unused(p, "hour landmarks of an older format", size_of(p)))
+        for p in sorted(current.glob("node-grid-*.npz")):
+            if p != node_grid.path_of(current):
+                found.append(Unused(p, "node grid of an older format", size_of(p)))
     return found, busy
 
 
