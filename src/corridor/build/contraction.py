@@ -15,7 +15,7 @@ beats are then left out of the graph the searches scan (they stay for unpacking)
 shallow witness searches alone that was 29 % of them on the sea layer (0.54 -> 0.38 ms).
 
 A hierarchy can also be contracted in a node order given ahead (``build_hierarchy(rank=...)``,
-:func:`_contract_in_order`): no ranking searches and no priority queue, each node's shortcuts
+:func:`_contract` given ``nodes``): no ranking searches and no priority queue, each node's shortcuts
 decided by the same witness searches as the last step of a ranked build, so every distance is
 kept in any order; only the shortcuts, and so the queries' work, depend on how well the order
 fits the weights. In its own ranked order the sea layer (km) gives back the ranked hierarchy
@@ -110,18 +110,29 @@ def _grow(a, need):
 
 
 @njit(cache=True)
-def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
-             n_targets):
-    """Dijkstra from ``src`` avoiding ``skip``, up to distance ``limit``, until each of the
-    ``n_targets`` nodes ``x`` with ``need[x] >= 0`` is decided: reached within ``need[x]`` (a
-    witness) or settled farther; or until it has spent ``settle_limit`` (a settled node costs
-    1 + its edges // ``edge_unit``). Clears the ``need`` it decides (the caller clears the
-    others); returns the touched count.
+def _farthest(need, targets):
+    """The largest ``need`` of ``targets`` still open (-1 when none is)."""
+    far = -1.0
+    for t in targets:
+        far = max(far, need[t])
+    return far
+
+
+@njit(cache=True)
+def _witness(src, skip, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need, targets):
+    """Dijkstra from ``src`` avoiding ``skip`` until each of ``targets`` (nodes ``x`` with
+    ``need[x] >= 0``) is decided: reached within ``need[x]`` (a witness) or settled farther; or
+    until it has spent ``settle_limit`` (a settled node costs 1 + its edges // ``edge_unit``).
+    Never queues a node beyond the largest need still open, which shrinks as targets are
+    decided. Clears the ``need`` it decides (the caller clears the others); returns the touched
+    count.
 
     Every target is decided as a search that waited for them all to be settled would decide
     it: it stops sooner, not elsewhere (a witness found stays one; a target settled farther
-    stays farther), up to the order in which nodes at equal distances are settled when the
-    limit cuts the search (the whole sea layer's hierarchy came out byte for byte the same)."""
+    stays farther; a node beyond every open need can witness none of them), up to the order in
+    which nodes at equal distances are settled when the limit cuts the search."""
+    n_targets = targets.shape[0]
+    limit = _farthest(need, targets)
     nt = 0
     dist[src] = 0.0
     touched[nt] = src
@@ -135,10 +146,13 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
         if d > limit:
             break
         if need[u] >= 0.0:  # settled beyond what it needs: a shortcut
+            was = need[u]
             need[u] = -1.0
             n_targets -= 1
             if n_targets == 0:
                 break
+            if was == limit:
+                limit = _farthest(need, targets)
         settled += 1 + length[u] // edge_unit
         if settled > settle_limit:
             break
@@ -147,16 +161,21 @@ def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals
             if x == skip:
                 continue
             nd = d + wt[k]
-            if nd < dist[x] and nd <= limit:  # farther than every target's need: no witness
+            if nd < dist[x] and nd <= limit:  # farther than every open target's need: no witness
                 if dist[x] == np.inf:
                     touched[nt] = x
                     nt += 1
                 dist[x] = nd
                 if nd <= need[x]:  # a witness: this target is decided
+                    was = need[x]
                     need[x] = -1.0
                     n_targets -= 1
                     if n_targets == 0:
                         return nt
+                    if was == limit:
+                        limit = _farthest(need, targets)
+                        if nd > limit:
+                            continue
                 if size < keys.shape[0]:
                     size = _heap_push(keys, vals, size, nd, x)
     return nt
@@ -174,12 +193,10 @@ def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, ed
     for i in range(deg - 1):
         u = nbr[s + i]
         wu = wt[s + i]
-        limit = 0.0
         for j in range(i + 1, deg):
-            limit = max(limit, wu + wt[s + j])
             need[nbr[s + j]] = wu + wt[s + j]
-        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
-                      deg - 1 - i)
+        nt = _witness(u, v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
+                      nbr[s + i + 1:s + deg])
         for j in range(i + 1, deg):
             w = nbr[s + j]
             need[w] = -1.0
@@ -206,13 +223,11 @@ def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit,
     while q < count:
         u = out_a[q]
         r = q
-        limit = 0.0
         while r < count and out_a[r] == u:
-            limit = max(limit, out_w[r])
             need[out_b[r]] = out_w[r]
             r += 1
-        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
-                      r - q)
+        nt = _witness(u, v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
+                      out_b[q:r])
         for k in range(q, r):
             need[out_b[k]] = -1.0
             if dist[out_b[k]] > out_w[k]:
@@ -254,63 +269,59 @@ def _adjacency(n, eu, ev, ew, eid):
 
 
 @njit(cache=True)
-def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
+def _contract(n, eu, ev, ew, eid, nodes, settle_limit, contract_limit, edge_unit):
+    """Contract every node: in the order ``nodes`` (least important first) when given, else
+    ranked (``nodes`` empty). Ranked: each node first by edge difference, then when it comes
+    first it is ranked again if a neighbour was contracted since (and goes back if it is no
+    longer first), its shallow plan rechecked by deeper searches. Given: each node's shortcuts
+    decided by the same searches as a ranked node's last step (shallow, then deeper for the
+    pairs still open). Returns the rank of each node, the upward edges and the shortcut count."""
     start, cap, length, nbr, wt, mid, oid, end = _adjacency(n, eu, ev, ew, eid)
-
     dist = np.full(n, np.inf)
     goal = np.full(n, -1.0)  # per target node of a witness search: the cost through the node contracted
     touched = np.empty(n, np.int32)
     hk = np.empty(4 * n + 16)
     hv = np.empty(4 * n + 16, np.int32)
-    maxdeg = 0
-    for v in range(n):
-        maxdeg = max(maxdeg, length[v])
-    scap = maxdeg * maxdeg + 16
-    sa = np.empty(scap, np.int32)
-    sb = np.empty(scap, np.int32)
-    sw = np.empty(scap)
-
-    contracted = np.zeros(n, np.bool_)
-    deleted = np.zeros(n, np.int64)
-    depth = np.zeros(n, np.int64)
+    sa = np.empty(16, np.int32)
+    sb = np.empty(16, np.int32)
+    sw = np.empty(16)
     rank = np.full(n, -1, np.int32)
-    pk = np.empty(2 * n + 16)
-    pv = np.empty(2 * n + 16, np.int32)
-    psize = 0
-    ranked_at = np.zeros(n, np.int64)  # nodes contracted when v's priority was last computed
-    changed_at = np.zeros(n, np.int64)  # nodes contracted when one of v's neighbours last was
-    for v in range(n):
-        if length[v] * length[v] > scap:
-            scap = length[v] * length[v] + 16
-            sa = np.empty(scap, np.int32)
-            sb = np.empty(scap, np.int32)
-            sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
-        psize = _heap_push(pk, pv, psize, 2.0 * (c - length[v]), v)
-
     up_tail = np.empty(4 * eu.shape[0] + 16, np.int32)
     up_head = np.empty(4 * eu.shape[0] + 16, np.int32)
     up_w = np.empty(4 * eu.shape[0] + 16)
     up_mid = np.empty(4 * eu.shape[0] + 16, np.int32)
     up_eid = np.empty(4 * eu.shape[0] + 16, np.int32)
     n_up = 0
-    order = 0
     shortcuts = 0
-    while psize > 0:
-        key, v, psize = _heap_pop(pk, pv, psize)
-        if contracted[v]:
-            continue
-        if length[v] * length[v] > scap:
-            scap = length[v] * length[v] + 16
-            sa = np.empty(scap, np.int32)
-            sb = np.empty(scap, np.int32)
-            sw = np.empty(scap)
-        if changed_at[v] <= ranked_at[v]:  # no neighbour contracted since it was ranked: its priority stands
+
+    ranked = nodes.shape[0] == 0
+    deleted = np.zeros(n, np.int64)
+    depth = np.zeros(n, np.int64)
+    pk = np.empty(2 * n + 16)
+    pv = np.empty(2 * n + 16, np.int32)
+    psize = 0
+    ranked_at = np.zeros(n, np.int64)  # nodes contracted when v's priority was last computed
+    changed_at = np.zeros(n, np.int64)  # nodes contracted when one of v's neighbours last was
+    for v in range(n if ranked else 0):
+        sa, sb, sw = _grow(sa, length[v] ** 2), _grow(sb, length[v] ** 2), _grow(sw, length[v] ** 2)
+        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
+        psize = _heap_push(pk, pv, psize, 2.0 * (c - length[v]), v)
+
+    order = 0
+    while order < n:
+        if ranked:
+            key, v, psize = _heap_pop(pk, pv, psize)
+            if rank[v] >= 0:
+                continue
+        else:
+            v = nodes[order]
+        sa, sb, sw = _grow(sa, length[v] ** 2), _grow(sb, length[v] ** 2), _grow(sw, length[v] ** 2)
+        if ranked and changed_at[v] <= ranked_at[v]:  # no neighbour contracted since it was ranked: its priority stands
             c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, edge_unit, goal, sa, sb, sw)
         else:
             c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
             prio = 2.0 * (c - length[v]) + deleted[v] + depth[v]
-            if psize > 0 and prio > pk[0]:
+            if ranked and psize > 0 and prio > pk[0]:
                 ranked_at[v] = order
                 psize = _heap_push(pk, pv, psize, prio, v)
                 continue
@@ -318,7 +329,6 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
                 c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, edge_unit, goal,
                              sa, sb, sw, c)
         # contract v: its remaining edges go up the hierarchy
-        contracted[v] = True
         rank[v] = order
         order += 1
         s = start[v]
@@ -327,49 +337,6 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
             deleted[u] += 1
             depth[u] = max(depth[u], depth[v] + 1)
             changed_at[u] = order
-        up_tail, up_head, up_w, up_mid, up_eid, n_up = _go_up(v, start, length, nbr, wt, mid, oid, up_tail,
-                                                              up_head, up_w, up_mid, up_eid, n_up)
-        nbr, wt, mid, oid, end, added = _add_shortcuts(v, c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid, end)
-        shortcuts += added
-    return rank, up_tail[:n_up], up_head[:n_up], up_w[:n_up], up_mid[:n_up], up_eid[:n_up], shortcuts
-
-
-@njit(cache=True)
-def _contract_in_order(n, eu, ev, ew, eid, nodes, settle_limit, contract_limit, edge_unit):
-    """:func:`_contract` with the order given (``nodes``, least important first): no ranking, no
-    priority queue; each node's shortcuts decided by the same witness searches as the last step
-    of a ranked contraction (shallow, then deeper for the pairs still open)."""
-    start, cap, length, nbr, wt, mid, oid, end = _adjacency(n, eu, ev, ew, eid)
-
-    dist = np.full(n, np.inf)
-    goal = np.full(n, -1.0)
-    touched = np.empty(n, np.int32)
-    hk = np.empty(4 * n + 16)
-    hv = np.empty(4 * n + 16, np.int32)
-    scap = 16
-    sa = np.empty(scap, np.int32)
-    sb = np.empty(scap, np.int32)
-    sw = np.empty(scap)
-    rank = np.full(n, -1, np.int32)
-    up_tail = np.empty(4 * eu.shape[0] + 16, np.int32)
-    up_head = np.empty(4 * eu.shape[0] + 16, np.int32)
-    up_w = np.empty(4 * eu.shape[0] + 16)
-    up_mid = np.empty(4 * eu.shape[0] + 16, np.int32)
-    up_eid = np.empty(4 * eu.shape[0] + 16, np.int32)
-    n_up = 0
-    shortcuts = 0
-    for order in range(nodes.shape[0]):
-        v = nodes[order]
-        if length[v] * length[v] > scap:
-            scap = length[v] * length[v] + 16
-            sa = np.empty(scap, np.int32)
-            sb = np.empty(scap, np.int32)
-            sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
-        if contract_limit > settle_limit:
-            c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, edge_unit, goal,
-                         sa, sb, sw, c)
-        rank[v] = order
         up_tail, up_head, up_w, up_mid, up_eid, n_up = _go_up(v, start, length, nbr, wt, mid, oid, up_tail,
                                                               up_head, up_w, up_mid, up_eid, n_up)
         nbr, wt, mid, oid, end, added = _add_shortcuts(v, c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid, end)
@@ -563,7 +530,7 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     edges it scans. Parallel edges and loops are fine: the cheapest
     of each pair is kept, loops dropped. With ``rank`` (a hierarchy's of the same nodes under
     other weights, e.g. another's :attr:`Hierarchy.rank`), the nodes are contracted in that
-    order instead of ranked (:func:`_contract_in_order`): every distance is still exact, only
+    order instead of ranked (:func:`_contract`): every distance is still exact, only
     the shortcuts (and so the queries' work) depend on how well the order fits these weights."""
     t0 = time.perf_counter()
     order_given = rank is not None
@@ -576,15 +543,11 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     first = np.ones(len(a), bool)
     first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
     a, b, ew, eid = a[first].astype(np.int32), b[first].astype(np.int32), ew[first], eid[first]
-    if rank is None:
-        rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, settle_limit, contract_limit,
-                                                             edge_unit)
-    else:
-        nodes = np.argsort(np.asarray(rank), kind="stable").astype(np.int32)
-        if len(nodes) != n:
-            raise ValueError(f"an order of {len(nodes)} nodes for a graph of {n}")
-        rank, tail, head, w, mid, oid, shortcuts = _contract_in_order(n, a, b, ew, eid, nodes, settle_limit,
-                                                                      contract_limit, edge_unit)
+    nodes = np.zeros(0, np.int32) if rank is None else np.argsort(np.asarray(rank), kind="stable").astype(np.int32)
+    if order_given and len(nodes) != n:
+        raise ValueError(f"an order of {len(nodes)} nodes for a graph of {n}")
+    rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, nodes, settle_limit, contract_limit,
+                                                         edge_unit)
     up = np.argsort(tail, kind="stable")
     tail, head, w, mid, oid = tail[up], head[up].astype(np.int32), w[up], mid[up].astype(np.int32), oid[up]
     up_indptr = np.zeros(n + 1, np.int64)
@@ -604,8 +567,8 @@ def _code_hash() -> str:
     """Hash of the code that decides the hierarchy (editing anything else keeps cached ones)."""
     import inspect
 
-    src = "".join(inspect.getsource(f) for f in (_witness, _plan, _recheck, _adjacency, _contract, _contract_in_order,
-                                              _go_up, _add_shortcuts, _dominated, build_hierarchy))
+    src = "".join(inspect.getsource(f) for f in (_farthest, _witness, _plan, _recheck, _adjacency, _contract, _go_up,
+                                              _add_shortcuts, _dominated, build_hierarchy))
     return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}/{WITNESS_EDGE_UNIT}{src}".encode()
                           ).hexdigest()[:8]
 
