@@ -110,29 +110,18 @@ def _grow(a, need):
 
 
 @njit(cache=True)
-def _farthest(need, targets):
-    """The largest ``need`` of ``targets`` still open (-1 when none is)."""
-    far = -1.0
-    for t in targets:
-        far = max(far, need[t])
-    return far
-
-
-@njit(cache=True)
-def _witness(src, skip, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need, targets):
-    """Dijkstra from ``src`` avoiding ``skip`` until each of ``targets`` (nodes ``x`` with
-    ``need[x] >= 0``) is decided: reached within ``need[x]`` (a witness) or settled farther; or
-    until it has spent ``settle_limit`` (a settled node costs 1 + its edges // ``edge_unit``).
-    Never queues a node beyond the largest need still open, which shrinks as targets are
-    decided. Clears the ``need`` it decides (the caller clears the others); returns the touched
-    count.
+def _witness(src, skip, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
+             n_targets):
+    """Dijkstra from ``src`` avoiding ``skip``, up to distance ``limit``, until each of the
+    ``n_targets`` nodes ``x`` with ``need[x] >= 0`` is decided: reached within ``need[x]`` (a
+    witness) or settled farther; or until it has spent ``settle_limit`` (a settled node costs
+    1 + its edges // ``edge_unit``). Clears the ``need`` it decides (the caller clears the
+    others); returns the touched count.
 
     Every target is decided as a search that waited for them all to be settled would decide
     it: it stops sooner, not elsewhere (a witness found stays one; a target settled farther
-    stays farther; a node beyond every open need can witness none of them), up to the order in
-    which nodes at equal distances are settled when the limit cuts the search."""
-    n_targets = targets.shape[0]
-    limit = _farthest(need, targets)
+    stays farther), up to the order in which nodes at equal distances are settled when the
+    limit cuts the search (the whole sea layer's hierarchy came out byte for byte the same)."""
     nt = 0
     dist[src] = 0.0
     touched[nt] = src
@@ -146,13 +135,10 @@ def _witness(src, skip, start, length, nbr, wt, dist, touched, keys, vals, settl
         if d > limit:
             break
         if need[u] >= 0.0:  # settled beyond what it needs: a shortcut
-            was = need[u]
             need[u] = -1.0
             n_targets -= 1
             if n_targets == 0:
                 break
-            if was == limit:
-                limit = _farthest(need, targets)
         settled += 1 + length[u] // edge_unit
         if settled > settle_limit:
             break
@@ -161,21 +147,16 @@ def _witness(src, skip, start, length, nbr, wt, dist, touched, keys, vals, settl
             if x == skip:
                 continue
             nd = d + wt[k]
-            if nd < dist[x] and nd <= limit:  # farther than every open target's need: no witness
+            if nd < dist[x] and nd <= limit:  # farther than every target's need: no witness
                 if dist[x] == np.inf:
                     touched[nt] = x
                     nt += 1
                 dist[x] = nd
                 if nd <= need[x]:  # a witness: this target is decided
-                    was = need[x]
                     need[x] = -1.0
                     n_targets -= 1
                     if n_targets == 0:
                         return nt
-                    if was == limit:
-                        limit = _farthest(need, targets)
-                        if nd > limit:
-                            continue
                 if size < keys.shape[0]:
                     size = _heap_push(keys, vals, size, nd, x)
     return nt
@@ -193,10 +174,12 @@ def _plan(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, ed
     for i in range(deg - 1):
         u = nbr[s + i]
         wu = wt[s + i]
+        limit = 0.0
         for j in range(i + 1, deg):
+            limit = max(limit, wu + wt[s + j])
             need[nbr[s + j]] = wu + wt[s + j]
-        nt = _witness(u, v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
-                      nbr[s + i + 1:s + deg])
+        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
+                      deg - 1 - i)
         for j in range(i + 1, deg):
             w = nbr[s + j]
             need[w] = -1.0
@@ -223,11 +206,13 @@ def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit,
     while q < count:
         u = out_a[q]
         r = q
+        limit = 0.0
         while r < count and out_a[r] == u:
+            limit = max(limit, out_w[r])
             need[out_b[r]] = out_w[r]
             r += 1
-        nt = _witness(u, v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
-                      out_b[q:r])
+        nt = _witness(u, v, limit, start, length, nbr, wt, dist, touched, keys, vals, settle_limit, edge_unit, need,
+                      r - q)
         for k in range(q, r):
             need[out_b[k]] = -1.0
             if dist[out_b[k]] > out_w[k]:
@@ -567,7 +552,7 @@ def _code_hash() -> str:
     """Hash of the code that decides the hierarchy (editing anything else keeps cached ones)."""
     import inspect
 
-    src = "".join(inspect.getsource(f) for f in (_farthest, _witness, _plan, _recheck, _adjacency, _contract, _go_up,
+    src = "".join(inspect.getsource(f) for f in (_witness, _plan, _recheck, _adjacency, _contract, _go_up,
                                               _add_shortcuts, _dominated, build_hierarchy))
     return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}/{WITNESS_EDGE_UNIT}{src}".encode()
                           ).hexdigest()[:8]
