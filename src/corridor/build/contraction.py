@@ -13,9 +13,13 @@ witness search only adds needless shortcuts, never wrong ones, so every distance
 Hierarchical Routing in Road Networks", WEA 2008). Upward edges that another upward path
 beats are then left out of the graph the searches scan (they stay for unpacking): with the
 shallow witness searches alone that was 29 % of them on the sea layer (0.54 -> 0.38 ms).
+On the whole network (hours) about two thirds of the CPU goes to the last 2 % of the order, a
+core of 17,817 nodes where the sea's and the land's cores meet through the ports (mean degree
+about 400 at the very top, against about 240 on the sea layer alone): its re-rankings and deep
+searches (README, "Cheaper whole-network contraction, round 2").
 
 A hierarchy can also be contracted in a node order given ahead (``build_hierarchy(rank=...)``,
-:func:`_contract_in_order`): no ranking searches and no priority queue, each node's shortcuts
+:func:`_contract` given ``nodes``): no ranking searches and no priority queue, each node's shortcuts
 decided by the same witness searches as the last step of a ranked build, so every distance is
 kept in any order; only the shortcuts, and so the queries' work, depend on how well the order
 fits the weights. In its own ranked order the sea layer (km) gives back the ranked hierarchy
@@ -254,63 +258,59 @@ def _adjacency(n, eu, ev, ew, eid):
 
 
 @njit(cache=True)
-def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
+def _contract(n, eu, ev, ew, eid, nodes, settle_limit, contract_limit, edge_unit):
+    """Contract every node: in the order ``nodes`` (least important first) when given, else
+    ranked (``nodes`` empty). Ranked: each node first by edge difference, then when it comes
+    first it is ranked again if a neighbour was contracted since (and goes back if it is no
+    longer first), its shallow plan rechecked by deeper searches. Given: each node's shortcuts
+    decided by the same searches as a ranked node's last step (shallow, then deeper for the
+    pairs still open). Returns the rank of each node, the upward edges and the shortcut count."""
     start, cap, length, nbr, wt, mid, oid, end = _adjacency(n, eu, ev, ew, eid)
-
     dist = np.full(n, np.inf)
     goal = np.full(n, -1.0)  # per target node of a witness search: the cost through the node contracted
     touched = np.empty(n, np.int32)
     hk = np.empty(4 * n + 16)
     hv = np.empty(4 * n + 16, np.int32)
-    maxdeg = 0
-    for v in range(n):
-        maxdeg = max(maxdeg, length[v])
-    scap = maxdeg * maxdeg + 16
-    sa = np.empty(scap, np.int32)
-    sb = np.empty(scap, np.int32)
-    sw = np.empty(scap)
-
-    contracted = np.zeros(n, np.bool_)
-    deleted = np.zeros(n, np.int64)
-    depth = np.zeros(n, np.int64)
+    sa = np.empty(16, np.int32)
+    sb = np.empty(16, np.int32)
+    sw = np.empty(16)
     rank = np.full(n, -1, np.int32)
-    pk = np.empty(2 * n + 16)
-    pv = np.empty(2 * n + 16, np.int32)
-    psize = 0
-    ranked_at = np.zeros(n, np.int64)  # nodes contracted when v's priority was last computed
-    changed_at = np.zeros(n, np.int64)  # nodes contracted when one of v's neighbours last was
-    for v in range(n):
-        if length[v] * length[v] > scap:
-            scap = length[v] * length[v] + 16
-            sa = np.empty(scap, np.int32)
-            sb = np.empty(scap, np.int32)
-            sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
-        psize = _heap_push(pk, pv, psize, 2.0 * (c - length[v]), v)
-
     up_tail = np.empty(4 * eu.shape[0] + 16, np.int32)
     up_head = np.empty(4 * eu.shape[0] + 16, np.int32)
     up_w = np.empty(4 * eu.shape[0] + 16)
     up_mid = np.empty(4 * eu.shape[0] + 16, np.int32)
     up_eid = np.empty(4 * eu.shape[0] + 16, np.int32)
     n_up = 0
-    order = 0
     shortcuts = 0
-    while psize > 0:
-        key, v, psize = _heap_pop(pk, pv, psize)
-        if contracted[v]:
-            continue
-        if length[v] * length[v] > scap:
-            scap = length[v] * length[v] + 16
-            sa = np.empty(scap, np.int32)
-            sb = np.empty(scap, np.int32)
-            sw = np.empty(scap)
-        if changed_at[v] <= ranked_at[v]:  # no neighbour contracted since it was ranked: its priority stands
+
+    ranked = nodes.shape[0] == 0
+    deleted = np.zeros(n, np.int64)
+    depth = np.zeros(n, np.int64)
+    pk = np.empty(2 * n + 16)
+    pv = np.empty(2 * n + 16, np.int32)
+    psize = 0
+    ranked_at = np.zeros(n, np.int64)  # nodes contracted when v's priority was last computed
+    changed_at = np.zeros(n, np.int64)  # nodes contracted when one of v's neighbours last was
+    for v in range(n if ranked else 0):
+        sa, sb, sw = _grow(sa, length[v] ** 2), _grow(sb, length[v] ** 2), _grow(sw, length[v] ** 2)
+        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
+        psize = _heap_push(pk, pv, psize, 2.0 * (c - length[v]), v)
+
+    order = 0
+    while order < n:
+        if ranked:
+            key, v, psize = _heap_pop(pk, pv, psize)
+            if rank[v] >= 0:
+                continue
+        else:
+            v = nodes[order]
+        sa, sb, sw = _grow(sa, length[v] ** 2), _grow(sb, length[v] ** 2), _grow(sw, length[v] ** 2)
+        if ranked and changed_at[v] <= ranked_at[v]:  # no neighbour contracted since it was ranked: its priority stands
             c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, edge_unit, goal, sa, sb, sw)
         else:
             c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
             prio = 2.0 * (c - length[v]) + deleted[v] + depth[v]
-            if psize > 0 and prio > pk[0]:
+            if ranked and psize > 0 and prio > pk[0]:
                 ranked_at[v] = order
                 psize = _heap_push(pk, pv, psize, prio, v)
                 continue
@@ -318,7 +318,6 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
                 c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, edge_unit, goal,
                              sa, sb, sw, c)
         # contract v: its remaining edges go up the hierarchy
-        contracted[v] = True
         rank[v] = order
         order += 1
         s = start[v]
@@ -327,49 +326,6 @@ def _contract(n, eu, ev, ew, eid, settle_limit, contract_limit, edge_unit):
             deleted[u] += 1
             depth[u] = max(depth[u], depth[v] + 1)
             changed_at[u] = order
-        up_tail, up_head, up_w, up_mid, up_eid, n_up = _go_up(v, start, length, nbr, wt, mid, oid, up_tail,
-                                                              up_head, up_w, up_mid, up_eid, n_up)
-        nbr, wt, mid, oid, end, added = _add_shortcuts(v, c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid, end)
-        shortcuts += added
-    return rank, up_tail[:n_up], up_head[:n_up], up_w[:n_up], up_mid[:n_up], up_eid[:n_up], shortcuts
-
-
-@njit(cache=True)
-def _contract_in_order(n, eu, ev, ew, eid, nodes, settle_limit, contract_limit, edge_unit):
-    """:func:`_contract` with the order given (``nodes``, least important first): no ranking, no
-    priority queue; each node's shortcuts decided by the same witness searches as the last step
-    of a ranked contraction (shallow, then deeper for the pairs still open)."""
-    start, cap, length, nbr, wt, mid, oid, end = _adjacency(n, eu, ev, ew, eid)
-
-    dist = np.full(n, np.inf)
-    goal = np.full(n, -1.0)
-    touched = np.empty(n, np.int32)
-    hk = np.empty(4 * n + 16)
-    hv = np.empty(4 * n + 16, np.int32)
-    scap = 16
-    sa = np.empty(scap, np.int32)
-    sb = np.empty(scap, np.int32)
-    sw = np.empty(scap)
-    rank = np.full(n, -1, np.int32)
-    up_tail = np.empty(4 * eu.shape[0] + 16, np.int32)
-    up_head = np.empty(4 * eu.shape[0] + 16, np.int32)
-    up_w = np.empty(4 * eu.shape[0] + 16)
-    up_mid = np.empty(4 * eu.shape[0] + 16, np.int32)
-    up_eid = np.empty(4 * eu.shape[0] + 16, np.int32)
-    n_up = 0
-    shortcuts = 0
-    for order in range(nodes.shape[0]):
-        v = nodes[order]
-        if length[v] * length[v] > scap:
-            scap = length[v] * length[v] + 16
-            sa = np.empty(scap, np.int32)
-            sb = np.empty(scap, np.int32)
-            sw = np.empty(scap)
-        c = _plan(v, start, length, nbr, wt, dist, touched, hk, hv, settle_limit, edge_unit, goal, sa, sb, sw)
-        if contract_limit > settle_limit:
-            c = _recheck(v, start, length, nbr, wt, dist, touched, hk, hv, contract_limit, edge_unit, goal,
-                         sa, sb, sw, c)
-        rank[v] = order
         up_tail, up_head, up_w, up_mid, up_eid, n_up = _go_up(v, start, length, nbr, wt, mid, oid, up_tail,
                                                               up_head, up_w, up_mid, up_eid, n_up)
         nbr, wt, mid, oid, end, added = _add_shortcuts(v, c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid, end)
@@ -563,7 +519,7 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     edges it scans. Parallel edges and loops are fine: the cheapest
     of each pair is kept, loops dropped. With ``rank`` (a hierarchy's of the same nodes under
     other weights, e.g. another's :attr:`Hierarchy.rank`), the nodes are contracted in that
-    order instead of ranked (:func:`_contract_in_order`): every distance is still exact, only
+    order instead of ranked (:func:`_contract`): every distance is still exact, only
     the shortcuts (and so the queries' work) depend on how well the order fits these weights."""
     t0 = time.perf_counter()
     order_given = rank is not None
@@ -576,15 +532,11 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     first = np.ones(len(a), bool)
     first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
     a, b, ew, eid = a[first].astype(np.int32), b[first].astype(np.int32), ew[first], eid[first]
-    if rank is None:
-        rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, settle_limit, contract_limit,
-                                                             edge_unit)
-    else:
-        nodes = np.argsort(np.asarray(rank), kind="stable").astype(np.int32)
-        if len(nodes) != n:
-            raise ValueError(f"an order of {len(nodes)} nodes for a graph of {n}")
-        rank, tail, head, w, mid, oid, shortcuts = _contract_in_order(n, a, b, ew, eid, nodes, settle_limit,
-                                                                      contract_limit, edge_unit)
+    nodes = np.zeros(0, np.int32) if rank is None else np.argsort(np.asarray(rank), kind="stable").astype(np.int32)
+    if order_given and len(nodes) != n:
+        raise ValueError(f"an order of {len(nodes)} nodes for a graph of {n}")
+    rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, nodes, settle_limit, contract_limit,
+                                                         edge_unit)
     up = np.argsort(tail, kind="stable")
     tail, head, w, mid, oid = tail[up], head[up].astype(np.int32), w[up], mid[up].astype(np.int32), oid[up]
     up_indptr = np.zeros(n + 1, np.int64)
@@ -604,8 +556,8 @@ def _code_hash() -> str:
     """Hash of the code that decides the hierarchy (editing anything else keeps cached ones)."""
     import inspect
 
-    src = "".join(inspect.getsource(f) for f in (_witness, _plan, _recheck, _adjacency, _contract, _contract_in_order,
-                                              _go_up, _add_shortcuts, _dominated, build_hierarchy))
+    src = "".join(inspect.getsource(f) for f in (_witness, _plan, _recheck, _adjacency, _contract, _go_up,
+                                              _add_shortcuts, _dominated, build_hierarchy))
     return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}/{WITNESS_EDGE_UNIT}{src}".encode()
                           ).hexdigest()[:8]
 
