@@ -48,7 +48,7 @@ def _dijkstra(dense, skip=None):
 
 def _assert_exact(h, n, u, v, w):
     """Every distance ``h`` answers is Dijkstra's, over a real path of that cost."""
-    assert (h.rank[h.up_tail] < h.rank[h.up_head]).all()  # every edge goes up
+    assert (h.rank[np.repeat(np.arange(n), np.diff(h.up_indptr))] < h.rank[h.up_head]).all()  # every edge goes up
     dist = _dijkstra(_dense(n, u, v, w))
     for s in range(n):
         for t in range(n):

@@ -478,15 +478,6 @@ class Hierarchy:
         """The folder its hub labels are (or would be) saved in."""
         return None if self.path is None else self.path.with_name(self.path.stem + ".labels")
 
-    @property
-    def up_tail(self) -> np.ndarray:
-        """Tail node of every upward slot."""
-        t = self.__dict__.get("_up_tail")
-        if t is None:
-            t = np.repeat(np.arange(len(self.rank), dtype=np.int32), np.diff(self.up_indptr))
-            object.__setattr__(self, "_up_tail", t)
-        return t
-
     def save(self, path: Path) -> None:
         """Write the arrays to ``path`` (atomically), then the record of its size and checksum."""
         arrays = {k: getattr(self, k) for k in _ARRAYS}
