@@ -181,6 +181,39 @@ def test_nothing_is_recorded_or_built_with_the_background_build_off(net, tmp_pat
     assert len(W.wanted(folder)) == 1 and len(spawned) == 1
 
 
+class _Builder:
+    """A started builder process, running until ``done``."""
+
+    def __init__(self, cmd):
+        self.cmd, self.done = cmd, False
+
+    def poll(self):
+        return 0 if self.done else None
+
+
+def test_one_builder_at_a_time_takes_every_new_metric(net, tmp_path, monkeypatch, capsys):
+    """New metrics while the builder this process started still runs (it waits for this process
+    to end, without the build lock): no second builder, and one line on stderr a process; once it
+    has ended, the next new metric starts another."""
+    folder = tmp_path / "network-0123456789abcdef"
+    folder.mkdir()
+    region = _Region(net, folder)
+    builders = []
+    monkeypatch.setattr(subprocess, "Popen", lambda cmd, **kw: builders.append(_Builder(cmd)) or builders[-1])
+    for name, value in (("_SEEN", W.Counter()), ("_BUILDERS", {}), ("_WANTED_SAID", set())):
+        monkeypatch.setattr(W if name == "_SEEN" else H, name, value)
+    monkeypatch.delenv("CORRIDOR_NO_CH", raising=False)
+    monkeypatch.setenv(H.BACKGROUND_ENV, "1")
+    capsys.readouterr()
+    for cargo in ({"teu": 2}, {"teu": 3}, {"teu": 4}):
+        W.note(_sea_ctx(region, cargo=cargo)[0], "sea", _sea_ctx(region)[1])
+    assert len(builders) == 1 and len(W.wanted(folder)) == 3
+    assert capsys.readouterr().err.count("being built in the background") == 1
+    builders[0].done = True
+    W.note(_sea_ctx(region, cargo={"teu": 5})[0], "sea", _sea_ctx(region)[1])
+    assert len(builders) == 2 and capsys.readouterr().err == ""
+
+
 def test_a_miss_is_looked_up_again_once_the_folder_changed(tmp_path, monkeypatch):
     """A server switches to a metric's hierarchy once the background build wrote it: the miss is
     looked up again after RECHECK_S if a file was added to the network's folder meanwhile, and

@@ -315,6 +315,8 @@ WANTED_DURATION = "about 3 min of CPU per metric on the whole network, more on a
 RECHECK_S = 20.0  # while the background build runs, a missing hierarchy is looked for again this often
 ONLY_DEFAULTS_ENV = "CORRIDOR_ONLY_DEFAULT_CH"  # "1": use the default hierarchies only (measures the others' gain)
 _BACKGROUND: dict = {}  # network folder -> True once this process started or saw the background build
+_BUILDERS: dict = {}  # network folder -> the builder process this process started last
+_WANTED_SAID: set = set()  # network folders whose wanted build this process announced on stderr
 
 
 def defaults_marker(net_path: Path) -> Path:
@@ -368,24 +370,38 @@ def _spawn_builder(path: Path) -> bool:
 
     try:
         with open(path / "hierarchies-background.log", "ab") as log:
-            subprocess.Popen([sys.executable, "-m", "corridor.default_hierarchies", "--background",
-                              "--after", str(os.getpid())], stdin=subprocess.DEVNULL, stdout=log,
-                             stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
+            _BUILDERS[path] = subprocess.Popen(
+                [sys.executable, "-m", "corridor.default_hierarchies", "--background", "--after", str(os.getpid())],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                close_fds=True)
     except OSError:  # a read-only cache or no process to spare: stay on A*
         return False
     return True
 
 
+def _builder_running(path: Path) -> bool:
+    """Whether the builder this process started for the network in ``path`` is still running:
+    it builds every metric wanted by then, whatever it was started for. Until this process ends
+    it waits, without the build lock, so the lock alone does not tell."""
+    builder = _BUILDERS.get(path)
+    return builder is not None and builder.poll() is None
+
+
 def start_wanted_build(net) -> bool:
     """Ask for the hierarchy of a metric just recorded as wanted (:mod:`corridor.engine.wanted`):
-    start the background build unless ``CORRIDOR_BACKGROUND_BUILD=0`` or a process holds the
-    build lock (it builds the wanted metrics once done with what it builds); says so on stderr.
+    start the background build unless ``CORRIDOR_BACKGROUND_BUILD=0``, a process holds the
+    build lock, or the builder this process started is still running (either builds the wanted
+    metrics once done with what it builds: a first command's report once started 34 builders,
+    each an interpreter waiting for it to end); says so on stderr once a process.
     True when a build was started or is under way."""
     path = Path(net.path)
     if os.environ.get(BACKGROUND_ENV, "1") == "0":
         return False
-    if not build_lock_held(path) and not _spawn_builder(path):
+    underway = build_lock_held(path) or _builder_running(path)  # one builder at a time: it takes them all
+    if not underway and not _spawn_builder(path):
         return False
-    print(f"corridor: a contraction hierarchy for this request's metric is being built in the background "
-          f"({WANTED_DURATION}); answers are exact (A*) meanwhile", file=sys.stderr, flush=True)
+    if path not in _WANTED_SAID:  # once a process: a report asks for tens of metrics
+        _WANTED_SAID.add(path)
+        print(f"corridor: contraction hierarchies for the metrics of requests on A* are being built in the "
+              f"background ({WANTED_DURATION}); answers are exact (A*) meanwhile", file=sys.stderr, flush=True)
     return True
