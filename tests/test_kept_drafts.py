@@ -56,6 +56,8 @@ def on_astar(tmp_path, monkeypatch):
     monkeypatch.setenv(H.BACKGROUND_ENV, "0")
     monkeypatch.delenv("CORRIDOR_NO_CH", raising=False)
     monkeypatch.setattr(search, "cached_hierarchy", lambda *a: None)
+    # and none has come since, whatever the cache holds (an earlier test may have built the metric's)
+    monkeypatch.setattr(W, "cached_hierarchy", lambda *a: None)
     planner.forget_kept_legs()
     yield tmp_path / "wanted.jsonl"
     planner.forget_kept_legs()  # kept A* legs must not answer later tests
