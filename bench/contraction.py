@@ -258,7 +258,7 @@ def routes(args) -> None:
 def _build_kw(args) -> dict:
     """The witness-search parameters given on the command line, as build_hierarchy's keywords."""
     given = {"edge_unit": args.edge_unit, "settle_limit": args.settle, "contract_limit": args.contract,
-             "cached": args.cached or None}
+             "core_degree": args.core_degree, "cached": args.cached or None}
     return {k: v for k, v in given.items() if v is not None}
 
 
@@ -290,6 +290,9 @@ def main() -> None:
     ap.add_argument("--edge-unit", type=int, help="new side: a settled node counts once more per this many edges")
     ap.add_argument("--settle", type=int, help="new side: the witness searches' settle limit when ranking")
     ap.add_argument("--contract", type=int, help="new side: the witness searches' settle limit when contracting")
+    ap.add_argument("--core-degree", type=float,
+                    help="new side: the mean degree of the graph left at which ranking stops and a "
+                         "nested-dissection order takes over (inf: never)")
     ap.add_argument("--request", type=int, choices=range(4), help="default_requests()'s index to build")
     ap.add_argument("--order-of", type=int, choices=range(4),
                     help="new side: in the order of this request's ranked hierarchy")

@@ -60,12 +60,47 @@ def _assert_exact(h, n, u, v, w):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(graph=graphs(), limits=st.sampled_from([(1, 1), (1, 3), (3, 300), (60, 300)]), unit=st.sampled_from([1, 12, 24]))
-def test_every_distance_is_dijkstras(graph, limits, unit):
+@given(graph=graphs(), limits=st.sampled_from([(1, 1), (1, 3), (3, 300), (60, 300)]), unit=st.sampled_from([1, 12, 24]),
+       dense=st.sampled_from([0.0, 1.5, 3.0, np.inf]))
+def test_every_distance_is_dijkstras(graph, limits, unit, dense):
+    """Whatever the witness searches' limits and the mean degree at which the rest is contracted
+    in a nested-dissection order (at once, part way, never)."""
     n, u, v, w = graph
-    h = build_hierarchy(n, u, v, w, np.arange(len(u)), settle_limit=limits[0], contract_limit=limits[1], edge_unit=unit)
+    h = build_hierarchy(n, u, v, w, np.arange(len(u)), settle_limit=limits[0], contract_limit=limits[1], edge_unit=unit,
+                        core_degree=dense)
     assert sorted(h.rank.tolist()) == list(range(n))
+    core, left = h.stats["dissected_core"], h.stats["dissected_core_edges"]
+    if dense in (0.0, np.inf):
+        assert core == (n if dense == 0.0 else 0)
+    else:  # ranked until the graph left was that dense (or none was left)
+        assert core == 0 or 2 * left >= dense * core
     _assert_exact(h, n, u, v, w)
+
+
+def test_a_dissected_order_puts_separators_last():
+    """Contracted in a nested-dissection order (the whole graph as the core), a grid's last
+    nodes are a separator: without the last two rows' worth the rest falls apart, where a
+    ranked contraction's last nodes leave it whole. Distances stay exact."""
+    from scipy.sparse.csgraph import connected_components
+
+    side = 15
+    ids = np.arange(side * side).reshape(side, side)
+    u = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])
+    v = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
+    n, w = side * side, np.ones(len(u))
+
+    def parts_without_top(h) -> int:
+        keep = np.ones(n, bool)
+        keep[np.argsort(h.rank)[-2 * side:]] = False
+        ok = keep[u] & keep[v]
+        label = connected_components(coo_matrix((w[ok], (u[ok], v[ok])), shape=(n, n)), directed=False)[1]
+        return len(set(label[keep].tolist()))
+
+    dissected = build_hierarchy(n, u, v, w, np.arange(len(u)), core_degree=0.0)
+    assert dissected.stats["dissected_core"] == n
+    assert parts_without_top(dissected) >= 2
+    assert parts_without_top(build_hierarchy(n, u, v, w, np.arange(len(u)), core_degree=np.inf)) == 1
+    _assert_exact(dissected, n, u, v, w)
 
 
 def _adjacency(dense):

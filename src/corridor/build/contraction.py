@@ -13,10 +13,21 @@ witness search only adds needless shortcuts, never wrong ones, so every distance
 Hierarchical Routing in Road Networks", WEA 2008). Upward edges that another upward path
 beats are then left out of the graph the searches scan (they stay for unpacking): with the
 shallow witness searches alone that was 29 % of them on the sea layer (0.54 -> 0.38 ms).
-On the whole network (hours) about two thirds of the CPU goes to the last 2 % of the order, a
-core of 17,817 nodes where the sea's and the land's cores meet through the ports (mean degree
-about 400 at the very top, against about 240 on the sea layer alone): its re-rankings and deep
-searches (README, "Cheaper whole-network contraction, round 2").
+Ranking is kept for the sparse part of the graph only. Once the graph left among the nodes not
+yet contracted has a mean degree of :data:`CORE_DEGREE` (on the whole network, the last 2 % of
+the nodes, where the sea's and the land's cores meet through the ports; on the sea layer, a
+visibility graph of mean degree 23 from the start, the last 42 %), the rest is contracted in a
+nested-dissection order of that graph (METIS through pymetis: split by small separators,
+recursively, separators last), by the same witness searches. Ranked to the end, the whole
+network spent about two thirds of its CPU on that core: re-ranking nodes of degree 300-400
+whose priorities every contraction changes, and deep searches among them (README, "Cheaper
+whole-network contraction, round 2"); a dissection order needs no re-ranking and keeps each
+node's shortcuts within its part and the separators above it. It is the order customizable
+CHs use (Dibbelt, Strasser & Wagner, "Customizable Contraction Hierarchies", JEA 2016), here
+with witness searches, so only needed shortcuts are kept. Measured (README, "The top of the
+order by nested dissection"): whole network (hours) 162 -> 68-83 CPU s with 15 % fewer
+shortcuts and queries about 1.5x faster; sea layer (km) 46 -> 27-32 CPU s, hub labels 43 %
+smaller.
 
 A hierarchy can also be contracted in a node order given ahead (``build_hierarchy(rank=...)``,
 :func:`_contract` given ``nodes``): no ranking searches and no priority queue, each node's shortcuts
@@ -101,6 +112,9 @@ WITNESS_CONTRACT_LIMIT = 300
 # would put the default hierarchies in the first 3 minutes (README, "Hierarchies within the
 # first three minutes"), so 24 stays.
 WITNESS_EDGE_UNIT = 24
+# Ranking stops once the graph left has this mean degree; the rest is contracted in a
+# nested-dissection order (see build_hierarchy; measured in the module's docstring).
+CORE_DEGREE = 32.0
 FORMAT = 2
 
 
@@ -229,8 +243,8 @@ def _recheck(v, start, length, nbr, wt, dist, touched, keys, vals, settle_limit,
 
 
 @njit(cache=True)
-def _adjacency(n, eu, ev, ew, eid):
-    """Each node's edges (neighbour, weight, middle node -1, original id) in one pool, a list per
+def _adjacency(n, eu, ev, ew, eid, emid):
+    """Each node's edges (neighbour, weight, middle node, original id) in one pool, a list per
     node with room for twice its edges (shortcuts join the lists; a full one moves, see
     :func:`_add_shortcuts`). Returns start, capacity, length of each list, the pool's arrays and end."""
     deg = np.zeros(n, np.int64)
@@ -252,20 +266,25 @@ def _adjacency(n, eu, ev, ew, eid):
     for k in range(eu.shape[0]):
         for a, b in ((eu[k], ev[k]), (ev[k], eu[k])):
             p = start[a] + length[a]
-            nbr[p], wt[p], mid[p], oid[p] = b, ew[k], -1, eid[k]
+            nbr[p], wt[p], mid[p], oid[p] = b, ew[k], emid[k], eid[k]
             length[a] += 1
     return start, cap, length, nbr, wt, mid, oid, total
 
 
 @njit(cache=True)
-def _contract(n, eu, ev, ew, eid, nodes, settle_limit, contract_limit, edge_unit):
-    """Contract every node: in the order ``nodes`` (least important first) when given, else
-    ranked (``nodes`` empty). Ranked: each node first by edge difference, then when it comes
-    first it is ranked again if a neighbour was contracted since (and goes back if it is no
-    longer first), its shallow plan rechecked by deeper searches. Given: each node's shortcuts
+def _contract(n, eu, ev, ew, eid, emid, ids, nodes, settle_limit, contract_limit, edge_unit, dense):
+    """Contract the nodes in the order ``nodes`` (least important first) when given, else ranked
+    (``nodes`` empty) until the graph left has a mean degree of ``dense`` or more. Ranked: each
+    node first by edge difference, then when it comes first it is ranked again if a neighbour
+    was contracted since (and goes back if it is no longer first), its shallow plan rechecked
+    by deeper searches. Given: each node's shortcuts
     decided by the same searches as a ranked node's last step (shallow, then deeper for the
-    pairs still open). Returns the rank of each node, the upward edges and the shortcut count."""
-    start, cap, length, nbr, wt, mid, oid, end = _adjacency(n, eu, ev, ew, eid)
+    pairs still open). Edges ``eu[k] - ev[k]`` keep their middle node ``emid[k]`` (-1: none);
+    upward edges and new shortcuts name nodes by ``ids`` (the caller's ids of these nodes).
+    Returns the rank of each node (-1: not contracted), the upward edges, the shortcut count
+    and the edges left among the nodes not contracted (each once, by ``ids``: tail, head,
+    weight, middle node, original id)."""
+    start, cap, length, nbr, wt, mid, oid, end = _adjacency(n, eu, ev, ew, eid, emid)
     dist = np.full(n, np.inf)
     goal = np.full(n, -1.0)  # per target node of a witness search: the cost through the node contracted
     touched = np.empty(n, np.int32)
@@ -297,7 +316,8 @@ def _contract(n, eu, ev, ew, eid, nodes, settle_limit, contract_limit, edge_unit
         psize = _heap_push(pk, pv, psize, 2.0 * (c - length[v]), v)
 
     order = 0
-    while order < n:
+    edges = eu.shape[0]  # in the graph left
+    while order < n and not (ranked and 2 * edges >= dense * (n - order)):
         if ranked:
             key, v, psize = _heap_pop(pk, pv, psize)
             if rank[v] >= 0:
@@ -320,23 +340,38 @@ def _contract(n, eu, ev, ew, eid, nodes, settle_limit, contract_limit, edge_unit
         # contract v: its remaining edges go up the hierarchy
         rank[v] = order
         order += 1
+        edges -= length[v]
         s = start[v]
         for i in range(length[v]):
             u = nbr[s + i]
             deleted[u] += 1
             depth[u] = max(depth[u], depth[v] + 1)
             changed_at[u] = order
-        up_tail, up_head, up_w, up_mid, up_eid, n_up = _go_up(v, start, length, nbr, wt, mid, oid, up_tail,
+        up_tail, up_head, up_w, up_mid, up_eid, n_up = _go_up(v, ids, start, length, nbr, wt, mid, oid, up_tail,
                                                               up_head, up_w, up_mid, up_eid, n_up)
-        nbr, wt, mid, oid, end, added = _add_shortcuts(v, c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid, end)
+        nbr, wt, mid, oid, end, added = _add_shortcuts(ids[v], c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid,
+                                                       end)
         shortcuts += added
-    return rank, up_tail[:n_up], up_head[:n_up], up_w[:n_up], up_mid[:n_up], up_eid[:n_up], shortcuts
+        edges += added
+    left = 0
+    for v in range(n):
+        left += length[v]
+    rest = (np.empty(left // 2, np.int32), np.empty(left // 2, np.int32), np.empty(left // 2),
+            np.empty(left // 2, np.int32), np.empty(left // 2, np.int32))
+    k = 0
+    for v in range(n):
+        for p in range(start[v], start[v] + length[v]):
+            if nbr[p] > v:
+                rest[0][k], rest[1][k], rest[2][k], rest[3][k], rest[4][k] = ids[v], ids[nbr[p]], wt[p], mid[p], oid[p]
+                k += 1
+    return rank, up_tail[:n_up], up_head[:n_up], up_w[:n_up], up_mid[:n_up], up_eid[:n_up], shortcuts, rest
 
 
 @njit(cache=True)
-def _go_up(v, start, length, nbr, wt, mid, oid, up_tail, up_head, up_w, up_mid, up_eid, n_up):
+def _go_up(v, ids, start, length, nbr, wt, mid, oid, up_tail, up_head, up_w, up_mid, up_eid, n_up):
     """Contract ``v``: its remaining edges become upward edges (appended to up_*, grown as
-    needed) and leave its neighbours' lists. Returns the up_* arrays and their count."""
+    needed, their ends named by ``ids``) and leave its neighbours' lists. Returns the up_*
+    arrays and their count."""
     s = start[v]
     need = n_up + length[v]
     up_tail = _grow(up_tail, need)
@@ -345,8 +380,8 @@ def _go_up(v, start, length, nbr, wt, mid, oid, up_tail, up_head, up_w, up_mid, 
     up_mid = _grow(up_mid, need)
     up_eid = _grow(up_eid, need)
     for i in range(length[v]):
-        up_tail[n_up] = v
-        up_head[n_up] = nbr[s + i]
+        up_tail[n_up] = ids[v]
+        up_head[n_up] = ids[nbr[s + i]]
         up_w[n_up] = wt[s + i]
         up_mid[n_up] = mid[s + i]
         up_eid[n_up] = oid[s + i]
@@ -364,8 +399,8 @@ def _go_up(v, start, length, nbr, wt, mid, oid, up_tail, up_head, up_w, up_mid, 
 
 
 @njit(cache=True)
-def _add_shortcuts(v, c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid, end):
-    """Add (or improve) the ``c`` shortcuts through ``v`` in s*; a list that is full moves to the
+def _add_shortcuts(middle, c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid, end):
+    """Add (or improve) the ``c`` shortcuts through the node named ``middle`` in s*; a list that is full moves to the
     end of the pool, twice as large. Returns the pool's arrays, its end and the shortcuts added."""
     added = 0
     for q in range(c):
@@ -376,7 +411,7 @@ def _add_shortcuts(v, c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid, end)
                 if nbr[k] == b:
                     found = True
                     if sw[q] < wt[k]:
-                        wt[k], mid[k], oid[k] = sw[q], v, -1
+                        wt[k], mid[k], oid[k] = sw[q], middle, -1
                     break
             if not found:
                 if length[a] == cap[a]:
@@ -393,7 +428,7 @@ def _add_shortcuts(v, c, sa, sb, sw, start, cap, length, nbr, wt, mid, oid, end)
                     end += ncap
                     sa_ = end - ncap
                 p = sa_ + length[a]
-                nbr[p], wt[p], mid[p], oid[p] = b, sw[q], v, -1
+                nbr[p], wt[p], mid[p], oid[p] = b, sw[q], middle, -1
                 length[a] += 1
                 if a == sa[q]:
                     added += 1
@@ -499,18 +534,36 @@ class Hierarchy:
         return cls(**d)
 
 
+def _dissection_order(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """A nested-dissection order of the graph with edges ``u[k] - v[k]`` (each once): METIS
+    (through pymetis) splits it by small separators, recursively, separators last; contracted
+    in that order, a node's shortcuts stay within its part and the separators above it."""
+    if n < 2 or len(u) == 0:
+        return np.arange(n, dtype=np.int32)
+    import pymetis
+
+    tail, head = np.concatenate([u, v]), np.concatenate([v, u])
+    by_tail = np.argsort(tail, kind="stable")
+    xadj = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(tail, minlength=n), out=xadj[1:])
+    perm, _ = pymetis.nested_dissection(pymetis.CSRAdjacency(xadj, head[by_tail]), options=pymetis.Options(seed=1))
+    return np.asarray(perm, np.int32)
+
+
 def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid: np.ndarray, *,
                     settle_limit: int = WITNESS_SETTLE_LIMIT,
                     contract_limit: int = WITNESS_CONTRACT_LIMIT, edge_unit: int = WITNESS_EDGE_UNIT,
-                    rank: np.ndarray | None = None) -> Hierarchy:
+                    rank: np.ndarray | None = None, core_degree: float = CORE_DEGREE) -> Hierarchy:
     """CH of the undirected graph with edges ``eu[k] - ev[k]`` of weight ``ew[k]`` (id ``eid[k]``).
 
     Witness searches settle at most ``settle_limit`` nodes when ranking nodes, and at most
     ``contract_limit`` when contracting one, a settled node counting once more per ``edge_unit``
     edges it scans. Parallel edges and loops are fine: the cheapest
-    of each pair is kept, loops dropped. With ``rank`` (a hierarchy's of the same nodes under
+    of each pair is kept, loops dropped. Nodes are ranked until the graph left among the others
+    has a mean degree of ``core_degree`` (0: at once; inf: never); those are then contracted in
+    a nested-dissection order of that graph (:func:`_dissection_order`). With ``rank`` (a hierarchy's of the same nodes under
     other weights, e.g. another's :attr:`Hierarchy.rank`), the nodes are contracted in that
-    order instead of ranked (:func:`_contract`): every distance is still exact, only
+    order instead (:func:`_contract`): every distance is still exact, only
     the shortcuts (and so the queries' work) depend on how well the order fits these weights."""
     t0 = time.perf_counter()
     order_given = rank is not None
@@ -526,8 +579,24 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     nodes = np.zeros(0, np.int32) if rank is None else np.argsort(np.asarray(rank), kind="stable").astype(np.int32)
     if order_given and len(nodes) != n:
         raise ValueError(f"an order of {len(nodes)} nodes for a graph of {n}")
-    rank, tail, head, w, mid, oid, shortcuts = _contract(n, a, b, ew, eid, nodes, settle_limit, contract_limit,
-                                                         edge_unit)
+    if not core_degree >= 0.0:
+        raise ValueError(f"core_degree {core_degree} is not a mean degree (0 or more)")
+    limits = (settle_limit, contract_limit, edge_unit)
+    rank, *up, shortcuts, rest = _contract(n, a, b, ew, eid, np.full(len(a), -1, np.int32),
+                                           np.arange(n, dtype=np.int32), nodes, *limits, float(core_degree))
+    ids = np.flatnonzero(rank < 0).astype(np.int32)
+    core = len(ids)
+    if core:  # the nodes left, in a nested-dissection order of the graph left among them
+        local = np.full(n, -1, np.int32)
+        local[ids] = np.arange(core, dtype=np.int32)
+        cu, cv, cw, cmid, ceid = rest
+        cu, cv = local[cu], local[cv]
+        core_rank, *core_up, core_shortcuts, _ = _contract(core, cu, cv, cw, ceid, cmid, ids,
+                                                           _dissection_order(core, cu, cv), *limits, np.inf)
+        rank[ids] = (n - core) + core_rank
+        up = [np.concatenate(pair) for pair in zip(up, core_up)]
+        shortcuts += core_shortcuts
+    tail, head, w, mid, oid = up
     up = np.argsort(tail, kind="stable")
     tail, head, w, mid, oid = tail[up], head[up].astype(np.int32), w[up], mid[up].astype(np.int32), oid[up]
     up_indptr = np.zeros(n + 1, np.int64)
@@ -538,7 +607,8 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     stats = {"nodes": int(n), "edges": int(len(a)), "shortcuts": int(shortcuts), "upward_edges": int(len(tail)),
              "search_edges": int(len(slot)), "build_seconds": round(time.perf_counter() - t0, 2),
              "witness_settle_limit": int(settle_limit), "witness_contract_limit": int(contract_limit),
-             "witness_edge_unit": int(edge_unit), "order": "given" if order_given else "ranked"}
+             "witness_edge_unit": int(edge_unit), "order": "given" if order_given else "ranked",
+             "dissected_core": int(core), "dissected_core_edges": int(len(rest[0]))}
     return Hierarchy(rank, up_indptr, head, w, mid, oid.astype(np.int32), s_indptr, head[slot], w[slot], slot,
                      stats)
 
@@ -548,9 +618,9 @@ def _code_hash() -> str:
     import inspect
 
     src = "".join(inspect.getsource(f) for f in (_witness, _plan, _recheck, _adjacency, _contract, _go_up,
-                                              _add_shortcuts, _dominated, build_hierarchy))
-    return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}/{WITNESS_EDGE_UNIT}{src}".encode()
-                          ).hexdigest()[:8]
+                                              _add_shortcuts, _dominated, _dissection_order, build_hierarchy))
+    return hashlib.sha256(f"{FORMAT}{WITNESS_SETTLE_LIMIT}/{WITNESS_CONTRACT_LIMIT}/{WITNESS_EDGE_UNIT}/{CORE_DEGREE}"
+                          f"{src}".encode()).hexdigest()[:8]
 
 
 # at import: the code this process runs, whatever the file says later; remembered per file bytes
