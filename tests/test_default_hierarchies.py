@@ -107,17 +107,19 @@ def test_default_routes_ask_for_the_default_hierarchies(net, monkeypatch):
     assert any(layer == "all" for layer, _, _ in asked)
 
 
-def test_the_build_order_names_every_job_once_ranked_whole_network_first(net):
+def test_the_build_order_names_every_job_once_both_cores_busy_from_the_start(net):
     """Every default request and the hour landmarks are built, once, the landmarks first (they
-    bound every surface A* until then), a ranked whole network's hierarchy (the longest job)
-    next, and every job built in another's node order after that one, on the same layer."""
+    bound every surface A* until then), the sea km (whose order the sea hours follow) beside
+    them, the default whole network's next, and every job built in another's node order after
+    that one, on the same layer."""
     from corridor import default_hierarchies as D
 
     requests = D.default_requests(net)
     hierarchies = [job for job in D.ORDER if job != D.LANDMARKS]
     assert sorted(hierarchies) == list(range(len(requests))) and D.ORDER.count(D.LANDMARKS) == 1
     assert D.ORDER[0] == D.LANDMARKS
-    assert requests[D.ORDER[1]][1] == "all" and D.ORDER[1] not in D.IN_ORDER_OF
+    assert D.ORDER[1] in D.IN_ORDER_OF.values() and requests[D.ORDER[1]][1] == "sea"
+    assert requests[D.ORDER[2]][1] == "all" and D.ORDER[2] not in D.IN_ORDER_OF
     for job, source in D.IN_ORDER_OF.items():
         assert source not in D.IN_ORDER_OF and requests[job][1] == requests[source][1]
         assert D.ORDER.index(source) < D.ORDER.index(job)

@@ -99,18 +99,20 @@ LANDMARKS = "hour landmarks"  # the job that builds them, beside the indices of 
 # Jobs contracted in the node order of another's ranked hierarchy (job: the one it follows)
 # rather than ranked: no ranking searches, no priority queue. The sea hours are the km at one
 # speed but for the canals' and slow passages' edges, and the km order is the better one for
-# both (hub labels of the hours in it: mean 228 entries, ranked on the hours: 259). The transit
+# both (hub labels of the hours in it: mean 228 entries, ranked on the hours: 259, both fully
+# ranked before the dissected top). The transit
 # policy's whole-network hierarchy is not: in the default one's order it had 38 % more
 # shortcuts for no less CPU, and it would have to wait for that one (README, "Hierarchies within the first three
 # minutes").
 IN_ORDER_OF: dict[int, int] = {1: 0}
 # The jobs in the order the workers take them up. The hour landmarks first (seconds): until
 # the hierarchies are there every surface request runs A*, which they bound far tighter than
-# the km ones. The two whole-network hierarchies (the longest jobs) one per core, the sea km
-# one before the policy's on the core the landmarks took, so that the sea hours, taken up
-# last by the other core, find its order ready: on 2 workers each core ends after about the
-# same CPU (README).
-ORDER: tuple[int | str, ...] = (LANDMARKS, 2, 0, 3, 1)
+# the km ones. Then the sea km beside them, on the other core (the sea hours follow its order),
+# the default whole network's on the landmarks' core, the policy's after the sea km, and the
+# sea hours last: on 2 idle workers, about 6 + 85 + 25 CPU s on one core and 40 + 77 on the
+# other (README, "The top of the order by nested dissection"; the whole network's before the sea
+# km, the cores ended at 123 and 110 s).
+ORDER: tuple[int | str, ...] = (LANDMARKS, 0, 2, 3, 1)
 
 
 def build_order(missing: list[int], landmarks: bool) -> list[int | str]:
@@ -163,10 +165,10 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
 
     The missing ones and the hour landmarks are built in :data:`ORDER`; with ``workers`` > 1 by
     that many processes at once (each contraction runs on one core; those of
-    :data:`IN_ORDER_OF` in another's node order, once it is built). CPU time: about 1 min for
-    each sea one (hub labels included; somewhat less for the sea hours in the km order) and
-    3 min for each of the whole network's, the hour landmarks seconds (README, "Hierarchies
-    within the first three minutes"); once per network, then cached, loaded in well under a second. Then writes the marker that
+    :data:`IN_ORDER_OF` in another's node order, once it is built). CPU time: about 40 s for
+    the sea km one (hub labels included), 25 s for the sea hours in its order, and 1.2-1.4 min
+    for each of the whole network's, the hour landmarks seconds (README, "The top of the order
+    by nested dissection"); once per network, then cached, loaded in well under a second. Then writes the marker that
     stops background builds of this network (:func:`corridor.engine.hierarchies.defaults_marker`;
     atomically, last)."""
     t = time.perf_counter()
