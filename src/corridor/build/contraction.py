@@ -557,8 +557,8 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
     """CH of the undirected graph with edges ``eu[k] - ev[k]`` of weight ``ew[k]`` (id ``eid[k]``).
 
     Witness searches settle at most ``settle_limit`` nodes when ranking nodes, and at most
-    ``contract_limit`` when contracting one, a settled node counting once more per ``edge_unit``
-    edges it scans. Parallel edges and loops are fine: the cheapest
+    ``contract_limit`` when contracting a ranked one (or one in a given order; ``settle_limit``
+    in the dissected core), a settled node counting once more per ``edge_unit`` edges it scans. Parallel edges and loops are fine: the cheapest
     of each pair is kept, loops dropped. Nodes are ranked until the graph left among the others
     has a mean degree of ``core_degree`` (0: at once; inf: never); those are then contracted in
     a nested-dissection order of that graph (:func:`_dissection_order`). With ``rank`` (a hierarchy's of the same nodes under
@@ -591,8 +591,11 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
         local[ids] = np.arange(core, dtype=np.int32)
         cu, cv, cw, cmid, ceid = rest
         cu, cv = local[cu], local[cv]
+        # the shallow searches alone: the deeper ones cost a third of the build here and spare
+        # shortcuts that the search graph leaves out anyway (dominated: see the module docstring)
         core_rank, *core_up, core_shortcuts, _ = _contract(core, cu, cv, cw, ceid, cmid, ids,
-                                                           _dissection_order(core, cu, cv), *limits, np.inf)
+                                                           _dissection_order(core, cu, cv), settle_limit,
+                                                           settle_limit, edge_unit, np.inf)
         rank[ids] = (n - core) + core_rank
         up = [np.concatenate(pair) for pair in zip(up, core_up)]
         shortcuts += core_shortcuts
