@@ -27,12 +27,13 @@ def register(sub) -> None:
                         "rebuild a damaged network")
     n.add_argument("--hierarchies", action="store_true",
                    help="build the contraction hierarchies and hub labels of the default requests (once per "
-                        "network, several minutes, tens on a busy 2-CPU machine): default routes and sea tables become much faster; after the first "
-                        "run they are built in the background anyway")
+                        "network, about 1.5 minutes on 2 idle CPUs, longer on a busy machine): default routes and "
+                        "sea tables become much faster; after the first run they are built in the background anyway")
     n.add_argument("--wanted", action="store_true",
                    help="with --hierarchies: also build those of the metrics requests asked for that no default "
                         "hierarchy fits (another cargo, objective, speed or costs; the most requested first, at most "
-                        "4 and 700 MB; about 3 min of CPU each on the whole network), as the background build does after the defaults")
+                        "4 and 700 MB; about 1 min of CPU each on the whole network), as the background build does "
+                        "after the defaults")
     n.add_argument("--clean", action="store_true",
                    help="list what the cache folder holds that this corridor cannot use (networks of other "
                         "sources or versions, old city name indexes, unfinished writes, stale hierarchies) and "

@@ -310,8 +310,8 @@ def _folder_mtime(net) -> int | None:
 
 BACKGROUND_ENV = "CORRIDOR_BACKGROUND_BUILD"  # "0": never start the background build
 # measured on a loaded 2-CPU machine (README): sea hierarchies after 15 min, all after 33; idle, a few minutes
-BACKGROUND_DURATION = "several minutes, tens on a busy 2-CPU machine"
-WANTED_DURATION = "about 3 min of CPU per metric on the whole network, more on a busy machine"
+BACKGROUND_DURATION = "about 1.5 minutes on 2 idle CPUs, longer on a busy machine"
+WANTED_DURATION = "about 1 min of CPU per metric on the whole network, more on a busy machine"
 RECHECK_S = 20.0  # while the background build runs, a missing hierarchy is looked for again this often
 ONLY_DEFAULTS_ENV = "CORRIDOR_ONLY_DEFAULT_CH"  # "1": use the default hierarchies only (measures the others' gain)
 _BACKGROUND: dict = {}  # network folder -> True once this process started or saw the background build
