@@ -14,19 +14,21 @@ Hierarchical Routing in Road Networks", WEA 2008). Upward edges that another upw
 beats are then left out of the graph the searches scan (they stay for unpacking): with the
 shallow witness searches alone that was 29 % of them on the sea layer (0.54 -> 0.38 ms).
 Ranking is kept for the sparse part of the graph only. Once the graph left among the nodes not
-yet contracted has a mean degree of :data:`CORE_DEGREE` (on the whole network, the last 2 % of
-the nodes, where the sea's and the land's cores meet through the ports; on the sea layer, a
-visibility graph of mean degree 23 from the start, the last 42 %), the rest is contracted in a
-nested-dissection order of that graph (METIS through pymetis: split by small separators,
-recursively, separators last), by the same witness searches. Ranked to the end, the whole
-network spent about two thirds of its CPU on that core: re-ranking nodes of degree 300-400
-whose priorities every contraction changes, and deep searches among them (README, "Cheaper
-whole-network contraction, round 2"); a dissection order needs no re-ranking and keeps each
-node's shortcuts within its part and the separators above it. It is the order customizable
-CHs use (Dibbelt, Strasser & Wagner, "Customizable Contraction Hierarchies", JEA 2016), here
-with witness searches, so only needed shortcuts are kept. Measured (README, "The top of the
-order by nested dissection"): whole network (hours) 162 -> 68-83 CPU s with 15 % fewer
-shortcuts and queries about 1.5x faster; sea layer (km) 46 -> 27-32 CPU s, hub labels 43 %
+yet contracted has a mean degree of :data:`CORE_DEGREE` (on the whole network, the last 2.8 %
+of the nodes, where the sea's and the land's cores meet through the ports; on the sea layer, a
+visibility graph of mean degree 23 from the start, about half of it), the rest is contracted in
+a nested-dissection order of that graph (METIS through pymetis: split by small separators,
+recursively, separators last), its shortcuts decided by the shallow witness searches alone.
+Ranked to the end, the whole network spent about two thirds of its CPU on that core:
+re-ranking nodes of degree 300-400 whose priorities every contraction changes, and deep
+searches among them (README, "Cheaper whole-network contraction, round 2"). A dissection
+order needs no re-ranking and keeps each node's shortcuts within its part and the separators
+above it; the deeper searches there spared shortcuts the search graph leaves out anyway (the
+dominated upward edges below). It is the order customizable CHs use (Dibbelt, Strasser &
+Wagner, "Customizable Contraction Hierarchies", ACM JEA 21, 2016), here with witness
+searches, so that only needed shortcuts are kept. Measured (README, "The top of the order by
+nested dissection"): the whole network (hours) 162 -> 47-57 CPU s, 5 % fewer shortcuts,
+queries 0.40-0.50 ms against 0.90; the sea layer (km) 46 -> 19-33 CPU s, hub labels 41 %
 smaller.
 
 A hierarchy can also be contracted in a node order given ahead (``build_hierarchy(rank=...)``,
