@@ -560,13 +560,14 @@ def build_hierarchy(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, eid:
 
     Witness searches settle at most ``settle_limit`` nodes when ranking nodes, and at most
     ``contract_limit`` when contracting a ranked one (or one in a given order; ``settle_limit``
-    in the dissected core), a settled node counting once more per ``edge_unit`` edges it scans. Parallel edges and loops are fine: the cheapest
-    of each pair is kept, loops dropped. Nodes are ranked until the graph left among the others
-    has a mean degree of ``core_degree`` (0: at once; inf: never); those are then contracted in
-    a nested-dissection order of that graph (:func:`_dissection_order`). With ``rank`` (a hierarchy's of the same nodes under
-    other weights, e.g. another's :attr:`Hierarchy.rank`), the nodes are contracted in that
-    order instead (:func:`_contract`): every distance is still exact, only
-    the shortcuts (and so the queries' work) depend on how well the order fits these weights."""
+    in the dissected core), a settled node counting once more per ``edge_unit`` edges it scans.
+    Parallel edges and loops are fine: the cheapest of each pair is kept, loops dropped. Nodes
+    are ranked until the graph left among the others has a mean degree of ``core_degree`` (0:
+    at once; inf: never); those are then contracted in a nested-dissection order of that graph
+    (:func:`_dissection_order`). With ``rank`` (a hierarchy's of the same nodes under other
+    weights, e.g. another's :attr:`Hierarchy.rank`), the nodes are contracted in that order
+    instead (:func:`_contract`): every distance is still exact, only the shortcuts (and so the
+    queries' work) depend on how well the order fits these weights."""
     t0 = time.perf_counter()
     order_given = rank is not None
     eu, ev, ew, eid = (np.asarray(x) for x in (eu, ev, ew, eid))
