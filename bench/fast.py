@@ -8,6 +8,9 @@ Run (needs ``pip install -e '.[bench]'``; a few minutes, more with the options):
                                          #   included; the background hierarchy build then timed on its own),
                                          #   with numba's kernels cached, then compiled anew as on a fresh machine
     python bench/fast.py --venv          # + a fresh ``pip install --no-compile .``: seconds and MB
+    python bench/fast.py --server        # + one ``corridor serve`` under bench/load.py's open loop
+    python bench/fast.py --fresh-clone   # + the README's first command on a fresh clone of HEAD, then
+                                         #   the background build until its marker (bench/fresh_clone.sh)
 
 Rows (each says how it is measured):
 
@@ -24,6 +27,11 @@ Rows (each says how it is measured):
 * first command: ``corridor report PE AZ`` in a fresh process on an empty cache folder, wall
   time and the peak resident memory of the process (ru_maxrss of the child), with the
   background build off; then the default hierarchies built as the background build does it.
+* server: ``bench/load.py --rate 200 --duration 20 --burst 0 --floor 0`` (95 % sea routes
+  between random ports, 5 % multimodal routes, none repeated; its docstring), p99 as the
+  client saw it and the requests refused (429, 503).
+* fresh clone: ``bench/fresh_clone.sh HEAD``, the README's first command as a new user runs
+  it (venv, install, network, report), then the detached background build until its marker.
 
 Results go to bench/results/fast.json. Never run in CI (minutes, and it measures the machine).
 """
@@ -125,11 +133,30 @@ def fresh_venv() -> dict:
     return {"seconds": seconds, "mb": mb}
 
 
+def server_load(env: dict) -> dict:
+    """bench/load.py's open loop against one ``corridor serve`` (its load row)."""
+    subprocess.run([sys.executable, str(HERE / "load.py"), "--rate", "200", "--duration", "20", "--burst", "0",
+                    "--floor", "0"], env=env, check=True, capture_output=True)
+    return json.loads((HERE / "results" / "load.json").read_text())["load"]
+
+
+def fresh_clone() -> dict:
+    """bench/fresh_clone.sh on HEAD: seconds of the first command and of the background build, peak MiB."""
+    out = subprocess.run(["bash", str(HERE / "fresh_clone.sh"), "HEAD"], check=True, capture_output=True,
+                         text=True).stdout
+    first, background = (float(x.split()[-2]) for x in out.splitlines()[0].split(";")[:2])
+    kb = next(int(line.split()[-1]) for line in out.splitlines() if "Maximum resident" in line)
+    return {"first_command_s": first, "background_s": background, "peak_mib": kb / 1024}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reuse", action="store_true", help="use bench/results/ch.json instead of running bench/ch.py")
     ap.add_argument("--first-run", action="store_true", help="also time the first command on an empty cache")
     ap.add_argument("--venv", action="store_true", help="also time and size a fresh pip install --no-compile .")
+    ap.add_argument("--server", action="store_true", help="also one corridor serve at 200 requests/s (bench/load.py)")
+    ap.add_argument("--fresh-clone", action="store_true",
+                    help="also the README's first command on a fresh clone of HEAD (bench/fresh_clone.sh)")
     ap.add_argument("--wanted", metavar="OPTIONS", help="the any-surface row both ways: these options' metrics "
                     "(cargo,optimize or all) first on A*, then on their hierarchies (built first when missing)")
     args = ap.parse_args()
@@ -148,7 +175,9 @@ def main() -> None:
         surface = any_surface_ms(pairs)
     first_route = import_and_first_route_s(env)
     first_route_compiling = import_and_first_route_s(env, bytecode=False)
-    extra = {"first_run": first_run(env) if args.first_run else None, "venv": fresh_venv() if args.venv else None}
+    extra = {"first_run": first_run(env) if args.first_run else None, "venv": fresh_venv() if args.venv else None,
+             "server": server_load(env) if args.server else None,
+             "fresh_clone": fresh_clone() if args.fresh_clone else None}
 
     def ms(name, stat="median"):
         return f"{p2p[name][stat]:.3f} ms"
@@ -178,6 +207,15 @@ def main() -> None:
                  ("  the same two, numba kernels compiled anew (fresh machine)", "",
                   f"{cold['seconds']:.0f} s, {cold['peak_mib']:,.0f} MiB; "
                   f"{cold['background_hierarchies_s'] / 60:.1f} min", "-", "-")]
+    if extra["fresh_clone"]:
+        c = extra["fresh_clone"]
+        rows.append(("README's first command on a fresh clone, then the background build", "<= 3 min",
+                     f"{c['first_command_s']:.0f} s + {c['background_s']:.0f} s = "
+                     f"{(c['first_command_s'] + c['background_s']) / 60:.2f} min, {c['peak_mib']:,.0f} MiB", "-", "-"))
+    if extra["server"]:
+        load = extra["server"]
+        rows.append(("one corridor serve, 200 requests/s, 5 % multimodal", "p99 <= 50 ms",
+                     f"p99 {load['p99_ms']} ms, {load['answered_per_s']}/s, {load['429'] + load['503']} refused", "-", "-"))
     if extra["venv"]:
         v = extra["venv"]
         rows.append(("base venv, pip install --no-compile .", "<= 700 MB", f"{v['mb']} MB ({v['seconds']:.0f} s)",
