@@ -109,9 +109,9 @@ IN_ORDER_OF: dict[int, int] = {1: 0}
 # the hierarchies are there every surface request runs A*, which they bound far tighter than
 # the km ones. Then the sea km beside them, on the other core (the sea hours follow its order),
 # the default whole network's on the landmarks' core, the policy's after the sea km, and the
-# sea hours last: on 2 idle workers, about 6 + 85 + 25 CPU s on one core and 40 + 77 on the
-# other (README, "The top of the order by nested dissection"; the whole network's before the sea
-# km, the cores ended at 123 and 110 s).
+# sea hours last: on 2 idle workers, about 6 + 57 + 23 CPU s on one core and 33 + 52 on the
+# other (README, "The top of the order by nested dissection"; with the whole network's before
+# the sea km, and the deep searches in the dissected core, the cores ended at 123 and 110 s).
 ORDER: tuple[int | str, ...] = (LANDMARKS, 0, 2, 3, 1)
 
 
@@ -165,10 +165,11 @@ def build_default_hierarchies(net, *, progress: bool = True, workers: int = 1) -
 
     The missing ones and the hour landmarks are built in :data:`ORDER`; with ``workers`` > 1 by
     that many processes at once (each contraction runs on one core; those of
-    :data:`IN_ORDER_OF` in another's node order, once it is built). CPU time: about 40 s for
-    the sea km one (hub labels included), 25 s for the sea hours in its order, and 1.2-1.4 min
-    for each of the whole network's, the hour landmarks seconds (README, "The top of the order
-    by nested dissection"); once per network, then cached, loaded in well under a second. Then writes the marker that
+    :data:`IN_ORDER_OF` in another's node order, once it is built). CPU time: about 20-33 s
+    for the sea km one (hub labels included), 22-25 s for the sea hours in its order, and
+    44-57 s for each of the whole network's, the hour landmarks seconds (README, "The top of
+    the order by nested dissection"); once per network, then cached, loaded in well under a
+    second. Then writes the marker that
     stops background builds of this network (:func:`corridor.engine.hierarchies.defaults_marker`;
     atomically, last)."""
     t = time.perf_counter()
