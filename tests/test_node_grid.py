@@ -130,7 +130,9 @@ def test_a_folder_that_cannot_be_written_gets_a_grid_in_memory(tmp_path, monkeyp
     def read_only(*_):
         raise PermissionError(13, "Read-only file system")
 
-    monkeypatch.setattr(node_grid.os, "replace", read_only)
+    from corridor import atomic_npz
+
+    monkeypatch.setattr(atomic_npz.os, "replace", read_only)
     net = _network(tmp_path, [10.0, 10.2], [50.0, 50.0], [M.RAIL, M.RAIL])
     nodes, _ = _nearest(node_grid.load_or_build(net), net, "rail", 10.15, 50.0, 1, 50.0)
     assert nodes.tolist() == [1]

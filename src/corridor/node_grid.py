@@ -15,15 +15,14 @@ same nodes come back at the same distance.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
 import numpy as np
 
 from corridor import modes as M
+from corridor.atomic_npz import write_npz
 from corridor.geo import chord_for_km, to_unit_vectors
 from corridor.network_memo import network_key
 
@@ -145,20 +144,8 @@ def load_or_build(net) -> NodeGrid:
             arrays = None
         if arrays is None:
             arrays = build(net)
-            _save(arrays, path)
+            try:
+                write_npz(path, arrays)
+            except OSError:  # a read-only or full cache folder: this process keeps it in memory
+                pass
     return NodeGrid(arrays)
-
-
-def _save(arrays: dict[str, np.ndarray], path: Path) -> None:
-    """Write the grid to ``path`` atomically (a temporary file of its own, then a rename); a
-    read-only or full cache folder keeps it in this process only."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)

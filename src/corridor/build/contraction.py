@@ -85,14 +85,13 @@ extra closed passages) runs A* as before.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from corridor.atomic_npz import write_npz
 from corridor.hierarchy_integrity import record_hierarchy
 from corridor.jit import njit
 from corridor.search import _heap_pop, _heap_push
@@ -522,11 +521,7 @@ class Hierarchy:
         """Write the arrays to ``path`` (atomically), then the record of its size and checksum."""
         arrays = {k: getattr(self, k) for k in _ARRAYS}
         arrays["stats"] = np.array(repr(self.stats))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".ch-", suffix=".npz", dir=path.parent)
-        os.close(fd)
-        np.savez(tmp, **arrays)
-        os.replace(tmp, path)
+        write_npz(path, arrays)
         record_hierarchy(path)
 
     @classmethod

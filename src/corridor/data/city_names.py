@@ -9,8 +9,6 @@ lookup then reads it and binary-searches it instead of folding the gazetteer.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import unicodedata
 import zipfile
 from bisect import bisect_left
@@ -21,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corridor.atomic_npz import write_npz
 from corridor.data.cities import read_cities, table_path
 from corridor.data.userdir import cache_root
 
@@ -124,15 +123,7 @@ def load_index(path: Path) -> CityNameIndex | None:
 
 def save_index(index: CityNameIndex, path: Path) -> None:
     """Write the index whole or not at all (a temporary file renamed), so readers never see half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **index.arrays())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_npz(path, index.arrays())
 
 
 @lru_cache(maxsize=1)
