@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from corridor import console
+from corridor import console, speedup_durations
 from corridor.cache_clean import find_unused, remove, size_of, speed_ups
 from corridor.errors import BadInput, CorridorError
 
@@ -27,13 +27,13 @@ def register(sub) -> None:
                         "rebuild a damaged network")
     n.add_argument("--hierarchies", action="store_true",
                    help="build the contraction hierarchies and hub labels of the default requests (once per "
-                        "network, about 1.5 minutes on 2 idle CPUs, longer on a busy machine): default routes and "
-                        "sea tables become much faster; after the first run they are built in the background anyway")
+                        f"network, {speedup_durations.BACKGROUND}): default routes and sea tables become much "
+                        "faster; after the first run they are built in the background anyway")
     n.add_argument("--wanted", action="store_true",
                    help="with --hierarchies: also build those of the metrics requests asked for that no default "
                         "hierarchy fits (another cargo, objective, speed or costs; the most requested first, at most "
-                        "4 and 700 MB; about 1 min of CPU each on the whole network), as the background build does "
-                        "after the defaults")
+                        f"4 and 700 MB; {speedup_durations.PER_METRIC}), as the background build does after the "
+                        "defaults")
     n.add_argument("--clean", action="store_true",
                    help="list what the cache folder holds that this corridor cannot use (networks of other "
                         "sources or versions, old city name indexes, unfinished writes, stale hierarchies) and "

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from corridor import modes as M
+from corridor import speedup_durations
 from corridor.build.contraction import CODE_HASH, FORMAT, Hierarchy, build_hierarchy
 from corridor.hierarchy_integrity import check_hierarchy, check_labels, record_of
 from corridor.hub_labels import Labels, build_labels
@@ -309,9 +310,6 @@ def _folder_mtime(net) -> int | None:
 
 
 BACKGROUND_ENV = "CORRIDOR_BACKGROUND_BUILD"  # "0": never start the background build
-# measured on a loaded 2-CPU machine (README): sea hierarchies after 15 min, all after 33; idle, a few minutes
-BACKGROUND_DURATION = "about 1.5 minutes on 2 idle CPUs, longer on a busy machine"
-WANTED_DURATION = "about 1 min of CPU per metric on the whole network, more on a busy machine"
 RECHECK_S = 20.0  # while the background build runs, a missing hierarchy is looked for again this often
 ONLY_DEFAULTS_ENV = "CORRIDOR_ONLY_DEFAULT_CH"  # "1": use the default hierarchies only (measures the others' gain)
 _BACKGROUND: dict = {}  # network folder -> True once this process started or saw the background build
@@ -358,7 +356,7 @@ def start_background_build(net) -> bool:
         _BACKGROUND[path] = True
         if not build_lock_held(path) and not _spawn_builder(path):
             return False
-        print(f"corridor: fast paths are being prepared in the background ({BACKGROUND_DURATION}); "
+        print(f"corridor: fast paths are being prepared in the background ({speedup_durations.BACKGROUND}); "
               "answers are exact meanwhile", file=sys.stderr, flush=True)
     return True
 
@@ -403,5 +401,5 @@ def start_wanted_build(net) -> bool:
     if path not in _WANTED_SAID:  # once a process: a report asks for tens of metrics
         _WANTED_SAID.add(path)
         print(f"corridor: contraction hierarchies for the metrics of requests on A* are being built in the "
-              f"background ({WANTED_DURATION}); answers are exact (A*) meanwhile", file=sys.stderr, flush=True)
+              f"background ({speedup_durations.PER_METRIC}); answers are exact (A*) meanwhile", file=sys.stderr, flush=True)
     return True
